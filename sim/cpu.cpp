@@ -1,0 +1,112 @@
+#include "sim/cpu.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "sim/engine.hpp"
+#include "sim/memory_system.hpp"
+
+namespace allocsim::sim {
+
+Cycles Cpu::charge(PhysAddr addr, std::uint32_t size, AccessKind kind) {
+  if (!memory_) return 0;
+  const Cycles cost = memory_->access(id_, addr, size, kind, clock_);
+  clock_ += cost;
+  return cost;
+}
+
+void Cpu::on_event(Cycles time, std::uint64_t) {
+  if (time > clock_) clock_ = time;
+  blocked_ = false;
+  engine_->resume(*this);
+}
+
+void Cpu::yield() {
+  engine_->queue().push(clock_, id_, this, 0);
+  engine_->switch_to_scheduler();
+}
+
+void Cpu::sync() {
+  if (!engine_->in_task()) return;
+  const EventQueue& q = engine_->queue();
+  if (clock_ > engine_->horizon()) return yield();
+  if (q.empty()) return;
+  const Event& next = q.top();
+  if (next.time < clock_ || (next.time == clock_ && next.cpu < id_)) yield();
+}
+
+void Cpu::sleep_until(Cycles when) {
+  if (when > clock_) clock_ = when;
+  sync();
+}
+
+void Cpu::block() {
+  if (!engine_->in_task())
+    throw std::logic_error("CPU " + std::to_string(id_) + " would wait outside the engine");
+  blocked_ = true;
+  engine_->switch_to_scheduler();
+}
+
+void Cpu::wake(Cycles at) { engine_->queue().push(at, id_, this, 0); }
+
+void Cpu::lock(SpinLock& l) {
+  if (l.holder_ == id_)
+    throw std::logic_error("CPU " + std::to_string(id_) + " takes a spinlock it already holds");
+  sync();
+  if (l.holder_ == kNoCpu) {
+    rmw(l.word_);
+    l.holder_ = id_;
+    l.acquired_at_ = clock_;
+    l.stats_.acquisitions->add();
+    l.stats_.wait->record(0);
+    return;
+  }
+  if (!engine_->in_task())
+    throw std::logic_error("spinlock held by CPU " + std::to_string(l.holder_) +
+                           " when CPU " + std::to_string(id_) + " takes it outside the engine");
+  l.stats_.contended->add();
+  if (l.kind_ == LockKind::ticket) {
+    rmw(l.word_);  // take a ticket
+  } else {
+    write((*qnodes_)[id_], 16);  // initialise the own queue node
+    rmw(l.word_);                // swap in as the queue tail
+  }
+  l.enqueue(this, clock_);
+  block();  // the releaser makes us the holder and wakes us at the grant time
+}
+
+void Cpu::unlock(SpinLock& l) {
+  if (l.holder_ != id_)
+    throw std::logic_error("CPU " + std::to_string(id_) + " releases a spinlock it does not hold");
+  sync();
+  l.stats_.hold_cycles->add(clock_ - l.acquired_at_);
+  write(l.word_);  // ticket: now_serving++; queued: clear the locked byte
+  if (l.count_ == 0) {
+    l.holder_ = kNoCpu;
+    return;
+  }
+  Cycles requested = 0;
+  Cpu* const next = l.dequeue(&requested);
+  Cycles t = clock_;
+  auto on_behalf = [&](CpuId cpu, PhysAddr addr, AccessKind kind) {
+    if (memory_) t += memory_->access(cpu, addr, 8, kind, t);
+  };
+  if (l.kind_ == LockKind::ticket) {
+    // Every spinner re-reads the invalidated line; the next holder is served last.
+    for (std::uint32_t i = 0; i < l.count_; ++i) on_behalf(l.waiter(i)->id_, l.word_, AccessKind::read);
+    on_behalf(next->id_, l.word_, AccessKind::read);
+  } else {
+    const PhysAddr qnode = (*qnodes_)[next->id_];
+    t += write(qnode, 8);  // hand over: set the successor's locked flag
+    on_behalf(next->id_, qnode, AccessKind::read);
+    on_behalf(next->id_, l.word_, AccessKind::rmw);  // the successor takes the lock byte
+  }
+  l.holder_ = next->id_;
+  l.acquired_at_ = t;
+  l.stats_.acquisitions->add();
+  l.stats_.wait_cycles->add(t - requested);
+  l.stats_.wait->record(t - requested);
+  next->wake(t);
+}
+
+}  // namespace allocsim::sim

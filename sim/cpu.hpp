@@ -1,0 +1,77 @@
+#pragma once
+// A simulated CPU and the one narrow interface the kernel model is written
+// against: memory accesses, locks, spending cycles and reading the clock. Every
+// call returns at once; its cost is added to this CPU's local clock. With timing
+// off, accesses cost nothing and touch no cache state (fast functional runs).
+#include <boost/context/fiber.hpp>
+#include <functional>
+#include <vector>
+
+#include "sim/event_queue.hpp"
+#include "sim/rng.hpp"
+#include "sim/spinlock.hpp"
+#include "sim/types.hpp"
+
+namespace allocsim::sim {
+
+class Engine;
+class MemorySystem;
+
+class Cpu final : public EventHandler {
+ public:
+  Cpu(CpuId id, NodeId node, std::uint64_t seed, Engine& engine, MemorySystem* memory)
+      : id_(id), node_(node), rng_(seed, id), engine_(&engine), memory_(memory) {}
+
+  CpuId id() const { return id_; }
+  NodeId node() const { return node_; }
+  Cycles now() const { return clock_; }
+  Rng& rng() { return rng_; }
+  bool timing() const { return memory_ != nullptr; }
+
+  // Memory accesses: return their cost, already added to the clock.
+  Cycles read(PhysAddr addr, std::uint32_t size = 8) { return charge(addr, size, AccessKind::read); }
+  Cycles write(PhysAddr addr, std::uint32_t size = 8) { return charge(addr, size, AccessKind::write); }
+  Cycles rmw(PhysAddr addr, std::uint32_t size = 8) { return charge(addr, size, AccessKind::rmw); }
+  // Pure computation.
+  void spend(Cycles cycles) { clock_ += cycles; }
+
+  void lock(SpinLock& lock);
+  void unlock(SpinLock& lock);
+
+  // A synchronisation point: if any CPU or timer is behind this CPU in simulated
+  // time, let it catch up first. Workloads call it between operations.
+  void sync();
+  // Sleep (in simulated time) until `when`, letting others run meanwhile.
+  void sleep_until(Cycles when);
+  // Suspend until someone calls wake(); the clock then jumps to the wake time.
+  void block();
+  void wake(Cycles at);
+
+  bool finished() const { return finished_; }
+  bool blocked() const { return blocked_; }
+
+ private:
+  friend class Engine;
+  friend class Machine;
+  Cycles charge(PhysAddr addr, std::uint32_t size, AccessKind kind);
+  void on_event(Cycles time, std::uint64_t arg) override;
+  void yield();
+
+  CpuId id_;
+  NodeId node_;
+  Cycles clock_ = 0;
+  Rng rng_;
+  Engine* engine_;
+  MemorySystem* memory_;
+  const std::vector<PhysAddr>* qnodes_ = nullptr;  // every CPU's MCS queue node
+  boost::context::fiber fiber_;
+  std::function<void(Cpu&)> body_;
+  bool started_ = false;
+  bool finished_ = false;
+  bool blocked_ = false;
+
+ public:
+  void set_qnodes(const std::vector<PhysAddr>* qnodes) { qnodes_ = qnodes; }
+};
+
+}  // namespace allocsim::sim

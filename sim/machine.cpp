@@ -1,0 +1,78 @@
+#include "sim/machine.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace allocsim::sim {
+
+namespace {
+constexpr std::uint64_t kPerCpuBytes = 4096;
+}
+
+void assign_contiguous_memory(MachineConfig& config, std::uint64_t bytes_per_node) {
+  config.node_memory.clear();
+  PhysAddr start = 0;
+  for (NodeId n = 0; n < config.nodes; ++n) {
+    config.node_memory.push_back({start, bytes_per_node});
+    start += bytes_per_node;
+  }
+}
+
+Machine::Machine(const MachineConfig& config, std::uint64_t seed)
+    : config_(config), seed_(seed), topology_(config_), boot_memory_(config_) {
+  if (config_.ghz <= 0) throw std::invalid_argument("CPU frequency must be positive");
+  if (config_.timing) memory_ = std::make_unique<MemorySystem>(config_, topology_, stats_, seed);
+  for (CpuId c = 0; c < config_.cpus; ++c) {
+    const NodeId node = topology_.node_of_cpu(c);
+    cpus_.push_back(std::make_unique<Cpu>(c, node, seed, engine_, memory_.get()));
+    percpu_.push_back(boot_memory_.alloc(kPerCpuBytes, kPerCpuBytes, node));
+    qnodes_.push_back(percpu_.back());  // the MCS node is the first line of the per-CPU area
+  }
+  for (auto& cpu : cpus_) cpu->set_qnodes(&qnodes_);
+}
+
+Machine::~Machine() = default;
+
+LockStats Machine::lock_class(const std::string& name) {
+  for (const auto& e : lock_classes_)
+    if (e.name == name) return e.stats;
+  LockStats s{&stats_.counter("lock." + name + ".acquisitions"),
+              &stats_.counter("lock." + name + ".contended"),
+              &stats_.counter("lock." + name + ".wait_cycles"),
+              &stats_.counter("lock." + name + ".hold_cycles"),
+              &stats_.histogram("lock." + name + ".wait")};
+  lock_classes_.push_back({name, s});
+  return s;
+}
+
+SpinLock Machine::make_lock(PhysAddr word, const std::string& cls) {
+  return make_lock(word, cls, config_.lock_kind);
+}
+
+SpinLock Machine::make_lock(PhysAddr word, const std::string& cls, LockKind kind) {
+  return SpinLock(word, kind, lock_class(cls), cpus());
+}
+
+void Machine::spawn(CpuId cpu, std::function<void(Cpu&)> body) {
+  Cpu& c = this->cpu(cpu);
+  if (c.started_ && !c.finished_)
+    throw std::logic_error("CPU " + std::to_string(cpu) + " is already running work");
+  engine_.start(c, std::move(body));
+}
+
+void Machine::run(Cycles until) {
+  engine_.run(until);
+  if (!engine_.queue().empty()) return;  // stopped at `until`
+  for (const auto& c : cpus_)
+    if (c->blocked())
+      throw std::runtime_error("deadlock: CPU " + std::to_string(c->id()) +
+                               " waits and nothing is left to wake it");
+}
+
+Cycles Machine::now() const {
+  Cycles t = engine_.now();
+  for (const auto& c : cpus_) t = std::max(t, c->now());
+  return t;
+}
+
+}  // namespace allocsim::sim

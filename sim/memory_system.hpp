@@ -1,0 +1,78 @@
+#pragma once
+// The cache hierarchy and coherence: a private L1D and L2 per CPU (L2 inclusive
+// of L1), an LLC per LLC domain (node or CCX), a directory for the private
+// caches, and main memory. One call charges one access and returns its cost.
+//
+// Protocol (MESI-like, directory based):
+// - a write to a line held S, or a miss, takes ownership: every other private
+//   copy and every other LLC domain's copy is invalidated; the requester waits
+//   for the farthest acknowledgement (in parallel with the data);
+// - a miss on a line another CPU holds M is a cache-to-cache transfer whose cost
+//   depends on where the two CPUs are (same LLC, same node, or NUMA distance);
+// - a clean miss is served by the own LLC, else another LLC domain (forwarded,
+//   at cache-to-cache cost), else memory at the home node's NUMA latency;
+// - dirty lines evicted from L2 go to the own LLC; dirty LLC victims to memory.
+#include <cstdint>
+#include <vector>
+
+#include "sim/cache.hpp"
+#include "sim/directory.hpp"
+#include "sim/machine_config.hpp"
+#include "sim/memory.hpp"
+#include "sim/stats.hpp"
+#include "sim/topology.hpp"
+
+namespace allocsim::sim {
+
+class MemorySystem {
+ public:
+  MemorySystem(const MachineConfig& config, const Topology& topology, StatsRegistry& stats,
+               std::uint64_t seed);
+
+  // Cost of an access of `size` bytes (one or more lines) issued at `now`.
+  Cycles access(CpuId cpu, PhysAddr addr, std::uint32_t size, AccessKind kind, Cycles now);
+
+  Cycles c2c(CpuId a, CpuId b) const { return c2c_llc_[llc_of_[a] * llcs_ + llc_of_[b]]; }
+  std::uint32_t line_bytes() const { return line_bytes_; }
+  std::uint64_t line_of(PhysAddr a) const { return a >> line_shift_; }
+  Memory& memory() { return memory_; }
+  const Memory& memory() const { return memory_; }
+
+  // Inspection, for tests and invariant checks.
+  LineState l1_state(CpuId cpu, PhysAddr addr) const;
+  LineState l2_state(CpuId cpu, PhysAddr addr) const;
+  bool in_llc(std::uint32_t llc, PhysAddr addr) const { return llc_[llc].find(line_of(addr)) >= 0; }
+  CpuId owner(PhysAddr addr) const;
+  std::uint32_t sharers(PhysAddr addr) const;
+  // Throws std::logic_error if inclusion or the directory disagree with the caches.
+  void check_invariants() const;
+
+ private:
+  struct CpuCounters {
+    Counter *l1_hit, *l1_miss, *l2_hit, *l2_miss, *llc_hit, *llc_miss, *remote_llc_hit;
+    Counter *c2c, *false_sharing, *true_sharing, *invalidations, *upgrades;
+  };
+
+  Cycles access_line(CpuId c, std::uint64_t line, std::uint64_t granules, bool write, Cycles now);
+  Cycles fetch(CpuId c, std::uint64_t line, Cycles now);
+  Cycles take_ownership(CpuId c, std::uint64_t line, std::int64_t slot);
+  void fill_private(CpuId c, std::uint64_t line, LineState state, Cycles now);
+  void set_private_state(CpuId c, std::uint64_t line, LineState state);
+  void llc_insert(std::uint32_t llc, std::uint64_t line, bool dirty, Cycles now);
+  std::uint64_t granule_mask(PhysAddr addr, std::uint32_t size) const;
+
+  std::uint32_t line_bytes_;
+  unsigned line_shift_;
+  unsigned granule_shift_;  // a line is tracked as 64 granules for false-sharing detection
+  std::uint32_t cpus_;
+  std::uint32_t llcs_;
+  std::vector<std::uint32_t> llc_of_;
+  std::vector<NodeId> node_of_;
+  std::vector<Cycles> c2c_llc_;  // llc x llc transfer cost
+  std::vector<Cache> l1_, l2_, llc_;
+  Directory directory_;
+  Memory memory_;
+  std::vector<CpuCounters> counters_;
+};
+
+}  // namespace allocsim::sim

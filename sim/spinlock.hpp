@@ -1,0 +1,71 @@
+#pragma once
+// Simulated spinlocks. The lock word is a real simulated address, so taking a
+// lock moves its line between caches. Under contention waiters queue FIFO and
+// sleep in simulated time until their turn; the handoff cost depends on the kind:
+// - ticket: every spinner re-reads the lock line after each release, and the
+//   next holder sees its turn only after all of them (cost grows with waiters,
+//   Boyd-Wickizer et al., "Non-scalable locks are dangerous");
+// - queued (MCS / qspinlock): the releaser writes the successor's own queue
+//   node, which the successor then reads: O(1) transfers.
+// Acquire and release are synchronisation points (see Cpu::sync), so requests
+// are granted in exact simulated-time order.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/machine_config.hpp"
+#include "sim/stats.hpp"
+
+namespace allocsim::sim {
+
+class Cpu;
+
+// Counters shared by every lock of one class (all zone locks, all list_locks, ...).
+struct LockStats {
+  Counter* acquisitions;
+  Counter* contended;
+  Counter* wait_cycles;
+  Counter* hold_cycles;
+  Histogram* wait;
+};
+
+class SpinLock {
+ public:
+  SpinLock(PhysAddr word, LockKind kind, LockStats stats, std::uint32_t cpus)
+      : word_(word), kind_(kind), stats_(stats), waiters_(cpus), requested_(cpus) {}
+
+  PhysAddr word() const { return word_; }
+  LockKind kind() const { return kind_; }
+  CpuId holder() const { return holder_; }
+  std::uint32_t waiting() const { return count_; }
+
+ private:
+  friend class Cpu;
+  void enqueue(Cpu* cpu, Cycles at) {
+    const std::size_t tail = (head_ + count_) % waiters_.size();
+    waiters_[tail] = cpu;
+    requested_[tail] = at;
+    ++count_;
+  }
+  Cpu* dequeue(Cycles* requested_at) {
+    Cpu* const cpu = waiters_[head_];
+    *requested_at = requested_[head_];
+    head_ = (head_ + 1) % waiters_.size();
+    --count_;
+    return cpu;
+  }
+  Cpu* waiter(std::uint32_t i) const { return waiters_[(head_ + i) % waiters_.size()]; }
+
+  PhysAddr word_;
+  LockKind kind_;
+  LockStats stats_;
+  CpuId holder_ = kNoCpu;
+  Cycles acquired_at_ = 0;
+  Cycles granted_request_ = 0;  // request time of the holder, for its wait statistics
+  std::vector<Cpu*> waiters_;  // FIFO ring, one slot per CPU
+  std::vector<Cycles> requested_;
+  std::size_t head_ = 0;
+  std::uint32_t count_ = 0;
+};
+
+}  // namespace allocsim::sim

@@ -1,0 +1,144 @@
+#include "sim/spinlock.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "sim/machine.hpp"
+#include "test_machines.hpp"
+
+namespace allocsim::sim {
+namespace {
+
+constexpr Cycles kHold = 1000;
+
+struct Contention {
+  std::vector<Cycles> granted, released;
+  std::uint64_t wait_cycles, contended;
+};
+
+// n CPUs of one node all take one lock at time 0 and hold it kHold cycles.
+Contention contend(std::uint32_t n, LockKind kind) {
+  MachineConfig c = testing::one_node_config(n);
+  c.lock_kind = kind;
+  Machine m(c, 1);
+  SpinLock lock = m.make_lock(testing::kNode0, "test");
+  Contention out{std::vector<Cycles>(n), std::vector<Cycles>(n), 0, 0};
+  for (CpuId i = 0; i < n; ++i)
+    m.spawn(i, [&, i](Cpu& cpu) {
+      cpu.lock(lock);
+      out.granted[i] = cpu.now();
+      cpu.spend(kHold);
+      out.released[i] = cpu.now();
+      cpu.unlock(lock);
+    });
+  m.run();
+  out.wait_cycles = m.stats().total("lock.test.wait_cycles");
+  out.contended = m.stats().total("lock.test.contended");
+  EXPECT_EQ(m.stats().total("lock.test.acquisitions"), n);
+  EXPECT_EQ(m.stats().total("lock.test.hold_cycles"), n * kHold);
+  return out;
+}
+
+std::vector<Cycles> handoffs(const Contention& c) {
+  std::vector<Cycles> h;
+  for (std::size_t i = 1; i < c.granted.size(); ++i) h.push_back(c.granted[i] - c.released[i - 1]);
+  return h;
+}
+
+// Latencies of the test machine: memory 100, LLC 40, L1 4, c2c within the LLC 50.
+// Ticket: the release write fetches the line from the last ticket taker (c2c
+// 50), or upgrades the releaser's shared copy (4 + 50); then every spinner
+// re-reads: the first from the releaser (50), the rest from the LLC (40 each),
+// the next holder last.
+std::vector<Cycles> ticket_handoffs(std::uint32_t n) {
+  std::vector<Cycles> h;
+  for (std::uint32_t waiters = n - 1; waiters >= 1; --waiters)
+    h.push_back((waiters == n - 1 ? 50 : 54) + 50 + 40 * (waiters - 1));
+  return h;
+}
+
+TEST(SpinLock, TicketHandoffGrowsWithWaiters) {
+  for (std::uint32_t n : {2u, 4u, 8u}) {
+    SCOPED_TRACE(n);
+    const Contention c = contend(n, LockKind::ticket);
+    EXPECT_EQ(c.granted[0], 100u);  // uncontended: the lock word comes from memory
+    EXPECT_EQ(handoffs(c), ticket_handoffs(n));
+    EXPECT_EQ(c.contended, n - 1);
+  }
+  EXPECT_EQ(contend(8, LockKind::ticket).granted[7], 8664u);
+}
+
+// Queued (MCS): the releaser writes the successor's queue node (c2c 50), the
+// successor reads it (50) and takes the lock byte (50); the releaser's own
+// release write is 50 the first time (the last tail swapper has the line) and an
+// L1 hit (4) afterwards. Constant, whatever the number of waiters.
+TEST(SpinLock, QueuedHandoffIsConstant) {
+  for (std::uint32_t n : {2u, 4u, 8u}) {
+    SCOPED_TRACE(n);
+    const Contention c = contend(n, LockKind::queued);
+    std::vector<Cycles> expected{200};
+    for (std::uint32_t i = 2; i < n; ++i) expected.push_back(154);
+    EXPECT_EQ(handoffs(c), expected);
+  }
+}
+
+TEST(SpinLock, TicketOvertakesQueuedAsWaitersGrow) {
+  // Few waiters: the ticket lock is cheaper (no queue node to hand over)...
+  EXPECT_LT(contend(2, LockKind::ticket).released.back(), contend(2, LockKind::queued).released.back());
+  // ...many waiters: its O(waiters) handoff loses (the collapse MCS avoids).
+  EXPECT_EQ(contend(8, LockKind::ticket).released.back(), 9664u);
+  EXPECT_EQ(contend(8, LockKind::queued).released.back(), 9224u);
+}
+
+TEST(SpinLock, WaitersAreServedInRequestOrder) {
+  Machine m(testing::one_node_config(4), 1);
+  SpinLock lock = m.make_lock(testing::kNode0, "fifo");
+  std::vector<CpuId> order;
+  const Cycles start[4] = {0, 20, 30, 10};  // CPU 3 asks before CPU 1, CPU 1 before CPU 2
+  for (CpuId i = 0; i < 4; ++i)
+    m.spawn(i, [&, i](Cpu& cpu) {
+      cpu.sleep_until(start[i]);
+      cpu.lock(lock);
+      order.push_back(i);
+      cpu.spend(kHold);
+      cpu.unlock(lock);
+    });
+  m.run();
+  EXPECT_EQ(order, (std::vector<CpuId>{0, 3, 1, 2}));
+}
+
+TEST(SpinLock, MisuseIsReported) {
+  Machine m(testing::one_node_config(2), 1);
+  SpinLock lock = m.make_lock(testing::kNode0, "misuse");
+  EXPECT_THROW(m.cpu(1).unlock(lock), std::logic_error);
+  m.cpu(0).lock(lock);  // outside the engine: fine while uncontended
+  EXPECT_THROW(m.cpu(0).lock(lock), std::logic_error);
+  EXPECT_THROW(m.cpu(1).lock(lock), std::logic_error);  // would have to wait outside the engine
+  m.cpu(0).unlock(lock);
+  EXPECT_EQ(lock.holder(), kNoCpu);
+}
+
+TEST(SpinLock, TimingOffKeepsTheProtocolAndCostsNothing) {
+  MachineConfig c = testing::one_node_config(4);
+  c.timing = false;
+  Machine m(c, 1);
+  SpinLock lock = m.make_lock(testing::kNode0, "functional");
+  int inside = 0, max_inside = 0;
+  for (CpuId i = 0; i < 4; ++i)
+    m.spawn(i, [&](Cpu& cpu) {
+      cpu.lock(lock);
+      max_inside = std::max(max_inside, ++inside);
+      cpu.spend(10);
+      cpu.sync();
+      --inside;
+      cpu.unlock(lock);
+    });
+  m.run();
+  EXPECT_EQ(max_inside, 1);
+  EXPECT_EQ(m.stats().total("lock.functional.acquisitions"), 4u);
+  EXPECT_EQ(m.now(), 40u);  // only the spent cycles
+}
+
+}  // namespace
+}  // namespace allocsim::sim

@@ -1,0 +1,84 @@
+#include "sim/topology.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sim/machine.hpp"
+
+namespace allocsim::sim {
+namespace {
+
+MachineConfig nodes(std::uint32_t n, std::uint32_t cpus_per_node) {
+  MachineConfig c;
+  c.nodes = n;
+  c.cpus = n * cpus_per_node;
+  assign_contiguous_memory(c, 1 << 20);
+  return c;
+}
+
+TEST(Topology, RingDistancesAreShortestPaths) {
+  MachineConfig c = nodes(4, 1);
+  c.links = {{0, 1, 16}, {1, 2, 16}, {2, 3, 16}, {3, 0, 16}};
+  const Topology t(c);
+  // Two hops: 10 + 6 + 6.
+  EXPECT_EQ(t.distance_matrix(), (std::vector<std::vector<unsigned>>{
+                                     {10, 16, 22, 16}, {16, 10, 16, 22}, {22, 16, 10, 16}, {16, 22, 16, 10}}));
+  EXPECT_EQ(t.fallback_order(0), (std::vector<NodeId>{0, 1, 3, 2}));
+  EXPECT_EQ(t.fallback_order(2), (std::vector<NodeId>{2, 1, 3, 0}));
+  EXPECT_EQ(t.nearest_remote_distance(), 16u);
+}
+
+TEST(Topology, AShortcutBeatsTheLongWay) {
+  MachineConfig c = nodes(3, 1);
+  c.links = {{0, 1, 40}, {1, 2, 12}, {0, 2, 12}};
+  const Topology t(c);
+  EXPECT_EQ(t.distance(0, 1), 14u);  // via node 2: 10 + 2 + 2
+}
+
+TEST(Topology, ExplicitMatrixIsUsedAsGiven) {
+  MachineConfig c = nodes(2, 2);
+  c.distance = {{10, 32}, {32, 10}};
+  c.links = {{0, 1, 21}};  // ignored when a matrix is given
+  const Topology t(c);
+  EXPECT_EQ(t.distance(1, 0), 32u);
+}
+
+TEST(Topology, WithoutLinksEveryPairIsAtLinuxRemoteDistance) {
+  const Topology t(nodes(3, 1));
+  EXPECT_EQ(t.distance(0, 2), kRemoteDistance);
+}
+
+TEST(Topology, RejectsDisconnectedAndBadMatrices) {
+  MachineConfig c = nodes(3, 1);
+  c.links = {{0, 1, 21}};
+  EXPECT_THROW(Topology{c}, std::invalid_argument);
+  c.links.clear();
+  c.distance = {{10, 20, 20}, {20, 10, 20}, {20, 20, 11}};
+  EXPECT_THROW(Topology{c}, std::invalid_argument);
+  c.distance = {{10, 20}, {20, 10}};
+  EXPECT_THROW(Topology{c}, std::invalid_argument);
+}
+
+TEST(Topology, CpusAndLlcDomains) {
+  MachineConfig c = nodes(2, 8);
+  c.llc.shared_by = 4;  // CCX-like: two LLCs per node
+  const Topology t(c);
+  EXPECT_EQ(t.llc_domains(), 4u);
+  EXPECT_EQ(t.llc_of_cpu(3), 0u);
+  EXPECT_EQ(t.llc_of_cpu(4), 1u);
+  EXPECT_EQ(t.llc_of_cpu(15), 3u);
+  EXPECT_EQ(t.node_of_llc(2), 1u);
+  EXPECT_EQ(t.node_of_cpu(8), 1u);
+  c.llc.shared_by = 3;
+  EXPECT_THROW(Topology{c}, std::invalid_argument);
+}
+
+TEST(Topology, ExplicitCpuPlacementAllowsMemoryOnlyNodes) {
+  MachineConfig c = nodes(2, 1);
+  c.cpu_node = {0, 0};
+  const Topology t(c);
+  EXPECT_TRUE(t.cpus_of_node(1).empty());
+  EXPECT_EQ(t.cpus_of_node(0).size(), 2u);
+}
+
+}  // namespace
+}  // namespace allocsim::sim
