@@ -65,6 +65,8 @@ class Cpu final : public EventHandler {
   MemorySystem* memory_;
   const std::vector<PhysAddr>* qnodes_ = nullptr;  // every CPU's MCS queue node
   boost::context::fiber fiber_;
+  const void* stack_bottom_ = nullptr;  // the fiber's stack, for ASan's fiber API
+  std::size_t stack_size_ = 0;
   std::function<void(Cpu&)> body_;
   bool started_ = false;
   bool finished_ = false;

@@ -39,6 +39,7 @@ class Engine {
   void start(Cpu& cpu, std::function<void(Cpu&)> body);
   void resume(Cpu& cpu);         // scheduler side
   void switch_to_scheduler();    // task side
+  void discard(Cpu& cpu);        // unwinds a CPU's suspended work (scheduler side)
   bool in_task() const { return in_task_; }
 
  private:
@@ -48,6 +49,9 @@ class Engine {
   Cycles now_ = 0;
   Cycles horizon_ = kNever;
   std::exception_ptr error_;
+  // The scheduler's own stack, learnt at the first switch (for ASan's fiber API).
+  const void* scheduler_stack_bottom_ = nullptr;
+  std::size_t scheduler_stack_size_ = 0;
 };
 
 }  // namespace allocsim::sim

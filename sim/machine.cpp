@@ -31,7 +31,9 @@ Machine::Machine(const MachineConfig& config, std::uint64_t seed)
   for (auto& cpu : cpus_) cpu->set_qnodes(&qnodes_);
 }
 
-Machine::~Machine() = default;
+Machine::~Machine() {
+  for (auto& cpu : cpus_) engine_.discard(*cpu);  // CPUs still waiting or stopped at `until`
+}
 
 LockStats Machine::lock_class(const std::string& name) {
   for (const auto& e : lock_classes_)

@@ -1,0 +1,77 @@
+// allocsim: the command line. Dispatches to one verb; turns errors into one
+// clear line on stderr and the documented exit codes.
+#include <boost/program_options/errors.hpp>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "allocsim/version.hpp"
+#include "cli/commands.hpp"
+#include "io/config/error.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: allocsim <command> [options]
+
+commands:
+  run [CONFIG.yaml ...] [--set KEY=VALUE ...] [--seed N] [--quiet]
+                      simulate; with no config, the embedded default machine
+  validate [CONFIG.yaml ...] [--set KEY=VALUE ...]
+                      check configs and print the fully resolved one
+  help [COMMAND]      this text, or a command's options
+
+options:
+  --version           print the version
+  -h, --help          this text
+
+Exit codes: 0 ok, 2 bad input (config, options), 1 any other failure.
+See docs/config.md for every config key.
+)";
+
+int dispatch(const std::string& verb, const std::vector<std::string>& rest) {
+  using namespace allocsim::cli;
+  if (verb == "run") return run_command(rest);
+  if (verb == "validate") return validate_command(rest);
+  if (verb == "help") {
+    if (rest.empty()) {
+      std::cout << kUsage;
+      return 0;
+    }
+    return dispatch(rest.front(), {"--help"});
+  }
+  if (verb == "--version" || verb == "version") {
+    std::cout << "allocsim " << allocsim::kVersion << "\n";
+    return 0;
+  }
+  if (verb == "-h" || verb == "--help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  throw UsageError("unknown command '" + verb + "' (try 'allocsim help')");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  try {
+    return dispatch(args.front(), {args.begin() + 1, args.end()});
+  } catch (const allocsim::io::ConfigError& e) {
+    std::cerr << "allocsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const allocsim::cli::UsageError& e) {
+    std::cerr << "allocsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const boost::program_options::error& e) {
+    std::cerr << "allocsim: error: " << e.what() << " (try 'allocsim help " << args.front() << "')\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "allocsim: failed: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Sets everything up (Debian packages, Release and ASan/UBSan builds) and runs
+# every test: the C++ suite under ctest in both builds, then pytest.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+bash scripts/setup.sh all
+jobs=$(nproc)
+
+echo "== ctest (Release)"
+ctest --test-dir build --output-on-failure -j "$jobs"
+echo "== ctest (Debug, AddressSanitizer + UBSan: C++ unit tests)"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j "$jobs" -L 'sim|config|workloads'
+
+if compgen -G "tests/python/test_*.py" >/dev/null; then
+  echo "== pytest"
+  /usr/bin/python3 -m pytest -q tests/python
+fi

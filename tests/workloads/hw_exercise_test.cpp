@@ -1,0 +1,51 @@
+#include "workloads/hw_exercise.hpp"
+
+#include <gtest/gtest.h>
+
+#include "io/config/load.hpp"
+
+namespace allocsim::workloads {
+namespace {
+
+sim::MachineConfig default_machine() { return io::load_config({}).machine; }
+
+TEST(HwExercise, FalseSharingMovesEveryAccessPaddedNone) {
+  const auto m = default_machine();
+  const ExerciseResult shared = run_exercise(m, 1, ExercisePattern::false_sharing, 1000, 1 << 20);
+  const ExerciseResult padded = run_exercise(m, 1, ExercisePattern::padded, 1000, 1 << 20);
+  EXPECT_EQ(shared.ops, 8000u);
+  // All 8 counters share one line: after the first fill, each access takes it from another CPU.
+  EXPECT_GT(shared.c2c_transfers, 7000u);
+  EXPECT_EQ(shared.false_sharing, shared.c2c_transfers);
+  EXPECT_EQ(padded.c2c_transfers, 0u);
+  EXPECT_EQ(padded.l1d_misses, 8u);  // one cold miss per CPU
+  EXPECT_GT(shared.cycles_per_op, 20 * padded.cycles_per_op);
+}
+
+TEST(HwExercise, RandomReadsSpreadOverTheNodes) {
+  const ExerciseResult r = run_exercise(default_machine(), 1, ExercisePattern::random_read, 2000, 8 << 20);
+  const double remote = static_cast<double>(r.remote_memory) / static_cast<double>(r.local_memory + r.remote_memory);
+  EXPECT_NEAR(remote, 0.5, 0.05);
+  EXPECT_EQ(r.c2c_transfers, 0u);  // reads only
+}
+
+TEST(HwExercise, SameSeedIdenticalDifferentSeedDiffers) {
+  const auto m = default_machine();
+  const auto a = run_exercise(m, 7, ExercisePattern::random_read, 3000, 4 << 20);
+  const auto b = run_exercise(m, 7, ExercisePattern::random_read, 3000, 4 << 20);
+  const auto c = run_exercise(m, 8, ExercisePattern::random_read, 3000, 4 << 20);
+  EXPECT_EQ(a.fingerprint, b.fingerprint);
+  EXPECT_EQ(a.elapsed, b.elapsed);
+  EXPECT_NE(a.fingerprint, c.fingerprint);
+}
+
+TEST(HwExercise, TimingOffCostsOnlyTheLoop) {
+  auto m = default_machine();
+  m.timing = false;
+  const auto r = run_exercise(m, 1, ExercisePattern::false_sharing, 500, 1 << 20);
+  EXPECT_DOUBLE_EQ(r.cycles_per_op, 1.0);
+  EXPECT_EQ(r.c2c_transfers, 0u);
+}
+
+}  // namespace
+}  // namespace allocsim::workloads

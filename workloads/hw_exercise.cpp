@@ -1,0 +1,105 @@
+#include "workloads/hw_exercise.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <vector>
+
+#include "sim/machine.hpp"
+
+namespace allocsim::workloads {
+
+namespace {
+
+// FNV-1a over bytes: stable across hosts and builds.
+struct Fnv {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  void bytes(const void* p, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      h ^= static_cast<const unsigned char*>(p)[i];
+      h *= 0x100000001b3ull;
+    }
+  }
+  void u64(std::uint64_t v) { bytes(&v, sizeof v); }
+};
+
+}  // namespace
+
+std::uint64_t stats_fingerprint(const sim::StatsRegistry& stats) {
+  Fnv f;
+  for (const auto& c : stats.counters()) {
+    f.bytes(c.name.data(), c.name.size());
+    f.u64(static_cast<std::uint64_t>(c.scope));
+    f.u64(c.counter.value);
+  }
+  for (const auto& h : stats.histograms()) {
+    f.bytes(h.name.data(), h.name.size());
+    for (std::uint64_t b : h.histogram.buckets) f.u64(b);
+  }
+  return f.h;
+}
+
+ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed,
+                            ExercisePattern pattern, std::uint64_t ops_per_cpu,
+                            std::uint64_t footprint_bytes) {
+  sim::Machine m(config, seed);
+  const std::uint32_t cpus = m.cpus();
+  const std::uint32_t line = config.line_bytes;
+  const std::uint32_t nodes = config.nodes;
+
+  // Counters live on node 0, like a global statistics array in the kernel.
+  const std::uint64_t counter_bytes = static_cast<std::uint64_t>(cpus) * line;
+  const sim::PhysAddr counters = m.boot_memory().alloc(counter_bytes, line, 0);
+  // The random-read footprint is split evenly over the nodes that have memory.
+  std::vector<sim::PhysAddr> chunks;
+  const std::uint64_t chunk = std::max<std::uint64_t>(line, footprint_bytes / nodes / line * line);
+  if (pattern == ExercisePattern::random_read)
+    for (sim::NodeId n = 0; n < nodes; ++n)
+      if (config.node_memory[n].bytes > 0) chunks.push_back(m.boot_memory().alloc(chunk, 4096, n));
+
+  const std::uint32_t words_per_line = line / 8;
+  for (sim::CpuId c = 0; c < cpus; ++c) {
+    m.spawn(c, [&, c](sim::Cpu& cpu) {
+      const sim::PhysAddr shared_word = counters + (c / words_per_line) * line + (c % words_per_line) * 8;
+      const sim::PhysAddr padded_word = counters + static_cast<sim::PhysAddr>(c) * line;
+      for (std::uint64_t i = 0; i < ops_per_cpu; ++i) {
+        switch (pattern) {
+          case ExercisePattern::false_sharing:
+            cpu.rmw(shared_word);
+            break;
+          case ExercisePattern::padded:
+            cpu.rmw(padded_word);
+            break;
+          case ExercisePattern::random_read: {
+            const sim::PhysAddr base = chunks[cpu.rng().below(chunks.size())];
+            cpu.read(base + cpu.rng().below(chunk / 8) * 8);
+            break;
+          }
+        }
+        cpu.spend(1);  // the loop around the access
+        cpu.sync();
+      }
+    });
+  }
+  m.run();
+
+  const sim::StatsRegistry& s = m.stats();
+  ExerciseResult r;
+  r.pattern = pattern;
+  r.ops = ops_per_cpu * cpus;
+  r.elapsed = m.now();
+  sim::Cycles busy = 0;
+  for (sim::CpuId c = 0; c < cpus; ++c) busy += m.cpu(c).now();
+  r.cycles_per_op = r.ops ? static_cast<double>(busy) / static_cast<double>(r.ops) : 0.0;
+  r.l1d_misses = s.total("l1d.misses");
+  r.l2_misses = s.total("l2.misses");
+  r.llc_misses = s.total("llc.misses");
+  r.c2c_transfers = s.total("coherence.c2c_transfers");
+  r.false_sharing = s.total("coherence.false_sharing");
+  r.invalidations = s.total("coherence.invalidations");
+  r.local_memory = s.total("memory.local_accesses");
+  r.remote_memory = s.total("memory.remote_accesses");
+  r.fingerprint = stats_fingerprint(s);
+  return r;
+}
+
+}  // namespace allocsim::workloads
