@@ -32,6 +32,9 @@ struct NodeMemory {
 
 struct MemoryConfig {
   Cycles latency = 0;                  // DRAM latency from the home node (distance 10)
+  // DRAM latency at the nearest remote distance; farther nodes scale linearly
+  // with (distance - 10). 0: remote latency is latency * distance / 10.
+  Cycles remote_latency = 0;
   std::uint32_t channels = 1;          // channels per node
   std::uint64_t interleave_bytes = 256;  // consecutive bytes mapped to one channel
   double bytes_per_cycle = 8.0;        // bandwidth of one channel

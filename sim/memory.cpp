@@ -31,12 +31,22 @@ Memory::Memory(const MachineConfig& config, const Topology& topology, StatsRegis
       throw std::invalid_argument("memory of nodes " + std::to_string(ranges_[i - 1].node) + " and " +
                                   std::to_string(ranges_[i].node) + " overlaps");
 
-  // SLIT distances are relative latencies: distance 21 costs 2.1x the local access.
+  // SLIT distances are relative latencies: distance 21 costs 2.1x the local
+  // access, unless a measured remote latency anchors the nearest remote distance
+  // (SLIT 32 on AMD Zen is not a latency ratio).
+  const auto& mc = config.memory;
+  const unsigned nearest = topology.nearest_remote_distance();
   latency_.resize(static_cast<std::size_t>(nodes_) * nodes_);
   for (NodeId a = 0; a < nodes_; ++a)
-    for (NodeId b = 0; b < nodes_; ++b)
-      latency_[a * nodes_ + b] = static_cast<Cycles>(std::llround(
-          static_cast<double>(config.memory.latency) * topology.distance(a, b) / kLocalDistance));
+    for (NodeId b = 0; b < nodes_; ++b) {
+      const unsigned d = topology.distance(a, b);
+      double cycles = static_cast<double>(mc.latency) * d / kLocalDistance;
+      if (mc.remote_latency > 0 && a != b)
+        cycles = static_cast<double>(mc.latency) +
+                 static_cast<double>(mc.remote_latency - mc.latency) * (d - kLocalDistance) /
+                     (nearest - kLocalDistance);
+      latency_[a * nodes_ + b] = static_cast<Cycles>(std::llround(cycles));
+    }
 
   channel_state_.resize(static_cast<std::size_t>(nodes_) * channels_);
   for (NodeId n = 0; n < nodes_; ++n) {

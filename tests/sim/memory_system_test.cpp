@@ -167,3 +167,29 @@ TEST(MemorySystem, RandomStressKeepsInvariants) {
 
 }  // namespace
 }  // namespace allocsim::sim
+
+namespace allocsim::sim {
+namespace {
+
+TEST(Memory, MeasuredRemoteLatencyAnchorsTheNearestRemoteDistance) {
+  MachineConfig c;
+  c.nodes = 3;
+  c.cpus = 3;
+  c.distance = {{10, 32, 54}, {32, 10, 32}, {54, 32, 10}};
+  c.memory.latency = 100;
+  c.memory.remote_latency = 180;
+  assign_contiguous_memory(c, 1 << 20);
+  const Topology t(c);
+  StatsRegistry s;
+  const Memory m(c, t, s);
+  EXPECT_EQ(m.latency(0, 0), 100u);
+  EXPECT_EQ(m.latency(0, 1), 180u);  // nearest remote distance: the measured value
+  EXPECT_EQ(m.latency(0, 2), 260u);  // twice as far beyond local: 100 + 80 * 44 / 22
+  c.memory.remote_latency = 0;
+  StatsRegistry s2;
+  const Memory slit(c, t, s2);
+  EXPECT_EQ(slit.latency(0, 1), 320u);  // SLIT ratio 3.2
+}
+
+}  // namespace
+}  // namespace allocsim::sim

@@ -1,0 +1,56 @@
+#include "io/config/load.hpp"
+
+#include "io/config/override.hpp"
+#include "io/config/sections.hpp"
+#include "io/config/yaml_emit.hpp"
+#include "io/config/yaml_parse.hpp"
+
+namespace allocsim::io {
+namespace {
+
+// Overrides come after the files, one layer each, so later ones win.
+Config finish(Node root, int layer, const std::vector<std::string>& set_overrides,
+              std::optional<std::uint64_t> seed_override) {
+  for (const std::string& assignment : set_overrides) apply_set(root, assignment, layer++);
+  if (seed_override) apply_set(root, "run.seed=" + std::to_string(*seed_override), layer, "--seed");
+  return build_config(root);
+}
+
+}  // namespace
+
+Node default_config_tree() {
+  return parse_yaml(default_config_yaml(), kDefaultConfigName, 0);
+}
+
+Config build_config(const Node& root) {
+  Node resolved = Node::map();
+  MapReader top(&root, "", Origin{"<config>", 0, 0, 0}, &resolved, {"machine", "workload", "run"});
+  Config config;
+  config.machine = read_machine(top);
+  config.exercise = read_workload(top, config.machine);
+  config.run = read_run(top);
+  top.done();
+  config.resolved_yaml = emit_yaml(resolved,
+                                   "allocsim resolved config: every key explicit, times in cycles, "
+                                   "bandwidth in bytes per cycle");
+  return config;
+}
+
+Config load_config(const std::vector<std::string>& files,
+                   const std::vector<std::string>& set_overrides,
+                   std::optional<std::uint64_t> seed_override) {
+  Node root = default_config_tree();
+  int layer = 1;
+  for (const std::string& file : files) merge_into(root, parse_yaml_file(file, layer++));
+  return finish(std::move(root), layer, set_overrides, seed_override);
+}
+
+Config load_config_text(std::string_view yaml, std::string_view name,
+                        const std::vector<std::string>& set_overrides,
+                        std::optional<std::uint64_t> seed_override) {
+  Node root = default_config_tree();
+  merge_into(root, parse_yaml(yaml, std::string(name), 1));
+  return finish(std::move(root), 2, set_overrides, seed_override);
+}
+
+}  // namespace allocsim::io

@@ -1,0 +1,16 @@
+#pragma once
+// The section readers, one file each; build_config (load.cpp) calls them on the
+// top-level mapping in this order. A new section gets a reader here.
+#include "io/config/reader.hpp"
+#include "io/config/run_config.hpp"
+#include "io/config/workload_config.hpp"
+#include "sim/machine_config.hpp"
+
+namespace allocsim::io {
+
+sim::MachineConfig read_machine(MapReader& top);  // machine_section.cpp
+ExerciseConfig read_workload(MapReader& top,
+                             const sim::MachineConfig& machine);  // workload_section.cpp
+RunConfig read_run(MapReader& top);                               // run_section.cpp
+
+}  // namespace allocsim::io
