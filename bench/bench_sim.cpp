@@ -35,7 +35,8 @@ void BM_L1ResidentMix(benchmark::State& state) {
     t += mem.access(0, a, 8, (i & 3) ? AccessKind::read : AccessKind::write, t);
   }
   benchmark::DoNotOptimize(t);
-  state.counters["refs/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["refs/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_L1ResidentMix);
 
@@ -51,11 +52,13 @@ void BM_RandomMix64MiB(benchmark::State& state) {
   Cycles t = 0;
   for (auto _ : state) {
     const PhysAddr a = addrs[i & 0xffff];
-    t += mem.access(static_cast<CpuId>(i & 7), a, 8, (i & 3) ? AccessKind::read : AccessKind::write, t);
+    t += mem.access(static_cast<CpuId>(i & 7), a, 8, (i & 3) ? AccessKind::read : AccessKind::write,
+                    t);
     ++i;
   }
   benchmark::DoNotOptimize(t);
-  state.counters["refs/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["refs/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_RandomMix64MiB);
 
@@ -70,7 +73,8 @@ void BM_FalseSharingPingPong(benchmark::State& state) {
     t += mem.access(cpu, 0x100000 + cpu * 8, 8, AccessKind::write, t);
   }
   benchmark::DoNotOptimize(t);
-  state.counters["refs/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["refs/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_FalseSharingPingPong);
 
@@ -86,7 +90,8 @@ void BM_EventQueuePushPop(benchmark::State& state) {
     const Event e = q.pop();
     q.push(e.time + 1 + rng.below(1000), e.cpu, &nop);
   }
-  state.counters["events/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["events/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_EventQueuePushPop);
 
@@ -105,8 +110,8 @@ void BM_EngineInterleavedAccesses(benchmark::State& state) {
       });
     m.run();
   }
-  state.counters["refs/s"] = benchmark::Counter(static_cast<double>(state.iterations() * per_cpu * 8),
-                                                benchmark::Counter::kIsRate);
+  state.counters["refs/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * per_cpu * 8), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_EngineInterleavedAccesses)->Unit(benchmark::kMillisecond);
 

@@ -68,7 +68,8 @@ int main(int argc, char** argv) {
     std::cerr << "allocsim: error: " << e.what() << "\n";
     return 2;
   } catch (const boost::program_options::error& e) {
-    std::cerr << "allocsim: error: " << e.what() << " (try 'allocsim help " << args.front() << "')\n";
+    std::cerr << "allocsim: error: " << e.what() << " (try 'allocsim help " << args.front()
+              << "')\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "allocsim: failed: " << e.what() << "\n";

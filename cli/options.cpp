@@ -9,10 +9,9 @@ namespace po = boost::program_options;
 bool parse_with_configs(const std::string& verb, const std::string& summary,
                         po::options_description& desc, const std::vector<std::string>& args,
                         ConfigOptions& out, po::variables_map& vm) {
-  desc.add_options()
-      ("set", po::value<std::vector<std::string>>(&out.sets)->composing(),
-       "override one config key, e.g. --set machine.cpus=4 (repeatable)")
-      ("help,h", "show this help");
+  desc.add_options()("set", po::value<std::vector<std::string>>(&out.sets)->composing(),
+                     "override one config key, e.g. --set machine.cpus=4 (repeatable)")(
+      "help,h", "show this help");
   po::options_description hidden;
   hidden.add_options()("config", po::value<std::vector<std::string>>(&out.files), "config files");
   po::options_description all;

@@ -32,9 +32,10 @@ void print_header(const io::Config& c) {
 void print_row(const workloads::ExerciseResult& r) {
   const std::uint64_t memory = r.local_memory + r.remote_memory;
   std::printf("%-14s %10llu %10.1f %7.1f%% %7.1f%% %7.1f%% %10llu %10llu %7.1f%%\n",
-              std::string(io::to_string(r.pattern)).c_str(), static_cast<unsigned long long>(r.ops),
-              r.cycles_per_op, percent(r.l1d_misses, r.ops), percent(r.l2_misses, r.ops),
-              percent(r.llc_misses, r.ops), static_cast<unsigned long long>(r.c2c_transfers),
+              std::string(workloads::to_string(r.pattern)).c_str(),
+              static_cast<unsigned long long>(r.ops), r.cycles_per_op, percent(r.l1d_misses, r.ops),
+              percent(r.l2_misses, r.ops), percent(r.llc_misses, r.ops),
+              static_cast<unsigned long long>(r.c2c_transfers),
               static_cast<unsigned long long>(r.false_sharing), percent(r.remote_memory, memory));
 }
 
@@ -61,9 +62,11 @@ int run_command(const std::vector<std::string>& args) {
   print_header(config);
   const auto start = std::chrono::steady_clock::now();
   for (io::ExercisePattern p : config.exercise.patterns)
-    print_row(workloads::run_exercise(config.machine, config.run.seed, p, config.exercise.ops_per_cpu,
+    print_row(workloads::run_exercise(config.machine, config.run.seed, p,
+                                      config.exercise.ops_per_cpu,
                                       config.exercise.footprint_bytes));
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!quiet) std::printf("\nhost time %.2f s\n", seconds);
   return 0;
 }

@@ -35,7 +35,8 @@ void Cache::touch(std::int64_t slot) {
       stamp_[slot] = ++clock_;
       break;
     case Replacement::tree_plru:
-      plru_touch(static_cast<std::uint32_t>(slot / ways_), static_cast<std::uint32_t>(slot % ways_));
+      plru_touch(static_cast<std::uint32_t>(slot / ways_),
+                 static_cast<std::uint32_t>(slot % ways_));
       break;
     case Replacement::random:
       break;

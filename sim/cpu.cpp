@@ -1,5 +1,6 @@
 #include "sim/cpu.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -47,7 +48,10 @@ void Cpu::block() {
   engine_->switch_to_scheduler();
 }
 
-void Cpu::wake(Cycles at) { engine_->queue().push(at, id_, this, 0); }
+void Cpu::wake(Cycles at) {
+  if (!blocked_) throw std::logic_error("CPU " + std::to_string(id_) + " woken while not waiting");
+  engine_->queue().push(at, id_, this, 0);
+}
 
 void Cpu::lock(SpinLock& l) {
   if (l.holder_ == id_)
@@ -62,8 +66,8 @@ void Cpu::lock(SpinLock& l) {
     return;
   }
   if (!engine_->in_task())
-    throw std::logic_error("spinlock held by CPU " + std::to_string(l.holder_) +
-                           " when CPU " + std::to_string(id_) + " takes it outside the engine");
+    throw std::logic_error("spinlock held by CPU " + std::to_string(l.holder_) + " when CPU " +
+                           std::to_string(id_) + " takes it outside the engine");
   l.stats_.contended->add();
   if (l.kind_ == LockKind::ticket) {
     rmw(l.word_);  // take a ticket
@@ -93,7 +97,8 @@ void Cpu::unlock(SpinLock& l) {
   };
   if (l.kind_ == LockKind::ticket) {
     // Every spinner re-reads the invalidated line; the next holder is served last.
-    for (std::uint32_t i = 0; i < l.count_; ++i) on_behalf(l.waiter(i)->id_, l.word_, AccessKind::read);
+    for (std::uint32_t i = 0; i < l.count_; ++i)
+      on_behalf(l.waiter(i)->id_, l.word_, AccessKind::read);
     on_behalf(next->id_, l.word_, AccessKind::read);
   } else {
     const PhysAddr qnode = (*qnodes_)[next->id_];
@@ -101,6 +106,8 @@ void Cpu::unlock(SpinLock& l) {
     on_behalf(next->id_, qnode, AccessKind::read);
     on_behalf(next->id_, l.word_, AccessKind::rmw);  // the successor takes the lock byte
   }
+  // The waiter's own ticket/tail access may complete after the handoff.
+  t = std::max(t, requested);
   l.holder_ = next->id_;
   l.acquired_at_ = t;
   l.stats_.acquisitions->add();

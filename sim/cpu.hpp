@@ -29,8 +29,12 @@ class Cpu final : public EventHandler {
   bool timing() const { return memory_ != nullptr; }
 
   // Memory accesses: return their cost, already added to the clock.
-  Cycles read(PhysAddr addr, std::uint32_t size = 8) { return charge(addr, size, AccessKind::read); }
-  Cycles write(PhysAddr addr, std::uint32_t size = 8) { return charge(addr, size, AccessKind::write); }
+  Cycles read(PhysAddr addr, std::uint32_t size = 8) {
+    return charge(addr, size, AccessKind::read);
+  }
+  Cycles write(PhysAddr addr, std::uint32_t size = 8) {
+    return charge(addr, size, AccessKind::write);
+  }
   Cycles rmw(PhysAddr addr, std::uint32_t size = 8) { return charge(addr, size, AccessKind::rmw); }
   // Pure computation.
   void spend(Cycles cycles) { clock_ += cycles; }

@@ -17,9 +17,9 @@ class Directory {
 
   struct Entry {
     std::uint64_t line = kEmpty;
-    CpuId owner = kNoCpu;         // CPU holding the line E or M, if any
-    std::uint32_t sharers = 0;    // number of CPUs holding it
-    std::uint64_t written = 0;    // byte-granule mask written by the current owner
+    CpuId owner = kNoCpu;       // CPU holding the line E or M, if any
+    std::uint32_t sharers = 0;  // number of CPUs holding it
+    std::uint64_t written = 0;  // byte-granule mask written by the current owner
   };
 
   Directory(std::uint64_t max_lines, std::uint32_t cpus);

@@ -49,23 +49,23 @@ void Engine::resume(Cpu& cpu) {
     const ctx::stack_context stack = allocator.allocate();
     cpu.stack_bottom_ = static_cast<char*>(stack.sp) - stack.size;
     cpu.stack_size_ = stack.size;
-    cpu.fiber_ = ctx::fiber(
-        std::allocator_arg, ctx::preallocated(stack.sp, stack.size, stack), allocator,
-        [this, &cpu](ctx::fiber&& scheduler) {
-          finish_switch(nullptr, &scheduler_stack_bottom_, &scheduler_stack_size_);
-          scheduler_ = std::move(scheduler);
-          try {
-            cpu.body_(cpu);
-          } catch (const ctx::detail::forced_unwind&) {
-            start_switch(nullptr, scheduler_stack_bottom_, scheduler_stack_size_);
-            throw;  // being discarded: let the stack unwind back to discard()
-          } catch (...) {
-            if (!error_) error_ = std::current_exception();
-          }
-          cpu.finished_ = true;
-          start_switch(nullptr, scheduler_stack_bottom_, scheduler_stack_size_);
-          return std::move(scheduler_);
-        });
+    cpu.fiber_ =
+        ctx::fiber(std::allocator_arg, ctx::preallocated(stack.sp, stack.size, stack), allocator,
+                   [this, &cpu](ctx::fiber&& scheduler) {
+                     finish_switch(nullptr, &scheduler_stack_bottom_, &scheduler_stack_size_);
+                     scheduler_ = std::move(scheduler);
+                     try {
+                       cpu.body_(cpu);
+                     } catch (const ctx::detail::forced_unwind&) {
+                       start_switch(nullptr, scheduler_stack_bottom_, scheduler_stack_size_);
+                       throw;  // being discarded: let the stack unwind back to discard()
+                     } catch (...) {
+                       if (!error_) error_ = std::current_exception();
+                     }
+                     cpu.finished_ = true;
+                     start_switch(nullptr, scheduler_stack_bottom_, scheduler_stack_size_);
+                     return std::move(scheduler_);
+                   });
   }
   void* fake_stack = nullptr;
   in_task_ = true;

@@ -37,9 +37,9 @@ class Engine {
 
   // --- used by Cpu ---
   void start(Cpu& cpu, std::function<void(Cpu&)> body);
-  void resume(Cpu& cpu);         // scheduler side
-  void switch_to_scheduler();    // task side
-  void discard(Cpu& cpu);        // unwinds a CPU's suspended work (scheduler side)
+  void resume(Cpu& cpu);       // scheduler side
+  void switch_to_scheduler();  // task side
+  void discard(Cpu& cpu);      // unwinds a CPU's suspended work (scheduler side)
   bool in_task() const { return in_task_; }
 
  private:

@@ -26,19 +26,19 @@ struct LlcConfig : CacheConfig {
 };
 
 struct NodeMemory {
-  PhysAddr start = 0;         // first physical address of the node
-  std::uint64_t bytes = 0;    // size of the node's memory
+  PhysAddr start = 0;       // first physical address of the node
+  std::uint64_t bytes = 0;  // size of the node's memory
 };
 
 struct MemoryConfig {
-  Cycles latency = 0;                  // DRAM latency from the home node (distance 10)
+  Cycles latency = 0;  // DRAM latency from the home node (distance 10)
   // DRAM latency at the nearest remote distance; farther nodes scale linearly
   // with (distance - 10). 0: remote latency is latency * distance / 10.
   Cycles remote_latency = 0;
-  std::uint32_t channels = 1;          // channels per node
+  std::uint32_t channels = 1;            // channels per node
   std::uint64_t interleave_bytes = 256;  // consecutive bytes mapped to one channel
-  double bytes_per_cycle = 8.0;        // bandwidth of one channel
-  Cycles queue_window = 4096;          // utilisation is measured over windows this long
+  double bytes_per_cycle = 8.0;          // bandwidth of one channel
+  Cycles queue_window = 4096;            // utilisation is measured over windows this long
 };
 
 struct CoherenceConfig {
@@ -58,9 +58,9 @@ struct MachineConfig {
   double ghz = 2.0;
   std::uint32_t cpus = 1;
   std::uint32_t nodes = 1;
-  std::vector<NodeId> cpu_node;           // cpu -> node; empty: contiguous blocks
-  std::vector<NodeMemory> node_memory;    // one per node
-  std::vector<Link> links;                // interconnect; used when distance is empty
+  std::vector<NodeId> cpu_node;                 // cpu -> node; empty: contiguous blocks
+  std::vector<NodeMemory> node_memory;          // one per node
+  std::vector<Link> links;                      // interconnect; used when distance is empty
   std::vector<std::vector<unsigned>> distance;  // explicit SLIT matrix, or empty
   std::uint32_t line_bytes = 64;
   CacheConfig l1d{32 * 1024, 8, 4, Replacement::lru};

@@ -15,7 +15,8 @@ Memory::Memory(const MachineConfig& config, const Topology& topology, StatsRegis
       window_(std::max<Cycles>(1, config.memory.queue_window)) {
   if (!std::has_single_bit(config.memory.interleave_bytes))
     throw std::invalid_argument("memory interleave must be a power of two");
-  if (config.memory.bytes_per_cycle <= 0) throw std::invalid_argument("channel bandwidth must be > 0");
+  if (config.memory.bytes_per_cycle <= 0)
+    throw std::invalid_argument("channel bandwidth must be > 0");
   interleave_shift_ = static_cast<unsigned>(std::countr_zero(config.memory.interleave_bytes));
   service_ = config.line_bytes / config.memory.bytes_per_cycle;
 
@@ -25,11 +26,12 @@ Memory::Memory(const MachineConfig& config, const Topology& topology, StatsRegis
     const NodeMemory& m = config.node_memory[n];
     if (m.bytes > 0) ranges_.push_back({m.start, m.start + m.bytes, n});
   }
-  std::sort(ranges_.begin(), ranges_.end(), [](const Range& a, const Range& b) { return a.start < b.start; });
+  std::sort(ranges_.begin(), ranges_.end(),
+            [](const Range& a, const Range& b) { return a.start < b.start; });
   for (std::size_t i = 1; i < ranges_.size(); ++i)
     if (ranges_[i].start < ranges_[i - 1].end)
-      throw std::invalid_argument("memory of nodes " + std::to_string(ranges_[i - 1].node) + " and " +
-                                  std::to_string(ranges_[i].node) + " overlaps");
+      throw std::invalid_argument("memory of nodes " + std::to_string(ranges_[i - 1].node) +
+                                  " and " + std::to_string(ranges_[i].node) + " overlaps");
 
   // SLIT distances are relative latencies: distance 21 costs 2.1x the local
   // access, unless a measured remote latency anchors the nearest remote distance
@@ -42,9 +44,9 @@ Memory::Memory(const MachineConfig& config, const Topology& topology, StatsRegis
       const unsigned d = topology.distance(a, b);
       double cycles = static_cast<double>(mc.latency) * d / kLocalDistance;
       if (mc.remote_latency > 0 && a != b)
-        cycles = static_cast<double>(mc.latency) +
-                 static_cast<double>(mc.remote_latency - mc.latency) * (d - kLocalDistance) /
-                     (nearest - kLocalDistance);
+        cycles =
+            static_cast<double>(mc.latency) + static_cast<double>(mc.remote_latency - mc.latency) *
+                                                  (d - kLocalDistance) / (nearest - kLocalDistance);
       latency_[a * nodes_ + b] = static_cast<Cycles>(std::llround(cycles));
     }
 
@@ -55,8 +57,8 @@ Memory::Memory(const MachineConfig& config, const Topology& topology, StatsRegis
     queue_cycles_.push_back(&stats.counter("memory.queue_cycles", static_cast<int>(n)));
     writebacks_.push_back(&stats.counter("memory.writebacks", static_cast<int>(n)));
     for (std::uint32_t c = 0; c < channels_; ++c)
-      channel_accesses_.push_back(&stats.counter("memory.channel" + std::to_string(c) + ".accesses",
-                                                 static_cast<int>(n)));
+      channel_accesses_.push_back(
+          &stats.counter("memory.channel" + std::to_string(c) + ".accesses", static_cast<int>(n)));
   }
 }
 

@@ -34,17 +34,17 @@ MemorySystem::MemorySystem(const MachineConfig& config, const Topology& topology
     l1_.emplace_back(config.l1d, line_bytes_, seed ^ (0x1000u + c));
     l2_.emplace_back(config.l2, line_bytes_, seed ^ (0x2000u + c));
     const int s = static_cast<int>(c);
-    counters_.push_back({&stats.counter("l1d.hits", s), &stats.counter("l1d.misses", s),
-                         &stats.counter("l2.hits", s), &stats.counter("l2.misses", s),
-                         &stats.counter("llc.hits", s), &stats.counter("llc.misses", s),
-                         &stats.counter("llc.remote_hits", s),
-                         &stats.counter("coherence.c2c_transfers", s),
-                         &stats.counter("coherence.false_sharing", s),
-                         &stats.counter("coherence.true_sharing", s),
-                         &stats.counter("coherence.invalidations", s),
-                         &stats.counter("coherence.upgrades", s)});
+    counters_.push_back(
+        {&stats.counter("l1d.hits", s), &stats.counter("l1d.misses", s),
+         &stats.counter("l2.hits", s), &stats.counter("l2.misses", s),
+         &stats.counter("llc.hits", s), &stats.counter("llc.misses", s),
+         &stats.counter("llc.remote_hits", s), &stats.counter("coherence.c2c_transfers", s),
+         &stats.counter("coherence.false_sharing", s), &stats.counter("coherence.true_sharing", s),
+         &stats.counter("coherence.invalidations", s), &stats.counter("coherence.upgrades", s),
+         &stats.histogram("access.latency", s)});
   }
-  for (std::uint32_t d = 0; d < llcs_; ++d) llc_.emplace_back(config.llc, line_bytes_, seed ^ (0x3000u + d));
+  for (std::uint32_t d = 0; d < llcs_; ++d)
+    llc_.emplace_back(config.llc, line_bytes_, seed ^ (0x3000u + d));
 
   // Cache-to-cache cost between LLC domains: beyond the node it scales with the
   // SLIT distance, c2c_remote being the cost at the nearest remote distance.
@@ -56,21 +56,23 @@ MemorySystem::MemorySystem(const MachineConfig& config, const Topology& topology
       Cycles cost = co.c2c_same_llc;
       if (a != b && na == nb) cost = co.c2c_same_node;
       if (na != nb)
-        cost = static_cast<Cycles>(std::llround(static_cast<double>(co.c2c_remote) *
-                                                topology.distance(na, nb) /
-                                                topology.nearest_remote_distance()));
+        cost = static_cast<Cycles>(
+            std::llround(static_cast<double>(co.c2c_remote) * topology.distance(na, nb) /
+                         topology.nearest_remote_distance()));
       c2c_llc_[a * llcs_ + b] = cost;
     }
 }
 
 std::uint64_t MemorySystem::granule_mask(PhysAddr addr, std::uint32_t size) const {
   const unsigned first = static_cast<unsigned>((addr & (line_bytes_ - 1)) >> granule_shift_);
-  const unsigned last = static_cast<unsigned>(((addr & (line_bytes_ - 1)) + size - 1) >> granule_shift_);
+  const unsigned last =
+      static_cast<unsigned>(((addr & (line_bytes_ - 1)) + size - 1) >> granule_shift_);
   const unsigned n = std::min(last, 63u) - first + 1;
   return (n >= 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << n) - 1)) << first;
 }
 
-Cycles MemorySystem::access(CpuId cpu, PhysAddr addr, std::uint32_t size, AccessKind kind, Cycles now) {
+Cycles MemorySystem::access(CpuId cpu, PhysAddr addr, std::uint32_t size, AccessKind kind,
+                            Cycles now) {
   if (size == 0) return 0;
   const bool write = kind != AccessKind::read;
   Cycles total = 0;
@@ -82,6 +84,7 @@ Cycles MemorySystem::access(CpuId cpu, PhysAddr addr, std::uint32_t size, Access
     total += access_line(cpu, a >> line_shift_, granule_mask(a, chunk), write, now + total);
     a = line_end;
   }
+  counters_[cpu].latency->record(total);
   return total;
 }
 

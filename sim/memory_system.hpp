@@ -4,7 +4,7 @@
 // caches, and main memory. One call charges one access and returns its cost.
 //
 // Protocol (MESI-like, directory based):
-// - a write to a line held S, or a miss, takes ownership: every other private
+// - a write to a line held S, or a write miss, takes ownership: every other private
 //   copy and every other LLC domain's copy is invalidated; the requester waits
 //   for the farthest acknowledgement (in parallel with the data);
 // - a miss on a line another CPU holds M is a cache-to-cache transfer whose cost
@@ -51,6 +51,7 @@ class MemorySystem {
   struct CpuCounters {
     Counter *l1_hit, *l1_miss, *l2_hit, *l2_miss, *llc_hit, *llc_miss, *remote_llc_hit;
     Counter *c2c, *false_sharing, *true_sharing, *invalidations, *upgrades;
+    Histogram* latency;  // cost of each access() call
   };
 
   Cycles access_line(CpuId c, std::uint64_t line, std::uint64_t granules, bool write, Cycles now);

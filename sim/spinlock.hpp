@@ -61,7 +61,6 @@ class SpinLock {
   LockStats stats_;
   CpuId holder_ = kNoCpu;
   Cycles acquired_at_ = 0;
-  Cycles granted_request_ = 0;  // request time of the holder, for its wait statistics
   std::vector<Cpu*> waiters_;  // FIFO ring, one slot per CPU
   std::vector<Cycles> requested_;
   std::size_t head_ = 0;

@@ -17,7 +17,8 @@ std::uint64_t Histogram::quantile_upper_bound(double q) const {
 
 Counter& StatsRegistry::counter(std::string name, int scope) {
   for (auto& e : counters_)
-    if (e.scope == scope && e.name == name) throw std::logic_error("counter registered twice: " + name);
+    if (e.scope == scope && e.name == name)
+      throw std::logic_error("counter registered twice: " + name);
   counters_.push_back({std::move(name), scope, {}});
   return counters_.back().counter;
 }

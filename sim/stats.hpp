@@ -30,7 +30,9 @@ struct Histogram {
     sum += v;
     if (v > max) max = v;
   }
-  double mean() const { return count ? static_cast<double>(sum) / static_cast<double>(count) : 0.0; }
+  double mean() const {
+    return count ? static_cast<double>(sum) / static_cast<double>(count) : 0.0;
+  }
   // Upper bound of the bucket holding quantile q (0..1): exact to a factor of two.
   std::uint64_t quantile_upper_bound(double q) const;
 };

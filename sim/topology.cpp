@@ -10,7 +10,9 @@
 namespace allocsim::sim {
 
 namespace {
-[[noreturn]] void fail(const std::string& what) { throw std::invalid_argument("topology: " + what); }
+[[noreturn]] void fail(const std::string& what) {
+  throw std::invalid_argument("topology: " + what);
+}
 }  // namespace
 
 Topology::Topology(const MachineConfig& config) : nodes_(config.nodes) {
@@ -28,7 +30,8 @@ Topology::Topology(const MachineConfig& config) : nodes_(config.nodes) {
   }
   node_cpus_.resize(nodes_);
   for (CpuId c = 0; c < cpu_node_.size(); ++c) {
-    if (cpu_node_[c] >= nodes_) fail("CPU " + std::to_string(c) + " is on a node that does not exist");
+    if (cpu_node_[c] >= nodes_)
+      fail("CPU " + std::to_string(c) + " is on a node that does not exist");
     node_cpus_[cpu_node_[c]].push_back(c);
   }
 
@@ -47,8 +50,8 @@ Topology::Topology(const MachineConfig& config) : nodes_(config.nodes) {
   cpu_llc_.assign(cpu_node_.size(), 0);
   for (NodeId n = 0; n < nodes_; ++n) {
     const auto& cpus = node_cpus_[n];
-    const std::uint32_t group = config.llc.shared_by ? config.llc.shared_by
-                                                     : std::max<std::uint32_t>(1, cpus.size());
+    const std::uint32_t group =
+        config.llc.shared_by ? config.llc.shared_by : std::max<std::uint32_t>(1, cpus.size());
     if (cpus.size() % group != 0)
       fail("llc.shared_by=" + std::to_string(group) + " does not divide the " +
            std::to_string(cpus.size()) + " CPUs of node " + std::to_string(n));
@@ -68,14 +71,15 @@ void Topology::compute_distances(const MachineConfig& config) {
       for (NodeId b = 0; b < nodes_; ++b) {
         const unsigned d = config.distance[a][b];
         if (a == b ? d != kLocalDistance : (d <= kLocalDistance || d > 254))
-          fail("distance[" + std::to_string(a) + "][" + std::to_string(b) + "] = " +
-               std::to_string(d) + " (local must be 10, remote 11..254)");
+          fail("distance[" + std::to_string(a) + "][" + std::to_string(b) +
+               "] = " + std::to_string(d) + " (local must be 10, remote 11..254)");
         distance_[a * nodes_ + b] = d;
       }
     }
   } else if (nodes_ > 1) {
-    using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
-                                        boost::property<boost::edge_weight_t, int>>;
+    using Graph =
+        boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
+                              boost::property<boost::edge_weight_t, int>>;
     Graph g(nodes_);
     if (config.links.empty()) {  // no SLIT: Linux's default REMOTE_DISTANCE between every pair
       for (NodeId a = 0; a < nodes_; ++a)

@@ -59,7 +59,8 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
   const std::uint32_t words_per_line = line / 8;
   for (sim::CpuId c = 0; c < cpus; ++c) {
     m.spawn(c, [&, c](sim::Cpu& cpu) {
-      const sim::PhysAddr shared_word = counters + (c / words_per_line) * line + (c % words_per_line) * 8;
+      const sim::PhysAddr shared_word =
+          counters + (c / words_per_line) * line + (c % words_per_line) * 8;
       const sim::PhysAddr padded_word = counters + static_cast<sim::PhysAddr>(c) * line;
       for (std::uint64_t i = 0; i < ops_per_cpu; ++i) {
         switch (pattern) {

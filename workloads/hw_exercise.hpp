@@ -1,25 +1,23 @@
 #pragma once
 // The built-in hardware exercise: every CPU hammers memory in one pattern while
 // the machine model charges each access. It shows the model's effects before
-// any allocator is involved: one shared line written by all CPUs (false
+// any allocator is involved: per-CPU counters packed eight to a line (false
 // sharing), the same counters padded to a line each, and random reads over a
 // footprint spread across the nodes (cache capacity and NUMA).
 #include <cstdint>
 #include <string>
 
-#include "io/config/workload_config.hpp"
 #include "sim/machine_config.hpp"
 #include "sim/stats.hpp"
+#include "workloads/exercise_config.hpp"
 
 namespace allocsim::workloads {
 
-using io::ExercisePattern;
-
 struct ExerciseResult {
   ExercisePattern pattern;
-  std::uint64_t ops = 0;             // accesses, all CPUs together
-  sim::Cycles elapsed = 0;           // simulated time until the last CPU finished
-  double cycles_per_op = 0;          // mean access cost seen by a CPU
+  std::uint64_t ops = 0;     // accesses, all CPUs together
+  sim::Cycles elapsed = 0;   // simulated time until the last CPU finished
+  double cycles_per_op = 0;  // mean access cost seen by a CPU
   std::uint64_t l1d_misses = 0, l2_misses = 0, llc_misses = 0;
   std::uint64_t c2c_transfers = 0, false_sharing = 0, invalidations = 0;
   std::uint64_t local_memory = 0, remote_memory = 0;

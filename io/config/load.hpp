@@ -13,10 +13,14 @@
 #include "io/config/error.hpp"
 #include "io/config/run_config.hpp"
 #include "io/config/tree.hpp"
-#include "io/config/workload_config.hpp"
 #include "sim/machine_config.hpp"
+#include "workloads/exercise_config.hpp"
 
 namespace allocsim::io {
+
+using workloads::ExerciseConfig;
+using workloads::ExercisePattern;
+using workloads::kExercisePatterns;
 
 struct Config {
   sim::MachineConfig machine;

@@ -82,8 +82,9 @@ sim::MachineConfig read_machine(MapReader& top) {
 
   // Create the sub-mappings in documentation order (the resolved output
   // follows it), then read caches first: memory checks need the line size.
-  MapReader memory = machine.map("memory", {"per_node", "nodes", "starts", "latency", "remote_latency", "channels",
-                                            "interleave", "channel_bandwidth", "queue_window"});
+  MapReader memory =
+      machine.map("memory", {"per_node", "nodes", "starts", "latency", "remote_latency", "channels",
+                             "interleave", "channel_bandwidth", "queue_window"});
   MapReader interconnect = machine.map("interconnect", {"links", "distance"});
   MapReader caches = machine.map("caches", {"line", "l1d", "l2", "llc"});
   read_caches(caches, m);

@@ -3,10 +3,14 @@
 // top-level mapping in this order. A new section gets a reader here.
 #include "io/config/reader.hpp"
 #include "io/config/run_config.hpp"
-#include "io/config/workload_config.hpp"
 #include "sim/machine_config.hpp"
+#include "workloads/exercise_config.hpp"
 
 namespace allocsim::io {
+
+using workloads::ExerciseConfig;
+using workloads::ExercisePattern;
+using workloads::kExercisePatterns;
 
 sim::MachineConfig read_machine(MapReader& top);  // machine_section.cpp
 ExerciseConfig read_workload(MapReader& top,

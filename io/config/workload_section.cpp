@@ -32,13 +32,6 @@ ExerciseConfig read_exercise(MapReader& exercise) {
 
 }  // namespace
 
-std::string_view to_string(ExercisePattern pattern) {
-  for (const auto& [name, p] : kExercisePatterns) {
-    if (p == pattern) return name;
-  }
-  return "?";
-}
-
 ExerciseConfig read_workload(MapReader& top, const sim::MachineConfig& /*machine*/) {
   MapReader workload = top.map("workload", {"exercise"});
   MapReader exercise = workload.map("exercise", {"ops_per_cpu", "footprint", "patterns"});

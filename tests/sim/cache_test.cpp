@@ -6,13 +6,16 @@ namespace allocsim::sim {
 namespace {
 
 // One set of four ways: lines 0..n all map to it.
-Cache one_set(Replacement r) { return Cache(CacheConfig{256, 4, 1, r}, 64, 1); }
+Cache one_set(Replacement r) {
+  return Cache(CacheConfig{256, 4, 1, r}, 64, 1);
+}
 
 TEST(Cache, LruEvictsLeastRecentlyUsed) {
   Cache c = one_set(Replacement::lru);
-  for (std::uint64_t line : {10, 11, 12, 13}) EXPECT_EQ(c.insert(line, LineState::shared).line, Cache::kNoLine);
-  c.touch(c.find(10));                                       // 10 is now most recent
-  EXPECT_EQ(c.insert(14, LineState::shared).line, 11u);      // 11 is the oldest
+  for (std::uint64_t line : {10, 11, 12, 13})
+    EXPECT_EQ(c.insert(line, LineState::shared).line, Cache::kNoLine);
+  c.touch(c.find(10));                                   // 10 is now most recent
+  EXPECT_EQ(c.insert(14, LineState::shared).line, 11u);  // 11 is the oldest
   EXPECT_EQ(c.insert(15, LineState::shared).line, 12u);
   c.touch(c.find(13));
   EXPECT_EQ(c.insert(16, LineState::shared).line, 10u);
@@ -47,7 +50,8 @@ TEST(Cache, SameOffsetInDifferentPagesSharesASet) {
   for (std::uint64_t page = 0; page < 8; ++page) c.insert(page * page_lines + 5, LineState::shared);
   EXPECT_EQ(c.set_of(5), c.set_of(7 * page_lines + 5));
   EXPECT_GE(c.find(5), 0);
-  EXPECT_EQ(c.insert(8 * page_lines + 5, LineState::shared).line, 5u);  // the ninth page evicts the first
+  EXPECT_EQ(c.insert(8 * page_lines + 5, LineState::shared).line,
+            5u);  // the ninth page evicts the first
   EXPECT_EQ(c.find(6), -1);
 }
 
@@ -70,7 +74,8 @@ TEST(Cache, RandomReplacementIsDeterministicPerSeed) {
   auto victims = [](std::uint64_t seed) {
     Cache c(CacheConfig{256, 4, 1, Replacement::random}, 64, seed);
     std::vector<std::uint64_t> out;
-    for (std::uint64_t line = 0; line < 64; ++line) out.push_back(c.insert(line, LineState::shared).line);
+    for (std::uint64_t line = 0; line < 64; ++line)
+      out.push_back(c.insert(line, LineState::shared).line);
     return out;
   };
   EXPECT_EQ(victims(7), victims(7));

@@ -18,7 +18,7 @@ TEST(EventQueue, OrdersByTimeThenCpuThenInsertion) {
   q.push(5, 2, &r, 1);
   q.push(5, 1, &r, 2);
   q.push(3, 9, &r, 3);
-  q.push(5, 1, &r, 4);  // same time and CPU as arg 2: after it
+  q.push(5, 1, &r, 4);       // same time and CPU as arg 2: after it
   q.push(5, kNoCpu, &r, 5);  // machine-wide events come after CPUs at equal time
   q.push(4, kNoCpu, &r, 6);
   while (!q.empty()) {

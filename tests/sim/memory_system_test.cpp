@@ -15,9 +15,14 @@ struct Rig {
   Topology topology;
   StatsRegistry stats;
   MemorySystem mem;
-  explicit Rig(MachineConfig c) : config(std::move(c)), topology(config), mem(config, topology, stats, 1) {}
-  Cycles rd(CpuId c, PhysAddr a, std::uint32_t n = 8) { return mem.access(c, a, n, AccessKind::read, 0); }
-  Cycles wr(CpuId c, PhysAddr a, std::uint32_t n = 8) { return mem.access(c, a, n, AccessKind::write, 0); }
+  explicit Rig(MachineConfig c)
+      : config(std::move(c)), topology(config), mem(config, topology, stats, 1) {}
+  Cycles rd(CpuId c, PhysAddr a, std::uint32_t n = 8) {
+    return mem.access(c, a, n, AccessKind::read, 0);
+  }
+  Cycles wr(CpuId c, PhysAddr a, std::uint32_t n = 8) {
+    return mem.access(c, a, n, AccessKind::write, 0);
+  }
 };
 
 TEST(MemorySystem, HitLatenciesPerLevel) {
@@ -34,6 +39,19 @@ TEST(MemorySystem, HitLatenciesPerLevel) {
   // CPU 1 shares node 0's LLC: the line is there.
   EXPECT_EQ(r.rd(1, kNode0 + 1024), 40u);
   r.mem.check_invariants();
+  // Log2 buckets: 4 in bucket 3 ([4,8)), 12 in 4, 100s in 7 ([64,128)).
+  const Histogram* h = nullptr;
+  for (const auto& e : r.stats.histograms())
+    if (e.name == "access.latency" && e.scope == 0) h = &e.histogram;
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(h->count, 5u);
+  EXPECT_EQ(h->buckets[3], 1u);
+  EXPECT_EQ(h->buckets[4], 1u);
+  EXPECT_EQ(h->buckets[7], 3u);
+  EXPECT_EQ(h->sum, 100u * 3 + 4 + 12);
+  EXPECT_EQ(h->max, 100u);
+  EXPECT_EQ(h->quantile_upper_bound(0.5), 127u);
+  EXPECT_EQ(h->quantile_upper_bound(0.0), 7u);
 }
 
 TEST(MemorySystem, RemoteMissCostsDistanceRatio) {
@@ -157,7 +175,8 @@ TEST(MemorySystem, RandomStressKeepsInvariants) {
     const PhysAddr a = rng.below(2) ? kNode0 : kNode1;
     const PhysAddr addr = a + rng.below(64 * 1024);
     const auto kind = static_cast<AccessKind>(rng.below(3));
-    r.mem.access(cpu, addr, 1 + static_cast<std::uint32_t>(rng.below(16)), kind, static_cast<Cycles>(i));
+    r.mem.access(cpu, addr, 1 + static_cast<std::uint32_t>(rng.below(16)), kind,
+                 static_cast<Cycles>(i));
     if (i % 20000 == 0) r.mem.check_invariants();
   }
   r.mem.check_invariants();

@@ -85,7 +85,8 @@ TEST(SpinLock, QueuedHandoffIsConstant) {
 
 TEST(SpinLock, TicketOvertakesQueuedAsWaitersGrow) {
   // Few waiters: the ticket lock is cheaper (no queue node to hand over)...
-  EXPECT_LT(contend(2, LockKind::ticket).released.back(), contend(2, LockKind::queued).released.back());
+  EXPECT_LT(contend(2, LockKind::ticket).released.back(),
+            contend(2, LockKind::queued).released.back());
   // ...many waiters: its O(waiters) handoff loses (the collapse MCS avoids).
   EXPECT_EQ(contend(8, LockKind::ticket).released.back(), 9664u);
   EXPECT_EQ(contend(8, LockKind::queued).released.back(), 9224u);
@@ -106,6 +107,36 @@ TEST(SpinLock, WaitersAreServedInRequestOrder) {
     });
   m.run();
   EXPECT_EQ(order, (std::vector<CpuId>{0, 3, 1, 2}));
+}
+
+// Regression: a waiter whose own ticket access misses to remote memory can
+// finish asking after the handoff; its wait is then zero, never negative.
+TEST(SpinLock, WaiterSlowerThanTheHandoffWaitsZero) {
+  MachineConfig c = testing::two_node_config();
+  c.lock_kind = LockKind::ticket;
+  Machine m(c, 1);
+  SpinLock lock = m.make_lock(testing::kNode1, "slow");
+  const Cycles release = 5000;
+  Cycles granted = 0, asked = 0;
+  m.spawn(0, [&](Cpu& cpu) {
+    cpu.lock(lock);
+    // Same L2 and LLC set as the lock line (strides 1 KiB and 4 KiB): evict it to memory.
+    for (int k = 1; k <= 8; ++k) cpu.read(testing::kNode1 + k * 4096);
+    cpu.sleep_until(release);
+    cpu.unlock(lock);
+  });
+  m.spawn(1, [&](Cpu& cpu) {
+    cpu.sleep_until(release - 50);
+    asked = cpu.now();
+    cpu.lock(lock);
+    granted = cpu.now();
+    cpu.unlock(lock);
+  });
+  m.run();
+  // B's ticket (rmw) goes to node 1's memory: 210 cycles, longer than the handoff.
+  EXPECT_EQ(granted, asked + 210);
+  EXPECT_EQ(m.stats().total("lock.slow.wait_cycles"), 0u);
+  EXPECT_EQ(m.stats().total("lock.slow.contended"), 1u);
 }
 
 TEST(SpinLock, MisuseIsReported) {

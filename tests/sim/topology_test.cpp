@@ -20,8 +20,9 @@ TEST(Topology, RingDistancesAreShortestPaths) {
   c.links = {{0, 1, 16}, {1, 2, 16}, {2, 3, 16}, {3, 0, 16}};
   const Topology t(c);
   // Two hops: 10 + 6 + 6.
-  EXPECT_EQ(t.distance_matrix(), (std::vector<std::vector<unsigned>>{
-                                     {10, 16, 22, 16}, {16, 10, 16, 22}, {22, 16, 10, 16}, {16, 22, 16, 10}}));
+  EXPECT_EQ(t.distance_matrix(),
+            (std::vector<std::vector<unsigned>>{
+                {10, 16, 22, 16}, {16, 10, 16, 22}, {22, 16, 10, 16}, {16, 22, 16, 10}}));
   EXPECT_EQ(t.fallback_order(0), (std::vector<NodeId>{0, 1, 3, 2}));
   EXPECT_EQ(t.fallback_order(2), (std::vector<NodeId>{2, 1, 3, 0}));
   EXPECT_EQ(t.nearest_remote_distance(), 16u);

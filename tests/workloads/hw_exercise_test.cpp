@@ -7,7 +7,9 @@
 namespace allocsim::workloads {
 namespace {
 
-sim::MachineConfig default_machine() { return io::load_config({}).machine; }
+sim::MachineConfig default_machine() {
+  return io::load_config({}).machine;
+}
 
 TEST(HwExercise, FalseSharingMovesEveryAccessPaddedNone) {
   const auto m = default_machine();
@@ -23,8 +25,10 @@ TEST(HwExercise, FalseSharingMovesEveryAccessPaddedNone) {
 }
 
 TEST(HwExercise, RandomReadsSpreadOverTheNodes) {
-  const ExerciseResult r = run_exercise(default_machine(), 1, ExercisePattern::random_read, 2000, 8 << 20);
-  const double remote = static_cast<double>(r.remote_memory) / static_cast<double>(r.local_memory + r.remote_memory);
+  const ExerciseResult r =
+      run_exercise(default_machine(), 1, ExercisePattern::random_read, 2000, 8 << 20);
+  const double remote =
+      static_cast<double>(r.remote_memory) / static_cast<double>(r.local_memory + r.remote_memory);
   EXPECT_NEAR(remote, 0.5, 0.05);
   EXPECT_EQ(r.c2c_transfers, 0u);  // reads only
 }

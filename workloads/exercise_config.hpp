@@ -1,14 +1,13 @@
 #pragma once
-// The `workload:` section. For now only `exercise:`, the hardware-model
-// exercise (false sharing, padded counters, random reads) used before the
-// allocators exist; generators and traces will join it here.
+// Settings of the hardware exercise (workload.exercise in a config): false
+// sharing, padded counters and random reads, run before any allocator exists.
 #include <array>
 #include <cstdint>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-namespace allocsim::io {
+namespace allocsim::workloads {
 
 enum class ExercisePattern : std::uint8_t { false_sharing, padded, random_read };
 
@@ -18,7 +17,11 @@ inline constexpr std::array<std::pair<std::string_view, ExercisePattern>, 3> kEx
     {"random_read", ExercisePattern::random_read},
 }};
 
-std::string_view to_string(ExercisePattern pattern);
+inline std::string_view to_string(ExercisePattern pattern) {
+  for (const auto& [name, p] : kExercisePatterns)
+    if (p == pattern) return name;
+  return "?";
+}
 
 struct ExerciseConfig {
   std::uint64_t ops_per_cpu = 20000;
@@ -27,4 +30,4 @@ struct ExerciseConfig {
                                         ExercisePattern::random_read};
 };
 
-}  // namespace allocsim::io
+}  // namespace allocsim::workloads
