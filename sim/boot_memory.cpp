@@ -5,24 +5,39 @@
 
 namespace allocsim::sim {
 
-BootMemory::BootMemory(const MachineConfig& config) : nodes_(config.node_memory) {
-  for (const NodeMemory& m : nodes_) top_.push_back(m.start + m.bytes);
+BootMemory::BootMemory(const MachineConfig& config) {
+  for (NodeId n = 0; n < config.node_memory.size(); ++n) {
+    const NodeMemory& m = config.node_memory[n];
+    if (m.bytes) free_.push_back({m.start, m.start + m.bytes, n});
+  }
 }
 
-PhysAddr BootMemory::alloc(std::uint64_t bytes, std::uint64_t align, NodeId node) {
-  if (node >= nodes_.size())
-    throw std::invalid_argument("boot memory: no node " + std::to_string(node));
+PhysAddr BootMemory::alloc(std::uint64_t bytes, std::uint64_t align, NodeId node, PhysAddr limit) {
   if (align == 0 || (align & (align - 1)))
     throw std::invalid_argument("boot memory: bad alignment");
-  const NodeMemory& m = nodes_[node];
-  if (bytes > top_[node] - m.start)
-    throw std::runtime_error("boot memory: node " + std::to_string(node) + " is full");
-  const PhysAddr start = (top_[node] - bytes) & ~(align - 1);
-  if (start < m.start)
-    throw std::runtime_error("boot memory: node " + std::to_string(node) + " is full");
-  top_[node] = start;
-  reserved_.push_back({start, bytes, node});
-  return start;
+  // memblock_alloc is top-down: the highest fit wins.
+  Range* best = nullptr;
+  PhysAddr best_start = 0;
+  for (Range& r : free_) {
+    if (r.node != node) continue;
+    const PhysAddr top = r.end < limit ? r.end : limit;
+    if (top < r.start || top - r.start < bytes) continue;
+    const PhysAddr start = (top - bytes) & ~(align - 1);
+    if (start < r.start) continue;
+    if (!best || start > best_start) {
+      best = &r;
+      best_start = start;
+    }
+  }
+  if (!best)
+    throw std::runtime_error("boot memory: node " + std::to_string(node) + " has no room for " +
+                             std::to_string(bytes) + " bytes");
+  const Range r = *best;
+  // Split the range around the allocation.
+  best->end = best_start;
+  if (best_start + bytes < r.end) free_.push_back({best_start + bytes, r.end, r.node});
+  reserved_.push_back({best_start, bytes, node});
+  return best_start;
 }
 
 }  // namespace allocsim::sim

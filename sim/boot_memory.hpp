@@ -1,8 +1,8 @@
 #pragma once
-// Boot-time placement of kernel data that lives outside any allocator (per-CPU
-// areas, lock words of static structures), in the spirit of Linux's memblock:
-// allocated top-down from a node's memory and never freed. The page allocator
-// treats these ranges as reserved.
+// Boot-time placement of kernel data that lives outside any allocator (mem_map,
+// per-CPU areas, node and zone descriptors), in the spirit of Linux's memblock:
+// top-down from a node's memory, optionally below a limit (i386 lowmem), never
+// freed. The page allocator treats these ranges as reserved.
 #include <cstdint>
 #include <vector>
 
@@ -19,13 +19,17 @@ class BootMemory {
   };
 
   explicit BootMemory(const MachineConfig& config);
-  // `bytes` at `align` (a power of two) from the top of `node`'s memory.
-  PhysAddr alloc(std::uint64_t bytes, std::uint64_t align, NodeId node);
+  // `bytes` at `align` (a power of two), as high as possible in `node`'s memory
+  // but ending at or below `limit`.
+  PhysAddr alloc(std::uint64_t bytes, std::uint64_t align, NodeId node, PhysAddr limit = kNever);
   const std::vector<Region>& reserved() const { return reserved_; }
 
  private:
-  std::vector<NodeMemory> nodes_;
-  std::vector<PhysAddr> top_;  // per node: everything at or above is reserved
+  struct Range {
+    PhysAddr start, end;
+    NodeId node;
+  };
+  std::vector<Range> free_;  // free ranges, by node
   std::vector<Region> reserved_;
 };
 

@@ -25,10 +25,14 @@ Machine::Machine(const MachineConfig& config, std::uint64_t seed)
   for (CpuId c = 0; c < config_.cpus; ++c) {
     const NodeId node = topology_.node_of_cpu(c);
     cpus_.push_back(std::make_unique<Cpu>(c, node, seed, engine_, memory_.get()));
-    percpu_.push_back(boot_memory_.alloc(kPerCpuBytes, kPerCpuBytes, node));
+    percpu_.push_back(boot_memory_.alloc(kPerCpuBytes, kPerCpuBytes, node, lowmem_limit()));
     qnodes_.push_back(percpu_.back());  // the MCS node is the first line of the per-CPU area
   }
   for (auto& cpu : cpus_) cpu->set_qnodes(&qnodes_);
+}
+
+PhysAddr Machine::lowmem_limit() const {
+  return config_.arch == Arch::i386 ? kI386LowmemEnd : kNever;
 }
 
 Machine::~Machine() {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/boot_memory.hpp"
 #include "sim/machine.hpp"
 
 namespace allocsim::sim {
@@ -79,6 +80,27 @@ TEST(Topology, ExplicitCpuPlacementAllowsMemoryOnlyNodes) {
   const Topology t(c);
   EXPECT_TRUE(t.cpus_of_node(1).empty());
   EXPECT_EQ(t.cpus_of_node(0).size(), 2u);
+}
+
+}  // namespace
+}  // namespace allocsim::sim
+
+namespace allocsim::sim {
+namespace {
+
+TEST(BootMemory, TopDownBelowALimitAndNeverOverlapping) {
+  MachineConfig c;
+  c.nodes = 2;
+  c.cpus = 2;
+  assign_contiguous_memory(c, 1 << 20);
+  BootMemory b(c);
+  EXPECT_EQ(b.alloc(4096, 4096, 0), (1u << 20) - 4096);     // top of node 0
+  EXPECT_EQ(b.alloc(100, 64, 0), (1u << 20) - 4096 - 128);  // below it, aligned down
+  EXPECT_EQ(b.alloc(4096, 4096, 0, 0x20000), 0x1f000u);     // the highest fit under the limit
+  EXPECT_EQ(b.alloc(4096, 4096, 0, 0x20000), 0x1e000u);
+  EXPECT_EQ(b.alloc(8192, 4096, 1), (2u << 20) - 8192);  // node 1's own memory
+  EXPECT_EQ(b.reserved().size(), 5u);
+  EXPECT_THROW(b.alloc(2 << 20, 4096, 1), std::runtime_error);
 }
 
 }  // namespace
