@@ -19,6 +19,8 @@ commands:
                       simulate; with no config, the embedded default machine
   validate [CONFIG.yaml ...] [--set KEY=VALUE ...]
                       check configs and print the fully resolved one
+  machine import [--zoneinfo FILE] [--distance-dir DIR] [--min-free-kbytes FILE] [-o OUT.yaml]
+                      a config reproducing this machine's nodes and zones
   help [COMMAND]      this text, or a command's options
 
 options:
@@ -33,6 +35,7 @@ int dispatch(const std::string& verb, const std::vector<std::string>& rest) {
   using namespace allocsim::cli;
   if (verb == "run") return run_command(rest);
   if (verb == "validate") return validate_command(rest);
+  if (verb == "machine") return machine_command(rest);
   if (verb == "help") {
     if (rest.empty()) {
       std::cout << kUsage;

@@ -24,9 +24,12 @@ Node default_config_tree() {
 
 Config build_config(const Node& root) {
   Node resolved = Node::map();
-  MapReader top(&root, "", Origin{"<config>", 0, 0, 0}, &resolved, {"machine", "workload", "run"});
+  MapReader top(&root, "", Origin{"<config>", 0, 0, 0}, &resolved,
+                {"machine", "kernel", "workload", "run"});
   Config config;
-  config.machine = read_machine(top);
+  std::vector<model::ZoneSpec> zones;
+  config.machine = read_machine(top, &zones);
+  config.kernel = read_kernel(top, std::move(zones));
   config.exercise = read_workload(top, config.machine);
   config.run = read_run(top);
   top.done();

@@ -13,6 +13,7 @@
 #include "io/config/error.hpp"
 #include "io/config/run_config.hpp"
 #include "io/config/tree.hpp"
+#include "model/kernel_config.hpp"
 #include "sim/machine_config.hpp"
 #include "workloads/exercise_config.hpp"
 
@@ -24,6 +25,7 @@ using workloads::kExercisePatterns;
 
 struct Config {
   sim::MachineConfig machine;
+  model::KernelConfig kernel;
   RunConfig run;
   ExerciseConfig exercise;
   std::string resolved_yaml;  // every key explicit; loads back to the same Config

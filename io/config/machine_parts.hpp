@@ -2,6 +2,7 @@
 // Sub-readers of the `machine:` section (machine_*.cpp). Each gets the reader of
 // its mapping and the machine read so far (cpus, nodes, cpu_node, frequency).
 #include "io/config/reader.hpp"
+#include "model/kernel_config.hpp"
 #include "sim/machine_config.hpp"
 
 namespace allocsim::io {
@@ -14,5 +15,7 @@ sim::NodeId read_node_id(const Value& v, const sim::MachineConfig& m);  // machi
 void read_caches(MapReader& caches, sim::MachineConfig& m);              // machine_caches.cpp
 void read_memory(MapReader& memory, sim::MachineConfig& m);              // machine_memory.cpp
 void read_interconnect(MapReader& interconnect, sim::MachineConfig& m);  // machine_interconnect.cpp
+std::vector<model::ZoneSpec> read_zones(MapReader& machine,
+                                        const sim::MachineConfig& m);  // machine_zones.cpp
 
 }  // namespace allocsim::io

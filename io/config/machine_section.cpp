@@ -66,10 +66,10 @@ sim::NodeId read_node_id(const Value& v, const sim::MachineConfig& m) {
   return static_cast<sim::NodeId>(node);
 }
 
-sim::MachineConfig read_machine(MapReader& top) {
+sim::MachineConfig read_machine(MapReader& top, std::vector<model::ZoneSpec>* zones) {
   MapReader machine =
       top.map("machine", {"name", "arch", "frequency", "cpus", "nodes", "cpu_nodes", "memory",
-                          "interconnect", "caches", "coherence", "locks", "timing"});
+                          "interconnect", "zones", "caches", "coherence", "locks", "timing"});
   sim::MachineConfig m;
   m.name = machine.string("name");
   if (m.name.empty()) machine.get("name").fail("must not be empty");
@@ -90,6 +90,7 @@ sim::MachineConfig read_machine(MapReader& top) {
   read_caches(caches, m);
   read_memory(memory, m);
   read_interconnect(interconnect, m);
+  *zones = read_zones(machine, m);
   MapReader coherence = machine.map("coherence", {"c2c_same_llc", "c2c_same_node", "c2c_remote"});
   read_coherence(coherence, m);
 

@@ -3,6 +3,7 @@
 // top-level mapping in this order. A new section gets a reader here.
 #include "io/config/reader.hpp"
 #include "io/config/run_config.hpp"
+#include "model/kernel_config.hpp"
 #include "sim/machine_config.hpp"
 #include "workloads/exercise_config.hpp"
 
@@ -12,7 +13,10 @@ using workloads::ExerciseConfig;
 using workloads::ExercisePattern;
 using workloads::kExercisePatterns;
 
-sim::MachineConfig read_machine(MapReader& top);  // machine_section.cpp
+// machine_section.cpp; machine.zones go to `zones` (machine_zones.cpp).
+sim::MachineConfig read_machine(MapReader& top, std::vector<model::ZoneSpec>* zones);
+model::KernelConfig read_kernel(MapReader& top,
+                                std::vector<model::ZoneSpec> zones);  // kernel_section.cpp
 ExerciseConfig read_workload(MapReader& top,
                              const sim::MachineConfig& machine);  // workload_section.cpp
 RunConfig read_run(MapReader& top);                               // run_section.cpp

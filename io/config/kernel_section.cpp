@@ -1,0 +1,87 @@
+// The `kernel:` section: the Linux generation and the page allocator's
+// tunables. Keys a flavour does not have are errors when set for it.
+#include "io/config/sections.hpp"
+
+namespace allocsim::io {
+namespace {
+
+constexpr std::array<EnumName<model::Flavour>, 2> kFlavours{{
+    {"linux-2.6", model::Flavour::linux_2_6},
+    {"linux-6", model::Flavour::linux_6},
+}};
+
+bool set_by_user(const Value& v) {
+  return v.origin().layer != 0;
+}
+
+// A 6.x-only tunable set away from its default under linux-2.6 is an error.
+void only_in_6(MapReader& kernel, std::string_view key, model::Flavour f) {
+  const Value v = kernel.get(key);
+  if (f == model::Flavour::linux_2_6 && set_by_user(v))
+    v.fail("does not exist in linux-2.6 (a linux-6 tunable)");
+}
+
+}  // namespace
+
+model::KernelConfig read_kernel(MapReader& top, std::vector<model::ZoneSpec> zones) {
+  MapReader kernel = top.map(
+      "kernel", {"flavour", "min_free_kbytes", "watermark_scale_factor", "watermark_boost_factor",
+                 "transparent_hugepage", "pcp", "percpu_pagelist_high_fraction",
+                 "lowmem_reserve_ratio", "pageblock_order", "mobility_grouping", "reclaim"});
+  model::KernelConfig k;
+  k.flavour = kernel.enumeration("flavour", kFlavours);
+
+  const Value mfk = kernel.get("min_free_kbytes");
+  if (mfk.node().is_scalar() && mfk.as_string() == "auto") {
+    kernel.record("min_free_kbytes", "auto");
+  } else {
+    k.min_free_kbytes = mfk.as_uint(1, std::uint64_t{1} << 40);
+    kernel.record("min_free_kbytes", std::to_string(*k.min_free_kbytes));
+  }
+  only_in_6(kernel, "watermark_scale_factor", k.flavour);
+  k.watermark_scale_factor = static_cast<unsigned>(kernel.uint("watermark_scale_factor", 1, 3000));
+  only_in_6(kernel, "watermark_boost_factor", k.flavour);
+  k.watermark_boost_factor =
+      static_cast<unsigned>(kernel.uint("watermark_boost_factor", 0, 1u << 30));
+  only_in_6(kernel, "transparent_hugepage", k.flavour);
+  k.transparent_hugepage = kernel.boolean("transparent_hugepage");
+  k.pcp = kernel.boolean("pcp");
+  only_in_6(kernel, "percpu_pagelist_high_fraction", k.flavour);
+  const Value fraction = kernel.get("percpu_pagelist_high_fraction");
+  k.percpu_pagelist_high_fraction = static_cast<unsigned>(fraction.as_uint(0, 1u << 30));
+  if (k.percpu_pagelist_high_fraction != 0 && k.percpu_pagelist_high_fraction < 8)
+    fraction.fail("must be 0 (auto) or at least 8 (MIN_PERCPU_PAGELIST_HIGH_FRACTION)");
+  kernel.record("percpu_pagelist_high_fraction", std::to_string(k.percpu_pagelist_high_fraction));
+
+  const Value ratio = kernel.get("lowmem_reserve_ratio");
+  if (ratio.node().is_scalar() && ratio.as_string() == "auto") {
+    kernel.record("lowmem_reserve_ratio", "auto");
+  } else {
+    const std::vector<Value> items = ratio.as_sequence();
+    if (items.size() != model::kMaxNrZones)
+      ratio.fail("needs " + std::to_string(model::kMaxNrZones) + " entries, one per zone index");
+    std::array<unsigned, model::kMaxNrZones> r{};
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      r[i] = static_cast<unsigned>(items[i].as_uint(0, 1u << 30));
+      names.push_back(std::to_string(r[i]));
+    }
+    k.lowmem_reserve_ratio = r;
+    kernel.record("lowmem_reserve_ratio", resolved_list(names));
+  }
+  k.pageblock_order = static_cast<unsigned>(kernel.uint("pageblock_order", 1, model::kMaxOrder));
+  k.mobility_grouping = kernel.boolean("mobility_grouping");
+
+  MapReader reclaim =
+      kernel.map("reclaim", {"batch", "cycles_per_page", "kswapd_delay", "max_retries"});
+  k.reclaim_batch = reclaim.uint("batch", 1, 1u << model::kMaxOrder);
+  k.reclaim_cycles_per_page = reclaim.uint("cycles_per_page", 0, 1u << 30);
+  k.kswapd_wakeup_delay = reclaim.uint("kswapd_delay", 0, std::uint64_t{1} << 40);
+  k.max_reclaim_retries = static_cast<unsigned>(reclaim.uint("max_retries", 1, 1000));
+  reclaim.done();
+  kernel.done();
+  k.zones = std::move(zones);
+  return k;
+}
+
+}  // namespace allocsim::io

@@ -1,0 +1,86 @@
+#pragma once
+// The buddy allocator of one zone: free_area lists, __rmqueue_smallest +
+// expand, __free_one_page coalescing with buddy = pfn ^ (1 << order), and each
+// flavour's fallback between migrate types. Callers hold zone->lock.
+#include <cstdint>
+
+#include "model/alloc_flags.hpp"
+#include "model/charge.hpp"
+#include "model/flavour.hpp"
+#include "model/page_list.hpp"
+#include "model/zone.hpp"
+
+namespace allocsim::model {
+
+struct BuddyParams {
+  Flavour flavour;
+  unsigned pageblock_order;                 // 9 on x86 with hugepages (HUGETLB_PAGE_ORDER)
+  unsigned watermark_boost_factor = 15000;  // 6.x
+  bool mobility_grouping = true;            // page_group_by_mobility_disabled when false
+};
+
+class Buddy {
+ public:
+  Buddy(const BuddyParams& params, MemMap& map, PageLayout layout);
+
+  const BuddyParams& params() const { return p_; }
+  std::uint64_t pageblock_nr_pages() const { return 1ull << p_.pageblock_order; }
+
+  // The free_area list head's simulated address.
+  sim::PhysAddr list_head(const Zone& z, unsigned order, unsigned mt) const {
+    return z.addr + ZoneLayout::free_area + order * ZoneLayout::free_area_stride + mt * 16;
+  }
+  // The pageblock bitmap starts at the zone start rounded down to a block.
+  std::size_t pageblock_index(const Zone& z, Pfn pfn) const {
+    return (pfn >> p_.pageblock_order) - (z.zone_start_pfn >> p_.pageblock_order);
+  }
+  unsigned pageblock_mt(const Zone& z, Pfn pfn) const {
+    return z.pageblock_mt[pageblock_index(z, pfn)];
+  }
+  void set_pageblock_mt(Zone& z, Pfn pfn, unsigned mt) const {
+    z.pageblock_mt[pageblock_index(z, pfn)] = static_cast<std::uint8_t>(mt);
+  }
+
+  // __rmqueue (2.6.32) / __rmqueue + rmqueue_buddy's HIGHATOMIC handling (6.8).
+  // Returns the mem_map index of a block of 2^order pages, or kNilIndex.
+  std::uint32_t rmqueue(Zone& z, unsigned order, unsigned mt, const AllocFlags& flags,
+                        const Charge& c);
+  std::uint32_t rmqueue_smallest(Zone& z, unsigned order, unsigned mt, const Charge& c);
+  // __free_one_page: coalesces and puts the block on its list.
+  void free_one_page(Zone& z, std::uint32_t idx, unsigned order, unsigned mt, const Charge& c,
+                     bool to_tail = false);
+  // move_freepages_block: moves the free pages of idx's pageblock to mt's
+  // lists; returns pages moved (0 if the block crosses the zone's end).
+  std::uint64_t move_freepages_block(Zone& z, std::uint32_t idx, unsigned mt, const Charge& c,
+                                     std::uint64_t* movable_pages = nullptr);
+
+  std::uint64_t extfrag_events() const { return extfrag_events_; }
+
+ private:
+  void add_to_free_list(Zone& z, std::uint32_t idx, unsigned order, unsigned mt, bool tail,
+                        const Charge& c);
+  void del_from_free_list(Zone& z, std::uint32_t idx, unsigned order, const Charge& c);
+  void expand(Zone& z, std::uint32_t idx, unsigned low, unsigned high, unsigned mt,
+              const Charge& c);
+  std::uint32_t rmqueue_fallback_2_6(Zone& z, unsigned order, unsigned start_mt, const Charge& c);
+  bool rmqueue_fallback_6(Zone& z, unsigned order, unsigned start_mt, const AllocFlags& flags,
+                          const Charge& c);
+  int find_suitable_fallback(const Zone& z, unsigned order, unsigned start_mt,
+                             bool* can_steal) const;
+  bool can_steal_fallback(unsigned order, unsigned start_mt) const;
+  void steal_suitable_fallback(Zone& z, std::uint32_t idx, const AllocFlags& flags,
+                               unsigned start_mt, bool whole_block, const Charge& c);
+  void change_pageblock_range(Zone& z, Pfn pfn, unsigned order, unsigned mt);
+  bool boost_watermark(Zone& z);
+  bool buddy_merge_likely(const Zone& z, Pfn pfn, Pfn buddy_pfn, unsigned order) const;
+
+  BuddyParams p_;
+  MemMap& map_;
+  PageListOps lists_;
+  std::uint64_t extfrag_events_ = 0;
+};
+
+// 2.6.32 fallbacks[] (without RESERVE, tried separately) and 6.8 fallbacks[].
+const std::array<std::uint8_t, 2>& fallback_types(Flavour f, unsigned start_mt);
+
+}  // namespace allocsim::model

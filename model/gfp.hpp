@@ -1,0 +1,39 @@
+#pragma once
+// GFP flags with each flavour's own bit values (2.6.32 include/linux/gfp.h,
+// 6.8 include/linux/gfp_types.h): parsing from names or numbers, the trace
+// rendering (show_gfp_flags), gfp_zone, the migratetype and the behaviour bits.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "model/flavour.hpp"
+#include "sim/machine_config.hpp"
+
+namespace allocsim::model {
+
+struct Gfp {
+  std::uint32_t bits = 0;
+  bool operator==(const Gfp&) const = default;
+};
+
+// "GFP_KERNEL|__GFP_ZERO", "0x8d0", "208"; throws std::invalid_argument naming the bad token.
+Gfp parse_gfp(Flavour f, std::string_view text);
+// As the kmem tracepoints print gfp_flags.
+std::string format_gfp(Flavour f, Gfp gfp);
+// The highest zone index the request may use, in the architecture's zone order
+// (gfp_zone / GFP_ZONE_TABLE); throws std::invalid_argument for the
+// combinations the kernel treats as a BUG.
+int gfp_zone(Flavour f, sim::Arch arch, Gfp gfp);
+// gfp_migratetype (6.8) / allocflags_to_migratetype (2.6.32), in the flavour's numbering.
+unsigned gfp_migratetype(Flavour f, Gfp gfp);
+
+struct GfpTraits {
+  bool direct_reclaim = false;  // may sleep and reclaim: 2.6 __GFP_WAIT, 6 __GFP_DIRECT_RECLAIM
+  bool kswapd_reclaim = false;  // wakes kswapd: always in 2.6.32, __GFP_KSWAPD_RECLAIM in 6
+  bool high = false, io = false, fs = false, cold = false, zero = false, comp = false;
+  bool nowarn = false, noretry = false, nofail = false, memalloc = false, nomemalloc = false;
+  bool thisnode = false, hardwall = false;
+};
+GfpTraits gfp_traits(Flavour f, Gfp gfp);
+
+}  // namespace allocsim::model

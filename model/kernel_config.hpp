@@ -1,0 +1,45 @@
+#pragma once
+// The `kernel:` section as the page allocator uses it, plus the optional exact
+// zone layout (`machine.zones`, e.g. written by `allocsim machine import`).
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "model/flavour.hpp"
+#include "model/zone_type.hpp"
+#include "sim/types.hpp"
+
+namespace allocsim::model {
+
+struct ZoneSpec {
+  sim::NodeId node = 0;
+  ZoneType type = ZoneType::normal;
+  std::uint64_t start_pfn = 0;
+  std::uint64_t spanned = 0;
+  std::uint64_t present = 0;  // pages in the span that exist (the rest are holes)
+  std::optional<std::uint64_t>
+      managed;  // pages given to the buddy allocator; default: present - boot reservations
+};
+
+struct KernelConfig {
+  Flavour flavour = Flavour::linux_6;
+  std::optional<std::uint64_t> min_free_kbytes;  // empty: the flavour's formula ("auto")
+  unsigned watermark_scale_factor = 10;          // 6.x vm.watermark_scale_factor
+  unsigned watermark_boost_factor = 15000;       // 6.x vm.watermark_boost_factor
+  bool transparent_hugepage = false;             // 6.x: raises min_free_kbytes (khugepaged)
+  bool pcp = true;                               // per-CPU page lists on/off
+  unsigned percpu_pagelist_high_fraction = 0;    // 6.x sysctl; 0 = auto-tuned high
+  std::optional<std::array<unsigned, kMaxNrZones>>
+      lowmem_reserve_ratio;      // empty: the flavour's default
+  unsigned pageblock_order = 9;  // HUGETLB_PAGE_ORDER on x86 (2 MiB)
+  bool mobility_grouping = true;
+  // The page-cache stand-in that kswapd and direct reclaim take pages from.
+  std::uint64_t reclaim_batch = 32;              // SWAP_CLUSTER_MAX pages per reclaim pass
+  std::uint64_t reclaim_cycles_per_page = 2000;  // CPU cost of reclaiming one clean page
+  std::uint64_t kswapd_wakeup_delay = 10000;     // cycles from wake-up to kswapd running
+  unsigned max_reclaim_retries = 16;             // MAX_RECLAIM_RETRIES (6.x)
+  std::vector<ZoneSpec> zones;                   // exact layout; empty: derived from node memory
+};
+
+}  // namespace allocsim::model

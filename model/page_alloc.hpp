@@ -1,0 +1,160 @@
+#pragma once
+// The zoned page-frame allocator (mm/page_alloc.c) running on the simulated
+// machine: nodes and zones, mem_map, buddy lists, watermarks and lowmem
+// reserves, per-CPU page lists, NUMA zonelists, and a page-cache stand-in that
+// kswapd and direct reclaim take pages back from. Every metadata access is
+// charged to the CPU that makes it.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/alloc_flags.hpp"
+#include "model/buddy.hpp"
+#include "model/gfp.hpp"
+#include "model/kernel_config.hpp"
+#include "model/mem_map.hpp"
+#include "model/zone.hpp"
+#include "sim/machine.hpp"
+
+namespace allocsim::model {
+
+struct AllocFailure {
+  sim::Cycles time;
+  sim::CpuId cpu;
+  unsigned order;
+  Gfp gfp;
+  std::vector<std::uint64_t> zone_free;  // NR_FREE_PAGES of every zone when it failed
+};
+
+// A free the kernel would report with bad_page(): recorded, never applied.
+struct BadPage {
+  sim::Cycles time;
+  sim::CpuId cpu;
+  Pfn pfn;
+  unsigned order;
+  std::string reason;
+};
+
+struct VmEvents {
+  std::uint64_t pgalloc = 0, pgfree = 0, allocstall = 0, pgsteal_kswapd = 0, pgsteal_direct = 0;
+  std::uint64_t kswapd_wakeups = 0, kswapd_runs = 0, kswapd_cycles = 0;
+  std::uint64_t compact_or_fail = 0;  // allocations that would need compaction (order > 0 failures)
+};
+
+class PageAllocator {
+ public:
+  PageAllocator(sim::Machine& machine, const KernelConfig& config);
+  ~PageAllocator();
+  PageAllocator(const PageAllocator&) = delete;
+  PageAllocator& operator=(const PageAllocator&) = delete;
+
+  // alloc_pages(): the first pfn of 2^order pages, or nothing.
+  std::optional<Pfn> alloc_pages(sim::Cpu& cpu, Gfp gfp, unsigned order);
+  // __free_pages(): false (and a BadPage record) if the block is not an
+  // allocated block of that order; the state is then left untouched.
+  bool free_pages(sim::Cpu& cpu, Pfn pfn, unsigned order);
+
+  // A page-cache page (GFP_HIGHUSER_MOVABLE, order 0) put on its node's LRU,
+  // where reclaim can take it back.
+  std::optional<Pfn> alloc_page_cache(sim::Cpu& cpu);
+
+  // Drains every pcp list of a CPU (drain_local_pages).
+  void drain_local_pages(sim::Cpu& cpu);
+
+  Flavour flavour() const { return config_.flavour; }
+  const KernelConfig& config() const { return config_; }
+  sim::Machine& machine() { return machine_; }
+  const MemMap& mem_map() const { return map_; }
+  const std::vector<Zone>& zones() const { return zones_; }
+  std::vector<Zone>& zones() { return zones_; }
+  // Zones of a node in index order (null where the node lacks that index).
+  const Zone* zone_of(sim::NodeId node, unsigned idx) const;
+  const std::vector<unsigned>& zonelist(sim::NodeId node) const { return zonelists_[node]; }
+  const std::vector<sim::NodeId>& node_order(sim::NodeId node) const { return node_orders_[node]; }
+  std::uint64_t min_free_kbytes() const { return min_free_kbytes_; }
+  unsigned pageblock_order() const { return config_.pageblock_order; }
+  const Buddy& buddy() const { return *buddy_; }
+  std::uint64_t page_cache_pages(sim::NodeId node) const { return lru_[node].count; }
+
+  const std::vector<AllocFailure>& failures() const { return failures_; }
+  const std::vector<BadPage>& bad_pages() const { return bad_pages_; }
+  const VmEvents& events() const { return events_; }
+
+  // Physical address of a frame, and of its simulated struct page.
+  sim::PhysAddr pfn_to_phys(Pfn pfn) const { return pfn << kPageShift; }
+  sim::PhysAddr page_desc(Pfn pfn) const { return map_.desc_addr(map_.index(pfn)); }
+  bool is_highmem(Pfn pfn) const;
+
+  // Throws std::logic_error describing the first inconsistency: free counts
+  // against list contents, overlapping or uncoalesced free blocks, pages
+  // neither free, on a pcp list, reserved nor allocated.
+  void check_invariants() const;
+
+ private:
+  friend class Kswapd;
+  class Kswapd;
+
+  void build_zones();
+  void setup_watermarks();
+  void setup_pcp_areas();
+  void setup_pcp_sizes();
+  void start_kswapd();
+  void build_zonelists();
+  void setup_zone_migrate_reserve(Zone& z);
+  void free_boot_memory();
+
+  std::uint32_t get_page_from_freelist(sim::Cpu& cpu, Gfp gfp, unsigned order, AllocFlags flags,
+                                       int high_zoneidx, unsigned mt,
+                                       const std::vector<unsigned>& zonelist, unsigned* zone_out);
+  std::uint32_t rmqueue(sim::Cpu& cpu, Zone& z, unsigned order, Gfp gfp, const AllocFlags& flags,
+                        unsigned mt);
+  std::uint32_t rmqueue_pcplist(sim::Cpu& cpu, Zone& z, unsigned order, unsigned mt, bool cold,
+                                const AllocFlags& flags);
+  std::uint64_t rmqueue_bulk(sim::Cpu& cpu, Zone& z, unsigned order, std::uint64_t count,
+                             unsigned mt, unsigned pindex, bool cold, const AllocFlags& flags);
+  void free_to_pcp(sim::Cpu& cpu, Zone& z, std::uint32_t idx, unsigned order);
+  void free_pcppages_bulk(const Charge& c, Zone& z, std::int64_t count, PerCpuPages& pcp,
+                          unsigned pindex);
+  std::int64_t nr_pcp_high(PerCpuPages& pcp, const Zone& z, bool free_high) const;
+  std::int64_t nr_pcp_alloc(PerCpuPages& pcp, const Zone& z, unsigned order) const;
+  void free_to_buddy(const Charge& c, Zone& z, std::uint32_t idx, unsigned order);
+  bool watermark_ok(const Zone& z, unsigned order, std::uint64_t mark, int high_zoneidx,
+                    const AllocFlags& flags) const;
+  std::uint64_t wmark_pages(const Zone& z, Wmark w) const;
+  void zone_statistics(const Zone& preferred, Zone& z, sim::NodeId local);
+  void prep_new_page(sim::Cpu& cpu, std::uint32_t idx, unsigned order, Gfp gfp, unsigned mt);
+  std::string check_free(Pfn pfn, unsigned order) const;
+  void record_failure(sim::Cpu& cpu, Gfp gfp, unsigned order);
+
+  // Reclaim of the page-cache stand-in.
+  void wakeup_kswapd(sim::NodeId node, sim::Cycles now);
+  std::uint64_t reclaim_node(sim::NodeId node, std::uint64_t pages, sim::Cpu* cpu);
+  bool node_balanced(sim::NodeId node) const;
+
+  sim::Machine& machine_;
+  KernelConfig config_;
+  MemMap map_;
+  PageLayout layout_;
+  std::unique_ptr<Buddy> buddy_;
+  PageListOps lists_;
+  std::vector<Zone> zones_;
+  std::vector<std::vector<int>> node_zone_;       // node -> zone idx -> index in zones_ (-1: none)
+  std::vector<std::vector<unsigned>> zonelists_;  // node -> zones_ indices in fallback order
+  std::vector<std::vector<unsigned>> thisnode_zonelists_;  // __GFP_THISNODE: the node's own zones
+  bool zone_reclaim_mode_ = false;                         // 2.6.32: set when a distance exceeds 20
+  std::vector<std::vector<sim::NodeId>> node_orders_;
+  std::uint64_t min_free_kbytes_ = 0;
+  std::vector<FreeList> lru_;            // per node: page-cache stand-in, oldest at the tail
+  std::vector<sim::PhysAddr> lru_head_;  // simulated lruvec list heads
+  std::vector<std::unique_ptr<sim::SpinLock>> lru_lock_;
+  std::vector<std::unique_ptr<Kswapd>> kswapd_;
+  std::vector<std::uint32_t> reclaim_scratch_;  // reserved at boot: reclaim allocates nothing
+  std::vector<AllocFailure> failures_;
+  std::vector<BadPage> bad_pages_;
+  VmEvents events_;
+  static constexpr std::size_t kMaxRecords = 4096;  // failure and bad-page records kept
+};
+
+}  // namespace allocsim::model

@@ -1,0 +1,225 @@
+// Per-CPU page lists. linux-2.6 (2.6.32): order-0 only, one list per
+// migratetype, hot pages at the head and cold at the tail, high = 6 x batch,
+// free_pcppages_bulk round-robin with batch_free. linux-6 (6.8): orders 0-3
+// (and THP), 12 (+1) lists, high auto-tuned between high_min and high_max,
+// refills scaled by alloc_factor and drains by free_count.
+#include <algorithm>
+
+#include "model/page_alloc.hpp"
+#include "model/pcp_sizing.hpp"
+#include "model/watermarks.hpp"
+
+namespace allocsim::model {
+
+namespace {
+constexpr unsigned kPcpBatchScaleMax = 5;  // CONFIG_PCP_BATCH_SCALE_MAX default
+constexpr sim::PhysAddr pcp_list_head(const PerCpuPages& p, unsigned pindex) {
+  return p.addr + 64 + pindex * 16;
+}
+constexpr unsigned pindex_order(unsigned pindex, unsigned pageblock_order) {
+  return pindex < kMigratePcpTypes * (kPageAllocCostlyOrder + 1) ? pindex / kMigratePcpTypes
+                                                                 : pageblock_order;
+}
+}  // namespace
+
+std::uint64_t PageAllocator::rmqueue_bulk(sim::Cpu& cpu, Zone& z, unsigned order,
+                                          std::uint64_t count, unsigned mt, unsigned pindex,
+                                          bool cold, const AllocFlags& flags) {
+  const Charge c{&cpu};
+  PerCpuPages& pcp = z.pcp[cpu.id()];
+  FreeList& list = pcp.lists[pindex];
+  cpu.lock(*z.lock);
+  std::uint64_t i = 0;
+  for (; i < count; ++i) {
+    const std::uint32_t idx = buddy_->rmqueue(z, order, mt, flags, c);
+    if (idx == kNilIndex) break;
+    Page& p = map_[idx];
+    p.flags = PG_pcp;
+    p.order = static_cast<std::uint8_t>(order);
+    p.list = pcp_list_byte(pindex, mt);
+    // 2.6.32 threads hot pages after the previous one (physical order) and
+    // cold ones before it; 6.8 appends every page at the tail.
+    if (config_.flavour == Flavour::linux_2_6 && cold)
+      lists_.add(list, pcp_list_head(pcp, pindex), idx, c);
+    else
+      lists_.add_tail(list, pcp_list_head(pcp, pindex), idx, c);
+  }
+  cpu.unlock(*z.lock);
+  ++z.counters.pcp_refills;
+  return i;
+}
+
+std::int64_t PageAllocator::nr_pcp_alloc(PerCpuPages& pcp, const Zone& z, unsigned order) const {
+  const std::int64_t base = pcp.batch;
+  std::int64_t high = pcp.high = std::clamp(pcp.high, pcp.high_min, pcp.high_max);
+  if (high < base) return 1;  // pcp disabled or boot pageset
+  std::int64_t batch = order ? base : base << pcp.alloc_factor;
+  if (pcp.high_min != pcp.high_max && !z.below_high)
+    high = pcp.high = std::min(high + batch, pcp.high_max);
+  if (order == 0) {
+    const std::int64_t max_nr_alloc = std::max(high - pcp.count - base, base);
+    if (batch <= max_nr_alloc && pcp.alloc_factor < kPcpBatchScaleMax) ++pcp.alloc_factor;
+    batch = std::min(batch, max_nr_alloc);
+  }
+  if (batch > 1) batch = std::max<std::int64_t>(batch >> order, 2);
+  return batch;
+}
+
+std::uint32_t PageAllocator::rmqueue_pcplist(sim::Cpu& cpu, Zone& z, unsigned order, unsigned mt,
+                                             bool cold, const AllocFlags& flags) {
+  const bool v6 = config_.flavour == Flavour::linux_6;
+  PerCpuPages& pcp = z.pcp[cpu.id()];
+  const unsigned pindex = v6 ? order_to_pindex(mt, order) : mt;
+  FreeList& list = pcp.lists[pindex];
+  cpu.read(pcp.addr, 64);  // count, high, batch
+  if (v6) pcp.free_count >>= 1;
+  cpu.read(pcp_list_head(pcp, pindex), 16);
+  if (list.empty()) {
+    const std::int64_t batch = v6 ? nr_pcp_alloc(pcp, z, order) : pcp.batch;
+    pcp.count += static_cast<std::int64_t>(rmqueue_bulk(
+                     cpu, z, order, static_cast<std::uint64_t>(batch), mt, pindex, cold, flags))
+                 << order;
+    if (list.empty()) return kNilIndex;
+  }
+  // Hot pages from the head; 2.6 __GFP_COLD takes the tail.
+  const std::uint32_t idx = (!v6 && cold) ? list.tail : list.head;
+  lists_.del(list, pcp_list_head(pcp, pindex), idx, Charge{&cpu});
+  pcp.count -= 1ll << order;
+  cpu.write(pcp.addr, 8);
+  map_[idx].flags = 0;
+  return idx;
+}
+
+std::int64_t PageAllocator::nr_pcp_high(PerCpuPages& pcp, const Zone& z, bool free_high) const {
+  const std::int64_t batch = pcp.batch;
+  std::int64_t high = pcp.high = std::clamp(pcp.high, pcp.high_min, pcp.high_max);
+  if (high == 0) return 0;
+  if (free_high) {
+    pcp.high = std::max(high - (batch << kPcpBatchScaleMax), pcp.high_min);
+    return 0;
+  }
+  if (pcp.high_min == pcp.high_max) return high;
+  if (z.below_high) {
+    const std::int64_t free_count = std::max(pcp.free_count, batch);
+    pcp.high = std::max(high - free_count, pcp.high_min);
+    high = std::max(pcp.count, pcp.high_min);
+  } else if (pcp.count >= high) {
+    const std::int64_t need_high = pcp.free_count + batch;
+    if (pcp.high < need_high) pcp.high = std::clamp(need_high, pcp.high_min, pcp.high_max);
+  }
+  return high;
+}
+
+void PageAllocator::free_to_pcp(sim::Cpu& cpu, Zone& z, std::uint32_t idx, unsigned order) {
+  const MigrateTypes t = migrate_types(config_.flavour);
+  const bool v6 = config_.flavour == Flavour::linux_6;
+  const Charge c{&cpu};
+  const unsigned mt = buddy_->pageblock_mt(z, map_.pfn(idx));
+  if (mt == t.isolate) {  // isolated blocks bypass the pcp
+    cpu.lock(*z.lock);
+    free_to_buddy(c, z, idx, order);
+    cpu.unlock(*z.lock);
+    return;
+  }
+  const unsigned list_mt =
+      mt >= kMigratePcpTypes ? t.movable : mt;  // RESERVE/HIGHATOMIC → the movable list
+  const unsigned pindex = v6 ? order_to_pindex(list_mt, order) : list_mt;
+  PerCpuPages& pcp = z.pcp[cpu.id()];
+  Page& p = map_[idx];
+  p.flags = PG_pcp;
+  p.order = static_cast<std::uint8_t>(order);
+  p.list = pcp_list_byte(pindex, mt);
+  cpu.read(pcp.addr, 64);
+  lists_.add(pcp.lists[pindex], pcp_list_head(pcp, pindex), idx, c);  // hot: the head
+  pcp.count += 1ll << order;
+  cpu.write(pcp.addr, 8);
+  if (!v6) {
+    if (pcp.count >= pcp.high) free_pcppages_bulk(c, z, pcp.batch, pcp, 0);
+    return;
+  }
+  // free_unref_page_commit (6.8).
+  pcp.alloc_factor >>= 1;
+  const std::int64_t batch = pcp.batch;
+  bool free_high = false;
+  if (order && order <= kPageAllocCostlyOrder) {
+    free_high = pcp.free_count >= batch && pcp.prev_free_high_order;
+    pcp.prev_free_high_order = true;
+  } else {
+    pcp.prev_free_high_order = false;
+  }
+  if (pcp.free_count < (batch << kPcpBatchScaleMax)) pcp.free_count += 1ll << order;
+  const std::int64_t high = nr_pcp_high(pcp, z, free_high);
+  if (pcp.count >= high) {
+    std::int64_t to_free;
+    if (free_high)
+      to_free = std::min(pcp.count, batch << kPcpBatchScaleMax);
+    else if (high < batch)
+      to_free = 1;
+    else
+      to_free = std::clamp(pcp.free_count, batch, high - batch);
+    free_pcppages_bulk(c, z, to_free, pcp, pindex);
+    if (z.below_high &&
+        watermark_ok(z, 0, z.wmark.high + z.watermark_boost,
+                     zone_index(machine_.config().arch, ZoneType::movable), AllocFlags{}))
+      z.below_high = false;
+  }
+}
+
+void PageAllocator::free_pcppages_bulk(const Charge& c, Zone& z, std::int64_t count,
+                                       PerCpuPages& pcp, unsigned pindex) {
+  const bool v6 = config_.flavour == Flavour::linux_6;
+  count = std::min(count, pcp.count);
+  if (count <= 0) return;
+  if (c.cpu) c.cpu->lock(*z.lock);
+  ++z.counters.pcp_drains;
+  const unsigned nr_lists = v6 ? kMaxPcpLists : kMigratePcpTypes;
+  if (!v6) {
+    // 2.6.32: round-robin from list 1, one page from a list whose successor is
+    // non-empty, more from one that follows empty lists; always the tail.
+    unsigned mt = 0, batch_free = 0;
+    while (count > 0) {
+      FreeList* list;
+      do {
+        ++batch_free;
+        if (++mt == kMigratePcpTypes) mt = 0;
+        list = &pcp.lists[mt];
+      } while (list->empty());
+      do {
+        const std::uint32_t idx = list->tail;
+        lists_.del(*list, pcp_list_head(pcp, mt), idx, c);
+        --pcp.count;
+        ++z.counters.pcp_drained_pages;
+        buddy_->free_one_page(z, idx, 0, pcp_mt(map_[idx].list), c);
+      } while (--count && --batch_free && !list->empty());
+    }
+  } else {
+    // 6.8: start with the list just freed to, drain each list fully, round-robin.
+    unsigned p = pindex == 0 ? nr_lists - 1 : pindex - 1;
+    while (count > 0) {
+      FreeList* list;
+      do {
+        if (++p > nr_lists - 1) p = 0;
+        list = &pcp.lists[p];
+      } while (list->empty());
+      const unsigned order = pindex_order(p, config_.pageblock_order);
+      do {
+        const std::uint32_t idx = list->tail;
+        lists_.del(*list, pcp_list_head(pcp, p), idx, c);
+        count -= 1ll << order;
+        pcp.count -= 1ll << order;
+        z.counters.pcp_drained_pages += 1ull << order;
+        buddy_->free_one_page(z, idx, order, pcp_mt(map_[idx].list), c);
+      } while (count > 0 && !list->empty());
+    }
+  }
+  if (c.cpu) c.cpu->unlock(*z.lock);
+}
+
+void PageAllocator::drain_local_pages(sim::Cpu& cpu) {
+  for (Zone& z : zones_) {
+    PerCpuPages& pcp = z.pcp[cpu.id()];
+    if (pcp.count > 0) free_pcppages_bulk(Charge{&cpu}, z, pcp.count, pcp, 0);
+  }
+}
+
+}  // namespace allocsim::model

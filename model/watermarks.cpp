@@ -1,0 +1,154 @@
+#include "model/watermarks.hpp"
+
+#include <algorithm>
+
+#include "model/migratetype.hpp"
+
+namespace allocsim::model {
+
+namespace {
+constexpr std::uint64_t mult_frac(std::uint64_t x, std::uint64_t n, std::uint64_t d) {
+  return (x / d) * n + ((x % d) * n) / d;
+}
+}  // namespace
+
+std::uint64_t int_sqrt(std::uint64_t x) {
+  std::uint64_t r = 0;
+  for (std::uint64_t bit = 1ull << 62; bit; bit >>= 2) {
+    if (x >= r + bit) {
+      x -= r + bit;
+      r = (r >> 1) + bit;
+    } else {
+      r >>= 1;
+    }
+  }
+  return r;
+}
+
+std::uint64_t calculate_min_free_kbytes(Flavour f, std::uint64_t lowmem_kbytes) {
+  const std::uint64_t v = int_sqrt(lowmem_kbytes * 16);
+  return std::clamp<std::uint64_t>(v, 128, f == Flavour::linux_2_6 ? 65536 : 262144);
+}
+
+std::uint64_t thp_min_free_kbytes(std::uint64_t min_free_kbytes, unsigned nr_zones,
+                                  std::uint64_t pageblock_nr_pages,
+                                  std::uint64_t nr_free_buffer_pages) {
+  std::uint64_t recommended = pageblock_nr_pages * nr_zones * 2;  // two free pageblocks per zone
+  recommended += pageblock_nr_pages * nr_zones * kMigratePcpTypes * kMigratePcpTypes;
+  recommended = std::min(recommended, nr_free_buffer_pages / 20);  // at most 5 % of lowmem
+  recommended <<= (kPageShift - 10);
+  return std::max(recommended, min_free_kbytes);
+}
+
+std::vector<Watermarks> setup_per_zone_wmarks(Flavour f, std::uint64_t min_free_kbytes,
+                                              unsigned wsf,
+                                              const std::vector<ZoneWmarkInput>& zones) {
+  const std::uint64_t pages_min = min_free_kbytes >> (kPageShift - 10);
+  std::uint64_t lowmem_pages = 0;
+  for (const auto& z : zones)
+    if (!z.highmem_like) lowmem_pages += z.pages;
+  std::vector<Watermarks> out;
+  for (const auto& z : zones) {
+    // Proportional share of pages_min (do_div: floor).
+    const std::uint64_t tmp = lowmem_pages ? pages_min * z.pages / lowmem_pages : 0;
+    Watermarks w{};
+    w.min = z.highmem_like ? std::clamp<std::uint64_t>(z.pages / 1024, kSwapClusterMax, 128) : tmp;
+    if (f == Flavour::linux_2_6) {
+      // 2.6.32: low = min + tmp/4, high = min + tmp/2 (tmp uncapped for highmem).
+      w.low = w.min + (tmp >> 2);
+      w.high = w.min + (tmp >> 1);
+      w.promo = w.high;
+    } else {
+      const std::uint64_t step = std::max(tmp >> 2, mult_frac(z.pages, wsf, 10000));
+      w.low = w.min + step;
+      w.high = w.low + step;
+      w.promo = w.high + step;
+    }
+    out.push_back(w);
+  }
+  return out;
+}
+
+std::array<unsigned, kMaxNrZones> default_lowmem_reserve_ratio(Flavour f, sim::Arch arch) {
+  if (f == Flavour::linux_6) {
+    // Indexed by zone: DMA 256, DMA32 256, NORMAL 32, HIGHMEM 0, MOVABLE 0.
+    if (arch == sim::Arch::i386) return {256, 32, 0, 0};
+    return {256, 256, 32, 0};
+  }
+  // 2.6.32: {256 (DMA), 256 (DMA32), 32 (HIGHMEM), 32}, MAX_NR_ZONES-1 entries.
+  if (arch == sim::Arch::i386) return {256, 32, 32, 0};
+  return {256, 256, 32, 0};
+}
+
+std::array<std::array<std::uint64_t, kMaxNrZones>, kMaxNrZones> setup_per_zone_lowmem_reserve(
+    Flavour f, const std::array<std::uint64_t, kMaxNrZones>& pages,
+    const std::array<unsigned, kMaxNrZones>& ratio) {
+  std::array<std::array<std::uint64_t, kMaxNrZones>, kMaxNrZones> r{};
+  if (f == Flavour::linux_2_6) {
+    for (unsigned j = 0; j < kMaxNrZones; ++j) {
+      std::uint64_t present = pages[j];
+      for (int idx = static_cast<int>(j) - 1; idx >= 0; --idx) {
+        const unsigned rt = std::max(1u, ratio[idx]);  // 2.6.32 forces a ratio of at least 1
+        r[idx][j] = present / rt;
+        present += pages[idx];
+      }
+    }
+    return r;
+  }
+  for (unsigned i = 0; i + 1 < kMaxNrZones; ++i) {
+    const bool clear = ratio[i] == 0 || pages[i] == 0;
+    std::uint64_t sum = 0;
+    for (unsigned j = i + 1; j < kMaxNrZones; ++j) {
+      sum += pages[j];
+      r[i][j] = clear ? 0 : sum / ratio[i];
+    }
+  }
+  return r;
+}
+
+bool zone_watermark_ok(Flavour f, unsigned order, std::uint64_t mark, std::uint64_t lowmem_reserve,
+                       const AllocFlags& flags, std::int64_t free_pages, const FreeAreas& free_area,
+                       std::uint64_t nr_reserved_highatomic, std::uint64_t free_cma) {
+  auto min = static_cast<std::int64_t>(mark);
+  const auto reserve = static_cast<std::int64_t>(lowmem_reserve);
+  if (f == Flavour::linux_2_6) {
+    free_pages -= (1ll << order) - 1;
+    if (flags.high) min -= min / 2;
+    if (flags.harder) min -= min / 4;
+    if (free_pages <= min + reserve) return false;
+    for (unsigned o = 0; o < order; ++o) {
+      free_pages -=
+          static_cast<std::int64_t>(free_area[o].nr_free << o);  // too small for this request
+      min >>= 1;
+      if (free_pages <= min) return false;
+    }
+    return true;
+  }
+  const MigrateTypes t = migrate_types(f);
+  const bool reserves =
+      flags.harder || flags.high || flags.highatomic || flags.oom;  // ALLOC_RESERVES
+  std::int64_t unusable = (1ll << order) - 1;
+  if (!reserves) unusable += static_cast<std::int64_t>(nr_reserved_highatomic);
+  if (!flags.cma) unusable += static_cast<std::int64_t>(free_cma);
+  free_pages -= unusable;
+  if (reserves) {
+    if (flags.high) {
+      min -= min / 2;
+      if (flags.harder) min -= min / 4;  // ALLOC_NON_BLOCK only together with MIN_RESERVE
+    }
+    if (flags.oom) min -= min / 2;
+  }
+  if (free_pages <= min + reserve) return false;
+  if (order == 0) return true;
+  for (unsigned o = order; o < kNrOrders; ++o) {  // one free block of the order or larger
+    const FreeArea& a = free_area[o];
+    if (a.nr_free == 0) continue;
+    for (unsigned mt = 0; mt < kMigratePcpTypes; ++mt)
+      if (!a.free_list[mt].empty()) return true;
+    if (flags.cma && !a.free_list[t.cma].empty()) return true;
+    if ((flags.highatomic || flags.oom) && !a.free_list[t.reserve].empty()) return true;
+  }
+  return false;
+}
+
+}  // namespace allocsim::model

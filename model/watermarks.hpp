@@ -1,0 +1,48 @@
+#pragma once
+// min_free_kbytes, per-zone watermarks, lowmem_reserve and zone_watermark_ok,
+// each flavour by its own formulas (linux-mm-reference §1 and §2.5).
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "model/alloc_flags.hpp"
+#include "model/free_area.hpp"
+#include "model/zone_type.hpp"
+
+namespace allocsim::model {
+
+std::uint64_t int_sqrt(std::uint64_t x);  // floor(sqrt(x)), lib/math/int_sqrt.c
+
+// init_per_zone_wmark_min (2.6.32) / calculate_min_free_kbytes (6.8).
+std::uint64_t calculate_min_free_kbytes(Flavour f, std::uint64_t lowmem_kbytes);
+// khugepaged set_recommended_min_free_kbytes (6.8): the raised min_free_kbytes.
+std::uint64_t thp_min_free_kbytes(std::uint64_t min_free_kbytes, unsigned nr_lowmem_zones_populated,
+                                  std::uint64_t pageblock_nr_pages,
+                                  std::uint64_t nr_free_buffer_pages);
+
+struct ZoneWmarkInput {
+  bool highmem_like;    // HighMem (and Movable in 6.x): min from its own size
+  std::uint64_t pages;  // present pages (2.6) or managed pages (6.x)
+};
+struct Watermarks {
+  std::uint64_t min, low, high, promo;  // promo = high in 2.6
+};
+// setup_per_zone_wmarks over all zones of all nodes.
+std::vector<Watermarks> setup_per_zone_wmarks(Flavour f, std::uint64_t min_free_kbytes,
+                                              unsigned watermark_scale_factor,
+                                              const std::vector<ZoneWmarkInput>& zones);
+
+// sysctl_lowmem_reserve_ratio defaults, by zone index.
+std::array<unsigned, kMaxNrZones> default_lowmem_reserve_ratio(Flavour f, sim::Arch arch);
+// setup_per_zone_lowmem_reserve for one node: result[i][j] protects zone i
+// from requests whose highest zone is j.
+std::array<std::array<std::uint64_t, kMaxNrZones>, kMaxNrZones> setup_per_zone_lowmem_reserve(
+    Flavour f, const std::array<std::uint64_t, kMaxNrZones>& pages_by_zone_index,
+    const std::array<unsigned, kMaxNrZones>& ratio);
+
+// zone_watermark_ok (2.6.32) / __zone_watermark_ok (6.8).
+bool zone_watermark_ok(Flavour f, unsigned order, std::uint64_t mark, std::uint64_t lowmem_reserve,
+                       const AllocFlags& flags, std::int64_t free_pages, const FreeAreas& free_area,
+                       std::uint64_t nr_reserved_highatomic = 0, std::uint64_t free_cma = 0);
+
+}  // namespace allocsim::model

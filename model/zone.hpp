@@ -1,0 +1,79 @@
+#pragma once
+// struct zone and struct per_cpu_pages: the state the page allocator keeps per
+// zone, with the simulated addresses of the fields the kernel touches.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "model/free_area.hpp"
+#include "model/zone_type.hpp"
+#include "sim/spinlock.hpp"
+
+namespace allocsim::model {
+
+// The free-page watermarks of a zone (2.6: watermark[]; 6.x: _watermark[] + boost).
+struct ZoneWatermarks {
+  std::uint64_t min = 0, low = 0, high = 0, promo = 0;
+};
+
+// 6.x: up to 3 migrate types x orders 0..3, plus one THP list (NR_PCP_LISTS).
+inline constexpr unsigned kMaxPcpLists = 13;
+
+struct PerCpuPages {
+  std::int64_t count = 0;  // pages on all lists
+  std::int64_t high = 0;
+  std::int64_t batch = 1;
+  std::int64_t high_min = 0, high_max = 0;  // 6.x auto-tuning bounds
+  std::int64_t free_count = 0;              // 6.x: recent frees, scales the drain
+  unsigned alloc_factor = 0;                // 6.x: scales refills
+  bool prev_free_high_order = false;        // 6.x PCPF_PREV_FREE_HIGH_ORDER
+  std::array<FreeList, kMaxPcpLists> lists{};
+  sim::PhysAddr addr = 0;  // simulated per_cpu_pages
+};
+
+struct ZoneCounters {
+  std::uint64_t numa_hit = 0, numa_miss = 0, numa_foreign = 0, numa_interleave = 0;
+  std::uint64_t numa_local = 0, numa_other = 0;
+  std::uint64_t pcp_refills = 0, pcp_drains = 0, pcp_drained_pages = 0;
+  std::uint64_t alloc_success = 0, alloc_fail = 0;
+};
+
+struct Zone {
+  ZoneType type = ZoneType::normal;
+  unsigned idx = 0;  // zone index within its node (compacted per arch)
+  sim::NodeId node = 0;
+  Pfn zone_start_pfn = 0;
+  std::uint64_t spanned_pages = 0;
+  std::uint64_t present_pages = 0;
+  std::uint64_t managed_pages = 0;
+  bool populated() const { return managed_pages > 0; }
+
+  FreeAreas free_area{};
+  std::uint64_t nr_free_pages = 0;  // NR_FREE_PAGES (buddy only; pcp pages count as allocated)
+  std::uint64_t nr_reserved_highatomic = 0;
+  ZoneWatermarks wmark;
+  std::uint64_t watermark_boost = 0;  // 6.x: raised by fallback steals, cleared by kswapd
+  bool boosted = false;               // 6.x ZONE_BOOSTED_WATERMARK: kswapd has work
+  std::array<std::uint64_t, kMaxNrZones> lowmem_reserve{};
+  bool below_high = false;  // 6.x ZONE_BELOW_HIGH
+
+  std::vector<std::uint8_t> pageblock_mt;  // migrate type per pageblock
+  std::unique_ptr<sim::SpinLock> lock;
+  sim::PhysAddr addr = 0;        // simulated struct zone
+  std::vector<PerCpuPages> pcp;  // one per CPU
+  ZoneCounters counters;
+};
+
+// Offsets in the simulated struct zone (one 64-byte line per group of fields
+// the kernel reads together).
+struct ZoneLayout {
+  static constexpr std::uint32_t watermark = 0;    // _watermark[], lowmem_reserve[], flags
+  static constexpr std::uint32_t lock = 128;       // zone->lock, on its own line
+  static constexpr std::uint32_t free_area = 192;  // free_area[order]: lists, nr_free
+  static constexpr std::uint32_t free_area_stride = kMaxMigrateTypes * 16 + 8;
+  static constexpr std::uint32_t vm_stat = free_area + kNrOrders * free_area_stride;
+  static constexpr std::uint32_t size = (vm_stat + 128 + 63) / 64 * 64;
+};
+
+}  // namespace allocsim::model
