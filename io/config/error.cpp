@@ -6,7 +6,9 @@ std::string format_config_error(const Origin& origin, const std::string& key,
                                 const std::string& message) {
   std::string out = origin.file;
   if (origin.line > 0) {
-    out += ':' + std::to_string(origin.line) + ':' + std::to_string(origin.column) + ':';
+    out += ':' + std::to_string(origin.line) + ':';
+    if (origin.column > 0)
+      out += std::to_string(origin.column) + ':';  // a line-oriented input has none
   } else if (!origin.file.starts_with("--") || key.empty()) {
     out += ':';
   }  // else a command-line override: "--set machine.cpus: ...", no position

@@ -14,11 +14,13 @@ bool set_by_user(const Value& v) {
   return v.origin().layer != 0;
 }
 
-// A 6.x-only tunable set away from its default under linux-2.6 is an error.
-void only_in_6(MapReader& kernel, std::string_view key, model::Flavour f) {
+// A linux-6 tunable: under linux-2.6 setting it is an error, and the resolved
+// config leaves it out (so that it loads back). Returns whether to read it.
+bool linux6_key(MapReader& kernel, std::string_view key, model::Flavour f) {
+  if (f == model::Flavour::linux_6) return true;
   const Value v = kernel.get(key);
-  if (f == model::Flavour::linux_2_6 && set_by_user(v))
-    v.fail("does not exist in linux-2.6 (a linux-6 tunable)");
+  if (set_by_user(v)) v.fail("does not exist in linux-2.6 (a linux-6 tunable)");
+  return false;
 }
 
 }  // namespace
@@ -38,20 +40,22 @@ model::KernelConfig read_kernel(MapReader& top, std::vector<model::ZoneSpec> zon
     k.min_free_kbytes = mfk.as_uint(1, std::uint64_t{1} << 40);
     kernel.record("min_free_kbytes", std::to_string(*k.min_free_kbytes));
   }
-  only_in_6(kernel, "watermark_scale_factor", k.flavour);
-  k.watermark_scale_factor = static_cast<unsigned>(kernel.uint("watermark_scale_factor", 1, 3000));
-  only_in_6(kernel, "watermark_boost_factor", k.flavour);
-  k.watermark_boost_factor =
-      static_cast<unsigned>(kernel.uint("watermark_boost_factor", 0, 1u << 30));
-  only_in_6(kernel, "transparent_hugepage", k.flavour);
-  k.transparent_hugepage = kernel.boolean("transparent_hugepage");
+  if (linux6_key(kernel, "watermark_scale_factor", k.flavour))
+    k.watermark_scale_factor =
+        static_cast<unsigned>(kernel.uint("watermark_scale_factor", 1, 3000));
+  if (linux6_key(kernel, "watermark_boost_factor", k.flavour))
+    k.watermark_boost_factor =
+        static_cast<unsigned>(kernel.uint("watermark_boost_factor", 0, 1u << 30));
+  if (linux6_key(kernel, "transparent_hugepage", k.flavour))
+    k.transparent_hugepage = kernel.boolean("transparent_hugepage");
   k.pcp = kernel.boolean("pcp");
-  only_in_6(kernel, "percpu_pagelist_high_fraction", k.flavour);
-  const Value fraction = kernel.get("percpu_pagelist_high_fraction");
-  k.percpu_pagelist_high_fraction = static_cast<unsigned>(fraction.as_uint(0, 1u << 30));
-  if (k.percpu_pagelist_high_fraction != 0 && k.percpu_pagelist_high_fraction < 8)
-    fraction.fail("must be 0 (auto) or at least 8 (MIN_PERCPU_PAGELIST_HIGH_FRACTION)");
-  kernel.record("percpu_pagelist_high_fraction", std::to_string(k.percpu_pagelist_high_fraction));
+  if (linux6_key(kernel, "percpu_pagelist_high_fraction", k.flavour)) {
+    const Value fraction = kernel.get("percpu_pagelist_high_fraction");
+    k.percpu_pagelist_high_fraction = static_cast<unsigned>(fraction.as_uint(0, 1u << 30));
+    if (k.percpu_pagelist_high_fraction != 0 && k.percpu_pagelist_high_fraction < 8)
+      fraction.fail("must be 0 (auto) or at least 8 (MIN_PERCPU_PAGELIST_HIGH_FRACTION)");
+    kernel.record("percpu_pagelist_high_fraction", std::to_string(k.percpu_pagelist_high_fraction));
+  }
 
   const Value ratio = kernel.get("lowmem_reserve_ratio");
   if (ratio.node().is_scalar() && ratio.as_string() == "auto") {

@@ -118,6 +118,22 @@ machine:
     c2c_remote: 338cycles
   locks: queued
   timing: true
+kernel:
+  flavour: linux-6
+  min_free_kbytes: auto
+  watermark_scale_factor: 10
+  watermark_boost_factor: 15000
+  transparent_hugepage: false
+  pcp: true
+  percpu_pagelist_high_fraction: 0
+  lowmem_reserve_ratio: auto
+  pageblock_order: 9
+  mobility_grouping: true
+  reclaim:
+    batch: 32
+    cycles_per_page: 2000
+    kswapd_delay: 10000
+    max_retries: 16
 workload:
   exercise:
     ops_per_cpu: 20000

@@ -36,7 +36,10 @@ TEST(Errors, UnknownKeysWithDidYouMean) {
             "'latency'?");
   // No close match: list what is allowed. kernel: does not exist yet.
   EXPECT_EQ(message("kernel:\n  slab: slub\n"),
-            "t.yaml:1:1: kernel: unknown key 'kernel' (expected machine, workload or run)");
+            "t.yaml:2:3: kernel.slab: unknown key 'slab' (expected flavour, min_free_kbytes, "
+            "watermark_scale_factor, watermark_boost_factor, transparent_hugepage, pcp, "
+            "percpu_pagelist_high_fraction, lowmem_reserve_ratio, pageblock_order, "
+            "mobility_grouping or reclaim)");
   EXPECT_EQ(message("run:\n  duration: 5ms\n"),
             "t.yaml:2:3: run.duration: unknown key 'duration' (expected seed)");
   // An unknown key is reported before a value error it may explain.
@@ -203,7 +206,10 @@ TEST(Errors, SetOverridesNameTheKey) {
   EXPECT_EQ(e.key, "machine.cpu");
   EXPECT_STREQ(e.what(), "--set machine.cpu: unknown key 'cpu'; did you mean 'cpus'?");
   EXPECT_EQ(message("", {"kernel.slab=slub"}),
-            "--set kernel: unknown key 'kernel' (expected machine, workload or run)");
+            "--set kernel.slab: unknown key 'slab' (expected flavour, min_free_kbytes, "
+            "watermark_scale_factor, watermark_boost_factor, transparent_hugepage, pcp, "
+            "percpu_pagelist_high_fraction, lowmem_reserve_ratio, pageblock_order, "
+            "mobility_grouping or reclaim)");
   EXPECT_EQ(message("", {"machine.locks="}),
             "--set machine.locks: expected one of ticket or "
             "queued, got nothing");

@@ -1,0 +1,92 @@
+// The kernel: section and machine.zones.
+#include <gtest/gtest.h>
+
+#include "config_test_util.hpp"
+#include "io/config/load.hpp"
+
+namespace allocsim::io {
+namespace {
+
+using allocsim::io::testing::load_error;
+
+TEST(KernelSection, DefaultsAndValues) {
+  const Config d = load_config({});
+  EXPECT_EQ(d.kernel.flavour, model::Flavour::linux_6);
+  EXPECT_FALSE(d.kernel.min_free_kbytes);  // auto
+  EXPECT_EQ(d.kernel.watermark_scale_factor, 10u);
+  EXPECT_TRUE(d.kernel.pcp);
+  EXPECT_FALSE(d.kernel.lowmem_reserve_ratio);
+  const Config c = load_config_text(
+      "kernel:\n  flavour: linux-2.6\n  min_free_kbytes: 5792\n  pcp: false\n"
+      "  lowmem_reserve_ratio: [256, 256, 32, 1]\n  reclaim: {batch: 64}\n");
+  EXPECT_EQ(c.kernel.flavour, model::Flavour::linux_2_6);
+  EXPECT_EQ(*c.kernel.min_free_kbytes, 5792u);
+  EXPECT_FALSE(c.kernel.pcp);
+  EXPECT_EQ((*c.kernel.lowmem_reserve_ratio)[3], 1u);
+  EXPECT_EQ(c.kernel.reclaim_batch, 64u);
+  // The resolved form loads back to the same values.
+  const Config again = load_config_text(c.resolved_yaml);
+  EXPECT_EQ(*again.kernel.min_free_kbytes, 5792u);
+  EXPECT_EQ(again.kernel.flavour, model::Flavour::linux_2_6);
+  EXPECT_EQ(c.resolved_yaml.find("watermark_scale_factor"), std::string::npos);  // not a 2.6 key
+}
+
+TEST(KernelSection, Errors) {
+  EXPECT_EQ(std::string(load_error("kernel: {flavour: linux-5}\n").what()),
+            "t.yaml:1:19: kernel.flavour: unknown value 'linux-5' (expected linux-2.6 or linux-6); "
+            "did you mean 'linux-6'?");
+  EXPECT_EQ(std::string(
+                load_error("kernel:\n  flavour: linux-2.6\n  watermark_scale_factor: 20\n").what()),
+            "t.yaml:3:27: kernel.watermark_scale_factor: does not exist in linux-2.6 (a linux-6 "
+            "tunable)");
+  EXPECT_EQ(std::string(load_error("kernel: {percpu_pagelist_high_fraction: 4}\n").what()),
+            "t.yaml:1:41: kernel.percpu_pagelist_high_fraction: must be 0 (auto) or at least 8 "
+            "(MIN_PERCPU_PAGELIST_HIGH_FRACTION)");
+  EXPECT_EQ(std::string(load_error("kernel: {lowmem_reserve_ratio: [256, 32]}\n").what()),
+            "t.yaml:1:32: kernel.lowmem_reserve_ratio: needs 4 entries, one per zone index");
+  EXPECT_EQ(std::string(load_error("kernel: {min_free_kbytes: lots}\n").what())
+                .rfind("t.yaml:1:27: kernel.min_free_kbytes: ", 0),
+            0u);
+}
+
+TEST(MachineZones, ExactLayoutIsReadAndChecked) {
+  const Config c = load_config_text(R"(machine:
+  nodes: 1
+  cpus: 2
+  memory: {per_node: 64MiB}
+  zones:
+    - {node: 0, zone: DMA, start_pfn: 1, spanned: 4095, present: 3998, managed: 3840}
+    - {node: 0, zone: DMA32, start_pfn: 4096, spanned: 12288, present: 12288}
+)");
+  ASSERT_EQ(c.kernel.zones.size(), 2u);
+  EXPECT_EQ(c.kernel.zones[0].type, model::ZoneType::dma);
+  EXPECT_EQ(*c.kernel.zones[0].managed, 3840u);
+  EXPECT_FALSE(c.kernel.zones[1].managed);
+  EXPECT_EQ(load_config_text(c.resolved_yaml).kernel.zones.size(), 2u);
+
+  EXPECT_EQ(std::string(load_error(R"(machine:
+  memory: {per_node: 64MiB}
+  zones:
+    - {node: 0, zone: DMA, start_pfn: 1, spanned: 4095, present: 5000}
+)")
+                            .what()),
+            "t.yaml:4:7: machine.zones[0]: zones: node 0 DMA: present exceeds spanned");
+  EXPECT_EQ(std::string(load_error(R"(machine:
+  memory: {per_node: 64MiB}
+  zones:
+    - {node: 0, zone: HighMem, start_pfn: 1, spanned: 10, present: 10}
+)")
+                            .what()),
+            "t.yaml:4:7: machine.zones[0]: zone HighMem does not exist on x86_64");
+  EXPECT_EQ(std::string(load_error(R"(machine:
+  memory: {per_node: 64MiB}
+  zones:
+    - {node: 0, zone: DMA, start_pfn: 1, spanned: 4095, present: 4095}
+    - {node: 0, zone: DMA32, start_pfn: 4000, spanned: 100, present: 100}
+)")
+                            .what()),
+            "t.yaml:4:5: machine.zones: zones: node 0 DMA32: overlaps node 0 DMA");
+}
+
+}  // namespace
+}  // namespace allocsim::io

@@ -1,0 +1,88 @@
+// allocsim machine import: parsing saved /proc and /sys files, and the written
+// config booting a page allocator whose zones match the machine page for page.
+#include "io/machine_import/machine_import.hpp"
+
+#include <gtest/gtest.h>
+
+#include "io/config/load.hpp"
+#include "model/page_alloc.hpp"
+
+namespace allocsim::io {
+namespace {
+
+const std::string kDir = std::string(ALLOCSIM_SOURCE_DIR) + "/tests/data/import-6x";
+
+ImportSources sources() {
+  ImportSources s;
+  s.zoneinfo = kDir + "/zoneinfo";
+  s.distance_dir = kDir + "/node";
+  s.min_free_kbytes = kDir + "/min_free_kbytes";
+  s.cpuinfo = "";
+  return s;
+}
+
+TEST(MachineImport, ParsesZoneinfoOfBothEras) {
+  const auto zones = parse_zoneinfo(
+      "Node 0, zone      DMA\n  pages free     3840\n        min      5\n        scanned  0\n"
+      "        spanned  4095\n        present  3998\n    nr_free_pages 3840\n"
+      "  pagesets\n    cpu: 0\n              count: 0\n  start_pfn:         1\n"
+      "Node 0, zone   Normal\r\n        spanned  100\r\n        present  90\r\n  start_pfn:        "
+      " 4096\r\n",
+      "old");
+  ASSERT_EQ(zones.size(), 2u);
+  EXPECT_EQ(zones[0].zone, "DMA");
+  EXPECT_EQ(zones[0].present, 3998u);
+  EXPECT_FALSE(zones[0].managed);  // 2.6 does not print it
+  EXPECT_EQ(zones[1].start_pfn, 4096u);
+  EXPECT_EQ(parse_cpulist("0-3,8,10-11\n", "x"), (std::vector<unsigned>{0, 1, 2, 3, 8, 10, 11}));
+  EXPECT_THROW(parse_zoneinfo("not zoneinfo\n", "bad"), ConfigError);
+  try {
+    parse_zoneinfo("Node 0, zone DMA\n        spanned  12x\n", "bad.txt");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "bad.txt:2: expected a number, got '12x'");
+  }
+}
+
+TEST(MachineImport, TheWrittenConfigReproducesTheZones) {
+  const ImportedMachine m = import_machine(sources());
+  ASSERT_EQ(m.zones.size(), 3u);  // unpopulated 6.x zones dropped
+  EXPECT_EQ(m.cpus, 8u);
+  EXPECT_EQ(*m.min_free_kbytes, 67584u);
+  const Config c = load_config_text(machine_yaml(m, "imported", "test"), "imported.yaml");
+  EXPECT_EQ(c.machine.nodes, 2u);
+  EXPECT_EQ(c.machine.cpu_node, (std::vector<sim::NodeId>{0, 0, 0, 0, 1, 1, 1, 1}));
+  EXPECT_EQ(c.machine.distance, (std::vector<std::vector<unsigned>>{{10, 21}, {21, 10}}));
+  EXPECT_EQ(c.machine.node_memory[1].start, 4ull << 30);
+  EXPECT_EQ(c.kernel.flavour, model::Flavour::linux_6);
+  EXPECT_EQ(*c.kernel.min_free_kbytes, 67584u);
+
+  sim::MachineConfig mc = c.machine;
+  mc.timing = false;
+  sim::Machine machine(mc, 1);
+  model::PageAllocator pa(machine, c.kernel);
+  struct Expect {
+    sim::NodeId node;
+    model::ZoneType type;
+    std::uint64_t start, spanned, present, managed;
+  };
+  const Expect expect[] = {{0, model::ZoneType::dma, 1, 4095, 3998, 3840},
+                           {0, model::ZoneType::dma32, 4096, 1044480, 782288, 760000},
+                           {1, model::ZoneType::normal, 1048576, 524288, 524288, 510000}};
+  ASSERT_EQ(pa.zones().size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    const model::Zone& z = pa.zones()[i];
+    EXPECT_EQ(z.node, expect[i].node);
+    EXPECT_EQ(z.type, expect[i].type);
+    EXPECT_EQ(z.zone_start_pfn, expect[i].start);
+    EXPECT_EQ(z.spanned_pages, expect[i].spanned);
+    EXPECT_EQ(z.present_pages, expect[i].present);
+    EXPECT_EQ(z.managed_pages, expect[i].managed);
+    EXPECT_EQ(z.nr_free_pages, expect[i].managed);
+  }
+  EXPECT_EQ(pa.min_free_kbytes(), 67584u);
+  pa.check_invariants();
+}
+
+}  // namespace
+}  // namespace allocsim::io
