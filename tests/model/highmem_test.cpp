@@ -1,0 +1,119 @@
+// i386 HIGHMEM: zones above 896 MiB, who may allocate there, kmap's pool and
+// its waiting, kmap_atomic's slots.
+#include "model/highmem.hpp"
+
+#include <gtest/gtest.h>
+
+#include "model_machines.hpp"
+
+namespace allocsim::model {
+namespace {
+
+sim::MachineConfig i386_machine(std::uint32_t cpus = 2) {
+  sim::MachineConfig c = testing::small_machine(1, 2048);
+  c.arch = sim::Arch::i386;
+  c.cpus = cpus;
+  return c;
+}
+
+struct Booted32 {
+  sim::Machine machine;
+  PageAllocator pa;
+  Highmem hm;
+  explicit Booted32(Flavour f, std::uint32_t cpus = 2)
+      : machine(i386_machine(cpus), 1), pa(machine, testing::kernel(f)), hm(pa) {}
+  Gfp gfp(const char* s) const { return parse_gfp(pa.flavour(), s); }
+};
+
+class I386 : public ::testing::TestWithParam<Flavour> {};
+
+TEST_P(I386, ZonesAndWhoGetsHighmem) {
+  Booted32 b(GetParam());
+  ASSERT_EQ(b.pa.zones().size(), 3u);
+  EXPECT_EQ(b.pa.zones()[1].type, ZoneType::normal);
+  EXPECT_EQ(b.pa.zones()[1].zone_start_pfn + b.pa.zones()[1].spanned_pages, kLowmemEndPfn);
+  EXPECT_EQ(b.pa.zones()[2].type, ZoneType::highmem);
+  EXPECT_EQ(b.pa.zones()[2].zone_start_pfn, kLowmemEndPfn);
+  // Boot data (mem_map, per-CPU areas) stays in lowmem.
+  EXPECT_EQ(b.pa.zones()[2].managed_pages, b.pa.zones()[2].present_pages);
+  sim::Cpu& cpu = b.machine.cpu(0);
+  for (int i = 0; i < 200; ++i) {
+    EXPECT_LT(*b.pa.alloc_pages(cpu, b.gfp("GFP_KERNEL"), 0), kLowmemEndPfn);
+    EXPECT_GE(*b.pa.alloc_pages(cpu, b.gfp("GFP_HIGHUSER"), 0), kLowmemEndPfn);  // HighMem first
+  }
+  b.pa.check_invariants();
+}
+
+TEST_P(I386, HighmemPagesHaveNoAddressUntilMapped) {
+  Booted32 b(GetParam());
+  sim::Cpu& cpu = b.machine.cpu(0);
+  const Pfn low = *b.pa.alloc_pages(cpu, b.gfp("GFP_KERNEL"), 0);
+  const Pfn high = *b.pa.alloc_pages(cpu, b.gfp("GFP_HIGHUSER"), 0);
+  EXPECT_EQ(b.hm.page_address(low), 0xC0000000u + (low << 12));
+  EXPECT_EQ(b.hm.page_address(high), 0u);
+  EXPECT_EQ(*b.hm.virt_to_page(b.hm.page_address(low) + 123), low);
+  const VirtAddr v = b.hm.kmap(cpu, high);
+  EXPECT_GE(v, 0xff800000u);
+  EXPECT_EQ(b.hm.page_address(high), v);
+  EXPECT_EQ(*b.hm.virt_to_page(v), high);
+  EXPECT_EQ(b.hm.virt_to_phys(v + 8), (high << 12) + 8);
+  EXPECT_EQ(b.hm.kmap(cpu, high), v);  // a second user shares the entry
+  b.hm.kunmap(cpu, high);
+  b.hm.kunmap(cpu, high);
+  b.hm.kunmap(cpu, high);  // one too many: recorded, not applied
+  EXPECT_EQ(b.hm.misuse().size(), 1u);
+  EXPECT_EQ(b.hm.kmap(cpu, low), b.hm.page_address(low));  // lowmem: no mapping needed
+}
+
+TEST_P(I386, KmapWaitsForAFreeEntryAndKmapAtomicNever) {
+  Booted32 b(GetParam());
+  std::vector<Pfn> pages;
+  for (unsigned i = 0; i <= b.hm.last_pkmap(); ++i)
+    pages.push_back(*b.pa.alloc_pages(b.machine.cpu(0), b.gfp("GFP_HIGHUSER"), 0));
+  sim::Cycles second_mapped_at = 0, freed_at = 0;
+  b.machine.spawn(0, [&](sim::Cpu& cpu) {
+    for (unsigned i = 0; i < b.hm.last_pkmap(); ++i) b.hm.kmap(cpu, pages[i]);  // the whole pool
+    cpu.sleep_until(1000000);
+    freed_at = cpu.now();
+    b.hm.kunmap(cpu, pages[0]);
+  });
+  b.machine.spawn(1, [&](sim::Cpu& cpu) {
+    cpu.sleep_until(500000);
+    // Never sleeps, whatever the pool's state.
+    const VirtAddr a = b.hm.kmap_atomic(cpu, pages.back());
+    EXPECT_NE(a, 0u);
+    b.hm.kunmap_atomic(cpu, a);
+    EXPECT_LT(cpu.now(), 600000u);
+    b.hm.kmap(cpu, pages.back());  // the pool is full: waits for CPU 0's kunmap
+    second_mapped_at = cpu.now();
+  });
+  b.machine.run();
+  EXPECT_EQ(b.hm.kmap_waits(), 1u);
+  EXPECT_GE(second_mapped_at, freed_at);
+  EXPECT_GE(b.hm.pkmap_flushes(), 1u);  // wrapping around flushes the unused entries
+}
+
+TEST_P(I386, KmapAtomicSlotsAreAStack) {
+  Booted32 b(GetParam());
+  sim::Cpu& cpu = b.machine.cpu(0);
+  const Pfn p = *b.pa.alloc_pages(cpu, b.gfp("GFP_HIGHUSER"), 0);
+  const VirtAddr a = b.hm.kmap_atomic(cpu, p);
+  const VirtAddr c = b.hm.kmap_atomic(cpu, p);
+  EXPECT_NE(a, c);
+  b.hm.kunmap_atomic(cpu, a);  // out of order: recorded
+  EXPECT_EQ(b.hm.misuse().size(), 1u);
+  b.hm.kunmap_atomic(cpu, c);
+  b.hm.kunmap_atomic(cpu, a);
+  EXPECT_EQ(b.hm.misuse().size(), 1u);
+  for (unsigned i = 0; i < b.hm.kmap_atomic_slots(); ++i) b.hm.kmap_atomic(cpu, p);
+  EXPECT_EQ(b.hm.kmap_atomic(cpu, p), 0u);  // out of slots
+  EXPECT_EQ(b.hm.misuse().size(), 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Flavours, I386, ::testing::Values(Flavour::linux_2_6, Flavour::linux_6),
+                         [](const auto& info) {
+                           return info.param == Flavour::linux_2_6 ? "linux_2_6" : "linux_6";
+                         });
+
+}  // namespace
+}  // namespace allocsim::model
