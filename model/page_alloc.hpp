@@ -66,6 +66,7 @@ class PageAllocator {
   Flavour flavour() const { return config_.flavour; }
   const KernelConfig& config() const { return config_; }
   sim::Machine& machine() { return machine_; }
+  const sim::Machine& machine() const { return machine_; }
   const MemMap& mem_map() const { return map_; }
   const std::vector<Zone>& zones() const { return zones_; }
   std::vector<Zone>& zones() { return zones_; }
