@@ -260,30 +260,29 @@ std::string proc_zoneinfo(const PageAllocator& pa) {
   return out;
 }
 
-std::string debugfs_extfrag_index(const PageAllocator& pa) {
+namespace {
+// extfrag_show / unusable_show: one line per populated zone, a value per order.
+std::string per_order_index(const PageAllocator& pa, int (*index)(unsigned, const ContigPageInfo&),
+                            std::string (*format)(int)) {
   std::string out;
   for (const Zone& z : pa.zones()) {
     if (!z.populated()) continue;
     appendf(out, "Node %d, zone %8s ", z.node, std::string(zone_name(z.type)).c_str());
     const auto nr_free = nr_free_of(z);
     for (unsigned o = 0; o < kNrOrders; ++o)
-      out += format_extfrag_value(fragmentation_index(o, fill_contig_page_info(nr_free, o)));
+      out += format(index(o, fill_contig_page_info(nr_free, o)));
     out += '\n';
   }
   return out;
 }
+}  // namespace
+
+std::string debugfs_extfrag_index(const PageAllocator& pa) {
+  return per_order_index(pa, fragmentation_index, format_extfrag_value);
+}
 
 std::string debugfs_unusable_index(const PageAllocator& pa) {
-  std::string out;
-  for (const Zone& z : pa.zones()) {
-    if (!z.populated()) continue;
-    appendf(out, "Node %d, zone %8s ", z.node, std::string(zone_name(z.type)).c_str());
-    const auto nr_free = nr_free_of(z);
-    for (unsigned o = 0; o < kNrOrders; ++o)
-      out += format_unusable_value(unusable_free_index(o, fill_contig_page_info(nr_free, o)));
-    out += '\n';
-  }
-  return out;
+  return per_order_index(pa, unusable_free_index, format_unusable_value);
 }
 
 }  // namespace allocsim::model
