@@ -285,4 +285,39 @@ std::string debugfs_unusable_index(const PageAllocator& pa) {
   return per_order_index(pa, unusable_free_index, format_unusable_value);
 }
 
+// vmstat_show: Linux's names for the counters the model has (sums over zones).
+std::string proc_vmstat(const PageAllocator& pa) {
+  std::uint64_t free = 0, file = 0;
+  ZoneCounters sum;
+  for (const Zone& z : pa.zones()) {
+    free += z.nr_free_pages;
+    file += lru_pages_in(pa, z);
+    sum.numa_hit += z.counters.numa_hit;
+    sum.numa_miss += z.counters.numa_miss;
+    sum.numa_foreign += z.counters.numa_foreign;
+    sum.numa_interleave += z.counters.numa_interleave;
+    sum.numa_local += z.counters.numa_local;
+    sum.numa_other += z.counters.numa_other;
+  }
+  const VmEvents& e = pa.events();
+  const std::pair<const char*, std::uint64_t> items[] = {{"nr_free_pages", free},
+                                                         {"nr_inactive_file", file},
+                                                         {"nr_file_pages", file},
+                                                         {"numa_hit", sum.numa_hit},
+                                                         {"numa_miss", sum.numa_miss},
+                                                         {"numa_foreign", sum.numa_foreign},
+                                                         {"numa_interleave", sum.numa_interleave},
+                                                         {"numa_local", sum.numa_local},
+                                                         {"numa_other", sum.numa_other},
+                                                         {"pgfree", e.pgfree},
+                                                         {"allocstall", e.allocstall},
+                                                         {"pgsteal_kswapd", e.pgsteal_kswapd},
+                                                         {"pgsteal_direct", e.pgsteal_direct},
+                                                         {"pageoutrun", e.kswapd_runs}};
+  std::string out;
+  for (const auto& [name, value] : items)
+    appendf(out, "%s %lu\n", name, static_cast<unsigned long>(value));
+  return out;
+}
+
 }  // namespace allocsim::model

@@ -13,5 +13,7 @@ std::string proc_pagetypeinfo(const PageAllocator& pa);
 std::string proc_zoneinfo(const PageAllocator& pa);
 std::string debugfs_extfrag_index(const PageAllocator& pa);
 std::string debugfs_unusable_index(const PageAllocator& pa);
+// /proc/vmstat lines ("name value") for the counters the model keeps.
+std::string proc_vmstat(const PageAllocator& pa);
 
 }  // namespace allocsim::model

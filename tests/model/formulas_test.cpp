@@ -17,15 +17,15 @@ constexpr auto k6 = Flavour::linux_6;
 TEST(MinFreeKbytes, The2632CommentTable) {
   // int_sqrt(lowmem_kbytes * 16) for the sizes of mm/page_alloc.c's comment.
   const std::pair<std::uint64_t, std::uint64_t> table[] = {
-      {16, 512},    {32, 724},    {64, 1024},   {128, 1448},  {256, 2048},  {512, 2896},
-      {1024, 4096}, {2048, 5792}, {4096, 8192}, {16384, 16384}};
+      {16, 512},   {32, 724},    {64, 1024},   {128, 1448},  {256, 2048},
+      {512, 2896}, {1024, 4096}, {2048, 5792}, {4096, 8192}, {16384, 16384}};
   for (auto [mb, kb] : table) EXPECT_EQ(calculate_min_free_kbytes(k26, mb * 1024), kb) << mb;
   // The comment says 11584k for 8192MB; int_sqrt(134217728) is 11585 (11585^2 <= it < 11586^2).
   EXPECT_EQ(calculate_min_free_kbytes(k26, 8192 * 1024), 11585u);
 }
 
 TEST(MinFreeKbytes, ClampsPerFlavour) {
-  EXPECT_EQ(calculate_min_free_kbytes(k26, 512), 128u);          // sqrt(8192) = 90 -> 128
+  EXPECT_EQ(calculate_min_free_kbytes(k26, 512), 128u);  // sqrt(8192) = 90 -> 128
   EXPECT_EQ(calculate_min_free_kbytes(k6, 512), 128u);
   EXPECT_EQ(calculate_min_free_kbytes(k26, 1ull << 30), 65536u);  // 1 TiB lowmem: 131072 -> 65536
   EXPECT_EQ(calculate_min_free_kbytes(k6, 1ull << 30), 131072u);
@@ -43,7 +43,8 @@ TEST(MinFreeKbytes, TransparentHugepageRaise) {
 
 TEST(Watermarks, Linux26ProportionalShares) {
   // min_free_kbytes 4096 -> 1024 pages over lowmem 1000 + 3000 pages.
-  const auto w = setup_per_zone_wmarks(k26, 4096, 10, {{false, 1000}, {false, 3000}, {true, 500000}});
+  const auto w =
+      setup_per_zone_wmarks(k26, 4096, 10, {{false, 1000}, {false, 3000}, {true, 500000}});
   // A: tmp = 1024*1000/4000 = 256; low = 256 + 64; high = 256 + 128.
   EXPECT_EQ(w[0].min, 256u);
   EXPECT_EQ(w[0].low, 320u);
@@ -60,7 +61,8 @@ TEST(Watermarks, Linux26ProportionalShares) {
 }
 
 TEST(Watermarks, Linux6ScaleFactorSteps) {
-  const auto w = setup_per_zone_wmarks(k6, 4096, 10, {{false, 1000}, {false, 3000}, {true, 500000}});
+  const auto w =
+      setup_per_zone_wmarks(k6, 4096, 10, {{false, 1000}, {false, 3000}, {true, 500000}});
   // A: tmp 256, step = max(256/4, 1000*10/10000 = 1) = 64: 256, 320, 384, 448.
   EXPECT_EQ(w[0].low, 320u);
   EXPECT_EQ(w[0].high, 384u);
@@ -93,23 +95,23 @@ TEST(LowmemReserve, Linux26I386) {
   // DMA 4096, Normal 225280, HighMem 300000 present pages; ratios 256 32 32.
   const auto r = setup_per_zone_lowmem_reserve(k26, {4096, 225280, 300000, 0},
                                                default_lowmem_reserve_ratio(k26, sim::Arch::i386));
-  EXPECT_EQ(r[0][1], 225280u / 256);             // 880
+  EXPECT_EQ(r[0][1], 225280u / 256);              // 880
   EXPECT_EQ(r[0][2], (225280u + 300000u) / 256);  // 2051
-  EXPECT_EQ(r[1][2], 300000u / 32);              // 9375
+  EXPECT_EQ(r[1][2], 300000u / 32);               // 9375
   EXPECT_EQ(r[0][3], (225280u + 300000u) / 256);  // Movable empty adds nothing
   EXPECT_EQ(r[2][3], 0u);
   EXPECT_EQ(r[1][1], 0u);
 }
 
 TEST(PcpSizing, ZoneBatchsizeExamples) {
-  const std::uint64_t mb = 256;  // pages per MiB
+  const std::uint64_t mb = 256;                   // pages per MiB
   EXPECT_EQ(zone_batchsize(k26, 352 * mb), 31u);  // 88 -> 22 -> 33 -> 32 - 1
   EXPECT_EQ(zone_batchsize(k26, 256 * mb), 15u);  // 64 -> 16 -> 24 -> 16 - 1
   EXPECT_EQ(zone_batchsize(k26, 128 * mb), 7u);
-  EXPECT_EQ(zone_batchsize(k26, 3998), 0u);       // DMA: 3 -> 0 -> 1 -> 1 - 1
-  EXPECT_EQ(zone_batchsize(k26, 1024 * mb), 31u); // capped at 512 KB: 128 -> 32 -> 48 -> 31
-  EXPECT_EQ(zone_batchsize(k6, 1024 * mb), 63u);  // capped at 1 MB: 256 -> 64 -> 96 -> 63
-  EXPECT_EQ(zone_batchsize(k6, 172 * 1024), 63u); // the ~688 MB threshold
+  EXPECT_EQ(zone_batchsize(k26, 3998), 0u);        // DMA: 3 -> 0 -> 1 -> 1 - 1
+  EXPECT_EQ(zone_batchsize(k26, 1024 * mb), 31u);  // capped at 512 KB: 128 -> 32 -> 48 -> 31
+  EXPECT_EQ(zone_batchsize(k6, 1024 * mb), 63u);   // capped at 1 MB: 256 -> 64 -> 96 -> 63
+  EXPECT_EQ(zone_batchsize(k6, 172 * 1024), 63u);  // the ~688 MB threshold
   EXPECT_EQ(zone_batchsize(k6, 171 * 1024), 31u);
   // 2.6.32 DMA pageset: "hi: 0, btch: 1".
   const PcpSizes dma = pcp_sizes_2_6(3998);
@@ -177,7 +179,8 @@ TEST(ZoneWatermarkOk, HigherOrdersDifferBetweenGenerations) {
   const AllocFlags plain{};
   // 992 single pages and one order-3 block (1000 pages), mark 100, order 2.
   // 2.6: 1000 - 3 = 997 > 100; minus the 992 order-0 pages = 5 <= 50: fails.
-  EXPECT_FALSE(zone_watermark_ok(k26, 2, 100, 0, plain, 1000, areas({{0, 992}, {3, 1}}, movable26)));
+  EXPECT_FALSE(
+      zone_watermark_ok(k26, 2, 100, 0, plain, 1000, areas({{0, 992}, {3, 1}}, movable26)));
   // 6.x: the global check passes and there is a free block of order >= 2.
   EXPECT_TRUE(zone_watermark_ok(k6, 2, 100, 0, plain, 1000, areas({{0, 992}, {3, 1}}, movable6)));
   // Without that block, 6.x fails too.
@@ -199,14 +202,14 @@ TEST(Gfp, ParseFormatZoneAndMigratetype) {
   EXPECT_EQ(format_gfp(k26, Gfp{0}), "GFP_NOWAIT");
   EXPECT_EQ(format_gfp(k6, parse_gfp(k6, "GFP_NOWAIT|__GFP_NORETRY|__GFP_NOMEMALLOC")),
             "GFP_NOWAIT|__GFP_NORETRY|__GFP_NOMEMALLOC");
-  EXPECT_EQ(format_gfp(k6, Gfp{0x1000000}), "0x1000000");  // unnamed bits in hex
+  EXPECT_EQ(format_gfp(k6, Gfp{0x1000000}), "0x1000000");            // unnamed bits in hex
   EXPECT_THROW(parse_gfp(k6, "__GFP_COLD"), std::invalid_argument);  // gone in 6.x
   EXPECT_THROW(parse_gfp(k26, "__GFP_DIRECT_RECLAIM"), std::invalid_argument);
   EXPECT_THROW(parse_gfp(k6, "GFP_KERNEL||__GFP_ZERO"), std::invalid_argument);
   EXPECT_THROW(parse_gfp(k6, "0xzz"), std::invalid_argument);
 
   using sim::Arch;
-  EXPECT_EQ(gfp_zone(k6, Arch::x86_64, parse_gfp(k6, "GFP_KERNEL")), 2);    // Normal
+  EXPECT_EQ(gfp_zone(k6, Arch::x86_64, parse_gfp(k6, "GFP_KERNEL")), 2);  // Normal
   EXPECT_EQ(gfp_zone(k6, Arch::x86_64, parse_gfp(k6, "GFP_DMA32")), 1);
   EXPECT_EQ(gfp_zone(k6, Arch::x86_64, parse_gfp(k6, "GFP_DMA")), 0);
   EXPECT_EQ(gfp_zone(k6, Arch::x86_64, parse_gfp(k6, "GFP_HIGHUSER")), 2);  // no HighMem on x86_64
@@ -215,7 +218,8 @@ TEST(Gfp, ParseFormatZoneAndMigratetype) {
   EXPECT_EQ(gfp_zone(k6, Arch::x86_64, parse_gfp(k6, "GFP_HIGHUSER_MOVABLE")), 3);
   EXPECT_THROW(gfp_zone(k6, Arch::x86_64, Gfp{0x3}), std::invalid_argument);  // DMA|HIGHMEM
   EXPECT_EQ(gfp_migratetype(k6, parse_gfp(k6, "GFP_HIGHUSER_MOVABLE")), migrate_types(k6).movable);
-  EXPECT_EQ(gfp_migratetype(k6, parse_gfp(k6, "GFP_KERNEL|__GFP_RECLAIMABLE")), migrate_types(k6).reclaimable);
+  EXPECT_EQ(gfp_migratetype(k6, parse_gfp(k6, "GFP_KERNEL|__GFP_RECLAIMABLE")),
+            migrate_types(k6).reclaimable);
   EXPECT_EQ(gfp_migratetype(k26, parse_gfp(k26, "GFP_TEMPORARY")), migrate_types(k26).reclaimable);
   EXPECT_EQ(gfp_migratetype(k26, parse_gfp(k26, "GFP_HIGHUSER_MOVABLE")), 2u);
   EXPECT_TRUE(gfp_traits(k26, parse_gfp(k26, "GFP_KERNEL|__GFP_COLD")).cold);
@@ -225,7 +229,8 @@ TEST(Gfp, ParseFormatZoneAndMigratetype) {
 
 TEST(ZonelistOrder, FourNodeRingLinux6) {
   // Ring 0-1-2-3-0 at 16: worked through find_next_best_node with node_load.
-  const std::vector<std::vector<unsigned>> d{{10, 16, 22, 16}, {16, 10, 16, 22}, {22, 16, 10, 16}, {16, 22, 16, 10}};
+  const std::vector<std::vector<unsigned>> d{
+      {10, 16, 22, 16}, {16, 10, 16, 22}, {22, 16, 10, 16}, {16, 22, 16, 10}};
   const auto o = build_node_orders(k6, d, {true, true, true, true}, {true, true, true, true});
   EXPECT_EQ(o[0], (std::vector<sim::NodeId>{0, 1, 3, 2}));
   EXPECT_EQ(o[1], (std::vector<sim::NodeId>{1, 2, 0, 3}));

@@ -117,3 +117,51 @@ INSTANTIATE_TEST_SUITE_P(Flavours, I386, ::testing::Values(Flavour::linux_2_6, F
 
 }  // namespace
 }  // namespace allocsim::model
+
+#include "model/page_api.hpp"
+#include "model/proc_page.hpp"
+
+namespace allocsim::model {
+namespace {
+
+TEST(PageApi, AddressBasedCallsOnBothArchitectures) {
+  for (sim::Arch arch : {sim::Arch::x86_64, sim::Arch::i386}) {
+    sim::MachineConfig c =
+        testing::small_machine(1, arch == sim::Arch::i386 ? 2048 : 64, /*timing=*/true);
+    c.arch = arch;
+    sim::Machine m(c, 1);
+    PageAllocator pa(m, testing::kernel(Flavour::linux_6));
+    Highmem hm(pa);
+    PageApi api(pa, hm);
+    sim::Cpu& cpu = m.cpu(0);
+    const VirtAddr base = arch == sim::Arch::i386 ? 0xC0000000ull : 0xffff888000000000ull;
+    const VirtAddr v = api.get_free_pages(cpu, parse_gfp(Flavour::linux_6, "GFP_KERNEL"), 2);
+    ASSERT_NE(v, 0u);
+    EXPECT_EQ((v - base) % (4096 * 4), 0u);  // an order-2 block is 16 KiB aligned
+    const Pfn pfn = *hm.virt_to_page(v);
+    EXPECT_EQ(api.pfn_to_page(pfn), pa.page_desc(pfn));
+    EXPECT_TRUE(api.free_pages(cpu, v, 2));
+    EXPECT_FALSE(api.free_pages(cpu, v, 2));  // double free, reported
+    EXPECT_TRUE(api.free_pages(cpu, 0, 0));   // free_pages(0): nothing
+    // get_zeroed_page writes the whole page: 64 lines cost at least 64 L1 writes.
+    const sim::Cycles t0 = cpu.now();
+    ASSERT_NE(api.get_zeroed_page(cpu, parse_gfp(Flavour::linux_6, "GFP_KERNEL")), 0u);
+    EXPECT_GT(cpu.now() - t0, 64u * 4);
+    // 6.8 masks __GFP_HIGHMEM off: the page comes from lowmem.
+    const VirtAddr h = api.get_free_pages(cpu, parse_gfp(Flavour::linux_6, "GFP_HIGHUSER"), 0);
+    ASSERT_NE(h, 0u);
+    EXPECT_FALSE(pa.is_highmem(*hm.virt_to_page(h)));
+    EXPECT_EQ(api.highmem_misuse(), 0u);
+    EXPECT_NE(proc_vmstat(pa).find("pgfree 1\n"), std::string::npos);
+  }
+  // 2.6.32 treats __GFP_HIGHMEM in __get_free_pages as a bug.
+  sim::Machine m(testing::small_machine(1, 64), 1);
+  PageAllocator pa(m, testing::kernel(Flavour::linux_2_6));
+  Highmem hm(pa);
+  PageApi api(pa, hm);
+  EXPECT_EQ(api.get_free_pages(m.cpu(0), parse_gfp(Flavour::linux_2_6, "GFP_HIGHUSER"), 0), 0u);
+  EXPECT_EQ(api.highmem_misuse(), 1u);
+}
+
+}  // namespace
+}  // namespace allocsim::model

@@ -134,7 +134,7 @@ TEST_P(BothFlavours, ZeroedPagesCostTheirWrites) {
 
 TEST_P(BothFlavours, RandomStressKeepsEveryInvariant) {
   KernelConfig k = kernel(GetParam());
-  Booted b(small_machine(2, 24), k);
+  Booted b(small_machine(2, 12), k);
   sim::Rng rng(GetParam() == Flavour::linux_6 ? 6 : 26, 0);
   const char* gfps[] = {"GFP_KERNEL", "GFP_ATOMIC", "GFP_DMA", "GFP_HIGHUSER_MOVABLE",
                         "GFP_NOWAIT"};
@@ -144,7 +144,7 @@ TEST_P(BothFlavours, RandomStressKeepsEveryInvariant) {
   };
   std::vector<Live> live;
   live.reserve(20000);
-  const int ops = 60000;
+  const int ops = 120000;  // x 2 flavours, each checked
   for (int i = 0; i < ops; ++i) {
     sim::Cpu& cpu = b.cpu(static_cast<sim::CpuId>(rng.below(4)));
     if (live.empty() || rng.below(100) < 55) {
