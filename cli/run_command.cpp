@@ -13,6 +13,10 @@ namespace allocsim::cli {
 
 namespace {
 
+double per(std::uint64_t part, std::uint64_t whole) {
+  return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
 double percent(std::uint64_t part, std::uint64_t whole) {
   return whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }
@@ -23,20 +27,24 @@ void print_header(const io::Config& c) {
               kVersion, m.name.c_str(), m.arch == sim::Arch::x86_64 ? "x86_64" : "i386", m.cpus,
               m.nodes, m.nodes == 1 ? "" : "s", m.ghz, m.timing ? "timing on" : "timing off",
               static_cast<unsigned long long>(c.run.seed));
-  std::printf("workload: hardware exercise, %llu accesses per CPU\n\n",
+  std::printf("kernel: %s page allocator; workload: hardware exercise, %llu operations per CPU\n\n",
+              std::string(model::to_string(c.kernel.flavour)).c_str(),
               static_cast<unsigned long long>(c.exercise.ops_per_cpu));
-  std::printf("%-14s %10s %10s %8s %8s %8s %10s %10s %8s\n", "pattern", "accesses", "cycles/acc",
-              "L1D miss", "L2 miss", "LLC miss", "c2c xfers", "false shr", "remote");
+  // Misses are per operation: an access for the memory patterns, an
+  // allocation plus a free for page_churn.
+  std::printf("%-14s %10s %10s %8s %8s %8s %10s %10s %8s %10s\n", "pattern", "ops", "cycles/op",
+              "L1D m/op", "L2 m/op", "LLC m/op", "c2c xfers", "false shr", "remote", "lock wait");
 }
 
 void print_row(const workloads::ExerciseResult& r) {
   const std::uint64_t memory = r.local_memory + r.remote_memory;
-  std::printf("%-14s %10llu %10.1f %7.1f%% %7.1f%% %7.1f%% %10llu %10llu %7.1f%%\n",
+  std::printf("%-14s %10llu %10.1f %8.2f %8.2f %8.2f %10llu %10llu %7.1f%% %10llu\n",
               std::string(workloads::to_string(r.pattern)).c_str(),
-              static_cast<unsigned long long>(r.ops), r.cycles_per_op, percent(r.l1d_misses, r.ops),
-              percent(r.l2_misses, r.ops), percent(r.llc_misses, r.ops),
+              static_cast<unsigned long long>(r.ops), r.cycles_per_op, per(r.l1d_misses, r.ops),
+              per(r.l2_misses, r.ops), per(r.llc_misses, r.ops),
               static_cast<unsigned long long>(r.c2c_transfers),
-              static_cast<unsigned long long>(r.false_sharing), percent(r.remote_memory, memory));
+              static_cast<unsigned long long>(r.false_sharing), percent(r.remote_memory, memory),
+              static_cast<unsigned long long>(r.lock_wait));
 }
 
 }  // namespace
@@ -63,8 +71,8 @@ int run_command(const std::vector<std::string>& args) {
   const auto start = std::chrono::steady_clock::now();
   for (io::ExercisePattern p : config.exercise.patterns)
     print_row(workloads::run_exercise(config.machine, config.run.seed, p,
-                                      config.exercise.ops_per_cpu,
-                                      config.exercise.footprint_bytes));
+                                      config.exercise.ops_per_cpu, config.exercise.footprint_bytes,
+                                      config.kernel));
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!quiet) std::printf("\nhost time %.2f s\n", seconds);

@@ -9,12 +9,13 @@
 
 namespace allocsim::workloads {
 
-enum class ExercisePattern : std::uint8_t { false_sharing, padded, random_read };
+enum class ExercisePattern : std::uint8_t { false_sharing, padded, random_read, page_churn };
 
-inline constexpr std::array<std::pair<std::string_view, ExercisePattern>, 3> kExercisePatterns{{
+inline constexpr std::array<std::pair<std::string_view, ExercisePattern>, 4> kExercisePatterns{{
     {"false_sharing", ExercisePattern::false_sharing},
     {"padded", ExercisePattern::padded},
     {"random_read", ExercisePattern::random_read},
+    {"page_churn", ExercisePattern::page_churn},
 }};
 
 inline std::string_view to_string(ExercisePattern pattern) {
@@ -27,7 +28,7 @@ struct ExerciseConfig {
   std::uint64_t ops_per_cpu = 20000;
   std::uint64_t footprint_bytes = 8 << 20;
   std::vector<ExercisePattern> patterns{ExercisePattern::false_sharing, ExercisePattern::padded,
-                                        ExercisePattern::random_read};
+                                        ExercisePattern::random_read, ExercisePattern::page_churn};
 };
 
 }  // namespace allocsim::workloads

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "model/page_alloc.hpp"
 #include "sim/machine.hpp"
 
 namespace allocsim::workloads {
@@ -40,8 +41,12 @@ std::uint64_t stats_fingerprint(const sim::StatsRegistry& stats) {
 
 ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed,
                             ExercisePattern pattern, std::uint64_t ops_per_cpu,
-                            std::uint64_t footprint_bytes) {
+                            std::uint64_t footprint_bytes, const model::KernelConfig& kernel) {
   sim::Machine m(config, seed);
+  std::unique_ptr<model::PageAllocator> pa;
+  if (pattern == ExercisePattern::page_churn)
+    pa = std::make_unique<model::PageAllocator>(m, kernel);
+  const model::Gfp gfp_kernel = model::parse_gfp(kernel.flavour, "GFP_KERNEL");
   const std::uint32_t cpus = m.cpus();
   const std::uint32_t line = config.line_bytes;
   const std::uint32_t nodes = config.nodes;
@@ -57,6 +62,10 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
       if (config.node_memory[n].bytes > 0) chunks.push_back(m.boot_memory().alloc(chunk, 4096, n));
 
   const std::uint32_t words_per_line = line / 8;
+  // page_churn: 32 live blocks per CPU, the oldest freed before each allocation.
+  constexpr std::size_t kLive = 32;
+  std::vector<std::vector<std::pair<model::Pfn, unsigned>>> live(cpus);
+  for (auto& l : live) l.reserve(kLive);
   for (sim::CpuId c = 0; c < cpus; ++c) {
     m.spawn(c, [&, c](sim::Cpu& cpu) {
       const sim::PhysAddr shared_word =
@@ -73,6 +82,19 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
           case ExercisePattern::random_read: {
             const sim::PhysAddr base = chunks[cpu.rng().below(chunks.size())];
             cpu.read(base + cpu.rng().below(chunk / 8) * 8);
+            break;
+          }
+          case ExercisePattern::page_churn: {
+            auto& mine = live[c];
+            if (mine.size() == kLive) {
+              const auto [pfn, order] = mine[i % kLive];
+              pa->free_pages(cpu, pfn, order);
+              const unsigned next = cpu.rng().below(8) == 0 ? 2 : 0;
+              if (const auto p = pa->alloc_pages(cpu, gfp_kernel, next))
+                mine[i % kLive] = {*p, next};
+            } else if (const auto p = pa->alloc_pages(cpu, gfp_kernel, 0)) {
+              mine.emplace_back(*p, 0);
+            }
             break;
           }
         }
@@ -99,6 +121,9 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
   r.invalidations = s.total("coherence.invalidations");
   r.local_memory = s.total("memory.local_accesses");
   r.remote_memory = s.total("memory.remote_accesses");
+  r.lock_wait = 0;
+  for (const auto& e : s.counters())
+    if (e.name.ends_with(".wait_cycles")) r.lock_wait += e.counter.value;
   r.fingerprint = stats_fingerprint(s);
   return r;
 }

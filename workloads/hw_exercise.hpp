@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "model/kernel_config.hpp"
 #include "sim/machine_config.hpp"
 #include "sim/stats.hpp"
 #include "workloads/exercise_config.hpp"
@@ -21,12 +22,13 @@ struct ExerciseResult {
   std::uint64_t l1d_misses = 0, l2_misses = 0, llc_misses = 0;
   std::uint64_t c2c_transfers = 0, false_sharing = 0, invalidations = 0;
   std::uint64_t local_memory = 0, remote_memory = 0;
+  std::uint64_t lock_wait = 0;    // cycles spent waiting for simulated spinlocks
   std::uint64_t fingerprint = 0;  // fold of the statistics, to compare runs bit for bit
 };
 
 ExerciseResult run_exercise(const sim::MachineConfig& machine, std::uint64_t seed,
                             ExercisePattern pattern, std::uint64_t ops_per_cpu,
-                            std::uint64_t footprint_bytes);
+                            std::uint64_t footprint_bytes, const model::KernelConfig& kernel = {});
 
 // A fold of every counter and histogram (name, scope, value): equal for equal runs.
 std::uint64_t stats_fingerprint(const sim::StatsRegistry& stats);

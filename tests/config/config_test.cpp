@@ -61,9 +61,9 @@ TEST(Config, EmbeddedDefaultExactValues) {
   EXPECT_EQ(c.run.seed, 1u);
   EXPECT_EQ(c.exercise.ops_per_cpu, 20000u);
   EXPECT_EQ(c.exercise.footprint_bytes, 8 * MiB);
-  EXPECT_EQ(c.exercise.patterns,
-            (std::vector<ExercisePattern>{ExercisePattern::false_sharing, ExercisePattern::padded,
-                                          ExercisePattern::random_read}));
+  EXPECT_EQ(c.exercise.patterns, (std::vector<ExercisePattern>{
+                                     ExercisePattern::false_sharing, ExercisePattern::padded,
+                                     ExercisePattern::random_read, ExercisePattern::page_churn}));
 }
 
 TEST(Config, EmbeddedDefaultIsConfigsDefaultYaml) {
@@ -138,7 +138,7 @@ workload:
   exercise:
     ops_per_cpu: 20000
     footprint: 8MiB
-    patterns: [false_sharing, padded, random_read]
+    patterns: [false_sharing, padded, random_read, page_churn]
 run:
   seed: 1
 )");

@@ -53,3 +53,25 @@ TEST(HwExercise, TimingOffCostsOnlyTheLoop) {
 
 }  // namespace
 }  // namespace allocsim::workloads
+
+namespace allocsim::workloads {
+namespace {
+
+TEST(HwExercise, PageChurnShowsWhatPcpListsSave) {
+  const auto m = io::load_config({}).machine;
+  model::KernelConfig with, without;
+  without.pcp = false;
+  const ExerciseResult a = run_exercise(m, 1, ExercisePattern::page_churn, 400, 0, with);
+  const ExerciseResult b = run_exercise(m, 1, ExercisePattern::page_churn, 400, 0, without);
+  EXPECT_EQ(a.ops, 3200u);
+  // Without pcp every allocation and free takes the node's zone lock.
+  EXPECT_GT(b.lock_wait, 10 * a.lock_wait);
+  EXPECT_GT(b.cycles_per_op, 5 * a.cycles_per_op);
+  EXPECT_EQ(a.remote_memory, 0u);  // node-local zones serve their CPUs
+  // Deterministic.
+  EXPECT_EQ(run_exercise(m, 1, ExercisePattern::page_churn, 400, 0, with).fingerprint,
+            a.fingerprint);
+}
+
+}  // namespace
+}  // namespace allocsim::workloads
