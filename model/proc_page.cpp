@@ -34,6 +34,16 @@ int stat_threshold(std::uint64_t pages, unsigned cpus) {
   return std::min(125, threshold);
 }
 
+// The NUMA event counters zoneinfo prints after the zone stat items.
+void append_numa(std::string& out, const ZoneCounters& c, const char* fmt) {
+  const std::pair<const char*, std::uint64_t> items[] = {
+      {"numa_hit", c.numa_hit},         {"numa_miss", c.numa_miss},
+      {"numa_foreign", c.numa_foreign}, {"numa_interleave", c.numa_interleave},
+      {"numa_local", c.numa_local},     {"numa_other", c.numa_other}};
+  for (const auto& [name, value] : items)
+    appendf(out, fmt, name, static_cast<unsigned long>(value));
+}
+
 std::uint64_t lru_pages_in(const PageAllocator& pa, const Zone& z) {
   std::uint64_t n = 0;
   const MemMap& map = pa.mem_map();
@@ -166,25 +176,19 @@ std::string proc_zoneinfo(const PageAllocator& pa) {
         for (unsigned j = 0; j < kMaxNrZones; ++j)
           appendf(out, j ? ", %ld" : "%ld", static_cast<long>(z.lowmem_reserve[j]));
         out += ")";
-        const std::pair<const char*, std::uint64_t> items[] = {
-            {"nr_free_pages", z.nr_free_pages},
-            {"nr_zone_inactive_anon", 0},
-            {"nr_zone_active_anon", 0},
-            {"nr_zone_inactive_file", file},
-            {"nr_zone_active_file", 0},
-            {"nr_zone_unevictable", 0},
-            {"nr_zone_write_pending", 0},
-            {"nr_mlock", 0},
-            {"nr_bounce", 0},
-            {"nr_free_cma", 0},
-            {"numa_hit", z.counters.numa_hit},
-            {"numa_miss", z.counters.numa_miss},
-            {"numa_foreign", z.counters.numa_foreign},
-            {"numa_interleave", z.counters.numa_interleave},
-            {"numa_local", z.counters.numa_local},
-            {"numa_other", z.counters.numa_other}};
+        const std::pair<const char*, std::uint64_t> items[] = {{"nr_free_pages", z.nr_free_pages},
+                                                               {"nr_zone_inactive_anon", 0},
+                                                               {"nr_zone_active_anon", 0},
+                                                               {"nr_zone_inactive_file", file},
+                                                               {"nr_zone_active_file", 0},
+                                                               {"nr_zone_unevictable", 0},
+                                                               {"nr_zone_write_pending", 0},
+                                                               {"nr_mlock", 0},
+                                                               {"nr_bounce", 0},
+                                                               {"nr_free_cma", 0}};
         for (const auto& [name, value] : items)
           appendf(out, "\n      %-12s %lu", name, static_cast<unsigned long>(value));
+        append_numa(out, z.counters, "\n      %-12s %lu");
       } else {
         appendf(out,
                 "\n  pages free     %lu\n        min      %lu\n        low      %lu\n        high  "
@@ -196,38 +200,32 @@ std::string proc_zoneinfo(const PageAllocator& pa) {
                 static_cast<unsigned long>(z.spanned_pages),
                 static_cast<unsigned long>(z.present_pages));
         // zone_stat_item of 2.6.32, then the NUMA counters.
-        const std::pair<const char*, std::uint64_t> items[] = {
-            {"nr_free_pages", z.nr_free_pages},
-            {"nr_inactive_anon", 0},
-            {"nr_active_anon", 0},
-            {"nr_inactive_file", file},
-            {"nr_active_file", 0},
-            {"nr_unevictable", 0},
-            {"nr_mlock", 0},
-            {"nr_anon_pages", 0},
-            {"nr_mapped", 0},
-            {"nr_file_pages", file},
-            {"nr_dirty", 0},
-            {"nr_writeback", 0},
-            {"nr_slab_reclaimable", 0},
-            {"nr_slab_unreclaimable", 0},
-            {"nr_page_table_pages", 0},
-            {"nr_kernel_stack", 0},
-            {"nr_unstable", 0},
-            {"nr_bounce", 0},
-            {"nr_vmscan_write", 0},
-            {"nr_writeback_temp", 0},
-            {"nr_isolated_anon", 0},
-            {"nr_isolated_file", 0},
-            {"nr_shmem", 0},
-            {"numa_hit", z.counters.numa_hit},
-            {"numa_miss", z.counters.numa_miss},
-            {"numa_foreign", z.counters.numa_foreign},
-            {"numa_interleave", z.counters.numa_interleave},
-            {"numa_local", z.counters.numa_local},
-            {"numa_other", z.counters.numa_other}};
+        const std::pair<const char*, std::uint64_t> items[] = {{"nr_free_pages", z.nr_free_pages},
+                                                               {"nr_inactive_anon", 0},
+                                                               {"nr_active_anon", 0},
+                                                               {"nr_inactive_file", file},
+                                                               {"nr_active_file", 0},
+                                                               {"nr_unevictable", 0},
+                                                               {"nr_mlock", 0},
+                                                               {"nr_anon_pages", 0},
+                                                               {"nr_mapped", 0},
+                                                               {"nr_file_pages", file},
+                                                               {"nr_dirty", 0},
+                                                               {"nr_writeback", 0},
+                                                               {"nr_slab_reclaimable", 0},
+                                                               {"nr_slab_unreclaimable", 0},
+                                                               {"nr_page_table_pages", 0},
+                                                               {"nr_kernel_stack", 0},
+                                                               {"nr_unstable", 0},
+                                                               {"nr_bounce", 0},
+                                                               {"nr_vmscan_write", 0},
+                                                               {"nr_writeback_temp", 0},
+                                                               {"nr_isolated_anon", 0},
+                                                               {"nr_isolated_file", 0},
+                                                               {"nr_shmem", 0}};
         for (const auto& [name, value] : items)
           appendf(out, "\n    %-12s %lu", name, static_cast<unsigned long>(value));
+        append_numa(out, z.counters, "\n    %-12s %lu");
         out += "\n        protection: (";
         for (unsigned j = 0; j < kMaxNrZones; ++j)
           appendf(out, j ? ", %lu" : "%lu", static_cast<unsigned long>(z.lowmem_reserve[j]));
