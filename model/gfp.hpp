@@ -12,24 +12,34 @@
 namespace allocsim::model {
 
 struct Gfp {
-  std::uint32_t bits = 0;
+  std::uint32_t bits = 0;  // the flavour's raw gfp_t value
   bool operator==(const Gfp&) const = default;
 };
 
-// "GFP_KERNEL|__GFP_ZERO", "0x8d0", "208"; throws std::invalid_argument naming the bad token.
+// "GFP_KERNEL|__GFP_ZERO", "GFP_KERNEL | __GFP_ZERO", "0x8d0", "208", or a mix
+// joined by '|'. Names: the flavour's GFP_* composites and __GFP_* bits, plus
+// the spellings its own tracepoints print (2.6: "GFP_ZERO", "GFP_WAIT", ...;
+// 6.x: "none"), so trace output parses back. Throws std::invalid_argument
+// naming the bad token (a name of the other flavour says it does not exist in this one).
 Gfp parse_gfp(Flavour f, std::string_view text);
-// As the kmem tracepoints print gfp_flags.
+// As the kmem tracepoints print gfp_flags (show_gfp_flags, linux-mm-reference §8.5).
 std::string format_gfp(Flavour f, Gfp gfp);
 // The highest zone index the request may use, in the architecture's zone order
 // (gfp_zone / GFP_ZONE_TABLE); throws std::invalid_argument for the
-// combinations the kernel treats as a BUG.
+// combinations the kernel treats as a BUG (two of DMA, DMA32, HIGHMEM).
 int gfp_zone(Flavour f, sim::Arch arch, Gfp gfp);
-// gfp_migratetype (6.8) / allocflags_to_migratetype (2.6.32), in the flavour's numbering.
+// gfp_migratetype (6.8) / allocflags_to_migratetype (2.6.32), in the flavour's
+// numbering (mobility grouping enabled). Throws std::invalid_argument for
+// __GFP_MOVABLE|__GFP_RECLAIMABLE, which the kernel WARNs about and then maps
+// to a type without pcp lists.
 unsigned gfp_migratetype(Flavour f, Gfp gfp);
 
 struct GfpTraits {
   bool direct_reclaim = false;  // may sleep and reclaim: 2.6 __GFP_WAIT, 6 __GFP_DIRECT_RECLAIM
-  bool kswapd_reclaim = false;  // wakes kswapd: always in 2.6.32, __GFP_KSWAPD_RECLAIM in 6
+  // Wakes kswapd from the slow path. 6: __GFP_KSWAPD_RECLAIM. 2.6.32 has no
+  // such bit: every slow path wakes kswapd, except a NUMA GFP_THISNODE request
+  // (__GFP_THISNODE|__GFP_NOWARN|__GFP_NORETRY), which gives up at once.
+  bool kswapd_reclaim = false;
   bool high = false, io = false, fs = false, cold = false, zero = false, comp = false;
   bool nowarn = false, noretry = false, nofail = false, memalloc = false, nomemalloc = false;
   bool thisnode = false, hardwall = false;

@@ -138,7 +138,7 @@ void PageAllocator::prep_new_page(sim::Cpu& cpu, std::uint32_t idx, unsigned ord
     if (t.comp) cpu.write(map_.desc_addr(idx + i), 16);  // prep_compound_page
   }
   if (t.zero) cpu.write(pfn_to_phys(map_.pfn(idx)), static_cast<std::uint32_t>(kPageSize << order));
-  ++events_.pgalloc;
+  events_.pgalloc += 1u << order;  // __count_zone_vm_events(PGALLOC, zone, 1 << order)
 }
 
 void PageAllocator::record_failure(sim::Cpu& cpu, Gfp gfp, unsigned order) {
@@ -252,7 +252,7 @@ bool PageAllocator::free_pages(sim::Cpu& cpu, Pfn pfn, unsigned order) {
   }
   for (std::uint32_t i = 0; i < (1u << order); ++i) map_[idx + i].flags = 0;
   cpu.write(map_.desc_addr(idx) + layout_.flags, 8);  // free_pages_prepare
-  ++events_.pgfree;
+  events_.pgfree += 1u << order;                      // __count_vm_events(PGFREE, 1 << order)
   const bool v6 = config_.flavour == Flavour::linux_6;
   if (config_.pcp && (v6 ? pcp_allowed_order(order, config_.transparent_hugepage) : order == 0)) {
     free_to_pcp(cpu, z, idx, order);

@@ -147,6 +147,7 @@ class PageAllocator {
   bool zone_reclaim_mode_ = false;                         // 2.6.32: set when a distance exceeds 20
   std::vector<std::vector<sim::NodeId>> node_orders_;
   std::uint64_t min_free_kbytes_ = 0;
+  Gfp page_cache_gfp_{};                 // GFP_HIGHUSER_MOVABLE in this flavour's bits
   std::vector<FreeList> lru_;            // per node: page-cache stand-in, oldest at the tail
   std::vector<sim::PhysAddr> lru_head_;  // simulated lruvec list heads
   std::vector<std::unique_ptr<sim::SpinLock>> lru_lock_;

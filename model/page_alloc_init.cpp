@@ -342,6 +342,7 @@ void PageAllocator::build_zonelists() {
 
 PageAllocator::PageAllocator(sim::Machine& machine, const KernelConfig& config)
     : machine_(machine), config_(config), layout_{64} {
+  page_cache_gfp_ = parse_gfp(config_.flavour, "GFP_HIGHUSER_MOVABLE");
   if (config_.pageblock_order > kMaxOrder)
     throw std::invalid_argument("pageblock_order exceeds MAX_ORDER");
   BuddyParams bp{config_.flavour, config_.pageblock_order, config_.watermark_boost_factor,

@@ -76,8 +76,7 @@ std::uint64_t PageAllocator::reclaim_node(sim::NodeId node, std::uint64_t pages,
 }
 
 std::optional<Pfn> PageAllocator::alloc_page_cache(sim::Cpu& cpu) {
-  static const Gfp highuser_movable = parse_gfp(config_.flavour, "GFP_HIGHUSER_MOVABLE");
-  const std::optional<Pfn> pfn = alloc_pages(cpu, highuser_movable, 0);
+  const std::optional<Pfn> pfn = alloc_pages(cpu, page_cache_gfp_, 0);
   if (!pfn) return pfn;
   const std::uint32_t idx = map_.index(*pfn);
   Page& p = map_[idx];

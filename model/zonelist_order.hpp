@@ -1,7 +1,8 @@
 #pragma once
 // NUMA node order of each node's zonelist: find_next_best_node and
-// build_zonelists (2.6.32 and 6.8), with the node_load round-robin that
-// spreads nodes at equal distance across the nodes built later.
+// build_zonelists (2.6.32 and 6.8, linux-mm-reference §2.6), with the
+// node_load round-robin that spreads nodes at equal distance across the nodes
+// built later.
 #include <vector>
 
 #include "model/flavour.hpp"
@@ -9,8 +10,11 @@
 
 namespace allocsim::model {
 
-// Orders for nodes 0..N-1, built in that order (node_load carries over).
-// MAX_NUMNODES only scales the tie arithmetic; 64 is x86_64's NODES_SHIFT 6.
+// Orders for nodes 0..N-1 (all online), built in that order with node_load
+// carried over. Nodes without memory never appear (2.6.32 still takes a
+// memoryless local node first, which counts in its `load` arithmetic, but it
+// has no zones to add). max_numnodes (MAX_NUMNODES) only scales the tie
+// arithmetic; 64 is x86_64's NODES_SHIFT 6.
 std::vector<std::vector<sim::NodeId>> build_node_orders(
     Flavour f, const std::vector<std::vector<unsigned>>& distance,
     const std::vector<bool>& node_has_cpus, const std::vector<bool>& node_has_memory,

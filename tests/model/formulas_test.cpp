@@ -238,16 +238,6 @@ TEST(ZonelistOrder, FourNodeRingLinux6) {
   EXPECT_EQ(o[3], (std::vector<sim::NodeId>{3, 0, 2, 1}));
 }
 
-TEST(ZonelistOrder, MemorylessNodesAreSkippedAndHeadlessPreferred) {
-  const std::vector<std::vector<unsigned>> d{{10, 20, 20}, {20, 10, 20}, {20, 20, 10}};
-  for (Flavour f : {k26, k6}) {
-    // Node 1 has no memory; node 2 has no CPUs (headless: preferred at equal distance).
-    const auto o = build_node_orders(f, d, {true, true, false}, {true, false, true});
-    EXPECT_EQ(o[0], (std::vector<sim::NodeId>{0, 2})) << to_string(f);
-    EXPECT_EQ(o[1].front(), 1u);  // its own node first, even without memory
-  }
-}
-
 TEST(Fragmentation, IndicesByHand) {
   const std::array<std::uint64_t, kNrOrders> nr_free{10, 0, 2};  // 10 + 8 = 18 free pages
   // Order 2 would succeed.

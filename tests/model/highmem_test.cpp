@@ -152,7 +152,8 @@ TEST(PageApi, AddressBasedCallsOnBothArchitectures) {
     ASSERT_NE(h, 0u);
     EXPECT_FALSE(pa.is_highmem(*hm.virt_to_page(h)));
     EXPECT_EQ(api.highmem_misuse(), 0u);
-    EXPECT_NE(proc_vmstat(pa).find("pgfree 1\n"), std::string::npos);
+    // PGFREE counts pages (1 << order): the order-2 block is 4.
+    EXPECT_NE(proc_vmstat(pa).find("pgfree 4\n"), std::string::npos);
   }
   // 2.6.32 treats __GFP_HIGHMEM in __get_free_pages as a bug.
   sim::Machine m(testing::small_machine(1, 64), 1);
