@@ -1,0 +1,179 @@
+#pragma once
+// The object-allocator layer over the page allocator: kmem_cache_create and
+// friends, the kmalloc family and the reports, with one implementation per
+// Linux design (SLAB, SLUB, SLOB) behind this interface. Every slab page comes
+// from the simulated buddy allocator on the CPU that asks, and every access the
+// kernel code makes (descriptors, free lists, per-CPU arrays, free pointers,
+// locks) is charged to that CPU.
+//
+// This class holds what the designs share: the kmalloc size classes, the large
+// kmalloc path to the page allocator, kzalloc/krealloc/ksize, per-cache
+// statistics, and the checks that turn a workload's bad free into a recorded
+// diagnostic (DiagnosticLog) instead of a corrupted model.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/diagnostics.hpp"
+#include "model/highmem.hpp"
+#include "model/kmalloc_index.hpp"
+#include "model/slab_flags.hpp"
+
+namespace allocsim::model {
+
+struct ObjectAllocatorConfig {
+  SlabKind kind = SlabKind::slub;
+  bool colouring = true;    // SLAB: slab colouring (off: every slab starts at offset 0)
+  bool merge = true;        // SLUB: cache merging (false = slab_nomerge)
+  int slab_max_order = -1;  // SLAB 6.x boot option; -1: default
+  unsigned slub_min_order = 0, slub_max_order = kPageAllocCostlyOrder, slub_min_objects = 0;
+  sim::Cycles reap_interval =
+      0;  // SLAB cache_reap period (0: 2*HZ at HZ=250 in cycles of the machine)
+  std::uint64_t ctor_cycles_per_line = 0;  // extra CPU cost of a constructor per cache line written
+};
+
+struct KmemCacheStats {
+  std::uint64_t allocs = 0, frees = 0;
+  std::uint64_t alloc_fastpath = 0;  // served from the per-CPU array / active slab
+  std::uint64_t free_fastpath = 0;
+  std::uint64_t refills = 0;  // slow paths: refill from the node lists / new slab
+  std::uint64_t slabs_created = 0, slabs_freed = 0;
+  std::uint64_t remote_frees = 0;  // objects freed on another node than the slab's
+  std::uint64_t alloc_failures = 0;
+  std::uint64_t bytes_req = 0, bytes_alloc = 0;  // cumulative, as perf kmem stat sums them
+};
+
+// The part of a kmem_cache every design has.
+struct KmemCache {
+  virtual ~KmemCache() = default;
+  std::string name;
+  std::uint32_t object_size = 0;  // what the creator asked for
+  std::uint32_t size = 0;         // the stride of one object (slabinfo's objsize)
+  std::uint32_t align = 0;
+  SlabFlags flags = 0;
+  bool has_ctor = false;     // a constructor writes every object when its slab is made
+  bool general = false;      // one of the kmalloc caches
+  int refcount = 1;          // > 1 when other caches were merged into it (SLUB)
+  sim::PhysAddr desc = 0;    // the simulated struct kmem_cache
+  std::uint64_t in_use = 0;  // objects handed out and not yet freed by their users
+  KmemCacheStats stats;
+};
+
+class ObjectAllocator {
+ public:
+  // Builds the chosen design and its boot caches (the cache of caches, the
+  // general caches). Boot-time work runs on CPU 0.
+  static std::unique_ptr<ObjectAllocator> create(PageAllocator& pa, Highmem& hm,
+                                                 const ObjectAllocatorConfig& cfg,
+                                                 DiagnosticLog& diag);
+  virtual ~ObjectAllocator() = default;
+  ObjectAllocator(const ObjectAllocator&) = delete;
+  ObjectAllocator& operator=(const ObjectAllocator&) = delete;
+
+  SlabKind kind() const { return cfg_.kind; }
+  const ObjectAllocatorConfig& config() const { return cfg_; }
+  const KmallocSizes& kmalloc_sizes() const { return sizes_; }
+  PageAllocator& page_allocator() { return pa_; }
+  Highmem& highmem() { return hm_; }
+  DiagnosticLog& diagnostics() { return diag_; }
+
+  // --- kmem_cache API ------------------------------------------------------
+  // Null (and a diagnostic-free failure) if the cache cannot be made; throws
+  // std::invalid_argument for impossible parameters (size 0, align not a power of 2).
+  virtual KmemCache* kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
+                                       std::uint32_t align, SlabFlags flags, bool ctor) = 0;
+  // Frees the cache; objects still in use are reported (cache_busy) and the
+  // cache is kept, as the kernel does.
+  virtual void kmem_cache_destroy(sim::Cpu& cpu, KmemCache* c) = 0;
+  // Releases free slabs; returns 0 if the cache is now empty of free slabs.
+  virtual int kmem_cache_shrink(sim::Cpu& cpu, KmemCache& c) = 0;
+  // 0 on failure. node -1: the CPU's own node (numa_mem_id()).
+  std::uint64_t kmem_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node = -1);
+  // False (with a diagnostic, nothing changed) for a bad free.
+  bool kmem_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr);
+
+  // --- kmalloc -------------------------------------------------------------
+  std::uint64_t kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node = -1);
+  std::uint64_t kzalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node = -1);
+  bool kfree(sim::Cpu& cpu, std::uint64_t addr);
+  // Usable size of a live kmalloc object (0 for NULL/ZERO_SIZE_PTR/unknown).
+  std::uint64_t ksize(std::uint64_t addr) const;
+  std::uint64_t krealloc(sim::Cpu& cpu, std::uint64_t addr, std::uint64_t new_size, Gfp gfp);
+
+  // --- housekeeping and reports ---------------------------------------------
+  // SLAB's periodic cache_reap on this CPU (others: nothing to do).
+  virtual void cache_reap(sim::Cpu& /*cpu*/) {}
+  // Caches in /proc/slabinfo order (newest first), aliases excluded.
+  virtual std::vector<const KmemCache*> slab_caches() const = 0;
+  // /proc/slabinfo (version 2.1); SLOB has none and returns "".
+  virtual std::string slabinfo() const = 0;
+  // Throws std::logic_error on the first inconsistency in any cache.
+  virtual void check_invariants() const = 0;
+  // Pages currently held by the object allocator (slab pages, large kmallocs).
+  std::uint64_t pages_held() const { return pages_held_; }
+  std::uint64_t large_kmalloc_pages() const { return large_pages_; }
+  KmemCache* find_cache(std::string_view name) const;
+
+  static constexpr std::uint64_t kZeroSizePtr = 16;  // ZERO_SIZE_PTR
+
+ protected:
+  ObjectAllocator(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg,
+                  DiagnosticLog& diag);
+
+  // What an address is, as far as the design knows.
+  struct Lookup {
+    enum State : std::uint8_t {
+      unknown,      // not an object of this allocator
+      live,         // the start of an object handed out to a user
+      free_object,  // the start of an object that is free (double free)
+      interior,     // inside an object, not its start
+      large,        // a large kmalloc (pages straight from the page allocator)
+    } state = unknown;
+    KmemCache* cache = nullptr;
+    unsigned order = 0;  // large: the allocation order
+  };
+  virtual Lookup lookup(std::uint64_t addr) const = 0;
+  virtual std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) = 0;
+  // The object was checked to be live in `c`.
+  virtual void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) = 0;
+  // kmalloc backend: the default uses the general caches and the large path.
+  virtual std::uint64_t do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node);
+  virtual void do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l);
+  virtual std::uint64_t do_ksize(std::uint64_t addr, const Lookup& l) const;
+
+  // Pages for slabs (and large kmallocs): alloc_pages on the CPU, on `node`
+  // when >= 0 (__GFP_THISNODE semantics left to the gfp), tagged with an owner
+  // id that lookup() implementations read back with page_owner().
+  std::optional<Pfn> alloc_slab_pages(sim::Cpu& cpu, Gfp gfp, unsigned order, int node,
+                                      std::uint32_t owner);
+  void free_slab_pages(sim::Cpu& cpu, Pfn pfn, unsigned order);
+  // Owner id of the page holding `addr` (0: none). Ids 1 and up are the design's.
+  std::uint32_t page_owner(std::uint64_t addr) const;
+  std::uint32_t page_owner_pfn(Pfn pfn) const;
+  std::uint64_t large_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node);
+
+  std::uint64_t virt(sim::PhysAddr phys) const;  // linear map
+  sim::PhysAddr phys(std::uint64_t virt) const;
+  void report(sim::Cpu& cpu, DiagKind kind, std::uint64_t addr, const KmemCache* c,
+              std::string detail);
+  // Cost of a constructor or __GFP_ZERO: writes over the object.
+  void write_object(sim::Cpu& cpu, std::uint64_t addr, std::uint32_t bytes);
+  void register_cache(KmemCache* c);  // appended to slab_caches order
+  void unregister_cache(KmemCache* c);
+
+  PageAllocator& pa_;
+  Highmem& hm_;
+  ObjectAllocatorConfig cfg_;
+  DiagnosticLog& diag_;
+  KmallocSizes sizes_;
+  std::vector<KmemCache*> kmalloc_caches_;  // parallel to sizes_.caches()
+  std::vector<KmemCache*> all_caches_;      // creation order
+  std::vector<std::uint32_t> owner_;        // mem_map index -> owner id
+  std::uint64_t pages_held_ = 0, large_pages_ = 0;
+  static constexpr std::uint32_t kLargeOwner = 1;  // pages of a large kmalloc
+  Gfp gfp_zero_{}, gfp_comp_{};                    // this flavour's __GFP_ZERO, __GFP_COMP bits
+};
+
+}  // namespace allocsim::model
