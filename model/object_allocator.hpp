@@ -115,6 +115,12 @@ class ObjectAllocator {
   std::uint64_t pages_held() const { return pages_held_; }
   std::uint64_t large_kmalloc_pages() const { return large_pages_; }
   KmemCache* find_cache(std::string_view name) const;
+  // The vmalloc range, so kfree() can name a vmalloc address for what it is.
+  void set_vmalloc_range(std::uint64_t start, std::uint64_t end) {
+    vmalloc_start_ = start;
+    vmalloc_end_ = end;
+  }
+  bool is_vmalloc_addr(std::uint64_t addr) const;
 
   static constexpr std::uint64_t kZeroSizePtr = 16;  // ZERO_SIZE_PTR
 
@@ -134,7 +140,9 @@ class ObjectAllocator {
     KmemCache* cache = nullptr;
     unsigned order = 0;  // large: the allocation order
   };
+  // The design's view of a slab address (large kmallocs are recognised here first).
   virtual Lookup lookup(std::uint64_t addr) const = 0;
+  Lookup classify(std::uint64_t addr) const;
   virtual std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) = 0;
   // The object was checked to be live in `c`.
   virtual void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) = 0;
@@ -160,6 +168,11 @@ class ObjectAllocator {
               std::string detail);
   // Cost of a constructor or __GFP_ZERO: writes over the object.
   void write_object(sim::Cpu& cpu, std::uint64_t addr, std::uint32_t bytes);
+  // Simulated kernel memory for metadata the kernel keeps in per-CPU chunks,
+  // boot memory or its own descriptor caches before they exist: bump-allocated
+  // from pages taken (and kept) on `node`.
+  sim::PhysAddr meta_alloc(sim::Cpu& cpu, sim::NodeId node, std::uint32_t bytes,
+                           std::uint32_t align = 64);
   void register_cache(KmemCache* c);  // appended to slab_caches order
   void unregister_cache(KmemCache* c);
 
@@ -172,8 +185,15 @@ class ObjectAllocator {
   std::vector<KmemCache*> all_caches_;      // creation order
   std::vector<std::uint32_t> owner_;        // mem_map index -> owner id
   std::uint64_t pages_held_ = 0, large_pages_ = 0;
-  static constexpr std::uint32_t kLargeOwner = 1;  // pages of a large kmalloc
-  Gfp gfp_zero_{}, gfp_comp_{};                    // this flavour's __GFP_ZERO, __GFP_COMP bits
+  static constexpr std::uint32_t kLargeOwner = 1;      // pages of a large kmalloc
+  static constexpr std::uint32_t kMetaOwner = 2;       // meta_alloc pages
+  static constexpr std::uint32_t kFirstSlabOwner = 3;  // the design's own ids start here
+  struct MetaChunk {
+    sim::PhysAddr next = 0, end = 0;
+  };
+  std::vector<MetaChunk> meta_;  // per node
+  Gfp gfp_zero_{}, gfp_comp_{};  // this flavour's __GFP_ZERO, __GFP_COMP bits
+  std::uint64_t vmalloc_start_ = 0, vmalloc_end_ = 0;
 };
 
 }  // namespace allocsim::model

@@ -52,6 +52,8 @@ class PageAllocator {
 
   // alloc_pages(): the first pfn of 2^order pages, or nothing.
   std::optional<Pfn> alloc_pages(sim::Cpu& cpu, Gfp gfp, unsigned order);
+  // The same from node `nid`'s zonelist (an invalid nid means the CPU's node).
+  std::optional<Pfn> alloc_pages_node(sim::Cpu& cpu, sim::NodeId nid, Gfp gfp, unsigned order);
   // __free_pages(): false (and a BadPage record) if the block is not an
   // allocated block of that order; the state is then left untouched.
   bool free_pages(sim::Cpu& cpu, Pfn pfn, unsigned order);

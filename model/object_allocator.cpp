@@ -1,0 +1,320 @@
+#include "model/object_allocator.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "model/costs.hpp"
+
+namespace allocsim::model {
+
+std::unique_ptr<ObjectAllocator> make_slab(PageAllocator&, Highmem&, const ObjectAllocatorConfig&,
+                                           DiagnosticLog&);
+std::unique_ptr<ObjectAllocator> make_slub(PageAllocator&, Highmem&, const ObjectAllocatorConfig&,
+                                           DiagnosticLog&);
+std::unique_ptr<ObjectAllocator> make_slob(PageAllocator&, Highmem&, const ObjectAllocatorConfig&,
+                                           DiagnosticLog&);
+
+std::unique_ptr<ObjectAllocator> ObjectAllocator::create(PageAllocator& pa, Highmem& hm,
+                                                         const ObjectAllocatorConfig& cfg,
+                                                         DiagnosticLog& diag) {
+  switch (cfg.kind) {
+    case SlabKind::slab:
+      return make_slab(pa, hm, cfg, diag);
+    case SlabKind::slub:
+      return make_slub(pa, hm, cfg, diag);
+    case SlabKind::slob:
+      return make_slob(pa, hm, cfg, diag);
+  }
+  throw std::invalid_argument("unknown object allocator");
+}
+
+ObjectAllocator::ObjectAllocator(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg,
+                                 DiagnosticLog& diag)
+    : pa_(pa),
+      hm_(hm),
+      cfg_(cfg),
+      diag_(diag),
+      sizes_(pa.flavour(), cfg.kind, pa.machine().config().arch, pa.machine().config().line_bytes),
+      owner_(pa.mem_map().size(), 0) {
+  gfp_zero_ = parse_gfp(pa.flavour(), "__GFP_ZERO");
+  gfp_comp_ = parse_gfp(pa.flavour(), "__GFP_COMP");
+  // VMALLOC_START/END (linux-mm-reference §7.1); i386: high_memory + 8 MiB up
+  // to PKMAP_BASE - 2 pages. The vmalloc layer sets its exact range.
+  if (pa.machine().config().arch == sim::Arch::x86_64) {
+    vmalloc_start_ = 0xffffc90000000000ull;
+    vmalloc_end_ = 0xffffe90000000000ull;
+  } else {
+    vmalloc_start_ = hm.page_offset() + pa.machine().lowmem_limit() + (8ull << 20);
+    vmalloc_end_ = 0xff800000ull - 2 * kPageSize;
+  }
+}
+
+ObjectAllocator::Lookup ObjectAllocator::classify(std::uint64_t addr) const {
+  if (page_owner(addr) == kLargeOwner) {
+    Lookup l;
+    const Pfn pfn = phys(addr) >> kPageShift;
+    const Page& p = pa_.mem_map().page(pfn);
+    if ((addr & (kPageSize - 1)) || !(p.flags & PG_head)) {
+      l.state = Lookup::interior;
+    } else {
+      l.state = Lookup::large;
+      l.order = p.order;
+    }
+    return l;
+  }
+  return lookup(addr);
+}
+
+std::uint64_t ObjectAllocator::virt(sim::PhysAddr phys) const {
+  return hm_.page_offset() + phys;
+}
+
+sim::PhysAddr ObjectAllocator::phys(std::uint64_t virt) const {
+  return virt - hm_.page_offset();
+}
+
+std::uint32_t ObjectAllocator::page_owner_pfn(Pfn pfn) const {
+  const MemMap& map = pa_.mem_map();
+  return map.contains(pfn) ? owner_[map.index(pfn)] : 0;
+}
+
+std::uint32_t ObjectAllocator::page_owner(std::uint64_t addr) const {
+  if (addr < hm_.page_offset()) return 0;
+  return page_owner_pfn(phys(addr) >> kPageShift);
+}
+
+std::optional<Pfn> ObjectAllocator::alloc_slab_pages(sim::Cpu& cpu, Gfp gfp, unsigned order,
+                                                     int node, std::uint32_t owner) {
+  const std::optional<Pfn> pfn =
+      node >= 0 ? pa_.alloc_pages_node(cpu, static_cast<sim::NodeId>(node), gfp, order)
+                : pa_.alloc_pages(cpu, gfp, order);
+  if (!pfn) return pfn;
+  const std::uint32_t idx = pa_.mem_map().index(*pfn);
+  std::fill_n(owner_.begin() + idx, 1u << order, owner);
+  pages_held_ += 1u << order;
+  return pfn;
+}
+
+void ObjectAllocator::free_slab_pages(sim::Cpu& cpu, Pfn pfn, unsigned order) {
+  const std::uint32_t idx = pa_.mem_map().index(pfn);
+  std::fill_n(owner_.begin() + idx, 1u << order, 0u);
+  pages_held_ -= 1u << order;
+  pa_.free_pages(cpu, pfn, order);
+}
+
+void ObjectAllocator::report(sim::Cpu& cpu, DiagKind kind, std::uint64_t addr, const KmemCache* c,
+                             std::string detail) {
+  diag_.report({kind, cpu.now(), cpu.id(), addr, c ? c->name : std::string(), std::move(detail)});
+}
+
+void ObjectAllocator::write_object(sim::Cpu& cpu, std::uint64_t addr, std::uint32_t bytes) {
+  const std::uint32_t line = pa_.machine().config().line_bytes;
+  sim::PhysAddr p = phys(addr);
+  const sim::PhysAddr end = p + bytes;
+  while (p < end) {
+    const sim::PhysAddr next = std::min<sim::PhysAddr>((p / line + 1) * line, end);
+    cpu.write(p, static_cast<std::uint32_t>(next - p));
+    p = next;
+  }
+}
+
+sim::PhysAddr ObjectAllocator::meta_alloc(sim::Cpu& cpu, sim::NodeId node, std::uint32_t bytes,
+                                          std::uint32_t align) {
+  if (meta_.size() < pa_.machine().config().nodes) meta_.resize(pa_.machine().config().nodes);
+  MetaChunk& m = meta_.at(node);
+  sim::PhysAddr at = (m.next + align - 1) / align * align;
+  if (!m.next || at + bytes > m.end) {
+    unsigned order = 0;
+    while ((kPageSize << order) < bytes) ++order;
+    const std::optional<Pfn> pfn = alloc_slab_pages(cpu, parse_gfp(pa_.flavour(), "GFP_KERNEL"),
+                                                    order, static_cast<int>(node), kMetaOwner);
+    if (!pfn) throw std::runtime_error("out of memory for slab metadata at boot");
+    at = pa_.pfn_to_phys(*pfn);
+    m.end = at + (kPageSize << order);
+  }
+  m.next = at + bytes;
+  return at;
+}
+
+void ObjectAllocator::register_cache(KmemCache* c) {
+  all_caches_.push_back(c);
+}
+
+void ObjectAllocator::unregister_cache(KmemCache* c) {
+  std::erase(all_caches_, c);
+}
+
+KmemCache* ObjectAllocator::find_cache(std::string_view name) const {
+  for (KmemCache* c : all_caches_)
+    if (c->name == name) return c;
+  return nullptr;
+}
+
+std::uint64_t ObjectAllocator::kmem_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) {
+  const std::uint64_t obj = do_cache_alloc(cpu, c, gfp, node);
+  if (!obj) {
+    ++c.stats.alloc_failures;
+    report(cpu, DiagKind::alloc_failure, 0, &c, "kmem_cache_alloc returned NULL");
+    return 0;
+  }
+  ++c.stats.allocs;
+  ++c.in_use;
+  c.stats.bytes_req += c.object_size;
+  c.stats.bytes_alloc += c.size;
+  if (gfp.bits & gfp_zero_.bits) write_object(cpu, obj, c.object_size);
+  return obj;
+}
+
+bool ObjectAllocator::kmem_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) {
+  const Lookup l = classify(addr);
+  switch (l.state) {
+    case Lookup::live:
+      if (l.cache != &c) {
+        report(cpu, DiagKind::wrong_cache, addr, &c,
+               "object belongs to " + (l.cache ? l.cache->name : std::string("?")));
+        return false;
+      }
+      do_cache_free(cpu, c, addr);
+      ++c.stats.frees;
+      --c.in_use;
+      return true;
+    case Lookup::free_object:
+      report(cpu, DiagKind::double_free, addr, l.cache, "object already free");
+      return false;
+    case Lookup::interior:
+      report(cpu, DiagKind::invalid_free, addr, l.cache, "pointer is not the start of an object");
+      return false;
+    case Lookup::large:
+      report(cpu, DiagKind::wrong_cache, addr, &c, "a large kmalloc, not an object of this cache");
+      return false;
+    case Lookup::unknown:
+      break;
+  }
+  report(cpu, DiagKind::invalid_free, addr, &c, "address was not allocated from any slab cache");
+  return false;
+}
+
+std::uint64_t ObjectAllocator::large_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
+  // kmalloc_large (6.x) / kmalloc_order (2.6.32 SLUB): a compound page of get_order(size).
+  unsigned order = 0;
+  while ((kPageSize << order) < size) ++order;
+  Gfp g{gfp.bits | gfp_comp_.bits};
+  const std::optional<Pfn> pfn = alloc_slab_pages(cpu, g, order, node, kLargeOwner);
+  if (!pfn) return 0;
+  large_pages_ += 1u << order;
+  return virt(pa_.pfn_to_phys(*pfn));
+}
+
+std::uint64_t ObjectAllocator::do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
+  const int idx = sizes_.index(size);
+  if (idx >= 0) {
+    KmemCache& c = *kmalloc_caches_[static_cast<unsigned>(idx)];
+    const std::uint64_t obj = do_cache_alloc(cpu, c, gfp, node);
+    if (obj) {
+      ++c.stats.allocs;
+      ++c.in_use;
+      c.stats.bytes_req += size;
+      c.stats.bytes_alloc += c.size;
+    } else {
+      ++c.stats.alloc_failures;
+    }
+    return obj;
+  }
+  if (!sizes_.large_to_page_allocator() || size > sizes_.max_size()) return 0;
+  return large_kmalloc(cpu, size, gfp, node);
+}
+
+std::uint64_t ObjectAllocator::kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
+  if (size == 0) return kZeroSizePtr;
+  const std::uint64_t obj = do_kmalloc(cpu, size, gfp, node);
+  if (!obj) {
+    report(cpu, DiagKind::alloc_failure, 0, nullptr,
+           "kmalloc(" + std::to_string(size) + ") returned NULL");
+    return 0;
+  }
+  if (gfp.bits & gfp_zero_.bits) write_object(cpu, obj, static_cast<std::uint32_t>(size));
+  return obj;
+}
+
+std::uint64_t ObjectAllocator::kzalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
+  return kmalloc(cpu, size, Gfp{gfp.bits | gfp_zero_.bits}, node);
+}
+
+void ObjectAllocator::do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l) {
+  if (l.state == Lookup::large) {
+    large_pages_ -= 1u << l.order;
+    free_slab_pages(cpu, phys(addr) >> kPageShift, l.order);
+    return;
+  }
+  KmemCache& c = *l.cache;
+  do_cache_free(cpu, c, addr);
+  ++c.stats.frees;
+  --c.in_use;
+}
+
+bool ObjectAllocator::kfree(sim::Cpu& cpu, std::uint64_t addr) {
+  if (addr == 0 || addr == kZeroSizePtr) return true;  // ZERO_OR_NULL_PTR
+  const Lookup l = classify(addr);
+  switch (l.state) {
+    case Lookup::live:
+    case Lookup::large:
+      do_kfree(cpu, addr, l);
+      return true;
+    case Lookup::free_object:
+      report(cpu, DiagKind::double_free, addr, l.cache, "kfree of a free object");
+      return false;
+    case Lookup::interior:
+      report(cpu, DiagKind::invalid_free, addr, l.cache, "kfree of a pointer inside an object");
+      return false;
+    case Lookup::unknown:
+      break;
+  }
+  if (is_vmalloc_addr(addr)) {
+    report(cpu, DiagKind::kfree_vmalloc, addr, nullptr, "use vfree() for vmalloc memory");
+    return false;
+  }
+  report(cpu, DiagKind::invalid_free, addr, nullptr, "kfree of an address kmalloc never returned");
+  return false;
+}
+
+std::uint64_t ObjectAllocator::do_ksize(std::uint64_t /*addr*/, const Lookup& l) const {
+  if (l.state == Lookup::large) return kPageSize << l.order;
+  return l.cache->size;
+}
+
+std::uint64_t ObjectAllocator::ksize(std::uint64_t addr) const {
+  if (addr == 0 || addr == kZeroSizePtr) return 0;
+  const Lookup l = classify(addr);
+  if (l.state != Lookup::live && l.state != Lookup::large) return 0;
+  return do_ksize(addr, l);
+}
+
+std::uint64_t ObjectAllocator::krealloc(sim::Cpu& cpu, std::uint64_t addr, std::uint64_t new_size,
+                                        Gfp gfp) {
+  // mm/slab_common.c:krealloc: size 0 frees; a block that is big enough is kept.
+  if (new_size == 0) {
+    kfree(cpu, addr);
+    return kZeroSizePtr;
+  }
+  const std::uint64_t ks = ksize(addr);
+  if (ks >= new_size) return addr;
+  const std::uint64_t fresh = kmalloc(cpu, new_size, gfp);
+  if (!fresh) return 0;
+  if (ks) {  // memcpy of the old contents
+    const std::uint32_t line = pa_.machine().config().line_bytes;
+    for (std::uint64_t off = 0; off < ks; off += line) {
+      cpu.read(phys(addr + off),
+               static_cast<std::uint32_t>(std::min<std::uint64_t>(line, ks - off)));
+      cpu.write(phys(fresh + off),
+                static_cast<std::uint32_t>(std::min<std::uint64_t>(line, ks - off)));
+    }
+    kfree(cpu, addr);
+  }
+  return fresh;
+}
+
+bool ObjectAllocator::is_vmalloc_addr(std::uint64_t addr) const {
+  return addr >= vmalloc_start_ && addr < vmalloc_end_;
+}
+
+}  // namespace allocsim::model

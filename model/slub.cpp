@@ -1,0 +1,734 @@
+#include "model/slub.hpp"
+
+#include <stdexcept>
+
+#include "model/slabinfo.hpp"
+
+namespace allocsim::model {
+
+namespace {
+constexpr std::uint32_t kKmemCacheSize = 256;     // struct kmem_cache (6.8 x86_64, NUMA)
+constexpr std::uint32_t kKmemCacheNodeSize = 64;  // struct kmem_cache_node
+constexpr std::uint32_t kKmemCacheCpuSize = 32;   // struct kmem_cache_cpu
+constexpr sim::Cycles kFastPathCycles = 6;        // the instructions around the cmpxchg
+constexpr sim::Cycles kSlowPathCycles = 60;       // ___slab_alloc / __slab_free bookkeeping
+// slab_common.c:SLAB_NEVER_MERGE and SLAB_MERGE_SAME.
+constexpr SlabFlags kNeverMerge = SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER |
+                                  SLAB_TYPESAFE_BY_RCU | SLAB_NOLEAKTRACE | SLAB_NO_MERGE;
+constexpr SlabFlags kMergeSame =
+    SLAB_RECLAIM_ACCOUNT | SLAB_CACHE_DMA | SLAB_CACHE_DMA32 | SLAB_ACCOUNT;
+}  // namespace
+
+std::unique_ptr<ObjectAllocator> make_slub(PageAllocator& pa, Highmem& hm,
+                                           const ObjectAllocatorConfig& cfg, DiagnosticLog& diag) {
+  return std::make_unique<Slub>(pa, hm, cfg, diag);
+}
+
+Slub::Slub(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, DiagnosticLog& diag)
+    : ObjectAllocator(pa, hm, cfg, diag) {
+  const sim::MachineConfig& mc = pa.machine().config();
+  params_.flavour = pa.flavour();
+  params_.arch = mc.arch;
+  params_.cache_line = mc.line_bytes;
+  params_.nr_cpus = mc.cpus;
+  params_.slub_min_order = cfg.slub_min_order;
+  params_.slub_max_order = cfg.slub_max_order;
+  params_.slub_min_objects = cfg.slub_min_objects;
+  gfp_kernel_ = parse_gfp(pa.flavour(), "GFP_KERNEL");
+  gfp_thisnode_ = parse_gfp(pa.flavour(), "__GFP_THISNODE");
+  gfp_reclaim_bits_ = pa.flavour() == Flavour::linux_6 ? parse_gfp(pa.flavour(), "__GFP_RECLAIM")
+                                                       : parse_gfp(pa.flavour(), "__GFP_WAIT");
+  slabs_.reserve(1024);
+  // kmem_cache_init: the two bootstrap caches first, then the kmalloc caches.
+  sim::Cpu& boot = pa.machine().cpu(0);
+  kmem_cache_node_ = create_cache(boot, "kmem_cache_node", kKmemCacheNodeSize, 0,
+                                  SLAB_HWCACHE_ALIGN, false, false);
+  kmem_cache_ =
+      create_cache(boot, "kmem_cache", kKmemCacheSize, 0, SLAB_HWCACHE_ALIGN, false, false);
+  const SlabFlags kmalloc_flags = pa.flavour() == Flavour::linux_6 ? SLAB_NO_MERGE : 0;
+  for (const KmallocCacheSpec& k : sizes_.caches())
+    kmalloc_caches_.push_back(create_cache(boot, k.name, k.size, 0, kmalloc_flags, false, true));
+}
+
+Slub::~Slub() = default;
+
+void Slub::set_live(SlubSlab& sl, std::uint32_t i, bool on) {
+  if (on)
+    sl.live[i >> 6] |= 1ull << (i & 63);
+  else
+    sl.live[i >> 6] &= ~(1ull << (i & 63));
+}
+
+// --- lists --------------------------------------------------------------------
+
+void Slub::list_add(const Charge& ch, SlubList& l, sim::PhysAddr head, std::uint32_t id,
+                    bool tail) {
+  SlubSlab& sl = slabs_[id];
+  ch.write(slab_desc(sl) + 8, 16);  // slab->slab_list
+  ch.write(head, 16);
+  if (tail) {
+    sl.prev = l.tail;
+    sl.next = kNoSlab;
+    if (l.tail != kNoSlab)
+      slabs_[l.tail].next = id;
+    else
+      l.head = id;
+    l.tail = id;
+  } else {
+    sl.next = l.head;
+    sl.prev = kNoSlab;
+    if (l.head != kNoSlab)
+      slabs_[l.head].prev = id;
+    else
+      l.tail = id;
+    l.head = id;
+  }
+  ++l.count;
+}
+
+void Slub::list_del(const Charge& ch, SlubList& l, sim::PhysAddr head, std::uint32_t id) {
+  SlubSlab& sl = slabs_[id];
+  ch.write(slab_desc(sl) + 8, 16);
+  if (sl.prev != kNoSlab) {
+    ch.write(slab_desc(slabs_[sl.prev]) + 8, 8);
+    slabs_[sl.prev].next = sl.next;
+  } else {
+    ch.write(head, 8);
+    l.head = sl.next;
+  }
+  if (sl.next != kNoSlab) {
+    ch.write(slab_desc(slabs_[sl.next]) + 16, 8);
+    slabs_[sl.next].prev = sl.prev;
+  } else {
+    l.tail = sl.prev;
+  }
+  sl.prev = sl.next = kNoSlab;
+  --l.count;
+}
+
+// --- cache creation -------------------------------------------------------------
+
+SlubCache* Slub::find_mergeable(std::uint32_t size, std::uint32_t align, SlabFlags flags,
+                                bool ctor) const {
+  // slab_common.c:find_mergeable (6.8) / slub.c:find_mergeable (2.6.32).
+  if (!cfg_.merge || ctor || (flags & kNeverMerge)) return nullptr;
+  const std::uint32_t word = params_.arch == sim::Arch::x86_64 ? 8 : 4;
+  size = (size + word - 1) / word * word;
+  align = slab_calculate_alignment(params_.flavour, params_.arch, params_.cache_line, flags, align,
+                                   size);
+  size = (size + align - 1) / align * align;
+  auto fits = [&](const SlubCache* s) {
+    return s && !s->destroyed && !s->has_ctor && !(s->flags & kNeverMerge) && size <= s->size &&
+           (flags & kMergeSame) == (s->flags & kMergeSame) && (s->size & ~(align - 1)) == s->size &&
+           s->size - size < word;
+  };
+  // 6.8 walks slab_caches in reverse (the oldest match wins); 2.6.32 walks it
+  // forward from the newest.
+  if (params_.flavour == Flavour::linux_6) {
+    for (const auto& s : caches_)
+      if (fits(s.get())) return s.get();
+  } else {
+    for (auto it = caches_.rbegin(); it != caches_.rend(); ++it)
+      if (fits(it->get())) return it->get();
+  }
+  return nullptr;
+}
+
+KmemCache* Slub::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
+                                   std::uint32_t align, SlabFlags flags, bool ctor) {
+  if (size == 0 || size > (kPageSize << kMaxOrder))
+    throw std::invalid_argument("kmem_cache_create: object size " + std::to_string(size) +
+                                " out of range for cache " + std::string(name));
+  if (align & (align - 1))
+    throw std::invalid_argument("kmem_cache_create: align " + std::to_string(align) +
+                                " is not a power of 2");
+  if (SlubCache* s = find_mergeable(size, align, flags, ctor)) {
+    // __kmem_cache_alias: the caller gets the existing cache.
+    ++s->refcount;
+    s->object_size = std::max(s->object_size, size);
+    s->g.inuse = std::max(s->g.inuse, (size + 7) / 8 * 8);
+    s->aliases.emplace_back(name);
+    return s;
+  }
+  return create_cache(cpu, name, size, align, flags, ctor, false);
+}
+
+SlubCache* Slub::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
+                              std::uint32_t align, SlabFlags flags, bool ctor, bool general) {
+  auto s = std::make_unique<SlubCache>();
+  s->id = static_cast<std::uint32_t>(caches_.size());
+  s->name = std::string(name);
+  s->g = slub_geometry(params_, size, align, flags, ctor);
+  s->object_size = size;
+  s->size = s->g.size;
+  s->align = s->g.align;
+  s->flags = flags;
+  s->has_ctor = ctor;
+  s->general = general;
+  const sim::Machine& m = pa_.machine();
+  s->desc = kmem_cache_ ? phys(kmem_cache_alloc(cpu, *kmem_cache_, gfp_kernel_))
+                        : meta_alloc(cpu, 0, kKmemCacheSize);
+  s->node.resize(m.config().nodes);
+  for (sim::NodeId n = 0; n < s->node.size(); ++n) {
+    SlubNode& nd = s->node[n];
+    nd.addr = kmem_cache_node_ && kmem_cache_node_->id != s->id
+                  ? phys(kmem_cache_alloc(cpu, *kmem_cache_node_, gfp_kernel_, static_cast<int>(n)))
+                  : meta_alloc(cpu, n, kKmemCacheNodeSize);
+    nd.list_lock = std::make_unique<sim::SpinLock>(
+        pa_.machine().make_lock(nd.addr, "kmem_cache_node.list_lock"));
+  }
+  s->cpu.resize(m.cpus());
+  for (sim::CpuId c = 0; c < m.cpus(); ++c)
+    s->cpu[c].addr = meta_alloc(cpu, pa_.machine().cpu(c).node(), kKmemCacheCpuSize, 16);
+  SlubCache* raw = s.get();
+  caches_.push_back(std::move(s));
+  register_cache(raw);
+  return raw;
+}
+
+// --- slabs ------------------------------------------------------------------------
+
+std::uint32_t Slub::new_slab(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node) {
+  // allocate_slab: the preferred order without retrying hard, then s->min.
+  const Flavour f = params_.flavour;
+  const Gfp nowarn = parse_gfp(f, "__GFP_NOWARN|__GFP_NORETRY");
+  Gfp first{gfp.bits | nowarn.bits};
+  if (f == Flavour::linux_6 && s.g.order > s.g.min_order)
+    first.bits &= ~gfp_reclaim_bits_.bits;  // 6.8: no reclaim for the optional higher order
+  const std::uint32_t id =
+      free_slab_ids_.empty() ? static_cast<std::uint32_t>(slabs_.size()) : free_slab_ids_.back();
+  const std::uint32_t owner = kFirstSlabOwner + id;
+  unsigned order = s.g.order;
+  std::optional<Pfn> pfn = alloc_slab_pages(cpu, first, order, node, owner);
+  if (!pfn && s.g.min_order != s.g.order) {
+    order = s.g.min_order;
+    pfn = alloc_slab_pages(cpu, gfp, order, node, owner);
+  }
+  if (!pfn) return kNoSlab;
+  if (free_slab_ids_.empty())
+    slabs_.emplace_back();
+  else
+    free_slab_ids_.pop_back();
+  SlubSlab& sl = slabs_[id];
+  sl.cache = s.id;
+  sl.pfn = *pfn;
+  sl.order = order;
+  sl.node = pa_.zones()[pa_.mem_map().page(*pfn).zone].node;
+  sl.objects = static_cast<std::uint32_t>((kPageSize << order) / s.size);
+  sl.inuse = 0;
+  sl.where = SlubSlab::Where::none;
+  sl.frozen = false;
+  sl.prev = sl.next = kNoSlab;
+  sl.next_free.resize(sl.objects);
+  sl.live.assign((sl.objects + 63) / 64, 0);
+  // shuffle_freelist is off by default: objects linked in address order, each
+  // free pointer written by setup_object / set_freepointer.
+  cpu.write(slab_desc(sl), 32);  // slab->slab_cache, freelist, counters
+  for (std::uint32_t i = 0; i < sl.objects; ++i) {
+    if (s.has_ctor) write_object(cpu, virt(obj_phys(sl, s, i)), s.object_size);
+    cpu.write(obj_phys(sl, s, i) + s.g.offset, params_.arch == sim::Arch::x86_64 ? 8 : 4);
+    sl.next_free[i] = i + 1 < sl.objects ? i + 1 : kNoObject;
+  }
+  sl.freelist = 0;
+  SlubNode& n = s.node[sl.node];
+  ++n.nr_slabs;  // inc_slabs_node
+  n.total_objects += sl.objects;
+  cpu.rmw(n.addr + 16, 16);
+  ++s.stats.slabs_created;
+  return id;
+}
+
+void Slub::discard_slab(sim::Cpu& cpu, SlubCache& s, std::uint32_t id) {
+  SlubSlab& sl = slabs_[id];
+  SlubNode& n = s.node[sl.node];
+  --n.nr_slabs;  // dec_slabs_node
+  n.total_objects -= sl.objects;
+  cpu.rmw(n.addr + 16, 16);
+  cpu.write(slab_desc(sl), 8);  // __ClearPageSlab
+  free_slab_pages(cpu, sl.pfn, sl.order);
+  ++s.stats.slabs_freed;
+  sl.cache = kNoSlab;
+  free_slab_ids_.push_back(id);
+}
+
+// get_partial_node: the first node-partial slab becomes the CPU's; 6.x also
+// refills the per-CPU partial list up to half of cpu_partial_slabs.
+std::uint32_t Slub::get_partial_node(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, sim::NodeId node) {
+  SlubNode& n = s.node[node];
+  cpu.read(n.addr, 8);
+  if (!n.partial.count) return kNoSlab;
+  const Charge ch{&cpu};
+  cpu.lock(*n.list_lock);
+  std::uint32_t got = kNoSlab;
+  unsigned partial_slabs = 0;
+  while (n.partial.head != kNoSlab) {
+    const std::uint32_t id = n.partial.head;
+    list_del(ch, n.partial, n.addr + 8, id);
+    slabs_[id].where = SlubSlab::Where::none;
+    if (got == kNoSlab) {
+      got = id;
+    } else {
+      put_cpu_partial(cpu, s, c, id);
+      ++partial_slabs;
+    }
+    if (params_.flavour == Flavour::linux_2_6 || s.g.cpu_partial == 0 ||
+        partial_slabs > s.g.cpu_partial_slabs / 2)
+      break;
+  }
+  cpu.unlock(*n.list_lock);
+  return got;
+}
+
+std::uint32_t Slub::get_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int node) {
+  const sim::NodeId search = node < 0 ? cpu.node() : static_cast<sim::NodeId>(node);
+  if (search < s.node.size()) {
+    const std::uint32_t id = get_partial_node(cpu, s, c, search);
+    if (id != kNoSlab) return id;
+  }
+  if (node >= 0 && node < static_cast<int>(s.node.size())) return kNoSlab;  // __GFP_THISNODE-like
+  // get_any_partial: remote_node_defrag_ratio 1000 against get_cycles() % 1024,
+  // then nodes in zonelist order with more than min_partial partial slabs.
+  if (s.node.size() < 2 || cpu.now() % 1024 > 1000) return kNoSlab;
+  sim::NodeId last = ~0u;
+  for (unsigned zi : pa_.zonelist(cpu.node())) {
+    const sim::NodeId nid = pa_.zones()[zi].node;
+    if (nid == last || nid == search) continue;
+    last = nid;
+    if (s.node[nid].partial.count > s.g.min_partial) {
+      const std::uint32_t id = get_partial_node(cpu, s, c, nid);
+      if (id != kNoSlab) return id;
+    }
+  }
+  return kNoSlab;
+}
+
+// put_cpu_partial (6.8): push on the CPU's partial list; a full list is first
+// moved to the node lists (when called from a free).
+void Slub::put_cpu_partial(sim::Cpu& cpu, SlubCache& /*s*/, SlubCpu& c, std::uint32_t id) {
+  cpu.rmw(c.addr + 16, 8);
+  list_add(Charge{nullptr}, c.partial, 0, id, false);
+  cpu.write(slab_desc(slabs_[id]) + 8, 16);  // slab->next, slab->slabs
+  slabs_[id].where = SlubSlab::Where::cpu_partial;
+}
+
+void Slub::unfreeze_partials(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
+  // __put_partials: to the node lists, discarding empty slabs beyond min_partial.
+  const Charge ch{&cpu};
+  while (c.partial.head != kNoSlab) {
+    const std::uint32_t id = c.partial.head;
+    list_del(Charge{nullptr}, c.partial, 0, id);
+    SlubSlab& sl = slabs_[id];
+    sl.where = SlubSlab::Where::none;
+    SlubNode& n = s.node[sl.node];
+    cpu.lock(*n.list_lock);
+    if (sl.inuse == 0 && n.partial.count >= s.g.min_partial) {
+      cpu.unlock(*n.list_lock);
+      discard_slab(cpu, s, id);
+      continue;
+    }
+    list_add(ch, n.partial, n.addr + 8, id, true);
+    sl.where = SlubSlab::Where::node_partial;
+    cpu.unlock(*n.list_lock);
+  }
+  cpu.write(c.addr + 16, 8);
+}
+
+// deactivate_slab: the CPU's freelist goes back into the slab, which then goes
+// to its node's partial list, is discarded (empty) or left alone (full).
+void Slub::deactivate_slab(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
+  const std::uint32_t id = c.slab;
+  SlubSlab& sl = slabs_[id];
+  const bool v6 = params_.flavour == Flavour::linux_6;
+  bool tail = v6 ? sl.freelist != kNoObject : true;  // 6.8: remote frees -> tail
+  std::uint32_t returned = 0;
+  for (std::uint32_t o = c.freelist; o != kNoObject;) {
+    const std::uint32_t next = sl.next_free[o];
+    cpu.read(obj_phys(sl, s, o) + s.g.offset, 8);  // freelist_iter / walking the free pointers
+    ++returned;
+    o = next;
+  }
+  if (returned) {
+    if (!v6) tail = false;  // 2.6.32: hot objects came back, put the slab first
+    // Splice the CPU freelist in front of the slab's (one cmpxchg in 6.8).
+    std::uint32_t last = c.freelist;
+    while (sl.next_free[last] != kNoObject) last = sl.next_free[last];
+    cpu.write(obj_phys(sl, s, last) + s.g.offset, 8);
+    sl.next_free[last] = sl.freelist;
+    sl.freelist = c.freelist;
+    sl.inuse -= returned;
+  }
+  cpu.rmw(slab_desc(sl), 16);
+  c.slab = kNoSlab;
+  c.freelist = kNoObject;
+  cpu.write(c.addr, 16);
+  sl.frozen = false;
+  sl.where = SlubSlab::Where::none;
+  SlubNode& n = s.node[sl.node];
+  if (sl.inuse == 0 && n.partial.count >= s.g.min_partial) {
+    discard_slab(cpu, s, id);
+  } else if (sl.freelist != kNoObject) {
+    cpu.lock(*n.list_lock);
+    list_add(Charge{&cpu}, n.partial, n.addr + 8, id, tail);
+    sl.where = SlubSlab::Where::node_partial;
+    cpu.unlock(*n.list_lock);
+  }
+}
+
+void Slub::flush_all(sim::Cpu& cpu, SlubCache& s) {
+  for (SlubCpu& c : s.cpu) {
+    if (c.slab != kNoSlab) deactivate_slab(cpu, s, c);
+    unfreeze_partials(cpu, s, c);
+  }
+}
+
+// --- allocation -----------------------------------------------------------------
+
+std::uint64_t Slub::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int node) {
+  SlubCache& s = static_cast<SlubCache&>(kc);
+  SlubCpu& c = s.cpu[cpu.id()];
+  cpu.spend(kFastPathCycles);
+  cpu.read(s.desc, 8);   // s->cpu_slab
+  cpu.read(c.addr, 16);  // c->freelist, c->tid
+  if (c.freelist != kNoObject &&
+      (node < 0 || slabs_[c.slab].node == static_cast<sim::NodeId>(node))) {
+    SlubSlab& sl = slabs_[c.slab];
+    const std::uint32_t obj = c.freelist;
+    cpu.read(obj_phys(sl, s, obj) + s.g.offset, 8);  // get_freepointer_safe
+    c.freelist = sl.next_free[obj];
+    cpu.rmw(c.addr, 16);  // this_cpu_cmpxchg_double(freelist, tid)
+    set_live(sl, obj, true);
+    ++s.stats.alloc_fastpath;
+    return virt(obj_phys(sl, s, obj));
+  }
+  return slab_alloc_slow(cpu, s, c, gfp, node);
+}
+
+// ___slab_alloc.
+std::uint64_t Slub::slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp gfp, int node) {
+  ++s.stats.refills;
+  cpu.spend(kSlowPathCycles);
+  const bool v6 = params_.flavour == Flavour::linux_6;
+  if (node >= static_cast<int>(s.node.size())) node = -1;  // not a node with memory
+  for (;;) {
+    if (c.slab != kNoSlab) {
+      SlubSlab& sl = slabs_[c.slab];
+      if (node >= 0 && sl.node != static_cast<sim::NodeId>(node)) {
+        deactivate_slab(cpu, s, c);  // ALLOC_NODE_MISMATCH
+      } else {
+        // get_freelist: take what remote frees put on the slab's own list.
+        cpu.rmw(slab_desc(sl), 16);
+        if (sl.freelist != kNoObject) {
+          const std::uint32_t obj = sl.freelist;
+          cpu.read(obj_phys(sl, s, obj) + s.g.offset, 8);
+          c.freelist = sl.next_free[obj];
+          sl.freelist = kNoObject;
+          sl.inuse = sl.objects;
+          cpu.write(c.addr, 16);
+          set_live(sl, obj, true);
+          return virt(obj_phys(sl, s, obj));
+        }
+        // Full: it leaves the CPU and is on no list (DEACTIVATE_BYPASS).
+        sl.frozen = false;
+        sl.where = SlubSlab::Where::none;
+        c.slab = kNoSlab;
+        c.freelist = kNoObject;
+      }
+    }
+    // The per-CPU partial list (6.x).
+    if (v6 && c.partial.head != kNoSlab) {
+      const std::uint32_t id = c.partial.head;
+      list_del(Charge{nullptr}, c.partial, 0, id);
+      cpu.rmw(c.addr + 16, 8);
+      SlubSlab& sl = slabs_[id];
+      if (node < 0 || sl.node == static_cast<sim::NodeId>(node)) {
+        sl.where = SlubSlab::Where::cpu;
+        sl.frozen = true;
+        c.slab = id;
+        continue;
+      }
+      // Wrong node: back to its node list (__put_partials of one slab).
+      SlubNode& n = s.node[sl.node];
+      sl.where = SlubSlab::Where::none;
+      cpu.lock(*n.list_lock);
+      list_add(Charge{&cpu}, n.partial, n.addr + 8, id, true);
+      sl.where = SlubSlab::Where::node_partial;
+      cpu.unlock(*n.list_lock);
+    }
+    std::uint32_t id = get_partial(cpu, s, c, node);
+    if (id == kNoSlab) {
+      id = new_slab(cpu, s, gfp, node);
+      if (id == kNoSlab) return 0;  // slab_out_of_memory
+    }
+    SlubSlab& sl = slabs_[id];
+    sl.frozen = true;
+    sl.where = SlubSlab::Where::cpu;
+    if (c.slab != kNoSlab) deactivate_slab(cpu, s, c);
+    c.slab = id;
+  }
+}
+
+// --- free -------------------------------------------------------------------------
+
+void Slub::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
+  SlubCache& s = static_cast<SlubCache&>(kc);
+  const sim::PhysAddr p = phys(addr);
+  const std::uint32_t id = page_owner(addr) - kFirstSlabOwner;
+  SlubSlab& sl = slabs_[id];
+  const std::uint32_t obj = static_cast<std::uint32_t>((p - pa_.pfn_to_phys(sl.pfn)) / s.size);
+  set_live(sl, obj, false);
+  cpu.spend(kFastPathCycles);
+  cpu.read(slab_desc(sl), 8);  // virt_to_slab, slab->slab_cache
+  if (sl.node != cpu.node()) ++s.stats.remote_frees;
+  SlubCpu& c = s.cpu[cpu.id()];
+  cpu.read(c.addr, 16);
+  if (c.slab == id) {
+    cpu.write(p + s.g.offset, 8);  // set_freepointer
+    sl.next_free[obj] = c.freelist;
+    c.freelist = obj;
+    cpu.rmw(c.addr, 16);
+    ++s.stats.free_fastpath;
+    return;
+  }
+  slab_free_slow(cpu, s, id, obj);
+}
+
+// __slab_free: the object goes on the slab's own freelist; the slab may move
+// between lists or be discarded.
+void Slub::slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::uint32_t obj) {
+  cpu.spend(kSlowPathCycles);
+  SlubSlab& sl = slabs_[id];
+  const bool v6 = params_.flavour == Flavour::linux_6;
+  const sim::PhysAddr desc = slab_desc(sl);
+  if (!v6) cpu.rmw(desc, 8);  // 2.6.32 slab_lock: bit spinlock in page->flags
+  const std::uint32_t prior = sl.freelist;
+  cpu.write(obj_phys(sl, s, obj) + s.g.offset, 8);
+  sl.next_free[obj] = prior;
+  sl.freelist = obj;
+  --sl.inuse;
+  cpu.rmw(desc + 8, 16);  // cmpxchg_double_slab(freelist, counters)
+  if (sl.frozen) return;  // FREE_FROZEN: the owning CPU deals with it
+  SlubNode& n = s.node[sl.node];
+  const Charge ch{&cpu};
+  if (v6) {
+    if (sl.where == SlubSlab::Where::cpu_partial) return;
+    if (prior == kNoObject) {  // was full, on no list: onto this CPU's partial list
+      SlubCpu& c = s.cpu[cpu.id()];
+      if (c.partial.count >= s.g.cpu_partial_slabs) unfreeze_partials(cpu, s, c);  // drain
+      put_cpu_partial(cpu, s, c, id);
+      return;
+    }
+    if (sl.inuse != 0) return;
+    cpu.lock(*n.list_lock);
+    if (n.partial.count >= s.g.min_partial) {
+      list_del(ch, n.partial, n.addr + 8, id);
+      sl.where = SlubSlab::Where::none;
+      cpu.unlock(*n.list_lock);
+      discard_slab(cpu, s, id);
+      return;
+    }
+    cpu.unlock(*n.list_lock);
+    return;
+  }
+  // 2.6.32: an empty slab is freed at once; a full one joins the partial list.
+  if (sl.inuse == 0) {
+    if (prior != kNoObject) {
+      cpu.lock(*n.list_lock);
+      list_del(ch, n.partial, n.addr + 8, id);
+      cpu.unlock(*n.list_lock);
+    }
+    sl.where = SlubSlab::Where::none;
+    discard_slab(cpu, s, id);
+    return;
+  }
+  if (prior == kNoObject) {
+    cpu.lock(*n.list_lock);
+    list_add(ch, n.partial, n.addr + 8, id, true);
+    sl.where = SlubSlab::Where::node_partial;
+    cpu.unlock(*n.list_lock);
+  }
+}
+
+ObjectAllocator::Lookup Slub::lookup(std::uint64_t addr) const {
+  Lookup l;
+  const std::uint32_t owner = page_owner(addr);
+  if (owner < kFirstSlabOwner) return l;
+  const SlubSlab& sl = slabs_[owner - kFirstSlabOwner];
+  const SlubCache& s = *caches_[sl.cache];
+  l.cache = const_cast<SlubCache*>(&s);
+  const sim::PhysAddr off = phys(addr) - pa_.pfn_to_phys(sl.pfn);
+  const auto obj = static_cast<std::uint32_t>(off / s.size);
+  if (off % s.size || obj >= sl.objects) {
+    l.state = Lookup::interior;
+    return l;
+  }
+  l.state = live(sl, obj) ? Lookup::live : Lookup::free_object;
+  return l;
+}
+
+// --- shrink, destroy, reports --------------------------------------------------------
+
+int Slub::kmem_cache_shrink(sim::Cpu& cpu, KmemCache& kc) {
+  SlubCache& s = static_cast<SlubCache&>(kc);
+  flush_all(cpu, s);
+  int busy = 0;
+  for (SlubNode& n : s.node) {
+    cpu.lock(*n.list_lock);
+    for (std::uint32_t id = n.partial.head; id != kNoSlab;) {
+      const std::uint32_t next = slabs_[id].next;
+      if (slabs_[id].inuse == 0) {
+        list_del(Charge{&cpu}, n.partial, n.addr + 8, id);
+        slabs_[id].where = SlubSlab::Where::none;
+        discard_slab(cpu, s, id);
+      }
+      id = next;
+    }
+    cpu.unlock(*n.list_lock);
+    if (n.partial.count || n.nr_slabs) busy = 1;
+  }
+  return busy;
+}
+
+void Slub::kmem_cache_destroy(sim::Cpu& cpu, KmemCache* kc) {
+  if (!kc) return;
+  SlubCache& s = static_cast<SlubCache&>(*kc);
+  if (--s.refcount > 0) return;  // an alias went away
+  flush_all(cpu, s);
+  kmem_cache_shrink(cpu, s);
+  if (s.in_use) {
+    ++s.refcount;
+    report(cpu, DiagKind::cache_busy, virt(s.desc), &s,
+           "kmem_cache_destroy: " + std::to_string(s.in_use) + " objects remaining");
+    return;
+  }
+  for (std::uint32_t n = 0; n < s.node.size(); ++n)
+    if (kmem_cache_node_ && s.id != kmem_cache_node_->id &&
+        page_owner(virt(s.node[n].addr)) >= kFirstSlabOwner)
+      kmem_cache_free(cpu, *kmem_cache_node_, virt(s.node[n].addr));
+  if (kmem_cache_ && page_owner(virt(s.desc)) >= kFirstSlabOwner)
+    kmem_cache_free(cpu, *kmem_cache_, virt(s.desc));
+  s.destroyed = true;
+  unregister_cache(&s);
+}
+
+std::vector<const KmemCache*> Slub::slab_caches() const {
+  std::vector<const KmemCache*> out;
+  for (auto it = caches_.rbegin(); it != caches_.rend(); ++it)
+    if (!(*it)->destroyed) out.push_back(it->get());
+  return out;
+}
+
+std::string Slub::slabinfo() const {
+  // get_slabinfo: objects free on the node partial lists are the inactive ones.
+  std::string out = slabinfo_header(false);
+  for (const KmemCache* kc : slab_caches()) {
+    const SlubCache& s = cache(*kc);
+    SlabinfoRow r;
+    r.name = s.name;
+    r.objsize = s.size;
+    r.objperslab = s.g.objects;
+    r.pagesperslab = 1u << s.g.order;
+    std::uint64_t free = 0;
+    for (const SlubNode& n : s.node) {
+      r.num_slabs += n.nr_slabs;
+      r.num_objs += n.total_objects;
+      for (std::uint32_t id = n.partial.head; id != kNoSlab; id = slabs_[id].next)
+        free += slabs_[id].objects - slabs_[id].inuse;
+    }
+    r.active_objs = r.num_objs - free;
+    r.active_slabs = r.num_slabs;
+    out += slabinfo_row(r);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Slub::sysfs(const KmemCache& kc) const {
+  const SlubCache& s = cache(kc);
+  std::uint64_t objects = 0, slabs = 0, partial = 0, objects_partial = 0;
+  for (const SlubNode& n : s.node) {
+    objects += n.total_objects;
+    slabs += n.nr_slabs;
+    partial += n.partial.count;
+    for (std::uint32_t id = n.partial.head; id != kNoSlab; id = slabs_[id].next)
+      objects_partial += slabs_[id].inuse;
+  }
+  std::uint64_t cpu_slabs = 0;
+  for (const SlubCpu& c : s.cpu) cpu_slabs += (c.slab != kNoSlab) + c.partial.count;
+  auto u = [](std::uint64_t v) { return std::to_string(v); };
+  return {{"object_size", u(s.object_size)},
+          {"slab_size", u(s.size)},
+          {"align", u(s.align)},
+          {"order", u(s.g.order)},
+          {"objs_per_slab", u(s.g.objects)},
+          {"min_partial", u(s.g.min_partial)},
+          {"cpu_partial", u(s.g.cpu_partial)},
+          {"objects", u(objects)},
+          {"objects_partial", u(objects_partial)},
+          {"partial", u(partial)},
+          {"slabs", u(slabs)},
+          {"cpu_slabs", u(cpu_slabs)},
+          {"aliases", u(s.refcount - 1)},
+          {"ctor", s.has_ctor ? "ctor" : ""},
+          {"reclaim_account", (s.flags & SLAB_RECLAIM_ACCOUNT) ? "1" : "0"},
+          {"hwcache_align", (s.flags & SLAB_HWCACHE_ALIGN) ? "1" : "0"},
+          {"cache_dma", (s.flags & SLAB_CACHE_DMA) ? "1" : "0"},
+          {"destroy_by_rcu", (s.flags & SLAB_TYPESAFE_BY_RCU) ? "1" : "0"}};
+}
+
+void Slub::check_invariants() const {
+  auto fail = [](const SlubCache& s, const std::string& what) {
+    throw std::logic_error("SLUB cache " + s.name + ": " + what);
+  };
+  std::vector<std::uint8_t> seen(slabs_.size(), 0);
+  for (const auto& sp : caches_) {
+    const SlubCache& s = *sp;
+    if (s.destroyed) continue;
+    std::uint64_t slabs = 0, user_live = 0;
+    for (std::uint32_t id = 0; id < slabs_.size(); ++id) {
+      const SlubSlab& sl = slabs_[id];
+      if (sl.cache != s.id) continue;
+      ++slabs;
+      // Every object is exactly one of: on slab->freelist, on a CPU freelist, or live.
+      std::vector<std::uint8_t> state(sl.objects, 0);
+      std::uint32_t on_slab_list = 0;
+      for (std::uint32_t o = sl.freelist; o != kNoObject; o = sl.next_free[o]) {
+        if (o >= sl.objects || state[o]) fail(s, "corrupt slab freelist");
+        state[o] = 1;
+        ++on_slab_list;
+      }
+      if (sl.objects - on_slab_list != sl.inuse) fail(s, "slab inuse does not match its freelist");
+      for (std::uint32_t i = 0; i < sl.objects; ++i)
+        if (live(sl, i)) {
+          ++user_live;
+          if (state[i]) fail(s, "a live object is on a freelist");
+        }
+      if (sl.where == SlubSlab::Where::node_partial && sl.freelist == kNoObject)
+        fail(s, "a full slab on the partial list");
+      if (sl.where != SlubSlab::Where::cpu && sl.frozen) fail(s, "a frozen slab off the CPU");
+    }
+    std::uint64_t node_slabs = 0;
+    for (const SlubNode& n : s.node) {
+      node_slabs += n.nr_slabs;
+      std::uint32_t count = 0;
+      for (std::uint32_t id = n.partial.head; id != kNoSlab; id = slabs_[id].next, ++count)
+        if (slabs_[id].where != SlubSlab::Where::node_partial || slabs_[id].cache != s.id)
+          fail(s, "node partial list holds a foreign slab");
+      if (count != n.partial.count) fail(s, "node partial count is wrong");
+    }
+    for (const SlubCpu& c : s.cpu) {
+      if (c.slab != kNoSlab) {
+        const SlubSlab& sl = slabs_[c.slab];
+        if (sl.where != SlubSlab::Where::cpu || !sl.frozen) fail(s, "CPU slab not frozen");
+        for (std::uint32_t o = c.freelist; o != kNoObject; o = sl.next_free[o])
+          if (live(sl, o)) fail(s, "a live object on a CPU freelist");
+      }
+      std::uint32_t count = 0;
+      for (std::uint32_t id = c.partial.head; id != kNoSlab; id = slabs_[id].next, ++count)
+        if (slabs_[id].where != SlubSlab::Where::cpu_partial) fail(s, "CPU partial list corrupt");
+      if (count != c.partial.count) fail(s, "CPU partial count is wrong");
+    }
+    if (node_slabs != slabs) fail(s, "nr_slabs does not match the slabs that exist");
+    if (user_live != s.in_use) fail(s, "objects in use do not match the live objects");
+  }
+}
+
+}  // namespace allocsim::model

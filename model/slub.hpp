@@ -1,0 +1,124 @@
+#pragma once
+// SLUB (mm/slub.c): per-CPU active slab with a lockless freelist, per-CPU
+// partial slabs (6.x), per-node partial lists bounded by min_partial, remote
+// frees straight into the owning slab's freelist, and cache merging. No
+// colouring, as in Linux. linux-2.6 follows 2.6.32 (no per-CPU partial lists,
+// free pointer at offset 0), linux-6 follows 6.8.
+#include <memory>
+#include <vector>
+
+#include "model/object_allocator.hpp"
+#include "model/slub_geometry.hpp"
+#include "sim/spinlock.hpp"
+
+namespace allocsim::model {
+
+inline constexpr std::uint32_t kNoSlab = 0xffffffffu;
+inline constexpr std::uint32_t kNoObject = 0xffffffffu;
+
+// struct slab (the slab's head struct page) plus host-side bookkeeping.
+struct SlubSlab {
+  std::uint32_t cache = 0;  // index into the allocator's cache table
+  Pfn pfn = 0;
+  unsigned order = 0;
+  sim::NodeId node = 0;
+  std::uint32_t objects = 0;
+  std::uint32_t inuse = 0;               // objects not on slab->freelist
+  std::uint32_t freelist = kNoObject;    // slab->freelist (object index)
+  std::vector<std::uint32_t> next_free;  // the free pointer each free object holds
+  std::vector<std::uint64_t> live;       // objects held by users (debug tracking)
+  enum class Where : std::uint8_t { none, cpu, cpu_partial, node_partial } where = Where::none;
+  bool frozen = false;
+  std::uint32_t prev = kNoSlab, next = kNoSlab;  // list links (node or cpu partial)
+};
+
+struct SlubList {
+  std::uint32_t head = kNoSlab, tail = kNoSlab;
+  std::uint32_t count = 0;
+};
+
+struct SlubCpu {  // struct kmem_cache_cpu
+  std::uint32_t slab = kNoSlab;
+  std::uint32_t freelist = kNoObject;  // the lockless per-CPU freelist (of `slab`)
+  SlubList partial;                    // 6.x per-CPU partial slabs
+  sim::PhysAddr addr = 0;
+};
+
+struct SlubNode {  // struct kmem_cache_node
+  SlubList partial;
+  std::uint64_t nr_slabs = 0, total_objects = 0;
+  std::unique_ptr<sim::SpinLock> list_lock;
+  sim::PhysAddr addr = 0;
+};
+
+struct SlubCache : KmemCache {
+  std::uint32_t id = 0;
+  SlubGeometry g;
+  std::vector<SlubCpu> cpu;
+  std::vector<SlubNode> node;
+  std::vector<std::string> aliases;  // merged caches' names
+  bool destroyed = false;
+};
+
+class Slub final : public ObjectAllocator {
+ public:
+  Slub(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, DiagnosticLog& diag);
+  ~Slub() override;
+
+  KmemCache* kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
+                               std::uint32_t align, SlabFlags flags, bool ctor) override;
+  void kmem_cache_destroy(sim::Cpu& cpu, KmemCache* c) override;
+  int kmem_cache_shrink(sim::Cpu& cpu, KmemCache& c) override;
+  std::vector<const KmemCache*> slab_caches() const override;
+  std::string slabinfo() const override;
+  void check_invariants() const override;
+
+  const SlubCache& cache(const KmemCache& c) const { return static_cast<const SlubCache&>(c); }
+  const SlubSlab& slab(std::uint32_t id) const { return slabs_[id]; }
+  const SlubParams& params() const { return params_; }
+  // The /sys/kernel/slab/<cache>/ attributes (name -> text, as sysfs prints them).
+  std::vector<std::pair<std::string, std::string>> sysfs(const KmemCache& c) const;
+  // flush_all: every CPU's active and partial slabs back to the node lists.
+  void flush_all(sim::Cpu& cpu, SlubCache& s);
+
+ protected:
+  Lookup lookup(std::uint64_t addr) const override;
+  std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
+  void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) override;
+
+ private:
+  SlubCache* create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
+                          std::uint32_t align, SlabFlags flags, bool ctor, bool general);
+  SlubCache* find_mergeable(std::uint32_t size, std::uint32_t align, SlabFlags flags,
+                            bool ctor) const;
+  std::uint64_t slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp gfp, int node);
+  std::uint32_t new_slab(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node);
+  void discard_slab(sim::Cpu& cpu, SlubCache& s, std::uint32_t id);
+  std::uint32_t get_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int node);
+  std::uint32_t get_partial_node(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, sim::NodeId node);
+  void deactivate_slab(sim::Cpu& cpu, SlubCache& s, SlubCpu& c);
+  void put_cpu_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, std::uint32_t id);
+  void unfreeze_partials(sim::Cpu& cpu, SlubCache& s, SlubCpu& c);
+  void slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::uint32_t obj);
+
+  // Lists and their costs (the struct page's lru and the list head).
+  void list_add(const Charge& ch, SlubList& l, sim::PhysAddr head, std::uint32_t id, bool tail);
+  void list_del(const Charge& ch, SlubList& l, sim::PhysAddr head, std::uint32_t id);
+
+  sim::PhysAddr obj_phys(const SlubSlab& sl, const SlubCache& s, std::uint32_t i) const {
+    return pa_.pfn_to_phys(sl.pfn) + static_cast<sim::PhysAddr>(i) * s.size;
+  }
+  sim::PhysAddr slab_desc(const SlubSlab& sl) const { return pa_.page_desc(sl.pfn); }
+  static bool live(const SlubSlab& sl, std::uint32_t i) { return sl.live[i >> 6] >> (i & 63) & 1; }
+  static void set_live(SlubSlab& sl, std::uint32_t i, bool on);
+
+  SlubParams params_;
+  std::vector<std::unique_ptr<SlubCache>> caches_;  // by id; destroyed ones stay null
+  std::vector<SlubSlab> slabs_;
+  std::vector<std::uint32_t> free_slab_ids_;
+  SlubCache* kmem_cache_ = nullptr;       // the cache of struct kmem_cache
+  SlubCache* kmem_cache_node_ = nullptr;  // the cache of struct kmem_cache_node
+  Gfp gfp_kernel_{}, gfp_thisnode_{}, gfp_reclaim_bits_{};
+};
+
+}  // namespace allocsim::model
