@@ -36,6 +36,8 @@ class KmallocSizes {
  public:
   KmallocSizes(Flavour f, SlabKind kind, sim::Arch arch, std::uint32_t cache_line);
 
+  Flavour flavour() const { return flavour_; }
+  SlabKind kind() const { return kind_; }
   const std::vector<KmallocCacheSpec>& caches() const { return caches_; }
   // Index into caches() for a request of `size` bytes (1 <= size <=
   // max_cache_size()); -1 for a size that no cache serves. O(1), no allocation.
