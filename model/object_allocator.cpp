@@ -65,6 +65,12 @@ ObjectAllocator::Lookup ObjectAllocator::classify(std::uint64_t addr) const {
   return lookup(addr);
 }
 
+std::uint32_t ObjectAllocator::kmalloc_align(std::uint32_t size) const {
+  const std::uint32_t min = sizes_.kmalloc_minalign();
+  if (pa_.flavour() == Flavour::linux_6 && (size & (size - 1)) == 0) return std::max(min, size);
+  return min;
+}
+
 std::uint64_t ObjectAllocator::virt(sim::PhysAddr phys) const {
   return hm_.page_offset() + phys;
 }

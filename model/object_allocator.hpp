@@ -162,6 +162,9 @@ class ObjectAllocator {
   std::uint32_t page_owner_pfn(Pfn pfn) const;
   std::uint64_t large_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node);
 
+  // Alignment a general cache is created with: ARCH_KMALLOC_MINALIGN, and in
+  // 6.x create_boot_cache also the natural alignment of power-of-two sizes.
+  std::uint32_t kmalloc_align(std::uint32_t size) const;
   std::uint64_t virt(sim::PhysAddr phys) const;  // linear map
   sim::PhysAddr phys(std::uint64_t virt) const;
   void report(sim::Cpu& cpu, DiagKind kind, std::uint64_t addr, const KmemCache* c,

@@ -57,7 +57,7 @@ Slab::Slab(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
   const SlabFlags kflags = SLAB_HWCACHE_ALIGN;  // ARCH_KMALLOC_FLAGS
   for (const KmallocCacheSpec& k : sizes_.caches())
     kmalloc_caches_.push_back(
-        create_cache(boot, k.name, k.size, sizes_.kmalloc_minalign(), kflags, false, true));
+        create_cache(boot, k.name, k.size, kmalloc_align(k.size), kflags, false, true));
   general_ready_ = true;
 }
 
@@ -398,7 +398,8 @@ std::uint64_t Slab::cache_alloc_refill(sim::Cpu& cpu, SlabCache& c, Gfp gfp) {
           if (id == kNoSlabId) break;  // must_grow
         }
         SlabSlab& s = slabs_[id];
-        while (s.inuse < c.g.num && batch--) {
+        while (s.inuse < c.g.num && batch > 0) {
+          --batch;
           cpu.write(ac.entry_addr(ac.avail), 8);
           ac.entry[ac.avail++] = slab_get_obj(cpu, c, s);
         }

@@ -45,9 +45,11 @@ Slub::Slub(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
                                   SLAB_HWCACHE_ALIGN, false, false);
   kmem_cache_ =
       create_cache(boot, "kmem_cache", kKmemCacheSize, 0, SLAB_HWCACHE_ALIGN, false, false);
+  kmem_cache_node_->boot = kmem_cache_->boot = true;  // create_boot_cache: never merged
   const SlabFlags kmalloc_flags = pa.flavour() == Flavour::linux_6 ? SLAB_NO_MERGE : 0;
   for (const KmallocCacheSpec& k : sizes_.caches())
-    kmalloc_caches_.push_back(create_cache(boot, k.name, k.size, 0, kmalloc_flags, false, true));
+    kmalloc_caches_.push_back(
+        create_cache(boot, k.name, k.size, kmalloc_align(k.size), kmalloc_flags, false, true));
 }
 
 Slub::~Slub() = default;
@@ -118,7 +120,7 @@ SlubCache* Slub::find_mergeable(std::uint32_t size, std::uint32_t align, SlabFla
                                    size);
   size = (size + align - 1) / align * align;
   auto fits = [&](const SlubCache* s) {
-    return s && !s->destroyed && !s->has_ctor && !(s->flags & kNeverMerge) && size <= s->size &&
+    return s && !s->destroyed && !s->boot && !s->has_ctor && !(s->flags & kNeverMerge) && size <= s->size &&
            (flags & kMergeSame) == (s->flags & kMergeSame) && (s->size & ~(align - 1)) == s->size &&
            s->size - size < word;
   };

@@ -58,6 +58,7 @@ struct SlubCache : KmemCache {
   std::vector<SlubNode> node;
   std::vector<std::string> aliases;  // merged caches' names
   bool destroyed = false;
+  bool boot = false;  // create_boot_cache: refcount -1, never a merge target
 };
 
 class Slub final : public ObjectAllocator {

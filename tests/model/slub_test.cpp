@@ -81,7 +81,9 @@ TEST(SlubRuntime, FreesFromAnotherCpuGoToTheSlabAndPartialLists) {
     // Emptying a slab entirely: 2.6.32 frees it at once.
     for (std::uint32_t i = 1; i < per_slab; ++i) b.oa->kmem_cache_free(b.cpu(1), *c, p[i]);
     b.oa->check_invariants();
-    if (f == Flavour::linux_2_6) EXPECT_EQ(c->stats.slabs_freed, 1u);
+    if (f == Flavour::linux_2_6) {
+      EXPECT_EQ(c->stats.slabs_freed, 1u);
+    }
   }
 }
 
