@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/flavour.hpp"
@@ -21,6 +22,9 @@ std::string_view to_string(SlabKind k);
 struct KmallocCacheSpec {
   std::string name;    // "size-32", "kmalloc-96", "kmalloc-1k", "kmalloc-1024", ...
   std::uint32_t size;  // object size the cache is created with
+  // The stride after alignment (buffer_size / s->size), which bytes_alloc prints. SLAB
+  // creates kmalloc caches with SLAB_HWCACHE_ALIGN, so 6.5 SLAB's kmalloc-96 has 128.
+  std::uint32_t stride = 0;
 };
 
 // The boot-time general caches, smallest first. Empty for SLOB (no caches).

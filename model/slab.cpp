@@ -1,0 +1,803 @@
+#include "model/slab.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "model/slabinfo.hpp"
+
+namespace allocsim::model {
+
+namespace {
+constexpr std::uint32_t kBatchRefillLimit = 16;  // BATCHREFILL_LIMIT
+constexpr std::uint32_t kAlienLimit = 12;        // alloc_alien_cache: limit 12 when limit > 1
+constexpr std::uint32_t kArrayHeader = 32;       // struct array_cache before entry[]
+constexpr std::uint32_t kKmemList3Size = 128;    // struct kmem_list3 / kmem_cache_node (kmalloc'ed)
+constexpr sim::Cycles kFastPathCycles = 6;
+constexpr sim::Cycles kSlowPathCycles = 60;
+constexpr unsigned kHz = 250;  // CONFIG_HZ: REAPTIMEOUT_CPUC = 2*HZ jiffies = 2 s, list3 4 s
+}  // namespace
+
+std::unique_ptr<ObjectAllocator> make_slab(PageAllocator& pa, Highmem& hm,
+                                           const ObjectAllocatorConfig& cfg, DiagnosticLog& diag) {
+  return std::make_unique<Slab>(pa, hm, cfg, diag);
+}
+
+void Slab::set_live(SlabSlab& s, std::uint32_t i, bool on) {
+  if (on)
+    s.live[i >> 6] |= 1ull << (i & 63);
+  else
+    s.live[i >> 6] &= ~(1ull << (i & 63));
+}
+
+Slab::Slab(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, DiagnosticLog& diag)
+    : ObjectAllocator(pa, hm, cfg, diag) {
+  const sim::MachineConfig& mc = pa.machine().config();
+  params_.flavour = pa.flavour();
+  params_.arch = mc.arch;
+  params_.cache_line = mc.line_bytes;
+  std::uint64_t managed = 0;
+  for (const Zone& z : pa.zones()) managed += z.managed_pages;
+  params_.totalram_pages = managed;
+  params_.possible_cpus = mc.cpus;
+  params_.slab_max_order = cfg.slab_max_order;
+  gfp_kernel_ = parse_gfp(pa.flavour(), "GFP_KERNEL");
+  gfp_thisnode_ = parse_gfp(pa.flavour(), "__GFP_THISNODE");
+  const sim::Cycles hz_cycles = static_cast<sim::Cycles>(mc.ghz * 1e9) / kHz;
+  reap_interval_ = cfg.reap_interval ? cfg.reap_interval : 2 * kHz * hz_cycles;
+  next_reap_.assign(mc.cpus, reap_interval_);
+  reap_node_.assign(mc.cpus, 0);
+  slabs_.reserve(1024);
+  // kmem_cache_init: cache_cache (on-slab, early), then the general caches.
+  sim::Cpu& boot = pa.machine().cpu(0);
+  const std::uint32_t word = mc.arch == sim::Arch::x86_64 ? 8 : 4;
+  const std::uint32_t desc_size = params_.flavour == Flavour::linux_2_6
+                                      ? 136 + word * (mc.cpus + mc.nodes)  // array[] + nodelists[]
+                                      : 216 + word * mc.nodes;             // 6.5 node[] at the end
+  cache_cache_ = create_cache(boot, "kmem_cache", desc_size, 0, SLAB_HWCACHE_ALIGN, false, false);
+  const SlabFlags kflags = SLAB_HWCACHE_ALIGN;  // ARCH_KMALLOC_FLAGS
+  for (const KmallocCacheSpec& k : sizes_.caches())
+    kmalloc_caches_.push_back(
+        create_cache(boot, k.name, k.size, sizes_.kmalloc_minalign(), kflags, false, true));
+  general_ready_ = true;
+}
+
+Slab::~Slab() = default;
+
+// --- lists ---------------------------------------------------------------------
+
+SlabList& Slab::list_of(SlabNode& n, SlabSlab::List which) {
+  return which == SlabSlab::List::full ? n.full
+         : which == SlabSlab::List::partial ? n.partial
+                                            : n.free;
+}
+
+void Slab::list_add(const Charge& ch, SlabList& l, sim::PhysAddr head, std::uint32_t id, bool tail,
+                    SlabSlab::List which) {
+  SlabSlab& s = slabs_[id];
+  ch.write(s.mgmt, 16);  // slabp->list
+  ch.write(head, 16);
+  if (tail) {
+    s.prev = l.tail;
+    s.next = kNoSlabId;
+    if (l.tail != kNoSlabId) slabs_[l.tail].next = id; else l.head = id;
+    l.tail = id;
+  } else {
+    s.next = l.head;
+    s.prev = kNoSlabId;
+    if (l.head != kNoSlabId) slabs_[l.head].prev = id; else l.tail = id;
+    l.head = id;
+  }
+  s.list = which;
+  ++l.count;
+}
+
+void Slab::list_del(const Charge& ch, SlabList& l, sim::PhysAddr head, std::uint32_t id) {
+  SlabSlab& s = slabs_[id];
+  ch.write(s.mgmt, 16);
+  if (s.prev != kNoSlabId) {
+    ch.write(slabs_[s.prev].mgmt, 8);
+    slabs_[s.prev].next = s.next;
+  } else {
+    ch.write(head, 8);
+    l.head = s.next;
+  }
+  if (s.next != kNoSlabId) {
+    ch.write(slabs_[s.next].mgmt + 8, 8);
+    slabs_[s.next].prev = s.prev;
+  } else {
+    l.tail = s.prev;
+  }
+  s.prev = s.next = kNoSlabId;
+  s.list = SlabSlab::List::none;
+  --l.count;
+}
+
+// --- cache creation ----------------------------------------------------------------
+
+KmemCache* Slab::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
+                                   std::uint32_t align, SlabFlags flags, bool ctor) {
+  if (size == 0 || size > (kPageSize << kMaxOrder))
+    throw std::invalid_argument("kmem_cache_create: object size " + std::to_string(size) +
+                                " out of range for cache " + std::string(name));
+  if (align & (align - 1))
+    throw std::invalid_argument("kmem_cache_create: align " + std::to_string(align) +
+                                " is not a power of 2");
+  return create_cache(cpu, name, size, align, flags, ctor, false);
+}
+
+SlabCache* Slab::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
+                              std::uint32_t align, SlabFlags flags, bool ctor, bool general) {
+  auto c = std::make_unique<SlabCache>();
+  c->id = static_cast<std::uint32_t>(caches_.size());
+  c->name = std::string(name);
+  SlabBootState boot;
+  boot.early_init = !general_ready_ && !general;
+  boot.general_cache = [this](std::uint32_t bytes) -> const SlabGeometry* {
+    const int idx = sizes_.index(bytes);
+    if (idx < 0 || static_cast<std::size_t>(idx) >= kmalloc_caches_.size()) return nullptr;
+    return &static_cast<const SlabCache*>(kmalloc_caches_[static_cast<unsigned>(idx)])->g;
+  };
+  c->g = slab_geometry(params_, size, align, flags, ctor, boot);
+  c->object_size = c->g.object_size;
+  c->size = c->g.size;
+  c->align = c->g.align;
+  c->flags = flags;
+  c->has_ctor = ctor;
+  c->general = general;
+  c->colouring = cfg_.colouring && !(flags & SLAB_NO_COLOUR);
+  const sim::MachineConfig& mc = pa_.machine().config();
+  c->desc = cache_cache_ ? phys(kmem_cache_alloc(cpu, *cache_cache_, gfp_kernel_))
+                         : meta_alloc(cpu, 0, 256);
+  c->node.resize(mc.nodes);
+  for (sim::NodeId n = 0; n < mc.nodes; ++n) {
+    SlabNode& nd = c->node[n];
+    nd.addr = general_ready_ ? phys(kmalloc(cpu, kKmemList3Size, gfp_kernel_, static_cast<int>(n)))
+                             : meta_alloc(cpu, n, kKmemList3Size);
+    nd.list_lock =
+        std::make_unique<sim::SpinLock>(pa_.machine().make_lock(nd.addr, "kmem_list3.list_lock"));
+    // cache_grow's first colour; next_reap staggered by the cache (REAPTIMEOUT_LIST3 + cachep % 4*HZ).
+    nd.next_reap = 2 * reap_interval_ + c->desc % (2 * reap_interval_ + 1);
+  }
+  SlabCache* raw = c.get();
+  caches_.push_back(std::move(c));
+  setup_arrays(cpu, *raw);
+  register_cache(raw);
+  return raw;
+}
+
+// enable_cpucache / do_tune_cpucache: per-CPU arrays, the shared array and the
+// alien caches with the sizes of the object-size table.
+void Slab::setup_arrays(sim::Cpu& cpu, SlabCache& c) {
+  const sim::Machine& m = pa_.machine();
+  const std::uint32_t nodes = m.config().nodes;
+  auto make_array = [&](ArrayCache& ac, std::uint32_t limit, std::uint32_t batch, sim::NodeId node) {
+    ac.limit = limit;
+    ac.batchcount = batch;
+    ac.entry.assign(limit, 0);
+    ac.addr = meta_alloc(cpu, node, kArrayHeader + 8 * limit, 64);
+  };
+  c.array.resize(m.cpus());
+  for (sim::CpuId i = 0; i < m.cpus(); ++i)
+    make_array(c.array[i], c.g.limit, c.g.batchcount, pa_.machine().cpu(i).node());
+  for (sim::NodeId n = 0; n < nodes; ++n) {
+    SlabNode& nd = c.node[n];
+    unsigned cpus_on_node = 0;
+    for (sim::CpuId i = 0; i < m.cpus(); ++i) cpus_on_node += pa_.machine().cpu(i).node() == n;
+    nd.free_limit = (1 + cpus_on_node) * c.g.batchcount + c.g.num;
+    if (c.g.shared) {
+      nd.shared = std::make_unique<ArrayCache>();
+      make_array(*nd.shared, c.g.shared * c.g.batchcount, 0xbaadf00d, n);
+    }
+    if (nodes > 1) {  // use_alien_caches
+      nd.alien.resize(nodes);
+      for (sim::NodeId r = 0; r < nodes; ++r) {
+        if (r == n) continue;
+        nd.alien[r] = std::make_unique<ArrayCache>();
+        make_array(*nd.alien[r], c.g.limit > 1 ? kAlienLimit : 1, 0xbaadf00d, n);
+        nd.alien[r]->lock = std::make_unique<sim::SpinLock>(
+            pa_.machine().make_lock(nd.alien[r]->addr, "array_cache.lock"));
+      }
+    }
+  }
+}
+
+// --- slabs -------------------------------------------------------------------------
+
+// cache_grow (2.6.32) / cache_grow_begin (6.5): pages on `node`, the next
+// colour, the management area, every object linked on the free list.
+std::uint32_t Slab::cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node) {
+  cpu.spend(kSlowPathCycles);
+  const sim::NodeId colour_node = node >= 0 ? static_cast<sim::NodeId>(node) : cpu.node();
+  SlabNode& cn = c.node[colour_node];
+  cpu.lock(*cn.list_lock);
+  cpu.rmw(cn.addr + 64, 4);  // colour_next
+  std::uint32_t colour = 0;
+  if (c.colouring && c.g.colour) colour = slab_next_colour(params_.flavour, cn.colour_next, c.g.colour);
+  cpu.unlock(*cn.list_lock);
+  const std::uint32_t offset = colour * c.g.colour_off;
+
+  const std::uint32_t id =
+      free_slab_ids_.empty() ? static_cast<std::uint32_t>(slabs_.size()) : free_slab_ids_.back();
+  const std::optional<Pfn> pfn =
+      alloc_slab_pages(cpu, gfp, c.g.order, node, kFirstSlabOwner + id);
+  if (!pfn) return kNoSlabId;
+  if (free_slab_ids_.empty())
+    slabs_.emplace_back();
+  else
+    free_slab_ids_.pop_back();
+  SlabSlab& s = slabs_[id];
+  s.cache = c.id;
+  s.pfn = *pfn;
+  s.order = c.g.order;
+  s.node = pa_.zones()[pa_.mem_map().page(*pfn).zone].node;
+  s.inuse = 0;
+  s.colouroff = offset;
+  s.list = SlabSlab::List::none;
+  s.prev = s.next = kNoSlabId;
+  s.offslab_obj = 0;
+  const sim::PhysAddr base = pa_.pfn_to_phys(*pfn);
+  const bool v6 = params_.flavour == Flavour::linux_6;
+  // alloc_slabmgmt.
+  switch (c.g.mgmt) {
+    case SlabMgmt::on_slab:
+      if (v6) {  // freelist at the end of the slab, objects from the colour offset
+        s.s_mem = offset;
+        s.mgmt = base + (kPageSize << c.g.order) - c.g.mgmt_size;
+      } else {  // struct slab + bufctls at the colour offset, objects after them
+        s.mgmt = base + offset;
+        s.s_mem = offset + c.g.mgmt_size;
+      }
+      break;
+    case SlabMgmt::off_slab:
+      s.offslab_obj = kmalloc(cpu, c.g.mgmt_size, gfp_kernel_, static_cast<int>(s.node));
+      s.mgmt = s.offslab_obj ? phys(s.offslab_obj) : pa_.page_desc(*pfn);
+      s.s_mem = offset;
+      break;
+    case SlabMgmt::obj_freelist:  // 6.5: the freelist sits in the last object while free
+      s.s_mem = offset;
+      s.mgmt = base + offset + static_cast<sim::PhysAddr>(c.g.num - 1) * c.g.size;
+      break;
+  }
+  if (v6) s.mgmt = pa_.page_desc(*pfn);  // 6.5: struct slab is the struct page; the index array
+                                        // is charged below at its own address
+  cpu.write(pa_.page_desc(*pfn), 16);    // slab_map_pages / __SetPageSlab
+  // cache_init_objs: constructor over every object, the free list in order.
+  s.bufctl.resize(c.g.num);
+  s.live.assign((c.g.num + 63) / 64, 0);
+  for (std::uint32_t i = 0; i < c.g.num; ++i) {
+    if (c.has_ctor) write_object(cpu, virt(obj_phys(s, c, i)), c.object_size);
+    s.bufctl[i] = i + 1 < c.g.num ? i + 1 : kBufctlEnd;
+  }
+  cpu.write(s.mgmt, std::min<std::uint32_t>(64, std::max<std::uint32_t>(8, c.g.mgmt_size)));
+  s.free = 0;
+  SlabNode& n = c.node[s.node];
+  cpu.lock(*n.list_lock);
+  list_add(Charge{&cpu}, n.free, n.addr + 32, id, true, SlabSlab::List::free);
+  n.free_objects += c.g.num;
+  ++n.total_slabs;
+  cpu.unlock(*n.list_lock);
+  ++c.stats.slabs_created;
+  ++c.grown;
+  return id;
+}
+
+void Slab::slab_destroy(sim::Cpu& cpu, SlabCache& c, std::uint32_t id) {
+  SlabSlab& s = slabs_[id];
+  --c.node[s.node].total_slabs;
+  const std::uint64_t offslab = s.offslab_obj;
+  const Pfn pfn = s.pfn;
+  const unsigned order = s.order;
+  s.cache = kNoSlabId;
+  free_slab_ids_.push_back(id);
+  cpu.write(pa_.page_desc(pfn), 8);  // __ClearPageSlab
+  free_slab_pages(cpu, pfn, order);
+  if (offslab) kfree(cpu, offslab);  // kmem_cache_free(cachep->slabp_cache, slabp)
+  ++c.stats.slabs_freed;
+}
+
+std::uint64_t Slab::slab_get_obj(sim::Cpu& cpu, SlabCache& c, SlabSlab& s) {
+  const std::uint32_t obj = s.free;
+  cpu.read(s.mgmt, 16);                                    // slabp->inuse, slabp->free
+  cpu.read(s.mgmt + 32 + c.g.bufctl_size * obj, c.g.bufctl_size);  // slab_bufctl(slabp)[free]
+  s.free = s.bufctl[obj];
+  ++s.inuse;
+  cpu.write(s.mgmt, 16);
+  return virt(obj_phys(s, c, obj));
+}
+
+void Slab::slab_put_obj(sim::Cpu& cpu, SlabCache& c, SlabSlab& s, std::uint32_t obj) {
+  cpu.read(s.mgmt, 16);
+  cpu.write(s.mgmt + 32 + c.g.bufctl_size * obj, c.g.bufctl_size);
+  s.bufctl[obj] = s.free;
+  s.free = obj;
+  --s.inuse;
+  cpu.write(s.mgmt, 16);
+}
+
+std::uint32_t Slab::slab_of(std::uint64_t addr) const {
+  const std::uint32_t owner = page_owner(addr);
+  return owner >= kFirstSlabOwner ? owner - kFirstSlabOwner : kNoSlabId;
+}
+
+std::uint64_t Slab::object_address(std::uint32_t slab_id, std::uint32_t index) const {
+  const SlabSlab& s = slabs_.at(slab_id);
+  return virt(obj_phys(s, *caches_[s.cache], index));
+}
+
+// --- allocation --------------------------------------------------------------------
+
+std::uint64_t Slab::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int node) {
+  SlabCache& c = static_cast<SlabCache&>(kc);
+  cpu.spend(kFastPathCycles);
+  // __cache_alloc_node: another node's objects come straight from its lists.
+  if (node >= 0 && static_cast<sim::NodeId>(node) != cpu.node() &&
+      static_cast<std::size_t>(node) < c.node.size()) {
+    const std::uint64_t obj = cache_alloc_node(cpu, c, gfp, static_cast<sim::NodeId>(node));
+    if (obj) set_live(slabs_[slab_of(obj)], obj_index(slabs_[slab_of(obj)], c, obj), true);
+    return obj;
+  }
+  // ____cache_alloc: the per-CPU array, LIFO.
+  ArrayCache& ac = c.array[cpu.id()];
+  cpu.read(c.desc, 8);  // cachep->array[smp_processor_id()]
+  cpu.read(ac.addr, 16);
+  std::uint64_t obj;
+  if (ac.avail) {
+    ac.touched = true;
+    --ac.avail;
+    cpu.read(ac.entry_addr(ac.avail), 8);
+    cpu.write(ac.addr, 16);
+    obj = ac.entry[ac.avail];
+    ++c.stats.alloc_fastpath;
+  } else {
+    obj = cache_alloc_refill(cpu, c, gfp);
+    if (!obj) obj = cache_alloc_node(cpu, c, gfp, cpu.node());  // ____cache_alloc_node + fallback
+  }
+  if (!obj) return 0;
+  const std::uint32_t id = slab_of(obj);
+  SlabSlab& s = slabs_[id];
+  set_live(s, obj_index(s, c, obj), true);
+  return obj;
+}
+
+std::uint32_t Slab::transfer_objects(sim::Cpu& cpu, ArrayCache& to, ArrayCache& from,
+                                     std::uint32_t max) {
+  const std::uint32_t nr = std::min({from.avail, max, to.limit - to.avail});
+  if (!nr) return 0;
+  for (std::uint32_t i = 0; i < nr; ++i) {
+    to.entry[to.avail + i] = from.entry[from.avail - nr + i];
+    cpu.read(from.entry_addr(from.avail - nr + i), 8);
+    cpu.write(to.entry_addr(to.avail + i), 8);
+  }
+  from.avail -= nr;
+  to.avail += nr;
+  to.touched = true;
+  cpu.write(from.addr, 8);
+  cpu.write(to.addr, 8);
+  return nr;
+}
+
+// cache_alloc_refill: batchcount objects from the shared array, else from the
+// node's partial then free slabs; grow when there are none.
+std::uint64_t Slab::cache_alloc_refill(sim::Cpu& cpu, SlabCache& c, Gfp gfp) {
+  ++c.stats.refills;
+  cpu.spend(kSlowPathCycles);
+  const sim::NodeId node = cpu.node();
+  ArrayCache& ac = c.array[cpu.id()];
+  SlabNode& n = c.node[node];
+  const Charge ch{&cpu};
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::uint32_t batch = ac.batchcount;
+    if (!ac.touched && batch > kBatchRefillLimit) batch = kBatchRefillLimit;
+    cpu.lock(*n.list_lock);
+    if (!(n.shared && transfer_objects(cpu, ac, *n.shared, batch))) {
+      while (batch > 0) {
+        std::uint32_t id = n.partial.head;
+        if (id == kNoSlabId) {
+          n.free_touched = true;
+          id = n.free.head;
+          if (id == kNoSlabId) break;  // must_grow
+        }
+        SlabSlab& s = slabs_[id];
+        while (s.inuse < c.g.num && batch--) {
+          cpu.write(ac.entry_addr(ac.avail), 8);
+          ac.entry[ac.avail++] = slab_get_obj(cpu, c, s);
+        }
+        list_del(ch, list_of(n, s.list), n.addr, id);
+        if (s.free == kBufctlEnd)
+          list_add(ch, n.full, n.addr + 16, id, false, SlabSlab::List::full);
+        else
+          list_add(ch, n.partial, n.addr, id, false, SlabSlab::List::partial);
+      }
+      n.free_objects -= ac.avail;
+    }
+    cpu.unlock(*n.list_lock);
+    if (ac.avail) break;
+    // cache_grow(cachep, flags | GFP_THISNODE, node): one new slab, then retry.
+    if (attempt == 1 || cache_grow(cpu, c, Gfp{gfp.bits | gfp_thisnode_.bits}, static_cast<int>(node)) == kNoSlabId)
+      return 0;
+  }
+  ac.touched = true;
+  --ac.avail;
+  cpu.write(ac.addr, 16);
+  return ac.entry[ac.avail];
+}
+
+// ____cache_alloc_node with fallback_alloc: one object from a node's lists,
+// growing there, then from any node in zonelist order.
+std::uint64_t Slab::cache_alloc_node(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::NodeId node) {
+  const Charge ch{&cpu};
+  auto take = [&](sim::NodeId nid) -> std::uint64_t {
+    SlabNode& n = c.node[nid];
+    cpu.lock(*n.list_lock);
+    std::uint32_t id = n.partial.head;
+    if (id == kNoSlabId) {
+      n.free_touched = true;
+      id = n.free.head;
+    }
+    if (id == kNoSlabId) {
+      cpu.unlock(*n.list_lock);
+      return 0;
+    }
+    SlabSlab& s = slabs_[id];
+    const std::uint64_t obj = slab_get_obj(cpu, c, s);
+    --n.free_objects;
+    list_del(ch, list_of(n, s.list), n.addr, id);
+    if (s.free == kBufctlEnd)
+      list_add(ch, n.full, n.addr + 16, id, false, SlabSlab::List::full);
+    else
+      list_add(ch, n.partial, n.addr, id, false, SlabSlab::List::partial);
+    cpu.unlock(*n.list_lock);
+    return obj;
+  };
+  if (std::uint64_t obj = take(node)) return obj;
+  if (cache_grow(cpu, c, Gfp{gfp.bits | gfp_thisnode_.bits}, static_cast<int>(node)) != kNoSlabId)
+    if (std::uint64_t obj = take(node)) return obj;
+  // fallback_alloc: other nodes with free objects, then a slab from anywhere.
+  for (sim::NodeId other : pa_.node_order(node)) {
+    if (other == node || other >= c.node.size()) continue;
+    if (std::uint64_t obj = take(other)) return obj;
+  }
+  const std::uint32_t id = cache_grow(cpu, c, gfp, -1);
+  if (id == kNoSlabId) return 0;
+  return take(slabs_[id].node);
+}
+
+// --- free ----------------------------------------------------------------------------
+
+void Slab::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
+  SlabCache& c = static_cast<SlabCache&>(kc);
+  cpu.spend(kFastPathCycles);
+  const std::uint32_t id = slab_of(addr);
+  SlabSlab& s = slabs_[id];
+  set_live(s, obj_index(s, c, addr), false);
+  cpu.read(pa_.page_desc(s.pfn), 8);  // virt_to_cache / virt_to_slab
+  if (s.node != cpu.node()) ++c.stats.remote_frees;
+  // __cache_free: a remote node's object goes to the alien cache.
+  if (c.node.size() > 1 && cache_free_alien(cpu, c, addr, s.node)) return;
+  ArrayCache& ac = c.array[cpu.id()];
+  cpu.read(ac.addr, 16);
+  if (ac.avail >= ac.limit)
+    cache_flusharray(cpu, c, ac);
+  else
+    ++c.stats.free_fastpath;
+  cpu.write(ac.entry_addr(ac.avail), 8);
+  ac.entry[ac.avail++] = addr;
+  cpu.write(ac.addr, 8);
+}
+
+bool Slab::cache_free_alien(sim::Cpu& cpu, SlabCache& c, std::uint64_t obj, sim::NodeId slab_node) {
+  const sim::NodeId node = cpu.node();
+  if (slab_node == node) return false;
+  SlabNode& l3 = c.node[node];
+  ArrayCache* alien = node < c.node.size() && !l3.alien.empty() ? l3.alien[slab_node].get() : nullptr;
+  if (alien) {
+    cpu.lock(*alien->lock);
+    if (alien->avail == alien->limit) {
+      ++c.alien_overflow;
+      drain_alien(cpu, c, *alien, slab_node);
+    }
+    cpu.write(alien->entry_addr(alien->avail), 8);
+    alien->entry[alien->avail++] = obj;
+    cpu.unlock(*alien->lock);
+  } else {
+    SlabNode& r = c.node[slab_node];
+    cpu.lock(*r.list_lock);
+    free_block(cpu, c, &obj, 1, slab_node);
+    cpu.unlock(*r.list_lock);
+  }
+  return true;
+}
+
+// __drain_alien_cache: to the remote node's shared array, the rest freed there.
+void Slab::drain_alien(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac, sim::NodeId node) {
+  if (!ac.avail) return;
+  SlabNode& r = c.node[node];
+  cpu.lock(*r.list_lock);
+  if (r.shared) transfer_objects(cpu, *r.shared, ac, ac.limit);
+  free_block(cpu, c, ac.entry.data(), ac.avail, node);
+  ac.avail = 0;
+  cpu.write(ac.addr, 8);
+  cpu.unlock(*r.list_lock);
+}
+
+// cache_flusharray: batchcount of the oldest entries to the shared array (as
+// many as fit) or back to their slabs; the rest slide down.
+void Slab::cache_flusharray(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac) {
+  std::uint32_t batch = ac.batchcount;
+  const sim::NodeId node = cpu.node();
+  SlabNode& n = c.node[node];
+  cpu.lock(*n.list_lock);
+  bool done = false;
+  if (n.shared) {
+    ArrayCache& sh = *n.shared;
+    const std::uint32_t max = sh.limit - sh.avail;
+    if (max) {
+      batch = std::min(batch, max);
+      for (std::uint32_t i = 0; i < batch; ++i) {
+        cpu.read(ac.entry_addr(i), 8);
+        cpu.write(sh.entry_addr(sh.avail + i), 8);
+        sh.entry[sh.avail + i] = ac.entry[i];
+      }
+      sh.avail += batch;
+      cpu.write(sh.addr, 8);
+      done = true;
+    }
+  }
+  if (!done) free_block(cpu, c, ac.entry.data(), batch, node);
+  cpu.unlock(*n.list_lock);
+  ac.avail -= batch;
+  std::copy(ac.entry.begin() + batch, ac.entry.begin() + batch + ac.avail, ac.entry.begin());
+  for (std::uint32_t i = 0; i < ac.avail; i += 8) cpu.write(ac.entry_addr(i), 64);  // memmove
+}
+
+// free_block: objects back to their slabs (the node's list_lock is held).
+void Slab::free_block(sim::Cpu& cpu, SlabCache& c, const std::uint64_t* objs, std::uint32_t nr,
+                      sim::NodeId node) {
+  SlabNode& n = c.node[node];
+  const Charge ch{&cpu};
+  const bool v6 = params_.flavour == Flavour::linux_6;
+  for (std::uint32_t i = 0; i < nr; ++i) {
+    const std::uint64_t obj = objs[i];
+    const std::uint32_t id = slab_of(obj);
+    SlabSlab& s = slabs_[id];
+    cpu.read(pa_.page_desc(s.pfn), 8);
+    list_del(ch, list_of(n, s.list), n.addr, id);
+    slab_put_obj(cpu, c, s, obj_index(s, c, obj));
+    ++n.free_objects;
+    if (s.inuse == 0) {
+      if (!v6 && n.free_objects > n.free_limit) {  // 2.6.32: destroyed at once
+        n.free_objects -= c.g.num;
+        slab_destroy(cpu, c, id);
+      } else {
+        list_add(ch, n.free, n.addr + 32, id, false, SlabSlab::List::free);
+      }
+    } else {
+      list_add(ch, n.partial, n.addr, id, true, SlabSlab::List::partial);
+    }
+  }
+  // 6.5: surplus free slabs go from the tail of slabs_free.
+  while (v6 && n.free_objects > n.free_limit && n.free.tail != kNoSlabId) {
+    const std::uint32_t id = n.free.tail;
+    list_del(ch, n.free, n.addr + 32, id);
+    n.free_objects -= c.g.num;
+    slab_destroy(cpu, c, id);
+  }
+}
+
+ObjectAllocator::Lookup Slab::lookup(std::uint64_t addr) const {
+  Lookup l;
+  const std::uint32_t id = slab_of(addr);
+  if (id == kNoSlabId) return l;
+  const SlabSlab& s = slabs_[id];
+  const SlabCache& c = *caches_[s.cache];
+  l.cache = const_cast<SlabCache*>(&c);
+  const sim::PhysAddr base = pa_.pfn_to_phys(s.pfn) + s.s_mem;
+  const sim::PhysAddr p = phys(addr);
+  if (p < base || (p - base) % c.size || (p - base) / c.size >= c.g.num) {
+    l.state = Lookup::interior;
+    return l;
+  }
+  l.state = live(s, static_cast<std::uint32_t>((p - base) / c.size)) ? Lookup::live
+                                                                     : Lookup::free_object;
+  return l;
+}
+
+std::uint64_t Slab::do_ksize(std::uint64_t addr, const Lookup& l) const {
+  if (l.state == Lookup::large) return kPageSize << l.order;
+  (void)addr;
+  // 2.6.32 ksize: obj_size(cachep) = buffer_size; 6.5: cachep->object_size.
+  return params_.flavour == Flavour::linux_2_6 ? l.cache->size : l.cache->object_size;
+}
+
+// --- reaping, shrinking, destroying -------------------------------------------------
+
+void Slab::drain_array(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac, bool force, sim::NodeId node) {
+  if (!ac.avail) return;
+  if (ac.touched && !force) {
+    ac.touched = false;
+    return;
+  }
+  SlabNode& n = c.node[node];
+  cpu.lock(*n.list_lock);
+  std::uint32_t tofree = force ? ac.avail : (ac.limit + 4) / 5;
+  if (tofree > ac.avail) tofree = (ac.avail + 1) / 2;
+  free_block(cpu, c, ac.entry.data(), tofree, node);
+  ac.avail -= tofree;
+  std::copy(ac.entry.begin() + tofree, ac.entry.begin() + tofree + ac.avail, ac.entry.begin());
+  cpu.write(ac.addr, 8);
+  cpu.unlock(*n.list_lock);
+}
+
+std::uint32_t Slab::drain_freelist(sim::Cpu& cpu, SlabCache& c, sim::NodeId node,
+                                   std::uint64_t tofree) {
+  SlabNode& n = c.node[node];
+  std::uint32_t freed = 0;
+  while (freed < tofree && n.free.tail != kNoSlabId) {
+    cpu.lock(*n.list_lock);
+    const std::uint32_t id = n.free.tail;
+    list_del(Charge{&cpu}, n.free, n.addr + 32, id);
+    n.free_objects -= c.g.num;
+    cpu.unlock(*n.list_lock);
+    slab_destroy(cpu, c, id);
+    ++freed;
+  }
+  return freed;
+}
+
+void Slab::cache_reap(sim::Cpu& cpu) {
+  if (cpu.now() < next_reap_[cpu.id()]) return;
+  next_reap_[cpu.id()] = cpu.now() + reap_interval_;
+  const sim::NodeId node = cpu.node();
+  const std::uint32_t nodes = pa_.machine().config().nodes;
+  for (auto& cp : caches_) {
+    SlabCache& c = *cp;
+    if (c.destroyed) continue;
+    SlabNode& n = c.node[node];
+    if (nodes > 1) {  // reap_alien: one remote node per pass, round robin
+      sim::NodeId& r = reap_node_[cpu.id()];
+      r = (r + 1) % nodes;
+      if (r == node) r = (r + 1) % nodes;
+      ArrayCache& a = *n.alien[r];
+      if (a.avail) {
+        cpu.lock(*a.lock);
+        drain_alien(cpu, c, a, r);
+        cpu.unlock(*a.lock);
+      }
+    }
+    drain_array(cpu, c, c.array[cpu.id()], false, node);
+    if (cpu.now() < n.next_reap) continue;
+    n.next_reap = cpu.now() + 2 * reap_interval_;  // REAPTIMEOUT_LIST3 = 4*HZ
+    if (n.shared) drain_array(cpu, c, *n.shared, false, node);
+    if (n.free_touched) {
+      n.free_touched = false;
+    } else {
+      const std::uint64_t num5 = 5ull * c.g.num;
+      c.reaped += drain_freelist(cpu, c, node, (n.free_limit + num5 - 1) / num5);
+    }
+  }
+}
+
+int Slab::kmem_cache_shrink(sim::Cpu& cpu, KmemCache& kc) {
+  // __cache_shrink: drain_cpu_caches, then every free slab.
+  SlabCache& c = static_cast<SlabCache&>(kc);
+  const sim::Machine& m = pa_.machine();
+  for (sim::CpuId i = 0; i < m.cpus(); ++i)
+    drain_array(cpu, c, c.array[i], true, pa_.machine().cpu(i).node());
+  for (sim::NodeId n = 0; n < c.node.size(); ++n) {
+    for (auto& a : c.node[n].alien)
+      if (a && a->avail) {
+        cpu.lock(*a->lock);
+        drain_alien(cpu, c, *a, static_cast<sim::NodeId>(&a - c.node[n].alien.data()));
+        cpu.unlock(*a->lock);
+      }
+  }
+  int ret = 0;
+  for (sim::NodeId n = 0; n < c.node.size(); ++n) {
+    if (c.node[n].shared) drain_array(cpu, c, *c.node[n].shared, true, n);
+    drain_freelist(cpu, c, n, ~0ull);
+    ret += c.node[n].full.count || c.node[n].partial.count;
+  }
+  return ret ? 1 : 0;
+}
+
+void Slab::kmem_cache_destroy(sim::Cpu& cpu, KmemCache* kc) {
+  if (!kc) return;
+  SlabCache& c = static_cast<SlabCache&>(*kc);
+  if (kmem_cache_shrink(cpu, c) || c.in_use) {
+    report(cpu, DiagKind::cache_busy, virt(c.desc), &c,
+           "kmem_cache_destroy: Can't free all objects (" + std::to_string(c.in_use) + " in use)");
+    return;
+  }
+  if (general_ready_)
+    for (SlabNode& n : c.node)
+      if (page_owner(virt(n.addr)) >= kFirstSlabOwner) kfree(cpu, virt(n.addr));
+  if (cache_cache_ && &c != cache_cache_) kmem_cache_free(cpu, *cache_cache_, virt(c.desc));
+  c.destroyed = true;
+  unregister_cache(&c);
+}
+
+std::vector<const KmemCache*> Slab::slab_caches() const {
+  std::vector<const KmemCache*> out;
+  for (auto it = caches_.rbegin(); it != caches_.rend(); ++it)
+    if (!(*it)->destroyed) out.push_back(it->get());
+  return out;
+}
+
+std::string Slab::slabinfo() const {
+  // s_show: objects in per-CPU arrays count as active.
+  std::string out = slabinfo_header(false);
+  for (const KmemCache* kc : slab_caches()) {
+    const SlabCache& c = cache(*kc);
+    SlabinfoRow r;
+    r.name = c.name;
+    r.objsize = c.size;
+    r.objperslab = c.g.num;
+    r.pagesperslab = 1u << c.g.order;
+    r.limit = c.g.limit;
+    r.batchcount = c.g.batchcount;
+    r.shared = c.g.shared;
+    for (const SlabNode& n : c.node) {
+      r.active_objs += static_cast<std::uint64_t>(n.full.count) * c.g.num;
+      for (std::uint32_t id = n.partial.head; id != kNoSlabId; id = slabs_[id].next)
+        r.active_objs += slabs_[id].inuse;
+      r.active_slabs += n.full.count + n.partial.count;
+      r.num_slabs += n.full.count + n.partial.count + n.free.count;
+      if (n.shared) r.shared_avail += n.shared->avail;
+    }
+    r.num_objs = r.num_slabs * c.g.num;
+    out += slabinfo_row(r);
+  }
+  return out;
+}
+
+void Slab::check_invariants() const {
+  auto fail = [](const SlabCache& c, const std::string& what) {
+    throw std::logic_error("SLAB cache " + c.name + ": " + what);
+  };
+  for (const auto& cp : caches_) {
+    const SlabCache& c = *cp;
+    if (c.destroyed) continue;
+    std::uint64_t user_live = 0, in_arrays = 0, inuse = 0;
+    for (const ArrayCache& ac : c.array) in_arrays += ac.avail;
+    for (sim::NodeId nid = 0; nid < c.node.size(); ++nid) {
+      const SlabNode& n = c.node[nid];
+      if (n.shared) in_arrays += n.shared->avail;
+      for (const auto& a : n.alien)
+        if (a) in_arrays += a->avail;
+      std::uint64_t free_objs = 0, slabs = 0;
+      for (SlabSlab::List which : {SlabSlab::List::full, SlabSlab::List::partial, SlabSlab::List::free}) {
+        const SlabList& l = which == SlabSlab::List::full ? n.full
+                            : which == SlabSlab::List::partial ? n.partial
+                                                               : n.free;
+        std::uint32_t count = 0;
+        for (std::uint32_t id = l.head; id != kNoSlabId; id = slabs_[id].next, ++count) {
+          const SlabSlab& s = slabs_[id];
+          if (s.cache != c.id || s.list != which || s.node != nid) fail(c, "slab on the wrong list");
+          std::uint32_t nfree = 0;
+          std::vector<std::uint8_t> seen(c.g.num, 0);
+          for (std::uint32_t o = s.free; o != kBufctlEnd; o = s.bufctl[o]) {
+            if (o >= c.g.num || seen[o]) fail(c, "corrupt bufctl chain");
+            seen[o] = 1;
+            ++nfree;
+            if (live(s, o)) fail(c, "a live object on the slab's free list");
+          }
+          if (nfree + s.inuse != c.g.num) fail(c, "inuse does not match the free list");
+          if ((which == SlabSlab::List::full) != (s.inuse == c.g.num)) fail(c, "full list mismatch");
+          if ((which == SlabSlab::List::free) != (s.inuse == 0)) fail(c, "free list mismatch");
+          for (std::uint32_t i = 0; i < c.g.num; ++i) user_live += live(s, i);
+          inuse += s.inuse;
+          free_objs += nfree;
+          ++slabs;
+        }
+        if (count != l.count) fail(c, "list count is wrong");
+      }
+      if (free_objs != n.free_objects) fail(c, "free_objects accounting error");
+      if (slabs != n.total_slabs) fail(c, "total_slabs accounting error");
+    }
+    if (user_live != c.in_use) fail(c, "objects in use do not match the live objects");
+    if (inuse != user_live + in_arrays)
+      fail(c, "objects allocated from slabs are neither with users nor in an array cache");
+  }
+}
+
+}  // namespace allocsim::model

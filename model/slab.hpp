@@ -1,0 +1,146 @@
+#pragma once
+// SLAB (mm/slab.c): per-node full/partial/free slab lists, slab colouring,
+// per-CPU array caches with shared and alien arrays, cache_reap, on- and
+// off-slab management. linux-2.6 follows 2.6.32; linux-6 follows 6.5, the
+// last kernel with SLAB (removed in 6.8).
+#include <memory>
+#include <vector>
+
+#include "model/object_allocator.hpp"
+#include "model/slab_geometry.hpp"
+#include "sim/spinlock.hpp"
+
+namespace allocsim::model {
+
+inline constexpr std::uint32_t kNoSlabId = 0xffffffffu;
+inline constexpr std::uint32_t kBufctlEnd = 0xffffffffu;  // BUFCTL_END
+
+// struct slab (2.6.32) / the slab fields of struct page (6.5), plus host state.
+struct SlabSlab {
+  std::uint32_t cache = kNoSlabId;
+  Pfn pfn = 0;
+  unsigned order = 0;
+  sim::NodeId node = 0;
+  std::uint32_t inuse = 0;            // slabp->inuse / slab->active
+  std::uint32_t free = kBufctlEnd;    // first free object (slabp->free)
+  std::vector<std::uint32_t> bufctl;  // next free object of each free object
+  std::vector<std::uint64_t> live;    // objects held by users (debug tracking)
+  std::uint32_t colouroff = 0;        // colour offset in bytes
+  std::uint32_t s_mem = 0;            // first object, bytes from the slab's start
+  sim::PhysAddr mgmt = 0;             // struct slab / freelist address
+  std::uint64_t offslab_obj = 0;      // kmalloc'ed descriptor (virtual), 0 if on-slab
+  enum class List : std::uint8_t { none, full, partial, free } list = List::none;
+  std::uint32_t prev = kNoSlabId, next = kNoSlabId;
+};
+
+struct SlabList {
+  std::uint32_t head = kNoSlabId, tail = kNoSlabId, count = 0;
+};
+
+// struct array_cache: LIFO of object addresses.
+struct ArrayCache {
+  std::uint32_t avail = 0, limit = 0, batchcount = 0;
+  bool touched = false;
+  std::vector<std::uint64_t> entry;
+  sim::PhysAddr addr = 0;
+  std::unique_ptr<sim::SpinLock> lock;  // alien caches only
+  sim::PhysAddr entry_addr(std::uint32_t i) const { return addr + 32 + 8ull * i; }
+};
+
+// struct kmem_list3 (2.6.32) / kmem_cache_node (6.5).
+struct SlabNode {
+  SlabList full, partial, free;
+  std::uint64_t free_objects = 0, free_limit = 0, total_slabs = 0;
+  std::uint32_t colour_next = 0;
+  bool free_touched = false;
+  sim::Cycles next_reap = 0;
+  std::unique_ptr<ArrayCache> shared;
+  std::vector<std::unique_ptr<ArrayCache>> alien;  // by remote node
+  std::unique_ptr<sim::SpinLock> list_lock;
+  sim::PhysAddr addr = 0;
+};
+
+struct SlabCache : KmemCache {
+  std::uint32_t id = 0;
+  SlabGeometry g;
+  bool colouring = true;
+  std::vector<ArrayCache> array;  // per CPU
+  std::vector<SlabNode> node;
+  bool destroyed = false;
+  std::uint64_t reaped = 0, grown = 0, alien_overflow = 0;
+};
+
+class Slab final : public ObjectAllocator {
+ public:
+  Slab(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, DiagnosticLog& diag);
+  ~Slab() override;
+
+  KmemCache* kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
+                               std::uint32_t align, SlabFlags flags, bool ctor) override;
+  void kmem_cache_destroy(sim::Cpu& cpu, KmemCache* c) override;
+  int kmem_cache_shrink(sim::Cpu& cpu, KmemCache& c) override;
+  void cache_reap(sim::Cpu& cpu) override;
+  std::vector<const KmemCache*> slab_caches() const override;
+  std::string slabinfo() const override;
+  void check_invariants() const override;
+
+  const SlabCache& cache(const KmemCache& c) const { return static_cast<const SlabCache&>(c); }
+  const SlabSlab& slab(std::uint32_t id) const { return slabs_[id]; }
+  const SlabParams& params() const { return params_; }
+  sim::Cycles reap_interval() const { return reap_interval_; }
+  // Where the first object of every slab of the cache starts (colour offsets
+  // included), in creation order: what a colouring study looks at.
+  std::uint64_t object_address(std::uint32_t slab_id, std::uint32_t index) const;
+
+ protected:
+  Lookup lookup(std::uint64_t addr) const override;
+  std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
+  void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) override;
+  std::uint64_t do_ksize(std::uint64_t addr, const Lookup& l) const override;
+
+ private:
+  SlabCache* create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
+                          std::uint32_t align, SlabFlags flags, bool ctor, bool general);
+  void setup_arrays(sim::Cpu& cpu, SlabCache& c);
+  std::uint64_t cache_alloc_refill(sim::Cpu& cpu, SlabCache& c, Gfp gfp);
+  std::uint64_t cache_alloc_node(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::NodeId node);
+  std::uint32_t cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node);
+  std::uint64_t slab_get_obj(sim::Cpu& cpu, SlabCache& c, SlabSlab& s);
+  void slab_put_obj(sim::Cpu& cpu, SlabCache& c, SlabSlab& s, std::uint32_t obj);
+  void free_block(sim::Cpu& cpu, SlabCache& c, const std::uint64_t* objs, std::uint32_t nr,
+                  sim::NodeId node);
+  void cache_flusharray(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac);
+  bool cache_free_alien(sim::Cpu& cpu, SlabCache& c, std::uint64_t obj, sim::NodeId slab_node);
+  void drain_alien(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac, sim::NodeId node);
+  void drain_array(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac, bool force, sim::NodeId node);
+  std::uint32_t drain_freelist(sim::Cpu& cpu, SlabCache& c, sim::NodeId node, std::uint64_t tofree);
+  void slab_destroy(sim::Cpu& cpu, SlabCache& c, std::uint32_t id);
+  std::uint32_t transfer_objects(sim::Cpu& cpu, ArrayCache& to, ArrayCache& from,
+                                 std::uint32_t max);
+  void list_add(const Charge& ch, SlabList& l, sim::PhysAddr head, std::uint32_t id, bool tail,
+                SlabSlab::List which);
+  void list_del(const Charge& ch, SlabList& l, sim::PhysAddr head, std::uint32_t id);
+  SlabList& list_of(SlabNode& n, SlabSlab::List which);
+  std::uint32_t slab_of(std::uint64_t addr) const;
+  sim::PhysAddr obj_phys(const SlabSlab& s, const SlabCache& c, std::uint32_t i) const {
+    return pa_.pfn_to_phys(s.pfn) + s.s_mem + static_cast<sim::PhysAddr>(i) * c.size;
+  }
+  std::uint32_t obj_index(const SlabSlab& s, const SlabCache& c, std::uint64_t addr) const {
+    return static_cast<std::uint32_t>((phys(addr) - pa_.pfn_to_phys(s.pfn) - s.s_mem) / c.size);
+  }
+  static bool live(const SlabSlab& s, std::uint32_t i) { return s.live[i >> 6] >> (i & 63) & 1; }
+  static void set_live(SlabSlab& s, std::uint32_t i, bool on);
+
+  SlabParams params_;
+  std::vector<std::unique_ptr<SlabCache>> caches_;
+  std::vector<SlabSlab> slabs_;
+  std::vector<std::uint32_t> free_slab_ids_;
+  SlabCache* cache_cache_ = nullptr;  // "kmem_cache": the cache of cache descriptors
+  bool general_ready_ = false;        // the kmalloc caches exist
+  Gfp gfp_kernel_{}, gfp_thisnode_{};
+  sim::Cycles reap_interval_ = 0;
+  std::vector<sim::Cycles> next_reap_;     // per CPU
+  std::vector<sim::NodeId> reap_node_;     // per CPU: the alien cache drained next
+};
+
+}  // namespace allocsim::model
