@@ -207,9 +207,9 @@ std::uint64_t Slob::do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int n
       offset = align_;
     }
     const auto total = static_cast<std::uint32_t>(size + align_);
-    const sim::PhysAddr m = heap_->alloc(cpu, total, g, align, offset, node, kKmallocId,
-                                         static_cast<std::uint16_t>(align_),
-                                         static_cast<std::uint16_t>(size));
+    const sim::PhysAddr m =
+        heap_->alloc(cpu, total, g, align, offset, node, kKmallocId,
+                     static_cast<std::uint16_t>(align_), static_cast<std::uint16_t>(size));
     if (!m) return 0;
     cpu.write(m, 4);  // *m = size
     SlobCache& k = *caches_[kKmallocId];

@@ -55,8 +55,8 @@ class Slob final : public ObjectAllocator, private SlobHeap::PageSource {
   std::optional<Pfn> get_page(sim::Cpu& cpu, Gfp gfp, int node, std::uint32_t id) override;
   void put_page(sim::Cpu& cpu, Pfn pfn) override;
 
-  static constexpr std::uint32_t kKmallocId = 0;             // caches_[0]: kmalloc blocks
-  static constexpr std::uint32_t kDescId = 0xffffffffu;      // cache descriptors in the heap
+  static constexpr std::uint32_t kKmallocId = 0;              // caches_[0]: kmalloc blocks
+  static constexpr std::uint32_t kDescId = 0xffffffffu;       // cache descriptors in the heap
   static constexpr std::uint32_t kBigOwnerBit = 0x80000000u;  // cache objects >= PAGE_SIZE
   static unsigned get_order(std::uint64_t size) {
     unsigned order = 0;

@@ -141,7 +141,7 @@ SlobHeap::Found SlobHeap::find(std::uint32_t id, sim::PhysAddr phys) const {
       f.block = b;
       f.block_phys = block_addr(p, b.start);
       f.state = byte == static_cast<std::uint32_t>(b.start) * kUnit + b.ptr_off ? Found::live
-                                                                                 : Found::interior;
+                                                                                : Found::interior;
       return f;
     }
   }
@@ -178,9 +178,9 @@ std::int32_t SlobHeap::page_alloc(sim::Cpu& cpu, std::uint32_t id, std::uint32_t
       set_slob(cpu, p, off + d, avail - d);
       set_slob(cpu, p, off, d);
       p.free[i].units = static_cast<std::uint16_t>(d);
-      p.free.insert(p.free.begin() + static_cast<std::ptrdiff_t>(i) + 1,
-                    FreeBlock{static_cast<std::uint16_t>(off + d),
-                              static_cast<std::uint16_t>(avail - d)});
+      p.free.insert(
+          p.free.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+          FreeBlock{static_cast<std::uint16_t>(off + d), static_cast<std::uint16_t>(avail - d)});
       ++i;
       off += d;
       avail -= d;
@@ -193,7 +193,8 @@ std::int32_t SlobHeap::page_alloc(sim::Cpu& cpu, std::uint32_t id, std::uint32_t
     if (avail == need) {  // exact fit: unlink
       p.free.erase(p.free.begin() + static_cast<std::ptrdiff_t>(i));
     } else {  // the remainder replaces cur
-      p.free[i] = {static_cast<std::uint16_t>(off + need), static_cast<std::uint16_t>(avail - need)};
+      p.free[i] = {static_cast<std::uint16_t>(off + need),
+                   static_cast<std::uint16_t>(avail - need)};
       set_slob(cpu, p, off + need, avail - need);
     }
     p.units -= need;  // the alignment fragment is not subtracted

@@ -94,7 +94,7 @@ class SlobHeap {
         for (const LiveBlock& b : p.live) f(p.pfn, b);
   }
   std::uint64_t nr_pages() const { return nr_pages_; }
-  std::vector<Pfn> list_pfns(ListId l) const;  // from the head
+  std::vector<Pfn> list_pfns(ListId l) const;   // from the head
   std::int32_t page_free_units(Pfn pfn) const;  // -1: not a heap page
   // The free blocks of a page as (offset in units, units), address order.
   std::vector<std::pair<std::int32_t, std::int32_t>> free_blocks(Pfn pfn) const;
@@ -108,7 +108,7 @@ class SlobHeap {
     Pfn pfn = 0;
     sim::NodeId node = 0;
     bool used = false;
-    ListId list = none;  // PageSlobFree: on a list
+    ListId list = none;                              // PageSlobFree: on a list
     std::int32_t units = 0;                          // sp->units
     std::uint32_t prev = kNoPage, next = kNoPage;    // sp->list (a ring; see heads_)
     std::vector<FreeBlock> free;                     // sp->free / freelist chain
@@ -119,8 +119,8 @@ class SlobHeap {
   std::uint32_t new_page_id();
   // slob_page_alloc: the block offset in units or -1; sets *removed when the
   // page filled up and left its list.
-  std::int32_t page_alloc(sim::Cpu& cpu, std::uint32_t id, std::uint32_t size,
-                          std::uint32_t align, std::uint32_t align_offset, bool* removed);
+  std::int32_t page_alloc(sim::Cpu& cpu, std::uint32_t id, std::uint32_t size, std::uint32_t align,
+                          std::uint32_t align_offset, bool* removed);
   void list_add(sim::Cpu& cpu, std::uint32_t id, ListId l);  // at the head
   void list_del(sim::Cpu& cpu, std::uint32_t id);
   void rotate_to(sim::Cpu& cpu, ListId l, std::uint32_t id);  // id becomes first
