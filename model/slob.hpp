@@ -1,0 +1,78 @@
+#pragma once
+// SLOB (mm/slob.c, linux-mm-reference §4b): kmalloc and every kmem_cache share
+// one first-fit heap of 2-byte units over order-0 pages (SlobHeap). kmalloc
+// puts a header of ARCH_KMALLOC_MINALIGN bytes holding the size in front of
+// each block; large requests go to the page allocator. No per-CPU or per-cache
+// state, no cache merging, no /proc/slabinfo. linux-2.6 follows 2.6.32,
+// linux-6 the last SLOB (6.1-6.3, §4b.8).
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "model/object_allocator.hpp"
+#include "model/slob_heap.hpp"
+
+namespace allocsim::model {
+
+struct SlobCache : KmemCache {
+  std::uint32_t id = 0;
+  std::uint32_t desc_size = 0;  // sizeof(struct kmem_cache) held in the heap
+};
+
+class Slob final : public ObjectAllocator, private SlobHeap::PageSource {
+ public:
+  Slob(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, DiagnosticLog& diag);
+  ~Slob() override;
+
+  KmemCache* kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
+                               std::uint32_t align, SlabFlags flags, bool ctor) override;
+  void kmem_cache_destroy(sim::Cpu& cpu, KmemCache* c) override;
+  int kmem_cache_shrink(sim::Cpu& /*cpu*/, KmemCache& /*c*/) override { return 0; }
+  std::vector<const KmemCache*> slab_caches() const override;
+  std::string slabinfo() const override { return ""; }
+  void check_invariants() const override;
+
+  const SlobHeap& heap() const { return *heap_; }
+  // The kmalloc header (= ARCH_KMALLOC_MINALIGN, §4b.6): 4 on 2.6.32 i386, else 8.
+  std::uint32_t header() const { return align_; }
+  // bytes_alloc as the kmalloc / kmem_cache_alloc tracepoints print it (§4b.7).
+  std::uint64_t kmalloc_bytes_alloc(std::uint64_t size) const;
+  std::uint64_t cache_bytes_alloc(const KmemCache& c) const;
+  // sizeof(struct slob_rcu), the footer of SLAB_TYPESAFE_BY_RCU objects.
+  std::uint32_t rcu_footer() const { return ptr_ == 8 ? 24 : 12; }
+  // Host-side stand-in for "kmalloc" (stats and in_use of heap kmallocs).
+  const KmemCache& kmalloc_objects() const { return *caches_[0]; }
+
+ protected:
+  Lookup lookup(std::uint64_t addr) const override;
+  std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
+  void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) override;
+  std::uint64_t do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) override;
+  void do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l) override;
+  std::uint64_t do_ksize(std::uint64_t addr, const Lookup& l) const override;
+
+ private:
+  std::optional<Pfn> get_page(sim::Cpu& cpu, Gfp gfp, int node, std::uint32_t id) override;
+  void put_page(sim::Cpu& cpu, Pfn pfn) override;
+
+  static constexpr std::uint32_t kKmallocId = 0;              // caches_[0]: kmalloc blocks
+  static constexpr std::uint32_t kDescId = 0xffffffffu;       // cache descriptors in the heap
+  static constexpr std::uint32_t kBigOwnerBit = 0x80000000u;  // cache objects >= PAGE_SIZE
+  static unsigned get_order(std::uint64_t size) {
+    unsigned order = 0;
+    while ((kPageSize << order) < size) ++order;
+    return order;
+  }
+
+  bool linux6_;
+  std::uint32_t align_;  // kmalloc header / ARCH_KMALLOC_MINALIGN = ARCH_SLAB_MINALIGN
+  std::uint32_t ptr_;    // sizeof(void *)
+  std::unique_ptr<SlobHeap> heap_;
+  std::vector<std::unique_ptr<SlobCache>> caches_;  // by id; destroyed ones stay null
+  std::unordered_map<Pfn, std::uint64_t> private_;  // 2.6.32 large kmalloc: page->private = size
+};
+
+std::unique_ptr<ObjectAllocator> make_slob(PageAllocator& pa, Highmem& hm,
+                                           const ObjectAllocatorConfig& cfg, DiagnosticLog& diag);
+
+}  // namespace allocsim::model
