@@ -194,7 +194,8 @@ std::string combo_name(const ::testing::TestParamInfo<Combo>& info) {
 
 INSTANTIATE_TEST_SUITE_P(All, EveryAllocator,
                          ::testing::Combine(::testing::Values(Flavour::linux_2_6, Flavour::linux_6),
-                                            ::testing::Values(SlabKind::slab, SlabKind::slub)),
+                                            ::testing::Values(SlabKind::slab, SlabKind::slub,
+                                                              SlabKind::slob)),
                          combo_name);
 
 }  // namespace
