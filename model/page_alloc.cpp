@@ -152,6 +152,11 @@ void PageAllocator::record_failure(sim::Cpu& cpu, Gfp gfp, unsigned order) {
 }
 
 std::optional<Pfn> PageAllocator::alloc_pages(sim::Cpu& cpu, Gfp gfp, unsigned order) {
+  return alloc_pages_node(cpu, cpu.node(), gfp, order);
+}
+
+std::optional<Pfn> PageAllocator::alloc_pages_node(sim::Cpu& cpu, sim::NodeId nid, Gfp gfp,
+                                                   unsigned order) {
   const Flavour f = config_.flavour;
   cpu.spend(cost::kAllocCall);
   if (order > kMaxOrder) {  // WARN_ON_ONCE and NULL
@@ -161,7 +166,7 @@ std::optional<Pfn> PageAllocator::alloc_pages(sim::Cpu& cpu, Gfp gfp, unsigned o
   const GfpTraits traits = gfp_traits(f, gfp);
   const int high_zoneidx = gfp_zone(f, machine_.config().arch, gfp);
   const unsigned mt = gfp_migratetype(f, gfp);
-  const sim::NodeId node = cpu.node();
+  const sim::NodeId node = nid < machine_.config().nodes ? nid : cpu.node();
   const std::vector<unsigned>& zonelist =
       traits.thisnode ? thisnode_zonelists_[node] : zonelists_[node];
 

@@ -52,6 +52,9 @@ class PageAllocator {
 
   // alloc_pages(): the first pfn of 2^order pages, or nothing.
   std::optional<Pfn> alloc_pages(sim::Cpu& cpu, Gfp gfp, unsigned order);
+  // alloc_pages_node(): the same, preferring node `nid` (its zonelist) instead
+  // of the CPU's own node.
+  std::optional<Pfn> alloc_pages_node(sim::Cpu& cpu, sim::NodeId nid, Gfp gfp, unsigned order);
   // __free_pages(): false (and a BadPage record) if the block is not an
   // allocated block of that order; the state is then left untouched.
   bool free_pages(sim::Cpu& cpu, Pfn pfn, unsigned order);
