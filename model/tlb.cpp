@@ -16,7 +16,6 @@ Tlb::Array Tlb::make_array(const TlbLevelConfig& c, std::uint32_t cpus) {
 
 Tlb::Tlb(const TlbConfig& config, std::uint32_t cpus)
     : config_(config),
-      cpus_(cpus),
       l1_4k_(make_array(config.l1_4k, cpus)),
       l1_huge_(make_array(config.l1_huge, cpus)),
       stlb_(make_array(config.stlb, cpus)),

@@ -85,7 +85,6 @@ class Tlb {
   std::uint64_t tag_of(std::uint64_t vaddr, bool huge, std::uint64_t* vpn) const;
 
   TlbConfig config_;
-  std::uint32_t cpus_;
   unsigned huge_shift_ = 21;
   Array l1_4k_, l1_huge_, stlb_;
   std::vector<std::uint64_t> clock_;  // per CPU use counter

@@ -81,8 +81,6 @@ TEST(VmallocRange, PerArchitecture) {
   }
 }
 
-class Vmalloc26 : public ::testing::Test {};
-
 TEST(VmallocAddresses, Linux26SkipsAPageAfterEachBusyArea) {
   Booted b(Flavour::linux_2_6, machine());
   sim::Cpu& cpu = b.cpu();
