@@ -1,0 +1,19 @@
+#pragma once
+// Where the kernel's own small metadata comes from (kmalloc/kmem_cache in the
+// real kernel): vm_struct, vmap_area and vmalloc's pages[] array. Addresses
+// are kernel virtual addresses in the linear map. The simulator's kmalloc
+// implements it; tests use a trivial fake.
+#include <cstdint>
+
+#include "sim/cpu.hpp"
+
+namespace allocsim::model {
+
+struct MetaAlloc {
+  virtual ~MetaAlloc() = default;
+  // 0 on failure. `node` < 0: no preference (NUMA_NO_NODE).
+  virtual std::uint64_t alloc(sim::Cpu& cpu, std::uint64_t bytes, int node) = 0;
+  virtual void free(sim::Cpu& cpu, std::uint64_t addr) = 0;
+};
+
+}  // namespace allocsim::model
