@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "model/flavour.hpp"
@@ -20,6 +21,20 @@ struct ZoneSpec {
   std::uint64_t present = 0;  // pages in the span that exist (the rest are holes)
   std::optional<std::uint64_t>
       managed;  // pages given to the buddy allocator; default: present - boot reservations
+};
+
+// The object allocator and its boot options (kernel.slab*, kernel.slub*).
+enum class SlabKind : std::uint8_t { slab, slub, slob };
+std::string_view to_string(SlabKind k);
+
+struct SlabConfig {
+  SlabKind kind = SlabKind::slub;
+  bool colouring = true;    // SLAB: slab colouring (off: every slab starts at offset 0)
+  bool merge = true;        // SLUB: cache merging (false = slab_nomerge)
+  int slab_max_order = -1;  // SLAB linux-6 `slab_max_order=`; -1: the kernel's default
+  unsigned slub_min_order = 0, slub_max_order = kPageAllocCostlyOrder, slub_min_objects = 0;
+  sim::Cycles reap_interval = 0;  // SLAB cache_reap period; 0: 2*HZ (HZ=250) in machine cycles
+  bool stop_on_error = false;     // a workload's bad free stops the run instead of being recorded
 };
 
 struct KernelConfig {
@@ -40,6 +55,7 @@ struct KernelConfig {
   std::uint64_t kswapd_wakeup_delay = 10000;     // cycles from wake-up to kswapd running
   unsigned max_reclaim_retries = 16;             // MAX_RECLAIM_RETRIES (6.x)
   std::vector<ZoneSpec> zones;                   // exact layout; empty: derived from node memory
+  SlabConfig slab;
 };
 
 }  // namespace allocsim::model

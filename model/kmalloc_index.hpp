@@ -12,12 +12,11 @@
 #include <vector>
 
 #include "model/flavour.hpp"
+#include "model/kernel_config.hpp"
 #include "sim/machine_config.hpp"
 
 namespace allocsim::model {
 
-enum class SlabKind : std::uint8_t { slab, slub, slob };
-std::string_view to_string(SlabKind k);
 
 struct KmallocCacheSpec {
   std::string name;    // "size-32", "kmalloc-96", "kmalloc-1k", "kmalloc-1024", ...

@@ -23,16 +23,7 @@
 
 namespace allocsim::model {
 
-struct ObjectAllocatorConfig {
-  SlabKind kind = SlabKind::slub;
-  bool colouring = true;    // SLAB: slab colouring (off: every slab starts at offset 0)
-  bool merge = true;        // SLUB: cache merging (false = slab_nomerge)
-  int slab_max_order = -1;  // SLAB 6.x boot option; -1: default
-  unsigned slub_min_order = 0, slub_max_order = kPageAllocCostlyOrder, slub_min_objects = 0;
-  sim::Cycles reap_interval =
-      0;  // SLAB cache_reap period (0: 2*HZ at HZ=250 in cycles of the machine)
-  std::uint64_t ctor_cycles_per_line = 0;  // extra CPU cost of a constructor per cache line written
-};
+using ObjectAllocatorConfig = SlabConfig;
 
 struct KmemCacheStats {
   std::uint64_t allocs = 0, frees = 0;

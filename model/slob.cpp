@@ -164,11 +164,7 @@ std::uint64_t Slob::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int no
     if (pfn) obj = virt(pa_.pfn_to_phys(*pfn));
   }
   if (!obj) return 0;
-  if (c.has_ctor) {  // c->ctor(b) on every allocation: no object caching
-    write_object(cpu, obj, c.object_size);
-    const std::uint32_t line = pa_.machine().config().line_bytes;
-    cpu.spend(cfg_.ctor_cycles_per_line * ((c.object_size + line - 1) / line));
-  }
+  if (c.has_ctor) write_object(cpu, obj, c.object_size);  // c->ctor(b) on every allocation
   // The base adds object_size and size; the tracepoint's numbers (§4b.5, §4b.7)
   // are c->size (2.6.32) / object_size (6.x) and SLOB_UNITS(c->size) * 2.
   if (!linux6_) c.stats.bytes_req += c.size - c.object_size;
