@@ -31,9 +31,9 @@ Kernel::Kernel(sim::Machine& machine, const KernelConfig& config)
 Kernel::~Kernel() = default;
 
 const std::vector<std::string_view>& Kernel::proc_names() {
-  static const std::vector<std::string_view> names{
-      "buddyinfo", "pagetypeinfo",   "zoneinfo",  "vmstat",
-      "slabinfo",  "vmallocinfo",    "extfrag_index", "unusable_index"};
+  static const std::vector<std::string_view> names{"buddyinfo",     "pagetypeinfo",  "zoneinfo",
+                                                   "vmstat",        "slabinfo",      "vmallocinfo",
+                                                   "extfrag_index", "unusable_index"};
   return names;
 }
 
@@ -48,8 +48,8 @@ std::string Kernel::proc(std::string_view name) const {
   if (name == "vmallocinfo") return proc_vmallocinfo(*vmalloc_);
   std::string choices;
   for (std::string_view n : proc_names()) choices += (choices.empty() ? "" : ", ") + std::string(n);
-  throw std::invalid_argument("no /proc file \"" + std::string(name) + "\" (choose from " + choices +
-                              ")");
+  throw std::invalid_argument("no /proc file \"" + std::string(name) + "\" (choose from " +
+                              choices + ")");
 }
 
 }  // namespace allocsim::model

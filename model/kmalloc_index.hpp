@@ -17,7 +17,6 @@
 
 namespace allocsim::model {
 
-
 struct KmallocCacheSpec {
   std::string name;    // "size-32", "kmalloc-96", "kmalloc-1k", "kmalloc-1024", ...
   std::uint32_t size;  // object size the cache is created with

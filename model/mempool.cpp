@@ -28,7 +28,8 @@ std::unique_ptr<Mempool> Mempool::create(sim::Cpu& cpu, ObjectAllocator& oa, uns
     throw std::invalid_argument("mempool_create: a slab pool needs a cache");
   std::unique_ptr<Mempool> p(new Mempool(oa, backend, cache, size, order, node));
   p->struct_addr_ = oa.kmalloc(cpu, kMempoolStructSize, p->gfp_kernel_, node);
-  p->elements_addr_ = oa.kmalloc(cpu, std::max<std::uint64_t>(8, 8ull * min_nr), p->gfp_kernel_, node);
+  p->elements_addr_ =
+      oa.kmalloc(cpu, std::max<std::uint64_t>(8, 8ull * min_nr), p->gfp_kernel_, node);
   if (!p->struct_addr_ || !p->elements_addr_) {
     oa.kfree(cpu, p->struct_addr_);
     oa.kfree(cpu, p->elements_addr_);
@@ -52,13 +53,15 @@ std::unique_ptr<Mempool> Mempool::create(sim::Cpu& cpu, ObjectAllocator& oa, uns
 
 std::uint64_t Mempool::backend_alloc(sim::Cpu& cpu, Gfp gfp) {
   switch (backend_) {
-    case Backend::slab: return oa_.kmem_cache_alloc(cpu, *cache_, gfp, node_);
-    case Backend::kmalloc: return oa_.kmalloc(cpu, size_, gfp, node_);
+    case Backend::slab:
+      return oa_.kmem_cache_alloc(cpu, *cache_, gfp, node_);
+    case Backend::kmalloc:
+      return oa_.kmalloc(cpu, size_, gfp, node_);
     case Backend::pages: {
       PageAllocator& pa = oa_.page_allocator();
-      const std::optional<Pfn> pfn = node_ >= 0
-          ? pa.alloc_pages_node(cpu, static_cast<sim::NodeId>(node_), gfp, order_)
-          : pa.alloc_pages(cpu, gfp, order_);
+      const std::optional<Pfn> pfn =
+          node_ >= 0 ? pa.alloc_pages_node(cpu, static_cast<sim::NodeId>(node_), gfp, order_)
+                     : pa.alloc_pages(cpu, gfp, order_);
       return pfn ? oa_.highmem().page_offset() + pa.pfn_to_phys(*pfn) : 0;
     }
   }
@@ -67,8 +70,12 @@ std::uint64_t Mempool::backend_alloc(sim::Cpu& cpu, Gfp gfp) {
 
 void Mempool::backend_free(sim::Cpu& cpu, std::uint64_t e) {
   switch (backend_) {
-    case Backend::slab: oa_.kmem_cache_free(cpu, *cache_, e); break;
-    case Backend::kmalloc: oa_.kfree(cpu, e); break;
+    case Backend::slab:
+      oa_.kmem_cache_free(cpu, *cache_, e);
+      break;
+    case Backend::kmalloc:
+      oa_.kfree(cpu, e);
+      break;
     case Backend::pages:
       oa_.page_allocator().free_pages(cpu, (e - oa_.highmem().page_offset()) >> kPageShift, order_);
       break;

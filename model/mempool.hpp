@@ -59,7 +59,7 @@ class Mempool {
   unsigned order_;
   int node_;
   unsigned min_nr_ = 0;
-  std::vector<std::uint64_t> elements_;  // the LIFO reserve
+  std::vector<std::uint64_t> elements_;                // the LIFO reserve
   std::uint64_t struct_addr_ = 0, elements_addr_ = 0;  // kmalloc'ed mempool_t and elements[]
   std::unique_ptr<sim::SpinLock> lock_;
   std::vector<sim::Cpu*> waiters_;

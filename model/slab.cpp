@@ -66,7 +66,7 @@ Slab::~Slab() = default;
 // --- lists ---------------------------------------------------------------------
 
 SlabList& Slab::list_of(SlabNode& n, SlabSlab::List which) {
-  return which == SlabSlab::List::full ? n.full
+  return which == SlabSlab::List::full      ? n.full
          : which == SlabSlab::List::partial ? n.partial
                                             : n.free;
 }
@@ -79,12 +79,18 @@ void Slab::list_add(const Charge& ch, SlabList& l, sim::PhysAddr head, std::uint
   if (tail) {
     s.prev = l.tail;
     s.next = kNoSlabId;
-    if (l.tail != kNoSlabId) slabs_[l.tail].next = id; else l.head = id;
+    if (l.tail != kNoSlabId)
+      slabs_[l.tail].next = id;
+    else
+      l.head = id;
     l.tail = id;
   } else {
     s.next = l.head;
     s.prev = kNoSlabId;
-    if (l.head != kNoSlabId) slabs_[l.head].prev = id; else l.tail = id;
+    if (l.head != kNoSlabId)
+      slabs_[l.head].prev = id;
+    else
+      l.tail = id;
     l.head = id;
   }
   s.list = which;
@@ -155,7 +161,8 @@ SlabCache* Slab::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_
                              : meta_alloc(cpu, n, kKmemList3Size);
     nd.list_lock =
         std::make_unique<sim::SpinLock>(pa_.machine().make_lock(nd.addr, "kmem_list3.list_lock"));
-    // cache_grow's first colour; next_reap staggered by the cache (REAPTIMEOUT_LIST3 + cachep % 4*HZ).
+    // cache_grow's first colour; next_reap staggered by the cache (REAPTIMEOUT_LIST3 + cachep %
+    // 4*HZ).
     nd.next_reap = 2 * reap_interval_ + c->desc % (2 * reap_interval_ + 1);
   }
   SlabCache* raw = c.get();
@@ -170,7 +177,8 @@ SlabCache* Slab::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_
 void Slab::setup_arrays(sim::Cpu& cpu, SlabCache& c) {
   const sim::Machine& m = pa_.machine();
   const std::uint32_t nodes = m.config().nodes;
-  auto make_array = [&](ArrayCache& ac, std::uint32_t limit, std::uint32_t batch, sim::NodeId node) {
+  auto make_array = [&](ArrayCache& ac, std::uint32_t limit, std::uint32_t batch,
+                        sim::NodeId node) {
     ac.limit = limit;
     ac.batchcount = batch;
     ac.entry.assign(limit, 0);
@@ -212,14 +220,14 @@ std::uint32_t Slab::cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node) {
   cpu.lock(*cn.list_lock);
   cpu.rmw(cn.addr + 64, 4);  // colour_next
   std::uint32_t colour = 0;
-  if (c.colouring && c.g.colour) colour = slab_next_colour(params_.flavour, cn.colour_next, c.g.colour);
+  if (c.colouring && c.g.colour)
+    colour = slab_next_colour(params_.flavour, cn.colour_next, c.g.colour);
   cpu.unlock(*cn.list_lock);
   const std::uint32_t offset = colour * c.g.colour_off;
 
   const std::uint32_t id =
       free_slab_ids_.empty() ? static_cast<std::uint32_t>(slabs_.size()) : free_slab_ids_.back();
-  const std::optional<Pfn> pfn =
-      alloc_slab_pages(cpu, gfp, c.g.order, node, kFirstSlabOwner + id);
+  const std::optional<Pfn> pfn = alloc_slab_pages(cpu, gfp, c.g.order, node, kFirstSlabOwner + id);
   if (!pfn) return kNoSlabId;
   if (free_slab_ids_.empty())
     slabs_.emplace_back();
@@ -258,9 +266,10 @@ std::uint32_t Slab::cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node) {
       s.mgmt = base + offset + static_cast<sim::PhysAddr>(c.g.num - 1) * c.g.size;
       break;
   }
-  if (v6) s.mgmt = pa_.page_desc(*pfn);  // 6.5: struct slab is the struct page; the index array
-                                        // is charged below at its own address
-  cpu.write(pa_.page_desc(*pfn), 16);    // slab_map_pages / __SetPageSlab
+  if (v6)
+    s.mgmt = pa_.page_desc(*pfn);      // 6.5: struct slab is the struct page; the index array
+                                       // is charged below at its own address
+  cpu.write(pa_.page_desc(*pfn), 16);  // slab_map_pages / __SetPageSlab
   // cache_init_objs: constructor over every object, the free list in order.
   s.bufctl.resize(c.g.num);
   s.live.assign((c.g.num + 63) / 64, 0);
@@ -297,7 +306,7 @@ void Slab::slab_destroy(sim::Cpu& cpu, SlabCache& c, std::uint32_t id) {
 
 std::uint64_t Slab::slab_get_obj(sim::Cpu& cpu, SlabCache& c, SlabSlab& s) {
   const std::uint32_t obj = s.free;
-  cpu.read(s.mgmt, 16);                                    // slabp->inuse, slabp->free
+  cpu.read(s.mgmt, 16);                                            // slabp->inuse, slabp->free
   cpu.read(s.mgmt + 32 + c.g.bufctl_size * obj, c.g.bufctl_size);  // slab_bufctl(slabp)[free]
   s.free = s.bufctl[obj];
   ++s.inuse;
@@ -414,7 +423,8 @@ std::uint64_t Slab::cache_alloc_refill(sim::Cpu& cpu, SlabCache& c, Gfp gfp) {
     cpu.unlock(*n.list_lock);
     if (ac.avail) break;
     // cache_grow(cachep, flags | GFP_THISNODE, node): one new slab, then retry.
-    if (attempt == 1 || cache_grow(cpu, c, Gfp{gfp.bits | gfp_thisnode_.bits}, static_cast<int>(node)) == kNoSlabId)
+    if (attempt == 1 ||
+        cache_grow(cpu, c, Gfp{gfp.bits | gfp_thisnode_.bits}, static_cast<int>(node)) == kNoSlabId)
       return 0;
   }
   ac.touched = true;
@@ -490,7 +500,8 @@ bool Slab::cache_free_alien(sim::Cpu& cpu, SlabCache& c, std::uint64_t obj, sim:
   const sim::NodeId node = cpu.node();
   if (slab_node == node) return false;
   SlabNode& l3 = c.node[node];
-  ArrayCache* alien = node < c.node.size() && !l3.alien.empty() ? l3.alien[slab_node].get() : nullptr;
+  ArrayCache* alien =
+      node < c.node.size() && !l3.alien.empty() ? l3.alien[slab_node].get() : nullptr;
   if (alien) {
     cpu.lock(*alien->lock);
     if (alien->avail == alien->limit) {
@@ -598,8 +609,8 @@ ObjectAllocator::Lookup Slab::lookup(std::uint64_t addr) const {
     l.state = Lookup::interior;
     return l;
   }
-  l.state = live(s, static_cast<std::uint32_t>((p - base) / c.size)) ? Lookup::live
-                                                                     : Lookup::free_object;
+  l.state =
+      live(s, static_cast<std::uint32_t>((p - base) / c.size)) ? Lookup::live : Lookup::free_object;
   return l;
 }
 
@@ -766,14 +777,16 @@ void Slab::check_invariants() const {
       for (const auto& a : n.alien)
         if (a) in_arrays += a->avail;
       std::uint64_t free_objs = 0, slabs = 0;
-      for (SlabSlab::List which : {SlabSlab::List::full, SlabSlab::List::partial, SlabSlab::List::free}) {
-        const SlabList& l = which == SlabSlab::List::full ? n.full
+      for (SlabSlab::List which :
+           {SlabSlab::List::full, SlabSlab::List::partial, SlabSlab::List::free}) {
+        const SlabList& l = which == SlabSlab::List::full      ? n.full
                             : which == SlabSlab::List::partial ? n.partial
                                                                : n.free;
         std::uint32_t count = 0;
         for (std::uint32_t id = l.head; id != kNoSlabId; id = slabs_[id].next, ++count) {
           const SlabSlab& s = slabs_[id];
-          if (s.cache != c.id || s.list != which || s.node != nid) fail(c, "slab on the wrong list");
+          if (s.cache != c.id || s.list != which || s.node != nid)
+            fail(c, "slab on the wrong list");
           std::uint32_t nfree = 0;
           std::vector<std::uint8_t> seen(c.g.num, 0);
           for (std::uint32_t o = s.free; o != kBufctlEnd; o = s.bufctl[o]) {
@@ -783,7 +796,8 @@ void Slab::check_invariants() const {
             if (live(s, o)) fail(c, "a live object on the slab's free list");
           }
           if (nfree + s.inuse != c.g.num) fail(c, "inuse does not match the free list");
-          if ((which == SlabSlab::List::full) != (s.inuse == c.g.num)) fail(c, "full list mismatch");
+          if ((which == SlabSlab::List::full) != (s.inuse == c.g.num))
+            fail(c, "full list mismatch");
           if ((which == SlabSlab::List::free) != (s.inuse == 0)) fail(c, "free list mismatch");
           for (std::uint32_t i = 0; i < c.g.num; ++i) user_live += live(s, i);
           inuse += s.inuse;

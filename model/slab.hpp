@@ -139,8 +139,8 @@ class Slab final : public ObjectAllocator {
   bool general_ready_ = false;        // the kmalloc caches exist
   Gfp gfp_kernel_{}, gfp_thisnode_{};
   sim::Cycles reap_interval_ = 0;
-  std::vector<sim::Cycles> next_reap_;     // per CPU
-  std::vector<sim::NodeId> reap_node_;     // per CPU: the alien cache drained next
+  std::vector<sim::Cycles> next_reap_;  // per CPU
+  std::vector<sim::NodeId> reap_node_;  // per CPU: the alien cache drained next
 };
 
 }  // namespace allocsim::model

@@ -120,9 +120,9 @@ SlubCache* Slub::find_mergeable(std::uint32_t size, std::uint32_t align, SlabFla
                                    size);
   size = (size + align - 1) / align * align;
   auto fits = [&](const SlubCache* s) {
-    return s && !s->destroyed && !s->boot && !s->has_ctor && !(s->flags & kNeverMerge) && size <= s->size &&
-           (flags & kMergeSame) == (s->flags & kMergeSame) && (s->size & ~(align - 1)) == s->size &&
-           s->size - size < word;
+    return s && !s->destroyed && !s->boot && !s->has_ctor && !(s->flags & kNeverMerge) &&
+           size <= s->size && (flags & kMergeSame) == (s->flags & kMergeSame) &&
+           (s->size & ~(align - 1)) == s->size && s->size - size < word;
   };
   // 6.8 walks slab_caches in reverse (the oldest match wins); 2.6.32 walks it
   // forward from the newest.

@@ -5,6 +5,12 @@
 namespace allocsim::io {
 namespace {
 
+constexpr std::array<EnumName<model::SlabKind>, 3> kSlabKinds{{
+    {"slab", model::SlabKind::slab},
+    {"slub", model::SlabKind::slub},
+    {"slob", model::SlabKind::slob},
+}};
+
 constexpr std::array<EnumName<model::Flavour>, 2> kFlavours{{
     {"linux-2.6", model::Flavour::linux_2_6},
     {"linux-6", model::Flavour::linux_6},
@@ -27,9 +33,11 @@ bool linux6_key(MapReader& kernel, std::string_view key, model::Flavour f) {
 
 model::KernelConfig read_kernel(MapReader& top, std::vector<model::ZoneSpec> zones) {
   MapReader kernel = top.map(
-      "kernel", {"flavour", "min_free_kbytes", "watermark_scale_factor", "watermark_boost_factor",
-                 "transparent_hugepage", "pcp", "percpu_pagelist_high_fraction",
-                 "lowmem_reserve_ratio", "pageblock_order", "mobility_grouping", "reclaim"});
+      "kernel",
+      {"flavour", "min_free_kbytes", "watermark_scale_factor", "watermark_boost_factor",
+       "transparent_hugepage", "pcp", "percpu_pagelist_high_fraction", "lowmem_reserve_ratio",
+       "pageblock_order", "mobility_grouping", "reclaim", "slab", "slab_colouring", "slab_merge",
+       "slab_max_order", "slub_min_order", "slub_max_order", "slub_min_objects", "stop_on_error"});
   model::KernelConfig k;
   k.flavour = kernel.enumeration("flavour", kFlavours);
 
@@ -76,6 +84,27 @@ model::KernelConfig read_kernel(MapReader& top, std::vector<model::ZoneSpec> zon
   k.pageblock_order = static_cast<unsigned>(kernel.uint("pageblock_order", 1, model::kMaxOrder));
   k.mobility_grouping = kernel.boolean("mobility_grouping");
 
+  // The object allocator and its boot options (slab_max_order=, slub_*=, slab_nomerge).
+  model::SlabConfig& sc = k.slab;
+  sc.kind = kernel.enumeration("slab", kSlabKinds);
+  sc.colouring = kernel.boolean("slab_colouring");
+  sc.merge = kernel.boolean("slab_merge");
+  if (linux6_key(kernel, "slab_max_order", k.flavour)) {
+    const Value smo = kernel.get("slab_max_order");
+    if (smo.node().is_scalar() && smo.as_string() == "auto") {
+      kernel.record("slab_max_order", "auto");
+    } else {
+      sc.slab_max_order = static_cast<int>(smo.as_uint(0, model::kMaxOrder));
+      kernel.record("slab_max_order", std::to_string(sc.slab_max_order));
+    }
+  }
+  sc.slub_min_order = static_cast<unsigned>(kernel.uint("slub_min_order", 0, model::kMaxOrder));
+  sc.slub_max_order = static_cast<unsigned>(kernel.uint("slub_max_order", 0, model::kMaxOrder));
+  if (sc.slub_min_order > sc.slub_max_order)
+    kernel.get("slub_min_order").fail("is larger than slub_max_order");
+  sc.slub_min_objects = static_cast<unsigned>(kernel.uint("slub_min_objects", 0, 32767));
+  sc.stop_on_error = kernel.boolean("stop_on_error");
+
   MapReader reclaim =
       kernel.map("reclaim", {"batch", "cycles_per_page", "kswapd_delay", "max_retries"});
   k.reclaim_batch = reclaim.uint("batch", 1, 1u << model::kMaxOrder);
@@ -83,6 +112,7 @@ model::KernelConfig read_kernel(MapReader& top, std::vector<model::ZoneSpec> zon
   k.kswapd_wakeup_delay = reclaim.uint("kswapd_delay", 0, std::uint64_t{1} << 40);
   k.max_reclaim_retries = static_cast<unsigned>(reclaim.uint("max_retries", 1, 1000));
   reclaim.done();
+
   kernel.done();
   k.zones = std::move(zones);
   return k;

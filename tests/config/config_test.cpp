@@ -129,6 +129,14 @@ kernel:
   lowmem_reserve_ratio: auto
   pageblock_order: 9
   mobility_grouping: true
+  slab: slub
+  slab_colouring: true
+  slab_merge: true
+  slab_max_order: auto
+  slub_min_order: 0
+  slub_max_order: 3
+  slub_min_objects: 0
+  stop_on_error: false
   reclaim:
     batch: 32
     cycles_per_page: 2000

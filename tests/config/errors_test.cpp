@@ -34,12 +34,14 @@ TEST(Errors, UnknownKeysWithDidYouMean) {
   EXPECT_EQ(message("machine:\n  caches:\n    l1d: {size: 32KiB, latncy: 4}\n"),
             "t.yaml:3:24: machine.caches.l1d.latncy: unknown key 'latncy'; did you mean "
             "'latency'?");
-  // No close match: list what is allowed. kernel: does not exist yet.
-  EXPECT_EQ(message("kernel:\n  slab: slub\n"),
-            "t.yaml:2:3: kernel.slab: unknown key 'slab' (expected flavour, min_free_kbytes, "
-            "watermark_scale_factor, watermark_boost_factor, transparent_hugepage, pcp, "
-            "percpu_pagelist_high_fraction, lowmem_reserve_ratio, pageblock_order, "
-            "mobility_grouping or reclaim)");
+  // No close match: list what is allowed.
+  EXPECT_EQ(
+      message("kernel:\n  allocator: slob\n"),
+      "t.yaml:2:3: kernel.allocator: unknown key 'allocator' (expected flavour, min_free_kbytes, "
+      "watermark_scale_factor, watermark_boost_factor, transparent_hugepage, pcp, "
+      "percpu_pagelist_high_fraction, lowmem_reserve_ratio, pageblock_order, "
+      "mobility_grouping, reclaim, slab, slab_colouring, slab_merge, slab_max_order, "
+      "slub_min_order, slub_max_order, slub_min_objects or stop_on_error)");
   EXPECT_EQ(message("run:\n  duration: 5ms\n"),
             "t.yaml:2:3: run.duration: unknown key 'duration' (expected seed)");
   // An unknown key is reported before a value error it may explain.
@@ -205,11 +207,17 @@ TEST(Errors, SetOverridesNameTheKey) {
   EXPECT_EQ(e.line, 0);
   EXPECT_EQ(e.key, "machine.cpu");
   EXPECT_STREQ(e.what(), "--set machine.cpu: unknown key 'cpu'; did you mean 'cpus'?");
-  EXPECT_EQ(message("", {"kernel.slab=slub"}),
-            "--set kernel.slab: unknown key 'slab' (expected flavour, min_free_kbytes, "
+  EXPECT_EQ(message("", {"kernel.allocator=slob"}),
+            "--set kernel.allocator: unknown key 'allocator' (expected flavour, min_free_kbytes, "
             "watermark_scale_factor, watermark_boost_factor, transparent_hugepage, pcp, "
             "percpu_pagelist_high_fraction, lowmem_reserve_ratio, pageblock_order, "
-            "mobility_grouping or reclaim)");
+            "mobility_grouping, reclaim, slab, slab_colouring, slab_merge, slab_max_order, "
+            "slub_min_order, slub_max_order, slub_min_objects or stop_on_error)");
+  EXPECT_EQ(message("", {"kernel.slab=slib"}),
+            "--set kernel.slab: unknown value 'slib' (expected slab, slub or slob); did you mean "
+            "'slab'?");
+  EXPECT_EQ(message("", {"kernel.flavour=linux-2.6", "kernel.slab_max_order=2"}),
+            "--set kernel.slab_max_order: does not exist in linux-2.6 (a linux-6 tunable)");
   EXPECT_EQ(message("", {"machine.locks="}),
             "--set machine.locks: expected one of ticket or "
             "queued, got nothing");

@@ -70,7 +70,8 @@ TEST_P(Pool, SleepingRequestWaitsUntilAnElementIsFreed) {
   // Everything the pool's cache still has on its CPU slab is used up too.
   std::vector<std::uint64_t> cached;
   for (unsigned cpu = 0; cpu < b.machine.cpus(); ++cpu)
-    while (std::uint64_t o = b.oa->kmem_cache_alloc(b.cpu(cpu), *c, b.gfp("GFP_ATOMIC|__GFP_NOWARN")))
+    while (std::uint64_t o =
+               b.oa->kmem_cache_alloc(b.cpu(cpu), *c, b.gfp("GFP_ATOMIC|__GFP_NOWARN")))
       cached.push_back(o);
   const Gfp kernel = b.gfp("GFP_KERNEL");
   std::uint64_t e1 = 0, e2 = 0, e3 = 0;

@@ -73,7 +73,7 @@ TEST_P(EveryAllocator, BadFreesAreReportedAndChangeNothing) {
     EXPECT_FALSE(b.oa->kmem_cache_free(cpu, *c, x2));  // wrong cache
     EXPECT_EQ(b.diag.count(DiagKind::wrong_cache), 1u);
   }
-  EXPECT_FALSE(b.oa->kfree(cpu, y + 8));  // inside an object
+  EXPECT_FALSE(b.oa->kfree(cpu, y + 8));                  // inside an object
   EXPECT_FALSE(b.oa->kfree(cpu, 0xffffc90000001000ull));  // a vmalloc address
   EXPECT_EQ(b.diag.count(DiagKind::kfree_vmalloc), 1u);
   EXPECT_FALSE(b.oa->kfree(cpu, b.hm.page_offset() + (1ull << 20) + 24));  // never allocated
@@ -104,8 +104,8 @@ TEST_P(EveryAllocator, RandomStressAcrossCpusKeepsEveryInvariant) {
   const std::uint32_t sizes[] = {16, 24, 72, 100, 192, 600, 1500, 4000};
   for (unsigned i = 0; i < std::size(sizes); ++i)
     caches.push_back(b.oa->kmem_cache_create(b.cpu(), "stress" + std::to_string(i), sizes[i],
-                                             i % 3 == 0 ? 64 : 0,
-                                             i % 2 ? SLAB_HWCACHE_ALIGN : 0, i == 3));
+                                             i % 3 == 0 ? 64 : 0, i % 2 ? SLAB_HWCACHE_ALIGN : 0,
+                                             i == 3));
   struct Held {
     std::uint64_t addr;
     int cache;  // -1: kmalloc
@@ -138,8 +138,9 @@ TEST_P(EveryAllocator, RandomStressAcrossCpusKeepsEveryInvariant) {
       const Held h = held[i];
       held[i] = held.back();
       held.pop_back();
-      const bool ok = h.cache < 0 ? b.oa->kfree(cpu, h.addr)
-                                  : b.oa->kmem_cache_free(cpu, *caches[static_cast<unsigned>(h.cache)], h.addr);
+      const bool ok =
+          h.cache < 0 ? b.oa->kfree(cpu, h.addr)
+                      : b.oa->kmem_cache_free(cpu, *caches[static_cast<unsigned>(h.cache)], h.addr);
       ASSERT_TRUE(ok) << "op " << op;
     }
     if (op % 4000 == 0) {

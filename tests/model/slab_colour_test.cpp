@@ -63,8 +63,8 @@ TEST(SlabColour, OffGloballyOrPerCacheEverySlabStartsAlike) {
     KmemCache* c = off.oa->kmem_cache_create(off.cpu(), "plain", 384, 0, SLAB_HWCACHE_ALIGN, false);
     const std::vector<std::uint64_t> a = first_object_offsets(off, *c, 6);
     Booted on(f, SlabKind::slab);
-    KmemCache* d =
-        on.oa->kmem_cache_create(on.cpu(), "plain", 384, 0, SLAB_HWCACHE_ALIGN | SLAB_NO_COLOUR, false);
+    KmemCache* d = on.oa->kmem_cache_create(on.cpu(), "plain", 384, 0,
+                                            SLAB_HWCACHE_ALIGN | SLAB_NO_COLOUR, false);
     const std::vector<std::uint64_t> e = first_object_offsets(on, *d, 6);
     for (std::uint64_t x : a) EXPECT_EQ(x, a[0]);
     EXPECT_EQ(a, e);

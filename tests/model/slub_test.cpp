@@ -21,7 +21,7 @@ TEST(SlubRuntime, MergesCompatibleCachesUnlessTurnedOff) {
     Booted b(f, SlabKind::slub);
     KmemCache* a = b.oa->kmem_cache_create(b.cpu(), "foo", 100, 0, 0, false);
     KmemCache* c = b.oa->kmem_cache_create(b.cpu(), "bar", 100, 0, 0, false);
-    KmemCache* d = b.oa->kmem_cache_create(b.cpu(), "ctor", 100, 0, 0, true);      // never merged
+    KmemCache* d = b.oa->kmem_cache_create(b.cpu(), "ctor", 100, 0, 0, true);  // never merged
     KmemCache* e = b.oa->kmem_cache_create(b.cpu(), "rcl", 100, 0, SLAB_RECLAIM_ACCOUNT, false);
     EXPECT_EQ(a, c) << to_string(f);
     EXPECT_EQ(a->refcount, 2);
@@ -67,7 +67,8 @@ TEST(SlubRuntime, FreesFromAnotherCpuGoToTheSlabAndPartialLists) {
     const std::uint32_t per_slab = slub.cache(*c).g.objects;
     const Gfp k = b.gfp("GFP_KERNEL");
     std::vector<std::uint64_t> p;
-    for (std::uint32_t i = 0; i < 3 * per_slab; ++i) p.push_back(b.oa->kmem_cache_alloc(b.cpu(0), *c, k));
+    for (std::uint32_t i = 0; i < 3 * per_slab; ++i)
+      p.push_back(b.oa->kmem_cache_alloc(b.cpu(0), *c, k));
     // CPU 1 frees one object of each of the two full slabs.
     b.oa->kmem_cache_free(b.cpu(1), *c, p[0]);
     b.oa->kmem_cache_free(b.cpu(1), *c, p[per_slab]);
@@ -89,7 +90,8 @@ TEST(SlubRuntime, FreesFromAnotherCpuGoToTheSlabAndPartialLists) {
 
 TEST(SlubRuntime, SlabinfoRowsFollowGetSlabinfo) {
   Booted b(Flavour::linux_6, SlabKind::slub);
-  KmemCache* c = b.oa->kmem_cache_create(b.cpu(), "ip6_dst_cache", 320, 0, SLAB_HWCACHE_ALIGN, false);
+  KmemCache* c =
+      b.oa->kmem_cache_create(b.cpu(), "ip6_dst_cache", 320, 0, SLAB_HWCACHE_ALIGN, false);
   for (int i = 0; i < 24; ++i) b.oa->kmem_cache_alloc(b.cpu(), *c, b.gfp("GFP_KERNEL"));
   const std::string info = b.oa->slabinfo();
   EXPECT_EQ(info.rfind("slabinfo - version: 2.1\n", 0), 0u);
