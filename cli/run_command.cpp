@@ -27,11 +27,14 @@ void print_header(const io::Config& c) {
               kVersion, m.name.c_str(), m.arch == sim::Arch::x86_64 ? "x86_64" : "i386", m.cpus,
               m.nodes, m.nodes == 1 ? "" : "s", m.ghz, m.timing ? "timing on" : "timing off",
               static_cast<unsigned long long>(c.run.seed));
-  std::printf("kernel: %s page allocator; workload: hardware exercise, %llu operations per CPU\n\n",
+  std::printf("kernel: %s, %s; workload: hardware exercise, %llu operations per CPU\n\n",
               std::string(model::to_string(c.kernel.flavour)).c_str(),
+              c.kernel.slab.kind == model::SlabKind::slab   ? "SLAB"
+              : c.kernel.slab.kind == model::SlabKind::slub ? "SLUB"
+                                                            : "SLOB",
               static_cast<unsigned long long>(c.exercise.ops_per_cpu));
   // Misses are per operation: an access for the memory patterns, an
-  // allocation plus a free for page_churn.
+  // allocation plus a free for page_churn and kmalloc_churn.
   std::printf("%-14s %10s %10s %8s %8s %8s %10s %10s %8s %10s\n", "pattern", "ops", "cycles/op",
               "L1D m/op", "L2 m/op", "LLC m/op", "c2c xfers", "false shr", "remote", "lock wait");
 }

@@ -101,6 +101,10 @@ std::optional<Pfn> ObjectAllocator::alloc_slab_pages(sim::Cpu& cpu, Gfp gfp, uns
   return pfn;
 }
 
+void ObjectAllocator::set_page_owner(Pfn pfn, unsigned order, std::uint32_t owner) {
+  std::fill_n(owner_.begin() + pa_.mem_map().index(pfn), 1u << order, owner);
+}
+
 void ObjectAllocator::free_slab_pages(sim::Cpu& cpu, Pfn pfn, unsigned order) {
   const std::uint32_t idx = pa_.mem_map().index(pfn);
   std::fill_n(owner_.begin() + idx, 1u << order, 0u);
@@ -124,10 +128,8 @@ void ObjectAllocator::write_object(sim::Cpu& cpu, std::uint64_t addr, std::uint3
   }
 }
 
-sim::PhysAddr ObjectAllocator::meta_alloc(sim::Cpu& cpu, sim::NodeId node, std::uint32_t bytes,
-                                          std::uint32_t align) {
-  if (meta_.size() < pa_.machine().config().nodes) meta_.resize(pa_.machine().config().nodes);
-  MetaChunk& m = meta_.at(node);
+sim::PhysAddr ObjectAllocator::bump(sim::Cpu& cpu, MetaChunk& m, sim::NodeId node,
+                                    std::uint32_t bytes, std::uint32_t align) {
   sim::PhysAddr at = (m.next + align - 1) / align * align;
   if (!m.next || at + bytes > m.end) {
     unsigned order = 0;
@@ -140,6 +142,18 @@ sim::PhysAddr ObjectAllocator::meta_alloc(sim::Cpu& cpu, sim::NodeId node, std::
   }
   m.next = at + bytes;
   return at;
+}
+
+sim::PhysAddr ObjectAllocator::meta_alloc(sim::Cpu& cpu, sim::NodeId node, std::uint32_t bytes,
+                                          std::uint32_t align) {
+  if (meta_.size() < pa_.machine().config().nodes) meta_.resize(pa_.machine().config().nodes);
+  return bump(cpu, meta_.at(node), node, bytes, align);
+}
+
+sim::PhysAddr ObjectAllocator::percpu_alloc(sim::Cpu& cpu, sim::CpuId owner, std::uint32_t bytes,
+                                            std::uint32_t align) {
+  if (percpu_.size() < pa_.machine().cpus()) percpu_.resize(pa_.machine().cpus());
+  return bump(cpu, percpu_.at(owner), pa_.machine().cpu(owner).node(), bytes, align);
 }
 
 void ObjectAllocator::register_cache(KmemCache* c) {

@@ -148,6 +148,7 @@ class ObjectAllocator {
   std::optional<Pfn> alloc_slab_pages(sim::Cpu& cpu, Gfp gfp, unsigned order, int node,
                                       std::uint32_t owner);
   void free_slab_pages(sim::Cpu& cpu, Pfn pfn, unsigned order);
+  void set_page_owner(Pfn pfn, unsigned order, std::uint32_t owner);
   // Owner id of the page holding `addr` (0: none). Ids 1 and up are the design's.
   std::uint32_t page_owner(std::uint64_t addr) const;
   std::uint32_t page_owner_pfn(Pfn pfn) const;
@@ -167,6 +168,10 @@ class ObjectAllocator {
   // from pages taken (and kept) on `node`.
   sim::PhysAddr meta_alloc(sim::Cpu& cpu, sim::NodeId node, std::uint32_t bytes,
                            std::uint32_t align = 64);
+  // Per-CPU data (alloc_percpu): each CPU's unit is its own chunk on its node,
+  // so two CPUs' copies never share a cache line.
+  sim::PhysAddr percpu_alloc(sim::Cpu& cpu, sim::CpuId owner, std::uint32_t bytes,
+                             std::uint32_t align);
   void register_cache(KmemCache* c);  // appended to slab_caches order
   void unregister_cache(KmemCache* c);
 
@@ -185,7 +190,10 @@ class ObjectAllocator {
   struct MetaChunk {
     sim::PhysAddr next = 0, end = 0;
   };
-  std::vector<MetaChunk> meta_;  // per node
+  std::vector<MetaChunk> meta_;    // per node
+  std::vector<MetaChunk> percpu_;  // per CPU
+  sim::PhysAddr bump(sim::Cpu& cpu, MetaChunk& m, sim::NodeId node, std::uint32_t bytes,
+                     std::uint32_t align);
   Gfp gfp_zero_{}, gfp_comp_{};  // this flavour's __GFP_ZERO, __GFP_COMP bits
   std::uint64_t vmalloc_start_ = 0, vmalloc_end_ = 0;
 };

@@ -46,7 +46,6 @@ Slab::Slab(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
   reap_interval_ = cfg.reap_interval ? cfg.reap_interval : 2 * kHz * hz_cycles;
   next_reap_.assign(mc.cpus, reap_interval_);
   reap_node_.assign(mc.cpus, 0);
-  slabs_.reserve(1024);
   // kmem_cache_init: cache_cache (on-slab, early), then the general caches.
   sim::Cpu& boot = pa.machine().cpu(0);
   const std::uint32_t word = mc.arch == sim::Arch::x86_64 ? 8 : 4;
@@ -225,14 +224,18 @@ std::uint32_t Slab::cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node) {
   cpu.unlock(*cn.list_lock);
   const std::uint32_t offset = colour * c.g.colour_off;
 
-  const std::uint32_t id =
-      free_slab_ids_.empty() ? static_cast<std::uint32_t>(slabs_.size()) : free_slab_ids_.back();
-  const std::optional<Pfn> pfn = alloc_slab_pages(cpu, gfp, c.g.order, node, kFirstSlabOwner + id);
+  // The page allocator may let other CPUs run: the slab id is taken after it.
+  const std::optional<Pfn> pfn = alloc_slab_pages(cpu, gfp, c.g.order, node, kMetaOwner);
   if (!pfn) return kNoSlabId;
-  if (free_slab_ids_.empty())
+  std::uint32_t id;
+  if (free_slab_ids_.empty()) {
+    id = static_cast<std::uint32_t>(slabs_.size());
     slabs_.emplace_back();
-  else
+  } else {
+    id = free_slab_ids_.back();
     free_slab_ids_.pop_back();
+  }
+  set_page_owner(*pfn, c.g.order, kFirstSlabOwner + id);
   SlabSlab& s = slabs_[id];
   s.cache = c.id;
   s.pfn = *pfn;

@@ -3,6 +3,7 @@
 // per-CPU array caches with shared and alien arrays, cache_reap, on- and
 // off-slab management. linux-2.6 follows 2.6.32; linux-6 follows 6.5, the
 // last kernel with SLAB (removed in 6.8).
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -133,7 +134,8 @@ class Slab final : public ObjectAllocator {
 
   SlabParams params_;
   std::vector<std::unique_ptr<SlabCache>> caches_;
-  std::vector<SlabSlab> slabs_;
+  // A deque: references stay valid while another CPU (running at a lock) adds slabs.
+  std::deque<SlabSlab> slabs_;
   std::vector<std::uint32_t> free_slab_ids_;
   SlabCache* cache_cache_ = nullptr;  // "kmem_cache": the cache of cache descriptors
   bool general_ready_ = false;        // the kmalloc caches exist

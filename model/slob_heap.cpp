@@ -23,7 +23,6 @@ SlobHeap::SlobHeap(PageAllocator& pa, PageSource& src, SlobRules rules, std::uin
       globals_(globals),
       lock_(std::make_unique<sim::SpinLock>(pa.machine().make_lock(globals, "slob_lock"))) {
   gfp_zero_ = parse_gfp(pa.flavour(), "__GFP_ZERO");
-  pages_.reserve(256);
 }
 
 std::uint32_t SlobHeap::new_page_id() {

@@ -11,6 +11,7 @@
 // both sorted by offset, so bad frees can be recognised.
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -154,7 +155,7 @@ class SlobHeap {
   std::unique_ptr<sim::SpinLock> lock_;
   std::array<std::uint32_t, 3> heads_{kNoPage, kNoPage, kNoPage};  // first page of each ring
   std::array<std::uint32_t, 3> counts_{};
-  std::vector<Page> pages_;
+  std::deque<Page> pages_;  // a deque: references stay valid while another CPU adds pages
   std::vector<std::uint32_t> free_ids_;
   std::uint64_t nr_pages_ = 0;
   Gfp gfp_zero_{};

@@ -38,7 +38,6 @@ Slub::Slub(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
   gfp_thisnode_ = parse_gfp(pa.flavour(), "__GFP_THISNODE");
   gfp_reclaim_bits_ = pa.flavour() == Flavour::linux_6 ? parse_gfp(pa.flavour(), "__GFP_RECLAIM")
                                                        : parse_gfp(pa.flavour(), "__GFP_WAIT");
-  slabs_.reserve(1024);
   // kmem_cache_init: the two bootstrap caches first, then the kmalloc caches.
   sim::Cpu& boot = pa.machine().cpu(0);
   kmem_cache_node_ = create_cache(boot, "kmem_cache_node", kKmemCacheNodeSize, 0,
@@ -181,7 +180,7 @@ SlubCache* Slub::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_
   }
   s->cpu.resize(m.cpus());
   for (sim::CpuId c = 0; c < m.cpus(); ++c)
-    s->cpu[c].addr = meta_alloc(cpu, pa_.machine().cpu(c).node(), kKmemCacheCpuSize, 16);
+    s->cpu[c].addr = percpu_alloc(cpu, c, kKmemCacheCpuSize, 16);
   SlubCache* raw = s.get();
   caches_.push_back(std::move(s));
   register_cache(raw);
@@ -197,20 +196,23 @@ std::uint32_t Slub::new_slab(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node) {
   Gfp first{gfp.bits | nowarn.bits};
   if (f == Flavour::linux_6 && s.g.order > s.g.min_order)
     first.bits &= ~gfp_reclaim_bits_.bits;  // 6.8: no reclaim for the optional higher order
-  const std::uint32_t id =
-      free_slab_ids_.empty() ? static_cast<std::uint32_t>(slabs_.size()) : free_slab_ids_.back();
-  const std::uint32_t owner = kFirstSlabOwner + id;
   unsigned order = s.g.order;
-  std::optional<Pfn> pfn = alloc_slab_pages(cpu, first, order, node, owner);
+  // The page allocator may let other CPUs run: the slab id is taken after it.
+  std::optional<Pfn> pfn = alloc_slab_pages(cpu, first, order, node, kMetaOwner);
   if (!pfn && s.g.min_order != s.g.order) {
     order = s.g.min_order;
-    pfn = alloc_slab_pages(cpu, gfp, order, node, owner);
+    pfn = alloc_slab_pages(cpu, gfp, order, node, kMetaOwner);
   }
   if (!pfn) return kNoSlab;
-  if (free_slab_ids_.empty())
+  std::uint32_t id;
+  if (free_slab_ids_.empty()) {
+    id = static_cast<std::uint32_t>(slabs_.size());
     slabs_.emplace_back();
-  else
+  } else {
+    id = free_slab_ids_.back();
     free_slab_ids_.pop_back();
+  }
+  set_page_owner(*pfn, order, kFirstSlabOwner + id);
   SlubSlab& sl = slabs_[id];
   sl.cache = s.id;
   sl.pfn = *pfn;
@@ -269,6 +271,8 @@ std::uint32_t Slub::get_partial_node(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, si
     slabs_[id].where = SlubSlab::Where::none;
     if (got == kNoSlab) {
       got = id;
+      slabs_[id].frozen = true;  // acquire_slab: the CPU owns it before the lock drops
+      slabs_[id].where = SlubSlab::Where::cpu;
     } else {
       put_cpu_partial(cpu, s, c, id);
       ++partial_slabs;
@@ -318,11 +322,12 @@ void Slub::unfreeze_partials(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
   const Charge ch{&cpu};
   while (c.partial.head != kNoSlab) {
     const std::uint32_t id = c.partial.head;
-    list_del(Charge{nullptr}, c.partial, 0, id);
     SlubSlab& sl = slabs_[id];
-    sl.where = SlubSlab::Where::none;
     SlubNode& n = s.node[sl.node];
+    // Still on this CPU's list while waiting for the lock: frees elsewhere leave it alone.
     cpu.lock(*n.list_lock);
+    list_del(Charge{nullptr}, c.partial, 0, id);
+    sl.where = SlubSlab::Where::none;
     if (sl.inuse == 0 && n.partial.count >= s.g.min_partial) {
       cpu.unlock(*n.list_lock);
       discard_slab(cpu, s, id);
@@ -363,16 +368,22 @@ void Slub::deactivate_slab(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
   c.slab = kNoSlab;
   c.freelist = kNoObject;
   cpu.write(c.addr, 16);
-  sl.frozen = false;
-  sl.where = SlubSlab::Where::none;
+  // The slab stays frozen (frees elsewhere only push objects) until it is on
+  // its list: the kernel unfreezes and lists it in one step.
   SlubNode& n = s.node[sl.node];
   if (sl.inuse == 0 && n.partial.count >= s.g.min_partial) {
+    sl.frozen = false;
+    sl.where = SlubSlab::Where::none;
     discard_slab(cpu, s, id);
   } else if (sl.freelist != kNoObject) {
     cpu.lock(*n.list_lock);
+    sl.frozen = false;
     list_add(Charge{&cpu}, n.partial, n.addr + 8, id, tail);
     sl.where = SlubSlab::Where::node_partial;
     cpu.unlock(*n.list_lock);
+  } else {
+    sl.frozen = false;
+    sl.where = SlubSlab::Where::none;
   }
 }
 
@@ -521,7 +532,9 @@ void Slub::slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::ui
     }
     if (sl.inuse != 0) return;
     cpu.lock(*n.list_lock);
-    if (n.partial.count >= s.g.min_partial) {
+    // Re-checked under the lock: another CPU may have taken the slab meanwhile.
+    if (sl.inuse == 0 && !sl.frozen && sl.where == SlubSlab::Where::node_partial &&
+        n.partial.count >= s.g.min_partial) {
       list_del(ch, n.partial, n.addr + 8, id);
       sl.where = SlubSlab::Where::none;
       cpu.unlock(*n.list_lock);
@@ -532,9 +545,15 @@ void Slub::slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::ui
     return;
   }
   // 2.6.32: an empty slab is freed at once; a full one joins the partial list.
+  // (2.6.32 holds slab_lock across all of this; here the state is re-checked
+  // under the list lock, in case another CPU took the slab meanwhile.)
   if (sl.inuse == 0) {
     if (prior != kNoObject) {
       cpu.lock(*n.list_lock);
+      if (sl.frozen || sl.where != SlubSlab::Where::node_partial || sl.inuse != 0) {
+        cpu.unlock(*n.list_lock);
+        return;
+      }
       list_del(ch, n.partial, n.addr + 8, id);
       cpu.unlock(*n.list_lock);
     }
@@ -544,8 +563,10 @@ void Slub::slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::ui
   }
   if (prior == kNoObject) {
     cpu.lock(*n.list_lock);
-    list_add(ch, n.partial, n.addr + 8, id, true);
-    sl.where = SlubSlab::Where::node_partial;
+    if (!sl.frozen && sl.where == SlubSlab::Where::none && sl.freelist != kNoObject) {
+      list_add(ch, n.partial, n.addr + 8, id, true);
+      sl.where = SlubSlab::Where::node_partial;
+    }
     cpu.unlock(*n.list_lock);
   }
 }

@@ -4,6 +4,7 @@
 // frees straight into the owning slab's freelist, and cache merging. No
 // colouring, as in Linux. linux-2.6 follows 2.6.32 (no per-CPU partial lists,
 // free pointer at offset 0), linux-6 follows 6.8.
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -115,7 +116,8 @@ class Slub final : public ObjectAllocator {
 
   SlubParams params_;
   std::vector<std::unique_ptr<SlubCache>> caches_;  // by id; destroyed ones stay null
-  std::vector<SlubSlab> slabs_;
+  // A deque: references stay valid while another CPU (running at a lock) adds slabs.
+  std::deque<SlubSlab> slabs_;
   std::vector<std::uint32_t> free_slab_ids_;
   SlubCache* kmem_cache_ = nullptr;       // the cache of struct kmem_cache
   SlubCache* kmem_cache_node_ = nullptr;  // the cache of struct kmem_cache_node

@@ -9,13 +9,20 @@
 
 namespace allocsim::workloads {
 
-enum class ExercisePattern : std::uint8_t { false_sharing, padded, random_read, page_churn };
+enum class ExercisePattern : std::uint8_t {
+  false_sharing,
+  padded,
+  random_read,
+  page_churn,
+  kmalloc_churn
+};
 
-inline constexpr std::array<std::pair<std::string_view, ExercisePattern>, 4> kExercisePatterns{{
+inline constexpr std::array<std::pair<std::string_view, ExercisePattern>, 5> kExercisePatterns{{
     {"false_sharing", ExercisePattern::false_sharing},
     {"padded", ExercisePattern::padded},
     {"random_read", ExercisePattern::random_read},
     {"page_churn", ExercisePattern::page_churn},
+    {"kmalloc_churn", ExercisePattern::kmalloc_churn},
 }};
 
 inline std::string_view to_string(ExercisePattern pattern) {
@@ -28,7 +35,8 @@ struct ExerciseConfig {
   std::uint64_t ops_per_cpu = 20000;
   std::uint64_t footprint_bytes = 8 << 20;
   std::vector<ExercisePattern> patterns{ExercisePattern::false_sharing, ExercisePattern::padded,
-                                        ExercisePattern::random_read, ExercisePattern::page_churn};
+                                        ExercisePattern::random_read, ExercisePattern::page_churn,
+                                        ExercisePattern::kmalloc_churn};
 };
 
 }  // namespace allocsim::workloads

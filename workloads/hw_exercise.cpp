@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "model/kernel.hpp"
 #include "model/page_alloc.hpp"
 #include "sim/machine.hpp"
 
@@ -44,8 +45,10 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
                             std::uint64_t footprint_bytes, const model::KernelConfig& kernel) {
   sim::Machine m(config, seed);
   std::unique_ptr<model::PageAllocator> pa;
+  std::unique_ptr<model::Kernel> k;
   if (pattern == ExercisePattern::page_churn)
     pa = std::make_unique<model::PageAllocator>(m, kernel);
+  if (pattern == ExercisePattern::kmalloc_churn) k = std::make_unique<model::Kernel>(m, kernel);
   const model::Gfp gfp_kernel = model::parse_gfp(kernel.flavour, "GFP_KERNEL");
   const std::uint32_t cpus = m.cpus();
   const std::uint32_t line = config.line_bytes;
@@ -66,6 +69,12 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
   constexpr std::size_t kLive = 32;
   std::vector<std::vector<std::pair<model::Pfn, unsigned>>> live(cpus);
   for (auto& l : live) l.reserve(kLive);
+  // kmalloc_churn: 64 live objects per CPU of typical kernel sizes; the object
+  // in the slot is freed, a new one allocated and its first line written.
+  constexpr std::size_t kLiveObjects = 64;
+  constexpr std::uint32_t kSizes[] = {32, 64, 96, 128, 192, 256, 512, 1024, 64, 128, 2048, 4096};
+  std::vector<std::vector<std::uint64_t>> objects(cpus,
+                                                  std::vector<std::uint64_t>(kLiveObjects, 0));
   for (sim::CpuId c = 0; c < cpus; ++c) {
     m.spawn(c, [&, c](sim::Cpu& cpu) {
       const sim::PhysAddr shared_word =
@@ -95,6 +104,14 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
             } else if (const auto p = pa->alloc_pages(cpu, gfp_kernel, 0)) {
               mine.emplace_back(*p, 0);
             }
+            break;
+          }
+          case ExercisePattern::kmalloc_churn: {
+            std::uint64_t& slot = objects[c][i % kLiveObjects];
+            if (slot) k->slab().kfree(cpu, slot);
+            const std::uint32_t size = kSizes[cpu.rng().below(std::size(kSizes))];
+            slot = k->slab().kmalloc(cpu, size, gfp_kernel);
+            if (slot) cpu.write(slot - k->highmem().page_offset(), 8);
             break;
           }
         }

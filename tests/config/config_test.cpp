@@ -61,9 +61,10 @@ TEST(Config, EmbeddedDefaultExactValues) {
   EXPECT_EQ(c.run.seed, 1u);
   EXPECT_EQ(c.exercise.ops_per_cpu, 20000u);
   EXPECT_EQ(c.exercise.footprint_bytes, 8 * MiB);
-  EXPECT_EQ(c.exercise.patterns, (std::vector<ExercisePattern>{
-                                     ExercisePattern::false_sharing, ExercisePattern::padded,
-                                     ExercisePattern::random_read, ExercisePattern::page_churn}));
+  EXPECT_EQ(c.exercise.patterns,
+            (std::vector<ExercisePattern>{ExercisePattern::false_sharing, ExercisePattern::padded,
+                                          ExercisePattern::random_read, ExercisePattern::page_churn,
+                                          ExercisePattern::kmalloc_churn}));
 }
 
 TEST(Config, EmbeddedDefaultIsConfigsDefaultYaml) {
@@ -146,7 +147,7 @@ workload:
   exercise:
     ops_per_cpu: 20000
     footprint: 8MiB
-    patterns: [false_sharing, padded, random_read, page_churn]
+    patterns: [false_sharing, padded, random_read, page_churn, kmalloc_churn]
 run:
   seed: 1
 )");

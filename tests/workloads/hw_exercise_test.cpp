@@ -73,5 +73,23 @@ TEST(HwExercise, PageChurnShowsWhatPcpListsSave) {
             a.fingerprint);
 }
 
+TEST(HwExercise, KmallocChurnShowsSlobsGlobalLock) {
+  const auto m = io::load_config({}).machine;
+  model::KernelConfig slab, slub, slob;
+  slab.slab.kind = model::SlabKind::slab;
+  slub.slab.kind = model::SlabKind::slub;
+  slob.slab.kind = model::SlabKind::slob;
+  const ExerciseResult a = run_exercise(m, 1, ExercisePattern::kmalloc_churn, 400, 0, slab);
+  const ExerciseResult b = run_exercise(m, 1, ExercisePattern::kmalloc_churn, 400, 0, slub);
+  const ExerciseResult c = run_exercise(m, 1, ExercisePattern::kmalloc_churn, 400, 0, slob);
+  EXPECT_EQ(a.ops, 3200u);
+  // SLAB and SLUB serve most requests from per-CPU state; SLOB's one
+  // slob_lock and first-fit page walk serialise all eight CPUs.
+  EXPECT_GT(c.lock_wait, 10 * (a.lock_wait + b.lock_wait));
+  EXPECT_GT(c.cycles_per_op, 5 * std::max(a.cycles_per_op, b.cycles_per_op));
+  EXPECT_EQ(run_exercise(m, 1, ExercisePattern::kmalloc_churn, 400, 0, slub).fingerprint,
+            b.fingerprint);
+}
+
 }  // namespace
 }  // namespace allocsim::workloads
