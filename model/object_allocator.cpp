@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "model/costs.hpp"
+#include "model/slub_geometry.hpp"
 
 namespace allocsim::model {
 
@@ -156,6 +157,49 @@ sim::PhysAddr ObjectAllocator::percpu_alloc(sim::Cpu& cpu, sim::CpuId owner, std
   return bump(cpu, percpu_.at(owner), pa_.machine().cpu(owner).node(), bytes, align);
 }
 
+KmemCache* ObjectAllocator::merge_alias(std::string_view name, std::uint32_t size,
+                                        std::uint32_t align, SlabFlags flags, bool ctor) {
+  // SLAB_NEVER_MERGE and SLAB_MERGE_SAME (slab_common.c).
+  constexpr SlabFlags never = SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER | SLAB_TYPESAFE_BY_RCU |
+                              SLAB_NOLEAKTRACE | SLAB_NO_MERGE |
+                              SLAB_NO_COLOUR;  // (allocsim: an uncoloured cache stays its own)
+  constexpr SlabFlags same =
+      SLAB_RECLAIM_ACCOUNT | SLAB_CACHE_DMA | SLAB_CACHE_DMA32 | SLAB_ACCOUNT;
+  if (!cfg_.merge || ctor || (flags & never)) return nullptr;
+  const std::uint32_t object_size = size;
+  const sim::MachineConfig& mc = pa_.machine().config();
+  const std::uint32_t word = mc.arch == sim::Arch::x86_64 ? 8 : 4;
+  size = (size + word - 1) / word * word;
+  align = slab_calculate_alignment(pa_.flavour(), mc.arch, mc.line_bytes, flags, align, size);
+  size = (size + align - 1) / align * align;
+  auto fits = [&](const KmemCache* s) {
+    return s->merge_target && !s->has_ctor && !(s->flags & never) && size <= s->size &&
+           (flags & same) == (s->flags & same) && (s->size & ~(align - 1)) == s->size &&
+           s->size - size < word;
+  };
+  // 6.x walks slab_caches in reverse (the oldest match wins); 2.6.32 SLUB
+  // walks it forward from the newest.
+  KmemCache* found = nullptr;
+  if (pa_.flavour() == Flavour::linux_6) {
+    for (KmemCache* s : all_caches_)
+      if (fits(s)) {
+        found = s;
+        break;
+      }
+  } else {
+    for (auto it = all_caches_.rbegin(); it != all_caches_.rend(); ++it)
+      if (fits(*it)) {
+        found = *it;
+        break;
+      }
+  }
+  if (!found) return nullptr;
+  ++found->refcount;
+  found->object_size = std::max(found->object_size, object_size);
+  found->aliases.emplace_back(name);
+  return found;
+}
+
 void ObjectAllocator::register_cache(KmemCache* c) {
   all_caches_.push_back(c);
 }
@@ -260,16 +304,17 @@ std::uint64_t ObjectAllocator::kzalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gf
   return kmalloc(cpu, size, Gfp{gfp.bits | gfp_zero_.bits}, node);
 }
 
-void ObjectAllocator::do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l) {
+bool ObjectAllocator::do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l) {
   if (l.state == Lookup::large) {
     large_pages_ -= 1u << l.order;
     free_slab_pages(cpu, phys(addr) >> kPageShift, l.order);
-    return;
+    return true;
   }
   KmemCache& c = *l.cache;
   do_cache_free(cpu, c, addr);
   ++c.stats.frees;
   --c.in_use;
+  return true;
 }
 
 bool ObjectAllocator::kfree(sim::Cpu& cpu, std::uint64_t addr) {
@@ -278,8 +323,7 @@ bool ObjectAllocator::kfree(sim::Cpu& cpu, std::uint64_t addr) {
   switch (l.state) {
     case Lookup::live:
     case Lookup::large:
-      do_kfree(cpu, addr, l);
-      return true;
+      return do_kfree(cpu, addr, l);
     case Lookup::free_object:
       report(cpu, DiagKind::double_free, addr, l.cache, "kfree of a free object");
       return false;

@@ -44,11 +44,13 @@ struct KmemCache {
   std::uint32_t size = 0;         // the stride of one object (slabinfo's objsize)
   std::uint32_t align = 0;
   SlabFlags flags = 0;
-  bool has_ctor = false;     // a constructor writes every object when its slab is made
-  bool general = false;      // one of the kmalloc caches
-  int refcount = 1;          // > 1 when other caches were merged into it (SLUB)
-  sim::PhysAddr desc = 0;    // the simulated struct kmem_cache
-  std::uint64_t in_use = 0;  // objects handed out and not yet freed by their users
+  bool has_ctor = false;             // a constructor writes every object when its slab is made
+  bool general = false;              // one of the kmalloc caches
+  int refcount = 1;                  // > 1 when other caches were merged into it
+  bool merge_target = true;          // false for create_boot_cache caches (refcount -1 in Linux)
+  std::vector<std::string> aliases;  // names of the caches merged into this one
+  sim::PhysAddr desc = 0;            // the simulated struct kmem_cache
+  std::uint64_t in_use = 0;          // objects handed out and not yet freed by their users
   KmemCacheStats stats;
 };
 
@@ -139,7 +141,8 @@ class ObjectAllocator {
   virtual void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) = 0;
   // kmalloc backend: the default uses the general caches and the large path.
   virtual std::uint64_t do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node);
-  virtual void do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l);
+  // False (after reporting) when the design refuses the free.
+  virtual bool do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l);
   virtual std::uint64_t do_ksize(std::uint64_t addr, const Lookup& l) const;
 
   // Pages for slabs (and large kmallocs): alloc_pages on the CPU, on `node`
@@ -172,6 +175,11 @@ class ObjectAllocator {
   // so two CPUs' copies never share a cache line.
   sim::PhysAddr percpu_alloc(sim::Cpu& cpu, sim::CpuId owner, std::uint32_t bytes,
                              std::uint32_t align);
+  // slab_common.c:find_mergeable + __kmem_cache_alias (6.x; SLUB also in
+  // 2.6.32): an existing cache the new one can share, already counted as an
+  // alias, or null. Honours kernel.slab_merge.
+  KmemCache* merge_alias(std::string_view name, std::uint32_t size, std::uint32_t align,
+                         SlabFlags flags, bool ctor);
   void register_cache(KmemCache* c);  // appended to slab_caches order
   void unregister_cache(KmemCache* c);
 

@@ -53,7 +53,10 @@ Slab::Slab(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
                                       ? 136 + word * (mc.cpus + mc.nodes)  // array[] + nodelists[]
                                       : 216 + word * mc.nodes;             // 6.5 node[] at the end
   cache_cache_ = create_cache(boot, "kmem_cache", desc_size, 0, SLAB_HWCACHE_ALIGN, false, false);
-  const SlabFlags kflags = SLAB_HWCACHE_ALIGN;  // ARCH_KMALLOC_FLAGS
+  cache_cache_->merge_target = false;
+  // ARCH_KMALLOC_FLAGS; 6.x kmalloc caches are not merged (as with CONFIG_MEMCG_KMEM).
+  const SlabFlags kflags =
+      SLAB_HWCACHE_ALIGN | (params_.flavour == Flavour::linux_6 ? SLAB_NO_MERGE : 0);
   for (const KmallocCacheSpec& k : sizes_.caches())
     kmalloc_caches_.push_back(
         create_cache(boot, k.name, k.size, kmalloc_align(k.size), kflags, false, true));
@@ -127,6 +130,9 @@ KmemCache* Slab::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::ui
   if (align & (align - 1))
     throw std::invalid_argument("kmem_cache_create: align " + std::to_string(align) +
                                 " is not a power of 2");
+  // 6.x merges in slab_common.c for SLAB too; 2.6.32 SLAB never merges.
+  if (params_.flavour == Flavour::linux_6)
+    if (KmemCache* k = merge_alias(name, size, align, flags, ctor)) return k;
   return create_cache(cpu, name, size, align, flags, ctor, false);
 }
 
@@ -718,7 +724,9 @@ int Slab::kmem_cache_shrink(sim::Cpu& cpu, KmemCache& kc) {
 void Slab::kmem_cache_destroy(sim::Cpu& cpu, KmemCache* kc) {
   if (!kc) return;
   SlabCache& c = static_cast<SlabCache&>(*kc);
+  if (--c.refcount > 0) return;  // an alias went away
   if (kmem_cache_shrink(cpu, c) || c.in_use) {
+    ++c.refcount;
     report(cpu, DiagKind::cache_busy, virt(c.desc), &c,
            "kmem_cache_destroy: Can't free all objects (" + std::to_string(c.in_use) + " in use)");
     return;

@@ -227,7 +227,7 @@ std::uint64_t Slob::do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int n
   return p;
 }
 
-void Slob::do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l) {
+bool Slob::do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l) {
   if (l.state == Lookup::large) {
     // put_page(page) (2.6.32) / __free_pages(page, order) (6.x).
     const Pfn pfn = phys(addr) >> kPageShift;
@@ -237,13 +237,13 @@ void Slob::do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l) {
     }
     large_pages_ -= 1u << l.order;
     free_slab_pages(cpu, pfn, l.order);
-    return;
+    return true;
   }
   if (l.cache != caches_[kKmallocId].get()) {
     // kfree of a kmem_cache object: SLOB would read a header that is not there.
     report(cpu, DiagKind::wrong_cache, addr, l.cache,
            "kfree of a kmem_cache object: SLOB needs kmem_cache_free");
-    return;
+    return false;
   }
   // m = p - align; slob_free(m, *m + align).
   const sim::PhysAddr m = phys(addr) - align_;
@@ -254,6 +254,7 @@ void Slob::do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l) {
   SlobCache& k = *caches_[kKmallocId];
   ++k.stats.frees;
   --k.in_use;
+  return true;
 }
 
 std::uint64_t Slob::do_ksize(std::uint64_t addr, const Lookup& l) const {

@@ -48,7 +48,7 @@ class Slob final : public ObjectAllocator, private SlobHeap::PageSource {
   std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
   void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) override;
   std::uint64_t do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) override;
-  void do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l) override;
+  bool do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l) override;
   std::uint64_t do_ksize(std::uint64_t addr, const Lookup& l) const override;
 
  private:

@@ -12,11 +12,6 @@ constexpr std::uint32_t kKmemCacheNodeSize = 64;  // struct kmem_cache_node
 constexpr std::uint32_t kKmemCacheCpuSize = 32;   // struct kmem_cache_cpu
 constexpr sim::Cycles kFastPathCycles = 6;        // the instructions around the cmpxchg
 constexpr sim::Cycles kSlowPathCycles = 60;       // ___slab_alloc / __slab_free bookkeeping
-// slab_common.c:SLAB_NEVER_MERGE and SLAB_MERGE_SAME.
-constexpr SlabFlags kNeverMerge = SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER |
-                                  SLAB_TYPESAFE_BY_RCU | SLAB_NOLEAKTRACE | SLAB_NO_MERGE;
-constexpr SlabFlags kMergeSame =
-    SLAB_RECLAIM_ACCOUNT | SLAB_CACHE_DMA | SLAB_CACHE_DMA32 | SLAB_ACCOUNT;
 }  // namespace
 
 std::unique_ptr<ObjectAllocator> make_slub(PageAllocator& pa, Highmem& hm,
@@ -44,7 +39,7 @@ Slub::Slub(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
                                   SLAB_HWCACHE_ALIGN, false, false);
   kmem_cache_ =
       create_cache(boot, "kmem_cache", kKmemCacheSize, 0, SLAB_HWCACHE_ALIGN, false, false);
-  kmem_cache_node_->boot = kmem_cache_->boot = true;  // create_boot_cache: never merged
+  kmem_cache_node_->merge_target = kmem_cache_->merge_target = false;  // create_boot_cache
   const SlabFlags kmalloc_flags = pa.flavour() == Flavour::linux_6 ? SLAB_NO_MERGE : 0;
   for (const KmallocCacheSpec& k : sizes_.caches())
     kmalloc_caches_.push_back(
@@ -109,32 +104,6 @@ void Slub::list_del(const Charge& ch, SlubList& l, sim::PhysAddr head, std::uint
 
 // --- cache creation -------------------------------------------------------------
 
-SlubCache* Slub::find_mergeable(std::uint32_t size, std::uint32_t align, SlabFlags flags,
-                                bool ctor) const {
-  // slab_common.c:find_mergeable (6.8) / slub.c:find_mergeable (2.6.32).
-  if (!cfg_.merge || ctor || (flags & kNeverMerge)) return nullptr;
-  const std::uint32_t word = params_.arch == sim::Arch::x86_64 ? 8 : 4;
-  size = (size + word - 1) / word * word;
-  align = slab_calculate_alignment(params_.flavour, params_.arch, params_.cache_line, flags, align,
-                                   size);
-  size = (size + align - 1) / align * align;
-  auto fits = [&](const SlubCache* s) {
-    return s && !s->destroyed && !s->boot && !s->has_ctor && !(s->flags & kNeverMerge) &&
-           size <= s->size && (flags & kMergeSame) == (s->flags & kMergeSame) &&
-           (s->size & ~(align - 1)) == s->size && s->size - size < word;
-  };
-  // 6.8 walks slab_caches in reverse (the oldest match wins); 2.6.32 walks it
-  // forward from the newest.
-  if (params_.flavour == Flavour::linux_6) {
-    for (const auto& s : caches_)
-      if (fits(s.get())) return s.get();
-  } else {
-    for (auto it = caches_.rbegin(); it != caches_.rend(); ++it)
-      if (fits(it->get())) return it->get();
-  }
-  return nullptr;
-}
-
 KmemCache* Slub::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
                                    std::uint32_t align, SlabFlags flags, bool ctor) {
   if (size == 0 || size > (kPageSize << kMaxOrder))
@@ -143,12 +112,10 @@ KmemCache* Slub::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::ui
   if (align & (align - 1))
     throw std::invalid_argument("kmem_cache_create: align " + std::to_string(align) +
                                 " is not a power of 2");
-  if (SlubCache* s = find_mergeable(size, align, flags, ctor)) {
+  if (KmemCache* k = merge_alias(name, size, align, flags, ctor)) {
     // __kmem_cache_alias: the caller gets the existing cache.
-    ++s->refcount;
-    s->object_size = std::max(s->object_size, size);
+    SlubCache* s = static_cast<SlubCache*>(k);
     s->g.inuse = std::max(s->g.inuse, (size + 7) / 8 * 8);
-    s->aliases.emplace_back(name);
     return s;
   }
   return create_cache(cpu, name, size, align, flags, ctor, false);

@@ -57,9 +57,7 @@ struct SlubCache : KmemCache {
   SlubGeometry g;
   std::vector<SlubCpu> cpu;
   std::vector<SlubNode> node;
-  std::vector<std::string> aliases;  // merged caches' names
   bool destroyed = false;
-  bool boot = false;  // create_boot_cache: refcount -1, never a merge target
 };
 
 class Slub final : public ObjectAllocator {
@@ -91,8 +89,6 @@ class Slub final : public ObjectAllocator {
  private:
   SlubCache* create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
                           std::uint32_t align, SlabFlags flags, bool ctor, bool general);
-  SlubCache* find_mergeable(std::uint32_t size, std::uint32_t align, SlabFlags flags,
-                            bool ctor) const;
   std::uint64_t slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp gfp, int node);
   std::uint32_t new_slab(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node);
   void discard_slab(sim::Cpu& cpu, SlubCache& s, std::uint32_t id);
