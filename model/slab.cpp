@@ -229,6 +229,9 @@ std::uint32_t Slab::cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node) {
     colour = slab_next_colour(params_.flavour, cn.colour_next, c.g.colour);
   cpu.unlock(*cn.list_lock);
   const std::uint32_t offset = colour * c.g.colour_off;
+  if (c.colour_used.size() <= colour)
+    c.colour_used.resize(std::max<std::size_t>(c.g.colour, colour + 1));
+  ++c.colour_used[colour];
 
   // The page allocator may let other CPUs run: the slab id is taken after it.
   const std::optional<Pfn> pfn = alloc_slab_pages(cpu, gfp, c.g.order, node, kMetaOwner);

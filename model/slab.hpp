@@ -69,6 +69,7 @@ struct SlabCache : KmemCache {
   std::vector<SlabNode> node;
   bool destroyed = false;
   std::uint64_t reaped = 0, grown = 0, alien_overflow = 0;
+  std::vector<std::uint64_t> colour_used;  // slabs grown at each colour index
 };
 
 class Slab final : public ObjectAllocator {

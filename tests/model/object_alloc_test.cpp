@@ -189,6 +189,35 @@ TEST_P(EveryAllocator, SameSeedSameAddresses) {
   EXPECT_EQ(run(), run());
 }
 
+TEST_P(EveryAllocator, I386SlabsComeFromLowmemAndWordsAreFourBytes) {
+  sim::MachineConfig mc = testing::small_machine(1, 2048);
+  mc.arch = sim::Arch::i386;
+  Booted b(flavour(), kind(), mc);
+  const Gfp k = b.gfp("GFP_KERNEL");
+  sim::Rng rng(3, 0);
+  std::vector<std::uint64_t> held;
+  for (int i = 0; i < 20000; ++i) {
+    sim::Cpu& cpu = b.cpu(static_cast<unsigned>(rng.below(2)));
+    if (held.size() < 500 && rng.below(2)) {
+      const std::uint64_t p = b.oa->kmalloc(cpu, 1 + rng.below(5000), k);
+      ASSERT_NE(p, 0u);
+      // Directly mapped kernel memory: below PAGE_OFFSET + 896 MiB, 4-byte aligned at least.
+      EXPECT_GE(p, 0xC0000000ull);
+      EXPECT_LT(p, 0xC0000000ull + (896ull << 20));
+      EXPECT_EQ(p % 4, 0u);
+      held.push_back(p);
+    } else if (!held.empty()) {
+      const std::size_t j = rng.below(held.size());
+      EXPECT_TRUE(b.oa->kfree(cpu, held[j]));
+      held[j] = held.back();
+      held.pop_back();
+    }
+  }
+  EXPECT_EQ(b.diag.errors(), 0u);
+  b.oa->check_invariants();
+  b.pa.check_invariants();
+}
+
 std::string combo_name(const ::testing::TestParamInfo<Combo>& info) {
   return testing::name(std::get<0>(info.param), std::get<1>(info.param));
 }

@@ -46,6 +46,11 @@ TEST(SlabColour, SuccessiveSlabsStepThroughTheColoursInEachFlavourOrder) {
     ASSERT_GE(g.colour, 2u) << to_string(f);
     EXPECT_EQ(g.colour_off, 64u);
     const std::vector<std::uint64_t> offs = first_object_offsets(b, *c, 2 * g.colour + 1);
+    // Per-cache statistics: how many slabs used each colour.
+    const auto& used = static_cast<const Slab&>(*b.oa).cache(*c).colour_used;
+    ASSERT_EQ(used.size(), g.colour);
+    for (unsigned k = 0; k < g.colour; ++k)
+      EXPECT_EQ(used[k], (f == Flavour::linux_2_6 ? k == 0 : k == 1) ? 3u : 2u) << k;
     // 2.6.32: struct slab + bufctls precede the objects; 6.5: the objects start at the colour.
     const std::uint64_t lead = f == Flavour::linux_2_6 ? g.mgmt_size : 0;
     for (unsigned k = 0; k < offs.size(); ++k) {

@@ -1,0 +1,93 @@
+// The hot path allocates nothing: kmalloc and kfree in steady state,
+// through SLAB, SLUB and SLOB, never call operator new.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "object_alloc_fixture.hpp"
+
+namespace {
+std::atomic<bool> counting{false};
+std::atomic<std::uint64_t> allocations{0};
+}  // namespace
+
+// Every replaceable non-aligned form, so that new and delete always pair up.
+namespace {
+void* counted_malloc(std::size_t n) noexcept {
+  if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
+  return std::malloc(n ? n : 1);
+}
+}  // namespace
+void* operator new(std::size_t n) {
+  if (void* p = counted_malloc(n)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) {
+  return operator new(n);
+}
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  return counted_malloc(n);
+}
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+  return counted_malloc(n);
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
+
+namespace allocsim::model {
+namespace {
+
+TEST(SlabNoAlloc, SteadyStateKmallocKfreeAllocatesNothing) {
+  for (Flavour f : {Flavour::linux_2_6, Flavour::linux_6})
+    for (SlabKind k : {SlabKind::slab, SlabKind::slub, SlabKind::slob}) {
+      testing::Booted b(f, k, 2, 64, /*timing=*/true);
+      KmemCache* c = b.oa->kmem_cache_create(b.cpu(), "steady", 200, 0, 0, false);
+      const Gfp g = b.gfp("GFP_KERNEL");
+      const std::uint64_t sizes[] = {24, 64, 100, 200, 512, 1000};
+      std::vector<std::uint64_t> ring(256, 0);
+      unsigned i = 0;
+      auto churn = [&](unsigned n) {
+        for (const unsigned end = i + n; i < end; ++i) {
+          sim::Cpu& cpu = b.cpu(i % 4);
+          std::uint64_t& slot = ring[i % ring.size()];
+          if (slot) {
+            if (i % 3 == 0)
+              b.oa->kmem_cache_free(cpu, *c, slot);
+            else
+              b.oa->kfree(cpu, slot);
+          }
+          slot = (i + 1) % 3 == 0 ? b.oa->kmem_cache_alloc(cpu, *c, g)
+                                  : b.oa->kmalloc(cpu, sizes[i % std::size(sizes)], g);
+        }
+      };
+      churn(20000);  // warm-up: slabs, pages and host records reach their working set
+      counting = true;
+      allocations = 0;
+      churn(20000);
+      counting = false;
+      EXPECT_EQ(allocations.load(), 0u) << to_string(f) << " " << to_string(k);
+      EXPECT_EQ(b.diag.errors(), 0u);
+      for (const auto& d : b.diag.entries()) ADD_FAILURE() << DiagnosticLog::format(d);
+    }
+}
+
+}  // namespace
+}  // namespace allocsim::model
