@@ -200,12 +200,27 @@ KmemCache* ObjectAllocator::merge_alias(std::string_view name, std::uint32_t siz
   return found;
 }
 
+void ObjectAllocator::check_cache_args(std::string_view name, std::uint32_t size,
+                                       std::uint32_t align) {
+  if (size == 0 || size > (kPageSize << kMaxOrder))
+    throw std::invalid_argument("kmem_cache_create: object size " + std::to_string(size) +
+                                " out of range for cache " + std::string(name));
+  if (align & (align - 1))
+    throw std::invalid_argument("kmem_cache_create: align " + std::to_string(align) +
+                                " is not a power of 2");
+}
+
 void ObjectAllocator::register_cache(KmemCache* c) {
   all_caches_.push_back(c);
 }
 
 void ObjectAllocator::unregister_cache(KmemCache* c) {
   std::erase(all_caches_, c);
+}
+
+// slab_caches / cache_chain are built with list_add: the newest cache first.
+std::vector<const KmemCache*> ObjectAllocator::slab_caches() const {
+  return {all_caches_.rbegin(), all_caches_.rend()};
 }
 
 KmemCache* ObjectAllocator::find_cache(std::string_view name) const {

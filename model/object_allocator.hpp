@@ -99,7 +99,7 @@ class ObjectAllocator {
   // SLAB's periodic cache_reap on this CPU (others: nothing to do).
   virtual void cache_reap(sim::Cpu& /*cpu*/) {}
   // Caches in /proc/slabinfo order (newest first), aliases excluded.
-  virtual std::vector<const KmemCache*> slab_caches() const = 0;
+  virtual std::vector<const KmemCache*> slab_caches() const;
   // /proc/slabinfo (version 2.1); SLOB has none and returns "".
   virtual std::string slabinfo() const = 0;
   // Throws std::logic_error on the first inconsistency in any cache.
@@ -180,6 +180,8 @@ class ObjectAllocator {
   // alias, or null. Honours kernel.slab_merge.
   KmemCache* merge_alias(std::string_view name, std::uint32_t size, std::uint32_t align,
                          SlabFlags flags, bool ctor);
+  // kmem_cache_create's sanity checks: throws std::invalid_argument.
+  static void check_cache_args(std::string_view name, std::uint32_t size, std::uint32_t align);
   void register_cache(KmemCache* c);  // appended to slab_caches order
   void unregister_cache(KmemCache* c);
 

@@ -22,13 +22,6 @@ std::unique_ptr<ObjectAllocator> make_slab(PageAllocator& pa, Highmem& hm,
   return std::make_unique<Slab>(pa, hm, cfg, diag);
 }
 
-void Slab::set_live(SlabSlab& s, std::uint32_t i, bool on) {
-  if (on)
-    s.live[i >> 6] |= 1ull << (i & 63);
-  else
-    s.live[i >> 6] &= ~(1ull << (i & 63));
-}
-
 Slab::Slab(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, DiagnosticLog& diag)
     : ObjectAllocator(pa, hm, cfg, diag) {
   const sim::MachineConfig& mc = pa.machine().config();
@@ -75,61 +68,25 @@ SlabList& Slab::list_of(SlabNode& n, SlabSlab::List which) {
 
 void Slab::list_add(const Charge& ch, SlabList& l, sim::PhysAddr head, std::uint32_t id, bool tail,
                     SlabSlab::List which) {
-  SlabSlab& s = slabs_[id];
-  ch.write(s.mgmt, 16);  // slabp->list
+  ch.write(slabs_[id].mgmt, 16);  // slabp->list
   ch.write(head, 16);
-  if (tail) {
-    s.prev = l.tail;
-    s.next = kNoSlabId;
-    if (l.tail != kNoSlabId)
-      slabs_[l.tail].next = id;
-    else
-      l.head = id;
-    l.tail = id;
-  } else {
-    s.next = l.head;
-    s.prev = kNoSlabId;
-    if (l.head != kNoSlabId)
-      slabs_[l.head].prev = id;
-    else
-      l.tail = id;
-    l.head = id;
-  }
-  s.list = which;
-  ++l.count;
+  l.add(slabs_, id, tail);
+  slabs_[id].list = which;
 }
 
 void Slab::list_del(const Charge& ch, SlabList& l, sim::PhysAddr head, std::uint32_t id) {
-  SlabSlab& s = slabs_[id];
-  ch.write(s.mgmt, 16);
-  if (s.prev != kNoSlabId) {
-    ch.write(slabs_[s.prev].mgmt, 8);
-    slabs_[s.prev].next = s.next;
-  } else {
-    ch.write(head, 8);
-    l.head = s.next;
-  }
-  if (s.next != kNoSlabId) {
-    ch.write(slabs_[s.next].mgmt + 8, 8);
-    slabs_[s.next].prev = s.prev;
-  } else {
-    l.tail = s.prev;
-  }
-  s.prev = s.next = kNoSlabId;
-  s.list = SlabSlab::List::none;
-  --l.count;
+  ch.write(slabs_[id].mgmt, 16);
+  const SlabListLinks was = l.del(slabs_, id);
+  ch.write(was.prev != kNoSlabId ? slabs_[was.prev].mgmt : head, 8);
+  if (was.next != kNoSlabId) ch.write(slabs_[was.next].mgmt + 8, 8);
+  slabs_[id].list = SlabSlab::List::none;
 }
 
 // --- cache creation ----------------------------------------------------------------
 
 KmemCache* Slab::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
                                    std::uint32_t align, SlabFlags flags, bool ctor) {
-  if (size == 0 || size > (kPageSize << kMaxOrder))
-    throw std::invalid_argument("kmem_cache_create: object size " + std::to_string(size) +
-                                " out of range for cache " + std::string(name));
-  if (align & (align - 1))
-    throw std::invalid_argument("kmem_cache_create: align " + std::to_string(align) +
-                                " is not a power of 2");
+  check_cache_args(name, size, align);
   // 6.x merges in slab_common.c for SLAB too; 2.6.32 SLAB never merges.
   if (params_.flavour == Flavour::linux_6)
     if (KmemCache* k = merge_alias(name, size, align, flags, ctor)) return k;
@@ -284,7 +241,7 @@ std::uint32_t Slab::cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node) {
   cpu.write(pa_.page_desc(*pfn), 16);  // slab_map_pages / __SetPageSlab
   // cache_init_objs: constructor over every object, the free list in order.
   s.bufctl.resize(c.g.num);
-  s.live.assign((c.g.num + 63) / 64, 0);
+  s.live.reset(c.g.num);
   for (std::uint32_t i = 0; i < c.g.num; ++i) {
     if (c.has_ctor) write_object(cpu, virt(obj_phys(s, c, i)), c.object_size);
     s.bufctl[i] = i + 1 < c.g.num ? i + 1 : kBufctlEnd;
@@ -354,7 +311,7 @@ std::uint64_t Slab::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int no
   if (node >= 0 && static_cast<sim::NodeId>(node) != cpu.node() &&
       static_cast<std::size_t>(node) < c.node.size()) {
     const std::uint64_t obj = cache_alloc_node(cpu, c, gfp, static_cast<sim::NodeId>(node));
-    if (obj) set_live(slabs_[slab_of(obj)], obj_index(slabs_[slab_of(obj)], c, obj), true);
+    if (obj) slabs_[slab_of(obj)].live.set(obj_index(slabs_[slab_of(obj)], c, obj), true);
     return obj;
   }
   // ____cache_alloc: the per-CPU array, LIFO.
@@ -376,7 +333,7 @@ std::uint64_t Slab::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int no
   if (!obj) return 0;
   const std::uint32_t id = slab_of(obj);
   SlabSlab& s = slabs_[id];
-  set_live(s, obj_index(s, c, obj), true);
+  s.live.set(obj_index(s, c, obj), true);
   return obj;
 }
 
@@ -492,7 +449,7 @@ void Slab::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
   cpu.spend(kFastPathCycles);
   const std::uint32_t id = slab_of(addr);
   SlabSlab& s = slabs_[id];
-  set_live(s, obj_index(s, c, addr), false);
+  s.live.set(obj_index(s, c, addr), false);
   cpu.read(pa_.page_desc(s.pfn), 8);  // virt_to_cache / virt_to_slab
   if (s.node != cpu.node()) ++c.stats.remote_frees;
   // __cache_free: a remote node's object goes to the alien cache.
@@ -621,8 +578,8 @@ ObjectAllocator::Lookup Slab::lookup(std::uint64_t addr) const {
     l.state = Lookup::interior;
     return l;
   }
-  l.state =
-      live(s, static_cast<std::uint32_t>((p - base) / c.size)) ? Lookup::live : Lookup::free_object;
+  l.state = s.live.test(static_cast<std::uint32_t>((p - base) / c.size)) ? Lookup::live
+                                                                         : Lookup::free_object;
   return l;
 }
 
@@ -742,13 +699,6 @@ void Slab::kmem_cache_destroy(sim::Cpu& cpu, KmemCache* kc) {
   unregister_cache(&c);
 }
 
-std::vector<const KmemCache*> Slab::slab_caches() const {
-  std::vector<const KmemCache*> out;
-  for (auto it = caches_.rbegin(); it != caches_.rend(); ++it)
-    if (!(*it)->destroyed) out.push_back(it->get());
-  return out;
-}
-
 std::string Slab::slabinfo() const {
   // s_show: objects in per-CPU arrays count as active.
   std::string out = slabinfo_header(false);
@@ -807,13 +757,13 @@ void Slab::check_invariants() const {
             if (o >= c.g.num || seen[o]) fail(c, "corrupt bufctl chain");
             seen[o] = 1;
             ++nfree;
-            if (live(s, o)) fail(c, "a live object on the slab's free list");
+            if (s.live.test(o)) fail(c, "a live object on the slab's free list");
           }
           if (nfree + s.inuse != c.g.num) fail(c, "inuse does not match the free list");
           if ((which == SlabSlab::List::full) != (s.inuse == c.g.num))
             fail(c, "full list mismatch");
           if ((which == SlabSlab::List::free) != (s.inuse == 0)) fail(c, "free list mismatch");
-          for (std::uint32_t i = 0; i < c.g.num; ++i) user_live += live(s, i);
+          for (std::uint32_t i = 0; i < c.g.num; ++i) user_live += s.live.test(i);
           inuse += s.inuse;
           free_objs += nfree;
           ++slabs;

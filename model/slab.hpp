@@ -8,12 +8,14 @@
 #include <vector>
 
 #include "model/object_allocator.hpp"
+#include "model/object_bitmap.hpp"
 #include "model/slab_geometry.hpp"
+#include "model/slab_list.hpp"
 #include "sim/spinlock.hpp"
 
 namespace allocsim::model {
 
-inline constexpr std::uint32_t kNoSlabId = 0xffffffffu;
+inline constexpr std::uint32_t kNoSlabId = kNoSlabIndex;
 inline constexpr std::uint32_t kBufctlEnd = 0xffffffffu;  // BUFCTL_END
 
 // struct slab (2.6.32) / the slab fields of struct page (6.5), plus host state.
@@ -25,7 +27,7 @@ struct SlabSlab {
   std::uint32_t inuse = 0;            // slabp->inuse / slab->active
   std::uint32_t free = kBufctlEnd;    // first free object (slabp->free)
   std::vector<std::uint32_t> bufctl;  // next free object of each free object
-  std::vector<std::uint64_t> live;    // objects held by users (debug tracking)
+  ObjectBitmap live;                  // objects held by users (debug tracking)
   std::uint32_t colouroff = 0;        // colour offset in bytes
   std::uint32_t s_mem = 0;            // first object, bytes from the slab's start
   sim::PhysAddr mgmt = 0;             // struct slab / freelist address
@@ -34,9 +36,7 @@ struct SlabSlab {
   std::uint32_t prev = kNoSlabId, next = kNoSlabId;
 };
 
-struct SlabList {
-  std::uint32_t head = kNoSlabId, tail = kNoSlabId, count = 0;
-};
+using SlabList = SlabIndexList;
 
 // struct array_cache: LIFO of object addresses.
 struct ArrayCache {
@@ -82,7 +82,6 @@ class Slab final : public ObjectAllocator {
   void kmem_cache_destroy(sim::Cpu& cpu, KmemCache* c) override;
   int kmem_cache_shrink(sim::Cpu& cpu, KmemCache& c) override;
   void cache_reap(sim::Cpu& cpu) override;
-  std::vector<const KmemCache*> slab_caches() const override;
   std::string slabinfo() const override;
   void check_invariants() const override;
 
@@ -130,8 +129,6 @@ class Slab final : public ObjectAllocator {
   std::uint32_t obj_index(const SlabSlab& s, const SlabCache& c, std::uint64_t addr) const {
     return static_cast<std::uint32_t>((phys(addr) - pa_.pfn_to_phys(s.pfn) - s.s_mem) / c.size);
   }
-  static bool live(const SlabSlab& s, std::uint32_t i) { return s.live[i >> 6] >> (i & 63) & 1; }
-  static void set_live(SlabSlab& s, std::uint32_t i, bool on);
 
   SlabParams params_;
   std::vector<std::unique_ptr<SlabCache>> caches_;

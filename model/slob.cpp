@@ -70,10 +70,7 @@ std::uint64_t Slob::cache_bytes_alloc(const KmemCache& c) const {
 
 KmemCache* Slob::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
                                    std::uint32_t align, SlabFlags flags, bool ctor) {
-  if (size == 0) throw std::invalid_argument("kmem_cache_create: object size 0");
-  if (align & (align - 1))
-    throw std::invalid_argument("kmem_cache_create: align " + std::to_string(align) +
-                                " is not a power of 2");
+  check_cache_args(name, size, align);
   const std::uint32_t line = pa_.machine().config().line_bytes;
   auto c = std::make_unique<SlobCache>();
   std::uint32_t desc_align = 0;

@@ -48,70 +48,27 @@ Slub::Slub(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
 
 Slub::~Slub() = default;
 
-void Slub::set_live(SlubSlab& sl, std::uint32_t i, bool on) {
-  if (on)
-    sl.live[i >> 6] |= 1ull << (i & 63);
-  else
-    sl.live[i >> 6] &= ~(1ull << (i & 63));
-}
-
 // --- lists --------------------------------------------------------------------
 
 void Slub::list_add(const Charge& ch, SlubList& l, sim::PhysAddr head, std::uint32_t id,
                     bool tail) {
-  SlubSlab& sl = slabs_[id];
-  ch.write(slab_desc(sl) + 8, 16);  // slab->slab_list
+  ch.write(slab_desc(slabs_[id]) + 8, 16);  // slab->slab_list
   ch.write(head, 16);
-  if (tail) {
-    sl.prev = l.tail;
-    sl.next = kNoSlab;
-    if (l.tail != kNoSlab)
-      slabs_[l.tail].next = id;
-    else
-      l.head = id;
-    l.tail = id;
-  } else {
-    sl.next = l.head;
-    sl.prev = kNoSlab;
-    if (l.head != kNoSlab)
-      slabs_[l.head].prev = id;
-    else
-      l.tail = id;
-    l.head = id;
-  }
-  ++l.count;
+  l.add(slabs_, id, tail);
 }
 
 void Slub::list_del(const Charge& ch, SlubList& l, sim::PhysAddr head, std::uint32_t id) {
-  SlubSlab& sl = slabs_[id];
-  ch.write(slab_desc(sl) + 8, 16);
-  if (sl.prev != kNoSlab) {
-    ch.write(slab_desc(slabs_[sl.prev]) + 8, 8);
-    slabs_[sl.prev].next = sl.next;
-  } else {
-    ch.write(head, 8);
-    l.head = sl.next;
-  }
-  if (sl.next != kNoSlab) {
-    ch.write(slab_desc(slabs_[sl.next]) + 16, 8);
-    slabs_[sl.next].prev = sl.prev;
-  } else {
-    l.tail = sl.prev;
-  }
-  sl.prev = sl.next = kNoSlab;
-  --l.count;
+  ch.write(slab_desc(slabs_[id]) + 8, 16);
+  const SlabListLinks was = l.del(slabs_, id);
+  ch.write(was.prev != kNoSlab ? slab_desc(slabs_[was.prev]) + 8 : head, 8);
+  if (was.next != kNoSlab) ch.write(slab_desc(slabs_[was.next]) + 16, 8);
 }
 
 // --- cache creation -------------------------------------------------------------
 
 KmemCache* Slub::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
                                    std::uint32_t align, SlabFlags flags, bool ctor) {
-  if (size == 0 || size > (kPageSize << kMaxOrder))
-    throw std::invalid_argument("kmem_cache_create: object size " + std::to_string(size) +
-                                " out of range for cache " + std::string(name));
-  if (align & (align - 1))
-    throw std::invalid_argument("kmem_cache_create: align " + std::to_string(align) +
-                                " is not a power of 2");
+  check_cache_args(name, size, align);
   if (KmemCache* k = merge_alias(name, size, align, flags, ctor)) {
     // __kmem_cache_alias: the caller gets the existing cache.
     SlubCache* s = static_cast<SlubCache*>(k);
@@ -191,7 +148,7 @@ std::uint32_t Slub::new_slab(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node) {
   sl.frozen = false;
   sl.prev = sl.next = kNoSlab;
   sl.next_free.resize(sl.objects);
-  sl.live.assign((sl.objects + 63) / 64, 0);
+  sl.live.reset(sl.objects);
   // shuffle_freelist is off by default: objects linked in address order, each
   // free pointer written by setup_object / set_freepointer.
   cpu.write(slab_desc(sl), 32);  // slab->slab_cache, freelist, counters
@@ -376,7 +333,7 @@ std::uint64_t Slub::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int no
     cpu.read(obj_phys(sl, s, obj) + s.g.offset, 8);  // get_freepointer_safe
     c.freelist = sl.next_free[obj];
     cpu.rmw(c.addr, 16);  // this_cpu_cmpxchg_double(freelist, tid)
-    set_live(sl, obj, true);
+    sl.live.set(obj, true);
     ++s.stats.alloc_fastpath;
     return virt(obj_phys(sl, s, obj));
   }
@@ -404,7 +361,7 @@ std::uint64_t Slub::slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp
           sl.freelist = kNoObject;
           sl.inuse = sl.objects;
           cpu.write(c.addr, 16);
-          set_live(sl, obj, true);
+          sl.live.set(obj, true);
           return virt(obj_phys(sl, s, obj));
         }
         // Full: it leaves the CPU and is on no list (DEACTIVATE_BYPASS).
@@ -455,7 +412,7 @@ void Slub::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
   const std::uint32_t id = page_owner(addr) - kFirstSlabOwner;
   SlubSlab& sl = slabs_[id];
   const std::uint32_t obj = static_cast<std::uint32_t>((p - pa_.pfn_to_phys(sl.pfn)) / s.size);
-  set_live(sl, obj, false);
+  sl.live.set(obj, false);
   cpu.spend(kFastPathCycles);
   cpu.read(slab_desc(sl), 8);  // virt_to_slab, slab->slab_cache
   if (sl.node != cpu.node()) ++s.stats.remote_frees;
@@ -551,7 +508,7 @@ ObjectAllocator::Lookup Slub::lookup(std::uint64_t addr) const {
     l.state = Lookup::interior;
     return l;
   }
-  l.state = live(sl, obj) ? Lookup::live : Lookup::free_object;
+  l.state = sl.live.test(obj) ? Lookup::live : Lookup::free_object;
   return l;
 }
 
@@ -598,13 +555,6 @@ void Slub::kmem_cache_destroy(sim::Cpu& cpu, KmemCache* kc) {
     kmem_cache_free(cpu, *kmem_cache_, virt(s.desc));
   s.destroyed = true;
   unregister_cache(&s);
-}
-
-std::vector<const KmemCache*> Slub::slab_caches() const {
-  std::vector<const KmemCache*> out;
-  for (auto it = caches_.rbegin(); it != caches_.rend(); ++it)
-    if (!(*it)->destroyed) out.push_back(it->get());
-  return out;
 }
 
 std::string Slub::slabinfo() const {
@@ -687,7 +637,7 @@ void Slub::check_invariants() const {
       }
       if (sl.objects - on_slab_list != sl.inuse) fail(s, "slab inuse does not match its freelist");
       for (std::uint32_t i = 0; i < sl.objects; ++i)
-        if (live(sl, i)) {
+        if (sl.live.test(i)) {
           ++user_live;
           if (state[i]) fail(s, "a live object is on a freelist");
         }
@@ -709,7 +659,7 @@ void Slub::check_invariants() const {
         const SlubSlab& sl = slabs_[c.slab];
         if (sl.where != SlubSlab::Where::cpu || !sl.frozen) fail(s, "CPU slab not frozen");
         for (std::uint32_t o = c.freelist; o != kNoObject; o = sl.next_free[o])
-          if (live(sl, o)) fail(s, "a live object on a CPU freelist");
+          if (sl.live.test(o)) fail(s, "a live object on a CPU freelist");
       }
       std::uint32_t count = 0;
       for (std::uint32_t id = c.partial.head; id != kNoSlab; id = slabs_[id].next, ++count)

@@ -9,12 +9,14 @@
 #include <vector>
 
 #include "model/object_allocator.hpp"
+#include "model/object_bitmap.hpp"
+#include "model/slab_list.hpp"
 #include "model/slub_geometry.hpp"
 #include "sim/spinlock.hpp"
 
 namespace allocsim::model {
 
-inline constexpr std::uint32_t kNoSlab = 0xffffffffu;
+inline constexpr std::uint32_t kNoSlab = kNoSlabIndex;
 inline constexpr std::uint32_t kNoObject = 0xffffffffu;
 
 // struct slab (the slab's head struct page) plus host-side bookkeeping.
@@ -27,16 +29,13 @@ struct SlubSlab {
   std::uint32_t inuse = 0;               // objects not on slab->freelist
   std::uint32_t freelist = kNoObject;    // slab->freelist (object index)
   std::vector<std::uint32_t> next_free;  // the free pointer each free object holds
-  std::vector<std::uint64_t> live;       // objects held by users (debug tracking)
+  ObjectBitmap live;                     // objects held by users (debug tracking)
   enum class Where : std::uint8_t { none, cpu, cpu_partial, node_partial } where = Where::none;
   bool frozen = false;
   std::uint32_t prev = kNoSlab, next = kNoSlab;  // list links (node or cpu partial)
 };
 
-struct SlubList {
-  std::uint32_t head = kNoSlab, tail = kNoSlab;
-  std::uint32_t count = 0;
-};
+using SlubList = SlabIndexList;
 
 struct SlubCpu {  // struct kmem_cache_cpu
   std::uint32_t slab = kNoSlab;
@@ -69,7 +68,6 @@ class Slub final : public ObjectAllocator {
                                std::uint32_t align, SlabFlags flags, bool ctor) override;
   void kmem_cache_destroy(sim::Cpu& cpu, KmemCache* c) override;
   int kmem_cache_shrink(sim::Cpu& cpu, KmemCache& c) override;
-  std::vector<const KmemCache*> slab_caches() const override;
   std::string slabinfo() const override;
   void check_invariants() const override;
 
@@ -107,8 +105,6 @@ class Slub final : public ObjectAllocator {
     return pa_.pfn_to_phys(sl.pfn) + static_cast<sim::PhysAddr>(i) * s.size;
   }
   sim::PhysAddr slab_desc(const SlubSlab& sl) const { return pa_.page_desc(sl.pfn); }
-  static bool live(const SlubSlab& sl, std::uint32_t i) { return sl.live[i >> 6] >> (i & 63) & 1; }
-  static void set_live(SlubSlab& sl, std::uint32_t i, bool on);
 
   SlubParams params_;
   std::vector<std::unique_ptr<SlubCache>> caches_;  // by id; destroyed ones stay null
