@@ -1,0 +1,285 @@
+#include "workloads/trace/kmem_fields.hpp"
+
+#include <cstdint>
+
+#include "workloads/trace/lex.hpp"
+
+namespace allocsim::workloads::trace {
+namespace {
+
+enum class Key : std::uint8_t {
+  call_site,
+  ptr,
+  bytes_req,
+  bytes_alloc,
+  gfp_flags,
+  node,
+  accounted,
+  name,
+  page,
+  pfn,
+  order,
+  migratetype,
+  percpu_refill,
+  cold,
+  fallback_order,
+  pageblock_order,
+  fallback_migratetype,
+  fragmenting,
+  change_ownership,
+  unknown,
+};
+
+Key key_of(std::string_view k) {
+  switch (k.size()) {
+    case 3:
+      if (k == "ptr") return Key::ptr;
+      if (k == "pfn") return Key::pfn;
+      break;
+    case 4:
+      if (k == "node") return Key::node;
+      if (k == "name") return Key::name;
+      if (k == "page") return Key::page;
+      if (k == "cold") return Key::cold;
+      break;
+    case 5:
+      if (k == "order") return Key::order;
+      break;
+    case 9:
+      if (k == "call_site") return Key::call_site;
+      if (k == "bytes_req") return Key::bytes_req;
+      if (k == "gfp_flags") return Key::gfp_flags;
+      if (k == "accounted") return Key::accounted;
+      break;
+    case 11:
+      if (k == "bytes_alloc") return Key::bytes_alloc;
+      if (k == "migratetype") return Key::migratetype;
+      if (k == "alloc_order") return Key::order;  // mm_page_alloc_extfrag
+      if (k == "fragmenting") return Key::fragmenting;
+      break;
+    case 13:
+      if (k == "percpu_refill") return Key::percpu_refill;
+      break;
+    case 14:
+      if (k == "fallback_order") return Key::fallback_order;
+      break;
+    case 15:
+      if (k == "pageblock_order") return Key::pageblock_order;
+      break;
+    case 16:
+      if (k == "change_ownership") return Key::change_ownership;
+      break;
+    case 17:
+      if (k == "alloc_migratetype") return Key::migratetype;
+      break;
+    case 20:
+      if (k == "fallback_migratetype") return Key::fallback_migratetype;
+      break;
+    default:
+      break;
+  }
+  return Key::unknown;
+}
+
+Field field_of(Key k) {
+  // Key and Field list the same fields in the same order.
+  return static_cast<Field>(static_cast<std::uint8_t>(k));
+}
+
+// %p: raw hex (2.6/3.x), hashed 16 hex digits (4.15+), 0x-prefixed
+// (libtraceevent) or "(null)" (vsprintf's NULL before 4.x).
+bool parse_pointer(std::string_view v, std::uint64_t& out) {
+  if (v == "(null)") {
+    out = 0;
+    return true;
+  }
+  return lex::parse_hex(v, out);
+}
+
+// A number that may run straight into the next key: the digits are parsed,
+// anything after them that looks like "key=..." is handed back in `glued`.
+bool parse_glued(std::string_view v, std::uint64_t& out, std::string_view& glued) {
+  int base = 10;
+  if (v.size() > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
+    v.remove_prefix(2);
+    base = 16;
+  }
+  if (!lex::parse_u64_prefix(v, out, base)) return false;
+  if (v.empty()) return true;
+  const char c = v[0];
+  if (((c >= 'a' && c <= 'z') || c == '_') && v.find('=') != std::string_view::npos) {
+    glued = v;
+    return true;
+  }
+  return false;
+}
+
+template <class Int>
+bool parse_small(std::string_view v, Int& out) {
+  std::uint64_t u = 0;
+  if (v.size() > 2 && v[0] == '0' && v[1] == 'x') {
+    if (!lex::parse_u64(v.substr(2), u, 16)) return false;
+    out = static_cast<Int>(u);
+    return true;
+  }
+  return lex::parse_int(v, out);
+}
+
+}  // namespace
+
+StrId KmemFieldParser::cached(Cache& c, std::string_view s) {
+  if (c.id != 0 && s == c.text) return c.id;
+  c.id = trace_.strings.intern(s);
+  c.text = trace_.strings.view(c.id);
+  return c.id;
+}
+
+bool KmemFieldParser::fail(std::string_view key, std::string_view value) {
+  error_ = "bad value for ";
+  error_ += key;
+  error_ += ": '";
+  error_ += value;
+  error_ += "'";
+  return false;
+}
+
+bool KmemFieldParser::parse(std::string_view fields, TraceEvent& ev) {
+  std::string_view rest = fields;
+  bool after_value = false;
+  while (true) {
+    rest = lex::ltrim(rest);
+    if (rest.empty()) break;
+    std::size_t sp = 0;
+    while (sp < rest.size() && !lex::is_space(rest[sp])) ++sp;
+    std::string_view tok = rest.substr(0, sp);
+    rest.remove_prefix(sp);
+    if (tok[0] == '(' && after_value) {  // options/fields: "0x1000 (4096)"
+      after_value = false;
+      continue;
+    }
+    const std::size_t eq = tok.find('=');
+    if (eq == std::string_view::npos || eq == 0) {
+      error_ = "expected key=value, got '";
+      error_ += tok;
+      error_ += "'";
+      return false;
+    }
+    const std::string_view key = tok.substr(0, eq);
+    std::string_view value = tok.substr(eq + 1);
+    if (value.empty()) {  // "ptr=  (null)", "page= (null)"
+      rest = lex::ltrim(rest);
+      sp = 0;
+      while (sp < rest.size() && !lex::is_space(rest[sp])) ++sp;
+      value = rest.substr(0, sp);
+      rest.remove_prefix(sp);
+      if (value.empty() || value[0] != '(') return fail(key, value);
+    }
+    std::string_view glued;
+    if (!field(key, value, ev, glued)) return false;
+    after_value = true;
+    while (!glued.empty()) {
+      ++trace_.stats.glued_fields;
+      const std::size_t geq = glued.find('=');
+      std::string_view next;
+      if (!field(glued.substr(0, geq), glued.substr(geq + 1), ev, next)) return false;
+      glued = next;
+    }
+  }
+  return true;
+}
+
+bool KmemFieldParser::field(std::string_view key, std::string_view v, TraceEvent& ev,
+                            std::string_view& glued) {
+  const Key k = key_of(key);
+  if (k == Key::unknown) {  // e.g. nr_free= of a patched kernel
+    ++trace_.stats.unknown_fields;
+    return true;
+  }
+  bool ok = true;
+  switch (k) {
+    case Key::call_site:
+      // %lx (2.6/3.x), 0x%lx (perf, options/fields) or %pS "sym+0xoff/0xlen".
+      if (lex::parse_hex(v, ev.call_site)) {
+        ev.call_site_sym = 0;
+      } else {
+        ev.call_site = 0;
+        ev.call_site_sym = trace_.strings.intern(v);
+      }
+      break;
+    case Key::ptr:
+      ok = parse_pointer(v, ev.ptr);
+      break;
+    case Key::page:
+      ok = parse_pointer(v, ev.page);
+      break;
+    case Key::bytes_req:
+      ok = parse_glued(v, ev.bytes_req, glued);
+      break;
+    case Key::bytes_alloc:
+      ok = parse_glued(v, ev.bytes_alloc, glued);
+      break;
+    case Key::pfn:
+      ok = parse_glued(v, ev.pfn, glued);
+      break;
+    case Key::gfp_flags:
+      ev.gfp_text = intern_gfp(v);
+      ev.gfp_numeric = lex::parse_hex(v, ev.gfp_value) && v.size() > 2 && v[1] == 'x';
+      if (!ev.gfp_numeric) ev.gfp_value = 0;
+      break;
+    case Key::node:
+      if (v.size() > 2 && v[1] == 'x') {  // options/fields: node=0xffffffff (-1)
+        std::uint64_t u = 0;
+        ok = lex::parse_u64(v.substr(2), u, 16);
+        ev.node = static_cast<std::int32_t>(static_cast<std::uint32_t>(u));
+      } else {
+        ok = lex::parse_int(v, ev.node);
+      }
+      break;
+    case Key::accounted:
+      if (v == "true" || v == "1" || v == "(1)") {
+        ev.accounted = true;
+      } else if (v == "false" || v == "0" || v == "(0)") {
+        ev.accounted = false;
+      } else {
+        ok = false;
+      }
+      break;
+    case Key::name:
+      ev.name = cached(name_, v);
+      break;
+    case Key::order:
+      ok = parse_small(v, ev.order);
+      break;
+    case Key::migratetype:
+      ok = parse_small(v, ev.migratetype);
+      break;
+    case Key::fallback_order:
+      ok = parse_small(v, ev.fallback_order);
+      break;
+    case Key::pageblock_order:
+      ok = parse_small(v, ev.pageblock_order);
+      break;
+    case Key::fallback_migratetype:
+      ok = parse_small(v, ev.fallback_migratetype);
+      break;
+    case Key::percpu_refill:
+      ok = parse_small(v, ev.percpu_refill);
+      break;
+    case Key::cold:
+      ok = parse_small(v, ev.cold);
+      break;
+    case Key::fragmenting:
+      ok = parse_small(v, ev.fragmenting);
+      break;
+    case Key::change_ownership:
+      ok = parse_small(v, ev.change_ownership);
+      break;
+    case Key::unknown:
+      break;
+  }
+  if (!ok) return fail(key, v);
+  ev.fields |= bit(field_of(k));
+  return true;
+}
+
+}  // namespace allocsim::workloads::trace

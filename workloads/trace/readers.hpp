@@ -1,0 +1,31 @@
+#pragma once
+// Trace readers: kernel kmem traces (raw ftrace, trace-cmd report, perf
+// script), user-space malloc traces (wee_alloc, CS:APP malloc lab .rep) and
+// allocsim's native format, with a format detector. Parsing only: replaying
+// the events against a model is a separate step.
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "workloads/trace/trace.hpp"
+
+namespace allocsim::workloads::trace {
+
+// The format of a trace from its first lines (a few KiB are plenty).
+Format detect_format(std::string_view first_lines);
+
+// Parses a whole file's text; `file` names it in messages. Throws TraceError
+// ("file:line: message") on a malformed line unless opt.skip_bad_lines.
+Trace parse_trace(std::string_view text, Format format, std::string file,
+                  const ReadOptions& opt = {});
+// Reads and parses a file, detecting its format.
+Trace read_trace_file(const std::filesystem::path& path, const ReadOptions& opt = {});
+
+// The readers behind parse_trace; each appends to `t` (t.file names the input).
+// ftrace, trace_cmd and perf share one reader (t.format picks the header lines it skips).
+void parse_kernel_text(std::string_view text, Trace& t, const ReadOptions& opt);
+void parse_wee_alloc(std::string_view text, Trace& t, const ReadOptions& opt);
+void parse_malloc_lab_rep(std::string_view text, Trace& t, const ReadOptions& opt);
+void parse_native(std::string_view text, Trace& t, const ReadOptions& opt);
+
+}  // namespace allocsim::workloads::trace
