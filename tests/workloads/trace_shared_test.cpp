@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "workloads/trace/event_gfp.hpp"
 #include "workloads/trace/readers.hpp"
 
 namespace allocsim::workloads::trace {
@@ -212,6 +213,40 @@ TEST(TraceShared, ExcerptQuirks) {
     EXPECT_EQ(t.events.at(1).pfn, 1493252u);
     EXPECT_EQ(t.stats.stack_lines, 27u);
   }
+}
+
+}  // namespace
+}  // namespace allocsim::workloads::trace
+
+namespace allocsim::workloads::trace {
+namespace {
+
+// Every gfp_flags text of the 3.6 boot captures means something to the 2.6
+// flavour's parser; the 6.x excerpts' to the 6 flavour's.
+TEST(TraceShared, GfpTextsResolveInTheirGeneration) {
+  if (!std::filesystem::is_directory(traces_dir())) GTEST_SKIP() << "no shared traces";
+  for (const char* f : {"kmem-boot-i386-3.6-SLAB.ftrace.txt", "kmem-boot-i386-3.6-SLOB.ftrace.txt",
+                        "kmem-boot-i386-3.6-SLUB.ftrace.txt"}) {
+    const Trace t = read_trace_file(traces_dir() / f);
+    for (const TraceEvent& e : t.events) {
+      if (e.has(Field::gfp_flags)) {
+        EXPECT_NO_THROW(event_gfp(model::Flavour::linux_2_6, t, e)) << t.str(e.gfp_text);
+      }
+    }
+  }
+  for (const char* f : {"excerpt-trace-cmd-report-kmem-6x.txt",
+                        "excerpt-stable-2024-rostedt-6.12-kmem-printk-vs-fields.ftrace.txt",
+                        "excerpt-lkml-2019-changbin-du-slab-pS.ftrace.txt"}) {
+    const Trace t = read_trace_file(traces_dir() / f);
+    for (const TraceEvent& e : t.events) {
+      if (e.has(Field::gfp_flags)) {
+        EXPECT_NO_THROW(event_gfp(model::Flavour::linux_6, t, e)) << t.str(e.gfp_text);
+      }
+    }
+  }
+  const Trace t = read_trace_file(traces_dir() / "kmem-boot-i386-3.6-SLUB.ftrace.txt");
+  EXPECT_EQ(event_gfp(model::Flavour::linux_2_6, t, t.events.at(0)),
+            model::parse_gfp(model::Flavour::linux_2_6, "GFP_KERNEL"));
 }
 
 }  // namespace
