@@ -128,10 +128,12 @@ bool parse_small(std::string_view v, Int& out) {
 }  // namespace
 
 StrId KmemFieldParser::cached(Cache& c, std::string_view s) {
-  if (c.id != 0 && s == c.text) return c.id;
-  c.id = trace_.strings.intern(s);
-  c.text = trace_.strings.view(c.id);
-  return c.id;
+  for (std::size_t i = 0; i < c.id.size(); ++i)
+    if (c.id[i] != 0 && c.text[i] == s) return c.id[i];
+  const unsigned slot = c.next++ % c.id.size();
+  c.id[slot] = trace_.strings.intern(s);
+  c.text[slot] = trace_.strings.view(c.id[slot]);
+  return c.id[slot];
 }
 
 bool KmemFieldParser::fail(std::string_view key, std::string_view value) {
@@ -203,7 +205,7 @@ bool KmemFieldParser::field(std::string_view key, std::string_view v, TraceEvent
         ev.call_site_sym = 0;
       } else {
         ev.call_site = 0;
-        ev.call_site_sym = trace_.strings.intern(v);
+        ev.call_site_sym = cached(site_, v);
       }
       break;
     case Key::ptr:

@@ -4,6 +4,7 @@
 // 6.x), libtraceevent's (`trace-cmd report`, `perf script`: 0x pointers, hex
 // gfp_flags, `sym+0xoff` call sites) and tracefs options/fields (`0x1000
 // (4096)`: the parenthesised decimal is skipped).
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -24,21 +25,23 @@ class KmemFieldParser {
   // counted in stats.unknown_fields and ignored.
   bool field(std::string_view key, std::string_view value, TraceEvent& ev, std::string_view& glued);
 
-  // Interning with a one-entry cache: consecutive lines mostly repeat the comm
-  // and the gfp_flags text.
+  // Interning through a small cache: nearby lines mostly repeat the comm and
+  // the gfp_flags text.
   StrId intern_comm(std::string_view s) { return cached(comm_, s); }
   StrId intern_gfp(std::string_view s) { return cached(gfp_, s); }
 
  private:
+  // The last few strings interned for one field, compared before hashing.
   struct Cache {
-    std::string_view text;  // a view into the pool, stable
-    StrId id = 0;
+    std::array<std::string_view, 4> text{};  // views into the pool, stable
+    std::array<StrId, 4> id{};
+    unsigned next = 0;
   };
   StrId cached(Cache& c, std::string_view s);
   bool fail(std::string_view key, std::string_view value);
 
   Trace& trace_;
-  Cache comm_, gfp_, name_;
+  Cache comm_, gfp_, name_, site_;
   std::string error_;
 };
 
