@@ -9,6 +9,7 @@
 #include "allocsim/version.hpp"
 #include "cli/commands.hpp"
 #include "io/config/error.hpp"
+#include "workloads/trace/trace.hpp"
 
 namespace {
 
@@ -65,6 +66,9 @@ int main(int argc, char** argv) {
   try {
     return dispatch(args.front(), {args.begin() + 1, args.end()});
   } catch (const allocsim::io::ConfigError& e) {
+    std::cerr << "allocsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const allocsim::workloads::trace::TraceError& e) {  // "file:line: message"
     std::cerr << "allocsim: error: " << e.what() << "\n";
     return 2;
   } catch (const allocsim::cli::UsageError& e) {

@@ -1,13 +1,18 @@
 // allocsim run: simulate the configured workload and print a summary table.
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "allocsim/version.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "io/config/load.hpp"
+#include "model/kernel.hpp"
 #include "workloads/hw_exercise.hpp"
+#include "workloads/replay.hpp"
+#include "workloads/trace/readers.hpp"
 
 namespace allocsim::cli {
 
@@ -37,6 +42,55 @@ void print_header(const io::Config& c) {
   // allocation plus a free for page_churn and kmalloc_churn.
   std::printf("%-14s %10s %10s %8s %8s %8s %10s %10s %8s %10s\n", "pattern", "ops", "cycles/op",
               "L1D m/op", "L2 m/op", "LLC m/op", "c2c xfers", "false shr", "remote", "lock wait");
+}
+
+// workload.trace: parse, replay through the configured kernel, and compare
+// each allocation's bytes_alloc with the traced kernel's.
+void replay_trace(const io::Config& c) {
+  namespace tr = workloads::trace;
+  tr::ReadOptions ro;
+  ro.skip_bad_lines = c.trace.skip_bad_lines;
+  tr::Trace t;
+  if (c.trace.format == "auto") {
+    t = tr::read_trace_file(c.trace.path, ro);
+  } else {
+    std::ifstream in(c.trace.path, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const tr::Format f = c.trace.format == "ftrace"      ? tr::Format::ftrace
+                         : c.trace.format == "trace-cmd" ? tr::Format::trace_cmd
+                         : c.trace.format == "perf"      ? tr::Format::perf
+                         : c.trace.format == "native"    ? tr::Format::native
+                         : c.trace.format == "wee_alloc" ? tr::Format::wee_alloc
+                                                         : tr::Format::malloc_lab_rep;
+    t = tr::parse_trace(text, f, c.trace.path, ro);
+  }
+  sim::Machine machine(c.machine, c.run.seed);
+  model::Kernel kernel(machine, c.kernel);
+  const workloads::ReplayResult r = workloads::replay(t, kernel);
+  const sim::MachineConfig& m = c.machine;
+  std::printf("allocsim %s: machine '%s', %u CPUs, %s %s; replaying %s (%s, %llu lines)\n\n",
+              kVersion, m.name.c_str(), m.cpus,
+              std::string(model::to_string(c.kernel.flavour)).c_str(),
+              std::string(model::to_string(c.kernel.slab.kind)).c_str(), c.trace.path.c_str(),
+              std::string(tr::format_name(t.format)).c_str(),
+              static_cast<unsigned long long>(t.stats.lines));
+  auto row = [](const char* what, std::uint64_t v) {
+    std::printf("%-34s %12llu\n", what, static_cast<unsigned long long>(v));
+  };
+  row("events replayed", r.events);
+  row("allocations", r.allocations);
+  row("frees", r.frees);
+  row("frees of untraced pointers", r.unknown_frees);
+  row("kfree(NULL)", r.null_frees);
+  row("allocation failures", r.failures);
+  row("bytes_alloc compared", r.bytes_alloc_compared);
+  row("bytes_alloc differing from trace", r.bytes_alloc_mismatches);
+  row("live at end (trace)", r.traced_live);
+  row("live at end (model)", r.simulated_live);
+  row("kmem caches created", r.caches_created);
+  row("malformed lines skipped", t.stats.bad_lines);
+  row("allocator diagnostics", kernel.diagnostics().errors());
+  row("simulated cycles (latest CPU)", machine.now());
 }
 
 void print_row(const workloads::ExerciseResult& r) {
@@ -70,8 +124,15 @@ int run_command(const std::vector<std::string>& args) {
   const io::Config config = io::load_config(opts.files, opts.sets, seed_override);
   const bool quiet = vm.count("quiet") > 0;
 
-  print_header(config);
   const auto start = std::chrono::steady_clock::now();
+  if (!config.trace.path.empty()) {
+    replay_trace(config);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!quiet) std::printf("\nhost time %.2f s\n", seconds);
+    return 0;
+  }
+  print_header(config);
   for (io::ExercisePattern p : config.exercise.patterns)
     print_row(workloads::run_exercise(config.machine, config.run.seed, p,
                                       config.exercise.ops_per_cpu, config.exercise.footprint_bytes,

@@ -3,6 +3,7 @@
 // sharing, padded counters and random reads, run before any allocator exists.
 #include <array>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -30,6 +31,17 @@ inline std::string_view to_string(ExercisePattern pattern) {
     if (p == pattern) return name;
   return "?";
 }
+
+// workload.trace: a kmem trace replayed through the kernel model instead of
+// the exercise. `path` is resolved against the directory of the config file
+// that named it; empty: no trace.
+struct TraceConfig {
+  std::string path;
+  std::string format = "auto";  // auto, ftrace, trace-cmd, perf, native, wee_alloc, malloc-lab
+  bool skip_bad_lines = false;
+};
+inline constexpr std::array<std::string_view, 7> kTraceFormats{
+    "auto", "ftrace", "trace-cmd", "perf", "native", "wee_alloc", "malloc-lab"};
 
 struct ExerciseConfig {
   std::uint64_t ops_per_cpu = 20000;

@@ -30,7 +30,7 @@ Config build_config(const Node& root) {
   std::vector<model::ZoneSpec> zones;
   config.machine = read_machine(top, &zones);
   config.kernel = read_kernel(top, std::move(zones));
-  config.exercise = read_workload(top, config.machine);
+  read_workload(top, config.exercise, config.trace);
   config.run = read_run(top);
   top.done();
   config.resolved_yaml = emit_yaml(resolved,

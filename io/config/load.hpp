@@ -28,7 +28,8 @@ struct Config {
   model::KernelConfig kernel;
   RunConfig run;
   ExerciseConfig exercise;
-  std::string resolved_yaml;  // every key explicit; loads back to the same Config
+  workloads::TraceConfig trace;  // replayed instead of the exercise when its path is set
+  std::string resolved_yaml;     // every key explicit; loads back to the same Config
 };
 
 Config load_config(const std::vector<std::string>& files,

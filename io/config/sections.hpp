@@ -17,8 +17,8 @@ using workloads::kExercisePatterns;
 sim::MachineConfig read_machine(MapReader& top, std::vector<model::ZoneSpec>* zones);
 model::KernelConfig read_kernel(MapReader& top,
                                 std::vector<model::ZoneSpec> zones);  // kernel_section.cpp
-ExerciseConfig read_workload(MapReader& top,
-                             const sim::MachineConfig& machine);  // workload_section.cpp
-RunConfig read_run(MapReader& top);                               // run_section.cpp
+void read_workload(MapReader& top, ExerciseConfig& exercise,
+                   workloads::TraceConfig& trace);  // workload_section.cpp
+RunConfig read_run(MapReader& top);                 // run_section.cpp
 
 }  // namespace allocsim::io

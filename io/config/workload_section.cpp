@@ -1,5 +1,6 @@
-// The `workload:` section; for now only `exercise:`.
+// The `workload:` section: the hardware exercise, or a trace to replay.
 #include <algorithm>
+#include <filesystem>
 #include <string>
 
 #include "io/config/sections.hpp"
@@ -32,12 +33,33 @@ ExerciseConfig read_exercise(MapReader& exercise) {
 
 }  // namespace
 
-ExerciseConfig read_workload(MapReader& top, const sim::MachineConfig& /*machine*/) {
-  MapReader workload = top.map("workload", {"exercise"});
+void read_workload(MapReader& top, ExerciseConfig& exercise_out, workloads::TraceConfig& trace) {
+  MapReader workload = top.map("workload", {"trace", "trace_format", "skip_bad_lines", "exercise"});
+  // A relative trace path is relative to the config file that names it.
+  const Value path = workload.get("trace");
+  const std::string text = path.as_string();
+  if (text != "none") {
+    std::filesystem::path p(text);
+    const std::string& from = path.origin().file;
+    if (p.is_relative() && !from.empty() && from[0] != '<' && from[0] != '-')
+      p = std::filesystem::path(from).parent_path() / p;
+    if (!std::filesystem::is_regular_file(p)) path.fail("no such trace file '" + p.string() + "'");
+    trace.path = p.string();
+  }
+  workload.record("trace", text == "none" ? "none" : trace.path);
+  trace.format = workload.string("trace_format");
+  if (std::find(workloads::kTraceFormats.begin(), workloads::kTraceFormats.end(), trace.format) ==
+      workloads::kTraceFormats.end()) {
+    std::string choices;
+    for (std::string_view f : workloads::kTraceFormats)
+      choices += (choices.empty() ? "" : ", ") + std::string(f);
+    workload.get("trace_format")
+        .fail("unknown trace format '" + trace.format + "' (expected " + choices + ")");
+  }
+  trace.skip_bad_lines = workload.boolean("skip_bad_lines");
   MapReader exercise = workload.map("exercise", {"ops_per_cpu", "footprint", "patterns"});
-  ExerciseConfig out = read_exercise(exercise);
+  exercise_out = read_exercise(exercise);
   workload.done();
-  return out;
 }
 
 }  // namespace allocsim::io

@@ -144,6 +144,9 @@ kernel:
     kswapd_delay: 10000
     max_retries: 16
 workload:
+  trace: none
+  trace_format: auto
+  skip_bad_lines: false
   exercise:
     ops_per_cpu: 20000
     footprint: 8MiB

@@ -214,6 +214,11 @@ TEST(Errors, SetOverridesNameTheKey) {
             "percpu_pagelist_high_fraction, lowmem_reserve_ratio, pageblock_order, "
             "mobility_grouping, reclaim, slab, slab_colouring, slab_merge, slab_max_order, "
             "slub_min_order, slub_max_order, slub_min_objects or stop_on_error)");
+  EXPECT_EQ(message("", {"workload.trace=no/such.trace"}),
+            "--set workload.trace: no such trace file 'no/such.trace'");
+  EXPECT_EQ(message("", {"workload.trace_format=strace"}),
+            "--set workload.trace_format: unknown trace format 'strace' (expected auto, ftrace, "
+            "trace-cmd, perf, native, wee_alloc, malloc-lab)");
   EXPECT_EQ(message("", {"kernel.slab=slib"}),
             "--set kernel.slab: unknown value 'slib' (expected slab, slub or slob); did you mean "
             "'slab'?");
