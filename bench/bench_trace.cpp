@@ -9,6 +9,8 @@
 #include <iterator>
 #include <string>
 
+#include "model/kernel.hpp"
+#include "workloads/replay.hpp"
 #include "workloads/trace/readers.hpp"
 #include "workloads/trace/synthetic.hpp"
 
@@ -48,5 +50,37 @@ void BM_ParseSynthetic6x(benchmark::State& state) {
   parse_loop(state, text, Format::ftrace);
 }
 BENCHMARK(BM_ParseSynthetic6x)->Arg(200'000)->Unit(benchmark::kMillisecond);
+
+// Parse + replay of the synthetic 6.x trace through a booted 8-CPU linux-6
+// SLUB kernel, timing off and on: events per host second, parsing included.
+void BM_ParseAndReplaySynthetic6x(benchmark::State& state) {
+  namespace sim = allocsim::sim;
+  namespace model = allocsim::model;
+  const std::string text = synthetic_6x_ftrace(100'000);
+  sim::MachineConfig c;
+  c.name = "bench";
+  c.cpus = 8;
+  c.nodes = 2;
+  c.links = {{0, 1, 21}};
+  c.timing = state.range(0) != 0;
+  sim::assign_contiguous_memory(c, 1ull << 30);
+  std::uint64_t events = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    sim::Machine m(c, 1);
+    model::Kernel k(m, model::KernelConfig{});
+    state.ResumeTiming();
+    const Trace t = parse_trace(text, Format::ftrace, "bench");
+    const auto r = allocsim::workloads::replay(t, k, {.keep_table = false});
+    events += r.events;
+  }
+  state.counters["events/s"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ParseAndReplaySynthetic6x)
+    ->ArgName("timing")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
