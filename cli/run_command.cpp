@@ -13,6 +13,7 @@
 #include "workloads/hw_exercise.hpp"
 #include "workloads/replay.hpp"
 #include "workloads/trace/readers.hpp"
+#include "workloads/trace_recorder.hpp"
 
 namespace allocsim::cli {
 
@@ -66,7 +67,10 @@ void replay_trace(const io::Config& c) {
   }
   sim::Machine machine(c.machine, c.run.seed);
   model::Kernel kernel(machine, c.kernel);
+  workloads::TraceRecorder recorder(c.kernel.flavour, c.machine.ghz);
+  if (!c.run.trace_out.empty()) kernel.slab().set_observer(&recorder);
   const workloads::ReplayResult r = workloads::replay(t, kernel);
+  if (!c.run.trace_out.empty()) recorder.write(c.run.trace_out);
   const sim::MachineConfig& m = c.machine;
   std::printf("allocsim %s: machine '%s', %u CPUs, %s %s; replaying %s (%s, %llu lines)\n\n",
               kVersion, m.name.c_str(), m.cpus,
@@ -133,10 +137,13 @@ int run_command(const std::vector<std::string>& args) {
     return 0;
   }
   print_header(config);
+  workloads::TraceRecorder recorder(config.kernel.flavour, config.machine.ghz);
+  model::AllocObserver* observer = config.run.trace_out.empty() ? nullptr : &recorder;
   for (io::ExercisePattern p : config.exercise.patterns)
     print_row(workloads::run_exercise(config.machine, config.run.seed, p,
                                       config.exercise.ops_per_cpu, config.exercise.footprint_bytes,
-                                      config.kernel));
+                                      config.kernel, observer));
+  if (observer) recorder.write(config.run.trace_out);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!quiet) std::printf("\nhost time %.2f s\n", seconds);

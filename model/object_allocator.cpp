@@ -236,11 +236,14 @@ std::uint64_t ObjectAllocator::kmem_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp
     report(cpu, DiagKind::alloc_failure, 0, &c, "kmem_cache_alloc returned NULL");
     return 0;
   }
+  const std::uint64_t before = c.stats.bytes_alloc;  // the design may correct its own entry
   ++c.stats.allocs;
   ++c.in_use;
   c.stats.bytes_req += c.object_size;
   c.stats.bytes_alloc += c.size;
   if (gfp.bits & gfp_zero_.bits) write_object(cpu, obj, c.object_size);
+  notify(cpu, AllocEvent::Kind::kmem_cache_alloc, obj, c.object_size, c.stats.bytes_alloc - before,
+         gfp, node, &c);
   return obj;
 }
 
@@ -256,6 +259,7 @@ bool ObjectAllocator::kmem_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t
       do_cache_free(cpu, c, addr);
       ++c.stats.frees;
       --c.in_use;
+      notify(cpu, AllocEvent::Kind::kmem_cache_free, addr, 0, 0, {}, -1, &c);
       return true;
     case Lookup::free_object:
       report(cpu, DiagKind::double_free, addr, l.cache, "object already free");
@@ -312,6 +316,7 @@ std::uint64_t ObjectAllocator::kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gf
     return 0;
   }
   if (gfp.bits & gfp_zero_.bits) write_object(cpu, obj, static_cast<std::uint32_t>(size));
+  notify(cpu, AllocEvent::Kind::kmalloc, obj, size, sizes_.bytes_alloc(size), gfp, node, nullptr);
   return obj;
 }
 
@@ -338,7 +343,9 @@ bool ObjectAllocator::kfree(sim::Cpu& cpu, std::uint64_t addr) {
   switch (l.state) {
     case Lookup::live:
     case Lookup::large:
-      return do_kfree(cpu, addr, l);
+      if (!do_kfree(cpu, addr, l)) return false;
+      notify(cpu, AllocEvent::Kind::kfree, addr, 0, 0, {}, -1, nullptr);
+      return true;
     case Lookup::free_object:
       report(cpu, DiagKind::double_free, addr, l.cache, "kfree of a free object");
       return false;

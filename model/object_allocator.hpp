@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/alloc_observer.hpp"
 #include "model/diagnostics.hpp"
 #include "model/highmem.hpp"
 #include "model/kmalloc_index.hpp"
@@ -114,6 +115,9 @@ class ObjectAllocator {
     vmalloc_end_ = end;
   }
   bool is_vmalloc_addr(std::uint64_t addr) const;
+  // Every successful kmalloc/kfree/kmem_cache_alloc/kmem_cache_free from now
+  // on is reported to `o` (null: none).
+  void set_observer(AllocObserver* o) { observer_ = o; }
 
   static constexpr std::uint64_t kZeroSizePtr = 16;  // ZERO_SIZE_PTR
 
@@ -206,6 +210,13 @@ class ObjectAllocator {
                      std::uint32_t align);
   Gfp gfp_zero_{}, gfp_comp_{};  // this flavour's __GFP_ZERO, __GFP_COMP bits
   std::uint64_t vmalloc_start_ = 0, vmalloc_end_ = 0;
+  AllocObserver* observer_ = nullptr;
+  void notify(sim::Cpu& cpu, AllocEvent::Kind kind, std::uint64_t ptr, std::uint64_t req,
+              std::uint64_t alloc, Gfp gfp, int node, const KmemCache* c) const {
+    if (observer_)
+      observer_->on_event({kind, cpu.id(), cpu.now(), ptr, req, alloc, gfp, node,
+                           c ? std::string_view(c->name) : std::string_view()});
+  }
 };
 
 }  // namespace allocsim::model

@@ -42,13 +42,17 @@ std::uint64_t stats_fingerprint(const sim::StatsRegistry& stats) {
 
 ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed,
                             ExercisePattern pattern, std::uint64_t ops_per_cpu,
-                            std::uint64_t footprint_bytes, const model::KernelConfig& kernel) {
+                            std::uint64_t footprint_bytes, const model::KernelConfig& kernel,
+                            model::AllocObserver* observer) {
   sim::Machine m(config, seed);
   std::unique_ptr<model::PageAllocator> pa;
   std::unique_ptr<model::Kernel> k;
   if (pattern == ExercisePattern::page_churn)
     pa = std::make_unique<model::PageAllocator>(m, kernel);
-  if (pattern == ExercisePattern::kmalloc_churn) k = std::make_unique<model::Kernel>(m, kernel);
+  if (pattern == ExercisePattern::kmalloc_churn) {
+    k = std::make_unique<model::Kernel>(m, kernel);
+    k->slab().set_observer(observer);  // boot caches are not events; the churn is
+  }
   const model::Gfp gfp_kernel = model::parse_gfp(kernel.flavour, "GFP_KERNEL");
   const std::uint32_t cpus = m.cpus();
   const std::uint32_t line = config.line_bytes;

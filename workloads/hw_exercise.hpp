@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "model/alloc_observer.hpp"
 #include "model/kernel_config.hpp"
 #include "sim/machine_config.hpp"
 #include "sim/stats.hpp"
@@ -28,7 +29,8 @@ struct ExerciseResult {
 
 ExerciseResult run_exercise(const sim::MachineConfig& machine, std::uint64_t seed,
                             ExercisePattern pattern, std::uint64_t ops_per_cpu,
-                            std::uint64_t footprint_bytes, const model::KernelConfig& kernel = {});
+                            std::uint64_t footprint_bytes, const model::KernelConfig& kernel = {},
+                            model::AllocObserver* observer = nullptr);
 
 // A fold of every counter and histogram (name, scope, value): equal for equal runs.
 std::uint64_t stats_fingerprint(const sim::StatsRegistry& stats);

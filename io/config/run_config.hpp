@@ -1,11 +1,15 @@
 #pragma once
 // The `run:` section: how a simulation is run (more keys arrive with the runner).
 #include <cstdint>
+#include <string>
 
 namespace allocsim::io {
 
 struct RunConfig {
   std::uint64_t seed = 1;  // root of every PRNG stream; --seed overrides it
+  // run.trace_out: the run's kmalloc/kfree/kmem_cache events written as a
+  // native trace (replayable elsewhere); empty: none. Relative to the working directory.
+  std::string trace_out;
 };
 
 }  // namespace allocsim::io

@@ -153,6 +153,7 @@ workload:
     patterns: [false_sharing, padded, random_read, page_churn, kmalloc_churn]
 run:
   seed: 1
+  trace_out: none
 )");
 }
 
