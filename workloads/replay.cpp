@@ -76,6 +76,12 @@ ReplayResult replay(const trace::Trace& t, model::Kernel& k, const ReplayOptions
         const std::uint64_t site = e.call_site ? e.call_site : (1ull << 63) | e.call_site_sym;
         model::KmemCache*& c = caches[{site, e.bytes_req}];
         if (!c) {
+          // An object size no cache can have is a failed allocation, not a
+          // reason to stop the replay.
+          if (e.bytes_req > (model::kPageSize << model::kMaxOrder)) {
+            ++r.failures;
+            continue;
+          }
           c = oa.kmem_cache_create(
               cpu, "replay-" + std::to_string(caches.size()),
               static_cast<std::uint32_t>(std::max<std::uint64_t>(1, e.bytes_req)), 0, 0, false);

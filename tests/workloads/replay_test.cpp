@@ -10,8 +10,8 @@
 #include "workloads/hw_exercise.hpp"
 #include "workloads/replay.hpp"
 #include "workloads/trace/native_format.hpp"
-#include "workloads/trace_recorder.hpp"
 #include "workloads/trace/readers.hpp"
+#include "workloads/trace_recorder.hpp"
 
 namespace allocsim::workloads {
 namespace {
@@ -133,6 +133,26 @@ namespace {
 
 // run.trace_out: a run written as a native trace replays elsewhere; under the
 // same allocator every bytes_alloc agrees, under SLAB the 96-byte class differs.
+TEST(Replay, ImpossibleRequestsAreFailuresNotCrashes) {
+  const std::string text =
+      "# allocsim-trace 1\n"
+      "kmem_cache_alloc 1 0 0 2 x call_site=0x10 ptr=0x1000 bytes_req=99999999 bytes_alloc=1 "
+      "gfp_flags=GFP_KERNEL node=-1\n"
+      "kmalloc 2 0 0 3 x call_site=0x10 ptr=0x2000 bytes_req=99999999 bytes_alloc=1 "
+      "gfp_flags=GFP_KERNEL node=-1\n"
+      "mm_page_alloc 3 0 0 4 x page=0x5 pfn=0x5 order=40 migratetype=0 gfp_flags=GFP_KERNEL\n"
+      "kfree 4 0 0 5 x call_site=0x10 ptr=0x2000\n";
+  const trace::Trace t = trace::parse_trace(text, trace::Format::native, "bad.trace");
+  sim::MachineConfig mc = i386_machine();
+  mc.arch = sim::Arch::x86_64;
+  sim::Machine m(mc, 1);
+  model::Kernel k(m, model::KernelConfig{});
+  const ReplayResult r = replay(t, k);
+  EXPECT_EQ(r.failures, 3u);
+  EXPECT_EQ(r.unknown_frees, 1u);
+  EXPECT_EQ(r.allocations, 0u);
+}
+
 TEST(Replay, ARecordedRunReplaysUnderAnotherAllocator) {
   sim::MachineConfig mc = i386_machine();
   mc.arch = sim::Arch::x86_64;
