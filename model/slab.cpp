@@ -297,11 +297,6 @@ std::uint32_t Slab::slab_of(std::uint64_t addr) const {
   return owner >= kFirstSlabOwner ? owner - kFirstSlabOwner : kNoSlabId;
 }
 
-std::uint64_t Slab::object_address(std::uint32_t slab_id, std::uint32_t index) const {
-  const SlabSlab& s = slabs_.at(slab_id);
-  return virt(obj_phys(s, *caches_[s.cache], index));
-}
-
 // --- allocation --------------------------------------------------------------------
 
 std::uint64_t Slab::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int node) {

@@ -89,9 +89,6 @@ class Slab final : public ObjectAllocator {
   const SlabSlab& slab(std::uint32_t id) const { return slabs_[id]; }
   const SlabParams& params() const { return params_; }
   sim::Cycles reap_interval() const { return reap_interval_; }
-  // Where the first object of every slab of the cache starts (colour offsets
-  // included), in creation order: what a colouring study looks at.
-  std::uint64_t object_address(std::uint32_t slab_id, std::uint32_t index) const;
 
  protected:
   Lookup lookup(std::uint64_t addr) const override;
