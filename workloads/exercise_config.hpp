@@ -15,15 +15,17 @@ enum class ExercisePattern : std::uint8_t {
   padded,
   random_read,
   page_churn,
-  kmalloc_churn
+  kmalloc_churn,
+  slab_colour
 };
 
-inline constexpr std::array<std::pair<std::string_view, ExercisePattern>, 5> kExercisePatterns{{
+inline constexpr std::array<std::pair<std::string_view, ExercisePattern>, 6> kExercisePatterns{{
     {"false_sharing", ExercisePattern::false_sharing},
     {"padded", ExercisePattern::padded},
     {"random_read", ExercisePattern::random_read},
     {"page_churn", ExercisePattern::page_churn},
     {"kmalloc_churn", ExercisePattern::kmalloc_churn},
+    {"slab_colour", ExercisePattern::slab_colour},
 }};
 
 inline std::string_view to_string(ExercisePattern pattern) {

@@ -49,12 +49,23 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
   std::unique_ptr<model::Kernel> k;
   if (pattern == ExercisePattern::page_churn)
     pa = std::make_unique<model::PageAllocator>(m, kernel);
-  if (pattern == ExercisePattern::kmalloc_churn) {
+  if (pattern == ExercisePattern::kmalloc_churn || pattern == ExercisePattern::slab_colour) {
     k = std::make_unique<model::Kernel>(m, kernel);
     k->slab().set_observer(observer);  // boot caches are not events; the churn is
   }
+  // slab_colour: one 384-byte SLAB_HWCACHE_ALIGN cache; each CPU fills 32
+  // slab pages and then reads the first object of each page in turn. Where
+  // those first objects start is what slab colouring changes: without it they
+  // share one offset, and so one cache set when the L1's sets span a page.
+  constexpr std::size_t kProbePages = 32;
+  model::KmemCache* probe = nullptr;
+  if (pattern == ExercisePattern::slab_colour)
+    probe = k->slab().kmem_cache_create(m.cpu(0), "colour_probe", 384, 0, model::SLAB_HWCACHE_ALIGN,
+                                        false);
   const model::Gfp gfp_kernel = model::parse_gfp(kernel.flavour, "GFP_KERNEL");
   const std::uint32_t cpus = m.cpus();
+  std::vector<std::vector<std::uint64_t>> hot(cpus);  // slab_colour: the objects read
+  std::vector<sim::Cycles> setup(cpus, 0);            // cycles spent before the measured loop
   const std::uint32_t line = config.line_bytes;
   const std::uint32_t nodes = config.nodes;
 
@@ -84,6 +95,21 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
       const sim::PhysAddr shared_word =
           counters + (c / words_per_line) * line + (c % words_per_line) * 8;
       const sim::PhysAddr padded_word = counters + static_cast<sim::PhysAddr>(c) * line;
+      if (probe) {  // the lowest object of each of the first kProbePages pages
+        std::vector<std::uint64_t>& first = hot[c];
+        for (int n = 0; first.size() < kProbePages && n < 4096; ++n) {
+          const std::uint64_t obj = k->slab().kmem_cache_alloc(cpu, *probe, gfp_kernel);
+          if (!obj) break;
+          const auto same_page = [&](std::uint64_t a) { return a >> 12 == obj >> 12; };
+          const auto it = std::find_if(first.begin(), first.end(), same_page);
+          if (it == first.end())
+            first.push_back(obj);
+          else if (obj < *it)
+            *it = obj;
+        }
+        if (first.empty()) throw std::runtime_error("slab_colour: the probe cache is empty");
+        setup[c] = cpu.now();
+      }
       for (std::uint64_t i = 0; i < ops_per_cpu; ++i) {
         switch (pattern) {
           case ExercisePattern::false_sharing:
@@ -119,6 +145,9 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
             k->slab().cache_reap(cpu);  // SLAB's periodic work, when its time has come
             break;
           }
+          case ExercisePattern::slab_colour:
+            cpu.read(hot[c][i % hot[c].size()] - k->highmem().page_offset(), 8);
+            break;
         }
         cpu.spend(1);  // the loop around the access
         cpu.sync();
@@ -133,7 +162,7 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
   r.ops = ops_per_cpu * cpus;
   r.elapsed = m.now();
   sim::Cycles busy = 0;
-  for (sim::CpuId c = 0; c < cpus; ++c) busy += m.cpu(c).now();
+  for (sim::CpuId c = 0; c < cpus; ++c) busy += m.cpu(c).now() - setup[c];
   r.cycles_per_op = r.ops ? static_cast<double>(busy) / static_cast<double>(r.ops) : 0.0;
   r.l1d_misses = s.total("l1d.misses");
   r.l2_misses = s.total("l2.misses");

@@ -59,7 +59,8 @@ TEST(Errors, BadEnumListsAllowedValues) {
             "t.yaml:1:18: machine.locks: unknown value 'mcs' (expected ticket or queued)");
   EXPECT_EQ(message("workload:\n  exercise:\n    patterns: [padded, false_shareing]\n"),
             "t.yaml:3:24: workload.exercise.patterns[1]: unknown value 'false_shareing' (expected "
-            "false_sharing, padded, random_read, page_churn or kmalloc_churn); did you mean "
+            "false_sharing, padded, random_read, page_churn, kmalloc_churn or slab_colour); did "
+            "you mean "
             "'false_sharing'?");
 }
 
