@@ -1,89 +1,63 @@
 #include "workloads/trace/kmem_fields.hpp"
 
 #include <cstdint>
+#include <optional>
 
 #include "workloads/trace/lex.hpp"
 
 namespace allocsim::workloads::trace {
 namespace {
 
-enum class Key : std::uint8_t {
-  call_site,
-  ptr,
-  bytes_req,
-  bytes_alloc,
-  gfp_flags,
-  node,
-  accounted,
-  name,
-  page,
-  pfn,
-  order,
-  migratetype,
-  percpu_refill,
-  cold,
-  fallback_order,
-  pageblock_order,
-  fallback_migratetype,
-  fragmenting,
-  change_ownership,
-  unknown,
-};
-
-Key key_of(std::string_view k) {
+// The Field a key names (2.6/6.x spellings), or nothing for a key no kmem event prints.
+std::optional<Field> key_of(std::string_view k) {
   switch (k.size()) {
     case 3:
-      if (k == "ptr") return Key::ptr;
-      if (k == "pfn") return Key::pfn;
+      if (k == "ptr") return Field::ptr;
+      if (k == "pfn") return Field::pfn;
       break;
     case 4:
-      if (k == "node") return Key::node;
-      if (k == "name") return Key::name;
-      if (k == "page") return Key::page;
-      if (k == "cold") return Key::cold;
+      if (k == "node") return Field::node;
+      if (k == "name") return Field::name;
+      if (k == "page") return Field::page;
+      if (k == "cold") return Field::cold;
       break;
     case 5:
-      if (k == "order") return Key::order;
+      if (k == "order") return Field::order;
       break;
     case 9:
-      if (k == "call_site") return Key::call_site;
-      if (k == "bytes_req") return Key::bytes_req;
-      if (k == "gfp_flags") return Key::gfp_flags;
-      if (k == "accounted") return Key::accounted;
+      if (k == "call_site") return Field::call_site;
+      if (k == "bytes_req") return Field::bytes_req;
+      if (k == "gfp_flags") return Field::gfp_flags;
+      if (k == "accounted") return Field::accounted;
       break;
     case 11:
-      if (k == "bytes_alloc") return Key::bytes_alloc;
-      if (k == "migratetype") return Key::migratetype;
-      if (k == "alloc_order") return Key::order;  // mm_page_alloc_extfrag
-      if (k == "fragmenting") return Key::fragmenting;
+      if (k == "bytes_alloc") return Field::bytes_alloc;
+      if (k == "migratetype") return Field::migratetype;
+      if (k == "alloc_order") return Field::order;  // mm_page_alloc_extfrag
+      if (k == "fragmenting") return Field::fragmenting;
       break;
     case 13:
-      if (k == "percpu_refill") return Key::percpu_refill;
+      if (k == "percpu_refill") return Field::percpu_refill;
       break;
     case 14:
-      if (k == "fallback_order") return Key::fallback_order;
+      if (k == "fallback_order") return Field::fallback_order;
       break;
     case 15:
-      if (k == "pageblock_order") return Key::pageblock_order;
+      if (k == "pageblock_order") return Field::pageblock_order;
       break;
     case 16:
-      if (k == "change_ownership") return Key::change_ownership;
+      if (k == "change_ownership") return Field::change_ownership;
       break;
     case 17:
-      if (k == "alloc_migratetype") return Key::migratetype;
+      if (k == "alloc_migratetype") return Field::migratetype;
       break;
     case 20:
-      if (k == "fallback_migratetype") return Key::fallback_migratetype;
+      if (k == "fallback_migratetype") return Field::fallback_migratetype;
       break;
     default:
       break;
   }
-  return Key::unknown;
-}
-
-Field field_of(Key k) {
-  // Key and Field list the same fields in the same order.
-  return static_cast<Field>(static_cast<std::uint8_t>(k));
+  return std::nullopt;
 }
 
 // %p: raw hex (2.6/3.x), hashed 16 hex digits (4.15+), 0x-prefixed
@@ -192,14 +166,14 @@ bool KmemFieldParser::parse(std::string_view fields, TraceEvent& ev) {
 
 bool KmemFieldParser::field(std::string_view key, std::string_view v, TraceEvent& ev,
                             std::string_view& glued) {
-  const Key k = key_of(key);
-  if (k == Key::unknown) {  // e.g. nr_free= of a patched kernel
+  const std::optional<Field> k = key_of(key);
+  if (!k) {  // e.g. nr_free= of a patched kernel
     ++trace_.stats.unknown_fields;
     return true;
   }
   bool ok = true;
-  switch (k) {
-    case Key::call_site:
+  switch (*k) {
+    case Field::call_site:
       // %lx (2.6/3.x), 0x%lx (perf, options/fields) or %pS "sym+0xoff/0xlen".
       if (lex::parse_hex(v, ev.call_site)) {
         ev.call_site_sym = 0;
@@ -208,27 +182,27 @@ bool KmemFieldParser::field(std::string_view key, std::string_view v, TraceEvent
         ev.call_site_sym = cached(site_, v);
       }
       break;
-    case Key::ptr:
+    case Field::ptr:
       ok = parse_pointer(v, ev.ptr);
       break;
-    case Key::page:
+    case Field::page:
       ok = parse_pointer(v, ev.page);
       break;
-    case Key::bytes_req:
+    case Field::bytes_req:
       ok = parse_glued(v, ev.bytes_req, glued);
       break;
-    case Key::bytes_alloc:
+    case Field::bytes_alloc:
       ok = parse_glued(v, ev.bytes_alloc, glued);
       break;
-    case Key::pfn:
+    case Field::pfn:
       ok = parse_glued(v, ev.pfn, glued);
       break;
-    case Key::gfp_flags:
+    case Field::gfp_flags:
       ev.gfp_text = intern_gfp(v);
       ev.gfp_numeric = lex::parse_hex(v, ev.gfp_value) && v.size() > 2 && v[1] == 'x';
       if (!ev.gfp_numeric) ev.gfp_value = 0;
       break;
-    case Key::node:
+    case Field::node:
       if (v.size() > 2 && v[1] == 'x') {  // options/fields: node=0xffffffff (-1)
         std::uint64_t u = 0;
         ok = lex::parse_u64(v.substr(2), u, 16);
@@ -237,7 +211,7 @@ bool KmemFieldParser::field(std::string_view key, std::string_view v, TraceEvent
         ok = lex::parse_int(v, ev.node);
       }
       break;
-    case Key::accounted:
+    case Field::accounted:
       if (v == "true" || v == "1" || v == "(1)") {
         ev.accounted = true;
       } else if (v == "false" || v == "0" || v == "(0)") {
@@ -246,41 +220,39 @@ bool KmemFieldParser::field(std::string_view key, std::string_view v, TraceEvent
         ok = false;
       }
       break;
-    case Key::name:
+    case Field::name:
       ev.name = cached(name_, v);
       break;
-    case Key::order:
+    case Field::order:
       ok = parse_small(v, ev.order);
       break;
-    case Key::migratetype:
+    case Field::migratetype:
       ok = parse_small(v, ev.migratetype);
       break;
-    case Key::fallback_order:
+    case Field::fallback_order:
       ok = parse_small(v, ev.fallback_order);
       break;
-    case Key::pageblock_order:
+    case Field::pageblock_order:
       ok = parse_small(v, ev.pageblock_order);
       break;
-    case Key::fallback_migratetype:
+    case Field::fallback_migratetype:
       ok = parse_small(v, ev.fallback_migratetype);
       break;
-    case Key::percpu_refill:
+    case Field::percpu_refill:
       ok = parse_small(v, ev.percpu_refill);
       break;
-    case Key::cold:
+    case Field::cold:
       ok = parse_small(v, ev.cold);
       break;
-    case Key::fragmenting:
+    case Field::fragmenting:
       ok = parse_small(v, ev.fragmenting);
       break;
-    case Key::change_ownership:
+    case Field::change_ownership:
       ok = parse_small(v, ev.change_ownership);
-      break;
-    case Key::unknown:
       break;
   }
   if (!ok) return fail(key, v);
-  ev.fields |= bit(field_of(k));
+  ev.fields |= bit(*k);
   return true;
 }
 
