@@ -229,6 +229,19 @@ KmemCache* ObjectAllocator::find_cache(std::string_view name) const {
   return nullptr;
 }
 
+void ObjectAllocator::count_alloc(KmemCache& c, std::uint64_t bytes_req) {
+  ++c.stats.allocs;
+  ++c.in_use;
+  c.stats.bytes_req += bytes_req;
+  c.stats.bytes_alloc += c.size;
+}
+
+void ObjectAllocator::free_object(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) {
+  do_cache_free(cpu, c, addr);
+  ++c.stats.frees;
+  --c.in_use;
+}
+
 std::uint64_t ObjectAllocator::kmem_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) {
   const std::uint64_t obj = do_cache_alloc(cpu, c, gfp, node);
   if (!obj) {
@@ -237,10 +250,7 @@ std::uint64_t ObjectAllocator::kmem_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp
     return 0;
   }
   const std::uint64_t before = c.stats.bytes_alloc;  // the design may correct its own entry
-  ++c.stats.allocs;
-  ++c.in_use;
-  c.stats.bytes_req += c.object_size;
-  c.stats.bytes_alloc += c.size;
+  count_alloc(c, c.object_size);
   if (gfp.bits & gfp_zero_.bits) write_object(cpu, obj, c.object_size);
   notify(cpu, AllocEvent::Kind::kmem_cache_alloc, obj, c.object_size, c.stats.bytes_alloc - before,
          gfp, node, &c);
@@ -256,9 +266,7 @@ bool ObjectAllocator::kmem_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t
                "object belongs to " + (l.cache ? l.cache->name : std::string("?")));
         return false;
       }
-      do_cache_free(cpu, c, addr);
-      ++c.stats.frees;
-      --c.in_use;
+      free_object(cpu, c, addr);
       notify(cpu, AllocEvent::Kind::kmem_cache_free, addr, 0, 0, {}, -1, &c);
       return true;
     case Lookup::free_object:
@@ -294,10 +302,7 @@ std::uint64_t ObjectAllocator::do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp
     KmemCache& c = *kmalloc_caches_[static_cast<unsigned>(idx)];
     const std::uint64_t obj = do_cache_alloc(cpu, c, gfp, node);
     if (obj) {
-      ++c.stats.allocs;
-      ++c.in_use;
-      c.stats.bytes_req += size;
-      c.stats.bytes_alloc += c.size;
+      count_alloc(c, size);
     } else {
       ++c.stats.alloc_failures;
     }
@@ -330,10 +335,7 @@ bool ObjectAllocator::do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& 
     free_slab_pages(cpu, phys(addr) >> kPageShift, l.order);
     return true;
   }
-  KmemCache& c = *l.cache;
-  do_cache_free(cpu, c, addr);
-  ++c.stats.frees;
-  --c.in_use;
+  free_object(cpu, *l.cache, addr);
   return true;
 }
 

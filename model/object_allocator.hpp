@@ -147,6 +147,10 @@ class ObjectAllocator {
   virtual std::uint64_t do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node);
   // False (after reporting) when the design refuses the free.
   virtual bool do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l);
+  // The per-cache counters of one allocation (bytes_req as requested) and of
+  // one free of a live object through the design's do_cache_free.
+  void count_alloc(KmemCache& c, std::uint64_t bytes_req);
+  void free_object(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr);
   virtual std::uint64_t do_ksize(std::uint64_t addr, const Lookup& l) const;
 
   // Pages for slabs (and large kmallocs): alloc_pages on the CPU, on `node`
