@@ -10,6 +10,7 @@
 #include "cli/options.hpp"
 #include "io/config/load.hpp"
 #include "model/kernel.hpp"
+#include "workloads/generator/run.hpp"
 #include "workloads/hw_exercise.hpp"
 #include "workloads/replay.hpp"
 #include "workloads/trace/readers.hpp"
@@ -97,6 +98,61 @@ void replay_trace(const io::Config& c) {
   row("simulated cycles (latest CPU)", machine.now());
 }
 
+// The generated workload: one row per thread and operation kind, then totals.
+void run_generator(const io::Config& c, bool quiet) {
+  namespace gen = workloads::gen;
+  const sim::MachineConfig& m = c.machine;
+  sim::Machine machine(c.machine, c.run.seed);
+  model::Kernel kernel(machine, c.kernel);
+  workloads::TraceRecorder recorder(c.kernel.flavour, c.machine.ghz);
+  if (!c.run.trace_out.empty()) kernel.slab().set_observer(&recorder);
+  const gen::GeneratorResult r = gen::run_generator(c.generator, kernel);
+  if (!c.run.trace_out.empty()) recorder.write(c.run.trace_out);
+  std::printf("allocsim %s: machine '%s' (%s), %u CPUs on %u node%s at %.2f GHz, %s, seed %llu\n",
+              kVersion, m.name.c_str(), m.arch == sim::Arch::x86_64 ? "x86_64" : "i386", m.cpus,
+              m.nodes, m.nodes == 1 ? "" : "s", m.ghz, m.timing ? "timing on" : "timing off",
+              static_cast<unsigned long long>(c.run.seed));
+  std::printf("kernel: %s, %s; workload: '%s', %zu thread kind%s\n\n",
+              std::string(model::to_string(c.kernel.flavour)).c_str(),
+              std::string(model::to_string(c.kernel.slab.kind)).c_str(), c.generator.name.c_str(),
+              c.generator.threads.size(), c.generator.threads.size() == 1 ? "" : "s");
+  std::printf("%-16s %-17s %12s %10s %12s\n", "thread", "operation", "count", "failures",
+              "cycles/op");
+  for (std::size_t t = 0; t < r.by_thread.size(); ++t)
+    for (std::size_t k = 0; k < gen::kOpKinds; ++k) {
+      const gen::OpTotals& o = r.by_thread[t][k];
+      if (o.ops == 0 && o.failures == 0) continue;
+      std::printf("%-16s %-17s %12llu %10llu %12.1f\n", c.generator.threads[t].name.c_str(),
+                  std::string(gen::to_string(static_cast<gen::OpKind>(k))).c_str(),
+                  static_cast<unsigned long long>(o.ops),
+                  static_cast<unsigned long long>(o.failures), per(o.cycles, o.ops));
+    }
+  if (quiet) return;
+  std::printf("\n");
+  auto row = [](const char* what, std::uint64_t v) {
+    std::printf("%-40s %14llu\n", what, static_cast<unsigned long long>(v));
+  };
+  row("frees at the end of a lifetime", r.lifetime_frees);
+  row("  of those, on another CPU", r.remote_frees);
+  row("frees after an RCU grace period", r.rcu_frees);
+  row("frees to make room in a pool (keep)", r.evictions);
+  row("objects passed between threads", r.passed);
+  row("interrupts taken", r.irq_arrivals);
+  row("waits: barrier / pool / max_live", r.barrier_waits + r.pool_waits + r.live_waits);
+  row("ops on an empty pool (skipped)", r.empty_pool);
+  row("peak live objects", r.peak_live);
+  row("live objects at the end", r.live_at_end);
+  row("  of those, frees still pending", r.pending_at_end);
+  row("allocator diagnostics", r.diagnostics);
+  const auto& diags = kernel.diagnostics().entries();
+  for (std::size_t i = 0; i < diags.size() && i < 5; ++i)
+    std::printf("  %s\n", model::DiagnosticLog::format(diags[i]).c_str());
+  const model::PageAllocator& pa = kernel.pages();
+  row("kswapd runs", pa.events().kswapd_runs);
+  row("simulated cycles (latest CPU)", r.elapsed);
+  std::printf("simulated time %.3f ms\n", static_cast<double>(r.elapsed) / (m.ghz * 1e6));
+}
+
 void print_row(const workloads::ExerciseResult& r) {
   const std::uint64_t memory = r.local_memory + r.remote_memory;
   std::printf("%-14s %10llu %10.1f %8.2f %8.2f %8.2f %10llu %10llu %7.1f%% %10llu\n",
@@ -134,6 +190,13 @@ int run_command(const std::vector<std::string>& args) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!quiet) std::printf("\nhost time %.2f s\n", seconds);
+    return 0;
+  }
+  if (config.workload_kind == io::WorkloadKind::generator) {
+    run_generator(config, quiet);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!quiet) std::printf("host time %.2f s\n", seconds);
     return 0;
   }
   print_header(config);

@@ -46,6 +46,7 @@ struct KmemCache {
   std::uint32_t align = 0;
   SlabFlags flags = 0;
   bool has_ctor = false;             // a constructor writes every object when its slab is made
+  std::uint32_t objects_per_slab = 0;  // at the cache's order; 0 for SLOB (no slabs of its own)
   bool general = false;              // one of the kmalloc caches
   int refcount = 1;                  // > 1 when other caches were merged into it
   bool merge_target = true;          // false for create_boot_cache caches (refcount -1 in Linux)

@@ -111,6 +111,7 @@ SlabCache* Slab::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_
   c->align = c->g.align;
   c->flags = flags;
   c->has_ctor = ctor;
+  c->objects_per_slab = c->g.num;
   c->general = general;
   c->colouring = cfg_.colouring && !(flags & SLAB_NO_COLOUR);
   const sim::MachineConfig& mc = pa_.machine().config();

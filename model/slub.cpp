@@ -89,6 +89,7 @@ SlubCache* Slub::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_
   s->align = s->g.align;
   s->flags = flags;
   s->has_ctor = ctor;
+  s->objects_per_slab = s->g.objects;
   s->general = general;
   const sim::Machine& m = pa_.machine();
   s->desc = kmem_cache_ ? phys(kmem_cache_alloc(cpu, *kmem_cache_, gfp_kernel_))

@@ -196,7 +196,7 @@ VirtAddr Vmalloc::vmalloc_impl(sim::Cpu& cpu, std::uint64_t size, int node, bool
   else
     pages_m = meta_.alloc(cpu, array_size, node);
   if (!pages_v && !pages_m) {
-    remove_area(cpu, find(start), false);  // remove_vm_area + kfree(area)
+    remove_area(cpu, start, false);  // remove_vm_area + kfree(area)
     fail(cpu, start, "vmalloc: no memory for the pages array");
     return 0;
   }
@@ -225,7 +225,7 @@ VirtAddr Vmalloc::vmalloc_impl(sim::Cpu& cpu, std::uint64_t size, int node, bool
                                   std::to_string(data + kPageSize) + " bytes"
                             : "vmalloc error: size " + std::to_string(data) +
                                   ", page order 0, failed to allocate pages";
-      remove_area(cpu, find(start), true);  // vfree() of what was allocated
+      remove_area(cpu, start, true);  // vfree() of what was allocated
       fail(cpu, start, std::move(why));
       return 0;
     }
@@ -240,7 +240,7 @@ VirtAddr Vmalloc::vmalloc_impl(sim::Cpu& cpu, std::uint64_t size, int node, bool
   for (std::uint64_t i = 0; i < nr_pages; ++i) {
     const sim::PhysAddr pte = pt_.populate_pte(cpu, start + i * kPageSize);
     if (!pte) {
-      remove_area(cpu, find(start), true);
+      remove_area(cpu, start, true);
       fail(cpu, start, "vmalloc: no memory for page tables");
       return 0;
     }
@@ -264,7 +264,7 @@ VirtAddr Vmalloc::vmap(sim::Cpu& cpu, const std::vector<Pfn>& pfns, unsigned fla
   for (std::size_t i = 0; i < pfns.size(); ++i) {
     const sim::PhysAddr pte = pt_.populate_pte(cpu, start + i * kPageSize);
     if (!pte) {
-      remove_area(cpu, find(start), false);
+      remove_area(cpu, start, false);
       fail(cpu, start, "vmap: no memory for page tables");
       return 0;
     }
@@ -305,18 +305,26 @@ bool Vmalloc::unmap_free(sim::Cpu& cpu, VirtAddr addr, bool deallocate, const ch
            "Trying to " + name + "() nonexistent vm area (" + ptr(addr) + ")");
     return false;
   }
+  return remove_area(cpu, addr, deallocate);
+}
+
+// remove_vm_area + free_unmap_vmap_area (lazy), then the pages, pages[] and
+// the vm_struct, in __vunmap's / vfree's order. The area is looked up again
+// under the lock: taking it may let another CPU change busy_ first.
+bool Vmalloc::remove_area(sim::Cpu& cpu, VirtAddr addr, bool deallocate) {
+  cpu.lock(*vmap_area_lock_);
+  const std::size_t i = find(addr);
+  if (i == kNpos) {  // another CPU freed it while this one waited for the lock
+    cpu.unlock(*vmap_area_lock_);
+    report(cpu, DiagKind::double_free, addr,
+           std::string("Trying to ") + (deallocate ? "vfree" : "vunmap") +
+               "() nonexistent vm area (" + ptr(addr) + ")");
+    return false;
+  }
   if (deallocate)
     ++stats_.vfrees;
   else
     ++stats_.vunmaps;
-  remove_area(cpu, i, deallocate);
-  return true;
-}
-
-// remove_vm_area + free_unmap_vmap_area (lazy), then the pages, pages[] and
-// the vm_struct, in __vunmap's / vfree's order.
-void Vmalloc::remove_area(sim::Cpu& cpu, std::size_t i, bool deallocate) {
-  cpu.lock(*vmap_area_lock_);
   Area a = std::move(busy_[i]);
   busy_.erase(busy_.begin() + static_cast<std::ptrdiff_t>(i));
   cpu.unlock(*vmap_area_lock_);
@@ -338,12 +346,12 @@ void Vmalloc::remove_area(sim::Cpu& cpu, std::size_t i, bool deallocate) {
   if (deallocate && a.owns_pages)
     for (Pfn pfn : a.pages) pa_.free_pages(cpu, pfn, 0);
   if (a.pages_vmalloc) {
-    const std::size_t j = find(a.pages_vmalloc);
-    if (j != kNpos) remove_area(cpu, j, true);
+    if (find(a.pages_vmalloc) != kNpos) remove_area(cpu, a.pages_vmalloc, true);
   } else if (a.pages_meta) {
     meta_.free(cpu, a.pages_meta);
   }
   meta_.free(cpu, a.vm_meta);
+  return true;
 }
 
 // __purge_vmap_area_lazy: one TLB flush over all lazy areas, then their
@@ -351,9 +359,13 @@ void Vmalloc::remove_area(sim::Cpu& cpu, std::size_t i, bool deallocate) {
 void Vmalloc::purge(sim::Cpu& cpu) {
   ++stats_.purges;
   if (lazy_.empty()) return;
+  // Taken whole before any lock: a CPU that frees meanwhile starts a new list,
+  // and a purge it starts never sees these areas again.
+  std::vector<LazyArea> purging;
+  purging.swap(lazy_);
   VirtAddr start = ~0ull, end = 0;
   std::uint64_t nr = 0;
-  for (const LazyArea& l : lazy_) {
+  for (const LazyArea& l : purging) {
     start = std::min(start, l.start);
     end = std::max(end, l.end);
     nr += (l.end - l.start) >> kPageShift;
@@ -366,10 +378,9 @@ void Vmalloc::purge(sim::Cpu& cpu) {
   ++stats_.tlb_flushes;
   const Charge c{&cpu};
   cpu.lock(*vmap_area_lock_);
-  for (const LazyArea& l : lazy_) alloc_->release(c, l.start, l.end);
+  for (const LazyArea& l : purging) alloc_->release(c, l.start, l.end);
   cpu.unlock(*vmap_area_lock_);
-  for (const LazyArea& l : lazy_) meta_.free(cpu, l.va_meta);  // kfree / kmem_cache_free
-  lazy_.clear();
+  for (const LazyArea& l : purging) meta_.free(cpu, l.va_meta);  // kfree / kmem_cache_free
 }
 
 std::optional<Pfn> Vmalloc::vmalloc_to_pfn(VirtAddr addr) const {

@@ -129,7 +129,7 @@ class Vmalloc {
   VirtAddr get_vm_area(sim::Cpu& cpu, std::uint64_t size, unsigned flags, int node,
                        std::string_view caller);
   bool unmap_free(sim::Cpu& cpu, VirtAddr addr, bool deallocate, const char* what);
-  void remove_area(sim::Cpu& cpu, std::size_t i, bool deallocate);
+  bool remove_area(sim::Cpu& cpu, VirtAddr addr, bool deallocate);
   void purge(sim::Cpu& cpu);
   bool init(sim::Cpu& cpu);
   std::size_t find(VirtAddr start) const;    // index of the area starting there, or npos

@@ -16,6 +16,16 @@ Config finish(Node root, int layer, const std::vector<std::string>& set_override
   return build_config(root);
 }
 
+// A file that gives workload.generator replaces the one before it as a whole:
+// a workload never inherits threads, caches or pools from the default. --set
+// still edits single keys inside it.
+void merge_file(Node& root, const Node& file) {
+  const Node* workload = file.find("workload");
+  if (workload && workload->find("generator"))
+    if (Node* base = root.find("workload")) base->erase("generator");
+  merge_into(root, file);
+}
+
 }  // namespace
 
 Node default_config_tree() {
@@ -30,7 +40,7 @@ Config build_config(const Node& root) {
   std::vector<model::ZoneSpec> zones;
   config.machine = read_machine(top, &zones);
   config.kernel = read_kernel(top, std::move(zones));
-  read_workload(top, config.exercise, config.trace);
+  read_workload(top, config.machine, config.kernel.flavour, config);
   config.run = read_run(top);
   top.done();
   config.resolved_yaml = emit_yaml(resolved,
@@ -44,7 +54,7 @@ Config load_config(const std::vector<std::string>& files,
                    std::optional<std::uint64_t> seed_override) {
   Node root = default_config_tree();
   int layer = 1;
-  for (const std::string& file : files) merge_into(root, parse_yaml_file(file, layer++));
+  for (const std::string& file : files) merge_file(root, parse_yaml_file(file, layer++));
   return finish(std::move(root), layer, set_overrides, seed_override);
 }
 
@@ -52,7 +62,7 @@ Config load_config_text(std::string_view yaml, std::string_view name,
                         const std::vector<std::string>& set_overrides,
                         std::optional<std::uint64_t> seed_override) {
   Node root = default_config_tree();
-  merge_into(root, parse_yaml(yaml, std::string(name), 1));
+  merge_file(root, parse_yaml(yaml, std::string(name), 1));
   return finish(std::move(root), 2, set_overrides, seed_override);
 }
 

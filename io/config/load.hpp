@@ -3,6 +3,7 @@
 // each --set override, then --seed, merged and read into typed structs.
 // Every key defaults to the embedded default's value, so a file only says what
 // differs. Throws ConfigError (io/config/error.hpp) on any bad input.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,11 +12,13 @@
 
 #include "io/config/default_config.hpp"
 #include "io/config/error.hpp"
+#include "io/config/reader.hpp"
 #include "io/config/run_config.hpp"
 #include "io/config/tree.hpp"
 #include "model/kernel_config.hpp"
 #include "sim/machine_config.hpp"
 #include "workloads/exercise_config.hpp"
+#include "workloads/generator/spec.hpp"
 
 namespace allocsim::io {
 
@@ -23,12 +26,21 @@ using workloads::ExerciseConfig;
 using workloads::ExercisePattern;
 using workloads::kExercisePatterns;
 
+// What `allocsim run` does when workload.trace is none.
+enum class WorkloadKind : unsigned char { generator, exercise };
+inline constexpr std::array<EnumName<WorkloadKind>, 2> kWorkloadKinds{{
+    {"generator", WorkloadKind::generator},
+    {"exercise", WorkloadKind::exercise},
+}};
+
 struct Config {
   sim::MachineConfig machine;
   model::KernelConfig kernel;
   RunConfig run;
-  ExerciseConfig exercise;
-  workloads::TraceConfig trace;  // replayed instead of the exercise when its path is set
+  WorkloadKind workload_kind = WorkloadKind::generator;
+  workloads::gen::GeneratorSpec generator;  // workload.generator
+  ExerciseConfig exercise;                  // workload.exercise
+  workloads::TraceConfig trace;  // replayed instead of either when its path is set
   std::string resolved_yaml;     // every key explicit; loads back to the same Config
 };
 

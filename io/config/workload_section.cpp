@@ -4,6 +4,7 @@
 #include <string>
 
 #include "io/config/sections.hpp"
+#include "io/config/workload_generator.hpp"
 
 namespace allocsim::io {
 namespace {
@@ -33,8 +34,31 @@ ExerciseConfig read_exercise(MapReader& exercise) {
 
 }  // namespace
 
-void read_workload(MapReader& top, ExerciseConfig& exercise_out, workloads::TraceConfig& trace) {
-  MapReader workload = top.map("workload", {"trace", "trace_format", "skip_bad_lines", "exercise"});
+void read_workload(MapReader& top, const sim::MachineConfig& machine, model::Flavour flavour,
+                   Config& out) {
+  ExerciseConfig& exercise_out = out.exercise;
+  workloads::TraceConfig& trace = out.trace;
+  MapReader workload = top.map(
+      "workload", {"kind", "generator", "trace", "trace_format", "skip_bad_lines", "exercise"});
+  out.workload_kind = workload.enumeration("kind", kWorkloadKinds);
+  // The generator is checked whatever the kind, and kept as written: its
+  // resolved form is itself.
+  const Value generator = workload.get("generator");
+  if (generator.present() && !generator.node().is_null()) {
+    GeneratorContext ctx;
+    ctx.ghz = machine.ghz;
+    ctx.cpus = machine.cpus;
+    ctx.nodes = machine.nodes;
+    ctx.cpu_node = machine.cpu_node;
+    if (ctx.cpu_node.empty())
+      for (std::uint32_t c = 0; c < machine.cpus; ++c)
+        ctx.cpu_node.push_back(c / std::max<std::uint32_t>(1, machine.cpus / machine.nodes));
+    ctx.flavour = flavour;
+    out.generator = read_generator(generator.node(), generator.path(), ctx);
+    workload.record("generator", generator.node());
+  } else if (out.workload_kind == WorkloadKind::generator) {
+    generator.fail("workload.kind is generator but no generator is given");
+  }
   // A relative trace path is relative to the config file that names it.
   const Value path = workload.get("trace");
   const std::string text = path.as_string();

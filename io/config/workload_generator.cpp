@@ -1,0 +1,668 @@
+// workload.generator: the YAML workload language (docs/workloads.md) read
+// into a checked gen::GeneratorSpec. Every error names the file, line and
+// dotted key; names are resolved to indices and GFP text to the flavour's bits.
+#include "io/config/workload_generator.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "io/config/distribution_text.hpp"
+#include "io/config/suggest.hpp"
+#include "io/config/units.hpp"
+
+namespace allocsim::io {
+namespace {
+
+using namespace workloads::gen;
+
+const std::vector<std::string> kOpNames = {
+    "alloc_pages", "kmalloc", "kmem_cache_alloc", "mempool_alloc", "vmalloc",      "page_cache",
+    "free",        "kfree",   "kmem_cache_free",  "free_pages",    "mempool_free", "vfree",
+    "touch",       "compute", "sleep",            "barrier",       "pass"};
+
+std::string where(const Origin& o) {
+  return o.file + ":" + std::to_string(o.line);
+}
+
+class GeneratorReader {
+ public:
+  GeneratorReader(const GeneratorContext& ctx) : ctx_(ctx) {}
+
+  GeneratorSpec read(const Node& node, const std::string& path) {
+    MapReader g = reader(&node, path, node.origin(),
+                         {"name", "params", "duration", "rcu_grace", "quantum", "caches",
+                          "mempools", "threads"});
+    spec_.name = g.get("name").as_string();
+    read_params(g);
+    spec_.duration = time_or_zero(g, "duration");
+    spec_.rcu_grace = time_or_zero(g, "rcu_grace");
+    spec_.quantum = time_or_zero(g, "quantum");
+    if (auto v = g.find("caches"))
+      for (const Value& item : v->as_sequence()) read_cache(item);
+    if (auto v = g.find("mempools"))
+      for (const Value& item : v->as_sequence()) read_mempool(item);
+    const Value threads = g.get("threads");
+    for (const Value& item : threads.as_sequence()) read_thread(item);
+    if (spec_.threads.empty()) threads.fail("a workload needs at least one thread");
+    resolve_pools();
+    return std::move(spec_);
+  }
+
+ private:
+  MapReader reader(const Node* node, const std::string& path, const Origin& fallback,
+                   std::vector<std::string> allowed) {
+    scratch_.emplace_back(Node::map());
+    return MapReader(node, path, fallback, &scratch_.back(), std::move(allowed));
+  }
+  MapReader reader(const Value& v, std::vector<std::string> allowed) {
+    if (!v.present()) v.fail("missing required key");
+    return reader(&v.node(), v.path(), v.origin(), std::move(allowed));
+  }
+
+  Distribution dist(const Value& v, Quantity q) const {
+    const std::string text = v.as_string();
+    try {
+      return parse_distribution(text, q, ctx_.ghz);
+    } catch (const std::invalid_argument& e) {
+      v.fail(e.what());
+    }
+  }
+  sim::Cycles time_or_zero(MapReader& r, std::string_view key) {
+    auto v = r.find(key);
+    return v ? v->as_time(ctx_.ghz) : 0;
+  }
+
+  void read_params(MapReader& g) {
+    auto v = g.find("params");
+    if (!v) return;
+    if (!v->node().is_map()) v->fail("expected a mapping of names to values");
+    for (const Node::Entry& e : v->node().entries())
+      params_[e.key] = Value(&e.value, v->path() + "." + e.key, e.key_origin).as_string();
+  }
+
+  std::string unique_name(const Value& v, std::set<std::string>& seen, const char* what) {
+    std::string name = v.as_string();
+    if (name.empty()) v.fail(std::string("a ") + what + " needs a name");
+    if (!seen.insert(name).second) v.fail(std::string("a second ") + what + " named '" + name + "'");
+    return name;
+  }
+
+  int cache_index(const Value& v) const {
+    const std::string name = v.as_string();
+    for (std::size_t i = 0; i < spec_.caches.size(); ++i)
+      if (spec_.caches[i].name == name) return static_cast<int>(i);
+    std::vector<std::string> names;
+    for (const CacheSpec& c : spec_.caches) names.push_back(c.name);
+    unknown(v, "cache", name, names);
+  }
+  int mempool_index(const Value& v) const {
+    const std::string name = v.as_string();
+    for (std::size_t i = 0; i < spec_.mempools.size(); ++i)
+      if (spec_.mempools[i].name == name) return static_cast<int>(i);
+    std::vector<std::string> names;
+    for (const MempoolSpec& p : spec_.mempools) names.push_back(p.name);
+    unknown(v, "mempool", name, names);
+  }
+  [[noreturn]] static void unknown(const Value& v, const char* what, const std::string& name,
+                                   const std::vector<std::string>& names) {
+    std::string message = std::string("no ") + what + " named '" + name + "'";
+    const std::string hint = closest_match(name, names);
+    if (!hint.empty())
+      message += "; did you mean '" + hint + "'?";
+    else if (!names.empty())
+      message += " (there are " + join_alternatives(names) + ")";
+    v.fail(message);
+  }
+
+  void read_cache(const Value& item) {
+    MapReader c = reader(item, {"name", "size", "align", "flags", "ctor"});
+    CacheSpec s;
+    s.name = unique_name(c.get("name"), cache_names_, "cache");
+    s.size = static_cast<std::uint32_t>(c.get("size").as_size());
+    if (s.size > (4u << 20)) c.get("size").fail("a kmem cache object is at most 4MiB");
+    if (auto a = c.find("align")) {
+      const std::uint64_t align = a->as_size(0);
+      if (align & (align - 1)) a->fail("alignment must be a power of two");
+      s.align = static_cast<std::uint32_t>(align);
+    }
+    if (auto f = c.find("flags")) {
+      std::string text;
+      if (f->node().is_sequence()) {
+        for (const Value& flag : f->as_sequence()) text += (text.empty() ? "" : "|") + flag.as_string();
+      } else {
+        text = f->as_string();
+      }
+      try {
+        s.flags = model::parse_slab_flags(text);
+      } catch (const std::invalid_argument& e) {
+        f->fail(e.what());
+      }
+    }
+    if (auto ctor = c.find("ctor")) s.ctor = ctor->as_time(ctx_.ghz);
+    spec_.caches.push_back(std::move(s));
+  }
+
+  void read_mempool(const Value& item) {
+    MapReader p = reader(item, {"name", "min_nr", "cache", "kmalloc", "pages"});
+    MempoolSpec s;
+    s.name = unique_name(p.get("name"), mempool_names_, "mempool");
+    s.min_nr = static_cast<unsigned>(p.get("min_nr").as_uint(1, 1u << 20));
+    int backends = 0;
+    if (auto c = p.find("cache")) {
+      s.backend = ObjectKind::cache;
+      s.cache = cache_index(*c);
+      ++backends;
+    }
+    if (auto k = p.find("kmalloc")) {
+      s.backend = ObjectKind::kmalloc;
+      s.size = k->as_size();
+      ++backends;
+    }
+    if (auto pg = p.find("pages")) {
+      s.backend = ObjectKind::pages;
+      s.order = static_cast<unsigned>(pg->as_uint(0, 10));
+      ++backends;
+    }
+    if (backends != 1)
+      p.get("name").fail("a mempool needs exactly one of cache (a name), kmalloc (a size) or pages "
+                         "(an order)");
+    spec_.mempools.push_back(std::move(s));
+  }
+
+  // "all", "node1", "0-3,6", 5, or a sequence of CPU numbers.
+  std::vector<sim::CpuId> cpu_set(const Value& v) const {
+    std::vector<sim::CpuId> out;
+    auto add = [&](std::uint64_t c) {
+      if (c >= ctx_.cpus)
+        v.fail("CPU " + std::to_string(c) + " does not exist (the machine has " +
+               std::to_string(ctx_.cpus) + ")");
+      if (std::find(out.begin(), out.end(), c) != out.end())
+        v.fail("CPU " + std::to_string(c) + " is listed twice");
+      out.push_back(static_cast<sim::CpuId>(c));
+    };
+    if (v.present() && v.node().is_sequence()) {
+      for (const Value& item : v.as_sequence()) add(item.as_uint());
+      if (out.empty()) v.fail("an empty CPU list");
+      return out;
+    }
+    const std::string text = v.as_string();
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+      const std::size_t comma = std::min(text.find(',', pos), text.size());
+      std::string part = text.substr(pos, comma - pos);
+      part.erase(0, part.find_first_not_of(' '));
+      part.erase(part.find_last_not_of(' ') + 1);
+      pos = comma + 1;
+      if (part == "all") {
+        for (std::uint32_t c = 0; c < ctx_.cpus; ++c) add(c);
+        continue;
+      }
+      try {
+        if (part.starts_with("node")) {
+          const std::uint64_t node = parse_uint(part.substr(4));
+          if (node >= ctx_.nodes) v.fail("node " + std::to_string(node) + " does not exist");
+          for (std::uint32_t c = 0; c < ctx_.cpus; ++c)
+            if (ctx_.cpu_node[c] == node) add(c);
+          continue;
+        }
+        const std::size_t dash = part.find('-');
+        if (dash == std::string::npos) {
+          add(parse_uint(part));
+        } else {
+          const std::uint64_t lo = parse_uint(part.substr(0, dash));
+          const std::uint64_t hi = parse_uint(part.substr(dash + 1));
+          if (lo > hi) v.fail("range '" + part + "' runs backwards");
+          for (std::uint64_t c = lo; c <= hi; ++c) add(c);
+        }
+      } catch (const std::invalid_argument&) {
+        v.fail("expected all, nodeN, CPU numbers and ranges such as 0-3,6, or a sequence; got '" +
+               text + "'");
+      }
+    }
+    if (out.empty()) v.fail("an empty CPU set");
+    return out;
+  }
+
+  void read_thread(const Value& item) {
+    MapReader t = reader(item, {"name", "cpus", "context", "arrival", "max_live", "gfp", "phases",
+                                "ops", "iterations", "duration"});
+    ThreadSpec s;
+    s.name = unique_name(t.get("name"), thread_names_, "thread");
+    s.cpus = cpu_set(t.get("cpus"));
+    if (auto c = t.find("context")) {
+      const std::size_t i = c->as_choice({"process", "irq"});
+      s.irq = i == 1;
+    }
+    if (auto a = t.find("arrival")) {
+      if (!s.irq) a->fail("only an irq thread has arrivals (set context: irq)");
+      s.arrival = dist(*a, Quantity::time);
+    } else if (s.irq) {
+      t.get("arrival").fail("an irq thread needs an arrival distribution (such as exponential(50us))");
+    }
+    if (auto ml = t.find("max_live")) {
+      if (s.irq) ml->fail("an irq thread cannot wait for its objects to be freed");
+      s.max_live = ml->as_uint(1);
+    }
+    thread_gfp_ = s.irq ? "GFP_ATOMIC" : "GFP_KERNEL";
+    if (auto g = t.find("gfp")) {
+      thread_gfp_ = g->as_string();
+      gfp(*g, thread_gfp_, s.irq);
+    }
+    const auto phases = t.find("phases");
+    const auto ops = t.find("ops");
+    if (phases && ops) ops->fail("give either phases or ops (one phase), not both");
+    if (phases) {
+      if (t.has("iterations") || t.has("duration"))
+        phases->fail("iterations and duration belong to each phase");
+      for (const Value& ph : phases->as_sequence()) {
+        MapReader p = reader(ph, {"name", "iterations", "duration", "ops"});
+        read_phase(p, s, "phase " + std::to_string(s.phases.size()));
+      }
+      if (s.phases.empty()) phases->fail("a thread needs at least one phase");
+    } else if (ops) {
+      read_phase(t, s, "main");
+    } else {
+      t.get("phases").fail("a thread needs phases (or ops)");
+    }
+    t.ignore("name");
+    spec_.threads.push_back(std::move(s));
+  }
+
+  void read_phase(MapReader& p, ThreadSpec& s, std::string default_name) {
+    Phase ph;
+    auto name = p.find("name");
+    ph.name = name ? name->as_string() : std::move(default_name);
+    if (auto it = p.find("iterations")) ph.iterations = it->as_uint(1);
+    if (auto d = p.find("duration")) ph.duration = d->as_time(ctx_.ghz);
+    if (ph.iterations == 0 && ph.duration == 0 && !s.irq && spec_.duration == 0)
+      p.get("ops").fail("phase '" + ph.name +
+                        "' never ends: give it iterations or a duration (or the workload a "
+                        "duration)");
+    const Value ops = p.get("ops");
+    for (const Value& op : ops.as_sequence())
+      if (auto parsed = read_op(op, s)) ph.ops.push_back(std::move(*parsed));
+    if (ph.ops.empty()) ops.fail("phase '" + ph.name + "' has no operations");
+    s.phases.push_back(std::move(ph));
+  }
+
+  model::Gfp gfp(const Value& v, const std::string& text, bool irq) const {
+    model::Gfp g;
+    try {
+      g = model::parse_gfp(ctx_.flavour, text);
+    } catch (const std::invalid_argument& e) {
+      v.fail(e.what());
+    }
+    if (irq && model::gfp_traits(ctx_.flavour, g).direct_reclaim)
+      v.fail("'" + text + "' may sleep, which interrupt context must not (use GFP_ATOMIC)");
+    return g;
+  }
+
+  int pool_ref(ThreadSpec& s, const Value& v) {
+    const std::string name = v.as_string();
+    if (name.empty()) v.fail("a pool needs a name");
+    for (std::size_t i = 0; i < s.pools.size(); ++i)
+      if (s.pools[i].name == name) return static_cast<int>(i);
+    s.pools.push_back(Pool{name, ObjectKind::kmalloc, kNone, kNone});
+    pool_known_.push_back(false);
+    pool_origin_.push_back(v.origin());
+    pool_path_.push_back(v.path());
+    pool_thread_.push_back(static_cast<int>(spec_.threads.size()));
+    return static_cast<int>(s.pools.size() - 1);
+  }
+  // The name of the pool at flat index f.
+  const std::string& pool_name(std::size_t f) const {
+    std::size_t index = 0;
+    for (std::size_t k = 0; k < f; ++k) index += pool_thread_[k] == pool_thread_[f];
+    return spec_.threads[static_cast<std::size_t>(pool_thread_[f])].pools[index].name;
+  }
+  // Index into the pool_* vectors (flattened over threads).
+  std::size_t flat_pool(int thread, int pool) const {
+    std::size_t i = 0;
+    for (std::size_t k = 0; k < pool_thread_.size(); ++k)
+      if (pool_thread_[k] == thread) {
+        if (pool == 0) return k;
+        --pool;
+      }
+    return i;
+  }
+  void set_pool_kind(ThreadSpec& s, int pool, ObjectKind kind, const Value& at) {
+    const std::size_t f = flat_pool(static_cast<int>(spec_.threads.size()), pool);
+    Pool& p = s.pools[static_cast<std::size_t>(pool)];
+    if (pool_known_[f] && p.kind != kind)
+      at.fail("pool '" + p.name + "' already holds " + kind_name(p.kind) + " objects, not " +
+              kind_name(kind));
+    p.kind = kind;
+    pool_known_[f] = true;
+  }
+  static std::string kind_name(ObjectKind k) {
+    switch (k) {
+      case ObjectKind::pages:
+        return "page";
+      case ObjectKind::kmalloc:
+        return "kmalloc";
+      case ObjectKind::cache:
+        return "kmem_cache";
+      case ObjectKind::mempool:
+        return "mempool";
+      case ObjectKind::vmalloc:
+        return "vmalloc";
+    }
+    return "?";
+  }
+
+  static Pick pick_of(const Value& v, bool each_ok) {
+    std::vector<std::string> names = {"oldest", "newest", "random"};
+    if (each_ok) names.emplace_back("each");
+    return static_cast<Pick>(v.as_choice(names));
+  }
+
+  // One op: a single-key mapping such as `kmalloc: {size: 64, into: objs}`,
+  // or a scalar shorthand (`compute: 200`, `barrier: b`, `kfree: objs`).
+  std::optional<Op> read_op(const Value& item, ThreadSpec& s) {
+    if (!item.present() || !item.node().is_map() || item.node().entries().size() != 1)
+      item.fail("an operation is a mapping with one key, the operation's name (" +
+                join_alternatives(kOpNames) + ")");
+    const Node::Entry& e = item.node().entries().front();
+    const Value body(&e.value, item.path() + "." + e.key, e.key_origin);
+    const Value name_v(nullptr, item.path(), e.key_origin);
+    const auto found = std::find(kOpNames.begin(), kOpNames.end(), e.key);
+    if (found == kOpNames.end()) {
+      std::string message = "unknown operation '" + e.key + "'";
+      const std::string hint = closest_match(e.key, kOpNames);
+      message += hint.empty() ? " (expected " + join_alternatives(kOpNames) + ")"
+                              : "; did you mean '" + hint + "'?";
+      fail_at(e.key_origin, item.path(), message);
+    }
+    const std::string& kind = e.key;
+    Op op;
+    op.where = where(e.key_origin);
+    const bool scalar = e.value.is_scalar();
+    // Scalar shorthands: the one obvious argument.
+    static const std::map<std::string, std::string> kShorthand = {
+        {"compute", "cycles"}, {"sleep", "time"},   {"barrier", "name"},
+        {"page_cache", "count"}, {"kmalloc", "size"}, {"vmalloc", "size"},
+        {"alloc_pages", "order"}, {"kmem_cache_alloc", "cache"}, {"mempool_alloc", "mempool"},
+        {"free", "from"},       {"kfree", "from"},   {"kmem_cache_free", "from"},
+        {"free_pages", "from"}, {"mempool_free", "from"}, {"vfree", "from"},
+        {"touch", "from"}};
+    Node wrapped = Node::map(e.value.origin());
+    if (scalar) wrapped.set(kShorthand.at(kind), e.value, e.value.origin());
+    const Node& m = scalar ? wrapped : e.value;
+    const std::string path = body.path();
+    std::vector<std::string> allowed = {"count", "when"};
+    const bool is_alloc = kind == "alloc_pages" || kind == "kmalloc" ||
+                          kind == "kmem_cache_alloc" || kind == "mempool_alloc" || kind == "vmalloc";
+    const bool is_free = kind == "free" || kind == "kfree" || kind == "kmem_cache_free" ||
+                         kind == "free_pages" || kind == "mempool_free" || kind == "vfree";
+    if (is_alloc)
+      allowed.insert(allowed.end(), {"gfp", "node", "into", "keep", "evict", "lifetime",
+                                     "free_by", "rcu", "init", "zero"});
+    if (kind == "alloc_pages") allowed.emplace_back("order");
+    if (kind == "kmalloc" || kind == "vmalloc") allowed.emplace_back("size");
+    if (kind == "kmem_cache_alloc") allowed.emplace_back("cache");
+    if (kind == "mempool_alloc") allowed.emplace_back("mempool");
+    if (is_free) allowed.insert(allowed.end(), {"from", "pick", "rcu", "wait"});
+    if (kind == "touch")
+      allowed.insert(allowed.end(), {"from", "pick", "bytes", "offset", "mode"});
+    if (kind == "pass")
+      allowed.insert(allowed.end(), {"from", "to", "into", "pick", "deal", "wait"});
+    if (kind == "compute") allowed.emplace_back("cycles");
+    if (kind == "sleep") allowed.emplace_back("time");
+    if (kind == "barrier") allowed.emplace_back("name");
+    if (e.value.is_sequence()) body.fail("expected a mapping of the operation's settings");
+    MapReader r = reader(&m, path, e.key_origin, allowed);
+
+    if (auto w = r.find("when")) {
+      if (!w->node().is_map()) w->fail("expected a mapping of params to the values they need");
+      bool keep = true;
+      for (const Node::Entry& c : w->node().entries()) {
+        const Value cv(&c.value, w->path() + "." + c.key, c.key_origin);
+        const auto it = params_.find(c.key);
+        if (it == params_.end()) fail_at(c.key_origin, cv.path(), "no param named '" + c.key + "'");
+        keep = keep && it->second == cv.as_string();
+      }
+      if (!keep) return std::nullopt;
+    }
+    if (auto c = r.find("count")) {
+      if (c->present() && c->node().is_scalar() && c->node().text() == "all") {
+        if (!is_free && kind != "pass") c->fail("only free and pass take count: all");
+        op.all = true;
+      } else {
+        op.count = dist(*c, Quantity::count);
+      }
+    }
+
+    if (is_alloc) {
+      read_alloc(r, kind, op, s);
+    } else if (is_free) {
+      op.kind = OpKind::free;
+      op.pool = pool_ref(s, r.get("from"));
+      if (kind != "free") {
+        const ObjectKind want = kind == "kfree"             ? ObjectKind::kmalloc
+                                : kind == "kmem_cache_free" ? ObjectKind::cache
+                                : kind == "free_pages"      ? ObjectKind::pages
+                                : kind == "mempool_free"    ? ObjectKind::mempool
+                                                            : ObjectKind::vmalloc;
+        free_checks_.push_back({static_cast<int>(spec_.threads.size()), op.pool, want, r.get("from")});
+      }
+      if (auto p = r.find("pick")) op.pick = pick_of(*p, false);
+      if (auto rc = r.find("rcu")) op.rcu = rc->as_bool();
+      if (auto w = r.find("wait")) op.wait = w->as_bool();
+      if (op.wait && s.irq) r.get("wait").fail("interrupt context cannot wait");
+    } else if (kind == "touch") {
+      op.kind = OpKind::touch;
+      op.pool = pool_ref(s, r.get("from"));
+      if (auto p = r.find("pick")) op.pick = pick_of(*p, true);
+      if (auto b = r.find("bytes")) op.bytes = b->as_string() == "all" ? 0 : b->as_size();
+      if (auto o = r.find("offset")) op.offset = o->as_size(0);
+      if (auto md = r.find("mode"))
+        op.mode = static_cast<TouchMode>(md->as_choice({"read", "write", "rmw"}));
+    } else if (kind == "pass") {
+      op.kind = OpKind::pass;
+      op.pool = pool_ref(s, r.get("from"));
+      passes_.push_back({static_cast<int>(spec_.threads.size()), op.pool, r.get("to").as_string(),
+                         r.find("into") ? r.get("into").as_string()
+                                        : s.pools[static_cast<std::size_t>(op.pool)].name,
+                         r.get("to")});
+      if (auto p = r.find("pick")) op.pick = pick_of(*p, false);
+      if (auto d = r.find("deal"))
+        op.deal = static_cast<Deal>(d->as_choice({"same_index", "round_robin", "random"}));
+      if (auto w = r.find("wait")) op.wait = w->as_bool();
+      if (op.wait && s.irq) r.get("wait").fail("interrupt context cannot wait");
+    } else if (kind == "compute") {
+      op.kind = OpKind::compute;
+      op.cycles = dist(r.get("cycles"), Quantity::time);
+    } else if (kind == "sleep") {
+      op.kind = OpKind::sleep;
+      if (s.irq) r.get("time").fail("interrupt context cannot sleep");
+      op.cycles = dist(r.get("time"), Quantity::time);
+    } else if (kind == "barrier") {
+      op.kind = OpKind::barrier;
+      if (s.irq) r.get("name").fail("interrupt context cannot wait at a barrier");
+      const std::string b = r.get("name").as_string();
+      const auto it = std::find(spec_.barriers.begin(), spec_.barriers.end(), b);
+      op.barrier = static_cast<int>(it - spec_.barriers.begin());
+      if (it == spec_.barriers.end()) spec_.barriers.push_back(b);
+    } else if (kind == "page_cache") {
+      op.kind = OpKind::page_cache;
+      if (auto c = r.find("count")) op.count = dist(*c, Quantity::count);
+    }
+    return op;
+  }
+
+  void read_alloc(MapReader& r, const std::string& kind, Op& op, ThreadSpec& s) {
+    ObjectKind ok = ObjectKind::kmalloc;
+    if (kind == "alloc_pages") {
+      op.kind = OpKind::alloc_pages;
+      ok = ObjectKind::pages;
+      op.amount = dist(r.get("order"), Quantity::count);
+      if (op.amount.max() > 10) r.get("order").fail("page orders go up to 10 (MAX_ORDER - 1)");
+    } else if (kind == "kmalloc") {
+      op.kind = OpKind::kmalloc;
+      op.amount = dist(r.get("size"), Quantity::bytes);
+    } else if (kind == "vmalloc") {
+      op.kind = OpKind::vmalloc;
+      ok = ObjectKind::vmalloc;
+      op.amount = dist(r.get("size"), Quantity::bytes);
+      if (s.irq) r.get("size").fail("vmalloc may sleep: not in interrupt context");
+    } else if (kind == "kmem_cache_alloc") {
+      op.kind = OpKind::kmem_cache_alloc;
+      ok = ObjectKind::cache;
+      op.cache = cache_index(r.get("cache"));
+    } else {
+      op.kind = OpKind::mempool_alloc;
+      ok = ObjectKind::mempool;
+      op.mempool = mempool_index(r.get("mempool"));
+    }
+    const auto g = r.find("gfp");
+    op.gfp = g ? gfp(*g, g->as_string(), s.irq) : model::parse_gfp(ctx_.flavour, thread_gfp_);
+    if (auto n = r.find("node")) op.node = static_cast<int>(n->as_uint(0, ctx_.nodes - 1));
+    if (auto i = r.find("init")) op.init = i->as_bool();
+    if (auto z = r.find("zero")) op.zero = z->as_bool();
+    if (auto rc = r.find("rcu")) op.rcu = rc->as_bool();
+    const auto lifetime = r.find("lifetime");
+    const auto into = r.find("into");
+    if (lifetime) {
+      op.has_lifetime = true;
+      op.lifetime = dist(*lifetime, Quantity::time);
+    }
+    if (auto fb = r.find("free_by")) {
+      if (!lifetime) fb->fail("free_by needs a lifetime");
+      const Node& n = fb->node();
+      if (n.is_scalar() && (n.text() == "self" || n.text() == "next_cpu" || n.text() == "random_cpu"))
+        op.free_by = n.text() == "self" ? FreeBy::self
+                     : n.text() == "next_cpu" ? FreeBy::next_cpu
+                                              : FreeBy::random_cpu;
+      else {
+        op.free_by = FreeBy::cpus;
+        op.free_cpus = cpu_set(*fb);
+      }
+    }
+    if (r.find("rcu") && !lifetime) r.get("rcu").fail("an allocation's rcu needs a lifetime");
+    if (lifetime && into) into->fail("give either a lifetime or a pool (into), not both");
+    if (!lifetime && !into)
+      r.get("into").fail("the object needs somewhere to go: a pool (into) or a lifetime");
+    if (into) {
+      op.pool = pool_ref(s, *into);
+      set_pool_kind(s, op.pool, ok, *into);
+      if (auto k = r.find("keep")) op.keep = k->as_uint(1);
+      if (auto ev = r.find("evict")) op.evict = pick_of(*ev, false);
+    } else {
+      for (const char* key : {"keep", "evict"})
+        if (auto v = r.find(key)) v->fail(std::string(key) + " needs a pool (into)");
+    }
+  }
+
+  // After every thread is read: pass targets, pool kinds through passes,
+  // pools that are used but never filled, and the kind a free alias expects.
+  void resolve_pools() {
+    for (PassRef& p : passes_) {
+      int target = kNone;
+      for (std::size_t t = 0; t < spec_.threads.size(); ++t)
+        if (spec_.threads[t].name == p.to) target = static_cast<int>(t);
+      if (target == kNone) {
+        std::vector<std::string> names;
+        for (const ThreadSpec& t : spec_.threads) names.push_back(t.name);
+        unknown(p.at, "thread", p.to, names);
+      }
+      if (spec_.threads[static_cast<std::size_t>(target)].irq)
+        p.at.fail("objects cannot be passed to an irq thread");
+      ThreadSpec& ts = spec_.threads[static_cast<std::size_t>(target)];
+      int pool = kNone;
+      for (std::size_t i = 0; i < ts.pools.size(); ++i)
+        if (ts.pools[i].name == p.into) pool = static_cast<int>(i);
+      if (pool == kNone) {
+        ts.pools.push_back(Pool{p.into, ObjectKind::kmalloc, kNone, kNone});
+        pool_known_.push_back(false);
+        pool_origin_.push_back(p.at.origin());
+        pool_path_.push_back(p.at.path());
+        pool_thread_.push_back(target);
+        pool = static_cast<int>(ts.pools.size() - 1);
+      }
+      p.op_thread = target;
+      p.op_pool = pool;
+    }
+    // Kinds flow along passes until nothing changes.
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const PassRef& p : passes_) {
+        const std::size_t from = flat_pool(p.thread, p.pool);
+        const std::size_t to = flat_pool(p.op_thread, p.op_pool);
+        if (!pool_known_[from]) continue;
+        Pool& src = spec_.threads[static_cast<std::size_t>(p.thread)].pools[static_cast<std::size_t>(p.pool)];
+        Pool& dst = spec_.threads[static_cast<std::size_t>(p.op_thread)]
+                        .pools[static_cast<std::size_t>(p.op_pool)];
+        if (pool_known_[to]) {
+          if (dst.kind != src.kind)
+            p.at.fail("pool '" + dst.name + "' of thread '" + p.to + "' holds " +
+                      kind_name(dst.kind) + " objects; this passes " + kind_name(src.kind) +
+                      " objects into it");
+          continue;
+        }
+        dst.kind = src.kind;
+        pool_known_[to] = true;
+        changed = true;
+      }
+    }
+    for (std::size_t f = 0; f < pool_known_.size(); ++f)
+      if (!pool_known_[f])
+        fail_at(pool_origin_[f], pool_path_[f],
+                "pool '" + pool_name(f) +
+                    "' is never filled: no allocation puts objects into it and nothing passes "
+                    "objects to it");
+    for (const FreeCheck& c : free_checks_) {
+      const Pool& p = spec_.threads[static_cast<std::size_t>(c.thread)].pools[static_cast<std::size_t>(c.pool)];
+      if (p.kind != c.want)
+        c.at.fail("pool '" + p.name + "' holds " + kind_name(p.kind) + " objects, which " +
+                  "this free cannot take (use free, which matches any kind)");
+    }
+    // The pass ops, in reading order, get their targets.
+    for (ThreadSpec& t : spec_.threads)
+      for (Phase& ph : t.phases)
+        for (Op& op : ph.ops)
+          if (op.kind == OpKind::pass) {
+            const PassRef& p = passes_[pass_cursor_++];
+            op.to_thread = p.op_thread;
+            op.to_pool = p.op_pool;
+          }
+  }
+
+  struct PassRef {
+    int thread, pool;
+    std::string to, into;
+    Value at;
+    int op_thread = kNone, op_pool = kNone;
+  };
+  struct FreeCheck {
+    int thread, pool;
+    ObjectKind want;
+    Value at;
+  };
+
+  const GeneratorContext& ctx_;
+  GeneratorSpec spec_;
+  std::map<std::string, std::string> params_;
+  std::set<std::string> cache_names_, mempool_names_, thread_names_;
+  std::string thread_gfp_;
+  std::deque<Node> scratch_;
+  std::vector<bool> pool_known_;
+  std::vector<Origin> pool_origin_;
+  std::vector<std::string> pool_path_;
+  std::vector<int> pool_thread_;
+  std::vector<PassRef> passes_;
+  std::vector<FreeCheck> free_checks_;
+  std::size_t pass_cursor_ = 0;
+};
+
+}  // namespace
+
+GeneratorSpec read_generator(const Node& node, const std::string& path,
+                             const GeneratorContext& ctx) {
+  GeneratorReader r(ctx);
+  return r.read(node, path);
+}
+
+}  // namespace allocsim::io

@@ -1,0 +1,50 @@
+#pragma once
+// Running a generated workload on the simulated kernel. Each CPU runs one
+// executor fiber that interleaves the thread instances bound to it (round
+// robin, a time slice each), takes interrupt arrivals between operations,
+// and carries out the frees whose time has come on it (lifetimes, objects
+// handed over by other CPUs, RCU grace periods).
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/kernel.hpp"
+#include "workloads/generator/spec.hpp"
+
+namespace allocsim::workloads::gen {
+
+inline constexpr std::size_t kOpKinds = 12;
+std::string_view to_string(OpKind kind);
+
+struct OpTotals {
+  std::uint64_t ops = 0;       // operations done (an allocation, a free, a touch, ...)
+  std::uint64_t failures = 0;  // allocations that returned NULL
+  std::uint64_t cycles = 0;    // simulated cycles they took on their CPU
+};
+
+struct GeneratorResult {
+  // Per thread (spec order) and operation kind; frees include the frees that
+  // lifetimes, evictions and RCU callbacks did.
+  std::vector<std::array<OpTotals, kOpKinds>> by_thread;
+  std::array<OpTotals, kOpKinds> total{};
+  std::uint64_t lifetime_frees = 0;  // frees done because a lifetime ended
+  std::uint64_t remote_frees = 0;    // ... of those, on another CPU than the allocating one
+  std::uint64_t rcu_frees = 0;       // frees done after a grace period
+  std::uint64_t evictions = 0;       // frees done by `keep` before an allocation
+  std::uint64_t passed = 0;          // objects moved to another thread's pool
+  std::uint64_t empty_pool = 0;      // free/touch/pass on an empty pool (skipped)
+  std::uint64_t irq_arrivals = 0;
+  std::uint64_t barrier_waits = 0, live_waits = 0, pool_waits = 0;
+  std::uint64_t live_at_end = 0;       // objects still allocated (pools and pending frees)
+  std::uint64_t pending_at_end = 0;    // of those, waiting for their lifetime or grace period
+  std::uint64_t peak_live = 0;
+  std::uint64_t diagnostics = 0;       // allocator diagnostics during the run
+  sim::Cycles elapsed = 0;             // simulated time when the last CPU finished
+  std::uint64_t fingerprint = 0;       // fold of every operation and its result
+};
+
+// Runs `spec` to completion on `kernel` (whose machine must not be running).
+GeneratorResult run_generator(const GeneratorSpec& spec, model::Kernel& kernel);
+
+}  // namespace allocsim::workloads::gen

@@ -1,0 +1,293 @@
+// The per-CPU executors of a generated workload: which instance runs next,
+// interrupt arrivals, due frees, and waiting (in simulated time) until one of
+// them is due or another CPU hands over work.
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "sim/engine.hpp"
+#include "workloads/generator/runner.hpp"
+
+namespace allocsim::workloads::gen {
+
+std::string_view to_string(OpKind kind) {
+  static constexpr std::string_view kNames[kOpKinds] = {
+      "alloc_pages", "kmalloc", "kmem_cache_alloc", "mempool_alloc", "vmalloc", "page_cache",
+      "free",        "touch",   "compute",          "sleep",         "barrier", "pass"};
+  return kNames[static_cast<std::size_t>(kind)];
+}
+
+void Executor::on_event(sim::Cycles time, std::uint64_t gen) {
+  if (gen != wait_gen || !waiting || kicked) return;  // a stale timer
+  kicked = true;
+  runner->m_.cpu(cpu).wake(time);
+}
+
+Runner::Runner(const GeneratorSpec& spec, model::Kernel& kernel)
+    : spec_(spec), k_(kernel), m_(kernel.machine()) {
+  const model::Flavour f = k_.pages().flavour();
+  gfp_kernel_ = model::parse_gfp(f, "GFP_KERNEL");
+  gfp_atomic_ = model::parse_gfp(f, "GFP_ATOMIC");
+  executors_.resize(m_.cpus());
+  for (sim::CpuId c = 0; c < m_.cpus(); ++c) {
+    executors_[c].runner = this;
+    executors_[c].cpu = c;
+  }
+  instances_of_.resize(spec_.threads.size());
+  for (std::size_t s = 0; s < spec_.threads.size(); ++s) {
+    const ThreadSpec& t = spec_.threads[s];
+    for (sim::CpuId c : t.cpus) {
+      if (c >= m_.cpus())
+        throw std::invalid_argument("thread '" + t.name + "' is bound to CPU " +
+                                    std::to_string(c) + " of a " + std::to_string(m_.cpus()) +
+                                    "-CPU machine");
+      Instance in;
+      in.spec = &t;
+      in.spec_index = static_cast<int>(s);
+      in.index = static_cast<int>(instances_of_[s].size());
+      in.cpu = c;
+      in.id = static_cast<int>(instances_.size());
+      in.rng.reseed(m_.seed(), (std::uint64_t{1} << 32) + instances_.size());
+      in.pools.resize(t.pools.size());
+      instances_of_[s].push_back(in.id);
+      (t.irq ? executors_[c].irqs : executors_[c].threads).push_back(in.id);
+      instances_.push_back(std::move(in));
+    }
+  }
+  barriers_.resize(spec_.barriers.size());
+  for (BarrierState& b : barriers_) b.word = m_.boot_memory().alloc(64, 64, 0);
+  for (const Instance& in : instances_)
+    for (const Phase& ph : in.spec->phases)
+      for (const Op& op : ph.ops)
+        if (op.kind == OpKind::barrier) {
+          BarrierState& b = barriers_[static_cast<std::size_t>(op.barrier)];
+          if (b.last_counted != in.id) ++b.parties;
+          b.last_counted = in.id;
+        }
+  result_.by_thread.resize(spec_.threads.size());
+  for (std::size_t i = 0; i < kOpKinds; ++i)
+    latency_.push_back(&m_.stats().histogram(
+        "workload." + std::string(to_string(static_cast<OpKind>(i))) + ".cycles"));
+  objects_.reserve(4096);
+  unfinished_ = instances_.size();
+  for (const Instance& in : instances_) process_unfinished_ += !in.spec->irq;
+}
+
+Runner::~Runner() = default;
+
+void Runner::kick(sim::CpuId cpu, sim::Cycles at) {
+  Executor& ex = executors_[cpu];
+  if (!ex.waiting || ex.kicked) return;
+  ex.kicked = true;
+  m_.cpu(cpu).wake(at);
+}
+
+void Runner::kick_all(sim::Cycles at) {
+  for (sim::CpuId c = 0; c < m_.cpus(); ++c) kick(c, at);
+}
+
+void Runner::setup(sim::Cpu& cpu) {
+  model::ObjectAllocator& oa = k_.slab();
+  for (const CacheSpec& c : spec_.caches) {
+    model::KmemCache* kc = oa.kmem_cache_create(cpu, c.name, c.size, c.align, c.flags, c.ctor > 0);
+    if (!kc) throw std::runtime_error("workload cache '" + c.name + "' could not be created");
+    caches_.push_back(kc);
+  }
+  for (const MempoolSpec& p : spec_.mempools) {
+    using B = model::Mempool::Backend;
+    const B backend = p.backend == ObjectKind::cache     ? B::slab
+                      : p.backend == ObjectKind::kmalloc ? B::kmalloc
+                                                         : B::pages;
+    model::KmemCache* cache = p.cache != kNone ? caches_[static_cast<std::size_t>(p.cache)] : nullptr;
+    auto pool = model::Mempool::create(cpu, oa, p.min_nr, backend, cache, p.size, p.order);
+    if (!pool)
+      throw std::runtime_error("workload mempool '" + p.name + "' could not fill its " +
+                               std::to_string(p.min_nr) + " reserved elements");
+    mempools_.push_back(std::move(pool));
+  }
+}
+
+bool Runner::ready(const Instance& in, sim::Cycles now) const {
+  if (spec_.duration && now >= spec_.duration) return true;  // it will finish
+  switch (in.wait) {
+    case Wait::none:
+      return true;
+    case Wait::sleep:
+      return now >= in.wake_at;
+    case Wait::barrier:
+      return barriers_[static_cast<std::size_t>(in.wait_index)].generation != in.barrier_gen;
+    case Wait::pool:
+      return in.pools[static_cast<std::size_t>(in.wait_index)].size() >= in.pool_need;
+    case Wait::live:
+      return in.live < in.spec->max_live;
+  }
+  return true;
+}
+
+int Runner::pick_thread(Executor& ex, sim::Cycles now) {
+  const std::size_t n = ex.threads.size();
+  if (n == 0) return kNone;
+  const auto usable = [&](std::size_t i) {
+    const Instance& in = instances_[static_cast<std::size_t>(ex.threads[i])];
+    return !in.finished && ready(in, now);
+  };
+  const bool slice_left = spec_.quantum == 0 || now - ex.slice_start < spec_.quantum;
+  if (slice_left && usable(ex.current)) return ex.threads[ex.current];
+  for (std::size_t step = 1; step <= n; ++step) {
+    const std::size_t i = (ex.current + step) % n;
+    if (usable(i)) {
+      ex.current = i;
+      ex.slice_start = now;
+      return ex.threads[i];
+    }
+  }
+  return kNone;
+}
+
+sim::Cycles Runner::next_event(const Executor& ex) const {
+  sim::Cycles next = sim::kNever;
+  for (int id : ex.threads) {
+    const Instance& in = instances_[static_cast<std::size_t>(id)];
+    if (in.finished) continue;
+    if (in.wait == Wait::sleep) next = std::min(next, in.wake_at);
+    if (in.wait != Wait::none && spec_.duration) next = std::min(next, spec_.duration);
+  }
+  for (int id : ex.irqs) {
+    const Instance& in = instances_[static_cast<std::size_t>(id)];
+    if (!in.finished) next = std::min(next, in.next_arrival);
+  }
+  if (!ex.deferred.empty()) next = std::min(next, ex.deferred.top().due);
+  return next;
+}
+
+void Runner::wait_until(sim::Cpu& cpu, Executor& ex, sim::Cycles when) {
+  if (when <= cpu.now()) return;
+  ex.waiting = true;
+  ex.kicked = false;
+  ++ex.wait_gen;
+  if (when != sim::kNever) m_.engine().schedule(when, &ex, ex.wait_gen);
+  cpu.block();
+  ex.waiting = false;
+}
+
+void Runner::run_due_frees(sim::Cpu& cpu, Executor& ex) {
+  while (!ex.deferred.empty() && ex.deferred.top().due <= cpu.now()) {
+    const Deferred d = ex.deferred.top();
+    ex.deferred.pop();
+    const Object& o = objects_[d.id];
+    const Instance& owner = instances_[static_cast<std::size_t>(o.owner)];
+    if (d.rcu) {
+      ++result_.rcu_frees;
+    } else {
+      ++result_.lifetime_frees;
+      if (d.from_cpu != cpu.id()) ++result_.remote_frees;
+    }
+    free_object(cpu, d.id, totals(owner, OpKind::free));
+    cpu.sync();
+  }
+}
+
+bool Runner::run_irq(sim::Cpu& cpu, Executor& ex) {
+  for (int id : ex.irqs) {
+    Instance& in = instances_[static_cast<std::size_t>(id)];
+    if (in.finished) continue;
+    const bool due = in.next_arrival <= cpu.now();
+    // An unbounded irq phase ends with the last process thread.
+    if (!due && process_unfinished_ > 0) continue;
+    if (advance_phase_if_done(cpu, in)) continue;
+    if (!due) continue;
+    ++result_.irq_arrivals;
+    run_iteration(cpu, in);
+    ++in.iteration;
+    in.next_arrival += std::max<std::uint64_t>(1, in.spec->arrival.sample(in.rng));
+    return true;
+  }
+  return false;
+}
+
+void Runner::executor_loop(sim::Cpu& cpu, Executor& ex) {
+  for (;;) {
+    run_due_frees(cpu, ex);
+    // Interrupts first, but never two in a row while a thread can run: a
+    // backlog of arrivals (handlers slower than the arrival rate) slows the
+    // threads down instead of starving them for ever, as NAPI's budget does.
+    const int id = pick_thread(ex, cpu.now());
+    if ((id == kNone || !ex.irq_ran) && run_irq(cpu, ex)) {
+      ex.irq_ran = true;
+      cpu.sync();
+      continue;
+    }
+    ex.irq_ran = false;
+    if (id != kNone) {
+      step(cpu, instances_[static_cast<std::size_t>(id)]);
+      cpu.sync();
+      continue;
+    }
+    if (unfinished_ == 0) break;  // frees still pending stay pending: the run is over
+    wait_until(cpu, ex, next_event(ex));
+  }
+}
+
+std::string Runner::describe_waits() const {
+  std::string out;
+  for (const Instance& in : instances_) {
+    if (in.finished || in.wait == Wait::none || in.wait == Wait::sleep) continue;
+    out += "\n  thread '" + in.spec->name + "' on CPU " + std::to_string(in.cpu) + ", phase '" +
+           in.spec->phases[in.phase].name + "': ";
+    if (in.wait == Wait::barrier)
+      out += "at barrier '" + spec_.barriers[static_cast<std::size_t>(in.wait_index)] + "'";
+    else if (in.wait == Wait::pool)
+      out += "waiting for " + std::to_string(in.pool_need) + " object(s) in pool '" +
+             in.spec->pools[static_cast<std::size_t>(in.wait_index)].name + "'";
+    else
+      out += "waiting for its live objects to drop below max_live";
+  }
+  return out;
+}
+
+GeneratorResult Runner::run() {
+  diagnostics_before_ = k_.diagnostics().errors();
+  m_.spawn(0, [this](sim::Cpu& cpu) { setup(cpu); });
+  m_.run();
+  const sim::Cycles start = m_.now();
+  for (Instance& in : instances_) {
+    in.phase_start = start;
+    if (in.spec->irq) in.next_arrival = start + in.spec->arrival.sample(in.rng);
+  }
+  for (sim::CpuId c = 0; c < m_.cpus(); ++c) {
+    Executor& ex = executors_[c];  // every CPU: frees may be handed to any
+    m_.spawn(c, [this, &ex, start](sim::Cpu& cpu) {
+      if (cpu.now() < start) cpu.spend(start - cpu.now());
+      ex.slice_start = cpu.now();
+      executor_loop(cpu, ex);
+    });
+  }
+  try {
+    m_.run();
+  } catch (const std::runtime_error& e) {
+    if (std::string_view(e.what()).starts_with("deadlock"))
+      throw std::runtime_error("workload '" + spec_.name +
+                               "' cannot go on: every thread left waits for another" +
+                               describe_waits());
+    throw;
+  }
+  result_.elapsed = m_.now();
+  result_.live_at_end = objects_.live();
+  for (const Executor& ex : executors_) result_.pending_at_end += ex.deferred.size();
+  result_.diagnostics = k_.diagnostics().errors() - diagnostics_before_;
+  for (const auto& per_thread : result_.by_thread)
+    for (std::size_t i = 0; i < kOpKinds; ++i) {
+      result_.total[i].ops += per_thread[i].ops;
+      result_.total[i].failures += per_thread[i].failures;
+      result_.total[i].cycles += per_thread[i].cycles;
+    }
+  result_.fingerprint = fingerprint_;
+  return std::move(result_);
+}
+
+GeneratorResult run_generator(const GeneratorSpec& spec, model::Kernel& kernel) {
+  Runner r(spec, kernel);
+  return r.run();
+}
+
+}  // namespace allocsim::workloads::gen

@@ -1,0 +1,138 @@
+#pragma once
+// Internals of run_generator (run.hpp): the thread instances, the per-CPU
+// executors and the shared state they meet in (barriers, pools, counters).
+#include <memory>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "model/mempool.hpp"
+#include "sim/machine.hpp"
+#include "workloads/generator/object_store.hpp"
+#include "workloads/generator/run.hpp"
+
+namespace allocsim::workloads::gen {
+
+enum class Wait : std::uint8_t { none, sleep, barrier, pool, live };
+
+struct Instance {
+  const ThreadSpec* spec = nullptr;
+  int spec_index = 0;
+  int index = 0;  // among the instances of its spec
+  int id = 0;     // in Runner::instances_
+  sim::CpuId cpu = 0;
+  sim::Rng rng{0, 0};
+  std::size_t phase = 0, op = 0;
+  std::uint64_t iteration = 0, rep = 0, reps = 0;
+  sim::Cycles phase_start = 0;
+  sim::Cycles next_arrival = 0;  // irq
+  bool finished = false;
+  std::uint64_t live = 0;  // objects it allocated (or was passed) not yet freed
+  Wait wait = Wait::none;
+  sim::Cycles wake_at = 0;          // Wait::sleep
+  std::uint64_t barrier_gen = 0;    // Wait::barrier: released when the barrier passes it
+  std::uint64_t pool_need = 0;      // Wait::pool
+  int wait_index = kNone;           // the barrier or pool waited for
+  bool op_started = false;          // reps drawn for the current op
+  std::uint64_t deal_next = 0;      // pass, round robin
+  std::vector<PoolStore> pools;
+};
+
+struct Deferred {
+  sim::Cycles due;
+  std::uint64_t seq;
+  ObjectId id;
+  sim::CpuId from_cpu;  // where the lifetime began
+  bool rcu;
+  bool operator>(const Deferred& o) const { return due != o.due ? due > o.due : seq > o.seq; }
+};
+
+class Runner;
+
+// One CPU's fiber: its instances, its pending frees, its waiting state.
+struct Executor final : sim::EventHandler {
+  Runner* runner = nullptr;
+  sim::CpuId cpu = 0;
+  std::vector<int> threads, irqs;  // instance indices
+  std::priority_queue<Deferred, std::vector<Deferred>, std::greater<>> deferred;
+  std::size_t current = 0;  // round robin position in `threads`
+  sim::Cycles slice_start = 0;
+  bool waiting = false, kicked = false;
+  bool irq_ran = false;  // the last thing done was an interrupt
+  std::uint64_t wait_gen = 0;
+  void on_event(sim::Cycles time, std::uint64_t gen) override;  // the wait's timer
+};
+
+struct BarrierState {
+  std::uint64_t parties = 0, arrived = 0, generation = 0;
+  std::vector<int> waiters;
+  sim::PhysAddr word = 0;  // the shared counter each arrival updates
+  int last_counted = kNone;
+};
+
+class Runner {
+ public:
+  Runner(const GeneratorSpec& spec, model::Kernel& kernel);
+  ~Runner();
+  GeneratorResult run();
+
+  // Called from another CPU: re-evaluate `cpu`'s instances now.
+  void kick(sim::CpuId cpu, sim::Cycles at);
+  void kick_all(sim::Cycles at);
+
+ private:
+  friend struct Executor;
+  void setup(sim::Cpu& cpu);
+  void executor_loop(sim::Cpu& cpu, Executor& ex);
+  bool ready(const Instance& in, sim::Cycles now) const;
+  int pick_thread(Executor& ex, sim::Cycles now);
+  void wait_until(sim::Cpu& cpu, Executor& ex, sim::Cycles when);
+  void run_due_frees(sim::Cpu& cpu, Executor& ex);
+  bool run_irq(sim::Cpu& cpu, Executor& ex);
+  sim::Cycles next_event(const Executor& ex) const;
+  std::string describe_waits() const;
+
+  // Phases and ops (ops.cpp).
+  bool advance_phase_if_done(sim::Cpu& cpu, Instance& in);
+  void finish(Instance& in, sim::Cycles now);
+  void step(sim::Cpu& cpu, Instance& in);
+  void run_iteration(sim::Cpu& cpu, Instance& in);  // irq: one arrival, every op
+  // Returns false when the instance must wait before the unit can run.
+  bool run_unit(sim::Cpu& cpu, Instance& in, const Op& op);
+  void allocate(sim::Cpu& cpu, Instance& in, const Op& op);
+  void free_object(sim::Cpu& cpu, ObjectId id, OpTotals& as);
+  void record(OpTotals& t, OpKind kind, sim::Cycles cycles);
+  void free_from_pool(sim::Cpu& cpu, Instance& in, const Op& op);
+  void touch(sim::Cpu& cpu, Instance& in, const Op& op);
+  void touch_object(sim::Cpu& cpu, const Object& o, std::uint64_t offset, std::uint64_t bytes,
+                    TouchMode mode);
+  void pass(sim::Cpu& cpu, Instance& in, const Op& op);
+  void schedule_free(sim::Cpu& cpu, Instance& in, const Op& op, ObjectId id, sim::Cycles delay);
+  void release_object(sim::Cpu& cpu, int owner);  // the owner's count, a waiting owner
+  void advance(Instance& in);                       // past one unit of the current op
+  OpTotals& totals(const Instance& in, OpKind kind) {
+    return result_.by_thread[static_cast<std::size_t>(in.spec_index)]
+                            [static_cast<std::size_t>(kind)];
+  }
+  void note(const Instance& in, OpKind kind, std::uint64_t a, std::uint64_t b);
+
+  const GeneratorSpec& spec_;
+  model::Kernel& k_;
+  sim::Machine& m_;
+  model::Gfp gfp_kernel_{}, gfp_atomic_{};
+  std::vector<model::KmemCache*> caches_;
+  std::vector<std::unique_ptr<model::Mempool>> mempools_;
+  std::vector<Instance> instances_;
+  std::vector<std::vector<int>> instances_of_;  // per spec
+  std::vector<Executor> executors_;
+  std::vector<BarrierState> barriers_;
+  ObjectTable objects_;
+  std::uint64_t process_unfinished_ = 0, unfinished_ = 0;
+  std::uint64_t seq_ = 0;
+  std::uint64_t diagnostics_before_ = 0;
+  std::vector<sim::Histogram*> latency_;  // per op kind
+  std::uint64_t fingerprint_ = 0xcbf29ce484222325ull;
+  GeneratorResult result_;
+};
+
+}  // namespace allocsim::workloads::gen
