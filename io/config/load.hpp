@@ -40,8 +40,8 @@ struct Config {
   WorkloadKind workload_kind = WorkloadKind::generator;
   workloads::gen::GeneratorSpec generator;  // workload.generator
   ExerciseConfig exercise;                  // workload.exercise
-  workloads::TraceConfig trace;  // replayed instead of either when its path is set
-  std::string resolved_yaml;     // every key explicit; loads back to the same Config
+  workloads::TraceConfig trace;             // replayed instead of either when its path is set
+  std::string resolved_yaml;                // every key explicit; loads back to the same Config
 };
 
 Config load_config(const std::vector<std::string>& files,

@@ -15,13 +15,12 @@ using workloads::ExerciseConfig;
 using workloads::ExercisePattern;
 using workloads::kExercisePatterns;
 
-
 // machine_section.cpp; machine.zones go to `zones` (machine_zones.cpp).
 sim::MachineConfig read_machine(MapReader& top, std::vector<model::ZoneSpec>* zones);
 model::KernelConfig read_kernel(MapReader& top,
                                 std::vector<model::ZoneSpec> zones);  // kernel_section.cpp
 void read_workload(MapReader& top, const sim::MachineConfig& machine, model::Flavour flavour,
-                   Config& out);  // workload_section.cpp
-RunConfig read_run(MapReader& top);                 // run_section.cpp
+                   Config& out);     // workload_section.cpp
+RunConfig read_run(MapReader& top);  // run_section.cpp
 
 }  // namespace allocsim::io

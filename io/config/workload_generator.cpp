@@ -18,10 +18,12 @@ namespace {
 
 using namespace workloads::gen;
 
-const std::vector<std::string> kOpNames = {
-    "alloc_pages", "kmalloc", "kmem_cache_alloc", "mempool_alloc", "vmalloc",      "page_cache",
-    "free",        "kfree",   "kmem_cache_free",  "free_pages",    "mempool_free", "vfree",
-    "touch",       "compute", "sleep",            "barrier",       "pass"};
+const std::vector<std::string> kOpNames = {"alloc_pages",   "kmalloc",      "kmem_cache_alloc",
+                                           "mempool_alloc", "vmalloc",      "page_cache",
+                                           "free",          "kfree",        "kmem_cache_free",
+                                           "free_pages",    "mempool_free", "vfree",
+                                           "touch",         "compute",      "sleep",
+                                           "barrier",       "pass"};
 
 std::string where(const Origin& o) {
   return o.file + ":" + std::to_string(o.line);
@@ -31,12 +33,16 @@ class GeneratorReader {
  public:
   GeneratorReader(const GeneratorContext& ctx) : ctx_(ctx) {}
 
-  GeneratorSpec read(const Node& node, const std::string& path) {
-    MapReader g = reader(&node, path, node.origin(),
-                         {"name", "params", "duration", "rcu_grace", "quantum", "caches",
-                          "mempools", "threads"});
+  GeneratorSpec read(const Node& original, const std::string& path) {
+    // ${name} in any value is replaced by workload.generator.params.name first.
+    if (const Node* params = original.find("params")) read_params(*params, path + ".params");
+    Node node = original;
+    substitute(node, path);
+    MapReader g = reader(
+        &node, path, node.origin(),
+        {"name", "params", "duration", "rcu_grace", "quantum", "caches", "mempools", "threads"});
     spec_.name = g.get("name").as_string();
-    read_params(g);
+    g.ignore("params");
     spec_.duration = time_or_zero(g, "duration");
     spec_.rcu_grace = time_or_zero(g, "rcu_grace");
     spec_.quantum = time_or_zero(g, "quantum");
@@ -75,18 +81,56 @@ class GeneratorReader {
     return v ? v->as_time(ctx_.ghz) : 0;
   }
 
-  void read_params(MapReader& g) {
-    auto v = g.find("params");
-    if (!v) return;
-    if (!v->node().is_map()) v->fail("expected a mapping of names to values");
-    for (const Node::Entry& e : v->node().entries())
-      params_[e.key] = Value(&e.value, v->path() + "." + e.key, e.key_origin).as_string();
+  void read_params(const Node& node, const std::string& path) {
+    if (node.is_null()) return;
+    if (!node.is_map()) fail_at(node.origin(), path, "expected a mapping of names to values");
+    for (const Node::Entry& e : node.entries())
+      params_[e.key] = Value(&e.value, path + "." + e.key, e.key_origin).as_string();
+  }
+
+  // Replaces ${name} in every scalar outside `params`; an unknown name is an
+  // error at the value that uses it.
+  void substitute(Node& n, const std::string& path) {
+    if (n.is_scalar()) {
+      std::string text = n.text();
+      for (std::size_t at = text.find("${"); at != std::string::npos; at = text.find("${", at)) {
+        const std::size_t end = text.find('}', at);
+        if (end == std::string::npos) fail_at(n.origin(), path, "'${' without a closing '}'");
+        const std::string name = text.substr(at + 2, end - at - 2);
+        const auto it = params_.find(name);
+        if (it == params_.end()) {
+          std::vector<std::string> names;
+          for (const auto& [k, v] : params_) names.push_back(k);
+          std::string message = "no param named '" + name + "'";
+          const std::string hint = closest_match(name, names);
+          if (!hint.empty()) message += "; did you mean '" + hint + "'?";
+          fail_at(n.origin(), path, message);
+        }
+        text.replace(at, end - at + 1, it->second);
+        at += it->second.size();
+      }
+      if (text != n.text()) {
+        const Origin o = n.origin();
+        n = Node::scalar(text, o);
+      }
+      return;
+    }
+    if (n.is_sequence()) {
+      for (std::size_t i = 0; i < n.items().size(); ++i)
+        substitute(n.items()[i], path + "[" + std::to_string(i) + "]");
+      return;
+    }
+    if (n.is_map())
+      for (Node::Entry& e : n.entries())
+        if (!(e.key == "params" && path.ends_with("generator")))
+          substitute(e.value, path + "." + e.key);
   }
 
   std::string unique_name(const Value& v, std::set<std::string>& seen, const char* what) {
     std::string name = v.as_string();
     if (name.empty()) v.fail(std::string("a ") + what + " needs a name");
-    if (!seen.insert(name).second) v.fail(std::string("a second ") + what + " named '" + name + "'");
+    if (!seen.insert(name).second)
+      v.fail(std::string("a second ") + what + " named '" + name + "'");
     return name;
   }
 
@@ -131,7 +175,8 @@ class GeneratorReader {
     if (auto f = c.find("flags")) {
       std::string text;
       if (f->node().is_sequence()) {
-        for (const Value& flag : f->as_sequence()) text += (text.empty() ? "" : "|") + flag.as_string();
+        for (const Value& flag : f->as_sequence())
+          text += (text.empty() ? "" : "|") + flag.as_string();
       } else {
         text = f->as_string();
       }
@@ -167,8 +212,9 @@ class GeneratorReader {
       ++backends;
     }
     if (backends != 1)
-      p.get("name").fail("a mempool needs exactly one of cache (a name), kmalloc (a size) or pages "
-                         "(an order)");
+      p.get("name").fail(
+          "a mempool needs exactly one of cache (a name), kmalloc (a size) or pages "
+          "(an order)");
     spec_.mempools.push_back(std::move(s));
   }
 
@@ -189,6 +235,7 @@ class GeneratorReader {
       return out;
     }
     const std::string text = v.as_string();
+    bool may_be_empty = false;
     std::size_t pos = 0;
     while (pos <= text.size()) {
       const std::size_t comma = std::min(text.find(',', pos), text.size());
@@ -208,21 +255,42 @@ class GeneratorReader {
             if (ctx_.cpu_node[c] == node) add(c);
           continue;
         }
-        const std::size_t dash = part.find('-');
-        if (dash == std::string::npos) {
-          add(parse_uint(part));
-        } else {
-          const std::uint64_t lo = parse_uint(part.substr(0, dash));
-          const std::uint64_t hi = parse_uint(part.substr(dash + 1));
-          if (lo > hi) v.fail("range '" + part + "' runs backwards");
-          for (std::uint64_t c = lo; c <= hi; ++c) add(c);
+        // Linux's cpulist (bitmap_parselist): A, A-B, A-B:used/group; N is
+        // the last CPU.
+        const auto number = [&](const std::string& t) -> std::uint64_t {
+          return t == "N" ? ctx_.cpus - 1 : parse_uint(t);
+        };
+        const std::size_t colon = part.find(':');
+        const std::string range = part.substr(0, colon);
+        std::uint64_t used = 1, group = 1;
+        if (colon != std::string::npos) {
+          const std::size_t slash = part.find('/', colon);
+          if (slash == std::string::npos) v.fail("'" + part + "' needs used/group after ':'");
+          used = parse_uint(part.substr(colon + 1, slash - colon - 1));
+          group = parse_uint(part.substr(slash + 1));
+          if (used == 0 || group == 0 || used > group)
+            v.fail("in '" + part + "', used/group needs 0 < used <= group");
         }
+        const std::size_t dash = range.find('-');
+        const std::uint64_t lo = number(range.substr(0, dash));
+        const std::uint64_t hi = dash == std::string::npos ? lo : number(range.substr(dash + 1));
+        // A range up to N that starts past it is empty, so that a workload
+        // written for bigger machines still runs on a small one.
+        if (lo > hi && range.ends_with("-N")) {
+          may_be_empty = true;
+          continue;
+        }
+        if (lo > hi) v.fail("range '" + part + "' runs backwards");
+        for (std::uint64_t c = lo; c <= hi; ++c)
+          if ((c - lo) % group < used) add(c);
       } catch (const std::invalid_argument&) {
-        v.fail("expected all, nodeN, CPU numbers and ranges such as 0-3,6, or a sequence; got '" +
-               text + "'");
+        v.fail(
+            "expected all, nodeK or a cpulist such as 0-3,6 or 1-N:1/4 (N: the last CPU), or a "
+            "sequence; got '" +
+            text + "'");
       }
     }
-    if (out.empty()) v.fail("an empty CPU set");
+    if (out.empty() && !may_be_empty) v.fail("an empty CPU set");
     return out;
   }
 
@@ -240,7 +308,8 @@ class GeneratorReader {
       if (!s.irq) a->fail("only an irq thread has arrivals (set context: irq)");
       s.arrival = dist(*a, Quantity::time);
     } else if (s.irq) {
-      t.get("arrival").fail("an irq thread needs an arrival distribution (such as exponential(50us))");
+      t.get("arrival").fail(
+          "an irq thread needs an arrival distribution (such as exponential(50us))");
     }
     if (auto ml = t.find("max_live")) {
       if (s.irq) ml->fail("an irq thread cannot wait for its objects to be freed");
@@ -381,32 +450,41 @@ class GeneratorReader {
     op.where = where(e.key_origin);
     const bool scalar = e.value.is_scalar();
     // Scalar shorthands: the one obvious argument.
-    static const std::map<std::string, std::string> kShorthand = {
-        {"compute", "cycles"}, {"sleep", "time"},   {"barrier", "name"},
-        {"page_cache", "count"}, {"kmalloc", "size"}, {"vmalloc", "size"},
-        {"alloc_pages", "order"}, {"kmem_cache_alloc", "cache"}, {"mempool_alloc", "mempool"},
-        {"free", "from"},       {"kfree", "from"},   {"kmem_cache_free", "from"},
-        {"free_pages", "from"}, {"mempool_free", "from"}, {"vfree", "from"},
-        {"touch", "from"}};
+    static const std::map<std::string, std::string> kShorthand = {{"compute", "cycles"},
+                                                                  {"sleep", "time"},
+                                                                  {"barrier", "name"},
+                                                                  {"page_cache", "count"},
+                                                                  {"kmalloc", "size"},
+                                                                  {"vmalloc", "size"},
+                                                                  {"alloc_pages", "order"},
+                                                                  {"kmem_cache_alloc", "cache"},
+                                                                  {"mempool_alloc", "mempool"},
+                                                                  {"free", "from"},
+                                                                  {"kfree", "from"},
+                                                                  {"kmem_cache_free", "from"},
+                                                                  {"free_pages", "from"},
+                                                                  {"mempool_free", "from"},
+                                                                  {"vfree", "from"},
+                                                                  {"touch", "from"}};
     Node wrapped = Node::map(e.value.origin());
     if (scalar) wrapped.set(kShorthand.at(kind), e.value, e.value.origin());
     const Node& m = scalar ? wrapped : e.value;
     const std::string path = body.path();
     std::vector<std::string> allowed = {"count", "when"};
     const bool is_alloc = kind == "alloc_pages" || kind == "kmalloc" ||
-                          kind == "kmem_cache_alloc" || kind == "mempool_alloc" || kind == "vmalloc";
+                          kind == "kmem_cache_alloc" || kind == "mempool_alloc" ||
+                          kind == "vmalloc";
     const bool is_free = kind == "free" || kind == "kfree" || kind == "kmem_cache_free" ||
                          kind == "free_pages" || kind == "mempool_free" || kind == "vfree";
     if (is_alloc)
-      allowed.insert(allowed.end(), {"gfp", "node", "into", "keep", "evict", "lifetime",
-                                     "free_by", "rcu", "init", "zero"});
+      allowed.insert(allowed.end(), {"gfp", "node", "into", "keep", "evict", "lifetime", "free_by",
+                                     "rcu", "init", "zero"});
     if (kind == "alloc_pages") allowed.emplace_back("order");
     if (kind == "kmalloc" || kind == "vmalloc") allowed.emplace_back("size");
     if (kind == "kmem_cache_alloc") allowed.emplace_back("cache");
     if (kind == "mempool_alloc") allowed.emplace_back("mempool");
     if (is_free) allowed.insert(allowed.end(), {"from", "pick", "rcu", "wait"});
-    if (kind == "touch")
-      allowed.insert(allowed.end(), {"from", "pick", "bytes", "offset", "mode"});
+    if (kind == "touch") allowed.insert(allowed.end(), {"from", "pick", "bytes", "offset", "mode"});
     if (kind == "pass")
       allowed.insert(allowed.end(), {"from", "to", "into", "pick", "deal", "wait"});
     if (kind == "compute") allowed.emplace_back("cycles");
@@ -446,7 +524,8 @@ class GeneratorReader {
                                 : kind == "free_pages"      ? ObjectKind::pages
                                 : kind == "mempool_free"    ? ObjectKind::mempool
                                                             : ObjectKind::vmalloc;
-        free_checks_.push_back({static_cast<int>(spec_.threads.size()), op.pool, want, r.get("from")});
+        free_checks_.push_back(
+            {static_cast<int>(spec_.threads.size()), op.pool, want, r.get("from")});
       }
       if (auto p = r.find("pick")) op.pick = pick_of(*p, false);
       if (auto rc = r.find("rcu")) op.rcu = rc->as_bool();
@@ -532,8 +611,9 @@ class GeneratorReader {
     if (auto fb = r.find("free_by")) {
       if (!lifetime) fb->fail("free_by needs a lifetime");
       const Node& n = fb->node();
-      if (n.is_scalar() && (n.text() == "self" || n.text() == "next_cpu" || n.text() == "random_cpu"))
-        op.free_by = n.text() == "self" ? FreeBy::self
+      if (n.is_scalar() &&
+          (n.text() == "self" || n.text() == "next_cpu" || n.text() == "random_cpu"))
+        op.free_by = n.text() == "self"       ? FreeBy::self
                      : n.text() == "next_cpu" ? FreeBy::next_cpu
                                               : FreeBy::random_cpu;
       else {
@@ -592,7 +672,8 @@ class GeneratorReader {
         const std::size_t from = flat_pool(p.thread, p.pool);
         const std::size_t to = flat_pool(p.op_thread, p.op_pool);
         if (!pool_known_[from]) continue;
-        Pool& src = spec_.threads[static_cast<std::size_t>(p.thread)].pools[static_cast<std::size_t>(p.pool)];
+        Pool& src = spec_.threads[static_cast<std::size_t>(p.thread)]
+                        .pools[static_cast<std::size_t>(p.pool)];
         Pool& dst = spec_.threads[static_cast<std::size_t>(p.op_thread)]
                         .pools[static_cast<std::size_t>(p.op_pool)];
         if (pool_known_[to]) {
@@ -614,7 +695,8 @@ class GeneratorReader {
                     "' is never filled: no allocation puts objects into it and nothing passes "
                     "objects to it");
     for (const FreeCheck& c : free_checks_) {
-      const Pool& p = spec_.threads[static_cast<std::size_t>(c.thread)].pools[static_cast<std::size_t>(c.pool)];
+      const Pool& p =
+          spec_.threads[static_cast<std::size_t>(c.thread)].pools[static_cast<std::size_t>(c.pool)];
       if (p.kind != c.want)
         c.at.fail("pool '" + p.name + "' holds " + kind_name(p.kind) + " objects, which " +
                   "this free cannot take (use free, which matches any kind)");

@@ -17,8 +17,8 @@ bool allocates(OpKind k) {
 }  // namespace
 
 void Runner::note(const Instance& in, OpKind kind, std::uint64_t a, std::uint64_t b) {
-  for (std::uint64_t v : {static_cast<std::uint64_t>(in.id), static_cast<std::uint64_t>(kind), a,
-                          b}) {
+  for (std::uint64_t v :
+       {static_cast<std::uint64_t>(in.id), static_cast<std::uint64_t>(kind), a, b}) {
     for (int i = 0; i < 8; ++i) {
       fingerprint_ ^= (v >> (8 * i)) & 0xff;
       fingerprint_ *= 0x100000001b3ull;
@@ -208,8 +208,9 @@ void Runner::allocate(sim::Cpu& cpu, Instance& in, const Op& op) {
     case OpKind::alloc_pages: {
       const auto order = static_cast<unsigned>(amount);
       const std::optional<model::Pfn> pfn =
-          node >= 0 ? k_.pages().alloc_pages_node(cpu, static_cast<sim::NodeId>(node), op.gfp, order)
-                    : k_.pages().alloc_pages(cpu, op.gfp, order);
+          node >= 0
+              ? k_.pages().alloc_pages_node(cpu, static_cast<sim::NodeId>(node), op.gfp, order)
+              : k_.pages().alloc_pages(cpu, op.gfp, order);
       o.kind = ObjectKind::pages;
       o.addr = pfn ? *pfn : 0;
       o.order = static_cast<std::uint8_t>(order);
@@ -242,7 +243,8 @@ void Runner::allocate(sim::Cpu& cpu, Instance& in, const Op& op) {
       o.kind = ObjectKind::mempool;
       o.index = static_cast<std::int16_t>(op.mempool);
       o.addr = mempools_[static_cast<std::size_t>(op.mempool)]->alloc(cpu, op.gfp);
-      o.size = ps.backend == ObjectKind::cache ? caches_[static_cast<std::size_t>(ps.cache)]->object_size
+      o.size = ps.backend == ObjectKind::cache
+                   ? caches_[static_cast<std::size_t>(ps.cache)]->object_size
                : ps.backend == ObjectKind::kmalloc ? ps.size
                                                    : model::kPageSize << ps.order;
       break;
@@ -349,8 +351,7 @@ void Runner::free_from_pool(sim::Cpu& cpu, Instance& in, const Op& op) {
   for (std::size_t i = 0; i < n; ++i) {
     const ObjectId id = p.take(op.pick, in.rng);
     if (op.rcu) {  // call_rcu: freed by this CPU once the grace period has passed
-      executors_[cpu.id()].deferred.push(
-          {cpu.now() + spec_.rcu_grace, seq_++, id, cpu.id(), true});
+      executors_[cpu.id()].deferred.push({cpu.now() + spec_.rcu_grace, seq_++, id, cpu.id(), true});
     } else {
       free_object(cpu, id, totals(in, OpKind::free));
     }
@@ -358,8 +359,8 @@ void Runner::free_from_pool(sim::Cpu& cpu, Instance& in, const Op& op) {
   }
 }
 
-void Runner::touch_object(sim::Cpu& cpu, const Object& o, std::uint64_t offset,
-                          std::uint64_t bytes, TouchMode mode) {
+void Runner::touch_object(sim::Cpu& cpu, const Object& o, std::uint64_t offset, std::uint64_t bytes,
+                          TouchMode mode) {
   if (offset >= o.size) return;
   bytes = std::min(bytes, o.size - offset);
   if (o.kind == ObjectKind::vmalloc) {

@@ -36,12 +36,12 @@ struct GeneratorResult {
   std::uint64_t empty_pool = 0;      // free/touch/pass on an empty pool (skipped)
   std::uint64_t irq_arrivals = 0;
   std::uint64_t barrier_waits = 0, live_waits = 0, pool_waits = 0;
-  std::uint64_t live_at_end = 0;       // objects still allocated (pools and pending frees)
-  std::uint64_t pending_at_end = 0;    // of those, waiting for their lifetime or grace period
+  std::uint64_t live_at_end = 0;     // objects still allocated (pools and pending frees)
+  std::uint64_t pending_at_end = 0;  // of those, waiting for their lifetime or grace period
   std::uint64_t peak_live = 0;
-  std::uint64_t diagnostics = 0;       // allocator diagnostics during the run
-  sim::Cycles elapsed = 0;             // simulated time when the last CPU finished
-  std::uint64_t fingerprint = 0;       // fold of every operation and its result
+  std::uint64_t diagnostics = 0;  // allocator diagnostics during the run
+  sim::Cycles elapsed = 0;        // simulated time when the last CPU finished
+  std::uint64_t fingerprint = 0;  // fold of every operation and its result
 };
 
 // Runs `spec` to completion on `kernel` (whose machine must not be running).

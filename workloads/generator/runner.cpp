@@ -38,9 +38,8 @@ Runner::Runner(const GeneratorSpec& spec, model::Kernel& kernel)
     const ThreadSpec& t = spec_.threads[s];
     for (sim::CpuId c : t.cpus) {
       if (c >= m_.cpus())
-        throw std::invalid_argument("thread '" + t.name + "' is bound to CPU " +
-                                    std::to_string(c) + " of a " + std::to_string(m_.cpus()) +
-                                    "-CPU machine");
+        throw std::invalid_argument("thread '" + t.name + "' is bound to CPU " + std::to_string(c) +
+                                    " of a " + std::to_string(m_.cpus()) + "-CPU machine");
       Instance in;
       in.spec = &t;
       in.spec_index = static_cast<int>(s);
@@ -98,7 +97,8 @@ void Runner::setup(sim::Cpu& cpu) {
     const B backend = p.backend == ObjectKind::cache     ? B::slab
                       : p.backend == ObjectKind::kmalloc ? B::kmalloc
                                                          : B::pages;
-    model::KmemCache* cache = p.cache != kNone ? caches_[static_cast<std::size_t>(p.cache)] : nullptr;
+    model::KmemCache* cache =
+        p.cache != kNone ? caches_[static_cast<std::size_t>(p.cache)] : nullptr;
     auto pool = model::Mempool::create(cpu, oa, p.min_nr, backend, cache, p.size, p.order);
     if (!pool)
       throw std::runtime_error("workload mempool '" + p.name + "' could not fill its " +

@@ -29,12 +29,12 @@ struct Instance {
   bool finished = false;
   std::uint64_t live = 0;  // objects it allocated (or was passed) not yet freed
   Wait wait = Wait::none;
-  sim::Cycles wake_at = 0;          // Wait::sleep
-  std::uint64_t barrier_gen = 0;    // Wait::barrier: released when the barrier passes it
-  std::uint64_t pool_need = 0;      // Wait::pool
-  int wait_index = kNone;           // the barrier or pool waited for
-  bool op_started = false;          // reps drawn for the current op
-  std::uint64_t deal_next = 0;      // pass, round robin
+  sim::Cycles wake_at = 0;        // Wait::sleep
+  std::uint64_t barrier_gen = 0;  // Wait::barrier: released when the barrier passes it
+  std::uint64_t pool_need = 0;    // Wait::pool
+  int wait_index = kNone;         // the barrier or pool waited for
+  bool op_started = false;        // reps drawn for the current op
+  std::uint64_t deal_next = 0;    // pass, round robin
   std::vector<PoolStore> pools;
 };
 
@@ -109,10 +109,10 @@ class Runner {
   void pass(sim::Cpu& cpu, Instance& in, const Op& op);
   void schedule_free(sim::Cpu& cpu, Instance& in, const Op& op, ObjectId id, sim::Cycles delay);
   void release_object(sim::Cpu& cpu, int owner);  // the owner's count, a waiting owner
-  void advance(Instance& in);                       // past one unit of the current op
+  void advance(Instance& in);                     // past one unit of the current op
   OpTotals& totals(const Instance& in, OpKind kind) {
-    return result_.by_thread[static_cast<std::size_t>(in.spec_index)]
-                            [static_cast<std::size_t>(kind)];
+    return result_
+        .by_thread[static_cast<std::size_t>(in.spec_index)][static_cast<std::size_t>(kind)];
   }
   void note(const Instance& in, OpKind kind, std::uint64_t a, std::uint64_t b);
 

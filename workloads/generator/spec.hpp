@@ -44,14 +44,14 @@ inline constexpr int kNone = -1;
 
 struct Op {
   OpKind kind = OpKind::compute;
-  std::string where;               // "file:line" of the op, for diagnostics
+  std::string where;                               // "file:line" of the op, for diagnostics
   Distribution count = Distribution::constant(1);  // repetitions per iteration
   // Allocations.
-  Distribution amount;             // size in bytes, or the page order
+  Distribution amount;  // size in bytes, or the page order
   model::Gfp gfp{};
   int cache = kNone, mempool = kNone, node = kNone;
-  bool zero = false;               // kzalloc / __GFP_ZERO style: write the object
-  bool init = false;               // write the first line after allocating
+  bool zero = false;  // kzalloc / __GFP_ZERO style: write the object
+  bool init = false;  // write the first line after allocating
   // Lifetime: freed this long after allocation, by free_by, after an RCU grace
   // period if rcu. Without one, the object waits in `pool` for a free op.
   bool has_lifetime = false;
@@ -61,14 +61,14 @@ struct Op {
   bool rcu = false;                   // free: call_rcu-like, after the grace period
   // Pools: `into` for allocations, `from` for free/touch/pass.
   int pool = kNone;
-  std::uint64_t keep = 0;             // allocations: at most this many in `pool` (0: no bound);
-  Pick evict = Pick::oldest;          // the one freed first when full
-  Pick pick = Pick::oldest;           // free/touch/pass
-  bool all = false;                   // free/pass: every object in the pool (count ignored)
-  bool wait = false;                  // free/pass: wait until the pool holds `count` objects
+  std::uint64_t keep = 0;     // allocations: at most this many in `pool` (0: no bound);
+  Pick evict = Pick::oldest;  // the one freed first when full
+  Pick pick = Pick::oldest;   // free/touch/pass
+  bool all = false;           // free/pass: every object in the pool (count ignored)
+  bool wait = false;          // free/pass: wait until the pool holds `count` objects
   // Touch.
   TouchMode mode = TouchMode::write;
-  std::uint64_t bytes = 0;            // 0: the whole object, line by line
+  std::uint64_t bytes = 0;  // 0: the whole object, line by line
   std::uint64_t offset = 0;
   // compute (cycles), sleep (cycles).
   Distribution cycles;
@@ -120,9 +120,9 @@ struct MempoolSpec {
 
 struct GeneratorSpec {
   std::string name;
-  sim::Cycles duration = 0;       // every phase stops here (0: phases end by their own bounds)
-  sim::Cycles rcu_grace = 0;      // grace period of rcu frees
-  sim::Cycles quantum = 0;        // time slice between threads sharing a CPU
+  sim::Cycles duration = 0;   // every phase stops here (0: phases end by their own bounds)
+  sim::Cycles rcu_grace = 0;  // grace period of rcu frees
+  sim::Cycles quantum = 0;    // time slice between threads sharing a CPU
   std::vector<CacheSpec> caches;
   std::vector<MempoolSpec> mempools;
   std::vector<ThreadSpec> threads;
