@@ -77,6 +77,13 @@ bool Vmalloc::init(sim::Cpu& cpu) {
     meta_.free(cpu, lock);
     return false;
   }
+  // Another CPU may have finished vmalloc_init while the allocations above let
+  // it run: keep its lock (it may be held or waited for) and give these back.
+  if (alloc_) {
+    meta_.free(cpu, root);
+    meta_.free(cpu, lock);
+    return true;
+  }
   vmap_area_lock_ =
       std::make_unique<sim::SpinLock>(pa_.machine().make_lock(meta_phys(lock), "vmap_area_lock"));
   // 6.8 vmap_init_free_space: the free space spans [1, ULONG_MAX).

@@ -373,5 +373,34 @@ TEST(VmallocTiming, PurgeChargesTheFlushPerCpu) {
   }
 }
 
+// Several CPUs vmalloc and vfree at once with timing on, so they queue for
+// vmap_area_lock. A CPU that waits for the lock inside vfree must not act on
+// what it looked up before: another CPU changes the busy list meanwhile.
+// (Regression: remove_area erased by a stale index, so a live area vanished
+// and its own vfree later reported a double free.)
+TEST(VmallocConcurrency, FreesWhileOthersAllocateLoseNothing) {
+  for (Flavour f : {Flavour::linux_2_6, Flavour::linux_6}) {
+    Booted b(f, machine(4, 1, true, 256));
+    for (sim::CpuId c = 0; c < 4; ++c)
+      b.machine.spawn(c, [&](sim::Cpu& cpu) {
+        VirtAddr prev = 0;
+        for (int i = 0; i < 300; ++i) {
+          const VirtAddr a = b.vm.vmalloc(cpu, (1 + i % 4) * P);
+          ASSERT_NE(a, 0u);
+          if (prev) {
+            EXPECT_TRUE(b.vm.vfree(cpu, prev));
+          }
+          prev = a;
+          cpu.sync();
+        }
+        EXPECT_TRUE(b.vm.vfree(cpu, prev));
+      });
+    b.machine.run();
+    EXPECT_EQ(b.log.errors(), 0u);
+    EXPECT_TRUE(b.vm.areas().empty());
+    EXPECT_EQ(b.vm.stats().vfrees, 4u * 300u);
+  }
+}
+
 }  // namespace
 }  // namespace allocsim::model
