@@ -44,7 +44,7 @@ void Runner::finish(Instance& in, sim::Cycles now) {
 
 bool Runner::advance_phase_if_done(sim::Cpu& cpu, Instance& in) {
   const sim::Cycles now = cpu.now();
-  if (spec_.duration && now >= spec_.duration) {
+  if (now >= end_) {
     finish(in, now);
     return true;
   }
@@ -77,7 +77,7 @@ void Runner::advance(Instance& in) {
 }
 
 void Runner::step(sim::Cpu& cpu, Instance& in) {
-  if (spec_.duration && cpu.now() >= spec_.duration) return finish(in, cpu.now());
+  if (cpu.now() >= end_) return finish(in, cpu.now());
   if (in.wait != Wait::none) {
     const Wait w = in.wait;
     in.wait = Wait::none;

@@ -40,6 +40,7 @@ struct GeneratorResult {
   std::uint64_t pending_at_end = 0;  // of those, waiting for their lifetime or grace period
   std::uint64_t peak_live = 0;
   std::uint64_t diagnostics = 0;  // allocator diagnostics during the run
+  sim::Cycles started = 0;        // simulated time when the threads started (after setup)
   sim::Cycles elapsed = 0;        // simulated time when the last CPU finished
   std::uint64_t fingerprint = 0;  // fold of every operation and its result
 };

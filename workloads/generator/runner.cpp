@@ -108,7 +108,7 @@ void Runner::setup(sim::Cpu& cpu) {
 }
 
 bool Runner::ready(const Instance& in, sim::Cycles now) const {
-  if (spec_.duration && now >= spec_.duration) return true;  // it will finish
+  if (now >= end_) return true;  // it will finish
   switch (in.wait) {
     case Wait::none:
       return true;
@@ -150,7 +150,7 @@ sim::Cycles Runner::next_event(const Executor& ex) const {
     const Instance& in = instances_[static_cast<std::size_t>(id)];
     if (in.finished) continue;
     if (in.wait == Wait::sleep) next = std::min(next, in.wake_at);
-    if (in.wait != Wait::none && spec_.duration) next = std::min(next, spec_.duration);
+    if (in.wait != Wait::none) next = std::min(next, end_);
   }
   for (int id : ex.irqs) {
     const Instance& in = instances_[static_cast<std::size_t>(id)];
@@ -250,6 +250,8 @@ GeneratorResult Runner::run() {
   m_.spawn(0, [this](sim::Cpu& cpu) { setup(cpu); });
   m_.run();
   const sim::Cycles start = m_.now();
+  if (spec_.duration) end_ = start + spec_.duration;
+  result_.started = start;
   for (Instance& in : instances_) {
     in.phase_start = start;
     if (in.spec->irq) in.next_arrival = start + in.spec->arrival.sample(in.rng);

@@ -129,6 +129,7 @@ class Runner {
   ObjectTable objects_;
   std::uint64_t process_unfinished_ = 0, unfinished_ = 0;
   std::uint64_t seq_ = 0;
+  sim::Cycles end_ = sim::kNever;  // start + the workload's duration, if it has one
   std::uint64_t diagnostics_before_ = 0;
   std::vector<sim::Histogram*> latency_;  // per op kind
   std::uint64_t fingerprint_ = 0xcbf29ce484222325ull;
