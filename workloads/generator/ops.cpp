@@ -303,7 +303,7 @@ void Runner::schedule_free(sim::Cpu& cpu, Instance& in, const Op& op, ObjectId i
       target = op.free_cpus[in.rng.below(op.free_cpus.size())];
       break;
   }
-  executors_[target].deferred.push({cpu.now() + delay, seq_++, id, cpu.id(), false});
+  executors_[target].deferred.push({cpu.now() + delay, seq_++, id, cpu.id(), op.rcu, true});
   if (target != cpu.id()) kick(target, cpu.now());
 }
 
@@ -351,7 +351,8 @@ void Runner::free_from_pool(sim::Cpu& cpu, Instance& in, const Op& op) {
   for (std::size_t i = 0; i < n; ++i) {
     const ObjectId id = p.take(op.pick, in.rng);
     if (op.rcu) {  // call_rcu: freed by this CPU once the grace period has passed
-      executors_[cpu.id()].deferred.push({cpu.now() + spec_.rcu_grace, seq_++, id, cpu.id(), true});
+      executors_[cpu.id()].deferred.push(
+          {cpu.now() + spec_.rcu_grace, seq_++, id, cpu.id(), true, false});
     } else {
       free_object(cpu, id, totals(in, OpKind::free));
     }

@@ -43,7 +43,8 @@ struct Deferred {
   std::uint64_t seq;
   ObjectId id;
   sim::CpuId from_cpu;  // where the lifetime began
-  bool rcu;
+  bool rcu;             // after a grace period (call_rcu)
+  bool lifetime;        // the end of an allocation's lifetime (else an rcu free op)
   bool operator>(const Deferred& o) const { return due != o.due ? due > o.due : seq > o.seq; }
 };
 

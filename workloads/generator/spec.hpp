@@ -65,7 +65,7 @@ struct Op {
   Pick evict = Pick::oldest;  // the one freed first when full
   Pick pick = Pick::oldest;   // free/touch/pass
   bool all = false;           // free/pass: every object in the pool (count ignored)
-  bool wait = false;          // free/pass: wait until the pool holds `count` objects
+  bool wait = false;          // free/pass: each unit waits for a non-empty pool
   // Touch.
   TouchMode mode = TouchMode::write;
   std::uint64_t bytes = 0;  // 0: the whole object, line by line
