@@ -154,7 +154,9 @@ class PageAllocator {
   std::vector<sim::PhysAddr> lru_head_;  // simulated lruvec list heads
   std::vector<std::unique_ptr<sim::SpinLock>> lru_lock_;
   std::vector<std::unique_ptr<Kswapd>> kswapd_;
-  std::vector<std::uint32_t> reclaim_scratch_;  // reserved at boot: reclaim allocates nothing
+  // One per CPU plus kswapd's, reserved at boot: reclaim allocates nothing, and a
+  // reclaimer that another interrupts at a lock keeps its own isolated pages.
+  std::vector<std::vector<std::uint32_t>> reclaim_scratch_;
   std::vector<AllocFailure> failures_;
   std::vector<BadPage> bad_pages_;
   VmEvents events_;

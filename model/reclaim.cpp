@@ -50,7 +50,7 @@ std::uint64_t PageAllocator::reclaim_node(sim::NodeId node, std::uint64_t pages,
   FreeList& lru = lru_[node];
   std::uint64_t done = 0;
   if (cpu) cpu->lock(*lru_lock_[node]);
-  std::vector<std::uint32_t>& isolated = reclaim_scratch_;
+  std::vector<std::uint32_t>& isolated = reclaim_scratch_[cpu ? cpu->id() : machine_.cpus()];
   isolated.clear();
   while (done < pages && !lru.empty()) {
     const std::uint32_t idx = lru.tail;

@@ -619,6 +619,7 @@ class GeneratorReader {
       else {
         op.free_by = FreeBy::cpus;
         op.free_cpus = cpu_set(*fb);
+        if (op.free_cpus.empty()) fb->fail("free_by selects no CPU of this machine");
       }
     }
     if (r.find("rcu") && !lifetime) r.get("rcu").fail("an allocation's rcu needs a lifetime");
@@ -648,6 +649,8 @@ class GeneratorReader {
         for (const ThreadSpec& t : spec_.threads) names.push_back(t.name);
         unknown(p.at, "thread", p.to, names);
       }
+      if (spec_.threads[static_cast<std::size_t>(target)].cpus.empty())
+        p.at.fail("thread '" + p.to + "' has no CPU on this machine to pass objects to");
       if (spec_.threads[static_cast<std::size_t>(target)].irq)
         p.at.fail("objects cannot be passed to an irq thread");
       ThreadSpec& ts = spec_.threads[static_cast<std::size_t>(target)];

@@ -176,11 +176,11 @@ void Runner::run_due_frees(sim::Cpu& cpu, Executor& ex) {
     ex.deferred.pop();
     const Object& o = objects_[d.id];
     const Instance& owner = instances_[static_cast<std::size_t>(o.owner)];
-    if (d.rcu) ++result_.rcu_frees;
-    if (d.lifetime) {
+    if (d.rcu)
+      ++result_.rcu_frees;  // rcu free ops and rcu lifetimes
+    else
       ++result_.lifetime_frees;
-      if (d.from_cpu != cpu.id()) ++result_.remote_frees;
-    }
+    if (d.lifetime && d.from_cpu != cpu.id()) ++result_.remote_frees;
     free_object(cpu, d.id, totals(owner, OpKind::free));
     cpu.sync();
   }
