@@ -28,12 +28,17 @@ double percent(std::uint64_t part, std::uint64_t whole) {
   return whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }
 
-void print_header(const io::Config& c) {
+// The first line of every run's summary: the machine and the seed.
+void print_machine_line(const io::Config& c) {
   const sim::MachineConfig& m = c.machine;
   std::printf("allocsim %s: machine '%s' (%s), %u CPUs on %u node%s at %.2f GHz, %s, seed %llu\n",
               kVersion, m.name.c_str(), m.arch == sim::Arch::x86_64 ? "x86_64" : "i386", m.cpus,
               m.nodes, m.nodes == 1 ? "" : "s", m.ghz, m.timing ? "timing on" : "timing off",
               static_cast<unsigned long long>(c.run.seed));
+}
+
+void print_header(const io::Config& c) {
+  print_machine_line(c);
   std::printf("kernel: %s, %s; workload: hardware exercise, %llu operations per CPU\n\n",
               std::string(model::to_string(c.kernel.flavour)).c_str(),
               c.kernel.slab.kind == model::SlabKind::slab   ? "SLAB"
@@ -108,10 +113,7 @@ void run_generator(const io::Config& c, bool quiet) {
   if (!c.run.trace_out.empty()) kernel.slab().set_observer(&recorder);
   const gen::GeneratorResult r = gen::run_generator(c.generator, kernel);
   if (!c.run.trace_out.empty()) recorder.write(c.run.trace_out);
-  std::printf("allocsim %s: machine '%s' (%s), %u CPUs on %u node%s at %.2f GHz, %s, seed %llu\n",
-              kVersion, m.name.c_str(), m.arch == sim::Arch::x86_64 ? "x86_64" : "i386", m.cpus,
-              m.nodes, m.nodes == 1 ? "" : "s", m.ghz, m.timing ? "timing on" : "timing off",
-              static_cast<unsigned long long>(c.run.seed));
+  print_machine_line(c);
   std::printf("kernel: %s, %s; workload: '%s', %zu thread kind%s\n\n",
               std::string(model::to_string(c.kernel.flavour)).c_str(),
               std::string(model::to_string(c.kernel.slab.kind)).c_str(), c.generator.name.c_str(),
