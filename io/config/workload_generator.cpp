@@ -328,11 +328,11 @@ class GeneratorReader {
         phases->fail("iterations and duration belong to each phase");
       for (const Value& ph : phases->as_sequence()) {
         MapReader p = reader(ph, {"name", "iterations", "duration", "ops"});
-        read_phase(p, s, "phase " + std::to_string(s.phases.size()));
+        read_phase(p, s, "phase " + std::to_string(s.phases.size()), true);
       }
       if (s.phases.empty()) phases->fail("a thread needs at least one phase");
     } else if (ops) {
-      read_phase(t, s, "main");
+      read_phase(t, s, "main", false);  // `name` here is the thread's
     } else {
       t.get("phases").fail("a thread needs phases (or ops)");
     }
@@ -340,9 +340,9 @@ class GeneratorReader {
     spec_.threads.push_back(std::move(s));
   }
 
-  void read_phase(MapReader& p, ThreadSpec& s, std::string default_name) {
+  void read_phase(MapReader& p, ThreadSpec& s, std::string default_name, bool named) {
     Phase ph;
-    auto name = p.find("name");
+    auto name = named ? p.find("name") : std::nullopt;
     ph.name = name ? name->as_string() : std::move(default_name);
     if (auto it = p.find("iterations")) ph.iterations = it->as_uint(1);
     if (auto d = p.find("duration")) ph.duration = d->as_time(ctx_.ghz);
@@ -466,9 +466,17 @@ class GeneratorReader {
                                                                   {"mempool_free", "from"},
                                                                   {"vfree", "from"},
                                                                   {"touch", "from"}};
-    Node wrapped = Node::map(e.value.origin());
-    if (scalar) wrapped.set(kShorthand.at(kind), e.value, e.value.origin());
-    const Node& m = scalar ? wrapped : e.value;
+    const auto shorthand = kShorthand.find(kind);
+    if (scalar && shorthand == kShorthand.end())
+      body.fail("expected a mapping of the operation's settings (" + kind +
+                " has no one-value form)");
+    // Kept in scratch_: checks done after every thread is read still point into it.
+    const Node* m = &e.value;
+    if (scalar) {
+      Node& wrapped = scratch_.emplace_back(Node::map(e.value.origin()));
+      wrapped.set(shorthand->second, e.value, e.value.origin());
+      m = &wrapped;
+    }
     const std::string path = body.path();
     std::vector<std::string> allowed = {"count", "when"};
     const bool is_alloc = kind == "alloc_pages" || kind == "kmalloc" ||
@@ -491,7 +499,7 @@ class GeneratorReader {
     if (kind == "sleep") allowed.emplace_back("time");
     if (kind == "barrier") allowed.emplace_back("name");
     if (e.value.is_sequence()) body.fail("expected a mapping of the operation's settings");
-    MapReader r = reader(&m, path, e.key_origin, allowed);
+    MapReader r = reader(m, path, e.key_origin, allowed);
 
     if (auto w = r.find("when")) {
       if (!w->node().is_map()) w->fail("expected a mapping of params to the values they need");

@@ -233,7 +233,7 @@ TEST(WorkloadGenerator, GoodWorkloadResolves) {
   EXPECT_EQ(drain[2].barrier, 0);
 
   // consumer: thread-level ops make one phase (its name: see
-  // DISABLED_ThreadLevelOpsPhaseIsNamedMain).
+  // ThreadLevelOpsPhaseIsNamedMain).
   const gen::ThreadSpec& q = g.threads[1];
   EXPECT_EQ(q.cpus, cpus({4, 5, 6, 7}));
   EXPECT_EQ(q.max_live, 100u);
@@ -962,11 +962,11 @@ TEST(WorkloadGenerator, ResolvedYamlLoadsBack) {
 
 // ---- Reader bugs (disabled until io/config/workload_generator.cpp is fixed) --
 
-// BUG: read_thread passes "main" as the default name of the phase that
+// Regression (was a bug): read_thread passes "main" as the default name of the phase that
 // thread-level `ops` make, but read_phase then finds the *thread's* `name`
 // key in the same mapping, so the phase is named after the thread (errors
 // say "phase 't' never ends", deadlock reports "thread 't' ..., phase 't'").
-TEST(WorkloadGenerator, DISABLED_ThreadLevelOpsPhaseIsNamedMain) {
+TEST(WorkloadGenerator, ThreadLevelOpsPhaseIsNamedMain) {
   const Config c = load(one_op("compute: 1"));
   EXPECT_EQ(c.generator.threads[0].phases[0].name, "main");
   expect_error(one_thread(R"yaml(      - name: t
@@ -979,11 +979,11 @@ TEST(WorkloadGenerator, DISABLED_ThreadLevelOpsPhaseIsNamedMain) {
                "duration)");
 }
 
-// BUG: a typed free in scalar form (`kfree: p`) keeps, for the kind check
+// Regression (was a bug): a typed free in scalar form (`kfree: p`) keeps, for the kind check
 // done after every thread is read, a Value that points into the Node that
 // read_op built on its stack for the shorthand (`wrapped`). By then it is
 // gone: the error has no file and line 0 (undefined behaviour; it may crash).
-TEST(WorkloadGenerator, DISABLED_TypedFreeShorthandMismatchNamesItsLine) {
+TEST(WorkloadGenerator, TypedFreeShorthandMismatchNamesItsLine) {
   expect_error(R"yaml(workload:
   generator:
     name: w
@@ -1000,10 +1000,10 @@ TEST(WorkloadGenerator, DISABLED_TypedFreeShorthandMismatchNamesItsLine) {
                "matches any kind)");
 }
 
-// BUG: `pass` has no scalar shorthand, and read_op looks it up with
+// Regression (was a bug): `pass` has no scalar shorthand, and read_op looks it up with
 // kShorthand.at("pass"), which throws std::out_of_range ("map::at") instead
 // of a ConfigError; `allocsim validate` prints "failed: map::at".
-TEST(WorkloadGenerator, DISABLED_PassInScalarFormIsAConfigError) {
+TEST(WorkloadGenerator, PassInScalarFormIsAConfigError) {
   std::string yaml = one_op("kmalloc: {size: 64, into: p}");
   yaml += "          - pass: p\n";
   const ConfigError e = error(yaml);
@@ -1012,23 +1012,23 @@ TEST(WorkloadGenerator, DISABLED_PassInScalarFormIsAConfigError) {
   EXPECT_EQ(e.key.rfind("workload.generator.threads[0].ops[1]", 0), 0u) << e.key;
 }
 
-// BUG: the "a range ending in N may be empty" rule also lets a free_by CPU
+// Regression (was a bug): the "a range ending in N may be empty" rule also lets a free_by CPU
 // set be empty ("9-N" on 8 CPUs); the run then picks free_cpus[0] of an
 // empty vector (allocsim run: segmentation fault). An empty free_by set
 // should be an error.
-TEST(WorkloadGenerator, DISABLED_EmptyFreeByCpuSetIsAnError) {
+TEST(WorkloadGenerator, EmptyFreeByCpuSetIsAnError) {
   const ConfigError e = error(one_op("kmalloc: {size: 64, lifetime: 1us, free_by: \"9-N\"}"));
   EXPECT_EQ(e.file, "w.yaml");
   EXPECT_EQ(e.line, 9);
   EXPECT_EQ(e.key, std::string(kOp0) + ".kmalloc.free_by");
 }
 
-// BUG: a thread whose CPU set is empty on this machine ("9-N" on 8 CPUs) has
+// Regression (was a bug): a thread whose CPU set is empty on this machine ("9-N" on 8 CPUs) has
 // no instances, yet `pass` may target it; the run then takes an index modulo
 // zero in Runner::pass (allocsim run: floating point exception). Passing to
 // such a thread should be an error naming pass.to (or the run should treat
 // it as having no receiver).
-TEST(WorkloadGenerator, DISABLED_PassToAThreadWithoutCpusIsAnError) {
+TEST(WorkloadGenerator, PassToAThreadWithoutCpusIsAnError) {
   const ConfigError e = error(one_thread(R"yaml(      - name: big
         cpus: "9-N"
         iterations: 1

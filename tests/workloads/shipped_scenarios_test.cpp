@@ -239,9 +239,10 @@ TEST(ShippedScenarios, PageCacheChurnWakesKswapd) {
   EXPECT_GT(readers * 1400 * 8, 32768u);
   EXPECT_GT(ev.kswapd_runs, 0u);
   EXPECT_GT(ev.pgsteal_kswapd, 0u);
-  // The file's watermark_scale_factor keeps kswapd ahead: no direct reclaim
-  // (which, interleaved with kswapd, corrupts the model's free lists).
-  EXPECT_EQ(ev.allocstall, 0u);
+  // With the default watermarks, allocations also reclaim directly while
+  // kswapd runs; the free lists stay intact (page_allocator_broken above: the
+  // regression of reclaim's once-shared scratch list).
+  EXPECT_GT(ev.pgsteal_direct, 0u);
   std::printf(
       "  kswapd wakeups %llu runs %llu pgsteal_kswapd %llu pgsteal_direct %llu "
       "allocstall %llu\n",
