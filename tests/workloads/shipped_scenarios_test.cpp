@@ -106,7 +106,7 @@ TEST(ShippedScenarios, ForkExitWithVmallocStacks) {
   EXPECT_EQ(r.lifetime_frees + r.rcu_frees + r.pending_at_end, objects);
   EXPECT_EQ(run.op("forker", OpKind::free).ops + r.pending_at_end, objects);
   EXPECT_GT(r.remote_frees, r.lifetime_frees / 2);
-  EXPECT_EQ(r.live_at_end, r.pending_at_end + 1);  // + the work-around's early vmalloc
+  EXPECT_EQ(r.live_at_end, r.pending_at_end);
 }
 
 TEST(ShippedScenarios, ForkExitWithPageStacks) {
@@ -116,7 +116,7 @@ TEST(ShippedScenarios, ForkExitWithPageStacks) {
   const std::uint64_t forks = run.instances("forker") * 40;
   EXPECT_EQ(run.op("forker", OpKind::kmem_cache_alloc).ops, forks * (4 + 16));
   EXPECT_EQ(run.op("forker", OpKind::alloc_pages).ops, forks * (4 + 1));  // + the stack
-  EXPECT_EQ(run.total(OpKind::vmalloc).ops, 0u);  // the work-around's vmalloc too
+  EXPECT_EQ(run.total(OpKind::vmalloc).ops, 0u);
   EXPECT_EQ(run.failures(), 0u);
   EXPECT_EQ(r.diagnostics, 0u);
   EXPECT_EQ(run.page_allocator_broken(), "");
@@ -135,7 +135,7 @@ TEST(ShippedScenarios, ForkExitOnI386WithEightKiBStacks) {
   const gen::GeneratorResult r = gen::run_generator(c.generator, kernel);
   EXPECT_EQ(r.diagnostics, 0u);
   EXPECT_NO_THROW(kernel.pages().check_invariants());
-  const std::size_t forker = 1;
+  const std::size_t forker = 0;
   ASSERT_EQ(c.generator.threads[forker].name, "forker");
   const std::uint64_t forks = 2 * 20;  // two CPUs
   EXPECT_EQ(r.by_thread[forker][static_cast<std::size_t>(OpKind::alloc_pages)].ops, forks * 5);
@@ -318,7 +318,7 @@ TEST(ShippedScenarios, ModuleLoadVmallocsAndUnloads) {
   EXPECT_EQ(r.evictions, loaders * (6 - 4));  // rmmod
   // Images and init sections are freed by their lifetimes (or still pending).
   EXPECT_EQ(r.lifetime_frees + r.rcu_frees + r.pending_at_end, loads * 2);
-  EXPECT_EQ(r.live_at_end, r.pending_at_end + loaders * 4 + 1);  // + the early vmalloc
+  EXPECT_EQ(r.live_at_end, r.pending_at_end + loaders * 4);
   EXPECT_EQ(r.diagnostics, 0u);
   EXPECT_EQ(run.page_allocator_broken(), "");
 }
