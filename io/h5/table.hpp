@@ -1,0 +1,80 @@
+#pragma once
+// A results table held by columns: what one HDF5 compound dataset stores
+// (one field per column). Columns are declared first, then filled row by
+// row; every column of a table has the same length when it is written.
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace allocsim::h5 {
+
+struct Column {
+  enum class Type : unsigned char { u64, i64, f64, str };
+  std::string name;
+  Type type = Type::u64;
+  std::string unit;  // "cycles", "pages", "bytes", "ns", "1" (a ratio or a count of things)
+  std::vector<std::uint64_t> u;
+  std::vector<std::int64_t> i;
+  std::vector<double> f;
+  std::vector<std::string> s;
+
+  std::size_t size() const {
+    switch (type) {
+      case Type::u64: return u.size();
+      case Type::i64: return i.size();
+      case Type::f64: return f.size();
+      case Type::str: return s.size();
+    }
+    return 0;
+  }
+};
+
+class Table {
+ public:
+  // Declares a column; returns its index for push().
+  std::size_t add(std::string name, Column::Type type, std::string unit) {
+    for (const Column& c : columns_)
+      if (c.name == name) throw std::logic_error("table column '" + name + "' declared twice");
+    columns_.push_back(Column{std::move(name), type, std::move(unit), {}, {}, {}, {}});
+    return columns_.size() - 1;
+  }
+  // One-row tables (summary): declare and fill in one call.
+  void set(std::string name, std::uint64_t v, std::string unit) {
+    columns_[add(std::move(name), Column::Type::u64, std::move(unit))].u.push_back(v);
+  }
+  void set(std::string name, double v, std::string unit) {
+    columns_[add(std::move(name), Column::Type::f64, std::move(unit))].f.push_back(v);
+  }
+  void set(std::string name, std::string v) {
+    columns_[add(std::move(name), Column::Type::str, "")].s.push_back(std::move(v));
+  }
+
+  void push(std::size_t column, std::uint64_t v) { columns_[column].u.push_back(v); }
+  void push_i(std::size_t column, std::int64_t v) { columns_[column].i.push_back(v); }
+  void push_f(std::size_t column, double v) { columns_[column].f.push_back(v); }
+  void push_s(std::size_t column, std::string v) { columns_[column].s.push_back(std::move(v)); }
+
+  // Rows, after checking that every column has as many.
+  std::size_t rows() const {
+    if (columns_.empty()) return 0;
+    const std::size_t n = columns_.front().size();
+    for (const Column& c : columns_)
+      if (c.size() != n)
+        throw std::logic_error("table column '" + c.name + "' has " + std::to_string(c.size()) +
+                               " rows, '" + columns_.front().name + "' has " + std::to_string(n));
+    return n;
+  }
+  const std::vector<Column>& columns() const { return columns_; }
+  std::vector<Column>& columns() { return columns_; }
+  const Column* find(const std::string& name) const {
+    for (const Column& c : columns_)
+      if (c.name == name) return &c;
+    return nullptr;
+  }
+
+ private:
+  std::vector<Column> columns_;
+};
+
+}  // namespace allocsim::h5
