@@ -33,6 +33,12 @@ class Handle {
   hid_t id() const { return id_; }
   explicit operator bool() const { return id_ >= 0; }
   void reset();  // closes (H5Oclose/H5Fclose/H5Tclose/... by H5Iget_type)
+  // Gives the id up without closing it (File::close closes it itself, to see the error).
+  hid_t release() {
+    const hid_t id = id_;
+    id_ = H5I_INVALID_HID;
+    return id;
+  }
 
  private:
   hid_t id_ = H5I_INVALID_HID;
@@ -54,7 +60,8 @@ class File {
 };
 
 // Objects are addressed by a location (a file or a group id) and a relative
-// path such as "runs/a/timeseries/free_pages".
+// path such as "runs/a/timeseries/free_pages". Writers (write_table,
+// write_text, copy) create missing parent groups, as create_groups does.
 bool exists(hid_t loc, const std::string& path);  // false if any component is missing
 Handle create_groups(hid_t loc, const std::string& path);  // like mkdir -p; returns the last
 Handle open_group(hid_t loc, const std::string& path);
