@@ -9,6 +9,7 @@
 #include "allocsim/version.hpp"
 #include "cli/commands.hpp"
 #include "io/config/error.hpp"
+#include "io/results/atomic_output.hpp"
 #include "workloads/trace/trace.hpp"
 
 namespace {
@@ -16,8 +17,12 @@ namespace {
 constexpr const char* kUsage = R"(usage: allocsim <command> [options]
 
 commands:
-  run [CONFIG.yaml ...] [--set KEY=VALUE ...] [--seed N] [--quiet]
+  run [CONFIG.yaml ...] [--set KEY=VALUE ...] [--seed N] [-o OUT.h5] [--force] [--quiet]
                       simulate; with no config, the embedded default machine
+  sweep [SWEEP.yaml] [--grid KEY=V1,V2,... ...] [-j N] [-o OUT.h5] [--resume]
+                      run every point of a parameter grid in parallel into one file
+  report OUT.h5 [--run NAME] [--proc NAME] [--compare RUN_A RUN_B]
+                      a results file's runs, summaries and /proc reports
   validate [CONFIG.yaml ...] [--set KEY=VALUE ...]
                       check configs and print the fully resolved one
   machine import [--zoneinfo FILE] [--distance-dir DIR] [--min-free-kbytes FILE] [-o OUT.yaml]
@@ -29,7 +34,7 @@ options:
   -h, --help          this text
 
 Exit codes: 0 ok, 2 bad input (config, options), 1 any other failure.
-See docs/config.md for every config key.
+See docs/config.md for every config key, docs/results.md for the results files.
 )";
 
 int dispatch(const std::string& verb, const std::vector<std::string>& rest) {
@@ -37,6 +42,8 @@ int dispatch(const std::string& verb, const std::vector<std::string>& rest) {
   if (verb == "run") return run_command(rest);
   if (verb == "validate") return validate_command(rest);
   if (verb == "machine") return machine_command(rest);
+  if (verb == "sweep") return sweep_command(rest);
+  if (verb == "report") return report_command(rest);
   if (verb == "help") {
     if (rest.empty()) {
       std::cout << kUsage;
@@ -69,6 +76,9 @@ int main(int argc, char** argv) {
     std::cerr << "allocsim: error: " << e.what() << "\n";
     return 2;
   } catch (const allocsim::workloads::trace::TraceError& e) {  // "file:line: message"
+    std::cerr << "allocsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const allocsim::io::OutputError& e) {
     std::cerr << "allocsim: error: " << e.what() << "\n";
     return 2;
   } catch (const allocsim::cli::UsageError& e) {

@@ -1,20 +1,17 @@
 // allocsim run: simulate the configured workload and print a summary table.
-#include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <iterator>
+#include <optional>
 
 #include "allocsim/version.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "io/config/load.hpp"
 #include "model/kernel.hpp"
-#include "workloads/generator/run.hpp"
-#include "workloads/hw_exercise.hpp"
-#include "workloads/replay.hpp"
+#include "cli/progress.hpp"
+#include "io/results/atomic_output.hpp"
+#include "io/results/results_file.hpp"
+#include "io/run/execute.hpp"
 #include "workloads/trace/readers.hpp"
-#include "workloads/trace_recorder.hpp"
 
 namespace allocsim::cli {
 
@@ -51,39 +48,17 @@ void print_header(const io::Config& c) {
               "L1D m/op", "L2 m/op", "LLC m/op", "c2c xfers", "false shr", "remote", "lock wait");
 }
 
-// workload.trace: parse, replay through the configured kernel, and compare
-// each allocation's bytes_alloc with the traced kernel's.
-void replay_trace(const io::Config& c) {
+// workload.trace: each allocation's bytes_alloc compared with the traced kernel's.
+void print_replay(const io::Config& c, const io::RunOutcome& o) {
   namespace tr = workloads::trace;
-  tr::ReadOptions ro;
-  ro.skip_bad_lines = c.trace.skip_bad_lines;
-  tr::Trace t;
-  if (c.trace.format == "auto") {
-    t = tr::read_trace_file(c.trace.path, ro);
-  } else {
-    std::ifstream in(c.trace.path, std::ios::binary);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const tr::Format f = c.trace.format == "ftrace"      ? tr::Format::ftrace
-                         : c.trace.format == "trace-cmd" ? tr::Format::trace_cmd
-                         : c.trace.format == "perf"      ? tr::Format::perf
-                         : c.trace.format == "native"    ? tr::Format::native
-                         : c.trace.format == "wee_alloc" ? tr::Format::wee_alloc
-                                                         : tr::Format::malloc_lab_rep;
-    t = tr::parse_trace(text, f, c.trace.path, ro);
-  }
-  sim::Machine machine(c.machine, c.run.seed);
-  model::Kernel kernel(machine, c.kernel);
-  workloads::TraceRecorder recorder(c.kernel.flavour, c.machine.ghz);
-  if (!c.run.trace_out.empty()) kernel.slab().set_observer(&recorder);
-  const workloads::ReplayResult r = workloads::replay(t, kernel);
-  if (!c.run.trace_out.empty()) recorder.write(c.run.trace_out);
+  const workloads::ReplayResult& r = *o.replay;
   const sim::MachineConfig& m = c.machine;
   std::printf("allocsim %s: machine '%s', %u CPUs, %s %s; replaying %s (%s, %llu lines)\n\n",
               kVersion, m.name.c_str(), m.cpus,
               std::string(model::to_string(c.kernel.flavour)).c_str(),
               std::string(model::to_string(c.kernel.slab.kind)).c_str(), c.trace.path.c_str(),
-              std::string(tr::format_name(t.format)).c_str(),
-              static_cast<unsigned long long>(t.stats.lines));
+              std::string(tr::format_name(o.trace_format)).c_str(),
+              static_cast<unsigned long long>(o.trace_stats.lines));
   auto row = [](const char* what, std::uint64_t v) {
     std::printf("%-34s %12llu\n", what, static_cast<unsigned long long>(v));
   };
@@ -98,21 +73,16 @@ void replay_trace(const io::Config& c) {
   row("live at end (trace)", r.traced_live);
   row("live at end (model)", r.simulated_live);
   row("kmem caches created", r.caches_created);
-  row("malformed lines skipped", t.stats.bad_lines);
-  row("allocator diagnostics", kernel.diagnostics().errors());
-  row("simulated cycles (latest CPU)", machine.now());
+  row("malformed lines skipped", o.trace_stats.bad_lines);
+  row("allocator diagnostics", o.diagnostics);
+  row("simulated cycles (latest CPU)", o.elapsed);
 }
 
 // The generated workload: one row per thread and operation kind, then totals.
-void run_generator(const io::Config& c, bool quiet) {
+void print_generator(const io::Config& c, const io::RunOutcome& o, bool quiet) {
   namespace gen = workloads::gen;
   const sim::MachineConfig& m = c.machine;
-  sim::Machine machine(c.machine, c.run.seed);
-  model::Kernel kernel(machine, c.kernel);
-  workloads::TraceRecorder recorder(c.kernel.flavour, c.machine.ghz);
-  if (!c.run.trace_out.empty()) kernel.slab().set_observer(&recorder);
-  const gen::GeneratorResult r = gen::run_generator(c.generator, kernel);
-  if (!c.run.trace_out.empty()) recorder.write(c.run.trace_out);
+  const gen::GeneratorResult& r = *o.generator;
   print_machine_line(c);
   std::printf("kernel: %s, %s; workload: '%s', %zu thread kind%s\n\n",
               std::string(model::to_string(c.kernel.flavour)).c_str(),
@@ -146,11 +116,8 @@ void run_generator(const io::Config& c, bool quiet) {
   row("live objects at the end", r.live_at_end);
   row("  of those, frees still pending", r.pending_at_end);
   row("allocator diagnostics", r.diagnostics);
-  const auto& diags = kernel.diagnostics().entries();
-  for (std::size_t i = 0; i < diags.size() && i < 5; ++i)
-    std::printf("  %s\n", model::DiagnosticLog::format(diags[i]).c_str());
-  const model::PageAllocator& pa = kernel.pages();
-  row("kswapd runs", pa.events().kswapd_runs);
+  for (const std::string& d : o.first_diagnostics) std::printf("  %s\n", d.c_str());
+  row("kswapd runs", o.kswapd_runs);
   row("simulated cycles (latest CPU)", r.elapsed);
   std::printf("simulated time %.3f ms\n", static_cast<double>(r.elapsed) / (m.ghz * 1e6));
 }
@@ -166,14 +133,25 @@ void print_row(const workloads::ExerciseResult& r) {
               static_cast<unsigned long long>(r.lock_wait));
 }
 
+void check_run_name(const std::string& name) {
+  const std::string problem = io::run_name_problem(name);
+  if (!problem.empty()) throw UsageError("--name '" + name + "': " + problem);
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
   namespace po = boost::program_options;
   po::options_description desc("run options");
   std::uint64_t seed = 0;
+  std::string output, name;
   desc.add_options()("seed", po::value<std::uint64_t>(&seed), "run seed (overrides run.seed)")(
-      "quiet,q", "print only the summary table");
+      "output,o", po::value<std::string>(&output),
+      "write the results to this HDF5 file (atomically; see docs/results.md)")(
+      "force", "overwrite an existing output file")(
+      "name", po::value<std::string>(&name),
+      "the run's name in the output (default: the last config file's stem, or 'default')")(
+      "quiet,q", "print only the summary table, and no progress bar");
   ConfigOptions opts;
   po::variables_map vm;
   if (!parse_with_configs("run",
@@ -183,35 +161,48 @@ int run_command(const std::vector<std::string>& args) {
     return 0;
   std::optional<std::uint64_t> seed_override;
   if (vm.count("seed")) seed_override = seed;
-  const io::Config config = io::load_config(opts.files, opts.sets, seed_override);
   const bool quiet = vm.count("quiet") > 0;
+  if (name.empty()) name = io::default_run_name(opts.files);
+  check_run_name(name);
+  const io::Config config = io::load_config(opts.files, opts.sets, seed_override);
+  // Created now: an unwritable output fails before the simulation.
+  std::optional<io::AtomicOutput> out;
+  if (!output.empty()) out.emplace(output, vm.count("force") > 0);
 
-  const auto start = std::chrono::steady_clock::now();
-  if (!config.trace.path.empty()) {
-    replay_trace(config);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (!quiet) std::printf("\nhost time %.2f s\n", seconds);
-    return 0;
+  io::ProgressCell cell;
+  io::ExecuteOptions eo;
+  eo.name = name;
+  eo.progress = &cell;
+  io::RunOutcome o;
+  {
+    const double ghz = config.machine.ghz;
+    ProgressBar bar(
+        ProgressBar::wanted(quiet), [&] { return cell.fraction.load(std::memory_order_relaxed); },
+        [&] {
+          char buf[64];
+          std::snprintf(buf, sizeof buf, "simulated %.3f ms",
+                        static_cast<double>(cell.cycles.load(std::memory_order_relaxed)) /
+                            (ghz * 1e6));
+          return std::string(buf);
+        });
+    o = io::execute(config, eo);
   }
-  if (config.workload_kind == io::WorkloadKind::generator) {
-    run_generator(config, quiet);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (!quiet) std::printf("host time %.2f s\n", seconds);
-    return 0;
+  if (out) {
+    io::write_results_file(out->temp_path(), {&o.results});
+    out->commit();
   }
-  print_header(config);
-  workloads::TraceRecorder recorder(config.kernel.flavour, config.machine.ghz);
-  model::AllocObserver* observer = config.run.trace_out.empty() ? nullptr : &recorder;
-  for (io::ExercisePattern p : config.exercise.patterns)
-    print_row(workloads::run_exercise(config.machine, config.run.seed, p,
-                                      config.exercise.ops_per_cpu, config.exercise.footprint_bytes,
-                                      config.kernel, observer));
-  if (observer) recorder.write(config.run.trace_out);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!quiet) std::printf("\nhost time %.2f s\n", seconds);
+  if (o.replay) {
+    print_replay(config, o);
+  } else if (o.generator) {
+    print_generator(config, o, quiet);
+  } else {
+    print_header(config);
+    for (const workloads::ExerciseResult& r : o.exercise) print_row(r);
+  }
+  if (!quiet) {
+    std::printf("%shost time %.2f s\n", o.generator ? "" : "\n", o.results.info.wall_seconds);
+    if (out) std::printf("results: %s (run '%s')\n", output.c_str(), name.c_str());
+  }
   return 0;
 }
 

@@ -219,6 +219,13 @@ void ObjectAllocator::unregister_cache(KmemCache* c) {
 }
 
 // slab_caches / cache_chain are built with list_add: the newest cache first.
+std::string ObjectAllocator::slabinfo() const {
+  if (kind() == SlabKind::slob) return "";  // CONFIG_SLOB has no /proc/slabinfo
+  std::string out = slabinfo_header(false);
+  for (const SlabinfoRow& r : slabinfo_rows()) out += slabinfo_row(r);
+  return out;
+}
+
 std::vector<const KmemCache*> ObjectAllocator::slab_caches() const {
   return {all_caches_.rbegin(), all_caches_.rend()};
 }

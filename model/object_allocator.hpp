@@ -21,6 +21,7 @@
 #include "model/highmem.hpp"
 #include "model/kmalloc_index.hpp"
 #include "model/slab_flags.hpp"
+#include "model/slabinfo.hpp"
 
 namespace allocsim::model {
 
@@ -103,7 +104,9 @@ class ObjectAllocator {
   // Caches in /proc/slabinfo order (newest first), aliases excluded.
   virtual std::vector<const KmemCache*> slab_caches() const;
   // /proc/slabinfo (version 2.1); SLOB has none and returns "".
-  virtual std::string slabinfo() const = 0;
+  std::string slabinfo() const;
+  // Its rows, in the same order (SLOB: none).
+  virtual std::vector<SlabinfoRow> slabinfo_rows() const = 0;
   // Throws std::logic_error on the first inconsistency in any cache.
   virtual void check_invariants() const = 0;
   // Pages currently held by the object allocator (slab pages, large kmallocs).

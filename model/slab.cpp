@@ -695,9 +695,9 @@ void Slab::kmem_cache_destroy(sim::Cpu& cpu, KmemCache* kc) {
   unregister_cache(&c);
 }
 
-std::string Slab::slabinfo() const {
+std::vector<SlabinfoRow> Slab::slabinfo_rows() const {
   // s_show: objects in per-CPU arrays count as active.
-  std::string out = slabinfo_header(false);
+  std::vector<SlabinfoRow> out;
   for (const KmemCache* kc : slab_caches()) {
     const SlabCache& c = cache(*kc);
     SlabinfoRow r;
@@ -717,7 +717,7 @@ std::string Slab::slabinfo() const {
       if (n.shared) r.shared_avail += n.shared->avail;
     }
     r.num_objs = r.num_slabs * c.g.num;
-    out += slabinfo_row(r);
+    out.push_back(std::move(r));
   }
   return out;
 }

@@ -82,7 +82,7 @@ class Slab final : public ObjectAllocator {
   void kmem_cache_destroy(sim::Cpu& cpu, KmemCache* c) override;
   int kmem_cache_shrink(sim::Cpu& cpu, KmemCache& c) override;
   void cache_reap(sim::Cpu& cpu) override;
-  std::string slabinfo() const override;
+  std::vector<SlabinfoRow> slabinfo_rows() const override;
   void check_invariants() const override;
 
   const SlabCache& cache(const KmemCache& c) const { return static_cast<const SlabCache&>(c); }

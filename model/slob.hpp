@@ -29,7 +29,7 @@ class Slob final : public ObjectAllocator, private SlobHeap::PageSource {
   void kmem_cache_destroy(sim::Cpu& cpu, KmemCache* c) override;
   int kmem_cache_shrink(sim::Cpu& /*cpu*/, KmemCache& /*c*/) override { return 0; }
   std::vector<const KmemCache*> slab_caches() const override;
-  std::string slabinfo() const override { return ""; }
+  std::vector<SlabinfoRow> slabinfo_rows() const override { return {}; }
   void check_invariants() const override;
 
   const SlobHeap& heap() const { return *heap_; }

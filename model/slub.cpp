@@ -558,9 +558,9 @@ void Slub::kmem_cache_destroy(sim::Cpu& cpu, KmemCache* kc) {
   unregister_cache(&s);
 }
 
-std::string Slub::slabinfo() const {
+std::vector<SlabinfoRow> Slub::slabinfo_rows() const {
   // get_slabinfo: objects free on the node partial lists are the inactive ones.
-  std::string out = slabinfo_header(false);
+  std::vector<SlabinfoRow> out;
   for (const KmemCache* kc : slab_caches()) {
     const SlubCache& s = cache(*kc);
     SlabinfoRow r;
@@ -577,7 +577,7 @@ std::string Slub::slabinfo() const {
     }
     r.active_objs = r.num_objs - free;
     r.active_slabs = r.num_slabs;
-    out += slabinfo_row(r);
+    out.push_back(std::move(r));
   }
   return out;
 }

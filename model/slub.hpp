@@ -68,7 +68,7 @@ class Slub final : public ObjectAllocator {
                                std::uint32_t align, SlabFlags flags, bool ctor) override;
   void kmem_cache_destroy(sim::Cpu& cpu, KmemCache* c) override;
   int kmem_cache_shrink(sim::Cpu& cpu, KmemCache& c) override;
-  std::string slabinfo() const override;
+  std::vector<SlabinfoRow> slabinfo_rows() const override;
   void check_invariants() const override;
 
   const SlubCache& cache(const KmemCache& c) const { return static_cast<const SlubCache&>(c); }

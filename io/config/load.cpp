@@ -41,7 +41,7 @@ Config build_config(const Node& root) {
   config.machine = read_machine(top, &zones);
   config.kernel = read_kernel(top, std::move(zones));
   read_workload(top, config.machine, config.kernel.flavour, config);
-  config.run = read_run(top);
+  config.run = read_run(top, config.machine.ghz);
   top.done();
   config.resolved_yaml = emit_yaml(resolved,
                                    "allocsim resolved config: every key explicit, times in cycles, "

@@ -10,6 +10,11 @@ struct RunConfig {
   // run.trace_out: the run's kmalloc/kfree/kmem_cache events written as a
   // native trace (replayable elsewhere); empty: none. Relative to the working directory.
   std::string trace_out;
+  // run.sample_interval: simulated time between two timeseries samples
+  // (0: none). run.max_samples: when a run reaches that many, the interval
+  // doubles from then on, so long runs keep small files.
+  std::uint64_t sample_interval = 0;
+  std::uint64_t max_samples = 2000;
 };
 
 }  // namespace allocsim::io

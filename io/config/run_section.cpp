@@ -3,12 +3,18 @@
 
 namespace allocsim::io {
 
-RunConfig read_run(MapReader& top) {
-  MapReader run = top.map("run", {"seed", "trace_out"});
+RunConfig read_run(MapReader& top, double ghz) {
+  MapReader run = top.map("run", {"seed", "trace_out", "sample_interval", "max_samples"});
   RunConfig out;
   out.seed = run.uint("seed");
   const std::string trace_out = run.string("trace_out");
   if (trace_out != "none") out.trace_out = trace_out;
+  const Value interval = run.get("sample_interval");
+  if (!(interval.node().is_scalar() && interval.node().text() == "none")) {
+    out.sample_interval = interval.as_time(ghz);
+    if (out.sample_interval == 0) interval.fail("a sample interval must be longer than 0 (or none)");
+  }
+  out.max_samples = run.get("max_samples").as_uint(2, 1u << 20);
   run.done();
   return out;
 }

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace allocsim::h5 {
@@ -54,6 +56,33 @@ class Table {
   void push_i(std::size_t column, std::int64_t v) { columns_[column].i.push_back(v); }
   void push_f(std::size_t column, double v) { columns_[column].f.push_back(v); }
   void push_s(std::size_t column, std::string v) { columns_[column].s.push_back(std::move(v)); }
+
+  // Appends one value to a column, converted to the column's type.
+  template <class T>
+  void push_value(std::size_t column, const T& v) {
+    Column& c = columns_.at(column);
+    if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+      if (c.type != Column::Type::str) throw std::logic_error("column '" + c.name + "' is numeric");
+      c.s.emplace_back(std::string_view(v));
+    } else {
+      static_assert(std::is_arithmetic_v<T>);
+      switch (c.type) {
+        case Column::Type::u64: c.u.push_back(static_cast<std::uint64_t>(v)); break;
+        case Column::Type::i64: c.i.push_back(static_cast<std::int64_t>(v)); break;
+        case Column::Type::f64: c.f.push_back(static_cast<double>(v)); break;
+        case Column::Type::str: throw std::logic_error("column '" + c.name + "' holds strings");
+      }
+    }
+  }
+  // One row: a value per column, in column order.
+  template <class... V>
+  void append_row(const V&... v) {
+    if (sizeof...(V) != columns_.size())
+      throw std::logic_error("a row of " + std::to_string(sizeof...(V)) + " values for " +
+                             std::to_string(columns_.size()) + " columns");
+    std::size_t i = 0;
+    (push_value(i++, v), ...);
+  }
 
   // Rows, after checking that every column has as many.
   std::size_t rows() const {

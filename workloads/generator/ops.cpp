@@ -26,10 +26,10 @@ void Runner::note(const Instance& in, OpKind kind, std::uint64_t a, std::uint64_
   }
 }
 
-void Runner::record(OpTotals& t, OpKind kind, sim::Cycles cycles) {
+void Runner::record(const sim::Cpu& cpu, OpTotals& t, OpKind kind, sim::Cycles cycles) {
   ++t.ops;
   t.cycles += cycles;
-  latency_[static_cast<std::size_t>(kind)]->record(cycles);
+  latency_[static_cast<std::size_t>(kind) * m_.cpus() + cpu.id()]->record(cycles);
 }
 
 void Runner::finish(Instance& in, sim::Cycles now) {
@@ -155,13 +155,13 @@ bool Runner::run_unit(sim::Cpu& cpu, Instance& in, const Op& op) {
     case OpKind::compute: {
       const std::uint64_t c = op.cycles.sample(in.rng);
       cpu.spend(c);
-      record(totals(in, op.kind), op.kind, c);
+      record(cpu, totals(in, op.kind), op.kind, c);
       note(in, op.kind, c, 0);
       break;
     }
     case OpKind::sleep: {
       const std::uint64_t c = op.cycles.sample(in.rng);
-      record(totals(in, op.kind), op.kind, c);
+      record(cpu, totals(in, op.kind), op.kind, c);
       note(in, op.kind, c, 0);
       if (c > 0) {
         in.wait = Wait::sleep;
@@ -172,7 +172,7 @@ bool Runner::run_unit(sim::Cpu& cpu, Instance& in, const Op& op) {
     case OpKind::barrier: {
       BarrierState& b = barriers_[static_cast<std::size_t>(op.barrier)];
       cpu.rmw(b.word);
-      record(totals(in, op.kind), op.kind, cpu.now() - now);
+      record(cpu, totals(in, op.kind), op.kind, cpu.now() - now);
       note(in, op.kind, b.generation, 0);
       if (++b.arrived == b.parties) {
         b.arrived = 0;
@@ -258,7 +258,7 @@ void Runner::allocate(sim::Cpu& cpu, Instance& in, const Op& op) {
     case OpKind::page_cache: {
       const std::optional<model::Pfn> pfn = k_.pages().alloc_page_cache(cpu);
       OpTotals& t = totals(in, op.kind);
-      record(t, op.kind, cpu.now() - t0);
+      record(cpu, t, op.kind, cpu.now() - t0);
       if (!pfn) ++t.failures;
       note(in, op.kind, pfn ? *pfn : 0, 0);
       return;  // owned by the page cache from now on: reclaim frees it
@@ -267,7 +267,7 @@ void Runner::allocate(sim::Cpu& cpu, Instance& in, const Op& op) {
       return;
   }
   OpTotals& t = totals(in, op.kind);
-  record(t, op.kind, cpu.now() - t0);
+  record(cpu, t, op.kind, cpu.now() - t0);
   note(in, op.kind, amount, o.addr);
   if (!o.addr) {
     ++t.failures;
@@ -334,7 +334,7 @@ void Runner::free_object(sim::Cpu& cpu, ObjectId id, OpTotals& as) {
       k_.vmalloc().vfree(cpu, o.addr);
       break;
   }
-  record(as, OpKind::free, cpu.now() - t0);
+  record(cpu, as, OpKind::free, cpu.now() - t0);
   fingerprint_ ^= o.addr;
   fingerprint_ *= 0x100000001b3ull;
   objects_.remove(id);
@@ -400,7 +400,7 @@ void Runner::touch(sim::Cpu& cpu, Instance& in, const Op& op) {
   } else {
     touch_object(cpu, objects_[p.peek(op.pick, in.rng)], op.offset, bytes, op.mode);
   }
-  record(totals(in, op.kind), op.kind, cpu.now() - t0);
+  record(cpu, totals(in, op.kind), op.kind, cpu.now() - t0);
   note(in, op.kind, p.size(), 0);
 }
 
@@ -437,7 +437,7 @@ void Runner::pass(sim::Cpu& cpu, Instance& in, const Op& op) {
     ++result_.passed;
     if (to.cpu != cpu.id()) kick(to.cpu, cpu.now());
   }
-  record(totals(in, op.kind), op.kind, cpu.now() - t0);
+  record(cpu, totals(in, op.kind), op.kind, cpu.now() - t0);
   note(in, op.kind, n, 0);
 }
 

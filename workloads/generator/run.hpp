@@ -45,7 +45,25 @@ struct GeneratorResult {
   std::uint64_t fingerprint = 0;  // fold of every operation and its result
 };
 
+// How far a running workload is, for progress reports: 0 at the start, 1
+// when every process thread has finished (the mean over thread instances of
+// the phases done, each phase by its iterations or its duration).
+class RunProgress {
+ public:
+  virtual ~RunProgress() = default;
+  virtual double fraction(sim::Cycles now) const = 0;
+};
+
+// Told when the threads start, after the workload's caches and mempools are
+// set up (the results sampler arms its timer there, so setup is not sampled).
+class RunHooks {
+ public:
+  virtual ~RunHooks() = default;
+  virtual void started(sim::Cycles at, const RunProgress& progress) = 0;
+};
+
 // Runs `spec` to completion on `kernel` (whose machine must not be running).
-GeneratorResult run_generator(const GeneratorSpec& spec, model::Kernel& kernel);
+GeneratorResult run_generator(const GeneratorSpec& spec, model::Kernel& kernel,
+                              RunHooks* hooks = nullptr);
 
 }  // namespace allocsim::workloads::gen

@@ -65,8 +65,10 @@ Runner::Runner(const GeneratorSpec& spec, model::Kernel& kernel)
         }
   result_.by_thread.resize(spec_.threads.size());
   for (std::size_t i = 0; i < kOpKinds; ++i)
-    latency_.push_back(&m_.stats().histogram(
-        "workload." + std::string(to_string(static_cast<OpKind>(i))) + ".cycles"));
+    for (sim::CpuId c = 0; c < m_.cpus(); ++c)
+      latency_.push_back(&m_.stats().latency(
+          "workload." + std::string(to_string(static_cast<OpKind>(i))) + ".cycles",
+          static_cast<int>(c)));
   objects_.reserve(4096);
   unfinished_ = instances_.size();
   for (const Instance& in : instances_) process_unfinished_ += !in.spec->irq;
@@ -244,7 +246,34 @@ std::string Runner::describe_waits() const {
   return out;
 }
 
-GeneratorResult Runner::run() {
+double Runner::fraction(sim::Cycles now) const {
+  if (end_ != sim::kNever && now >= end_) return 1.0;
+  double sum = 0;
+  std::size_t n = 0;
+  for (const Instance& in : instances_) {
+    if (in.spec->irq) continue;
+    ++n;
+    const std::size_t phases = in.spec->phases.size();
+    if (in.finished || in.phase >= phases) {
+      sum += 1.0;
+      continue;
+    }
+    const Phase& ph = in.spec->phases[in.phase];
+    double within = 0;
+    if (ph.iterations)
+      within = static_cast<double>(in.iteration) / static_cast<double>(ph.iterations);
+    else if (ph.duration && now > in.phase_start)
+      within = static_cast<double>(now - in.phase_start) / static_cast<double>(ph.duration);
+    sum += (static_cast<double>(in.phase) + std::min(within, 1.0)) / static_cast<double>(phases);
+  }
+  double f = n ? sum / static_cast<double>(n) : 0.0;
+  if (end_ != sim::kNever && end_ > result_.started && now > result_.started)
+    f = std::max(f, static_cast<double>(now - result_.started) /
+                        static_cast<double>(end_ - result_.started));
+  return std::min(f, 1.0);
+}
+
+GeneratorResult Runner::run(RunHooks* hooks) {
   diagnostics_before_ = k_.diagnostics().errors();
   m_.spawn(0, [this](sim::Cpu& cpu) { setup(cpu); });
   m_.run();
@@ -255,6 +284,7 @@ GeneratorResult Runner::run() {
     in.phase_start = start;
     if (in.spec->irq) in.next_arrival = start + in.spec->arrival.sample(in.rng);
   }
+  if (hooks) hooks->started(start, *this);
   for (sim::CpuId c = 0; c < m_.cpus(); ++c) {
     Executor& ex = executors_[c];  // every CPU: frees may be handed to any
     m_.spawn(c, [this, &ex, start](sim::Cpu& cpu) {
@@ -272,7 +302,9 @@ GeneratorResult Runner::run() {
                                describe_waits());
     throw;
   }
-  result_.elapsed = m_.now();
+  // The last CPU's clock: engine events (a results sampler) may lie beyond it.
+  for (sim::CpuId c = 0; c < m_.cpus(); ++c)
+    result_.elapsed = std::max(result_.elapsed, m_.cpu(c).now());
   result_.live_at_end = objects_.live();
   for (const Executor& ex : executors_) result_.pending_at_end += ex.deferred.size();
   result_.diagnostics = k_.diagnostics().errors() - diagnostics_before_;
@@ -286,9 +318,9 @@ GeneratorResult Runner::run() {
   return std::move(result_);
 }
 
-GeneratorResult run_generator(const GeneratorSpec& spec, model::Kernel& kernel) {
+GeneratorResult run_generator(const GeneratorSpec& spec, model::Kernel& kernel, RunHooks* hooks) {
   Runner r(spec, kernel);
-  return r.run();
+  return r.run(hooks);
 }
 
 }  // namespace allocsim::workloads::gen

@@ -71,11 +71,12 @@ struct BarrierState {
   int last_counted = kNone;
 };
 
-class Runner {
+class Runner final : public RunProgress {
  public:
   Runner(const GeneratorSpec& spec, model::Kernel& kernel);
-  ~Runner();
-  GeneratorResult run();
+  ~Runner() override;
+  GeneratorResult run(RunHooks* hooks);
+  double fraction(sim::Cycles now) const override;
 
   // Called from another CPU: re-evaluate `cpu`'s instances now.
   void kick(sim::CpuId cpu, sim::Cycles at);
@@ -102,7 +103,7 @@ class Runner {
   bool run_unit(sim::Cpu& cpu, Instance& in, const Op& op);
   void allocate(sim::Cpu& cpu, Instance& in, const Op& op);
   void free_object(sim::Cpu& cpu, ObjectId id, OpTotals& as);
-  void record(OpTotals& t, OpKind kind, sim::Cycles cycles);
+  void record(const sim::Cpu& cpu, OpTotals& t, OpKind kind, sim::Cycles cycles);
   void free_from_pool(sim::Cpu& cpu, Instance& in, const Op& op);
   void touch(sim::Cpu& cpu, Instance& in, const Op& op);
   void touch_object(sim::Cpu& cpu, const Object& o, std::uint64_t offset, std::uint64_t bytes,
@@ -132,7 +133,7 @@ class Runner {
   std::uint64_t seq_ = 0;
   sim::Cycles end_ = sim::kNever;  // start + the workload's duration, if it has one
   std::uint64_t diagnostics_before_ = 0;
-  std::vector<sim::Histogram*> latency_;  // per op kind
+  std::vector<sim::LatencyHistogram*> latency_;  // [op kind * cpus + cpu]
   std::uint64_t fingerprint_ = 0xcbf29ce484222325ull;
   GeneratorResult result_;
 };

@@ -1,0 +1,96 @@
+#include "io/results/atomic_output.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+
+namespace allocsim::io {
+
+namespace {
+
+// Temporary paths the signal handler removes (fixed storage: the handler
+// may only call async-signal-safe functions).
+constexpr int kSlots = 64;
+std::array<std::array<char, 4096>, kSlots> g_paths{};
+std::array<std::atomic<bool>, kSlots> g_used{};
+std::mutex g_mutex;
+struct sigaction g_old_int{}, g_old_term{};
+
+void on_signal(int sig) {
+  for (int i = 0; i < kSlots; ++i)
+    if (g_used[i].load()) unlink(g_paths[i].data());
+  sigaction(sig, sig == SIGINT ? &g_old_int : &g_old_term, nullptr);
+  raise(sig);
+}
+
+int register_temp(const std::string& path) {
+  std::lock_guard lock(g_mutex);
+  static bool installed = false;
+  if (!installed) {
+    struct sigaction sa{};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &g_old_int);
+    sigaction(SIGTERM, &sa, &g_old_term);
+    installed = true;
+  }
+  if (path.size() >= g_paths[0].size()) return -1;
+  for (int i = 0; i < kSlots; ++i)
+    if (!g_used[i].load()) {
+      std::memcpy(g_paths[i].data(), path.c_str(), path.size() + 1);
+      g_used[i].store(true);
+      return i;
+    }
+  return -1;
+}
+
+void unregister_temp(int slot) {
+  if (slot < 0) return;
+  std::lock_guard lock(g_mutex);
+  g_used[slot].store(false);
+}
+
+}  // namespace
+
+AtomicOutput::AtomicOutput(std::string final_path, bool force) : final_(std::move(final_path)) {
+  namespace fs = std::filesystem;
+  const fs::path target(final_);
+  if (target.filename().empty()) throw OutputError(final_ + ": not a file name");
+  std::error_code ec;
+  if (fs::is_directory(target, ec)) throw OutputError(final_ + ": is a directory");
+  if (fs::exists(target, ec) && !force)
+    throw OutputError(final_ + ": exists (use --force to overwrite it)");
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  temp_ = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(getpid()))).string();
+  for (int n = 1; fs::exists(temp_, ec); ++n)
+    temp_ = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(getpid()) + "-" +
+                    std::to_string(n)))
+                .string();
+  const int fd = open(temp_.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
+  if (fd < 0) throw OutputError(final_ + ": cannot write: " + std::strerror(errno));
+  close(fd);
+  slot_ = register_temp(temp_);
+}
+
+AtomicOutput::~AtomicOutput() {
+  if (!committed_) unlink(temp_.c_str());
+  unregister_temp(slot_);
+}
+
+void AtomicOutput::commit() {
+  if (std::rename(temp_.c_str(), final_.c_str()) != 0)
+    throw std::runtime_error(final_ + ": cannot rename " + temp_ + " into place: " +
+                             std::strerror(errno));
+  committed_ = true;
+  unregister_temp(slot_);
+  slot_ = -1;
+}
+
+}  // namespace allocsim::io

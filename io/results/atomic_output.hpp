@@ -1,0 +1,36 @@
+#pragma once
+// Results files appear whole or not at all: they are written to a temporary
+// file in the target's directory and renamed into place at the end. The
+// temporary file is created at once, so an unwritable target fails before
+// any simulation; an existing target is kept unless `force`. SIGINT and
+// SIGTERM remove pending temporary files; SIGKILL leaves one behind, under a
+// hidden name (".NAME.tmp-PID"), never under the final name.
+#include <stdexcept>
+#include <string>
+
+namespace allocsim::io {
+
+// An output that cannot be written (bad input: exit code 2).
+struct OutputError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class AtomicOutput {
+ public:
+  AtomicOutput(std::string final_path, bool force);
+  AtomicOutput(const AtomicOutput&) = delete;
+  AtomicOutput& operator=(const AtomicOutput&) = delete;
+  ~AtomicOutput();  // removes the temporary file unless committed
+
+  const std::string& temp_path() const { return temp_; }
+  const std::string& final_path() const { return final_; }
+  void commit();  // renames the temporary file into place
+
+ private:
+  std::string final_;
+  std::string temp_;
+  int slot_ = -1;  // in the signal handler's table
+  bool committed_ = false;
+};
+
+}  // namespace allocsim::io

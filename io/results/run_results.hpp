@@ -1,0 +1,36 @@
+#pragma once
+// Everything one run leaves behind, in memory: what results_file.cpp writes
+// under /runs/<name>/ (docs/results.md) and reads back.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "io/h5/table.hpp"
+
+namespace allocsim::io {
+
+struct RunInfo {
+  std::string name;
+  std::string config;          // the resolved YAML: loads back to the same run
+  std::uint64_t seed = 0;
+  std::string allocsim_version;
+  std::string git_revision;    // "" when unknown
+  std::string host;
+  std::string start_time;      // UTC, ISO 8601
+  double wall_seconds = 0;
+  std::string workload;        // generator, trace or exercise
+  std::string parameters;      // a sweep point's "key=value" lines ("" for a single run)
+};
+
+struct RunResults {
+  RunInfo info;
+  h5::Table summary;   // one row
+  h5::Table counters;  // name, scope, value
+  std::vector<std::pair<std::string, h5::Table>> timeseries;
+  std::vector<std::pair<std::string, h5::Table>> latency;
+  std::vector<std::pair<std::string, h5::Table>> tables;  // workload-specific (exercise, replay)
+  std::vector<std::pair<std::string, std::string>> proc;  // /proc files in Linux's text formats
+};
+
+}  // namespace allocsim::io

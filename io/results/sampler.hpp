@@ -1,0 +1,61 @@
+#pragma once
+// The timeseries of a run: every run.sample_interval of simulated time, a
+// machine-wide engine event reads the kernel's and the hardware's state into
+// the timeseries/* tables (docs/results.md). Reading charges nothing and
+// changes no state. Samples past run.max_samples double the interval, so a
+// long run keeps a bounded file. The sampler stops re-arming when nothing
+// else is queued, so it never keeps a finished run alive.
+#include <atomic>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "io/h5/table.hpp"
+#include "model/kernel.hpp"
+#include "sim/event_queue.hpp"
+#include "workloads/generator/run.hpp"
+
+namespace allocsim::io {
+
+// Read by another host thread for progress reports.
+struct ProgressCell {
+  std::atomic<double> fraction{0.0};
+  std::atomic<std::uint64_t> cycles{0};
+};
+
+class Sampler final : public sim::EventHandler, public workloads::gen::RunHooks {
+ public:
+  Sampler(model::Kernel& kernel, std::uint64_t interval, std::uint64_t max_samples,
+          ProgressCell* progress = nullptr);
+
+  // RunHooks: samples the start and arms the timer.
+  void started(sim::Cycles at, const workloads::gen::RunProgress& progress) override;
+  void on_event(sim::Cycles time, std::uint64_t arg) override;
+  // The last sample, at the end of the run.
+  void finish(sim::Cycles at);
+
+  std::uint64_t samples() const { return samples_; }
+  std::vector<std::pair<std::string, h5::Table>> take_tables();
+
+ private:
+  struct Columns;  // column indices of every table
+  void sample(sim::Cycles at);
+  void sample_zones(sim::Cycles at);
+  void sample_slab(sim::Cycles at);
+  void sample_hardware(sim::Cycles at);
+  void sample_vm(sim::Cycles at);
+  void stamp(h5::Table& t, sim::Cycles at);
+
+  model::Kernel& k_;
+  sim::Machine& m_;
+  std::uint64_t interval_;
+  std::uint64_t max_samples_;
+  ProgressCell* progress_;
+  const workloads::gen::RunProgress* run_progress_ = nullptr;
+  std::uint64_t samples_ = 0;
+  sim::Cycles last_ = 0;
+  bool sampled_any_ = false;
+  h5::Table free_pages_, zones_, pcp_, slab_, cpu_caches_, locks_, vmstat_, memory_, workload_;
+};
+
+}  // namespace allocsim::io

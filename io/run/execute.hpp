@@ -1,0 +1,47 @@
+#pragma once
+// One run of a loaded config, start to finish: builds the machine and the
+// kernel, runs the workload (generator, trace replay or hardware exercise),
+// samples the timeseries and collects every result (io/results). Shared by
+// `allocsim run`, `allocsim sweep` and the Python module; prints nothing.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/config/load.hpp"
+#include "io/results/run_results.hpp"
+#include "io/results/sampler.hpp"
+#include "workloads/generator/run.hpp"
+#include "workloads/hw_exercise.hpp"
+#include "workloads/replay.hpp"
+#include "workloads/trace/trace.hpp"
+
+namespace allocsim::io {
+
+struct ExecuteOptions {
+  std::string name = "run";   // the run's group name in the results file
+  std::string parameters;     // a sweep point's "key=value" lines
+  ProgressCell* progress = nullptr;
+};
+
+// What the CLI prints besides the results tables.
+struct RunOutcome {
+  RunResults results;
+  std::optional<workloads::gen::GeneratorResult> generator;
+  std::optional<workloads::ReplayResult> replay;
+  workloads::trace::TraceStats trace_stats;
+  workloads::trace::Format trace_format = workloads::trace::Format::ftrace;
+  std::vector<workloads::ExerciseResult> exercise;
+  std::uint64_t kswapd_runs = 0;
+  std::uint64_t diagnostics = 0;
+  std::vector<std::string> first_diagnostics;  // formatted, at most 5
+  sim::Cycles elapsed = 0;                     // simulated time at the end
+};
+
+// Throws ConfigError / TraceError for bad input, std::exception otherwise.
+RunOutcome execute(const Config& config, const ExecuteOptions& options = {});
+
+// The run's name in results from its files and the --set overrides, e.g.
+// "colouring-study" or "default".
+std::string default_run_name(const std::vector<std::string>& files);
+
+}  // namespace allocsim::io
