@@ -11,7 +11,7 @@ echo "== ctest (Release)"
 ctest --test-dir build --output-on-failure -j "$jobs"
 echo "== ctest (Debug, AddressSanitizer + UBSan: C++ unit tests)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j "$jobs" -L 'sim|model|config|workloads|h5'
+  ctest --test-dir build-asan --output-on-failure -j "$jobs" -L 'sim|model|config|workloads|h5|results'
 
 if compgen -G "tests/python/test_*.py" >/dev/null; then
   echo "== pytest"

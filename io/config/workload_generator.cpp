@@ -54,6 +54,11 @@ class GeneratorReader {
     for (const Value& item : threads.as_sequence()) read_thread(item);
     if (spec_.threads.empty()) threads.fail("a workload needs at least one thread");
     resolve_pools();
+    // A param nothing uses is most likely a misspelt --set: an error, like an unknown key.
+    for (const auto& [name, at] : param_origins_)
+      if (!used_params_.count(name))
+        fail_at(at.first, at.second,
+                "param '" + name + "' is never used (no ${" + name + "} and no when: names it)");
     return std::move(spec_);
   }
 
@@ -85,7 +90,10 @@ class GeneratorReader {
     if (node.is_null()) return;
     if (!node.is_map()) fail_at(node.origin(), path, "expected a mapping of names to values");
     for (const Node::Entry& e : node.entries())
+    {
       params_[e.key] = Value(&e.value, path + "." + e.key, e.key_origin).as_string();
+      param_origins_[e.key] = {e.key_origin, path + "." + e.key};
+    }
   }
 
   // Replaces ${name} in every scalar outside `params`; an unknown name is an
@@ -106,6 +114,7 @@ class GeneratorReader {
           if (!hint.empty()) message += "; did you mean '" + hint + "'?";
           fail_at(n.origin(), path, message);
         }
+        used_params_.insert(name);
         text.replace(at, end - at + 1, it->second);
         at += it->second.size();
       }
@@ -508,6 +517,7 @@ class GeneratorReader {
         const Value cv(&c.value, w->path() + "." + c.key, c.key_origin);
         const auto it = params_.find(c.key);
         if (it == params_.end()) fail_at(c.key_origin, cv.path(), "no param named '" + c.key + "'");
+        used_params_.insert(c.key);
         keep = keep && it->second == cv.as_string();
       }
       if (!keep) return std::nullopt;
@@ -738,6 +748,8 @@ class GeneratorReader {
   const GeneratorContext& ctx_;
   GeneratorSpec spec_;
   std::map<std::string, std::string> params_;
+  std::map<std::string, std::pair<Origin, std::string>> param_origins_;  // where each was given
+  std::set<std::string> used_params_;
   std::set<std::string> cache_names_, mempool_names_, thread_names_;
   std::string thread_gfp_;
   std::deque<Node> scratch_;

@@ -31,8 +31,10 @@ class Sampler final : public sim::EventHandler, public workloads::gen::RunHooks 
   // RunHooks: samples the start and arms the timer.
   void started(sim::Cycles at, const workloads::gen::RunProgress& progress) override;
   void on_event(sim::Cycles time, std::uint64_t arg) override;
-  // The last sample, at the end of the run.
+  // The last sample, at the end of the run (unless one was taken at or after `at`).
   void finish(sim::Cycles at);
+  // A sample now, whatever was sampled before (trace replay: before and after).
+  void snapshot(sim::Cycles at) { sample(at); }
 
   std::uint64_t samples() const { return samples_; }
   std::vector<std::pair<std::string, h5::Table>> take_tables();

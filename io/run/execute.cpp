@@ -126,9 +126,9 @@ void run_replay(const Config& c, const ExecuteOptions& o, RunOutcome& out) {
   workloads::TraceRecorder recorder(c.kernel.flavour, c.machine.ghz);
   if (!c.run.trace_out.empty()) kernel.slab().set_observer(&recorder);
   Sampler sampler(kernel, 0, c.run.max_samples, o.progress);
-  sampler.finish(machine.now());  // the state before the replay
+  sampler.snapshot(machine.now());  // the state before the replay, then after it
   workloads::ReplayResult r = workloads::replay(t, kernel);
-  sampler.finish(machine.now());
+  sampler.snapshot(machine.now());
   if (!c.run.trace_out.empty()) recorder.write(c.run.trace_out);
 
   h5::Table& s = out.results.summary;

@@ -311,6 +311,29 @@ TEST(WorkloadGenerator, CpuSets) {
   EXPECT_EQ(cpus_of("\"0,9-N\""), cpus({0}));
 }
 
+TEST(WorkloadGenerator, UnusedParamIsAnError) {
+  constexpr std::string_view yaml = R"yaml(workload:
+  generator:
+    name: w
+    params: {sz: 64, szz: 1}
+    threads:
+      - name: t
+        cpus: 0
+        iterations: 1
+        ops:
+          - kmalloc: {size: "${sz}", lifetime: 1us}
+)yaml";
+  expect_error(yaml, 4, "workload.generator.params.szz",
+               "param 'szz' is never used (no ${szz} and no when: names it)");
+  // A misspelt --set of a param is caught the same way, naming --set.
+  std::string used(yaml);
+  used.replace(used.find(", szz: 1"), 8, "");
+  EXPECT_NO_THROW(load(used));
+  const ConfigError e = error(used, {"workload.generator.params.iteratons=5"});
+  EXPECT_EQ(e.file, "--set");
+  EXPECT_EQ(e.key, "workload.generator.params.iteratons");
+}
+
 TEST(WorkloadGenerator, ParamsSubstituteAndWhenDropsOps) {
   constexpr std::string_view yaml = R"yaml(workload:
   generator:
@@ -906,8 +929,8 @@ TEST(WorkloadGenerator, SetChangesAParamOfTheDefault) {
   ASSERT_EQ(p.size(), 4u);
   EXPECT_EQ(p[2].kind, OpKind::alloc_pages);
   expect_constant(p[2].amount, 2);
-  // A param that nothing uses is harmless.
-  EXPECT_NO_THROW(load("", {"workload.generator.params.unused=1"}));
+  // A param that nothing uses is a mistake (a misspelt name), not ignored.
+  EXPECT_THROW(load("", {"workload.generator.params.stack=pages"}), ConfigError);
 }
 
 // ---- The resolved YAML loads back ------------------------------------------

@@ -1,0 +1,94 @@
+// Sweep files and --grid: the points, their names and order, and errors
+// that name the file, line and key.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "io/config/error.hpp"
+#include "io/run/sweep_spec.hpp"
+
+namespace allocsim::io {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const fs::path p = fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+  std::ofstream(p) << text;
+  return p.string();
+}
+
+TEST(SweepSpec, GridProductFirstAxisSlowestThenPoints) {
+  const std::string f = write_file("sweep.yaml", R"(base: [machines/a.yaml]
+set:
+  run.seed: 7
+grid:
+  kernel.slab: [slab, slub]
+  machine.cpus: [1, 2, 4]
+points:
+  - {kernel.slab: slob, machine.cpus: 2}
+)");
+  const SweepSpec s = read_sweep_file(f);
+  ASSERT_EQ(s.base.size(), 1u);
+  EXPECT_EQ(s.base[0], (fs::path(f).parent_path() / "machines/a.yaml").string());
+  EXPECT_EQ(s.sets, std::vector<std::string>{"run.seed=7"});
+  const std::vector<SweepPoint> pts = expand(s);
+  ASSERT_EQ(pts.size(), 7u);
+  EXPECT_EQ(pts[0].name, "kernel.slab=slab,machine.cpus=1");
+  EXPECT_EQ(pts[1].name, "kernel.slab=slab,machine.cpus=2");
+  EXPECT_EQ(pts[3].name, "kernel.slab=slub,machine.cpus=1");
+  EXPECT_EQ(pts[6].name, "kernel.slab=slob,machine.cpus=2");
+  EXPECT_EQ(pts[4].sets, (std::vector<std::string>{"run.seed=7", "kernel.slab=slub",
+                                                   "machine.cpus=2"}));
+  fs::remove(f);
+}
+
+TEST(SweepSpec, GridOptionAddsOrReplacesAnAxis) {
+  SweepSpec s;
+  add_grid_option(s, "kernel.slab=slab,slub");
+  add_grid_option(s, "machine.cpus=1,2");
+  add_grid_option(s, "kernel.slab=slob");
+  const std::vector<SweepPoint> pts = expand(s);
+  ASSERT_EQ(pts.size(), 2u);
+  EXPECT_EQ(pts[1].name, "kernel.slab=slob,machine.cpus=2");
+  for (const char* bad : {"kernel.slab", "=a,b", "kernel.slab=", "kernel.slab=a,,b"})
+    EXPECT_THROW(add_grid_option(s, bad), ConfigError) << bad;
+}
+
+TEST(SweepSpec, NamesAreSafeAndUnique) {
+  EXPECT_EQ(point_name({}), "base");
+  EXPECT_EQ(point_name({{"workload.trace", "a/b.txt"}}), "workload.trace=a_b.txt");
+  SweepSpec s;
+  s.points = {{{"kernel.slab", "slub"}}, {{"kernel.slab", "slub"}}};
+  EXPECT_THROW(expand(s), ConfigError);
+  EXPECT_EQ(expand(SweepSpec{}).size(), 1u);  // no parameters: one base point
+}
+
+TEST(SweepSpec, ErrorsNameFileLineAndKey) {
+  const std::string f = write_file("bad-sweep.yaml", R"(grid:
+  kernel.slab: [slab, slub]
+  machine.cpus: [[1, 2]]
+)");
+  try {
+    read_sweep_file(f);
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.file, f);
+    EXPECT_EQ(e.line, 3);
+    EXPECT_EQ(e.key, "grid.machine.cpus[0]");
+  }
+  const std::string g = write_file("bad-sweep2.yaml", "grids:\n  kernel.slab: [slab]\n");
+  try {
+    read_sweep_file(g);
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.line, 1);
+    EXPECT_NE(e.message.find("unknown key 'grids'"), std::string::npos) << e.message;
+  }
+  fs::remove(f);
+  fs::remove(g);
+}
+
+}  // namespace
+}  // namespace allocsim::io
