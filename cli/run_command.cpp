@@ -1,4 +1,5 @@
 // allocsim run: simulate the configured workload and print a summary table.
+#include <charconv>
 #include <cstdio>
 #include <optional>
 
@@ -133,6 +134,15 @@ void print_row(const workloads::ExerciseResult& r) {
               static_cast<unsigned long long>(r.lock_wait));
 }
 
+// Digits only: boost would read "-1" as 2^64-1.
+std::uint64_t parse_seed(const std::string& text) {
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+    throw UsageError("--seed '" + text + "': expected a non-negative integer below 2^64");
+  return v;
+}
+
 void check_run_name(const std::string& name) {
   const std::string problem = io::run_name_problem(name);
   if (!problem.empty()) throw UsageError("--name '" + name + "': " + problem);
@@ -143,9 +153,8 @@ void check_run_name(const std::string& name) {
 int run_command(const std::vector<std::string>& args) {
   namespace po = boost::program_options;
   po::options_description desc("run options");
-  std::uint64_t seed = 0;
-  std::string output, name;
-  desc.add_options()("seed", po::value<std::uint64_t>(&seed), "run seed (overrides run.seed)")(
+  std::string seed, output, name;
+  desc.add_options()("seed", po::value<std::string>(&seed), "run seed, 0..2^64-1 (overrides run.seed)")(
       "output,o", po::value<std::string>(&output),
       "write the results to this HDF5 file (atomically; see docs/results.md)")(
       "force", "overwrite an existing output file")(
@@ -160,7 +169,7 @@ int run_command(const std::vector<std::string>& args) {
                           desc, args, opts, vm))
     return 0;
   std::optional<std::uint64_t> seed_override;
-  if (vm.count("seed")) seed_override = seed;
+  if (vm.count("seed")) seed_override = parse_seed(seed);
   const bool quiet = vm.count("quiet") > 0;
   if (name.empty()) name = io::default_run_name(opts.files);
   check_run_name(name);

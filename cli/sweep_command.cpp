@@ -163,17 +163,26 @@ int sweep_command(const std::vector<std::string>& args) {
     throw io::OutputError(output + ": exists (use --resume to add missing points, --force to "
                                    "overwrite it)");
   if (force) fs::remove_all(parts, ec);
+  // An earlier output (with --resume) must be a results file: its complete
+  // points are copied from it.
+  auto open_old = [&]() -> std::optional<h5::File> {
+    if (!resume || !fs::exists(out_path)) return std::nullopt;
+    try {
+      return h5::File::open(output, false);
+    } catch (const h5::H5Error& e) {
+      throw io::OutputError(output + ": cannot resume from it: " + e.what());
+    }
+  };
+  open_old();
   // Created now, so an unwritable output fails before any point runs.
   io::AtomicOutput final_out(output, true);
   fs::create_directories(parts, ec);
   if (ec) throw io::OutputError(parts.string() + ": cannot create: " + ec.message());
 
-  // Points complete in an earlier output (with --resume) are copied from it.
   std::vector<bool> in_old(runs.size(), false);
   std::size_t skipped = 0;
   {
-    std::optional<h5::File> old;
-    if (resume && fs::exists(out_path)) old = h5::File::open(output, false);
+    std::optional<h5::File> old = open_old();
     for (std::size_t i = 0; i < runs.size(); ++i) {
       runs[i].part = part_path(parts, i);
       bool done = false;
@@ -220,8 +229,7 @@ int sweep_command(const std::vector<std::string>& args) {
   std::size_t failed = 0;
   {
     h5::File out = h5::File::create(final_out.temp_path(), true);
-    std::optional<h5::File> old;
-    if (resume && fs::exists(out_path)) old = h5::File::open(output, false);
+    std::optional<h5::File> old = open_old();
     for (std::size_t i = 0; i < runs.size(); ++i) {
       const PointRun& r = runs[i];
       if (r.state != PointRun::State::done) {

@@ -10,11 +10,13 @@ RunConfig read_run(MapReader& top, double ghz) {
   const std::string trace_out = run.string("trace_out");
   if (trace_out != "none") out.trace_out = trace_out;
   const Value interval = run.get("sample_interval");
-  if (!(interval.node().is_scalar() && interval.node().text() == "none")) {
-    out.sample_interval = interval.as_time(ghz);
+  if (interval.node().is_scalar() && interval.node().text() == "none") {
+    run.record("sample_interval", "none");
+  } else {
+    out.sample_interval = run.time("sample_interval", ghz);
     if (out.sample_interval == 0) interval.fail("a sample interval must be longer than 0 (or none)");
   }
-  out.max_samples = run.get("max_samples").as_uint(2, 1u << 20);
+  out.max_samples = run.uint("max_samples", 2, 1u << 20);
   run.done();
   return out;
 }

@@ -37,8 +37,12 @@ int register_temp(const std::string& path) {
     struct sigaction sa{};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &g_old_int);
-    sigaction(SIGTERM, &sa, &g_old_term);
+    // A signal the process ignores (SIGINT of `cmd &`) stays ignored: the
+    // run goes on and must keep its temporary file.
+    sigaction(SIGINT, nullptr, &g_old_int);
+    sigaction(SIGTERM, nullptr, &g_old_term);
+    if (g_old_int.sa_handler != SIG_IGN) sigaction(SIGINT, &sa, nullptr);
+    if (g_old_term.sa_handler != SIG_IGN) sigaction(SIGTERM, &sa, nullptr);
     installed = true;
   }
   if (path.size() >= g_paths[0].size()) return -1;

@@ -87,11 +87,11 @@ void add_kernel_summary(model::Kernel& kernel, h5::Table& s) {
   s.set("pcp_refills", zc.pcp_refills, "1");
   s.set("pcp_drains", zc.pcp_drains, "1");
   s.set("pcp_drained_pages", zc.pcp_drained_pages, "pages");
-  s.set("numa_hit", zc.numa_hit, "pages");
-  s.set("numa_miss", zc.numa_miss, "pages");
-  s.set("numa_foreign", zc.numa_foreign, "pages");
-  s.set("numa_local", zc.numa_local, "pages");
-  s.set("numa_other", zc.numa_other, "pages");
+  s.set("numa_hit", zc.numa_hit, "allocations");
+  s.set("numa_miss", zc.numa_miss, "allocations");
+  s.set("numa_foreign", zc.numa_foreign, "allocations");
+  s.set("numa_local", zc.numa_local, "allocations");
+  s.set("numa_other", zc.numa_other, "allocations");
   s.set("managed_pages", managed, "pages");
   s.set("free_pages", free_pages, "pages");
   // Machine-wide indices: the debugfs formulas over the free areas of all zones summed.

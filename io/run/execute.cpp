@@ -81,10 +81,10 @@ void collect_kernel_end(model::Kernel& kernel, RunOutcome& out) {
     out.first_diagnostics.push_back(model::DiagnosticLog::format(diags[i]));
 }
 
-void run_generator(const Config& c, const ExecuteOptions& o, RunOutcome& out) {
+void run_generator(const Config& c, const ExecuteOptions& o, model::Kernel& kernel,
+                   RunOutcome& out) {
   namespace gen = workloads::gen;
-  sim::Machine machine(c.machine, c.run.seed);
-  model::Kernel kernel(machine, c.kernel);
+  sim::Machine& machine = kernel.machine();
   workloads::TraceRecorder recorder(c.kernel.flavour, c.machine.ghz);
   if (!c.run.trace_out.empty()) kernel.slab().set_observer(&recorder);
   Sampler sampler(kernel, c.run.sample_interval, c.run.max_samples, o.progress);
@@ -118,11 +118,10 @@ void run_generator(const Config& c, const ExecuteOptions& o, RunOutcome& out) {
   out.generator = std::move(g);
 }
 
-void run_replay(const Config& c, const ExecuteOptions& o, RunOutcome& out) {
+void run_replay(const Config& c, const ExecuteOptions& o, model::Kernel& kernel, RunOutcome& out) {
   namespace tr = workloads::trace;
   const tr::Trace t = read_trace(c);
-  sim::Machine machine(c.machine, c.run.seed);
-  model::Kernel kernel(machine, c.kernel);
+  sim::Machine& machine = kernel.machine();
   workloads::TraceRecorder recorder(c.kernel.flavour, c.machine.ghz);
   if (!c.run.trace_out.empty()) kernel.slab().set_observer(&recorder);
   Sampler sampler(kernel, 0, c.run.max_samples, o.progress);
@@ -213,12 +212,8 @@ void run_exercise(const Config& c, RunOutcome& out) {
   out.elapsed = elapsed;
 }
 
-}  // namespace
-
-RunOutcome execute(const Config& c, const ExecuteOptions& o) {
-  const auto t0 = std::chrono::steady_clock::now();
-  RunOutcome out;
-  RunInfo& info = out.results.info;
+RunInfo start_info(const Config& c, const ExecuteOptions& o) {
+  RunInfo info;
   info.name = o.name;
   info.config = c.resolved_yaml;
   info.seed = c.run.seed;
@@ -227,17 +222,45 @@ RunOutcome execute(const Config& c, const ExecuteOptions& o) {
   info.host = host_name();
   info.start_time = utc_now();
   info.parameters = o.parameters;
-  if (!c.trace.path.empty()) {
-    info.workload = "trace";
-    run_replay(c, o, out);
-  } else if (c.workload_kind == WorkloadKind::generator) {
-    info.workload = "generator";
-    run_generator(c, o, out);
-  } else {
-    info.workload = "exercise";
+  info.workload = !c.trace.path.empty()                           ? "trace"
+                  : c.workload_kind == WorkloadKind::generator ? "generator"
+                                                                  : "exercise";
+  return info;
+}
+
+}  // namespace
+
+RunOutcome execute(const Config& c, const ExecuteOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  RunOutcome out;
+  out.results.info = start_info(c, o);
+  if (out.results.info.workload == "exercise") {
     run_exercise(c, out);
+  } else {
+    sim::Machine machine(c.machine, c.run.seed);
+    model::Kernel kernel(machine, c.kernel);
+    if (out.results.info.workload == "trace")
+      run_replay(c, o, kernel, out);
+    else
+      run_generator(c, o, kernel, out);
   }
-  info.wall_seconds =
+  out.results.info.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return out;
+}
+
+RunOutcome execute_on(model::Kernel& kernel, const Config& c, const ExecuteOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  RunOutcome out;
+  out.results.info = start_info(c, o);
+  if (out.results.info.workload == "exercise")
+    throw std::invalid_argument(
+        "the hardware exercise builds its own machines; it cannot run on an existing kernel");
+  if (out.results.info.workload == "trace")
+    run_replay(c, o, kernel, out);
+  else
+    run_generator(c, o, kernel, out);
+  out.results.info.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }

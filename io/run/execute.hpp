@@ -40,6 +40,12 @@ struct RunOutcome {
 // Throws ConfigError / TraceError for bad input, std::exception otherwise.
 RunOutcome execute(const Config& config, const ExecuteOptions& options = {});
 
+// The configured workload (generator or trace) on an existing kernel built
+// from the same config: Python's Simulator.run after step-by-step calls.
+// A workload can run once per kernel (its statistics are registered once).
+RunOutcome execute_on(model::Kernel& kernel, const Config& config,
+                      const ExecuteOptions& options = {});
+
 // The run's name in results from its files and the --set overrides, e.g.
 // "colouring-study" or "default".
 std::string default_run_name(const std::vector<std::string>& files);

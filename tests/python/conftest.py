@@ -9,11 +9,18 @@ for.
 import os
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# `import allocsim`: the package (analysis/) and the native module (build/python),
+# unless PYTHONPATH already points elsewhere (an installed build).
+for _path in (REPO_ROOT / "build" / "python", REPO_ROOT / "analysis"):
+    if _path.is_dir() and str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 
 def allocsim_binary_path() -> Path:

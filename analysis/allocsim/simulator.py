@@ -1,0 +1,175 @@
+"""The step-by-step kernel: :class:`Simulator`.
+
+Each call runs the simulated kernel's function on the CPU given, charged to
+the hardware model (caches, coherence, NUMA latency, locks), and advances
+that CPU's clock: ``sim.now`` is the latest CPU's clock in cycles.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any, Iterable, Mapping
+
+import _allocsim
+
+from .config import to_native_args
+from .gfp import GFP, gfp_text
+from .results import Results, load
+
+__all__ = ["Simulator"]
+
+
+def _flags_text(flags: "str | Iterable[str] | None") -> str:
+    if flags is None:
+        return ""
+    if isinstance(flags, str):
+        return flags
+    return "|".join(flags)
+
+
+class Simulator:
+    """A machine and kernel built from a config (a YAML path, YAML text, a dict
+    or None for the embedded default), with ``overrides`` ({dotted key: value})
+    and ``seed`` applied. A bad free raises :class:`allocsim.AllocatorError`;
+    with ``on_bad_free="record"`` it is only recorded (see :meth:`diagnostics`)
+    and the call returns ``False``."""
+
+    def __init__(self, config: Any = None, overrides: Mapping[str, Any] | None = None,
+                 seed: int | None = None, on_bad_free: str = "raise"):
+        if on_bad_free not in ("raise", "record"):
+            raise ValueError(f"on_bad_free must be 'raise' or 'record', not {on_bad_free!r}")
+        args = to_native_args(config, overrides, seed)
+        self._raise = on_bad_free == "raise"
+        self._native = _allocsim.Simulator(args["files"], args["yaml_text"], args["source"],
+                                           args["sets"], args["seed"], self._raise)
+
+    # --- state ---------------------------------------------------------------
+    @property
+    def now(self) -> int:
+        """Simulated cycles: the latest CPU's clock."""
+        return self._native.now
+
+    @property
+    def cpus(self) -> int:
+        return self._native.cpus
+
+    @property
+    def config(self) -> str:
+        """The fully resolved config (YAML text)."""
+        return self._native.config
+
+    def proc(self, name: str) -> str:
+        """A /proc file in Linux's format: buddyinfo, zoneinfo, pagetypeinfo,
+        vmstat, slabinfo, vmallocinfo, extfrag_index, unusable_index."""
+        return self._native.proc(name)
+
+    def sysfs_slab(self, cache: str) -> dict:
+        """The /sys/kernel/slab/<cache>/ attributes (SLUB only), as sysfs prints them."""
+        return dict(self._native.sysfs_slab(cache))
+
+    def stats(self) -> dict:
+        """Every counter (name, with [scope] for per-CPU/node ones) -> value."""
+        return dict(self._native.stats())
+
+    def diagnostics(self) -> list:
+        """The recorded workload bugs (bad frees, ...), in the kernel's words."""
+        return list(self._native.diagnostics())
+
+    # --- pages -----------------------------------------------------------------
+    def alloc_pages(self, cpu: int, order: int = 0, gfp: "GFP | str" = "GFP_KERNEL",
+                    node: int = -1) -> int | None:
+        """alloc_pages(): the first pfn of 2^order pages, or None."""
+        return self._native.alloc_pages(cpu, order, gfp_text(gfp), node)
+
+    def free_pages(self, cpu: int, pfn: int, order: int = 0) -> bool:
+        return self._native.free_pages(cpu, pfn, order)
+
+    def get_zeroed_page(self, cpu: int, gfp: "GFP | str" = "GFP_KERNEL") -> int | None:
+        """A zeroed lowmem page's virtual address, or None."""
+        return self._native.get_zeroed_page(cpu, gfp_text(gfp))
+
+    # --- kmem_cache --------------------------------------------------------------
+    def kmem_cache_create(self, name: str, size: int, align: int = 0,
+                          flags: "str | Iterable[str] | None" = None, ctor: bool = False) -> str:
+        """Creates a cache (flags as a list of SLAB_* names or "A|B"); returns
+        its handle, the name, for the other kmem_cache calls."""
+        return self._native.kmem_cache_create(name, size, align, _flags_text(flags), ctor)
+
+    def kmem_cache_alloc(self, cpu: int, cache: str, gfp: "GFP | str" = "GFP_KERNEL",
+                         node: int = -1) -> int | None:
+        return self._native.kmem_cache_alloc(cpu, cache, gfp_text(gfp), node)
+
+    def kmem_cache_free(self, cpu: int, cache: str, addr: int) -> bool:
+        return self._native.kmem_cache_free(cpu, cache, addr)
+
+    def kmem_cache_destroy(self, cache: str) -> None:
+        self._native.kmem_cache_destroy(cache)
+
+    def kmem_cache_shrink(self, cache: str) -> int:
+        return self._native.kmem_cache_shrink(cache)
+
+    # --- kmalloc -------------------------------------------------------------------
+    def kmalloc(self, cpu: int, size: int, gfp: "GFP | str" = "GFP_KERNEL",
+                node: int = -1) -> int | None:
+        return self._native.kmalloc(cpu, size, gfp_text(gfp), node, False)
+
+    def kzalloc(self, cpu: int, size: int, gfp: "GFP | str" = "GFP_KERNEL",
+                node: int = -1) -> int | None:
+        return self._native.kmalloc(cpu, size, gfp_text(gfp), node, True)
+
+    def kfree(self, cpu: int, addr: int) -> bool:
+        return self._native.kfree(cpu, addr)
+
+    def ksize(self, addr: int) -> int:
+        return self._native.ksize(addr)
+
+    # --- vmalloc -------------------------------------------------------------------
+    def vmalloc(self, cpu: int, size: int) -> int | None:
+        return self._native.vmalloc(cpu, size, False)
+
+    def vzalloc(self, cpu: int, size: int) -> int | None:
+        return self._native.vmalloc(cpu, size, True)
+
+    def vfree(self, cpu: int, addr: int) -> bool:
+        return self._native.vfree(cpu, addr)
+
+    # --- mempool -------------------------------------------------------------------
+    def mempool_create(self, min_nr: int, cache: str | None = None, size: int | None = None,
+                       order: int | None = None) -> int:
+        """A mempool of `min_nr` reserved elements over a cache, kmalloc(size)
+        or pages of `order` (exactly one); returns its handle."""
+        return self._native.mempool_create(min_nr, cache or "", size or 0, order)
+
+    def mempool_alloc(self, cpu: int, pool: int, gfp: "GFP | str" = "GFP_KERNEL") -> int | None:
+        return self._native.mempool_alloc(cpu, pool, gfp_text(gfp))
+
+    def mempool_free(self, cpu: int, pool: int, addr: int) -> None:
+        self._native.mempool_free(cpu, pool, addr)
+
+    # --- memory accesses -------------------------------------------------------------
+    def touch(self, cpu: int, addr: int, size: int = 8, write: bool = False,
+              pfn: bool = False) -> int:
+        """Reads (or writes) [addr, addr+size) from `cpu`, line by line: a
+        kmalloc/slab or vmalloc address, or with ``pfn=True`` a page frame
+        number (its first byte). Returns the cycles it cost."""
+        return self._native.touch(cpu, addr, size, write, pfn)
+
+    # --- the configured workload ---------------------------------------------------
+    def run(self, until: int | None = None, out: "str | os.PathLike | None" = None,
+            name: str = "run") -> Results:
+        """Runs the configured workload on this kernel (once), after whatever
+        was done step by step; ``until`` (cycles after the workload starts)
+        bounds a generated workload. The results go to ``out`` (a temporary
+        file when None) and come back as :class:`allocsim.Results`."""
+        path = _output_path(out)
+        self._native.run(path, name, until)
+        return load(path)
+
+
+def _output_path(out: "str | os.PathLike | None") -> str:
+    if out is not None:
+        return os.fspath(out)
+    fd, path = tempfile.mkstemp(prefix="allocsim-", suffix=".h5")
+    os.close(fd)
+    return path
