@@ -21,6 +21,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 for _path in (REPO_ROOT / "build" / "python", REPO_ROOT / "analysis"):
     if _path.is_dir() and str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
+        # and for `python3 -m allocsim ...` in subprocesses (and Dask workers)
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(_path), os.environ.get("PYTHONPATH", "")) if p)
 
 
 def allocsim_binary_path() -> Path:

@@ -1,0 +1,169 @@
+"""The step-by-step kernel API (allocsim.Simulator), allocsim.run, GFP and the
+exception paths, against the C++ model's own results."""
+
+import re
+import subprocess
+import sys
+import threading
+
+import pytest
+
+allocsim = pytest.importorskip("allocsim", reason="the _allocsim module is not built")
+
+SMALL = {"machine.cpus": 2}
+
+
+def slabinfo_active(text: str, cache: str) -> int:
+    for line in text.splitlines():
+        fields = line.split()
+        if fields and fields[0] == cache:
+            return int(fields[1])
+    raise AssertionError(f"{cache} not in slabinfo")
+
+
+def test_pages_come_back_lifo_from_the_pcp_list():
+    sim = allocsim.Simulator(None, overrides=SMALL)
+    pfn = sim.alloc_pages(cpu=0, order=0, gfp="GFP_KERNEL")
+    assert isinstance(pfn, int)
+    assert sim.free_pages(cpu=0, pfn=pfn, order=0)
+    # free_unref_page puts the page at the head of the CPU's pcp list; the next
+    # order-0 allocation on that CPU takes it back.
+    assert sim.alloc_pages(cpu=0, order=0) == pfn
+    before = sim.now
+    sim.touch(cpu=0, addr=pfn, size=4096, write=True, pfn=True)
+    assert sim.now > before
+
+
+def test_kmalloc_sizes_and_slabinfo_follow_the_kmalloc_caches():
+    sim = allocsim.Simulator(None, overrides={**SMALL, "kernel.slab": "slub"})
+    base = slabinfo_active(sim.proc("slabinfo"), "kmalloc-256")
+    addrs = [sim.kmalloc(cpu=0, size=200, gfp="GFP_KERNEL") for _ in range(10)]
+    assert all(sim.ksize(a) == 256 for a in addrs)  # kmalloc_index(200) = kmalloc-256
+    assert sim.ksize(sim.kmalloc(cpu=1, size=8)) == 8
+    assert len(set(addrs)) == 10
+    # SLUB counts the objects of slabs not on a partial list as active.
+    assert slabinfo_active(sim.proc("slabinfo"), "kmalloc-256") >= base + 10
+    for a in addrs:
+        assert sim.kfree(cpu=1, addr=a)  # remote frees are fine
+    zeroed = sim.kzalloc(cpu=0, size=64, gfp=allocsim.GFP.KERNEL | allocsim.GFP.ZERO)
+    assert sim.ksize(zeroed) == 64
+
+
+def test_kmem_cache_and_sysfs_slab():
+    sim = allocsim.Simulator(None, overrides={**SMALL, "kernel.slab": "slub",
+                                              "kernel.slab_merge": False})
+    cache = sim.kmem_cache_create("foo", size=100, align=0, flags=["SLAB_HWCACHE_ALIGN"])
+    objs = [sim.kmem_cache_alloc(cpu=1, cache=cache) for _ in range(5)]
+    attrs = sim.sysfs_slab(cache)
+    assert attrs["object_size"] == "100"
+    assert attrs["slab_size"] == "128"  # 100 rounded to the 64-byte line
+    assert int(attrs["objs_per_slab"]) == 4096 // 128
+    for o in objs:
+        assert sim.kmem_cache_free(cpu=1, cache=cache, addr=o)
+    sim.kmem_cache_destroy(cache)
+    with pytest.raises(ValueError, match="no kmem_cache named 'foo'"):
+        sim.kmem_cache_alloc(cpu=0, cache="foo")
+    slab = allocsim.Simulator(None, overrides={**SMALL, "kernel.slab": "slab"})
+    c = slab.kmem_cache_create("bar", size=64)
+    with pytest.raises(ValueError, match="only with SLUB"):
+        slab.sysfs_slab(c)
+
+
+def test_vmalloc_and_mempool():
+    sim = allocsim.Simulator(None, overrides=SMALL)
+    area = sim.vmalloc(cpu=0, size=1 << 20)
+    assert area is not None
+    assert "python" in sim.proc("vmallocinfo")  # the caller's name
+    assert sim.touch(cpu=0, addr=area, size=8192) > 0
+    assert sim.vfree(cpu=0, addr=area)
+    pool = sim.mempool_create(min_nr=4, size=512)
+    elems = [sim.mempool_alloc(cpu=0, pool=pool, gfp="GFP_NOIO") for _ in range(6)]
+    assert all(e is not None for e in elems)
+    for e in elems:
+        sim.mempool_free(cpu=0, pool=pool, addr=e)
+    with pytest.raises(ValueError, match="exactly one"):
+        sim.mempool_create(min_nr=2)
+
+
+def test_bad_frees_raise_or_are_recorded():
+    sim = allocsim.Simulator(None, overrides=SMALL)
+    a = sim.kmalloc(cpu=0, size=100)
+    sim.kfree(cpu=0, addr=a)
+    with pytest.raises(allocsim.AllocatorError, match="double free"):
+        sim.kfree(cpu=0, addr=a)
+    rec = allocsim.Simulator(None, overrides=SMALL, on_bad_free="record")
+    b = rec.kmalloc(cpu=0, size=100)
+    assert rec.kfree(cpu=0, addr=b)
+    assert rec.kfree(cpu=0, addr=b) is False
+    assert len(rec.diagnostics()) == 1 and "double free" in rec.diagnostics()[0]
+    assert rec.stats()["diagnostics"] == 1
+    pfn = rec.alloc_pages(cpu=0, order=1)
+    assert rec.free_pages(cpu=0, pfn=pfn, order=0) is False  # wrong order
+
+
+def test_input_errors_are_python_exceptions():
+    with pytest.raises(allocsim.ConfigError, match="did you mean 'slab'"):
+        allocsim.Simulator(None, overrides={"kernel.slabb": "slub"})
+    with pytest.raises(allocsim.ConfigError):
+        allocsim.Simulator("machine:\n  cpus: many\n")
+    sim = allocsim.Simulator(None, overrides=SMALL)
+    with pytest.raises(ValueError, match="GFP_KERNELL"):
+        sim.kmalloc(cpu=0, size=64, gfp="GFP_KERNELL")
+    with pytest.raises(IndexError, match="cpu 5 of a 2-CPU machine"):
+        sim.kmalloc(cpu=5, size=64)
+    with pytest.raises(ValueError):
+        sim.alloc_pages(cpu=0, order=42)
+    with pytest.raises(ValueError):
+        allocsim.Simulator(None, on_bad_free="ignore")
+    with pytest.raises(TypeError):
+        sim.kmalloc(cpu=0, size=64, gfp=3)
+
+
+def test_gfp_enum_spells_kernel_names():
+    G = allocsim.GFP
+    assert allocsim.gfp_text(G.KERNEL | G.ZERO) == "GFP_KERNEL|__GFP_ZERO"
+    assert allocsim.gfp_text(G.ATOMIC) == "GFP_ATOMIC"
+    assert allocsim.gfp_text("GFP_NOIO") == "GFP_NOIO"
+
+
+def test_run_matches_the_cli_and_threads_run_in_parallel(tmp_path):
+    cli = subprocess.run([sys.executable, "-m", "allocsim", "run", "-q", "-o",
+                          str(tmp_path / "cli.h5"), "--set", "machine.cpus=2"],
+                         capture_output=True, text=True, timeout=120)
+    assert cli.returncode == 0, cli.stderr
+    ref = allocsim.load(tmp_path / "cli.h5").summary.iloc[0]
+    res = allocsim.run(None, out=tmp_path / "py.h5", machine__cpus=2)
+    row = res.summary.iloc[0]
+    assert row["fingerprint"] == ref["fingerprint"]
+    assert row["simulated_cycles"] == ref["simulated_cycles"]
+    # Several simulators in Python threads (the GIL is released while they run).
+    out = {}
+
+    def one(i):
+        out[i] = allocsim.run(None, out=tmp_path / f"t{i}.h5", machine__cpus=2).summary.iloc[0]
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(out[i]["fingerprint"] == ref["fingerprint"] for i in range(3))
+
+
+def test_simulator_run_after_steps_and_until(tmp_path):
+    sim = allocsim.Simulator(None, overrides=SMALL)
+    sim.kmalloc(cpu=0, size=64)
+    res = sim.run(until=50_000, out=tmp_path / "s.h5", name="stepwise")
+    assert res.runs == ["stepwise"]
+    s = res.summary.loc["stepwise"]
+    assert 0 < s["ops"] < allocsim.run(None, machine__cpus=2).summary.iloc[0]["ops"]
+    with pytest.raises(RuntimeError, match="already ran"):
+        sim.run()
+
+
+def test_module_entry_forwards_to_the_cli():
+    p = subprocess.run([sys.executable, "-m", "allocsim", "--version"], capture_output=True,
+                       text=True, timeout=30)
+    assert p.returncode == 0
+    assert re.fullmatch(r"allocsim \d+\.\d+\.\d+\n", p.stdout)
+    assert allocsim.__version__ in p.stdout
