@@ -16,6 +16,10 @@
 
 namespace allocsim::h5 {
 
+// Deflate level of the tables: 1 writes the default run's results about 30 %
+// faster than 4 for 3 % more bytes (bench_results).
+inline constexpr unsigned kDeflateLevel = 1;
+
 struct H5Error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };

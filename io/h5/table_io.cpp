@@ -103,7 +103,7 @@ void write_table(hid_t loc, const std::string& name, const Table& t) {
   const hsize_t chunk[1] = {chunk_rows(rows, row_size)};
   at.ok(H5Pset_chunk(dcpl.id(), 1, chunk), "cannot set chunking");
   at.ok(H5Pset_shuffle(dcpl.id()), "cannot set the shuffle filter");
-  at.ok(H5Pset_deflate(dcpl.id(), 4), "cannot set the deflate filter");
+  at.ok(H5Pset_deflate(dcpl.id(), kDeflateLevel), "cannot set the deflate filter");
   Handle d = at.own(H5Dcreate2(parent.id(), leaf.c_str(), type.id(), space.id(), H5P_DEFAULT,
                                dcpl.id(), H5P_DEFAULT),
                     "cannot create dataset");

@@ -202,7 +202,7 @@ TEST_F(H5Test, LargeTableIsChunkedAndCompressed) {
             H5Z_FILTER_SHUFFLE);
   EXPECT_EQ(H5Pget_filter2(dcpl.id(), 1, &flags, &nlevel, level, sizeof name, name, &config),
             H5Z_FILTER_DEFLATE);
-  EXPECT_EQ(level[0], 4u);
+  EXPECT_EQ(level[0], kDeflateLevel);
   Handle space(H5Dget_space(d.id()));
   hsize_t dims[1], maxdims[1];
   ASSERT_EQ(H5Sget_simple_extent_dims(space.id(), dims, maxdims), 1);

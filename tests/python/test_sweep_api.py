@@ -316,6 +316,7 @@ def test_native_module_preferred(cli, tmp_path, monkeypatch):
     fake = types.ModuleType("_allocsim")
     fake.run = fake_run
     monkeypatch.setitem(sys.modules, "_allocsim", fake)
+    monkeypatch.delenv("ALLOCSIM_BACKEND", raising=False)
     df = sweep({"machine": {"cpus": 2}}, {"kernel.slab": ["slob"]}, jobs=1, seed=3,
                overrides={"kernel.slab_colouring": True}, out=tmp_path / "n.h5")
     assert list(df.index) == ["kernel.slab=slob"] and list(df["seed"]) == [3]
