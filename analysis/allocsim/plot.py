@@ -315,8 +315,9 @@ def scalability(results, x: str = "cpus", y: str = "ops_per_ms", hue: str | None
     ax.set_ylim(bottom=0)
     _int_ticks(ax, s[x])
     handles, labels = ax.get_legend_handles_labels()
+    legend_ax = ax
     if lock_wait:
-        twin = ax.twinx()
+        twin = legend_ax = ax.twinx()  # drawn over ax: the legend goes on it
         twin.grid(False)
         _lines(twin, s, x, "lock_wait_cycles", hue, style="--", label_suffix=" (lock wait)",
                markers=False)
@@ -325,7 +326,7 @@ def scalability(results, x: str = "cpus", y: str = "ops_per_ms", hue: str | None
         h2, l2 = twin.get_legend_handles_labels()
         handles, labels = handles + h2, labels + l2
     if hue is not None or lock_wait:
-        ax.legend(handles, labels, title=_label(hue) if hue else None, title_fontsize=7)
+        legend_ax.legend(handles, labels, title=_label(hue) if hue else None, title_fontsize=7)
     return fig
 
 

@@ -322,6 +322,17 @@ class Results:
         """A run's extra table ``tables/<name>``: ``exercise`` or ``replay``."""
         return self._group_table("tables", name, run, "table")
 
+    def events(self, run: str | list[str] | None = None) -> pd.DataFrame:
+        """The sampled operations (``runs/<name>/events``) of runs that kept them."""
+        with self._open() as f:
+            runs = self._select(f, run)
+            frames = self._concat(f, runs, "events")
+        if not frames:
+            where = f"run {run!r}" if isinstance(run, str) else "these runs"
+            raise KeyError(f"no events table in {where} "
+                           f"(runs keep sampled operations only when configured to)")
+        return self._join(frames).reset_index(drop=True)
+
     def latency_cdf(self, op: str, run: str | list[str] | None = None) -> pd.DataFrame:
         """The latency CDF of `op` per run: run, cycles (each bucket's upper bound), cdf
         (the share of operations at or below it, over all CPUs; the last is 1.0)."""

@@ -48,6 +48,8 @@ __all__ = ["sweep", "run_point", "run_point_to_bytes", "expand", "point_name", "
 
 #: The results-file layout version (io/results/results_file.hpp kResultsLayout).
 RESULTS_LAYOUT = 1
+#: The deflate level of tables (io/h5/file.hpp kDeflateLevel).
+DEFLATE_LEVEL = 1
 
 
 class PointError(RuntimeError):
@@ -281,12 +283,13 @@ def _sweep_table(points: list, status: list) -> np.ndarray:
 
 
 def _write_table(parent: h5py.Group, name: str, arr: np.ndarray, units: list) -> None:
-    """A compound dataset as the C++ writer makes them (chunked, shuffle + deflate 4,
-    a "units" attribute)."""
+    """A compound dataset as the C++ writer makes them (chunked, shuffle + deflate at
+    io/h5 kDeflateLevel, a "units" attribute)."""
     row = max(arr.dtype.itemsize, 1)
     chunk = int(min(max(len(arr), 1), max(1, (1 << 20) // row), 4096))
     d = parent.create_dataset(name, data=arr, maxshape=(None,), chunks=(chunk,), shuffle=True,
-                              compression="gzip", compression_opts=4, track_times=False)
+                              compression="gzip", compression_opts=DEFLATE_LEVEL,
+                              track_times=False)
     longest = max([len(u.encode()) for u in units] + [1])
     d.attrs.create("units", np.array([u.encode() for u in units], dtype=f"S{longest}"),
                    dtype=h5py.string_dtype("utf-8", longest))
@@ -402,7 +405,8 @@ def sweep(config: Any = None, grid: Mapping[str, Any] | None = None, jobs: int |
 
     base = to_native_args(config, overrides, seed)
     pts = expand(grid, points)
-    if out is None:
+    temporary = out is None
+    if temporary:
         fd, out = tempfile.mkstemp(prefix="allocsim-sweep-", suffix=".h5")
         os.close(fd)
     out = os.path.abspath(os.fspath(out))
@@ -426,6 +430,10 @@ def sweep(config: Any = None, grid: Mapping[str, Any] | None = None, jobs: int |
             raise SweepError(f"every point of the sweep failed; {failed[0]['run']}: "
                              f"{failed[0]['error']}", failed)
         _merge(out, pts, parts, status)
+    except BaseException:
+        if temporary and os.path.exists(out):
+            os.unlink(out)  # the empty placeholder
+        raise
     finally:
         shutil.rmtree(parts_dir, ignore_errors=True)
     # The merge may find a part without its complete run: failed too.

@@ -15,6 +15,10 @@ struct RunConfig {
   // doubles from then on, so long runs keep small files.
   std::uint64_t sample_interval = 0;
   std::uint64_t max_samples = 2000;
+  // run.events: the most operations the events table keeps (0: no table);
+  // run.event_every: one operation in every N is kept.
+  std::uint64_t events = 0;
+  std::uint64_t event_every = 1;
 };
 
 }  // namespace allocsim::io

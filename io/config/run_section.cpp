@@ -4,7 +4,8 @@
 namespace allocsim::io {
 
 RunConfig read_run(MapReader& top, double ghz) {
-  MapReader run = top.map("run", {"seed", "trace_out", "sample_interval", "max_samples"});
+  MapReader run = top.map(
+      "run", {"seed", "trace_out", "sample_interval", "max_samples", "events", "event_every"});
   RunConfig out;
   out.seed = run.uint("seed");
   const std::string trace_out = run.string("trace_out");
@@ -17,6 +18,8 @@ RunConfig read_run(MapReader& top, double ghz) {
     if (out.sample_interval == 0) interval.fail("a sample interval must be longer than 0 (or none)");
   }
   out.max_samples = run.uint("max_samples", 2, 1u << 20);
+  out.events = run.uint("events", 0, std::uint64_t{1} << 32);
+  out.event_every = run.uint("event_every", 1);
   run.done();
   return out;
 }

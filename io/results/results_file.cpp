@@ -56,6 +56,7 @@ void write_run(hid_t file, const RunResults& r) {
   write_group(g, "timeseries", r.timeseries);
   write_group(g, "latency", r.latency);
   write_group(g, "tables", r.tables);
+  if (!r.events.columns().empty()) h5::write_table(g, "events", r.events);
   h5::Handle proc = h5::create_groups(g, "proc");
   for (const auto& [name, text] : r.proc) h5::write_text(proc.id(), name, text);
   h5::set_attr(g, ".", "complete", std::uint64_t{1});
@@ -94,6 +95,7 @@ RunResults read_run(hid_t file, const std::string& name) {
   i.parameters = h5::attr_string(g, ".", "parameters");
   r.summary = h5::read_table(g, "summary");
   r.counters = h5::read_table(g, "counters");
+  if (h5::exists(g, "events")) r.events = h5::read_table(g, "events");
   r.timeseries = read_group(g, "timeseries");
   r.latency = read_group(g, "latency");
   r.tables = read_group(g, "tables");

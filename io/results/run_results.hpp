@@ -31,6 +31,7 @@ struct RunResults {
   std::vector<std::pair<std::string, h5::Table>> latency;
   std::vector<std::pair<std::string, h5::Table>> tables;  // workload-specific (exercise, replay)
   std::vector<std::pair<std::string, std::string>> proc;  // /proc files in Linux's text formats
+  h5::Table events;  // sampled operations (run.events); no columns when not kept
 };
 
 }  // namespace allocsim::io

@@ -99,6 +99,20 @@ Sampler::Sampler(model::Kernel& kernel, std::uint64_t interval, std::uint64_t ma
                       {"op_cycles", Type::u64, "cycles"}});
 }
 
+void Sampler::keep_events(std::uint64_t max, std::uint64_t every) {
+  events_max_ = max;
+  events_every_ = std::max<std::uint64_t>(every, 1);
+  if (max == 0 || !events_.columns().empty()) return;
+  declare(events_, {{"cpu", Type::u64, "1"}, {"op", Type::str, ""}, {"latency_cycles", Type::u64, "cycles"}});
+}
+
+void Sampler::op(sim::CpuId cpu, workloads::gen::OpKind kind, sim::Cycles start,
+                 sim::Cycles cycles) {
+  if (ops_seen_++ % events_every_ != 0 || events_.columns().front().u.size() >= events_max_) return;
+  events_.append_row(start, static_cast<double>(start) / m_.config().ghz, cpu,
+                     workloads::gen::to_string(kind), cycles);
+}
+
 void Sampler::started(sim::Cycles at, const workloads::gen::RunProgress& progress) {
   run_progress_ = &progress;
   sample(at);

@@ -27,10 +27,17 @@ class Sampler final : public sim::EventHandler, public workloads::gen::RunHooks 
  public:
   Sampler(model::Kernel& kernel, std::uint64_t interval, std::uint64_t max_samples,
           ProgressCell* progress = nullptr);
+  // Keeps one operation in every `every`, at most `max` (run.events, run.event_every).
+  void keep_events(std::uint64_t max, std::uint64_t every);
 
   // RunHooks: samples the start and arms the timer.
   void started(sim::Cycles at, const workloads::gen::RunProgress& progress) override;
   void on_event(sim::Cycles time, std::uint64_t arg) override;
+  bool wants_ops() const override { return events_max_ > 0; }
+  void op(sim::CpuId cpu, workloads::gen::OpKind kind, sim::Cycles start,
+          sim::Cycles cycles) override;
+  // The events table (no columns when events were not kept).
+  h5::Table take_events() { return std::move(events_); }
   // The last sample, at the end of the run (unless one was taken at or after `at`).
   void finish(sim::Cycles at);
   // A sample now, whatever was sampled before (trace replay: before and after).
@@ -57,6 +64,8 @@ class Sampler final : public sim::EventHandler, public workloads::gen::RunHooks 
   std::uint64_t samples_ = 0;
   sim::Cycles last_ = 0;
   bool sampled_any_ = false;
+  std::uint64_t events_max_ = 0, events_every_ = 1, ops_seen_ = 0;
+  h5::Table events_;
   h5::Table free_pages_, zones_, pcp_, slab_, cpu_caches_, locks_, vmstat_, memory_, workload_;
 };
 

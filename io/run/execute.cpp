@@ -88,6 +88,7 @@ void run_generator(const Config& c, const ExecuteOptions& o, model::Kernel& kern
   workloads::TraceRecorder recorder(c.kernel.flavour, c.machine.ghz);
   if (!c.run.trace_out.empty()) kernel.slab().set_observer(&recorder);
   Sampler sampler(kernel, c.run.sample_interval, c.run.max_samples, o.progress);
+  sampler.keep_events(c.run.events, c.run.event_every);
   gen::GeneratorResult g = gen::run_generator(c.generator, kernel, &sampler);
   sampler.finish(g.elapsed);
   if (!c.run.trace_out.empty()) recorder.write(c.run.trace_out);
@@ -114,6 +115,7 @@ void run_generator(const Config& c, const ExecuteOptions& o, model::Kernel& kern
   s.set("fingerprint", g.fingerprint, "1");
   collect_kernel_end(kernel, out);
   out.results.timeseries = sampler.take_tables();
+  out.results.events = sampler.take_events();
   out.elapsed = g.elapsed;
   out.generator = std::move(g);
 }

@@ -164,6 +164,10 @@ workload:
 run:
   seed: 1
   trace_out: none
+  sample_interval: 50000cycles
+  max_samples: 2000
+  events: 0
+  event_every: 1
 )");
 }
 

@@ -14,7 +14,6 @@ import os
 import subprocess
 import sys
 import types
-import warnings
 from pathlib import Path
 
 import h5py

@@ -192,6 +192,26 @@ TEST(Results, LatencyTablesAddUpToTheOperationCounts) {
             total[static_cast<std::size_t>(workloads::gen::OpKind::kmalloc)].ops);
 }
 
+TEST(Results, EventsRecordEveryOperationOrASample) {
+  const RunOutcome all = execute(small_config({"run.events=10000000"}));
+  const h5::Table& ev = all.results.events;
+  std::uint64_t ops = 0, cycles = 0;
+  for (const auto& k : all.generator->total) ops += k.ops, cycles += k.cycles;
+  ASSERT_EQ(ev.rows(), ops);
+  const auto& lat = ev.find("latency_cycles")->u;
+  EXPECT_EQ(std::accumulate(lat.begin(), lat.end(), std::uint64_t{0}), cycles);
+  EXPECT_EQ(u64(all.results.summary, "op_cycles"), cycles);
+  // Recording them changes nothing.
+  const RunOutcome none = execute(small_config());
+  EXPECT_TRUE(none.results.events.columns().empty());
+  EXPECT_EQ(none.generator->fingerprint, all.generator->fingerprint);
+  // Bounded and sampled: one in three, at most 50.
+  const RunOutcome some = execute(small_config({"run.events=50", "run.event_every=3"}));
+  ASSERT_EQ(some.results.events.rows(), 50u);
+  EXPECT_EQ(some.results.events.find("op")->s[1], ev.find("op")->s[3]);
+  EXPECT_EQ(some.results.events.find("cycles")->u[2], ev.find("cycles")->u[6]);
+}
+
 TEST(Results, SamplingDoesNotChangeTheSimulation) {
   const RunOutcome a = execute(small_config({"run.sample_interval=none"}));
   const RunOutcome b = execute(small_config({"run.sample_interval=1us"}));

@@ -30,6 +30,9 @@ void Runner::record(const sim::Cpu& cpu, OpTotals& t, OpKind kind, sim::Cycles c
   ++t.ops;
   t.cycles += cycles;
   latency_[static_cast<std::size_t>(kind) * m_.cpus() + cpu.id()]->record(cycles);
+  // A sleep is recorded as it starts, every other operation as it ends.
+  if (op_hook_)
+    op_hook_->op(cpu.id(), kind, kind == OpKind::sleep ? cpu.now() : cpu.now() - cycles, cycles);
 }
 
 void Runner::finish(Instance& in, sim::Cycles now) {

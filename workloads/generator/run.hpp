@@ -60,6 +60,11 @@ class RunHooks {
  public:
   virtual ~RunHooks() = default;
   virtual void started(sim::Cycles at, const RunProgress& progress) = 0;
+  // Asked once: whether op() wants every operation (the results' events table).
+  virtual bool wants_ops() const { return false; }
+  // One operation done on `cpu`: it started at `start` and took `cycles`.
+  virtual void op(sim::CpuId /*cpu*/, OpKind /*kind*/, sim::Cycles /*start*/,
+                  sim::Cycles /*cycles*/) {}
 };
 
 // Runs `spec` to completion on `kernel` (whose machine must not be running).

@@ -285,6 +285,7 @@ GeneratorResult Runner::run(RunHooks* hooks) {
     if (in.spec->irq) in.next_arrival = start + in.spec->arrival.sample(in.rng);
   }
   if (hooks) hooks->started(start, *this);
+  if (hooks && hooks->wants_ops()) op_hook_ = hooks;
   for (sim::CpuId c = 0; c < m_.cpus(); ++c) {
     Executor& ex = executors_[c];  // every CPU: frees may be handed to any
     m_.spawn(c, [this, &ex, start](sim::Cpu& cpu) {

@@ -134,6 +134,7 @@ class Runner final : public RunProgress {
   sim::Cycles end_ = sim::kNever;  // start + the workload's duration, if it has one
   std::uint64_t diagnostics_before_ = 0;
   std::vector<sim::LatencyHistogram*> latency_;  // [op kind * cpus + cpu]
+  RunHooks* op_hook_ = nullptr;                  // set when the hooks want every op
   std::uint64_t fingerprint_ = 0xcbf29ce484222325ull;
   GeneratorResult result_;
 };
