@@ -15,17 +15,45 @@ from __future__ import annotations
 import os
 from typing import Any, Mapping
 
-import _allocsim
-
 from .config import override_text, to_native_args
 from .gfp import GFP, gfp_text
 from .results import Results, load
-from .simulator import Simulator, _output_path
 from .sweep import sweep
 
-__version__ = _allocsim.version
-ConfigError = _allocsim.ConfigError
-AllocatorError = _allocsim.AllocatorError
+try:  # the C++ core; without it, results files can still be loaded and plotted
+    import _allocsim
+except ImportError as _missing:  # pragma: no cover - exercised without a build
+    _allocsim = None
+    _why = str(_missing)
+
+    class ConfigError(ValueError):
+        """A bad config (raised by the native module when it is built)."""
+
+    class AllocatorError(RuntimeError):
+        """A bad free (raised by the native module when it is built)."""
+
+    __version__ = "unknown"
+
+    def _native():
+        raise ImportError("the allocsim C++ module (_allocsim) is not built or not on "
+                          f"PYTHONPATH (build/python): {_why}")
+
+    class Simulator:
+        """Needs the C++ module: constructing one says how to get it."""
+
+        def __init__(self, *args, **kwargs):
+            _native()
+else:
+    from .simulator import Simulator
+
+    __version__ = _allocsim.version
+    ConfigError = _allocsim.ConfigError
+    AllocatorError = _allocsim.AllocatorError
+
+    def _native():
+        return _allocsim
+
+from .simulator_paths import output_path as _output_path
 
 __all__ = ["Simulator", "GFP", "ConfigError", "AllocatorError", "Results", "load", "run",
            "sweep", "resolve", "override_text", "gfp_text", "__version__"]
@@ -48,7 +76,7 @@ def run(config: Any = None, out: "str | os.PathLike | None" = None, seed: int | 
     Results go to ``out`` (a temporary file when None)."""
     args = to_native_args(config, _merge_overrides(overrides, kwoverrides), seed)
     path = _output_path(out)
-    _allocsim.run(args["files"], args["yaml_text"], args["source"], args["sets"], args["seed"],
+    _native().run(args["files"], args["yaml_text"], args["source"], args["sets"], args["seed"],
                   path, name, "")
     return load(path)
 
@@ -57,5 +85,5 @@ def resolve(config: Any = None, seed: int | None = None,
             overrides: Mapping[str, Any] | None = None, **kwoverrides: Any) -> str:
     """The fully resolved config as YAML text (``allocsim validate``)."""
     args = to_native_args(config, _merge_overrides(overrides, kwoverrides), seed)
-    return _allocsim.resolve(args["files"], args["yaml_text"], args["source"], args["sets"],
+    return _native().resolve(args["files"], args["yaml_text"], args["source"], args["sets"],
                              args["seed"])

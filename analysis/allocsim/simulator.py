@@ -16,6 +16,7 @@ import _allocsim
 from .config import to_native_args
 from .gfp import GFP, gfp_text
 from .results import Results, load
+from .simulator_paths import output_path as _output_path
 
 __all__ = ["Simulator"]
 
@@ -165,11 +166,3 @@ class Simulator:
         path = _output_path(out)
         self._native.run(path, name, until)
         return load(path)
-
-
-def _output_path(out: "str | os.PathLike | None") -> str:
-    if out is not None:
-        return os.fspath(out)
-    fd, path = tempfile.mkstemp(prefix="allocsim-", suffix=".h5")
-    os.close(fd)
-    return path
