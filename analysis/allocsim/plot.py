@@ -60,6 +60,13 @@ LABELS = {
     "kernel.slab_colouring": "slab colouring",
     "kernel.slab": "object allocator",
     "slab": "object allocator",
+    "kernel.pcp": "per-CPU page lists",
+    "kernel.mobility_grouping": "mobility grouping",
+    "kernel.flavour": "kernel",
+    "flavour": "kernel",
+    "simulated_ns": "simulated time (ns)",
+    "slab_overhead": "slab memory overhead",
+    "c2c_transfers": "cache-to-cache transfers",
 }
 
 

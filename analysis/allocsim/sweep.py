@@ -34,6 +34,7 @@ import tempfile
 import uuid
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -343,7 +344,13 @@ def _run_local(jobs, tasks, parts, status, errors):
             i = futures[fut]
             try:
                 status[i], errors[i] = fut.result()
-            except Exception as e:  # a worker died (BrokenProcessPool)
+            except BrokenProcessPool as e:
+                # Workers are spawned: they import the caller's __main__ again.
+                status[i], errors[i] = "failed", (
+                    "a worker process died or could not start (a script that calls "
+                    "allocsim.sweep with jobs > 1 must call it under "
+                    "`if __name__ == \"__main__\":`): " + _describe(e))
+            except Exception as e:
                 status[i], errors[i] = "failed", _describe(e)
     except BaseException:
         ex.shutdown(wait=False, cancel_futures=True)
@@ -390,6 +397,8 @@ def sweep(config: Any = None, grid: Mapping[str, Any] | None = None, jobs: int |
     overrides: dotted keys to values applied to every point (before the point's own).
     seed:      the run seed of every point (default: the config's ``run.seed``).
     jobs:      local worker processes (default: the host's CPUs); ignored with `client`.
+               They are spawned, so a script must call sweep() under
+               ``if __name__ == "__main__":`` (as with any multiprocessing code).
     client:    a ``distributed.Client``: one Dask task per point.
     out:       the results file (replaced atomically). Default: a new temporary file
                (``allocsim-sweep-*.h5`` in the temporary directory), which is kept: its
