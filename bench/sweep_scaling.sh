@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Sweep scaling: the same 8-point sweep (2 allocators x 4 CPU counts of the
-# default workload) at -j 1 and at -j 2; prints both wall times and the
-# speed-up, and checks the two files hold the same runs.
+# threadtest benchmark, about a second per point) at -j 1 and at -j 2; prints
+# both wall times and the speed-up, and checks the two files hold the same runs.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin=${ALLOCSIM_BIN:-$here/build/cli/allocsim}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-grid=(--grid kernel.slab=slab,slub --grid machine.cpus=2,4,6,8 -q --force)
+printf 'base: %s\n' "$here/workloads/threadtest.yaml" > "$dir/sweep.yaml"
+grid=("$dir/sweep.yaml" --grid kernel.slab=slab,slub --grid machine.cpus=2,4,6,8 -q --force)
 t0=$(date +%s.%N)
 "$bin" sweep "${grid[@]}" -j 1 -o "$dir/j1.h5"
 t1=$(date +%s.%N)
