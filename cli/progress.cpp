@@ -9,7 +9,9 @@
 
 namespace allocsim::cli {
 
-bool ProgressBar::wanted(bool quiet) { return !quiet && isatty(STDERR_FILENO) == 1; }
+bool ProgressBar::wanted(bool quiet) {
+  return !quiet && isatty(STDERR_FILENO) == 1;
+}
 
 ProgressBar::ProgressBar(bool enabled, std::function<double()> fraction,
                          std::function<std::string()> detail)

@@ -33,10 +33,14 @@ std::string cell(const h5::Column& c, std::size_t row) {
 
 double number(const h5::Column& c, std::size_t row) {
   switch (c.type) {
-    case h5::Column::Type::u64: return static_cast<double>(c.u[row]);
-    case h5::Column::Type::i64: return static_cast<double>(c.i[row]);
-    case h5::Column::Type::f64: return c.f[row];
-    case h5::Column::Type::str: return 0;
+    case h5::Column::Type::u64:
+      return static_cast<double>(c.u[row]);
+    case h5::Column::Type::i64:
+      return static_cast<double>(c.i[row]);
+    case h5::Column::Type::f64:
+      return c.f[row];
+    case h5::Column::Type::str:
+      return 0;
   }
   return 0;
 }
@@ -45,8 +49,8 @@ void print_summary(const io::RunResults& r) {
   const io::RunInfo& i = r.info;
   std::printf("run '%s': %s workload, seed %llu, allocsim %s%s%s, %.2f s on %s at %s\n",
               i.name.c_str(), i.workload.c_str(), static_cast<unsigned long long>(i.seed),
-              i.allocsim_version.c_str(), i.git_revision.empty() ? "" : " ",
-              i.git_revision.c_str(), i.wall_seconds, i.host.c_str(), i.start_time.c_str());
+              i.allocsim_version.c_str(), i.git_revision.empty() ? "" : " ", i.git_revision.c_str(),
+              i.wall_seconds, i.host.c_str(), i.start_time.c_str());
   if (!i.parameters.empty()) std::printf("parameters:\n%s", i.parameters.c_str());
   std::printf("\n%-36s %20s  %s\n", "field", "value", "unit");
   if (r.summary.rows() == 0) return;
@@ -88,7 +92,8 @@ int report_command(const std::vector<std::string>& args) {
   po::options_description desc("report options");
   std::string run, proc;
   std::vector<std::string> compare;
-  desc.add_options()("run", po::value<std::string>(&run), "the run to report (default: the only one)")(
+  desc.add_options()("run", po::value<std::string>(&run),
+                     "the run to report (default: the only one)")(
       "proc", po::value<std::string>(&proc),
       "print an end-of-run report: buddyinfo, zoneinfo, pagetypeinfo, slabinfo, vmallocinfo, "
       "vmstat, extfrag_index, unusable_index")(
@@ -114,8 +119,7 @@ int report_command(const std::vector<std::string>& args) {
     return 0;
   }
   if (files.size() != 1) throw UsageError("report takes one results file");
-  if (!compare.empty() && compare.size() != 2)
-    throw UsageError("--compare takes two run names");
+  if (!compare.empty() && compare.size() != 2) throw UsageError("--compare takes two run names");
   h5::File f = [&] {
     try {
       return h5::File::open(files.front(), false);
@@ -139,7 +143,9 @@ int report_command(const std::vector<std::string>& args) {
   }
   if (run.empty() && runs.size() == 1) run = runs.front();
   if (run.empty()) {
-    if (!proc.empty()) throw UsageError("--proc needs --run (the file has " + std::to_string(runs.size()) + " runs)");
+    if (!proc.empty())
+      throw UsageError("--proc needs --run (the file has " + std::to_string(runs.size()) +
+                       " runs)");
     std::printf("%s: %zu runs\n", files.front().c_str(), runs.size());
     for (const std::string& r : runs) std::printf("  %s\n", r.c_str());
     return 0;

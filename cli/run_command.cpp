@@ -6,12 +6,12 @@
 #include "allocsim/version.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
-#include "io/config/load.hpp"
-#include "model/kernel.hpp"
 #include "cli/progress.hpp"
+#include "io/config/load.hpp"
 #include "io/results/atomic_output.hpp"
 #include "io/results/results_file.hpp"
 #include "io/run/execute.hpp"
+#include "model/kernel.hpp"
 #include "workloads/trace/readers.hpp"
 
 namespace allocsim::cli {
@@ -154,7 +154,8 @@ int run_command(const std::vector<std::string>& args) {
   namespace po = boost::program_options;
   po::options_description desc("run options");
   std::string seed, output, name;
-  desc.add_options()("seed", po::value<std::string>(&seed), "run seed, 0..2^64-1 (overrides run.seed)")(
+  desc.add_options()("seed", po::value<std::string>(&seed),
+                     "run seed, 0..2^64-1 (overrides run.seed)")(
       "output,o", po::value<std::string>(&output),
       "write the results to this HDF5 file (atomically; see docs/results.md)")(
       "force", "overwrite an existing output file")(
@@ -189,9 +190,9 @@ int run_command(const std::vector<std::string>& args) {
         ProgressBar::wanted(quiet), [&] { return cell.fraction.load(std::memory_order_relaxed); },
         [&] {
           char buf[64];
-          std::snprintf(buf, sizeof buf, "simulated %.3f ms",
-                        static_cast<double>(cell.cycles.load(std::memory_order_relaxed)) /
-                            (ghz * 1e6));
+          std::snprintf(
+              buf, sizeof buf, "simulated %.3f ms",
+              static_cast<double>(cell.cycles.load(std::memory_order_relaxed)) / (ghz * 1e6));
           return std::string(buf);
         });
     o = io::execute(config, eo);

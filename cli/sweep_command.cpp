@@ -3,8 +3,8 @@
 // at the end the parts are merged, in point order, into one results file.
 // An interrupted sweep keeps its complete parts, and --resume runs only the rest.
 #include <tbb/global_control.h>
-#include <tbb/task_group.h>
 #include <tbb/task_arena.h>
+#include <tbb/task_group.h>
 
 #include <boost/program_options.hpp>
 
@@ -13,9 +13,9 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <mutex>
 #include <optional>
-#include <iostream>
 #include <thread>
 
 #include "cli/commands.hpp"
@@ -131,7 +131,8 @@ int sweep_command(const std::vector<std::string>& args) {
     std::cout << desc << "\n";
     return 0;
   }
-  if (files.size() > 1) throw UsageError("one sweep file at most (got " + std::to_string(files.size()) + ")");
+  if (files.size() > 1)
+    throw UsageError("one sweep file at most (got " + std::to_string(files.size()) + ")");
   io::SweepSpec spec;
   if (!files.empty()) spec = io::read_sweep_file(files.front());
   for (const std::string& g : grids) io::add_grid_option(spec, g);
@@ -160,8 +161,9 @@ int sweep_command(const std::vector<std::string>& args) {
     throw io::OutputError(output + ": an interrupted sweep left its points in " + parts.string() +
                           " (use --resume to complete it, or --force to start over)");
   if (fs::exists(out_path, ec) && !resume && !force)
-    throw io::OutputError(output + ": exists (use --resume to add missing points, --force to "
-                                   "overwrite it)");
+    throw io::OutputError(output +
+                          ": exists (use --resume to add missing points, --force to "
+                          "overwrite it)");
   if (force) fs::remove_all(parts, ec);
   // An earlier output (with --resume) must be a results file: its complete
   // points are copied from it.
@@ -207,8 +209,13 @@ int sweep_command(const std::vector<std::string>& args) {
   {
     ProgressBar bar(
         ProgressBar::wanted(quiet),
-        [&] { return todo.empty() ? 1.0 : static_cast<double>(finished) / static_cast<double>(todo.size()); },
-        [&] { return std::to_string(finished.load()) + "/" + std::to_string(todo.size()) + " points"; });
+        [&] {
+          return todo.empty() ? 1.0
+                              : static_cast<double>(finished) / static_cast<double>(todo.size());
+        },
+        [&] {
+          return std::to_string(finished.load()) + "/" + std::to_string(todo.size()) + " points";
+        });
     // Points are handed out one at a time (a parallel_for would split the
     // list in halves and leave one thread with all the big points), biggest
     // machines first so the longest points do not start last. The order

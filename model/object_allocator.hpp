@@ -46,14 +46,14 @@ struct KmemCache {
   std::uint32_t size = 0;         // the stride of one object (slabinfo's objsize)
   std::uint32_t align = 0;
   SlabFlags flags = 0;
-  bool has_ctor = false;             // a constructor writes every object when its slab is made
+  bool has_ctor = false;               // a constructor writes every object when its slab is made
   std::uint32_t objects_per_slab = 0;  // at the cache's order; 0 for SLOB (no slabs of its own)
-  bool general = false;              // one of the kmalloc caches
-  int refcount = 1;                  // > 1 when other caches were merged into it
-  bool merge_target = true;          // false for create_boot_cache caches (refcount -1 in Linux)
-  std::vector<std::string> aliases;  // names of the caches merged into this one
-  sim::PhysAddr desc = 0;            // the simulated struct kmem_cache
-  std::uint64_t in_use = 0;          // objects handed out and not yet freed by their users
+  bool general = false;                // one of the kmalloc caches
+  int refcount = 1;                    // > 1 when other caches were merged into it
+  bool merge_target = true;            // false for create_boot_cache caches (refcount -1 in Linux)
+  std::vector<std::string> aliases;    // names of the caches merged into this one
+  sim::PhysAddr desc = 0;              // the simulated struct kmem_cache
+  std::uint64_t in_use = 0;            // objects handed out and not yet freed by their users
   KmemCacheStats stats;
 };
 

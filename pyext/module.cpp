@@ -27,10 +27,14 @@ io::Config load(const std::vector<std::string>& files, const std::optional<std::
 
 py::object cell(const h5::Column& c) {
   switch (c.type) {
-    case h5::Column::Type::u64: return py::int_(c.u.at(0));
-    case h5::Column::Type::i64: return py::int_(c.i.at(0));
-    case h5::Column::Type::f64: return py::float_(c.f.at(0));
-    case h5::Column::Type::str: return py::str(c.s.at(0));
+    case h5::Column::Type::u64:
+      return py::int_(c.u.at(0));
+    case h5::Column::Type::i64:
+      return py::int_(c.i.at(0));
+    case h5::Column::Type::f64:
+      return py::float_(c.f.at(0));
+    case h5::Column::Type::str:
+      return py::str(c.s.at(0));
   }
   return py::none();
 }
@@ -62,7 +66,7 @@ PYBIND11_MODULE(_allocsim, m) {
 
   static py::exception<io::ConfigError> config_error(m, "ConfigError", PyExc_ValueError);
   static py::exception<allocsim::pyext::AllocatorError> allocator_error(m, "AllocatorError",
-                                                                     PyExc_RuntimeError);
+                                                                        PyExc_RuntimeError);
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
@@ -81,7 +85,9 @@ PYBIND11_MODULE(_allocsim, m) {
       "resolve",
       [](const std::vector<std::string>& files, const std::optional<std::string>& yaml,
          const std::string& source, const std::vector<std::string>& sets,
-         std::optional<std::uint64_t> seed) { return load(files, yaml, source, sets, seed).resolved_yaml; },
+         std::optional<std::uint64_t> seed) {
+        return load(files, yaml, source, sets, seed).resolved_yaml;
+      },
       py::arg("files"), py::arg("yaml_text"), py::arg("source"), py::arg("sets"), py::arg("seed"),
       "The fully resolved config (YAML text); raises ConfigError for bad input.");
 
@@ -106,14 +112,15 @@ PYBIND11_MODULE(_allocsim, m) {
 
   using allocsim::pyext::Simulator;
   py::class_<Simulator>(m, "Simulator")
-      .def(py::init([](const std::vector<std::string>& files, const std::optional<std::string>& yaml,
-                       const std::string& source, const std::vector<std::string>& sets,
-                       std::optional<std::uint64_t> seed, bool raise_on_bad_free) {
-             return std::make_unique<Simulator>(load(files, yaml, source, sets, seed),
-                                                raise_on_bad_free);
-           }),
-           py::arg("files"), py::arg("yaml_text"), py::arg("source"), py::arg("sets"),
-           py::arg("seed"), py::arg("raise_on_bad_free") = true)
+      .def(
+          py::init([](const std::vector<std::string>& files, const std::optional<std::string>& yaml,
+                      const std::string& source, const std::vector<std::string>& sets,
+                      std::optional<std::uint64_t> seed, bool raise_on_bad_free) {
+            return std::make_unique<Simulator>(load(files, yaml, source, sets, seed),
+                                               raise_on_bad_free);
+          }),
+          py::arg("files"), py::arg("yaml_text"), py::arg("source"), py::arg("sets"),
+          py::arg("seed"), py::arg("raise_on_bad_free") = true)
       .def_property_readonly("now", &Simulator::now)
       .def_property_readonly("config", [](const Simulator& s) { return s.config().resolved_yaml; })
       .def_property_readonly("cpus", [](const Simulator& s) { return s.config().machine.cpus; })

@@ -84,8 +84,7 @@ std::optional<std::uint64_t> Simulator::get_zeroed_page(unsigned c, const std::s
 }
 
 std::string Simulator::kmem_cache_create(const std::string& name, std::uint32_t size,
-                                         std::uint32_t align, const std::string& flags,
-                                         bool ctor) {
+                                         std::uint32_t align, const std::string& flags, bool ctor) {
   if (caches_.count(name)) throw std::invalid_argument("kmem_cache '" + name + "' exists");
   const model::SlabFlags f = flags.empty() ? 0 : model::parse_slab_flags(flags);
   model::KmemCache* c =
@@ -100,7 +99,8 @@ std::optional<std::uint64_t> Simulator::kmem_cache_alloc(unsigned c, const std::
   sim::Cpu& cp = cpu(c);
   model::KmemCache& kc = cache(name);
   const model::Gfp flags = gfp(g);
-  const std::uint64_t a = call([&] { return kernel_->slab().kmem_cache_alloc(cp, kc, flags, node); });
+  const std::uint64_t a =
+      call([&] { return kernel_->slab().kmem_cache_alloc(cp, kc, flags, node); });
   if (!a) return std::nullopt;
   return a;
 }
@@ -144,7 +144,9 @@ bool Simulator::kfree(unsigned c, std::uint64_t addr) {
   return check_free(ok, "kfree", addr);
 }
 
-std::uint64_t Simulator::ksize(std::uint64_t addr) const { return kernel_->slab().ksize(addr); }
+std::uint64_t Simulator::ksize(std::uint64_t addr) const {
+  return kernel_->slab().ksize(addr);
+}
 
 std::optional<std::uint64_t> Simulator::vmalloc(unsigned c, std::uint64_t size, bool zero) {
   sim::Cpu& cp = cpu(c);
@@ -167,15 +169,17 @@ int Simulator::mempool_create(unsigned min_nr, const std::string& cache_name, st
   using B = model::Mempool::Backend;
   const int backends = !cache_name.empty() + (size > 0) + order.has_value();
   if (backends != 1)
-    throw std::invalid_argument("a mempool takes exactly one of cache, size (kmalloc) or order (pages)");
+    throw std::invalid_argument(
+        "a mempool takes exactly one of cache, size (kmalloc) or order (pages)");
   model::KmemCache* kc = cache_name.empty() ? nullptr : &cache(cache_name);
   const B backend = kc ? B::slab : size ? B::kmalloc : B::pages;
   auto p = call([&] {
     return model::Mempool::create(cpu(0), kernel_->slab(), min_nr, backend, kc, size,
                                   order.value_or(0));
   });
-  if (!p) throw std::runtime_error("mempool_create could not fill its " + std::to_string(min_nr) +
-                                   " reserved elements");
+  if (!p)
+    throw std::runtime_error("mempool_create could not fill its " + std::to_string(min_nr) +
+                             " reserved elements");
   pools_.push_back(std::move(p));
   return static_cast<int>(pools_.size() - 1);
 }
@@ -218,7 +222,9 @@ sim::Cycles Simulator::touch(unsigned c, std::uint64_t addr, std::uint64_t size,
   return cp.now() - t0;
 }
 
-std::string Simulator::proc(const std::string& name) const { return kernel_->proc(name); }
+std::string Simulator::proc(const std::string& name) const {
+  return kernel_->proc(name);
+}
 
 std::vector<std::pair<std::string, std::string>> Simulator::sysfs_slab(
     const std::string& name) const {

@@ -42,7 +42,7 @@ struct Histogram {
 // value in it (what tail latencies need; Histogram's factor of two is not).
 struct LatencyHistogram {
   static constexpr unsigned kSubBits = 4, kSub = 1u << kSubBits;  // 16 per octave
-  static constexpr unsigned kExact = 2 * kSub;                     // 0..31 exact
+  static constexpr unsigned kExact = 2 * kSub;                    // 0..31 exact
   static constexpr unsigned kBuckets = kExact + (64 - kSubBits - 1) * kSub;
   std::array<std::uint64_t, kBuckets> buckets{};
   std::uint64_t count = 0;

@@ -15,7 +15,8 @@ RunConfig read_run(MapReader& top, double ghz) {
     run.record("sample_interval", "none");
   } else {
     out.sample_interval = run.time("sample_interval", ghz);
-    if (out.sample_interval == 0) interval.fail("a sample interval must be longer than 0 (or none)");
+    if (out.sample_interval == 0)
+      interval.fail("a sample interval must be longer than 0 (or none)");
   }
   out.max_samples = run.uint("max_samples", 2, 1u << 20);
   out.events = run.uint("events", 0, std::uint64_t{1} << 32);

@@ -89,8 +89,7 @@ class GeneratorReader {
   void read_params(const Node& node, const std::string& path) {
     if (node.is_null()) return;
     if (!node.is_map()) fail_at(node.origin(), path, "expected a mapping of names to values");
-    for (const Node::Entry& e : node.entries())
-    {
+    for (const Node::Entry& e : node.entries()) {
       params_[e.key] = Value(&e.value, path + "." + e.key, e.key_origin).as_string();
       param_origins_[e.key] = {e.key_origin, path + "." + e.key};
     }

@@ -66,7 +66,7 @@ class File {
 // Objects are addressed by a location (a file or a group id) and a relative
 // path such as "runs/a/timeseries/free_pages". Writers (write_table,
 // write_text, copy) create missing parent groups, as create_groups does.
-bool exists(hid_t loc, const std::string& path);  // false if any component is missing
+bool exists(hid_t loc, const std::string& path);           // false if any component is missing
 Handle create_groups(hid_t loc, const std::string& path);  // like mkdir -p; returns the last
 Handle open_group(hid_t loc, const std::string& path);
 // Names of the links in a group, sorted by name.

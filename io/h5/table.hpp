@@ -23,10 +23,14 @@ struct Column {
 
   std::size_t size() const {
     switch (type) {
-      case Type::u64: return u.size();
-      case Type::i64: return i.size();
-      case Type::f64: return f.size();
-      case Type::str: return s.size();
+      case Type::u64:
+        return u.size();
+      case Type::i64:
+        return i.size();
+      case Type::f64:
+        return f.size();
+      case Type::str:
+        return s.size();
     }
     return 0;
   }
@@ -67,10 +71,17 @@ class Table {
     } else {
       static_assert(std::is_arithmetic_v<T>);
       switch (c.type) {
-        case Column::Type::u64: c.u.push_back(static_cast<std::uint64_t>(v)); break;
-        case Column::Type::i64: c.i.push_back(static_cast<std::int64_t>(v)); break;
-        case Column::Type::f64: c.f.push_back(static_cast<double>(v)); break;
-        case Column::Type::str: throw std::logic_error("column '" + c.name + "' holds strings");
+        case Column::Type::u64:
+          c.u.push_back(static_cast<std::uint64_t>(v));
+          break;
+        case Column::Type::i64:
+          c.i.push_back(static_cast<std::int64_t>(v));
+          break;
+        case Column::Type::f64:
+          c.f.push_back(static_cast<double>(v));
+          break;
+        case Column::Type::str:
+          throw std::logic_error("column '" + c.name + "' holds strings");
       }
     }
   }

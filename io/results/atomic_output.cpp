@@ -21,7 +21,8 @@ constexpr int kSlots = 64;
 std::array<std::array<char, 4096>, kSlots> g_paths{};
 std::array<std::atomic<bool>, kSlots> g_used{};
 std::mutex g_mutex;
-struct sigaction g_old_int{}, g_old_term{};
+struct sigaction g_old_int {
+}, g_old_term{};
 
 void on_signal(int sig) {
   for (int i = 0; i < kSlots; ++i)
@@ -34,7 +35,7 @@ int register_temp(const std::string& path) {
   std::lock_guard lock(g_mutex);
   static bool installed = false;
   if (!installed) {
-    struct sigaction sa{};
+    struct sigaction sa {};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     // A signal the process ignores (SIGINT of `cmd &`) stays ignored: the
@@ -72,11 +73,14 @@ AtomicOutput::AtomicOutput(std::string final_path, bool force) : final_(std::mov
   if (fs::exists(target, ec) && !force)
     throw OutputError(final_ + ": exists (use --force to overwrite it)");
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  temp_ = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(getpid()))).string();
+  // Built by appending (GCC 12 warns, wrongly, about "." + string: -Wrestrict).
+  std::string base(".");
+  base += target.filename().string();
+  base += ".tmp-";
+  base += std::to_string(getpid());
+  temp_ = (dir / base).string();
   for (int n = 1; fs::exists(temp_, ec); ++n)
-    temp_ = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(getpid()) + "-" +
-                    std::to_string(n)))
-                .string();
+    temp_ = (dir / (base + "-" + std::to_string(n))).string();
   const int fd = open(temp_.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
   if (fd < 0) throw OutputError(final_ + ": cannot write: " + std::strerror(errno));
   close(fd);
@@ -90,8 +94,8 @@ AtomicOutput::~AtomicOutput() {
 
 void AtomicOutput::commit() {
   if (std::rename(temp_.c_str(), final_.c_str()) != 0)
-    throw std::runtime_error(final_ + ": cannot rename " + temp_ + " into place: " +
-                             std::strerror(errno));
+    throw std::runtime_error(final_ + ": cannot rename " + temp_ +
+                             " into place: " + std::strerror(errno));
   committed_ = true;
   unregister_temp(slot_);
   slot_ = -1;

@@ -12,15 +12,15 @@ namespace allocsim::io {
 
 struct RunInfo {
   std::string name;
-  std::string config;          // the resolved YAML: loads back to the same run
+  std::string config;  // the resolved YAML: loads back to the same run
   std::uint64_t seed = 0;
   std::string allocsim_version;
-  std::string git_revision;    // "" when unknown
+  std::string git_revision;  // "" when unknown
   std::string host;
-  std::string start_time;      // UTC, ISO 8601
+  std::string start_time;  // UTC, ISO 8601
   double wall_seconds = 0;
-  std::string workload;        // generator, trace or exercise
-  std::string parameters;      // a sweep point's "key=value" lines ("" for a single run)
+  std::string workload;    // generator, trace or exercise
+  std::string parameters;  // a sweep point's "key=value" lines ("" for a single run)
 };
 
 struct RunResults {

@@ -24,16 +24,24 @@ void declare(h5::Table& t, std::initializer_list<Decl> cols) {
   for (const Decl& d : cols) t.add(d.name, d.type, d.unit);
 }
 
-constexpr std::string_view kCpuCounters[] = {
-    "l1d.hits", "l1d.misses",           "l2.hits",
-    "l2.misses", "llc.hits",            "llc.misses",
-    "llc.remote_hits", "coherence.c2c_transfers", "coherence.false_sharing"};
+constexpr std::string_view kCpuCounters[] = {"l1d.hits",
+                                             "l1d.misses",
+                                             "l2.hits",
+                                             "l2.misses",
+                                             "llc.hits",
+                                             "llc.misses",
+                                             "llc.remote_hits",
+                                             "coherence.c2c_transfers",
+                                             "coherence.false_sharing"};
 
 }  // namespace
 
 Sampler::Sampler(model::Kernel& kernel, std::uint64_t interval, std::uint64_t max_samples,
                  ProgressCell* progress)
-    : k_(kernel), m_(kernel.machine()), interval_(interval), max_samples_(max_samples),
+    : k_(kernel),
+      m_(kernel.machine()),
+      interval_(interval),
+      max_samples_(max_samples),
       progress_(progress) {
   declare(free_pages_, {{"node", Type::u64, "1"},
                         {"zone", Type::str, ""},
@@ -94,16 +102,17 @@ Sampler::Sampler(model::Kernel& kernel, std::uint64_t interval, std::uint64_t ma
                     {"local_accesses", Type::u64, "1"},
                     {"remote_accesses", Type::u64, "1"},
                     {"queue_cycles", Type::u64, "cycles"}});
-  declare(workload_, {{"op", Type::str, ""},
-                      {"ops", Type::u64, "1"},
-                      {"op_cycles", Type::u64, "cycles"}});
+  declare(workload_,
+          {{"op", Type::str, ""}, {"ops", Type::u64, "1"}, {"op_cycles", Type::u64, "cycles"}});
 }
 
 void Sampler::keep_events(std::uint64_t max, std::uint64_t every) {
   events_max_ = max;
   events_every_ = std::max<std::uint64_t>(every, 1);
   if (max == 0 || !events_.columns().empty()) return;
-  declare(events_, {{"cpu", Type::u64, "1"}, {"op", Type::str, ""}, {"latency_cycles", Type::u64, "cycles"}});
+  declare(
+      events_,
+      {{"cpu", Type::u64, "1"}, {"op", Type::str, ""}, {"latency_cycles", Type::u64, "cycles"}});
 }
 
 void Sampler::op(sim::CpuId cpu, workloads::gen::OpKind kind, sim::Cycles start,
@@ -161,8 +170,8 @@ void Sampler::sample_zones(sim::Cycles at) {
     const std::string_view zone = model::zone_name(z.type);
     for (unsigned o = 0; o < model::kNrOrders; ++o) {
       const std::uint64_t blocks = z.free_area[o].nr_free;
-      free_pages_.append_row(at, static_cast<double>(at) / m_.config().ghz, z.node, zone, o,
-                             blocks, blocks << o);
+      free_pages_.append_row(at, static_cast<double>(at) / m_.config().ghz, z.node, zone, o, blocks,
+                             blocks << o);
     }
     std::int64_t pcp_pages = 0;
     for (std::size_t cpu = 0; cpu < z.pcp.size(); ++cpu) {
@@ -171,10 +180,9 @@ void Sampler::sample_zones(sim::Cycles at) {
       pcp_.append_row(at, static_cast<double>(at) / m_.config().ghz, cpu, z.node, zone, p.count,
                       p.high, p.batch);
     }
-    zones_.append_row(at, static_cast<double>(at) / m_.config().ghz, z.node, zone,
-                      z.nr_free_pages, std::max<std::int64_t>(pcp_pages, 0), z.wmark.min,
-                      z.wmark.low, z.wmark.high, z.watermark_boost, z.counters.pcp_refills,
-                      z.counters.pcp_drains);
+    zones_.append_row(at, static_cast<double>(at) / m_.config().ghz, z.node, zone, z.nr_free_pages,
+                      std::max<std::int64_t>(pcp_pages, 0), z.wmark.min, z.wmark.low, z.wmark.high,
+                      z.watermark_boost, z.counters.pcp_refills, z.counters.pcp_drains);
   }
 }
 

@@ -172,16 +172,15 @@ h5::Table counters_table(model::Kernel& kernel) {
   for (const auto& e : kernel.machine().stats().counters())
     t.append_row(e.name, e.scope, e.counter.value);
   const model::VmEvents& ev = kernel.pages().events();
-  const std::pair<const char*, std::uint64_t> vm[] = {
-      {"vm.pgalloc", ev.pgalloc},
-      {"vm.pgfree", ev.pgfree},
-      {"vm.allocstall", ev.allocstall},
-      {"vm.pgsteal_kswapd", ev.pgsteal_kswapd},
-      {"vm.pgsteal_direct", ev.pgsteal_direct},
-      {"vm.kswapd_wakeups", ev.kswapd_wakeups},
-      {"vm.kswapd_runs", ev.kswapd_runs},
-      {"vm.kswapd_cycles", ev.kswapd_cycles},
-      {"vm.compact_or_fail", ev.compact_or_fail}};
+  const std::pair<const char*, std::uint64_t> vm[] = {{"vm.pgalloc", ev.pgalloc},
+                                                      {"vm.pgfree", ev.pgfree},
+                                                      {"vm.allocstall", ev.allocstall},
+                                                      {"vm.pgsteal_kswapd", ev.pgsteal_kswapd},
+                                                      {"vm.pgsteal_direct", ev.pgsteal_direct},
+                                                      {"vm.kswapd_wakeups", ev.kswapd_wakeups},
+                                                      {"vm.kswapd_runs", ev.kswapd_runs},
+                                                      {"vm.kswapd_cycles", ev.kswapd_cycles},
+                                                      {"vm.compact_or_fail", ev.compact_or_fail}};
   for (const auto& [name, v] : vm) t.append_row(name, std::int64_t{-1}, v);
   // Per zone: scope is the zone's index in the machine (node-major).
   std::int64_t zi = 0;

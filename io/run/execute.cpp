@@ -182,9 +182,10 @@ void run_exercise(const Config& c, RunOutcome& out) {
                                    {"remote_memory", "1"},
                                    {"lock_wait_cycles", "cycles"},
                                    {"fingerprint", "1"}})
-    rows.add(name, std::string_view(name) == "cycles_per_op" ? h5::Column::Type::f64
-                                                              : h5::Column::Type::u64,
-             unit);
+    rows.add(
+        name,
+        std::string_view(name) == "cycles_per_op" ? h5::Column::Type::f64 : h5::Column::Type::u64,
+        unit);
   h5::Column pattern;
   pattern.name = "pattern";
   pattern.type = h5::Column::Type::str;
@@ -224,9 +225,9 @@ RunInfo start_info(const Config& c, const ExecuteOptions& o) {
   info.host = host_name();
   info.start_time = utc_now();
   info.parameters = o.parameters;
-  info.workload = !c.trace.path.empty()                           ? "trace"
+  info.workload = !c.trace.path.empty()                        ? "trace"
                   : c.workload_kind == WorkloadKind::generator ? "generator"
-                                                                  : "exercise";
+                                                               : "exercise";
   return info;
 }
 

@@ -18,8 +18,8 @@
 namespace allocsim::io {
 
 struct ExecuteOptions {
-  std::string name = "run";   // the run's group name in the results file
-  std::string parameters;     // a sweep point's "key=value" lines
+  std::string name = "run";  // the run's group name in the results file
+  std::string parameters;    // a sweep point's "key=value" lines
   ProgressCell* progress = nullptr;
 };
 

@@ -36,7 +36,8 @@ SweepSpec read_sweep_file(const std::string& path) {
   static const std::vector<std::string> kKeys = {"base", "set", "grid", "points"};
   for (const Node::Entry& e : root.entries())
     if (std::find(kKeys.begin(), kKeys.end(), e.key) == kKeys.end())
-      fail_at(e.key_origin, e.key, "unknown key '" + e.key + "' (expected base, set, grid or points)");
+      fail_at(e.key_origin, e.key,
+              "unknown key '" + e.key + "' (expected base, set, grid or points)");
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
   SweepSpec spec;
   if (const Node::Entry* b = root.find_entry("base")) {
@@ -57,7 +58,8 @@ SweepSpec read_sweep_file(const std::string& path) {
   }
   if (const Node::Entry* g = root.find_entry("grid")) {
     const Value v(&g->value, "grid", g->key_origin);
-    if (!g->value.is_map()) v.fail("the grid is a mapping of dotted config keys to lists of values");
+    if (!g->value.is_map())
+      v.fail("the grid is a mapping of dotted config keys to lists of values");
     for (const Node::Entry& e : g->value.entries()) {
       const Value axis(&e.value, "grid." + e.key, e.key_origin);
       std::vector<std::string> values;
@@ -87,8 +89,7 @@ void add_grid_option(SweepSpec& spec, const std::string& option) {
   for (;;) {
     const std::size_t comma = option.find(',', start);
     values.push_back(option.substr(start, comma == std::string::npos ? comma : comma - start));
-    if (values.back().empty())
-      throw ConfigError(origin, key, "an empty value in '" + option + "'");
+    if (values.back().empty()) throw ConfigError(origin, key, "an empty value in '" + option + "'");
     if (comma == std::string::npos) break;
     start = comma + 1;
   }

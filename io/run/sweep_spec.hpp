@@ -15,7 +15,7 @@ struct SweepSpec {
   std::vector<std::string> base;  // config files, in merge order
   std::vector<std::string> sets;  // "KEY=VALUE" for every point
   std::vector<std::pair<std::string, std::vector<std::string>>> grid;  // axes, in order
-  std::vector<std::vector<Assignment>> points;                        // explicit points
+  std::vector<std::vector<Assignment>> points;                         // explicit points
 };
 
 struct SweepPoint {

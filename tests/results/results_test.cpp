@@ -25,8 +25,8 @@ Config small_config(std::vector<std::string> sets = {}) {
 }
 
 fs::path temp_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("allocsim-results-" + name + "-" +
-                                                  std::to_string(::getpid()));
+  const fs::path d =
+      fs::temp_directory_path() / ("allocsim-results-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(d);
   fs::create_directories(d);
   return d;
@@ -81,21 +81,33 @@ TEST(Results, RoundTripHasEveryDocumentedDatasetTyped) {
 
   // The summary: one row; identity, time, per-op latency and kernel columns, typed.
   ASSERT_EQ(r.summary.rows(), 1u);
-  const std::pair<const char*, Type> summary[] = {
-      {"workload", Type::str},          {"flavour", Type::str},
-      {"slab", Type::str},              {"cpus", Type::u64},
-      {"simulated_cycles", Type::u64},  {"simulated_ns", Type::f64},
-      {"kmalloc.ops", Type::u64},       {"kmalloc.mean_cycles", Type::f64},
-      {"kmalloc.p99_cycles", Type::u64}, {"free.p999_cycles", Type::u64},
-      {"ops", Type::u64},               {"ops_per_ms", Type::f64},
-      {"fingerprint", Type::u64},       {"l1d_miss_rate", Type::f64},
-      {"l2_miss_rate", Type::f64},      {"llc_miss_rate", Type::f64},
-      {"c2c_transfers", Type::u64},     {"remote_access_share", Type::f64},
-      {"lock_wait_cycles", Type::u64},  {"lock_wait_cycles.zone", Type::u64},
-      {"pcp_refills", Type::u64},       {"pcp_drains", Type::u64},
-      {"slab_objects_in_use", Type::u64}, {"slab_overhead", Type::f64},
-      {"unusable_index_order3", Type::f64}, {"extfrag_index_order9", Type::f64},
-      {"diagnostics", Type::u64}};
+  const std::pair<const char*, Type> summary[] = {{"workload", Type::str},
+                                                  {"flavour", Type::str},
+                                                  {"slab", Type::str},
+                                                  {"cpus", Type::u64},
+                                                  {"simulated_cycles", Type::u64},
+                                                  {"simulated_ns", Type::f64},
+                                                  {"kmalloc.ops", Type::u64},
+                                                  {"kmalloc.mean_cycles", Type::f64},
+                                                  {"kmalloc.p99_cycles", Type::u64},
+                                                  {"free.p999_cycles", Type::u64},
+                                                  {"ops", Type::u64},
+                                                  {"ops_per_ms", Type::f64},
+                                                  {"fingerprint", Type::u64},
+                                                  {"l1d_miss_rate", Type::f64},
+                                                  {"l2_miss_rate", Type::f64},
+                                                  {"llc_miss_rate", Type::f64},
+                                                  {"c2c_transfers", Type::u64},
+                                                  {"remote_access_share", Type::f64},
+                                                  {"lock_wait_cycles", Type::u64},
+                                                  {"lock_wait_cycles.zone", Type::u64},
+                                                  {"pcp_refills", Type::u64},
+                                                  {"pcp_drains", Type::u64},
+                                                  {"slab_objects_in_use", Type::u64},
+                                                  {"slab_overhead", Type::f64},
+                                                  {"unusable_index_order3", Type::f64},
+                                                  {"extfrag_index_order9", Type::f64},
+                                                  {"diagnostics", Type::u64}};
   for (const auto& [name, type] : summary) {
     const h5::Column* col = r.summary.find(name);
     ASSERT_NE(col, nullptr) << name;
@@ -116,14 +128,15 @@ TEST(Results, RoundTripHasEveryDocumentedDatasetTyped) {
   for (const char* ts : {"free_pages", "zones", "pcp", "slab", "cpu_caches", "locks", "vmstat",
                          "memory", "workload"})
     expect_same_table(table(r.timeseries, ts), table(o.results.timeseries, ts), ts);
-  for (const auto& [name, t] : o.results.latency) expect_same_table(table(r.latency, name), t, name);
+  for (const auto& [name, t] : o.results.latency)
+    expect_same_table(table(r.latency, name), t, name);
 
   // Every /proc report, as text.
   std::vector<std::string> procs;
   for (const auto& [name, text] : r.proc) procs.push_back(name);
-  EXPECT_EQ(procs, (std::vector<std::string>{"buddyinfo", "extfrag_index", "pagetypeinfo",
-                                             "slabinfo", "unusable_index", "vmallocinfo",
-                                             "vmstat", "zoneinfo"}));
+  EXPECT_EQ(procs,
+            (std::vector<std::string>{"buddyinfo", "extfrag_index", "pagetypeinfo", "slabinfo",
+                                      "unusable_index", "vmallocinfo", "vmstat", "zoneinfo"}));
   for (const auto& [name, text] : r.proc)
     if (name == "buddyinfo") {
       EXPECT_EQ(text.rfind("Node 0, zone", 0), 0u) << text;
@@ -184,7 +197,8 @@ TEST(Results, LatencyTablesAddUpToTheOperationCounts) {
       EXPECT_LT(t.find("cpu")->u[i], 4u);
     }
     // The p99 lies within the recorded range.
-    EXPECT_LE(u64(o.results.summary, op + ".p99_cycles"), u64(o.results.summary, op + ".max_cycles"));
+    EXPECT_LE(u64(o.results.summary, op + ".p99_cycles"),
+              u64(o.results.summary, op + ".max_cycles"));
   }
   // Per-kind totals match the generator's own.
   const auto& total = o.generator->total;
@@ -247,8 +261,8 @@ TEST(Results, SameConfigAndSeedGiveIdenticalTables) {
 }
 
 TEST(Results, ExerciseAndReplayRunsWriteTheirTables) {
-  const RunOutcome e = execute(load_config({}, {"workload.kind=exercise", "machine.cpus=2",
-                                               "workload.exercise.ops_per_cpu=200"}));
+  const RunOutcome e = execute(load_config(
+      {}, {"workload.kind=exercise", "machine.cpus=2", "workload.exercise.ops_per_cpu=200"}));
   EXPECT_EQ(e.results.info.workload, "exercise");
   const h5::Table& ex = table(e.results.tables, "exercise");
   EXPECT_EQ(ex.rows(), e.exercise.size());

@@ -39,8 +39,8 @@ points:
   EXPECT_EQ(pts[1].name, "kernel.slab=slab,machine.cpus=2");
   EXPECT_EQ(pts[3].name, "kernel.slab=slub,machine.cpus=1");
   EXPECT_EQ(pts[6].name, "kernel.slab=slob,machine.cpus=2");
-  EXPECT_EQ(pts[4].sets, (std::vector<std::string>{"run.seed=7", "kernel.slab=slub",
-                                                   "machine.cpus=2"}));
+  EXPECT_EQ(pts[4].sets,
+            (std::vector<std::string>{"run.seed=7", "kernel.slab=slub", "machine.cpus=2"}));
   fs::remove(f);
 }
 

@@ -29,11 +29,12 @@ struct GeneratorResult {
   std::vector<std::array<OpTotals, kOpKinds>> by_thread;
   std::array<OpTotals, kOpKinds> total{};
   std::uint64_t lifetime_frees = 0;  // frees done because a lifetime ended
-  std::uint64_t remote_frees = 0;    // lifetimes (rcu or not) ended on another CPU than the allocating one
-  std::uint64_t rcu_frees = 0;       // frees after a grace period (rcu frees and rcu lifetimes)
-  std::uint64_t evictions = 0;       // frees done by `keep` before an allocation
-  std::uint64_t passed = 0;          // objects moved to another thread's pool
-  std::uint64_t empty_pool = 0;      // free/touch/pass on an empty pool (skipped)
+  std::uint64_t remote_frees =
+      0;  // lifetimes (rcu or not) ended on another CPU than the allocating one
+  std::uint64_t rcu_frees = 0;   // frees after a grace period (rcu frees and rcu lifetimes)
+  std::uint64_t evictions = 0;   // frees done by `keep` before an allocation
+  std::uint64_t passed = 0;      // objects moved to another thread's pool
+  std::uint64_t empty_pool = 0;  // free/touch/pass on an empty pool (skipped)
   std::uint64_t irq_arrivals = 0;
   std::uint64_t barrier_waits = 0, live_waits = 0, pool_waits = 0;
   std::uint64_t live_at_end = 0;     // objects still allocated (pools and pending frees)
