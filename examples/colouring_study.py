@@ -18,9 +18,10 @@ colouring, so its two points must agree). What to look for:
 Run:  python3 examples/colouring_study.py [--small] [--out DIR]
 """
 
-import argparse
 import sys
 from pathlib import Path
+
+import _example
 
 REPO = Path(__file__).resolve().parents[1]
 WORKLOAD = REPO / "workloads" / "colouring-study.yaml"
@@ -28,20 +29,7 @@ P = "workload.generator.params."
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--small", action="store_true", help="tiny sizes (seconds; for tests)")
-    ap.add_argument("--out", default="allocsim-examples", help="directory for results and figures")
-    ap.add_argument("--format", default="pdf", choices=["pdf", "png", "svg"], help="figure format")
-    args = ap.parse_args(argv)
-    try:
-        import allocsim
-        import allocsim.plot
-    except ImportError as e:
-        print(f"colouring_study: cannot import allocsim ({e}); run with "
-              "PYTHONPATH=$PWD/analysis:$PWD/build/python (docs/tutorial.md)", file=sys.stderr)
-        return 1
-
-    out = Path(args.out)
+    args, out, allocsim = _example.start("colouring_study", __doc__, argv, ())
     objects = 240  # 24 slabs: more than fit the L1 sets uncoloured
     overrides = {"run.sample_interval": "none", P + "objects": objects,
                  P + "passes": 5 if args.small else 50, P + "repeat": 2 if args.small else 4}

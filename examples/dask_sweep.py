@@ -22,34 +22,20 @@ drains under the list lock.
 Run:  python3 examples/dask_sweep.py [--small] [--out DIR]
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
+
+import _example
 
 REPO = Path(__file__).resolve().parents[1]
 WORKLOAD = REPO / "workloads" / "threadtest.yaml"
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--small", action="store_true", help="tiny sizes (seconds; for tests)")
-    ap.add_argument("--out", default="allocsim-examples", help="directory for results and figures")
-    ap.add_argument("--format", default="pdf", choices=["pdf", "png", "svg"], help="figure format")
-    args = ap.parse_args(argv)
-    try:
-        import pandas as pd
-        from dask.distributed import Client, LocalCluster
-
-        import allocsim
-        import allocsim.plot
-    except ImportError as e:
-        print(f"dask_sweep: cannot import {e.name} ({e}); allocsim needs "
-              "PYTHONPATH=$PWD/analysis:$PWD/build/python (docs/tutorial.md), "
-              "Dask python3-distributed", file=sys.stderr)
-        return 1
-
-    out = Path(args.out)
+    args, out, allocsim = _example.start("dask_sweep", __doc__, argv, ("distributed",))
+    import pandas as pd
+    from dask.distributed import Client, LocalCluster
     P = "workload.generator.params."
     grid = {"kernel.slab": ["slab", "slub"], P + "threads": [2, 4] if args.small else [4, 8]}
     overrides = {"run.sample_interval": "none", P + "rounds": 2 if args.small else 20}

@@ -23,9 +23,10 @@ The ``fragmentation`` figure is the histogram over time as a heatmap.
 Run:  python3 examples/fragmentation_study.py [--small] [--out DIR]
 """
 
-import argparse
 import sys
 from pathlib import Path
+
+import _example
 
 REPO = Path(__file__).resolve().parents[1]
 WORKLOAD = REPO / "workloads" / "page-cache-churn.yaml"
@@ -33,20 +34,7 @@ P = "workload.generator.params."
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--small", action="store_true", help="tiny sizes (seconds; for tests)")
-    ap.add_argument("--out", default="allocsim-examples", help="directory for results and figures")
-    ap.add_argument("--format", default="pdf", choices=["pdf", "png", "svg"], help="figure format")
-    args = ap.parse_args(argv)
-    try:
-        import allocsim
-        import allocsim.plot
-    except ImportError as e:
-        print(f"fragmentation_study: cannot import allocsim ({e}); run with "
-              "PYTHONPATH=$PWD/analysis:$PWD/build/python (docs/tutorial.md)", file=sys.stderr)
-        return 1
-
-    out = Path(args.out)
+    args, out, allocsim = _example.start("fragmentation_study", __doc__, argv, ())
     # --small: 2 x 32 MiB and fewer steps, still enough to wake kswapd.
     overrides = ({"machine.memory.per_node": "32MiB", P + "iterations": 800,
                   P + "anon_pages": 256} if args.small else {})

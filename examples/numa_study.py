@@ -20,9 +20,9 @@ operations on both sides.
 Run:  python3 examples/numa_study.py [--small] [--out DIR]
 """
 
-import argparse
 import sys
-from pathlib import Path
+
+import _example
 
 WORKLOAD = """
 workload:
@@ -46,20 +46,7 @@ PLACEMENTS = {"local": (0, "self"), "remote": (1, "self"), "interleave": (0, "se
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--small", action="store_true", help="tiny sizes (seconds; for tests)")
-    ap.add_argument("--out", default="allocsim-examples", help="directory for results and figures")
-    ap.add_argument("--format", default="pdf", choices=["pdf", "png", "svg"], help="figure format")
-    args = ap.parse_args(argv)
-    try:
-        import allocsim
-        import allocsim.plot
-    except ImportError as e:
-        print(f"numa_study: cannot import allocsim ({e}); run with "
-              "PYTHONPATH=$PWD/analysis:$PWD/build/python (docs/tutorial.md)", file=sys.stderr)
-        return 1
-
-    out = Path(args.out)
+    args, out, allocsim = _example.start("numa_study", __doc__, argv, ())
     points = [{P + "placement": name, P + "node": node, P + "free_by": free_by}
               for name, (node, free_by) in PLACEMENTS.items()]
     overrides = {"run.sample_interval": "none"}

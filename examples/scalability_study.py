@@ -21,9 +21,10 @@ with every CPU added.
 Run:  python3 examples/scalability_study.py [--small] [--out DIR]
 """
 
-import argparse
 import sys
 from pathlib import Path
+
+import _example
 
 REPO = Path(__file__).resolve().parents[1]
 WORKLOAD = REPO / "workloads" / "linux-scalability.yaml"
@@ -36,20 +37,7 @@ def points(key, values, cpus):
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--small", action="store_true", help="tiny sizes (seconds; for tests)")
-    ap.add_argument("--out", default="allocsim-examples", help="directory for results and figures")
-    ap.add_argument("--format", default="pdf", choices=["pdf", "png", "svg"], help="figure format")
-    args = ap.parse_args(argv)
-    try:
-        import allocsim
-        import allocsim.plot
-    except ImportError as e:
-        print(f"scalability_study: cannot import allocsim ({e}); run with "
-              "PYTHONPATH=$PWD/analysis:$PWD/build/python (docs/tutorial.md)", file=sys.stderr)
-        return 1
-
-    out = Path(args.out)
+    args, out, allocsim = _example.start("scalability_study", __doc__, argv, ())
     cpus = [1, 2, 4] if args.small else [1, 2, 4, 8, 16]
     common = {"machine.nodes": 1, "run.sample_interval": "none",
               P + "iterations": 500 if args.small else 20000}

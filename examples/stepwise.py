@@ -21,25 +21,13 @@ transfer across the interconnect.
 Run:  python3 examples/stepwise.py [--small] [--out DIR]
 """
 
-import argparse
 import sys
-from pathlib import Path
+
+import _example
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--small", action="store_true", help="tiny sizes (seconds; for tests)")
-    ap.add_argument("--out", default="allocsim-examples", help="directory for results and figures")
-    ap.add_argument("--format", default="pdf", choices=["pdf", "png", "svg"], help="figure format")
-    args = ap.parse_args(argv)
-    try:
-        import allocsim
-        import allocsim.plot
-    except ImportError as e:
-        print(f"stepwise: cannot import allocsim ({e}); run with "
-              "PYTHONPATH=$PWD/analysis:$PWD/build/python (docs/tutorial.md)", file=sys.stderr)
-        return 1
-    out = Path(args.out)
+    args, out, allocsim = _example.start("stepwise", __doc__, argv, ())
     try:
         out.mkdir(parents=True, exist_ok=True)
         # The embedded default machine (2 nodes x 4 CPUs) and workload, SLUB.

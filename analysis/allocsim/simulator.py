@@ -8,7 +8,6 @@ that CPU's clock: ``sim.now`` is the latest CPU's clock in cycles.
 from __future__ import annotations
 
 import os
-import tempfile
 from typing import Any, Iterable, Mapping
 
 import _allocsim

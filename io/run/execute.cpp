@@ -231,41 +231,44 @@ RunInfo start_info(const Config& c, const ExecuteOptions& o) {
   return info;
 }
 
-}  // namespace
-
-RunOutcome execute(const Config& c, const ExecuteOptions& o) {
+// The run's identity, then `body`, then its wall time.
+template <class Body>
+RunOutcome timed_run(const Config& c, const ExecuteOptions& o, Body&& body) {
   const auto t0 = std::chrono::steady_clock::now();
   RunOutcome out;
   out.results.info = start_info(c, o);
-  if (out.results.info.workload == "exercise") {
-    run_exercise(c, out);
-  } else {
-    sim::Machine machine(c.machine, c.run.seed);
-    model::Kernel kernel(machine, c.kernel);
-    if (out.results.info.workload == "trace")
-      run_replay(c, o, kernel, out);
-    else
-      run_generator(c, o, kernel, out);
-  }
+  body(out);
   out.results.info.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }
 
-RunOutcome execute_on(model::Kernel& kernel, const Config& c, const ExecuteOptions& o) {
-  const auto t0 = std::chrono::steady_clock::now();
-  RunOutcome out;
-  out.results.info = start_info(c, o);
-  if (out.results.info.workload == "exercise")
-    throw std::invalid_argument(
-        "the hardware exercise builds its own machines; it cannot run on an existing kernel");
+void run_workload_on(model::Kernel& kernel, const Config& c, const ExecuteOptions& o,
+                     RunOutcome& out) {
   if (out.results.info.workload == "trace")
     run_replay(c, o, kernel, out);
   else
     run_generator(c, o, kernel, out);
-  out.results.info.wall_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return out;
+}
+
+}  // namespace
+
+RunOutcome execute(const Config& c, const ExecuteOptions& o) {
+  return timed_run(c, o, [&](RunOutcome& out) {
+    if (out.results.info.workload == "exercise") return run_exercise(c, out);
+    sim::Machine machine(c.machine, c.run.seed);
+    model::Kernel kernel(machine, c.kernel);
+    run_workload_on(kernel, c, o, out);
+  });
+}
+
+RunOutcome execute_on(model::Kernel& kernel, const Config& c, const ExecuteOptions& o) {
+  return timed_run(c, o, [&](RunOutcome& out) {
+    if (out.results.info.workload == "exercise")
+      throw std::invalid_argument(
+          "the hardware exercise builds its own machines; it cannot run on an existing kernel");
+    run_workload_on(kernel, c, o, out);
+  });
 }
 
 std::string default_run_name(const std::vector<std::string>& files) {

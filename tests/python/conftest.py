@@ -105,3 +105,18 @@ def reap():
         if p.poll() is None:
             p.kill()
             p.communicate()
+
+
+@pytest.fixture(scope="module")
+def cli():
+    """`cli(*args)`: runs the binary to completion, asserts exit 0, returns stdout."""
+    b = allocsim_binary_path()
+    if not (b.is_file() and os.access(b, os.X_OK)):
+        pytest.skip(f"allocsim binary not found at {b} (build it, or set ALLOCSIM_BIN)")
+
+    def run(*args):
+        p = subprocess.run([str(b), *map(str, args)], capture_output=True, text=True, timeout=300)
+        assert p.returncode == 0, f"allocsim {' '.join(map(str, args))}: {p.stderr}"
+        return p.stdout
+
+    return run

@@ -15,10 +15,6 @@ import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-# The package (analysis/) and the native module _allocsim (build/python/, when built).
-for _p in (REPO / "build" / "python", REPO / "analysis"):
-    if _p.is_dir() and str(_p) not in sys.path:
-        sys.path.insert(0, str(_p))
 try:
     import allocsim  # noqa: E402,F401
 except ImportError as e:  # the package needs the native module _allocsim (build/python)
@@ -36,22 +32,10 @@ from allocsim.results import load  # noqa: E402
 PYTHON = sys.executable
 
 
-def _binary() -> Path:
-    env = os.environ.get("ALLOCSIM_BIN")
-    return Path(env).resolve() if env else REPO / "build" / "cli" / "allocsim"
-
-
 @pytest.fixture(scope="module")
-def files(tmp_path_factory):
-    b = _binary()
-    if not (b.is_file() and os.access(b, os.X_OK)):
-        pytest.skip(f"allocsim binary not found at {b} (build it, or set ALLOCSIM_BIN)")
+def files(cli, tmp_path_factory):
     d = tmp_path_factory.mktemp("plot")
-
-    def run(*args):
-        p = subprocess.run([str(b), *map(str, args)], capture_output=True, text=True, timeout=300)
-        assert p.returncode == 0, p.stderr
-
+    run = cli
     run("run", "-o", d / "run.h5", "--force", "-q", "--name", "one")
     run("sweep", "--grid", "kernel.slab=slab,slub", "--grid", "machine.cpus=2,4",
         "--grid", "kernel.slab_colouring=true,false", "-o", d / "sweep.h5", "-q")

@@ -7,11 +7,8 @@ part of the file (time series against each other, histograms against the summary
 /proc text against `allocsim report --proc`).
 """
 
-import os
 import pickle
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import h5py
@@ -20,10 +17,6 @@ import pandas as pd
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-# The package (analysis/) and the native module _allocsim (build/python/, when built).
-for _p in (REPO / "build" / "python", REPO / "analysis"):
-    if _p.is_dir() and str(_p) not in sys.path:
-        sys.path.insert(0, str(_p))
 try:
     import allocsim  # noqa: E402,F401
 except ImportError as e:  # the package needs the native module _allocsim (build/python)
@@ -41,24 +34,6 @@ RUN_ATTRS = {"config", "seed", "allocsim_version", "git_revision", "host", "star
 SWEEP_NAMES = ["kernel.slab=slab,machine.cpus=4", "kernel.slab=slab,machine.cpus=2",
                "kernel.slab=slub,machine.cpus=4", "kernel.slab=slub,machine.cpus=2"]
 
-
-def _binary() -> Path:
-    env = os.environ.get("ALLOCSIM_BIN")
-    return Path(env).resolve() if env else REPO / "build" / "cli" / "allocsim"
-
-
-@pytest.fixture(scope="module")
-def cli():
-    b = _binary()
-    if not (b.is_file() and os.access(b, os.X_OK)):
-        pytest.skip(f"allocsim binary not found at {b} (build it, or set ALLOCSIM_BIN)")
-
-    def run(*args):
-        p = subprocess.run([str(b), *map(str, args)], capture_output=True, text=True, timeout=300)
-        assert p.returncode == 0, f"allocsim {' '.join(map(str, args))}: {p.stderr}"
-        return p.stdout
-
-    return run
 
 
 @pytest.fixture(scope="module")

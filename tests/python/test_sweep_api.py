@@ -10,8 +10,6 @@ build/cli/allocsim; skipped without it) while the native module is not built.
 
 import importlib
 import json
-import os
-import subprocess
 import sys
 import types
 from pathlib import Path
@@ -23,10 +21,6 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-# The package (analysis/) and the native module _allocsim (build/python/, when built).
-for _p in (REPO / "build" / "python", REPO / "analysis"):
-    if _p.is_dir() and str(_p) not in sys.path:
-        sys.path.insert(0, str(_p))
 try:
     import allocsim  # noqa: E402,F401
 except ImportError as e:  # the package needs the native module _allocsim (build/python)
@@ -43,24 +37,6 @@ NAMES = ["kernel.slab=slab,machine.cpus=4", "kernel.slab=slab,machine.cpus=2",
 # Attributes that differ between two runs of the same point.
 VOLATILE = {"wall_seconds", "start_time", "host", "git_revision", "allocsim_version"}
 
-
-def _binary() -> Path:
-    env = os.environ.get("ALLOCSIM_BIN")
-    return Path(env).resolve() if env else REPO / "build" / "cli" / "allocsim"
-
-
-@pytest.fixture(scope="module")
-def cli():
-    b = _binary()
-    if not (b.is_file() and os.access(b, os.X_OK)):
-        pytest.skip(f"allocsim binary not found at {b} (build it, or set ALLOCSIM_BIN)")
-
-    def run(*args):
-        p = subprocess.run([str(b), *map(str, args)], capture_output=True, text=True, timeout=300)
-        assert p.returncode == 0, f"allocsim {' '.join(map(str, args))}: {p.stderr}"
-        return p.stdout
-
-    return run
 
 
 @pytest.fixture(scope="module")
