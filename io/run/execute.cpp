@@ -97,12 +97,10 @@ void run_generator(const Config& c, const ExecuteOptions& o, model::Kernel& kern
   add_identity(c, c.generator.name, s);
   add_time(c, g.started, g.elapsed, s);
   add_latency_summary(machine.stats(), s);
-  std::uint64_t failures = 0;
-  for (const gen::OpTotals& t : g.total) failures += t.failures;
+  std::uint64_t failures = 0, ops = 0;
+  for (const gen::OpTotals& t : g.total) failures += t.failures, ops += t.ops;
   const double run_ms = static_cast<double>(g.elapsed - g.started) / (c.machine.ghz * 1e6);
   s.set("failures", failures, "1");
-  std::uint64_t ops = 0;
-  for (const gen::OpTotals& t : g.total) ops += t.ops;
   s.set("ops_per_ms", run_ms > 0 ? static_cast<double>(ops) / run_ms : 0.0, "1/ms");
   s.set("lifetime_frees", g.lifetime_frees, "1");
   s.set("remote_frees", g.remote_frees, "1");
