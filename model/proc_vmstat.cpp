@@ -29,12 +29,7 @@ std::string proc_vmstat(const PageAllocator& pa) {
   ZoneCounters numa;
   for (const Zone& z : pa.zones()) {
     free += z.nr_free_pages;
-    numa.numa_hit += z.counters.numa_hit;
-    numa.numa_miss += z.counters.numa_miss;
-    numa.numa_foreign += z.counters.numa_foreign;
-    numa.numa_interleave += z.counters.numa_interleave;
-    numa.numa_local += z.counters.numa_local;
-    numa.numa_other += z.counters.numa_other;
+    numa += z.counters;
   }
   for (sim::NodeId n = 0; n < pa.machine().config().nodes; ++n) file += pa.page_cache_pages(n);
   const VmEvents& e = pa.events();

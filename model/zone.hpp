@@ -37,6 +37,16 @@ struct ZoneCounters {
   std::uint64_t numa_local = 0, numa_other = 0;
   std::uint64_t pcp_refills = 0, pcp_drains = 0, pcp_drained_pages = 0;
   std::uint64_t alloc_success = 0, alloc_fail = 0;
+
+  // Sums over zones (/proc/vmstat's machine-wide numa_*, the results summary).
+  ZoneCounters& operator+=(const ZoneCounters& o) {
+    numa_hit += o.numa_hit, numa_miss += o.numa_miss, numa_foreign += o.numa_foreign;
+    numa_interleave += o.numa_interleave, numa_local += o.numa_local, numa_other += o.numa_other;
+    pcp_refills += o.pcp_refills, pcp_drains += o.pcp_drains;
+    pcp_drained_pages += o.pcp_drained_pages;
+    alloc_success += o.alloc_success, alloc_fail += o.alloc_fail;
+    return *this;
+  }
 };
 
 struct Zone {

@@ -72,14 +72,7 @@ void add_kernel_summary(model::Kernel& kernel, h5::Table& s) {
   std::array<std::uint64_t, model::kNrOrders> nr_free{};
   std::uint64_t free_pages = 0, managed = 0;
   for (const model::Zone& z : pa.zones()) {
-    zc.pcp_refills += z.counters.pcp_refills;
-    zc.pcp_drains += z.counters.pcp_drains;
-    zc.pcp_drained_pages += z.counters.pcp_drained_pages;
-    zc.numa_hit += z.counters.numa_hit;
-    zc.numa_miss += z.counters.numa_miss;
-    zc.numa_foreign += z.counters.numa_foreign;
-    zc.numa_local += z.counters.numa_local;
-    zc.numa_other += z.counters.numa_other;
+    zc += z.counters;
     free_pages += z.nr_free_pages;
     managed += z.managed_pages;
     for (unsigned o = 0; o < model::kNrOrders; ++o) nr_free[o] += z.free_area[o].nr_free;
