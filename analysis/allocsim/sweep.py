@@ -15,27 +15,24 @@ write the same file; this module only schedules the points:
   native module importable). The client writes the parts and merges them.
 
 Without the native module (an analysis-only install, or ``ALLOCSIM_BACKEND=cli``),
-:func:`sweep` runs the ``allocsim sweep`` binary (``$ALLOCSIM_BIN``, else
-``<repo>/build/cli/allocsim``, else on PATH) on a sweep file it writes, which gives the
-same file; ``client`` then needs the native module.
+:func:`sweep` runs the ``allocsim sweep`` binary instead (:mod:`allocsim.sweep_cli`),
+which writes the same file; ``client`` needs the native module.
 """
 
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import shutil
-import subprocess
 import tempfile
 import uuid
 import warnings
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .config import override_text, to_native_args
+from .sweep_cli import sweep_with_cli
 
 __all__ = ["sweep", "run_point", "run_point_to_bytes", "expand", "point_name", "SweepError",
            "PointError"]
@@ -75,18 +72,6 @@ def _require_native(what: str):
                           f"(cmake --build build --target _allocsim) and put build/python on "
                           f"PYTHONPATH")
     return native
-
-
-def allocsim_binary() -> Path:
-    """The CLI binary: ``$ALLOCSIM_BIN``, else ``<repo>/build/cli/allocsim``, else on PATH."""
-    env = os.environ.get("ALLOCSIM_BIN")
-    if env:
-        return Path(env)
-    built = Path(__file__).resolve().parents[2] / "build" / "cli" / "allocsim"
-    if built.is_file():
-        return built
-    found = shutil.which("allocsim")
-    return Path(found) if found else built
 
 
 # -- points ---------------------------------------------------------------------------
@@ -131,6 +116,10 @@ def _texts(assignments) -> list:
     return [(k, override_text(v)) for k, v in assignments]
 
 
+def _axis_texts(axes: list) -> list:
+    return [(k, [override_text(v) for v in vs]) for k, vs in axes]
+
+
 def _typed(axes: list, extra: list):
     """A point's params (key, text) -> its values as given in Python (for reports)."""
     given = {(k, override_text(v)): v for k, vs in axes for v in vs}
@@ -147,9 +136,8 @@ def expand(grid: Mapping[str, Any] | None = None,
     axes, extra = _axes(grid), _extra_points(points)
     typed = _typed(axes, extra)
     out = []
-    for i, p in enumerate(native.expand_sweep([(k, [override_text(v) for v in vs])
-                                               for k, vs in axes],
-                                              [_texts(e) for e in extra], list(sets))):
+    for i, p in enumerate(native.expand_sweep(_axis_texts(axes), [_texts(e) for e in extra],
+                                              list(sets))):
         params = [tuple(kv) for kv in p["params"]]
         out.append(Point(i, p["name"], params, list(p["sets"]), p["parameters"], typed(params)))
     return out
@@ -276,7 +264,8 @@ def _sweep_native(native, base, grid, points, jobs, client, out):
             _run_dask(client, tasks, parts, errors)
         if all(errors):
             return pts, errors
-        complete = _merge(native, out, pts, [p if e is None else "" for p, e in zip(parts, errors)])
+        sources = [part if e is None else "" for part, e in zip(parts, errors)]
+        complete = _merge(native, out, pts, sources)
     finally:
         shutil.rmtree(parts_dir, ignore_errors=True)
     for i, done in enumerate(complete):
@@ -285,82 +274,11 @@ def _sweep_native(native, base, grid, points, jobs, client, out):
     return pts, errors
 
 
-# -- without the native module: allocsim sweep ----------------------------------------
-
-
-def _absolute_trace(yaml_text: str) -> str:
-    """`yaml_text` with a relative ``workload.trace`` made absolute (relative to the
-    working directory, as for a YAML string), since the CLI reads the text from a
-    temporary file and would resolve it against that file's directory."""
-    try:
-        import yaml
-
-        tree = yaml.safe_load(yaml_text)
-        trace = tree["workload"]["trace"]
-    except Exception:
-        return yaml_text
-    if not isinstance(trace, str) or trace == "none" or os.path.isabs(trace):
-        return yaml_text
-    tree["workload"]["trace"] = os.path.abspath(trace)
-    return yaml.safe_dump(tree, sort_keys=False, default_flow_style=False)
-
-
-def _sweep_file(tmp: str, base: dict, grid, points) -> str:
-    """The sweep as a sweep file (JSON, which is YAML) in `tmp`; returns its path."""
-    files = list(base["files"])
-    if base["yaml_text"] is not None:
-        files = [os.path.join(tmp, "config.yaml")]
-        with open(files[0], "w", encoding="utf-8") as f:
-            f.write(_absolute_trace(base["yaml_text"]))
-    sets = dict(s.split("=", 1) for s in base["sets"])
-    if base["seed"] is not None:
-        sets["run.seed"] = str(base["seed"])  # like --seed: after every override
-    spec = {"base": files, "set": sets,
-            "grid": {k: [override_text(v) for v in vs] for k, vs in _axes(grid)},
-            "points": [dict(_texts(p)) for p in _extra_points(points)]}
-    path = os.path.join(tmp, "sweep.yaml")
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(spec, f)
-    return path
-
-
-def _sweep_cli(base, grid, points, jobs, out):
-    """``allocsim sweep`` into `out` (replaced only if some point is complete):
-    (points, errors)."""
-    from .results import load
-
-    binary = allocsim_binary()
-    if not (binary.is_file() and os.access(binary, os.X_OK)):
-        raise FileNotFoundError(
-            f"cannot sweep: no native module _allocsim and no allocsim binary at {binary} "
-            f"(build it, or set ALLOCSIM_BIN)")
-    with tempfile.TemporaryDirectory(prefix=".allocsim-sweep-", dir=os.path.dirname(out)) as tmp:
-        cmd = [str(binary), "sweep", _sweep_file(tmp, base, grid, points),
-               "-o", os.path.join(tmp, "out.h5"), "-q"]
-        if jobs:
-            cmd += ["-j", str(int(jobs))]
-        p = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
-        if p.returncode not in (0, 1) or not os.path.exists(cmd[4]):
-            msg = p.stderr.strip() or p.stdout.strip() or f"exit status {p.returncode}"
-            msg = msg.removeprefix("allocsim: error: ").removeprefix("allocsim: ")
-            msg = msg.replace(os.path.join(tmp, "config.yaml"), base["source"])
-            # Exit status 2: bad config or options (the native module's ConfigError).
-            raise (ValueError if p.returncode == 2 else PointError)(msg)
-        table = load(cmd[4]).sweep_table
-        pts = [Point(int(r["index"]), r["run"],
-                     [(k, r[k]) for k in table.columns[3:] if r[k] != ""])
-               for _, r in table.iterrows()]
-        errors = [None if st == "complete" else "failed" for st in table["status"]]
-        for line in p.stderr.splitlines():
-            for i, pt in enumerate(pts):
-                if line.startswith(f"allocsim: point {pt.name} failed: "):
-                    errors[i] = line.split(" failed: ", 1)[1]
-        if not all(errors):
-            os.replace(cmd[4], out)
-    typed = _typed(_axes(grid), _extra_points(points))
-    for pt in pts:
-        pt.values = typed(pt.params)
-    return pts, errors
+def _sweep_without_native(base, grid, points, jobs, out):
+    axes, extra = _axes(grid), _extra_points(points)
+    rows, errors = sweep_with_cli(base, _axis_texts(axes), [_texts(p) for p in extra], jobs, out)
+    typed = _typed(axes, extra)
+    return [Point(i, name, params, values=typed(params)) for i, name, params in rows], errors
 
 
 # -- sweep ----------------------------------------------------------------------------
@@ -394,6 +312,9 @@ def sweep(config: Any = None, grid: Mapping[str, Any] | None = None, jobs: int |
     ``attrs["failed"]`` the failed points (index, run, parameters, error), each also
     reported with ``warnings.warn``; failed points are "failed" in the file's /sweep
     table. Raises :class:`SweepError` (and writes nothing) if every point fails.
+    Without the native module the ``allocsim sweep`` binary runs the sweep
+    (:mod:`allocsim.sweep_cli`): the same file, but a bad config in any point raises
+    ValueError before anything runs.
     """
     from .results import load
 
@@ -401,6 +322,7 @@ def sweep(config: Any = None, grid: Mapping[str, Any] | None = None, jobs: int |
     swept = [k for k, _ in _axes(grid)] + [k for p in _extra_points(points) for k, _ in p]
     if seed is not None and "run.seed" in swept:
         raise ValueError("seed= and a run.seed axis or point exclude each other")
+    native = _native_module() if client is None else _require_native("a sweep on Dask")
     temporary = out is None
     if temporary:
         fd, out = tempfile.mkstemp(prefix="allocsim-sweep-", suffix=".h5")
@@ -408,12 +330,11 @@ def sweep(config: Any = None, grid: Mapping[str, Any] | None = None, jobs: int |
     out = os.path.abspath(os.fspath(out))
     if not os.path.isdir(os.path.dirname(out)):
         raise FileNotFoundError(f"{out}: no directory {os.path.dirname(out)!r}")
-    native = _native_module() if client is None else _require_native("a sweep on Dask")
     try:
         if native is not None:
             pts, errors = _sweep_native(native, base, grid, points, jobs, client, out)
         else:
-            pts, errors = _sweep_cli(base, grid, points, jobs, out)
+            pts, errors = _sweep_without_native(base, grid, points, jobs, out)
         failed = [dict(index=p.index, run=p.name, parameters=dict(p.values), error=errors[i])
                   for i, p in enumerate(pts) if errors[i] is not None]
         if len(failed) == len(pts):

@@ -230,6 +230,24 @@ def test_cli_backend_matches_default_backend(local_sweep, tmp_path, monkeypatch)
                 (ta.get_size(), ta.get_cset(), ta.get_strpad(), ta.is_variable_str())
 
 
+def test_cli_backend_failures(cli, tmp_path, monkeypatch):
+    """Without the native module: a point that fails as it runs is reported with its
+    message and the others kept; a bad config raises ValueError and writes nothing."""
+    monkeypatch.setenv("ALLOCSIM_BACKEND", "cli")
+    bad = REPO / "tests" / "data" / "traces" / "malformed.ftrace.txt"
+    with pytest.warns(RuntimeWarning, match="malformed"):
+        df = sweep({"machine": {"cpus": 2}}, {"workload.trace": ["none", bad]}, jobs=2,
+                   out=tmp_path / "f.h5")
+    assert list(df.index) == ["workload.trace=none"]
+    (failed,) = df.attrs["failed"]
+    assert failed["index"] == 1 and failed["parameters"] == {"workload.trace": bad}
+    assert f"{bad}:4:" in failed["error"]
+    assert list(load(tmp_path / "f.h5").sweep_table["status"]) == ["complete", "failed"]
+    with pytest.raises(ValueError, match="nosuch"):
+        sweep(None, {"kernel.slab": ["slub", "nosuch"]}, out=tmp_path / "v.h5")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.h5"]
+
+
 @needs_native
 def test_local_and_dask_sweeps_identical(local_sweep, dask_client, tmp_path):
     out, df = local_sweep
