@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""A sweep on a Dask cluster, checked against the same sweep in local processes.
+"""A sweep on a Dask cluster, checked against the same sweep in local threads.
 
 ``allocsim.sweep(..., client=client)`` sends one task per point to a
 ``distributed`` cluster; each worker runs its point and sends the results
 file's bytes back, so the workers need no shared file system (only allocsim
 importable: here they inherit PYTHONPATH). The client merges the points into
 one results file, in point order, exactly as the local sweep
-(``jobs=N`` worker processes) and ``allocsim sweep`` do.
+(``jobs=N`` threads) and ``allocsim sweep`` do.
 
 Here the cluster is a ``LocalCluster`` of 2 worker processes; for a real one
 pass ``Client("tcp://scheduler:8786")`` instead. The grid is SLAB vs SLUB on
@@ -46,7 +46,7 @@ def main(argv=None) -> int:
         t = time.perf_counter()
         local = allocsim.sweep(WORKLOAD, grid=grid, overrides=overrides, jobs=2,
                                out=out / "dask-local.h5")
-        print(f"local processes: {len(local)} points in {time.perf_counter() - t:.1f} s")
+        print(f"local threads:   {len(local)} points in {time.perf_counter() - t:.1f} s")
         t = time.perf_counter()
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                           dashboard_address=None) as cluster, Client(cluster) as client:

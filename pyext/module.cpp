@@ -11,6 +11,7 @@
 #include "io/results/results_file.hpp"
 #include "io/run/execute.hpp"
 #include "pyext/simulator.hpp"
+#include "pyext/sweep_bindings.hpp"
 #include "workloads/trace/trace.hpp"
 
 namespace py = pybind11;
@@ -109,6 +110,8 @@ PYBIND11_MODULE(_allocsim, m) {
       py::arg("out"), py::arg("name") = "run", py::arg("parameters") = "",
       "Runs one config (the GIL released) and writes its one run to a new HDF5 file `out`; "
       "returns the summary row as a dict.");
+
+  allocsim::pyext::bind_sweep(m);
 
   using allocsim::pyext::Simulator;
   py::class_<Simulator>(m, "Simulator")

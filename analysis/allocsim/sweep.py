@@ -1,56 +1,41 @@
 """Parameter sweeps: every point of a grid run in parallel into one results file.
 
-:func:`sweep` is the Python side of ``allocsim sweep``: the same points, in the same
-order, with the same names, and the same file layout (a run per point under
-``/runs/<name>`` and the ``/sweep`` table), so :func:`allocsim.load` and the CLI's
-``report`` read either. Points run
+:func:`sweep` is ``allocsim sweep`` from Python. The points (their order, names and
+configs), the part files and the merged results file with its ``/sweep`` table come
+from the C++ core (``io/run/sweep*``, bound in ``_allocsim``), so the CLI and Python
+write the same file; this module only schedules the points:
 
-* locally (``client=None``): in ``jobs`` worker processes (``spawn``ed, so no HDF5 or
-  thread state is shared with the caller), each writing its own part file in a
-  temporary directory next to ``out``;
-* on a Dask cluster (``client=<distributed.Client>``): one task per point; a task
-  runs its point into a file in the worker's temporary directory and returns the
-  file's bytes, so workers need no shared file system (but they need ``allocsim``
-  importable and either the native module ``_allocsim`` or the ``allocsim`` binary).
+* locally (``client=None``): in ``jobs`` threads of the calling process. The native
+  ``run`` releases the GIL and runs share no state, so the points run in parallel and
+  the results do not depend on ``jobs``; no ``if __name__ == "__main__":`` guard is
+  needed (scripts, ``python3 -``, notebooks);
+* on a Dask cluster (``client=<distributed.Client>``): one task per point; a task runs
+  its point into a file in the worker's temporary directory and returns the file's
+  bytes, so workers need no shared file system (but they need ``allocsim`` and its
+  native module importable). The client writes the parts and merges them.
 
-Then the parts are merged, in point order, into ``out``, written atomically (a
-temporary file in the same directory, renamed). A run depends only on its config
-and seed, so the file's tables are the same whatever ``jobs`` or the cluster.
-
-Each point runs through :func:`run_point`, which uses the native module
-``_allocsim`` when it can be imported and otherwise the CLI binary (``$ALLOCSIM_BIN``,
-else ``<repo>/build/cli/allocsim``).
+Without the native module (an analysis-only install, or ``ALLOCSIM_BACKEND=cli``),
+:func:`sweep` runs the ``allocsim sweep`` binary instead (:mod:`allocsim.sweep_cli`),
+which writes the same file; ``client`` needs the native module.
 """
 
 from __future__ import annotations
 
 import importlib
-import itertools
-import multiprocessing
 import os
 import shutil
-import subprocess
 import tempfile
 import uuid
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
-
-import h5py
-import numpy as np
+from typing import Any, Iterable, Mapping
 
 from .config import override_text, to_native_args
+from .sweep_cli import sweep_with_cli
 
 __all__ = ["sweep", "run_point", "run_point_to_bytes", "expand", "point_name", "SweepError",
            "PointError"]
-
-#: The results-file layout version (io/results/results_file.hpp kResultsLayout).
-RESULTS_LAYOUT = 1
-#: The deflate level of tables (io/h5/file.hpp kDeflateLevel).
-DEFLATE_LEVEL = 1
 
 
 class PointError(RuntimeError):
@@ -65,73 +50,7 @@ class SweepError(RuntimeError):
         self.failed = failed
 
 
-# -- points ---------------------------------------------------------------------------
-
-
-@dataclass
-class Point:
-    index: int
-    name: str
-    params: list  # [(key, text)]
-    values: dict = field(default_factory=dict)  # key -> the value as given
-
-    @property
-    def parameters(self) -> str:
-        """The run's ``parameters`` attribute: "key=value" lines."""
-        return "".join(f"{k}={v}\n" for k, v in self.params)
-
-    def sets(self, base: Sequence[str]) -> list:
-        return list(base) + [f"{k}={v}" for k, v in self.params]
-
-
-def point_name(params: Sequence[tuple]) -> str:
-    """A point's run name, as the CLI's: "k1=v1,k2=v2" with '/' made '_'; "base" if none."""
-    if not params:
-        return "base"
-    return ",".join(f"{k}={v}" for k, v in params).replace("/", "_")
-
-
-def _check_key(key: Any) -> str:
-    key = str(key)
-    if not key or "=" in key:
-        raise ValueError(f"bad sweep key {key!r}: a dotted config key like 'machine.cpus'")
-    return key
-
-
-def expand(grid: Mapping[str, Any] | None = None,
-           points: Iterable[Mapping[str, Any]] | None = None) -> list:
-    """The sweep's points, as the CLI expands them: the grid's cartesian product, its
-    first key varying slowest, then the extra `points`; one point "base" if neither."""
-    axes = []
-    for key, values in (grid or {}).items():
-        if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
-            values = [values]
-        values = list(values)
-        if not values:
-            raise ValueError(f"sweep axis {key!r} has no values")
-        axes.append((_check_key(key), values))
-    combos = []
-    if axes:
-        for combo in itertools.product(*(v for _, v in axes)):
-            combos.append([(k, v) for (k, _), v in zip(axes, combo)])
-    for p in points or []:
-        if not isinstance(p, Mapping):
-            raise TypeError("each extra point is a dict of dotted config keys to values")
-        combos.append([(_check_key(k), v) for k, v in p.items()])
-    if not combos:
-        combos.append([])
-    out, seen = [], {}
-    for i, combo in enumerate(combos):
-        params = [(k, override_text(v)) for k, v in combo]
-        name = point_name(params)
-        if name in seen:
-            raise ValueError(f"two points are both named {name!r} (the same parameters)")
-        seen[name] = i
-        out.append(Point(i, name, params, dict(combo)))
-    return out
-
-
-# -- running one point ----------------------------------------------------------------
+# -- the native module ----------------------------------------------------------------
 
 
 def _native_module():
@@ -143,95 +62,100 @@ def _native_module():
         mod = importlib.import_module("_allocsim")
     except ImportError:
         return None
-    return mod if hasattr(mod, "run") else None
+    return mod if hasattr(mod, "run") and hasattr(mod, "merge_sweep") else None
 
 
-def allocsim_binary() -> Path:
-    """The CLI binary: ``$ALLOCSIM_BIN``, else ``<repo>/build/cli/allocsim``, else on PATH."""
-    env = os.environ.get("ALLOCSIM_BIN")
-    if env:
-        return Path(env)
-    built = Path(__file__).resolve().parents[2] / "build" / "cli" / "allocsim"
-    if built.is_file():
-        return built
-    found = shutil.which("allocsim")
-    return Path(found) if found else built
+def _require_native(what: str):
+    native = _native_module()
+    if native is None:
+        raise ImportError(f"{what} needs the allocsim C++ module (_allocsim): build it "
+                          f"(cmake --build build --target _allocsim) and put build/python on "
+                          f"PYTHONPATH")
+    return native
 
 
-def _set_text_attr(obj: h5py.HLObject, name: str, text: str) -> None:
-    """A string attribute as the C++ writer makes them: fixed length, null-padded, UTF-8."""
-    data = text.encode("utf-8")
-    if name in obj.attrs:
-        del obj.attrs[name]
-    obj.attrs.create(name, np.array(data, dtype=f"S{max(len(data), 1)}"),
-                     dtype=h5py.string_dtype("utf-8", max(len(data), 1)))
+# -- points ---------------------------------------------------------------------------
 
 
-def _absolute_trace(yaml_text: str) -> str:
-    """`yaml_text` with a relative ``workload.trace`` made absolute (relative to the
-    working directory, as for a YAML string), since the CLI fallback reads the text
-    from a temporary file and would resolve it against that file's directory."""
-    try:
-        import yaml
-
-        tree = yaml.safe_load(yaml_text)
-        trace = tree["workload"]["trace"]
-    except Exception:
-        return yaml_text
-    if not isinstance(trace, str) or trace == "none" or os.path.isabs(trace):
-        return yaml_text
-    tree["workload"]["trace"] = os.path.abspath(trace)
-    return yaml.safe_dump(tree, sort_keys=False, default_flow_style=False)
+@dataclass
+class Point:
+    index: int
+    name: str
+    params: list  # [(key, text)]: the swept keys and this point's values as --set text
+    sets: list = field(default_factory=list)  # the overrides, then the params: "KEY=VALUE"
+    parameters: str = ""  # the run's "parameters" attribute
+    values: dict = field(default_factory=dict)  # key -> the value as given
 
 
-def _run_cli(native_args: dict, out_path: str, name: str, parameters: str) -> dict:
-    binary = allocsim_binary()
-    if not (binary.is_file() and os.access(binary, os.X_OK)):
-        raise FileNotFoundError(
-            f"cannot run a point: no native module _allocsim and no allocsim binary at {binary} "
-            f"(build it, or set ALLOCSIM_BIN)")
-    with tempfile.TemporaryDirectory(prefix="allocsim-point-") as tmp:
-        files = list(native_args.get("files") or [])
-        yaml_text = native_args.get("yaml_text")
-        config_file = None
-        if yaml_text is not None:
-            config_file = os.path.join(tmp, "config.yaml")
-            with open(config_file, "w", encoding="utf-8") as f:
-                f.write(_absolute_trace(yaml_text))
-            files = [config_file]
-        cmd = [str(binary), "run", *files]
-        for s in native_args.get("sets") or []:
-            cmd += ["--set", s]
-        if native_args.get("seed") is not None:
-            cmd += ["--seed", str(int(native_args["seed"]))]
-        cmd += ["-o", out_path, "--force", "--name", name, "-q"]
-        p = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
-        if p.returncode != 0:
-            msg = (p.stderr.strip() or p.stdout.strip() or f"exit status {p.returncode}")
-            msg = msg.removeprefix("allocsim: error: ").removeprefix("allocsim: ")
-            if config_file:
-                msg = msg.replace(config_file, native_args.get("source") or "<string>")
-            # Exit status 2: bad config or options (the native module's ConfigError).
-            raise (ValueError if p.returncode == 2 else PointError)(msg)
-    if parameters:
-        with h5py.File(out_path, "r+") as f:
-            _set_text_attr(f[f"runs/{name}"], "parameters", parameters)
-    return {"name": name, "path": out_path, "backend": "cli"}
+def point_name(params: Iterable[tuple]) -> str:
+    """A point's run name, as the CLI's: "k1=v1,k2=v2" with '/' made '_'; "base" if none."""
+    native = _require_native("allocsim.sweep.point_name")
+    return native.point_name([(str(k), str(v)) for k, v in params])
+
+
+def _axes(grid: Mapping[str, Any] | None) -> list:
+    """[(key, [value, ...])]: a single value is an axis of one."""
+    axes = []
+    for key, values in (grid or {}).items():
+        if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+            values = [values]
+        axes.append((str(key), list(values)))
+    return axes
+
+
+def _extra_points(points: Iterable[Mapping[str, Any]] | None) -> list:
+    extra = []
+    for p in points or []:
+        if not isinstance(p, Mapping):
+            raise TypeError("each extra point is a dict of dotted config keys to values")
+        extra.append([(str(k), v) for k, v in p.items()])
+    return extra
+
+
+def _texts(assignments) -> list:
+    return [(k, override_text(v)) for k, v in assignments]
+
+
+def _axis_texts(axes: list) -> list:
+    return [(k, [override_text(v) for v in vs]) for k, vs in axes]
+
+
+def _typed(axes: list, extra: list):
+    """A point's params (key, text) -> its values as given in Python (for reports)."""
+    given = {(k, override_text(v)): v for k, vs in axes for v in vs}
+    given.update({(k, override_text(v)): v for p in extra for k, v in p})
+    return lambda params: {k: given.get((k, t), t) for k, t in params}
+
+
+def expand(grid: Mapping[str, Any] | None = None,
+           points: Iterable[Mapping[str, Any]] | None = None, sets: Iterable[str] = ()) -> list:
+    """The sweep's points, as the CLI expands them: the grid's cartesian product, its
+    first key varying slowest, then the extra `points`; one point "base" if neither.
+    `sets` ("KEY=VALUE") come before each point's own keys in its ``sets``."""
+    native = _require_native("allocsim.sweep.expand")
+    axes, extra = _axes(grid), _extra_points(points)
+    typed = _typed(axes, extra)
+    out = []
+    for i, p in enumerate(native.expand_sweep(_axis_texts(axes), [_texts(e) for e in extra],
+                                              list(sets))):
+        params = [tuple(kv) for kv in p["params"]]
+        out.append(Point(i, p["name"], params, list(p["sets"]), p["parameters"], typed(params)))
+    return out
+
+
+# -- running one point ----------------------------------------------------------------
 
 
 def run_point(native_args: dict, out_path: str, name: str, parameters: str) -> dict:
     """Runs one config (``native_args`` from :func:`allocsim.config.to_native_args`) and
     writes exactly one complete run `name`, with the ``parameters`` attribute, to a new
-    HDF5 file `out_path`. Uses ``_allocsim.run`` when the native module imports, else
-    ``allocsim run``. Raises (ValueError for a bad config) when the point fails."""
-    native = _native_module()
+    HDF5 file `out_path` (``_allocsim.run``, the GIL released). Raises (ValueError for a
+    bad config) when the point fails."""
     a = native_args
-    if native is not None:
-        result = native.run(list(a.get("files") or []), a.get("yaml_text"),
-                            a.get("source") or "<default>", list(a.get("sets") or []),
-                            a.get("seed"), str(out_path), name, parameters)
-        return dict(result) if isinstance(result, Mapping) else {"result": result}
-    return _run_cli(native_args, str(out_path), name, parameters)
+    result = _require_native("running a sweep point").run(
+        list(a.get("files") or []), a.get("yaml_text"), a.get("source") or "<default>",
+        list(a.get("sets") or []), a.get("seed"), str(out_path), name, parameters)
+    return dict(result) if isinstance(result, Mapping) else {"result": result}
 
 
 def run_point_to_bytes(native_args: dict, name: str, parameters: str) -> bytes:
@@ -252,113 +176,36 @@ def _describe(e: BaseException) -> str:
     return msg if isinstance(e, (ValueError, PointError)) else f"{type(e).__name__}: {msg}"
 
 
-def _local_task(native_args: dict, out_path: str, name: str, parameters: str):
-    """One point in a local worker: ("complete", None) or ("failed", message)."""
+def _error_of(native_args: dict, part: str, name: str, parameters: str):
+    """Runs one point into its part file: None, or why it failed."""
     try:
-        run_point(native_args, out_path, name, parameters)
+        run_point(native_args, part, name, parameters)
     except Exception as e:
-        return "failed", _describe(e)
-    return "complete", None
+        return _describe(e)
+    return None
 
 
-# -- the results file -----------------------------------------------------------------
+# -- scheduling -----------------------------------------------------------------------
 
 
-def _sweep_table(points: list, status: list) -> np.ndarray:
-    keys: list = []
-    for p in points:
-        keys += [k for k, _ in p.params if k not in keys]
-    rows = []
-    for p, st in zip(points, status):
-        values = dict(p.params)
-        rows.append((p.index, p.name, st, *(values.get(k, "") for k in keys)))
-    names = ["index", "run", "status", *keys]
-    dtypes = [np.dtype("<u8")]
-    for c in range(1, len(names)):
-        longest = max((len(str(r[c]).encode("utf-8")) for r in rows), default=0)
-        dtypes.append(h5py.string_dtype("utf-8", max(longest, 1)))
-    arr = np.zeros(len(rows), dtype=np.dtype(list(zip(names, dtypes))))
-    for i, r in enumerate(rows):
-        arr[i] = (r[0], *(str(v).encode("utf-8") for v in r[1:]))
-    return arr
-
-
-def _write_table(parent: h5py.Group, name: str, arr: np.ndarray, units: list) -> None:
-    """A compound dataset as the C++ writer makes them (chunked, shuffle + deflate at
-    io/h5 kDeflateLevel, a "units" attribute)."""
-    row = max(arr.dtype.itemsize, 1)
-    chunk = int(min(max(len(arr), 1), max(1, (1 << 20) // row), 4096))
-    d = parent.create_dataset(name, data=arr, maxshape=(None,), chunks=(chunk,), shuffle=True,
-                              compression="gzip", compression_opts=DEFLATE_LEVEL,
-                              track_times=False)
-    longest = max([len(u.encode()) for u in units] + [1])
-    d.attrs.create("units", np.array([u.encode() for u in units], dtype=f"S{longest}"),
-                   dtype=h5py.string_dtype("utf-8", longest))
-
-
-def _merge(out: str, points: list, parts: list, status: list) -> None:
-    """The complete parts, in point order, into `out` (atomically), with /sweep."""
-    out_dir = os.path.dirname(os.path.abspath(out))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(out)}.", suffix=".tmp", dir=out_dir)
-    os.close(fd)
-    try:
-        with h5py.File(tmp, "w") as dst:
-            dst.attrs.create("allocsim_results", np.uint64(RESULTS_LAYOUT), dtype="<u8")
-            runs = dst.create_group("runs")
-            for i, (p, part) in enumerate(zip(points, parts)):
-                if status[i] != "complete":
-                    continue
-                with h5py.File(part, "r") as src:
-                    g = src.get(f"runs/{p.name}")
-                    if not isinstance(g, h5py.Group) or int(g.attrs.get("complete", 0)) != 1:
-                        status[i] = "failed"
-                        continue
-                    src.copy(g, runs, name=p.name)
-            table = _sweep_table(points, status)
-            units = ["1"] + [""] * (len(table.dtype) - 1)
-            _write_table(dst, "sweep", table, units)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-# -- sweep ----------------------------------------------------------------------------
-
-
-def _run_local(jobs, tasks, parts, status, errors):
+def _run_threads(jobs, tasks, parts, errors):
     workers = max(1, min(int(jobs or os.cpu_count() or 1), len(tasks)))
     if workers == 1:
         for i, (args, name, params) in enumerate(tasks):
-            status[i], errors[i] = _local_task(args, parts[i], name, params)
+            errors[i] = _error_of(args, parts[i], name, params)
         return
-    ex = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-    try:
-        futures = {ex.submit(_local_task, args, parts[i], name, params): i
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="allocsim-sweep") as ex:
+        futures = {ex.submit(_error_of, args, parts[i], name, params): i
                    for i, (args, name, params) in enumerate(tasks)}
-        for fut in as_completed(futures):
-            i = futures[fut]
-            try:
-                status[i], errors[i] = fut.result()
-            except BrokenProcessPool as e:
-                # Workers are spawned: they import the caller's __main__ again.
-                status[i], errors[i] = "failed", (
-                    "a worker process died or could not start (a script that calls "
-                    "allocsim.sweep with jobs > 1 must call it under "
-                    "`if __name__ == \"__main__\":`): " + _describe(e))
-            except Exception as e:
-                status[i], errors[i] = "failed", _describe(e)
-    except BaseException:
-        ex.shutdown(wait=False, cancel_futures=True)
-        raise
-    ex.shutdown(wait=True)
+        try:
+            for fut in as_completed(futures):
+                errors[futures[fut]] = fut.result()
+        except BaseException:
+            ex.shutdown(wait=False, cancel_futures=True)  # points running finish first
+            raise
 
 
-def _run_dask(client, tasks, parts, status, errors):
+def _run_dask(client, tasks, parts, errors):
     from distributed import as_completed as dask_as_completed
 
     prefix = f"allocsim-point-{uuid.uuid4().hex[:12]}"
@@ -373,13 +220,68 @@ def _run_dask(client, tasks, parts, status, errors):
                 data = fut.result()
                 with open(parts[i], "wb") as f:
                     f.write(data)
-                status[i], errors[i] = "complete", None
+                errors[i] = None
             except Exception as e:
-                status[i], errors[i] = "failed", _describe(e)
+                errors[i] = _describe(e)
             fut.release()
     except BaseException:
         client.cancel(futures)
         raise
+
+
+def _merge(native, out: str, pts: list, sources: list) -> list:
+    """The parts into `out`, atomically (a temporary file renamed); per point, whether
+    its run is in."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(out)}.", suffix=".tmp",
+                               dir=os.path.dirname(out))
+    os.close(fd)
+    try:
+        complete = native.merge_sweep(tmp, [(p.name, p.params) for p in pts], sources)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, out)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return complete
+
+
+def _sweep_native(native, base, grid, points, jobs, client, out):
+    """Runs the points here (threads) or on Dask and merges them: (points, errors)."""
+    pts = expand(grid, points, base["sets"])
+    tasks = [(dict(base, sets=p.sets), p.name, p.parameters) for p in pts]
+    errors: list = ["not run"] * len(pts)
+    parts_dir = native.sweep_parts_dir(out)
+    shutil.rmtree(parts_dir, ignore_errors=True)  # like allocsim sweep --force
+    os.makedirs(parts_dir)
+    try:
+        parts = [native.sweep_part_path(parts_dir, p.index) for p in pts]
+        if client is None:
+            _run_threads(jobs, tasks, parts, errors)
+        else:
+            _run_dask(client, tasks, parts, errors)
+        if all(errors):
+            return pts, errors
+        sources = [part if e is None else "" for part, e in zip(parts, errors)]
+        complete = _merge(native, out, pts, sources)
+    finally:
+        shutil.rmtree(parts_dir, ignore_errors=True)
+    for i, done in enumerate(complete):
+        if not done and errors[i] is None:
+            errors[i] = "its part file holds no complete run"
+    return pts, errors
+
+
+def _sweep_without_native(base, grid, points, jobs, out):
+    axes, extra = _axes(grid), _extra_points(points)
+    rows, errors = sweep_with_cli(base, _axis_texts(axes), [_texts(p) for p in extra], jobs, out)
+    typed = _typed(axes, extra)
+    return [Point(i, name, params, values=typed(params)) for i, name, params in rows], errors
+
+
+# -- sweep ----------------------------------------------------------------------------
 
 
 def sweep(config: Any = None, grid: Mapping[str, Any] | None = None, jobs: int | None = None,
@@ -395,60 +297,53 @@ def sweep(config: Any = None, grid: Mapping[str, Any] | None = None, jobs: int |
                Each point is named "kernel.slab=slab,machine.cpus=2" ('/' made '_').
     points:    extra points (dicts of dotted keys to values) after the grid's.
     overrides: dotted keys to values applied to every point (before the point's own).
-    seed:      the run seed of every point (default: the config's ``run.seed``).
-    jobs:      local worker processes (default: the host's CPUs); ignored with `client`.
-               They are spawned, so a script must call sweep() under
-               ``if __name__ == "__main__":`` (as with any multiprocessing code).
+    seed:      the run seed of every point (default: the config's ``run.seed``); not
+               together with a ``run.seed`` axis or point.
+    jobs:      points run at once, in threads of this process (default: the host's
+               CPUs); ignored with `client`. No ``__main__`` guard is needed.
     client:    a ``distributed.Client``: one Dask task per point.
-    out:       the results file (replaced atomically). Default: a new temporary file
-               (``allocsim-sweep-*.h5`` in the temporary directory), which is kept: its
-               path is in the returned frame's ``attrs["path"]``; delete it when done.
+    out:       the results file (replaced atomically, as ``allocsim sweep --force``
+               would). Default: a new temporary file (``allocsim-sweep-*.h5`` in the
+               temporary directory), which is kept: its path is in the returned frame's
+               ``attrs["path"]``; delete it when done.
 
     Returns ``allocsim.load(out).summary``: one row per complete point (index: run name),
     the swept parameters first as typed columns. ``attrs["path"]`` is the file and
     ``attrs["failed"]`` the failed points (index, run, parameters, error), each also
     reported with ``warnings.warn``; failed points are "failed" in the file's /sweep
     table. Raises :class:`SweepError` (and writes nothing) if every point fails.
+    Without the native module the ``allocsim sweep`` binary runs the sweep
+    (:mod:`allocsim.sweep_cli`): the same file, but a bad config in any point raises
+    ValueError before anything runs.
     """
     from .results import load
 
     base = to_native_args(config, overrides, seed)
-    pts = expand(grid, points)
+    swept = [k for k, _ in _axes(grid)] + [k for p in _extra_points(points) for k, _ in p]
+    if seed is not None and "run.seed" in swept:
+        raise ValueError("seed= and a run.seed axis or point exclude each other")
+    native = _native_module() if client is None else _require_native("a sweep on Dask")
     temporary = out is None
     if temporary:
         fd, out = tempfile.mkstemp(prefix="allocsim-sweep-", suffix=".h5")
         os.close(fd)
     out = os.path.abspath(os.fspath(out))
-    out_dir = os.path.dirname(out)
-    if not os.path.isdir(out_dir):
-        raise FileNotFoundError(f"{out}: no directory {out_dir!r}")
-
-    tasks = [(dict(base, sets=p.sets(base["sets"])), p.name, p.parameters) for p in pts]
-    status = ["pending"] * len(pts)
-    errors: list = [None] * len(pts)
-    parts_dir = tempfile.mkdtemp(prefix=f".{os.path.basename(out)}.parts-", dir=out_dir)
+    if not os.path.isdir(os.path.dirname(out)):
+        raise FileNotFoundError(f"{out}: no directory {os.path.dirname(out)!r}")
     try:
-        parts = [os.path.join(parts_dir, f"point-{p.index}.h5") for p in pts]
-        if client is None:
-            _run_local(jobs, tasks, parts, status, errors)
+        if native is not None:
+            pts, errors = _sweep_native(native, base, grid, points, jobs, client, out)
         else:
-            _run_dask(client, tasks, parts, status, errors)
+            pts, errors = _sweep_without_native(base, grid, points, jobs, out)
         failed = [dict(index=p.index, run=p.name, parameters=dict(p.values), error=errors[i])
-                  for i, p in enumerate(pts) if status[i] != "complete"]
+                  for i, p in enumerate(pts) if errors[i] is not None]
         if len(failed) == len(pts):
             raise SweepError(f"every point of the sweep failed; {failed[0]['run']}: "
                              f"{failed[0]['error']}", failed)
-        _merge(out, pts, parts, status)
     except BaseException:
         if temporary and os.path.exists(out):
             os.unlink(out)  # the empty placeholder
         raise
-    finally:
-        shutil.rmtree(parts_dir, ignore_errors=True)
-    # The merge may find a part without its complete run: failed too.
-    failed = [dict(index=p.index, run=p.name, parameters=dict(p.values),
-                   error=errors[i] or "its part file holds no complete run")
-              for i, p in enumerate(pts) if status[i] != "complete"]
     for f in failed:
         warnings.warn(f"allocsim sweep: point {f['run']} failed: {f['error']}", RuntimeWarning,
                       stacklevel=2)

@@ -27,6 +27,22 @@ std::vector<Assignment> read_point(const Value& v) {
   return out;
 }
 
+// What a sweep file and --grid cannot give, but a grid from Python can.
+void check_axes_and_keys(const SweepSpec& spec) {
+  const Origin origin{"sweep", 0, 0, 0};
+  auto check_key = [&](const std::string& key) {
+    if (key.empty() || key.find('=') != std::string::npos)
+      throw ConfigError(origin, "",
+                        "bad sweep key '" + key + "': a dotted config key like 'machine.cpus'");
+  };
+  for (const auto& [key, values] : spec.grid) {
+    check_key(key);
+    if (values.empty()) throw ConfigError(origin, key, "the sweep axis has no values");
+  }
+  for (const auto& point : spec.points)
+    for (const auto& assignment : point) check_key(assignment.first);
+}
+
 }  // namespace
 
 SweepSpec read_sweep_file(const std::string& path) {
@@ -112,7 +128,14 @@ std::string point_name(const std::vector<Assignment>& params) {
   return name;
 }
 
+std::string parameter_lines(const std::vector<Assignment>& params) {
+  std::string out;
+  for (const auto& [key, value] : params) out += key + "=" + value + "\n";
+  return out;
+}
+
 std::vector<SweepPoint> expand(const SweepSpec& spec) {
+  check_axes_and_keys(spec);
   std::vector<std::vector<Assignment>> params;
   if (!spec.grid.empty()) {
     std::vector<std::size_t> at(spec.grid.size(), 0);

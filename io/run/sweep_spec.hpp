@@ -30,11 +30,15 @@ SweepSpec read_sweep_file(const std::string& path);
 // Throws ConfigError (file "--grid") for a malformed option.
 void add_grid_option(SweepSpec& spec, const std::string& option);
 // The grid's points (the first axis varies slowest), then the explicit
-// points; with neither, one point with no parameters. Throws ConfigError if
-// two points would have the same name.
+// points; with neither, one point with no parameters. Throws ConfigError for
+// an axis without values, a key that is empty or holds '=', or two points
+// that would have the same name.
 std::vector<SweepPoint> expand(const SweepSpec& spec);
 // "key=value" joined by ','; '/' (not allowed in HDF5 names) becomes '_';
 // "base" for a point without parameters.
 std::string point_name(const std::vector<Assignment>& params);
+// A run's "parameters" attribute: one "key=value\n" line per swept key, the
+// values as given (with '/').
+std::string parameter_lines(const std::vector<Assignment>& params);
 
 }  // namespace allocsim::io

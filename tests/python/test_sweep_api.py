@@ -1,16 +1,19 @@
 """allocsim.config and allocsim.sweep.
 
 to_native_args/override_text on every config form; sweep() against `allocsim sweep`
-(the same point names, order, /sweep table and summaries); local processes against a
-Dask LocalCluster (identical files); failing points; the native module preferred
-over the CLI. Sweeps stay at 4 small points (the default workload on 2-4 CPUs,
-~0.2 s each). Points run through the CLI binary ($ALLOCSIM_BIN, else
-build/cli/allocsim; skipped without it) while the native module is not built.
+(the same point names, order, /sweep table and summaries); local threads against a
+Dask LocalCluster (identical files); threads without a `__main__` guard; failing
+points; the native module preferred over the CLI. Sweeps stay at 4 small points (the
+default workload on 2-4 CPUs, ~0.2 s each). Without the native module, sweep() runs
+the CLI binary ($ALLOCSIM_BIN, else build/cli/allocsim; skipped without it) and the
+tests of the native pieces are skipped.
 """
 
 import importlib
 import json
+import subprocess
 import sys
+import threading
 import types
 from pathlib import Path
 
@@ -30,6 +33,9 @@ sweep_mod = importlib.import_module("allocsim.sweep")  # (allocsim.sweep is also
 from allocsim.config import override_text, to_native_args  # noqa: E402
 from allocsim.results import load  # noqa: E402
 from allocsim.sweep import SweepError, expand, sweep  # noqa: E402
+
+needs_native = pytest.mark.skipif(sweep_mod._native_module() is None,
+                                  reason="the native module _allocsim is not built")
 
 GRID = {"kernel.slab": ["slab", "slub"], "machine.cpus": [4, 2]}
 NAMES = ["kernel.slab=slab,machine.cpus=4", "kernel.slab=slab,machine.cpus=2",
@@ -158,6 +164,7 @@ def test_override_text():
     assert json.loads(override_text([[10, 21], [21, 10]])) == [[10, 21], [21, 10]]
 
 
+@needs_native
 def test_point_names_and_order():
     pts = expand(GRID)
     assert [p.name for p in pts] == NAMES  # the first key varies slowest
@@ -173,8 +180,15 @@ def test_point_names_and_order():
     assert [p.name for p in expand({"kernel.slab": "slob"})] == ["kernel.slab=slob"]
     with pytest.raises(ValueError, match="both named"):
         expand({"machine.cpus": [2, 2]})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no values"):
         expand({"machine.cpus": []})
+    for bad in ("", "machine.cpus=2"):
+        with pytest.raises(ValueError, match="bad sweep key"):
+            expand({bad: [1]})
+        with pytest.raises(ValueError, match="bad sweep key"):
+            expand(points=[{bad: 1}])
+    pts = expand({"machine.cpus": [2]}, sets=["kernel.slab=slob"])
+    assert pts[0].sets == ["kernel.slab=slob", "machine.cpus=2"]
 
 
 # -- sweeps ---------------------------------------------------------------------------
@@ -216,6 +230,25 @@ def test_cli_backend_matches_default_backend(local_sweep, tmp_path, monkeypatch)
                 (ta.get_size(), ta.get_cset(), ta.get_strpad(), ta.is_variable_str())
 
 
+def test_cli_backend_failures(cli, tmp_path, monkeypatch):
+    """Without the native module: a point that fails as it runs is reported with its
+    message and the others kept; a bad config raises ValueError and writes nothing."""
+    monkeypatch.setenv("ALLOCSIM_BACKEND", "cli")
+    bad = REPO / "tests" / "data" / "traces" / "malformed.ftrace.txt"
+    with pytest.warns(RuntimeWarning, match="malformed"):
+        df = sweep({"machine": {"cpus": 2}}, {"workload.trace": ["none", bad]}, jobs=2,
+                   out=tmp_path / "f.h5")
+    assert list(df.index) == ["workload.trace=none"]
+    (failed,) = df.attrs["failed"]
+    assert failed["index"] == 1 and failed["parameters"] == {"workload.trace": bad}
+    assert f"{bad}:4:" in failed["error"]
+    assert list(load(tmp_path / "f.h5").sweep_table["status"]) == ["complete", "failed"]
+    with pytest.raises(ValueError, match="nosuch"):
+        sweep(None, {"kernel.slab": ["slub", "nosuch"]}, out=tmp_path / "v.h5")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.h5"]
+
+
+@needs_native
 def test_local_and_dask_sweeps_identical(local_sweep, dask_client, tmp_path):
     out, df = local_sweep
     dask_out = tmp_path / "dask.h5"
@@ -230,6 +263,7 @@ def test_local_and_dask_sweeps_identical(local_sweep, dask_client, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dask.h5", "one.h5"]
 
 
+@needs_native
 def test_failing_point_reported_others_kept(cli, dask_client, tmp_path):
     grid = {"kernel.slab": ["slub", "nosuch"], "machine.cpus": [2]}
     for client in (None, dask_client):
@@ -277,19 +311,20 @@ def test_sweep_config_overrides_seed_points(cli, tmp_path):
         path.unlink()
 
 
+@needs_native
 def test_native_module_preferred(cli, tmp_path, monkeypatch):
-    """With _allocsim importable its run() runs the point (here a fake delegating to the CLI)."""
+    """With _allocsim importable its run() runs the points (here wrapped to record its calls)."""
+    real = importlib.import_module("_allocsim")
     calls = []
 
-    def fake_run(files, yaml_text, source, sets, seed, out, name, parameters):
+    def recording_run(files, yaml_text, source, sets, seed, out, name, parameters):
         calls.append(dict(files=files, yaml_text=yaml_text, source=source, sets=sets, seed=seed,
                           out=out, name=name, parameters=parameters))
-        sweep_mod._run_cli(dict(files=files, yaml_text=yaml_text, source=source, sets=sets,
-                                seed=seed), out, name, parameters)
-        return {"ops": 1}
+        return real.run(files, yaml_text, source, sets, seed, out, name, parameters)
 
     fake = types.ModuleType("_allocsim")
-    fake.run = fake_run
+    fake.__dict__.update({k: v for k, v in vars(real).items() if not k.startswith("__")})
+    fake.run = recording_run
     monkeypatch.setitem(sys.modules, "_allocsim", fake)
     monkeypatch.delenv("ALLOCSIM_BACKEND", raising=False)
     df = sweep({"machine": {"cpus": 2}}, {"kernel.slab": ["slob"]}, jobs=1, seed=3,
@@ -300,7 +335,69 @@ def test_native_module_preferred(cli, tmp_path, monkeypatch):
     assert c["sets"] == ["kernel.slab_colouring=true", "kernel.slab=slob"]
     assert c["seed"] == 3 and c["name"] == "kernel.slab=slob"
     assert c["parameters"] == "kernel.slab=slob\n"
-    # ALLOCSIM_BACKEND=cli forces the binary.
+    # ALLOCSIM_BACKEND=cli forces the binary (allocsim sweep), with the same results.
     monkeypatch.setenv("ALLOCSIM_BACKEND", "cli")
-    sweep(None, {"kernel.slab": ["slob"]}, jobs=1, out=tmp_path / "c.h5")
+    cli_df = sweep({"machine": {"cpus": 2}}, {"kernel.slab": ["slob"]}, jobs=1, seed=3,
+                   overrides={"kernel.slab_colouring": True}, out=tmp_path / "c.h5")
     assert len(calls) == 1
+    pd.testing.assert_frame_equal(cli_df, df)
+    _assert_same_files(tmp_path / "c.h5", tmp_path / "n.h5")
+
+
+def test_seed_and_a_seed_axis_exclude_each_other(tmp_path):
+    for grid, points in (({"run.seed": [1, 2]}, None), (None, [{"run.seed": 3}])):
+        with pytest.raises(ValueError, match="run.seed"):
+            sweep(None, grid, points=points, seed=5, out=tmp_path / "s.h5")
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- threads --------------------------------------------------------------------------
+
+
+@needs_native
+def test_runs_in_threads_equal_sequential_runs(tmp_path):
+    """Simulations in concurrent threads (the GIL released) share no state: each file is
+    the one the same run writes alone, even for the same config running twice at once."""
+    native = importlib.import_module("_allocsim")
+    configs = {"a": ["kernel.slab=slab", "machine.cpus=4"], "b": ["kernel.slab=slub"],
+               "c": ["kernel.slab=slab", "machine.cpus=4"]}
+
+    def run(name, sets, out):
+        native.run([], None, "<default>", sets, None, str(out), name, "")
+
+    for name, sets in configs.items():
+        run(name, sets, tmp_path / f"seq-{name}.h5")
+    threads = [threading.Thread(target=run, args=(name, sets, tmp_path / f"thr-{name}.h5"))
+               for name, sets in configs.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for name in configs:
+        _assert_same_files(tmp_path / f"thr-{name}.h5", tmp_path / f"seq-{name}.h5")
+
+
+@needs_native
+def test_threaded_sweep_without_main_guard(local_sweep, tmp_path):
+    """sweep(jobs=2) from a script without `if __name__ == "__main__":`, and from
+    `python3 -` (stdin), completes and equals the sequential sweep."""
+    out, _ = local_sweep
+    sequential = tmp_path / "sequential.h5"
+    sweep(None, GRID, jobs=1, out=sequential)
+    _assert_same_files(out, sequential)
+    script = ("import allocsim\n"
+              f"df = allocsim.sweep(None, {GRID!r}, jobs=2, out=OUT)\n"
+              "assert df.attrs['failed'] == [], df.attrs['failed']\n"
+              "print(len(df))\n")
+    runs = {"script": tmp_path / "script.py", "stdin": None}
+    for how, path in runs.items():
+        target = tmp_path / f"{how}.h5"
+        text = f"OUT = {str(target)!r}\n" + script
+        if path is not None:
+            path.write_text(text)
+        p = subprocess.run(["/usr/bin/python3", str(path) if path else "-"],
+                           input=None if path else text, capture_output=True, text=True,
+                           cwd=tmp_path, timeout=120)
+        assert p.returncode == 0, f"{how}: {p.stderr}"
+        assert p.stdout.strip() == "4"
+        _assert_same_files(target, sequential)

@@ -65,6 +65,22 @@ TEST(SweepSpec, NamesAreSafeAndUnique) {
   EXPECT_EQ(expand(SweepSpec{}).size(), 1u);  // no parameters: one base point
 }
 
+TEST(SweepSpec, GridsFromPythonAreChecked) {
+  SweepSpec empty_axis;
+  empty_axis.grid = {{"machine.cpus", {}}};
+  EXPECT_THROW(expand(empty_axis), ConfigError);
+  for (const char* key : {"", "machine.cpus=2"}) {
+    SweepSpec bad_axis, bad_point;
+    bad_axis.grid = {{key, {"1"}}};
+    bad_point.points = {{{key, "1"}}};
+    EXPECT_THROW(expand(bad_axis), ConfigError) << key;
+    EXPECT_THROW(expand(bad_point), ConfigError) << key;
+  }
+  EXPECT_EQ(parameter_lines({{"kernel.slab", "slub"}, {"workload.trace", "a/b"}}),
+            "kernel.slab=slub\nworkload.trace=a/b\n");
+  EXPECT_EQ(parameter_lines({}), "");
+}
+
 TEST(SweepSpec, ErrorsNameFileLineAndKey) {
   const std::string f = write_file("bad-sweep.yaml", R"(grid:
   kernel.slab: [slab, slub]
