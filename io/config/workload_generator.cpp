@@ -239,16 +239,8 @@ class GeneratorReader {
   // "all", "node1", "0-3,6", 5, or a sequence of CPU numbers.
   std::vector<sim::CpuId> cpu_set(const Value& v) const {
     std::vector<sim::CpuId> out;
-    auto add = [&](std::uint64_t c) {
-      if (c >= ctx_.cpus)
-        v.fail("CPU " + std::to_string(c) + " does not exist (the machine has " +
-               std::to_string(ctx_.cpus) + ")");
-      if (std::find(out.begin(), out.end(), c) != out.end())
-        v.fail("CPU " + std::to_string(c) + " is listed twice");
-      out.push_back(static_cast<sim::CpuId>(c));
-    };
     if (v.present() && v.node().is_sequence()) {
-      for (const Value& item : v.as_sequence()) add(item.as_uint());
+      for (const Value& item : v.as_sequence()) add_cpu(v, out, item.as_uint());
       if (out.empty()) v.fail("an empty CPU list");
       return out;
     }
@@ -261,46 +253,8 @@ class GeneratorReader {
       part.erase(0, part.find_first_not_of(' '));
       part.erase(part.find_last_not_of(' ') + 1);
       pos = comma + 1;
-      if (part == "all") {
-        for (std::uint32_t c = 0; c < ctx_.cpus; ++c) add(c);
-        continue;
-      }
       try {
-        if (part.starts_with("node")) {
-          const std::uint64_t node = parse_uint(part.substr(4));
-          if (node >= ctx_.nodes) v.fail("node " + std::to_string(node) + " does not exist");
-          for (std::uint32_t c = 0; c < ctx_.cpus; ++c)
-            if (ctx_.cpu_node[c] == node) add(c);
-          continue;
-        }
-        // Linux's cpulist (bitmap_parselist): A, A-B, A-B:used/group; N is
-        // the last CPU.
-        const auto number = [&](const std::string& t) -> std::uint64_t {
-          return t == "N" ? ctx_.cpus - 1 : parse_uint(t);
-        };
-        const std::size_t colon = part.find(':');
-        const std::string range = part.substr(0, colon);
-        std::uint64_t used = 1, group = 1;
-        if (colon != std::string::npos) {
-          const std::size_t slash = part.find('/', colon);
-          if (slash == std::string::npos) v.fail("'" + part + "' needs used/group after ':'");
-          used = parse_uint(part.substr(colon + 1, slash - colon - 1));
-          group = parse_uint(part.substr(slash + 1));
-          if (used == 0 || group == 0 || used > group)
-            v.fail("in '" + part + "', used/group needs 0 < used <= group");
-        }
-        const std::size_t dash = range.find('-');
-        const std::uint64_t lo = number(range.substr(0, dash));
-        const std::uint64_t hi = dash == std::string::npos ? lo : number(range.substr(dash + 1));
-        // A range up to N that starts past it is empty, so that a workload
-        // written for bigger machines still runs on a small one.
-        if (lo > hi && range.ends_with("-N")) {
-          may_be_empty = true;
-          continue;
-        }
-        if (lo > hi) v.fail("range '" + part + "' runs backwards");
-        for (std::uint64_t c = lo; c <= hi; ++c)
-          if ((c - lo) % group < used) add(c);
+        if (!add_cpu_set_part(v, out, part)) may_be_empty = true;
       } catch (const std::invalid_argument&) {
         v.fail(
             "expected all, nodeK or a cpulist such as 0-3,6 or 1-N:1/4 (N: the last CPU), or a "
@@ -310,6 +264,57 @@ class GeneratorReader {
     }
     if (out.empty() && !may_be_empty) v.fail("an empty CPU set");
     return out;
+  }
+
+  void add_cpu(const Value& v, std::vector<sim::CpuId>& out, std::uint64_t c) const {
+    if (c >= ctx_.cpus)
+      v.fail("CPU " + std::to_string(c) + " does not exist (the machine has " +
+             std::to_string(ctx_.cpus) + ")");
+    if (std::find(out.begin(), out.end(), c) != out.end())
+      v.fail("CPU " + std::to_string(c) + " is listed twice");
+    out.push_back(static_cast<sim::CpuId>(c));
+  }
+
+  // One comma-separated part of a CPU set: all, nodeK, or Linux's cpulist
+  // (bitmap_parselist) A, A-B, A-B:used/group, N being the last CPU. False
+  // for a range up to N that starts past it: it is empty, so that a workload
+  // written for bigger machines still runs on a small one. A malformed
+  // number throws std::invalid_argument.
+  bool add_cpu_set_part(const Value& v, std::vector<sim::CpuId>& out,
+                        const std::string& part) const {
+    if (part == "all") {
+      for (std::uint32_t c = 0; c < ctx_.cpus; ++c) add_cpu(v, out, c);
+      return true;
+    }
+    if (part.starts_with("node")) {
+      const std::uint64_t node = parse_uint(part.substr(4));
+      if (node >= ctx_.nodes) v.fail("node " + std::to_string(node) + " does not exist");
+      for (std::uint32_t c = 0; c < ctx_.cpus; ++c)
+        if (ctx_.cpu_node[c] == node) add_cpu(v, out, c);
+      return true;
+    }
+    const auto number = [&](const std::string& t) -> std::uint64_t {
+      return t == "N" ? ctx_.cpus - 1 : parse_uint(t);
+    };
+    const std::size_t colon = part.find(':');
+    const std::string range = part.substr(0, colon);
+    std::uint64_t used = 1, group = 1;
+    if (colon != std::string::npos) {
+      const std::size_t slash = part.find('/', colon);
+      if (slash == std::string::npos) v.fail("'" + part + "' needs used/group after ':'");
+      used = parse_uint(part.substr(colon + 1, slash - colon - 1));
+      group = parse_uint(part.substr(slash + 1));
+      if (used == 0 || group == 0 || used > group)
+        v.fail("in '" + part + "', used/group needs 0 < used <= group");
+    }
+    const std::size_t dash = range.find('-');
+    const std::uint64_t lo = number(range.substr(0, dash));
+    const std::uint64_t hi = dash == std::string::npos ? lo : number(range.substr(dash + 1));
+    if (lo > hi && range.ends_with("-N")) return false;
+    if (lo > hi) v.fail("range '" + part + "' runs backwards");
+    for (std::uint64_t c = lo; c <= hi; ++c)
+      if ((c - lo) % group < used) add_cpu(v, out, c);
+    return true;
   }
 
   void read_thread(const Value& item) {
