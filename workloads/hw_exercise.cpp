@@ -6,35 +6,20 @@
 
 #include "model/kernel.hpp"
 #include "model/page_alloc.hpp"
+#include "sim/fnv.hpp"
 #include "sim/machine.hpp"
 
 namespace allocsim::workloads {
 
-namespace {
-
-// FNV-1a over bytes: stable across hosts and builds.
-struct Fnv {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  void bytes(const void* p, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) {
-      h ^= static_cast<const unsigned char*>(p)[i];
-      h *= 0x100000001b3ull;
-    }
-  }
-  void u64(std::uint64_t v) { bytes(&v, sizeof v); }
-};
-
-}  // namespace
-
 std::uint64_t stats_fingerprint(const sim::StatsRegistry& stats) {
-  Fnv f;
+  sim::Fnv1a f;
   for (const auto& c : stats.counters()) {
-    f.bytes(c.name.data(), c.name.size());
+    f.bytes(c.name);
     f.u64(static_cast<std::uint64_t>(c.scope));
     f.u64(c.counter.value);
   }
   for (const auto& h : stats.histograms()) {
-    f.bytes(h.name.data(), h.name.size());
+    f.bytes(h.name);
     for (std::uint64_t b : h.histogram.buckets) f.u64(b);
   }
   return f.h;

@@ -8,22 +8,18 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <stdexcept>
 
 #include "io/config/distribution_text.hpp"
 #include "io/config/suggest.hpp"
 #include "io/config/units.hpp"
+#include "io/config/workload_pools.hpp"
+#include "workloads/generator/op_table.hpp"
 
 namespace allocsim::io {
 namespace {
 
 using namespace workloads::gen;
-
-const std::vector<std::string> kOpNames = {"alloc_pages",   "kmalloc",      "kmem_cache_alloc",
-                                           "mempool_alloc", "vmalloc",      "page_cache",
-                                           "free",          "kfree",        "kmem_cache_free",
-                                           "free_pages",    "mempool_free", "vfree",
-                                           "touch",         "compute",      "sleep",
-                                           "barrier",       "pass"};
 
 std::string where(const Origin& o) {
   return o.file + ":" + std::to_string(o.line);
@@ -63,6 +59,20 @@ class GeneratorReader {
   }
 
  private:
+  // A pass op: its pool, and the thread and pool it names (resolved later).
+  struct PassRef {
+    int thread, pool;
+    std::string to, into;
+    Value at;
+    int op_thread = kNone, op_pool = kNone;
+  };
+  // A typed free: the kind its pool must hold.
+  struct FreeCheck {
+    int thread, pool;
+    ObjectKind want;
+    Value at;
+  };
+
   MapReader reader(const Node* node, const std::string& path, const Origin& fallback,
                    std::vector<std::string> allowed) {
     scratch_.emplace_back(Node::map());
@@ -229,16 +239,8 @@ class GeneratorReader {
   // "all", "node1", "0-3,6", 5, or a sequence of CPU numbers.
   std::vector<sim::CpuId> cpu_set(const Value& v) const {
     std::vector<sim::CpuId> out;
-    auto add = [&](std::uint64_t c) {
-      if (c >= ctx_.cpus)
-        v.fail("CPU " + std::to_string(c) + " does not exist (the machine has " +
-               std::to_string(ctx_.cpus) + ")");
-      if (std::find(out.begin(), out.end(), c) != out.end())
-        v.fail("CPU " + std::to_string(c) + " is listed twice");
-      out.push_back(static_cast<sim::CpuId>(c));
-    };
     if (v.present() && v.node().is_sequence()) {
-      for (const Value& item : v.as_sequence()) add(item.as_uint());
+      for (const Value& item : v.as_sequence()) add_cpu(v, out, item.as_uint());
       if (out.empty()) v.fail("an empty CPU list");
       return out;
     }
@@ -251,46 +253,8 @@ class GeneratorReader {
       part.erase(0, part.find_first_not_of(' '));
       part.erase(part.find_last_not_of(' ') + 1);
       pos = comma + 1;
-      if (part == "all") {
-        for (std::uint32_t c = 0; c < ctx_.cpus; ++c) add(c);
-        continue;
-      }
       try {
-        if (part.starts_with("node")) {
-          const std::uint64_t node = parse_uint(part.substr(4));
-          if (node >= ctx_.nodes) v.fail("node " + std::to_string(node) + " does not exist");
-          for (std::uint32_t c = 0; c < ctx_.cpus; ++c)
-            if (ctx_.cpu_node[c] == node) add(c);
-          continue;
-        }
-        // Linux's cpulist (bitmap_parselist): A, A-B, A-B:used/group; N is
-        // the last CPU.
-        const auto number = [&](const std::string& t) -> std::uint64_t {
-          return t == "N" ? ctx_.cpus - 1 : parse_uint(t);
-        };
-        const std::size_t colon = part.find(':');
-        const std::string range = part.substr(0, colon);
-        std::uint64_t used = 1, group = 1;
-        if (colon != std::string::npos) {
-          const std::size_t slash = part.find('/', colon);
-          if (slash == std::string::npos) v.fail("'" + part + "' needs used/group after ':'");
-          used = parse_uint(part.substr(colon + 1, slash - colon - 1));
-          group = parse_uint(part.substr(slash + 1));
-          if (used == 0 || group == 0 || used > group)
-            v.fail("in '" + part + "', used/group needs 0 < used <= group");
-        }
-        const std::size_t dash = range.find('-');
-        const std::uint64_t lo = number(range.substr(0, dash));
-        const std::uint64_t hi = dash == std::string::npos ? lo : number(range.substr(dash + 1));
-        // A range up to N that starts past it is empty, so that a workload
-        // written for bigger machines still runs on a small one.
-        if (lo > hi && range.ends_with("-N")) {
-          may_be_empty = true;
-          continue;
-        }
-        if (lo > hi) v.fail("range '" + part + "' runs backwards");
-        for (std::uint64_t c = lo; c <= hi; ++c)
-          if ((c - lo) % group < used) add(c);
+        if (!add_cpu_set_part(v, out, part)) may_be_empty = true;
       } catch (const std::invalid_argument&) {
         v.fail(
             "expected all, nodeK or a cpulist such as 0-3,6 or 1-N:1/4 (N: the last CPU), or a "
@@ -300,6 +264,57 @@ class GeneratorReader {
     }
     if (out.empty() && !may_be_empty) v.fail("an empty CPU set");
     return out;
+  }
+
+  void add_cpu(const Value& v, std::vector<sim::CpuId>& out, std::uint64_t c) const {
+    if (c >= ctx_.cpus)
+      v.fail("CPU " + std::to_string(c) + " does not exist (the machine has " +
+             std::to_string(ctx_.cpus) + ")");
+    if (std::find(out.begin(), out.end(), c) != out.end())
+      v.fail("CPU " + std::to_string(c) + " is listed twice");
+    out.push_back(static_cast<sim::CpuId>(c));
+  }
+
+  // One comma-separated part of a CPU set: all, nodeK, or Linux's cpulist
+  // (bitmap_parselist) A, A-B, A-B:used/group, N being the last CPU. False
+  // for a range up to N that starts past it: it is empty, so that a workload
+  // written for bigger machines still runs on a small one. A malformed
+  // number throws std::invalid_argument.
+  bool add_cpu_set_part(const Value& v, std::vector<sim::CpuId>& out,
+                        const std::string& part) const {
+    if (part == "all") {
+      for (std::uint32_t c = 0; c < ctx_.cpus; ++c) add_cpu(v, out, c);
+      return true;
+    }
+    if (part.starts_with("node")) {
+      const std::uint64_t node = parse_uint(part.substr(4));
+      if (node >= ctx_.nodes) v.fail("node " + std::to_string(node) + " does not exist");
+      for (std::uint32_t c = 0; c < ctx_.cpus; ++c)
+        if (ctx_.cpu_node[c] == node) add_cpu(v, out, c);
+      return true;
+    }
+    const auto number = [&](const std::string& t) -> std::uint64_t {
+      return t == "N" ? ctx_.cpus - 1 : parse_uint(t);
+    };
+    const std::size_t colon = part.find(':');
+    const std::string range = part.substr(0, colon);
+    std::uint64_t used = 1, group = 1;
+    if (colon != std::string::npos) {
+      const std::size_t slash = part.find('/', colon);
+      if (slash == std::string::npos) v.fail("'" + part + "' needs used/group after ':'");
+      used = parse_uint(part.substr(colon + 1, slash - colon - 1));
+      group = parse_uint(part.substr(slash + 1));
+      if (used == 0 || group == 0 || used > group)
+        v.fail("in '" + part + "', used/group needs 0 < used <= group");
+    }
+    const std::size_t dash = range.find('-');
+    const std::uint64_t lo = number(range.substr(0, dash));
+    const std::uint64_t hi = dash == std::string::npos ? lo : number(range.substr(dash + 1));
+    if (lo > hi && range.ends_with("-N")) return false;
+    if (lo > hi) v.fail("range '" + part + "' runs backwards");
+    for (std::uint64_t c = lo; c <= hi; ++c)
+      if ((c - lo) % group < used) add_cpu(v, out, c);
+    return true;
   }
 
   void read_thread(const Value& item) {
@@ -377,42 +392,31 @@ class GeneratorReader {
     return g;
   }
 
+  // The thread being read: it joins spec_.threads when it is done.
+  int current_thread() const { return static_cast<int>(spec_.threads.size()); }
+
   int pool_ref(ThreadSpec& s, const Value& v) {
     const std::string name = v.as_string();
     if (name.empty()) v.fail("a pool needs a name");
     for (std::size_t i = 0; i < s.pools.size(); ++i)
       if (s.pools[i].name == name) return static_cast<int>(i);
+    return add_pool(s, current_thread(), name, v);
+  }
+  // A new pool of thread `thread` (`s`), first mentioned at `at`.
+  int add_pool(ThreadSpec& s, int thread, const std::string& name, const Value& at) {
     s.pools.push_back(Pool{name, ObjectKind::kmalloc, kNone, kNone});
-    pool_known_.push_back(false);
-    pool_origin_.push_back(v.origin());
-    pool_path_.push_back(v.path());
-    pool_thread_.push_back(static_cast<int>(spec_.threads.size()));
-    return static_cast<int>(s.pools.size() - 1);
-  }
-  // The name of the pool at flat index f.
-  const std::string& pool_name(std::size_t f) const {
-    std::size_t index = 0;
-    for (std::size_t k = 0; k < f; ++k) index += pool_thread_[k] == pool_thread_[f];
-    return spec_.threads[static_cast<std::size_t>(pool_thread_[f])].pools[index].name;
-  }
-  // Index into the pool_* vectors (flattened over threads).
-  std::size_t flat_pool(int thread, int pool) const {
-    std::size_t i = 0;
-    for (std::size_t k = 0; k < pool_thread_.size(); ++k)
-      if (pool_thread_[k] == thread) {
-        if (pool == 0) return k;
-        --pool;
-      }
-    return i;
+    const int pool = static_cast<int>(s.pools.size() - 1);
+    pools_.add({thread, pool, s.name, name, at.origin(), at.path(), false});
+    return pool;
   }
   void set_pool_kind(ThreadSpec& s, int pool, ObjectKind kind, const Value& at) {
-    const std::size_t f = flat_pool(static_cast<int>(spec_.threads.size()), pool);
+    WorkloadPools::Entry& e = pools_.at(current_thread(), pool);
     Pool& p = s.pools[static_cast<std::size_t>(pool)];
-    if (pool_known_[f] && p.kind != kind)
+    if (e.kind_known && p.kind != kind)
       at.fail("pool '" + p.name + "' already holds " + kind_name(p.kind) + " objects, not " +
               kind_name(kind));
     p.kind = kind;
-    pool_known_[f] = true;
+    e.kind_known = true;
   }
   static std::string kind_name(ObjectKind k) {
     switch (k) {
@@ -436,189 +440,155 @@ class GeneratorReader {
     return static_cast<Pick>(v.as_choice(names));
   }
 
+  // ---- Operations (the table: workloads/generator/op_table.hpp) ----
+
+  static const std::vector<std::string>& op_names() {
+    static const std::vector<std::string> names = [] {
+      std::vector<std::string> out;
+      for (const OpDef& d : kOps) out.emplace_back(d.name);
+      return out;
+    }();
+    return names;
+  }
+
   // One op: a single-key mapping such as `kmalloc: {size: 64, into: objs}`,
   // or a scalar shorthand (`compute: 200`, `barrier: b`, `kfree: objs`).
   std::optional<Op> read_op(const Value& item, ThreadSpec& s) {
     if (!item.present() || !item.node().is_map() || item.node().entries().size() != 1)
       item.fail("an operation is a mapping with one key, the operation's name (" +
-                join_alternatives(kOpNames) + ")");
+                join_alternatives(op_names()) + ")");
     const Node::Entry& e = item.node().entries().front();
-    const Value body(&e.value, item.path() + "." + e.key, e.key_origin);
-    const Value name_v(nullptr, item.path(), e.key_origin);
-    const auto found = std::find(kOpNames.begin(), kOpNames.end(), e.key);
-    if (found == kOpNames.end()) {
-      std::string message = "unknown operation '" + e.key + "'";
-      const std::string hint = closest_match(e.key, kOpNames);
-      message += hint.empty() ? " (expected " + join_alternatives(kOpNames) + ")"
-                              : "; did you mean '" + hint + "'?";
-      fail_at(e.key_origin, item.path(), message);
-    }
-    const std::string& kind = e.key;
+    const OpDef& def = op_named(e, item.path());
+    MapReader r = op_settings(def, e, Value(&e.value, item.path() + "." + e.key, e.key_origin));
+    if (!when_holds(r)) return std::nullopt;
     Op op;
+    op.kind = def.kind;
     op.where = where(e.key_origin);
-    const bool scalar = e.value.is_scalar();
-    // Scalar shorthands: the one obvious argument.
-    static const std::map<std::string, std::string> kShorthand = {{"compute", "cycles"},
-                                                                  {"sleep", "time"},
-                                                                  {"barrier", "name"},
-                                                                  {"page_cache", "count"},
-                                                                  {"kmalloc", "size"},
-                                                                  {"vmalloc", "size"},
-                                                                  {"alloc_pages", "order"},
-                                                                  {"kmem_cache_alloc", "cache"},
-                                                                  {"mempool_alloc", "mempool"},
-                                                                  {"free", "from"},
-                                                                  {"kfree", "from"},
-                                                                  {"kmem_cache_free", "from"},
-                                                                  {"free_pages", "from"},
-                                                                  {"mempool_free", "from"},
-                                                                  {"vfree", "from"},
-                                                                  {"touch", "from"}};
-    const auto shorthand = kShorthand.find(kind);
-    if (scalar && shorthand == kShorthand.end())
-      body.fail("expected a mapping of the operation's settings (" + kind +
-                " has no one-value form)");
-    // Kept in scratch_: checks done after every thread is read still point into it.
-    const Node* m = &e.value;
-    if (scalar) {
-      Node& wrapped = scratch_.emplace_back(Node::map(e.value.origin()));
-      wrapped.set(shorthand->second, e.value, e.value.origin());
-      m = &wrapped;
-    }
-    const std::string path = body.path();
-    std::vector<std::string> allowed = {"count", "when"};
-    const bool is_alloc = kind == "alloc_pages" || kind == "kmalloc" ||
-                          kind == "kmem_cache_alloc" || kind == "mempool_alloc" ||
-                          kind == "vmalloc";
-    const bool is_free = kind == "free" || kind == "kfree" || kind == "kmem_cache_free" ||
-                         kind == "free_pages" || kind == "mempool_free" || kind == "vfree";
-    if (is_alloc)
-      allowed.insert(allowed.end(), {"gfp", "node", "into", "keep", "evict", "lifetime", "free_by",
-                                     "rcu", "init", "zero"});
-    if (kind == "alloc_pages") allowed.emplace_back("order");
-    if (kind == "kmalloc" || kind == "vmalloc") allowed.emplace_back("size");
-    if (kind == "kmem_cache_alloc") allowed.emplace_back("cache");
-    if (kind == "mempool_alloc") allowed.emplace_back("mempool");
-    if (is_free) allowed.insert(allowed.end(), {"from", "pick", "rcu", "wait"});
-    if (kind == "touch") allowed.insert(allowed.end(), {"from", "pick", "bytes", "offset", "mode"});
-    if (kind == "pass")
-      allowed.insert(allowed.end(), {"from", "to", "into", "pick", "deal", "wait"});
-    if (kind == "compute") allowed.emplace_back("cycles");
-    if (kind == "sleep") allowed.emplace_back("time");
-    if (kind == "barrier") allowed.emplace_back("name");
-    if (e.value.is_sequence()) body.fail("expected a mapping of the operation's settings");
-    MapReader r = reader(m, path, e.key_origin, allowed);
-
-    if (auto w = r.find("when")) {
-      if (!w->node().is_map()) w->fail("expected a mapping of params to the values they need");
-      bool keep = true;
-      for (const Node::Entry& c : w->node().entries()) {
-        const Value cv(&c.value, w->path() + "." + c.key, c.key_origin);
-        const auto it = params_.find(c.key);
-        if (it == params_.end()) fail_at(c.key_origin, cv.path(), "no param named '" + c.key + "'");
-        used_params_.insert(c.key);
-        keep = keep && it->second == cv.as_string();
-      }
-      if (!keep) return std::nullopt;
-    }
-    if (auto c = r.find("count")) {
-      if (c->present() && c->node().is_scalar() && c->node().text() == "all") {
-        if (!is_free && kind != "pass") c->fail("only free and pass take count: all");
-        op.all = true;
-      } else {
-        op.count = dist(*c, Quantity::count);
-      }
-    }
-
-    if (is_alloc) {
-      read_alloc(r, kind, op, s);
-    } else if (is_free) {
-      op.kind = OpKind::free;
-      op.pool = pool_ref(s, r.get("from"));
-      if (kind != "free") {
-        const ObjectKind want = kind == "kfree"             ? ObjectKind::kmalloc
-                                : kind == "kmem_cache_free" ? ObjectKind::cache
-                                : kind == "free_pages"      ? ObjectKind::pages
-                                : kind == "mempool_free"    ? ObjectKind::mempool
-                                                            : ObjectKind::vmalloc;
-        free_checks_.push_back(
-            {static_cast<int>(spec_.threads.size()), op.pool, want, r.get("from")});
-      }
-      if (auto p = r.find("pick")) op.pick = pick_of(*p, false);
-      if (auto rc = r.find("rcu")) op.rcu = rc->as_bool();
-      if (auto w = r.find("wait")) op.wait = w->as_bool();
-      if (op.wait && s.irq) r.get("wait").fail("interrupt context cannot wait");
-    } else if (kind == "touch") {
-      op.kind = OpKind::touch;
-      op.pool = pool_ref(s, r.get("from"));
-      if (auto p = r.find("pick")) op.pick = pick_of(*p, true);
-      if (auto b = r.find("bytes")) op.bytes = b->as_string() == "all" ? 0 : b->as_size();
-      if (auto o = r.find("offset")) op.offset = o->as_size(0);
-      if (auto md = r.find("mode"))
-        op.mode = static_cast<TouchMode>(md->as_choice({"read", "write", "rmw"}));
-    } else if (kind == "pass") {
-      op.kind = OpKind::pass;
-      op.pool = pool_ref(s, r.get("from"));
-      passes_.push_back({static_cast<int>(spec_.threads.size()), op.pool, r.get("to").as_string(),
-                         r.find("into") ? r.get("into").as_string()
-                                        : s.pools[static_cast<std::size_t>(op.pool)].name,
-                         r.get("to")});
-      if (auto p = r.find("pick")) op.pick = pick_of(*p, false);
-      if (auto d = r.find("deal"))
-        op.deal = static_cast<Deal>(d->as_choice({"same_index", "round_robin", "random"}));
-      if (auto w = r.find("wait")) op.wait = w->as_bool();
-      if (op.wait && s.irq) r.get("wait").fail("interrupt context cannot wait");
-    } else if (kind == "compute") {
-      op.kind = OpKind::compute;
-      op.cycles = dist(r.get("cycles"), Quantity::time);
-    } else if (kind == "sleep") {
-      op.kind = OpKind::sleep;
-      if (s.irq) r.get("time").fail("interrupt context cannot sleep");
-      op.cycles = dist(r.get("time"), Quantity::time);
-    } else if (kind == "barrier") {
-      op.kind = OpKind::barrier;
-      if (s.irq) r.get("name").fail("interrupt context cannot wait at a barrier");
-      const std::string b = r.get("name").as_string();
-      const auto it = std::find(spec_.barriers.begin(), spec_.barriers.end(), b);
-      op.barrier = static_cast<int>(it - spec_.barriers.begin());
-      if (it == spec_.barriers.end()) spec_.barriers.push_back(b);
-    } else if (kind == "page_cache") {
-      op.kind = OpKind::page_cache;
-      if (auto c = r.find("count")) op.count = dist(*c, Quantity::count);
+    read_count(r, def, op);
+    switch (def.family) {
+      case OpFamily::alloc:
+        read_alloc(r, def, op, s);
+        break;
+      case OpFamily::page_cache:  // count is all it takes
+        break;
+      case OpFamily::free:
+        read_free(r, def, op, s);
+        break;
+      case OpFamily::touch:
+        read_touch(r, op, s);
+        break;
+      case OpFamily::pass:
+        read_pass(r, op, s);
+        break;
+      case OpFamily::compute:
+        op.cycles = dist(r.get("cycles"), Quantity::time);
+        break;
+      case OpFamily::sleep:
+        if (s.irq) r.get("time").fail("interrupt context cannot sleep");
+        op.cycles = dist(r.get("time"), Quantity::time);
+        break;
+      case OpFamily::barrier:
+        read_barrier(r, op, s);
+        break;
     }
     return op;
   }
 
-  void read_alloc(MapReader& r, const std::string& kind, Op& op, ThreadSpec& s) {
-    ObjectKind ok = ObjectKind::kmalloc;
-    if (kind == "alloc_pages") {
-      op.kind = OpKind::alloc_pages;
-      ok = ObjectKind::pages;
-      op.amount = dist(r.get("order"), Quantity::count);
-      if (op.amount.max() > 10) r.get("order").fail("page orders go up to 10 (MAX_ORDER - 1)");
-    } else if (kind == "kmalloc") {
-      op.kind = OpKind::kmalloc;
-      op.amount = dist(r.get("size"), Quantity::bytes);
-    } else if (kind == "vmalloc") {
-      op.kind = OpKind::vmalloc;
-      ok = ObjectKind::vmalloc;
-      op.amount = dist(r.get("size"), Quantity::bytes);
-      if (s.irq) r.get("size").fail("vmalloc may sleep: not in interrupt context");
-    } else if (kind == "kmem_cache_alloc") {
-      op.kind = OpKind::kmem_cache_alloc;
-      ok = ObjectKind::cache;
-      op.cache = cache_index(r.get("cache"));
-    } else {
-      op.kind = OpKind::mempool_alloc;
-      ok = ObjectKind::mempool;
-      op.mempool = mempool_index(r.get("mempool"));
+  const OpDef& op_named(const Node::Entry& e, const std::string& path) const {
+    if (const OpDef* def = find_op(e.key)) return *def;
+    std::string message = "unknown operation '" + e.key + "'";
+    const std::string hint = closest_match(e.key, op_names());
+    message += hint.empty() ? " (expected " + join_alternatives(op_names()) + ")"
+                            : "; did you mean '" + hint + "'?";
+    fail_at(e.key_origin, path, message);
+  }
+
+  // The op's settings: its mapping, or its scalar as the value of its
+  // shorthand key; only count, when and the op's own keys are allowed.
+  MapReader op_settings(const OpDef& def, const Node::Entry& e, const Value& body) {
+    const Node* m = &e.value;
+    if (e.value.is_scalar()) {
+      if (def.shorthand.empty())
+        body.fail("expected a mapping of the operation's settings (" + std::string(def.name) +
+                  " has no one-value form)");
+      // Kept in scratch_: checks done after every thread is read still point into it.
+      Node& wrapped = scratch_.emplace_back(Node::map(e.value.origin()));
+      wrapped.set(std::string(def.shorthand), e.value, e.value.origin());
+      m = &wrapped;
     }
+    if (e.value.is_sequence()) body.fail("expected a mapping of the operation's settings");
+    std::vector<std::string> allowed = {"count", "when"};
+    allowed.insert(allowed.end(), def.keys.begin(), def.keys.end());
+    return reader(m, body.path(), e.key_origin, std::move(allowed));
+  }
+
+  // `when: {param: value, ...}`: the op is kept only if every param has its value.
+  bool when_holds(MapReader& r) {
+    const auto w = r.find("when");
+    if (!w) return true;
+    if (!w->node().is_map()) w->fail("expected a mapping of params to the values they need");
+    bool holds = true;
+    for (const Node::Entry& c : w->node().entries()) {
+      const Value cv(&c.value, w->path() + "." + c.key, c.key_origin);
+      const auto it = params_.find(c.key);
+      if (it == params_.end()) fail_at(c.key_origin, cv.path(), "no param named '" + c.key + "'");
+      used_params_.insert(c.key);
+      holds = holds && it->second == cv.as_string();
+    }
+    return holds;
+  }
+
+  void read_count(MapReader& r, const OpDef& def, Op& op) {
+    const auto c = r.find("count");
+    if (!c) return;
+    if (c->present() && c->node().is_scalar() && c->node().text() == "all") {
+      if (!takes_count_all(def.family)) c->fail("only free and pass take count: all");
+      op.all = true;
+    } else {
+      op.count = dist(*c, Quantity::count);
+    }
+  }
+
+  void read_alloc(MapReader& r, const OpDef& def, Op& op, ThreadSpec& s) {
+    read_alloc_source(r, op, s);
     const auto g = r.find("gfp");
     op.gfp = g ? gfp(*g, g->as_string(), s.irq) : model::parse_gfp(ctx_.flavour, thread_gfp_);
     if (auto n = r.find("node")) op.node = static_cast<int>(n->as_uint(0, ctx_.nodes - 1));
     if (auto i = r.find("init")) op.init = i->as_bool();
     if (auto z = r.find("zero")) op.zero = z->as_bool();
     if (auto rc = r.find("rcu")) op.rcu = rc->as_bool();
+    read_alloc_destination(r, *def.objects, op, s);
+  }
+
+  // What to allocate: the order, size, cache or mempool.
+  void read_alloc_source(MapReader& r, Op& op, const ThreadSpec& s) const {
+    switch (op.kind) {
+      case OpKind::alloc_pages:
+        op.amount = dist(r.get("order"), Quantity::count);
+        if (op.amount.max() > 10) r.get("order").fail("page orders go up to 10 (MAX_ORDER - 1)");
+        break;
+      case OpKind::kmalloc:
+        op.amount = dist(r.get("size"), Quantity::bytes);
+        break;
+      case OpKind::vmalloc:
+        op.amount = dist(r.get("size"), Quantity::bytes);
+        if (s.irq) r.get("size").fail("vmalloc may sleep: not in interrupt context");
+        break;
+      case OpKind::kmem_cache_alloc:
+        op.cache = cache_index(r.get("cache"));
+        break;
+      case OpKind::mempool_alloc:
+        op.mempool = mempool_index(r.get("mempool"));
+        break;
+      default:
+        throw std::logic_error("op kind '" + std::string(to_string(op.kind)) +
+                               "' is in the alloc family but has no source to read");
+    }
+  }
+
+  // Where the object goes: a pool (into, with keep and evict) or a lifetime
+  // (with free_by and rcu).
+  void read_alloc_destination(MapReader& r, ObjectKind made, Op& op, ThreadSpec& s) {
     const auto lifetime = r.find("lifetime");
     const auto into = r.find("into");
     if (lifetime) {
@@ -627,17 +597,7 @@ class GeneratorReader {
     }
     if (auto fb = r.find("free_by")) {
       if (!lifetime) fb->fail("free_by needs a lifetime");
-      const Node& n = fb->node();
-      if (n.is_scalar() &&
-          (n.text() == "self" || n.text() == "next_cpu" || n.text() == "random_cpu"))
-        op.free_by = n.text() == "self"       ? FreeBy::self
-                     : n.text() == "next_cpu" ? FreeBy::next_cpu
-                                              : FreeBy::random_cpu;
-      else {
-        op.free_by = FreeBy::cpus;
-        op.free_cpus = cpu_set(*fb);
-        if (op.free_cpus.empty()) fb->fail("free_by selects no CPU of this machine");
-      }
+      read_free_by(*fb, op);
     }
     if (r.find("rcu") && !lifetime) r.get("rcu").fail("an allocation's rcu needs a lifetime");
     if (lifetime && into) into->fail("give either a lifetime or a pool (into), not both");
@@ -645,7 +605,7 @@ class GeneratorReader {
       r.get("into").fail("the object needs somewhere to go: a pool (into) or a lifetime");
     if (into) {
       op.pool = pool_ref(s, *into);
-      set_pool_kind(s, op.pool, ok, *into);
+      set_pool_kind(s, op.pool, made, *into);
       if (auto k = r.find("keep")) op.keep = k->as_uint(1);
       if (auto ev = r.find("evict")) op.evict = pick_of(*ev, false);
     } else {
@@ -654,64 +614,77 @@ class GeneratorReader {
     }
   }
 
-  // After every thread is read: pass targets, pool kinds through passes,
-  // pools that are used but never filled, and the kind a free alias expects.
+  void read_free_by(const Value& fb, Op& op) const {
+    const Node& n = fb.node();
+    if (n.is_scalar() &&
+        (n.text() == "self" || n.text() == "next_cpu" || n.text() == "random_cpu")) {
+      op.free_by = n.text() == "self"       ? FreeBy::self
+                   : n.text() == "next_cpu" ? FreeBy::next_cpu
+                                            : FreeBy::random_cpu;
+      return;
+    }
+    op.free_by = FreeBy::cpus;
+    op.free_cpus = cpu_set(fb);
+    if (op.free_cpus.empty()) fb.fail("free_by selects no CPU of this machine");
+  }
+
+  // free and the typed frees, whose pool's kind is checked once every
+  // thread is read (it may come through passes).
+  void read_free(MapReader& r, const OpDef& def, Op& op, ThreadSpec& s) {
+    op.pool = pool_ref(s, r.get("from"));
+    if (def.objects)
+      free_checks_.push_back({current_thread(), op.pool, *def.objects, r.get("from")});
+    if (auto p = r.find("pick")) op.pick = pick_of(*p, false);
+    if (auto rc = r.find("rcu")) op.rcu = rc->as_bool();
+    read_wait(r, op, s);
+  }
+
+  void read_wait(MapReader& r, Op& op, const ThreadSpec& s) {
+    if (auto w = r.find("wait")) op.wait = w->as_bool();
+    if (op.wait && s.irq) r.get("wait").fail("interrupt context cannot wait");
+  }
+
+  void read_touch(MapReader& r, Op& op, ThreadSpec& s) {
+    op.pool = pool_ref(s, r.get("from"));
+    if (auto p = r.find("pick")) op.pick = pick_of(*p, true);
+    if (auto b = r.find("bytes")) op.bytes = b->as_string() == "all" ? 0 : b->as_size();
+    if (auto o = r.find("offset")) op.offset = o->as_size(0);
+    if (auto md = r.find("mode"))
+      op.mode = static_cast<TouchMode>(md->as_choice({"read", "write", "rmw"}));
+  }
+
+  // The target thread and pool are resolved once every thread is read.
+  void read_pass(MapReader& r, Op& op, ThreadSpec& s) {
+    op.pool = pool_ref(s, r.get("from"));
+    passes_.push_back({current_thread(), op.pool, r.get("to").as_string(),
+                       r.find("into") ? r.get("into").as_string()
+                                      : s.pools[static_cast<std::size_t>(op.pool)].name,
+                       r.get("to")});
+    if (auto p = r.find("pick")) op.pick = pick_of(*p, false);
+    if (auto d = r.find("deal"))
+      op.deal = static_cast<Deal>(d->as_choice({"same_index", "round_robin", "random"}));
+    read_wait(r, op, s);
+  }
+
+  void read_barrier(MapReader& r, Op& op, const ThreadSpec& s) {
+    if (s.irq) r.get("name").fail("interrupt context cannot wait at a barrier");
+    const std::string b = r.get("name").as_string();
+    const auto it = std::find(spec_.barriers.begin(), spec_.barriers.end(), b);
+    op.barrier = static_cast<int>(it - spec_.barriers.begin());
+    if (it == spec_.barriers.end()) spec_.barriers.push_back(b);
+  }
+
+  // ---- After every thread is read ----
+
+  // Pass targets, pool kinds through passes, pools that are used but never
+  // filled, and the kind a typed free expects.
   void resolve_pools() {
-    for (PassRef& p : passes_) {
-      int target = kNone;
-      for (std::size_t t = 0; t < spec_.threads.size(); ++t)
-        if (spec_.threads[t].name == p.to) target = static_cast<int>(t);
-      if (target == kNone) {
-        std::vector<std::string> names;
-        for (const ThreadSpec& t : spec_.threads) names.push_back(t.name);
-        unknown(p.at, "thread", p.to, names);
-      }
-      if (spec_.threads[static_cast<std::size_t>(target)].cpus.empty())
-        p.at.fail("thread '" + p.to + "' has no CPU on this machine to pass objects to");
-      if (spec_.threads[static_cast<std::size_t>(target)].irq)
-        p.at.fail("objects cannot be passed to an irq thread");
-      ThreadSpec& ts = spec_.threads[static_cast<std::size_t>(target)];
-      int pool = kNone;
-      for (std::size_t i = 0; i < ts.pools.size(); ++i)
-        if (ts.pools[i].name == p.into) pool = static_cast<int>(i);
-      if (pool == kNone) {
-        ts.pools.push_back(Pool{p.into, ObjectKind::kmalloc, kNone, kNone});
-        pool_known_.push_back(false);
-        pool_origin_.push_back(p.at.origin());
-        pool_path_.push_back(p.at.path());
-        pool_thread_.push_back(target);
-        pool = static_cast<int>(ts.pools.size() - 1);
-      }
-      p.op_thread = target;
-      p.op_pool = pool;
-    }
-    // Kinds flow along passes until nothing changes.
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (const PassRef& p : passes_) {
-        const std::size_t from = flat_pool(p.thread, p.pool);
-        const std::size_t to = flat_pool(p.op_thread, p.op_pool);
-        if (!pool_known_[from]) continue;
-        Pool& src = spec_.threads[static_cast<std::size_t>(p.thread)]
-                        .pools[static_cast<std::size_t>(p.pool)];
-        Pool& dst = spec_.threads[static_cast<std::size_t>(p.op_thread)]
-                        .pools[static_cast<std::size_t>(p.op_pool)];
-        if (pool_known_[to]) {
-          if (dst.kind != src.kind)
-            p.at.fail("pool '" + dst.name + "' of thread '" + p.to + "' holds " +
-                      kind_name(dst.kind) + " objects; this passes " + kind_name(src.kind) +
-                      " objects into it");
-          continue;
-        }
-        dst.kind = src.kind;
-        pool_known_[to] = true;
-        changed = true;
-      }
-    }
-    for (std::size_t f = 0; f < pool_known_.size(); ++f)
-      if (!pool_known_[f])
-        fail_at(pool_origin_[f], pool_path_[f],
-                "pool '" + pool_name(f) +
+    for (PassRef& p : passes_) resolve_pass_target(p);
+    flow_kinds_through_passes();
+    for (const WorkloadPools::Entry& e : pools_.entries())
+      if (!e.kind_known)
+        fail_at(e.origin, e.path,
+                "pool '" + e.name +
                     "' is never filled: no allocation puts objects into it and nothing passes "
                     "objects to it");
     for (const FreeCheck& c : free_checks_) {
@@ -732,17 +705,54 @@ class GeneratorReader {
           }
   }
 
-  struct PassRef {
-    int thread, pool;
-    std::string to, into;
-    Value at;
-    int op_thread = kNone, op_pool = kNone;
-  };
-  struct FreeCheck {
-    int thread, pool;
-    ObjectKind want;
-    Value at;
-  };
+  // The thread `to` names, and its pool `into` (made by this mention if new).
+  void resolve_pass_target(PassRef& p) {
+    int target = kNone;
+    for (std::size_t t = 0; t < spec_.threads.size(); ++t)
+      if (spec_.threads[t].name == p.to) target = static_cast<int>(t);
+    if (target == kNone) {
+      std::vector<std::string> names;
+      for (const ThreadSpec& t : spec_.threads) names.push_back(t.name);
+      unknown(p.at, "thread", p.to, names);
+    }
+    ThreadSpec& ts = spec_.threads[static_cast<std::size_t>(target)];
+    if (ts.cpus.empty())
+      p.at.fail("thread '" + p.to + "' has no CPU on this machine to pass objects to");
+    if (ts.irq) p.at.fail("objects cannot be passed to an irq thread");
+    int pool = kNone;
+    for (std::size_t i = 0; i < ts.pools.size(); ++i)
+      if (ts.pools[i].name == p.into) pool = static_cast<int>(i);
+    if (pool == kNone) pool = add_pool(ts, target, p.into, p.at);
+    p.op_thread = target;
+    p.op_pool = pool;
+  }
+
+  // A pool that only passes fill takes the kind of the pools passed from,
+  // until nothing changes (threads may pass to each other in any order).
+  void flow_kinds_through_passes() {
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const PassRef& p : passes_) {
+        const WorkloadPools::Entry& from = pools_.at(p.thread, p.pool);
+        WorkloadPools::Entry& to = pools_.at(p.op_thread, p.op_pool);
+        if (!from.kind_known) continue;
+        const Pool& src = spec_.threads[static_cast<std::size_t>(p.thread)]
+                              .pools[static_cast<std::size_t>(p.pool)];
+        Pool& dst = spec_.threads[static_cast<std::size_t>(p.op_thread)]
+                        .pools[static_cast<std::size_t>(p.op_pool)];
+        if (to.kind_known) {
+          if (dst.kind != src.kind)
+            p.at.fail("pool '" + dst.name + "' of thread '" + p.to + "' holds " +
+                      kind_name(dst.kind) + " objects; this passes " + kind_name(src.kind) +
+                      " objects into it");
+          continue;
+        }
+        dst.kind = src.kind;
+        to.kind_known = true;
+        changed = true;
+      }
+    }
+  }
 
   const GeneratorContext& ctx_;
   GeneratorSpec spec_;
@@ -752,10 +762,7 @@ class GeneratorReader {
   std::set<std::string> cache_names_, mempool_names_, thread_names_;
   std::string thread_gfp_;
   std::deque<Node> scratch_;
-  std::vector<bool> pool_known_;
-  std::vector<Origin> pool_origin_;
-  std::vector<std::string> pool_path_;
-  std::vector<int> pool_thread_;
+  WorkloadPools pools_;
   std::vector<PassRef> passes_;
   std::vector<FreeCheck> free_checks_;
   std::size_t pass_cursor_ = 0;

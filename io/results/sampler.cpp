@@ -231,8 +231,8 @@ void Sampler::sample_hardware(sim::Cycles at) {
     if (!op.empty()) workload_.append_row(at, ns, op, ops, cycles);
   };
   for (const auto& e : st.latencies()) {
-    if (!e.name.starts_with("workload.")) continue;
-    const std::string name = e.name.substr(9, e.name.size() - 9 - 7);  // workload.<op>.cycles
+    const std::string_view name = workloads::gen::latency_op(e.name);
+    if (name.empty()) continue;
     if (name != op) {
       flush();
       op = name;

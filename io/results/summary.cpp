@@ -17,15 +17,6 @@ double ratio(std::uint64_t part, std::uint64_t whole) {
   return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }
 
-constexpr const char* kLatencyPrefix = "workload.";
-constexpr const char* kLatencySuffix = ".cycles";
-
-std::string op_of(const std::string& histogram_name) {
-  const std::size_t a = std::string_view(kLatencyPrefix).size();
-  const std::size_t b = std::string_view(kLatencySuffix).size();
-  return histogram_name.substr(a, histogram_name.size() - a - b);
-}
-
 }  // namespace
 
 void add_kernel_summary(model::Kernel& kernel, h5::Table& s) {
@@ -139,7 +130,8 @@ void add_kernel_summary(model::Kernel& kernel, h5::Table& s) {
 void add_latency_summary(const sim::StatsRegistry& st, h5::Table& s) {
   std::map<std::string, sim::LatencyHistogram> per_op;
   for (const auto& e : st.latencies())
-    if (e.name.starts_with(kLatencyPrefix)) per_op[op_of(e.name)].merge(e.histogram);
+    if (const std::string_view op = workloads::gen::latency_op(e.name); !op.empty())
+      per_op[std::string(op)].merge(e.histogram);
   std::uint64_t ops = 0, cycles = 0;
   for (std::size_t k = 0; k < workloads::gen::kOpKinds; ++k) {
     const std::string op(workloads::gen::to_string(static_cast<workloads::gen::OpKind>(k)));
@@ -200,8 +192,8 @@ h5::Table counters_table(model::Kernel& kernel) {
 std::vector<std::pair<std::string, h5::Table>> latency_tables(const sim::StatsRegistry& st) {
   std::vector<std::pair<std::string, h5::Table>> out;
   for (const auto& e : st.latencies()) {
-    if (!e.name.starts_with(kLatencyPrefix)) continue;
-    const std::string op = op_of(e.name);
+    const std::string_view op = workloads::gen::latency_op(e.name);
+    if (op.empty()) continue;
     if (out.empty() || out.back().first != op) {
       h5::Table t;
       t.add("cpu", h5::Column::Type::u64, "1");

@@ -1,29 +1,18 @@
 // What one thread instance does: phases, passes over their ops, and each
 // operation's unit of work against the kernel model.
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 #include "model/page_alloc.hpp"
 #include "workloads/generator/runner.hpp"
 
 namespace allocsim::workloads::gen {
 
-namespace {
-
-bool allocates(OpKind k) {
-  return k == OpKind::alloc_pages || k == OpKind::kmalloc || k == OpKind::kmem_cache_alloc ||
-         k == OpKind::mempool_alloc || k == OpKind::vmalloc;
-}
-
-}  // namespace
-
 void Runner::note(const Instance& in, OpKind kind, std::uint64_t a, std::uint64_t b) {
   for (std::uint64_t v :
-       {static_cast<std::uint64_t>(in.id), static_cast<std::uint64_t>(kind), a, b}) {
-    for (int i = 0; i < 8; ++i) {
-      fingerprint_ ^= (v >> (8 * i)) & 0xff;
-      fingerprint_ *= 0x100000001b3ull;
-    }
-  }
+       {static_cast<std::uint64_t>(in.id), static_cast<std::uint64_t>(kind), a, b})
+    fingerprint_.u64(v);
 }
 
 void Runner::record(const sim::Cpu& cpu, OpTotals& t, OpKind kind, sim::Cycles cycles) {
@@ -120,11 +109,42 @@ void Runner::run_iteration(sim::Cpu& cpu, Instance& in) {
 }
 
 bool Runner::run_unit(sim::Cpu& cpu, Instance& in, const Op& op) {
-  const sim::Cycles now = cpu.now();
-  if (allocates(op.kind) && in.spec->max_live && in.live >= in.spec->max_live) {
+  if (must_wait(in, op)) return false;
+  switch (op_def(op.kind).family) {
+    case OpFamily::alloc:
+      allocate(cpu, in, op);
+      break;
+    case OpFamily::page_cache:
+      add_page_cache(cpu, in, op);
+      break;
+    case OpFamily::free:
+      free_from_pool(cpu, in, op);
+      break;
+    case OpFamily::touch:
+      touch(cpu, in, op);
+      break;
+    case OpFamily::pass:
+      pass(cpu, in, op);
+      break;
+    case OpFamily::compute:
+      compute(cpu, in, op);
+      break;
+    case OpFamily::sleep:
+      sleep(cpu, in, op);
+      break;
+    case OpFamily::barrier:
+      barrier(cpu, in, op);
+      break;
+  }
+  return true;
+}
+
+bool Runner::must_wait(Instance& in, const Op& op) {
+  if (op_def(op.kind).family == OpFamily::alloc && in.spec->max_live &&
+      in.live >= in.spec->max_live) {
     in.wait = Wait::live;
     ++result_.live_waits;
-    return false;
+    return true;
   }
   if ((op.kind == OpKind::free || op.kind == OpKind::pass) && op.wait) {
     const std::uint64_t need = 1;
@@ -134,65 +154,48 @@ bool Runner::run_unit(sim::Cpu& cpu, Instance& in, const Op& op) {
       in.wait_index = op.pool;
       in.pool_need = need;
       ++result_.pool_waits;
-      return false;
+      return true;
     }
   }
-  switch (op.kind) {
-    case OpKind::alloc_pages:
-    case OpKind::kmalloc:
-    case OpKind::kmem_cache_alloc:
-    case OpKind::mempool_alloc:
-    case OpKind::vmalloc:
-    case OpKind::page_cache:
-      allocate(cpu, in, op);
-      break;
-    case OpKind::free:
-      free_from_pool(cpu, in, op);
-      break;
-    case OpKind::touch:
-      touch(cpu, in, op);
-      break;
-    case OpKind::pass:
-      pass(cpu, in, op);
-      break;
-    case OpKind::compute: {
-      const std::uint64_t c = op.cycles.sample(in.rng);
-      cpu.spend(c);
-      record(cpu, totals(in, op.kind), op.kind, c);
-      note(in, op.kind, c, 0);
-      break;
-    }
-    case OpKind::sleep: {
-      const std::uint64_t c = op.cycles.sample(in.rng);
-      record(cpu, totals(in, op.kind), op.kind, c);
-      note(in, op.kind, c, 0);
-      if (c > 0) {
-        in.wait = Wait::sleep;
-        in.wake_at = now + c;
-      }
-      break;
-    }
-    case OpKind::barrier: {
-      BarrierState& b = barriers_[static_cast<std::size_t>(op.barrier)];
-      cpu.rmw(b.word);
-      record(cpu, totals(in, op.kind), op.kind, cpu.now() - now);
-      note(in, op.kind, b.generation, 0);
-      if (++b.arrived == b.parties) {
-        b.arrived = 0;
-        ++b.generation;
-        for (int w : b.waiters) kick(instances_[static_cast<std::size_t>(w)].cpu, cpu.now());
-        b.waiters.clear();
-      } else {
-        in.wait = Wait::barrier;
-        in.wait_index = op.barrier;
-        in.barrier_gen = b.generation;
-        b.waiters.push_back(in.id);
-        ++result_.barrier_waits;
-      }
-      break;
-    }
+  return false;
+}
+
+void Runner::compute(sim::Cpu& cpu, Instance& in, const Op& op) {
+  const std::uint64_t c = op.cycles.sample(in.rng);
+  cpu.spend(c);
+  record(cpu, totals(in, op.kind), op.kind, c);
+  note(in, op.kind, c, 0);
+}
+
+void Runner::sleep(sim::Cpu& cpu, Instance& in, const Op& op) {
+  const sim::Cycles now = cpu.now();
+  const std::uint64_t c = op.cycles.sample(in.rng);
+  record(cpu, totals(in, op.kind), op.kind, c);
+  note(in, op.kind, c, 0);
+  if (c > 0) {
+    in.wait = Wait::sleep;
+    in.wake_at = now + c;
   }
-  return true;
+}
+
+void Runner::barrier(sim::Cpu& cpu, Instance& in, const Op& op) {
+  const sim::Cycles now = cpu.now();
+  BarrierState& b = barriers_[static_cast<std::size_t>(op.barrier)];
+  cpu.rmw(b.word);
+  record(cpu, totals(in, op.kind), op.kind, cpu.now() - now);
+  note(in, op.kind, b.generation, 0);
+  if (++b.arrived == b.parties) {
+    b.arrived = 0;
+    ++b.generation;
+    for (int w : b.waiters) kick(instances_[static_cast<std::size_t>(w)].cpu, cpu.now());
+    b.waiters.clear();
+  } else {
+    in.wait = Wait::barrier;
+    in.wait_index = op.barrier;
+    in.barrier_gen = b.generation;
+    b.waiters.push_back(in.id);
+    ++result_.barrier_waits;
+  }
 }
 
 void Runner::allocate(sim::Cpu& cpu, Instance& in, const Op& op) {
@@ -202,73 +205,8 @@ void Runner::allocate(sim::Cpu& cpu, Instance& in, const Op& op) {
     ++result_.evictions;
   }
   const std::uint64_t amount = op.amount.sample(in.rng);
-  const int node = op.node;
-  Object o;
-  o.owner = in.id;
   const sim::Cycles t0 = cpu.now();
-  model::ObjectAllocator& oa = k_.slab();
-  switch (op.kind) {
-    case OpKind::alloc_pages: {
-      const auto order = static_cast<unsigned>(amount);
-      const std::optional<model::Pfn> pfn =
-          node >= 0
-              ? k_.pages().alloc_pages_node(cpu, static_cast<sim::NodeId>(node), op.gfp, order)
-              : k_.pages().alloc_pages(cpu, op.gfp, order);
-      o.kind = ObjectKind::pages;
-      o.addr = pfn ? *pfn : 0;
-      o.order = static_cast<std::uint8_t>(order);
-      o.size = model::kPageSize << order;
-      if (!pfn) o.size = 0;
-      break;
-    }
-    case OpKind::kmalloc:
-      o.kind = ObjectKind::kmalloc;
-      o.addr = oa.kmalloc(cpu, amount, op.gfp, node);
-      o.size = amount;
-      break;
-    case OpKind::kmem_cache_alloc: {
-      model::KmemCache& c = *caches_[static_cast<std::size_t>(op.cache)];
-      const std::uint64_t slabs_before = c.stats.slabs_created;
-      o.kind = ObjectKind::cache;
-      o.index = static_cast<std::int16_t>(op.cache);
-      o.addr = oa.kmem_cache_alloc(cpu, c, op.gfp, node);
-      o.size = c.object_size;
-      // The constructor's own work: every object of a new slab (SLOB: each object).
-      const sim::Cycles ctor = spec_.caches[static_cast<std::size_t>(op.cache)].ctor;
-      if (ctor && o.addr)
-        cpu.spend(ctor * (c.objects_per_slab
-                              ? (c.stats.slabs_created - slabs_before) * c.objects_per_slab
-                              : 1));
-      break;
-    }
-    case OpKind::mempool_alloc: {
-      const MempoolSpec& ps = spec_.mempools[static_cast<std::size_t>(op.mempool)];
-      o.kind = ObjectKind::mempool;
-      o.index = static_cast<std::int16_t>(op.mempool);
-      o.addr = mempools_[static_cast<std::size_t>(op.mempool)]->alloc(cpu, op.gfp);
-      o.size = ps.backend == ObjectKind::cache
-                   ? caches_[static_cast<std::size_t>(ps.cache)]->object_size
-               : ps.backend == ObjectKind::kmalloc ? ps.size
-                                                   : model::kPageSize << ps.order;
-      break;
-    }
-    case OpKind::vmalloc:
-      o.kind = ObjectKind::vmalloc;
-      o.addr = node >= 0 ? k_.vmalloc().vmalloc_node(cpu, amount, node, in.spec->name)
-                         : k_.vmalloc().vmalloc(cpu, amount, in.spec->name);
-      o.size = amount;
-      break;
-    case OpKind::page_cache: {
-      const std::optional<model::Pfn> pfn = k_.pages().alloc_page_cache(cpu);
-      OpTotals& t = totals(in, op.kind);
-      record(cpu, t, op.kind, cpu.now() - t0);
-      if (!pfn) ++t.failures;
-      note(in, op.kind, pfn ? *pfn : 0, 0);
-      return;  // owned by the page cache from now on: reclaim frees it
-    }
-    default:
-      return;
-  }
+  Object o = make_object(cpu, in, op, amount);
   OpTotals& t = totals(in, op.kind);
   record(cpu, t, op.kind, cpu.now() - t0);
   note(in, op.kind, amount, o.addr);
@@ -288,6 +226,73 @@ void Runner::allocate(sim::Cpu& cpu, Instance& in, const Op& op) {
     schedule_free(cpu, in, op, id, op.lifetime.sample(in.rng) + (op.rcu ? spec_.rcu_grace : 0));
   else if (pool)
     pool->push(id);
+}
+
+Object Runner::make_object(sim::Cpu& cpu, const Instance& in, const Op& op, std::uint64_t amount) {
+  Object o;
+  o.owner = in.id;
+  o.kind = *op_def(op.kind).objects;
+  const int node = op.node;
+  model::ObjectAllocator& oa = k_.slab();
+  switch (op.kind) {
+    case OpKind::alloc_pages: {
+      const auto order = static_cast<unsigned>(amount);
+      const std::optional<model::Pfn> pfn =
+          node >= 0
+              ? k_.pages().alloc_pages_node(cpu, static_cast<sim::NodeId>(node), op.gfp, order)
+              : k_.pages().alloc_pages(cpu, op.gfp, order);
+      o.addr = pfn ? *pfn : 0;
+      o.order = static_cast<std::uint8_t>(order);
+      o.size = pfn ? model::kPageSize << order : 0;
+      break;
+    }
+    case OpKind::kmalloc:
+      o.addr = oa.kmalloc(cpu, amount, op.gfp, node);
+      o.size = amount;
+      break;
+    case OpKind::kmem_cache_alloc: {
+      model::KmemCache& c = *caches_[static_cast<std::size_t>(op.cache)];
+      const std::uint64_t slabs_before = c.stats.slabs_created;
+      o.index = static_cast<std::int16_t>(op.cache);
+      o.addr = oa.kmem_cache_alloc(cpu, c, op.gfp, node);
+      o.size = c.object_size;
+      // The constructor's own work: every object of a new slab (SLOB: each object).
+      const sim::Cycles ctor = spec_.caches[static_cast<std::size_t>(op.cache)].ctor;
+      if (ctor && o.addr)
+        cpu.spend(ctor * (c.objects_per_slab
+                              ? (c.stats.slabs_created - slabs_before) * c.objects_per_slab
+                              : 1));
+      break;
+    }
+    case OpKind::mempool_alloc: {
+      const MempoolSpec& ps = spec_.mempools[static_cast<std::size_t>(op.mempool)];
+      o.index = static_cast<std::int16_t>(op.mempool);
+      o.addr = mempools_[static_cast<std::size_t>(op.mempool)]->alloc(cpu, op.gfp);
+      o.size = ps.backend == ObjectKind::cache
+                   ? caches_[static_cast<std::size_t>(ps.cache)]->object_size
+               : ps.backend == ObjectKind::kmalloc ? ps.size
+                                                   : model::kPageSize << ps.order;
+      break;
+    }
+    case OpKind::vmalloc:
+      o.addr = node >= 0 ? k_.vmalloc().vmalloc_node(cpu, amount, node, in.spec->name)
+                         : k_.vmalloc().vmalloc(cpu, amount, in.spec->name);
+      o.size = amount;
+      break;
+    default:
+      throw std::logic_error("op kind '" + std::string(to_string(op.kind)) +
+                             "' is in the alloc family but makes no object");
+  }
+  return o;
+}
+
+void Runner::add_page_cache(sim::Cpu& cpu, Instance& in, const Op& op) {
+  const sim::Cycles t0 = cpu.now();
+  const std::optional<model::Pfn> pfn = k_.pages().alloc_page_cache(cpu);
+  OpTotals& t = totals(in, op.kind);
+  record(cpu, t, op.kind, cpu.now() - t0);
+  if (!pfn) ++t.failures;
+  note(in, op.kind, pfn ? *pfn : 0, 0);  // owned by the page cache from now on: reclaim frees it
 }
 
 void Runner::schedule_free(sim::Cpu& cpu, Instance& in, const Op& op, ObjectId id,
@@ -338,8 +343,7 @@ void Runner::free_object(sim::Cpu& cpu, ObjectId id, OpTotals& as) {
       break;
   }
   record(cpu, as, OpKind::free, cpu.now() - t0);
-  fingerprint_ ^= o.addr;
-  fingerprint_ *= 0x100000001b3ull;
+  fingerprint_.word(o.addr);
   objects_.remove(id);
   release_object(cpu, o.owner);
 }

@@ -10,12 +10,10 @@
 #include <vector>
 
 #include "model/kernel.hpp"
+#include "workloads/generator/op_table.hpp"
 #include "workloads/generator/spec.hpp"
 
 namespace allocsim::workloads::gen {
-
-inline constexpr std::size_t kOpKinds = 12;
-std::string_view to_string(OpKind kind);
 
 struct OpTotals {
   std::uint64_t ops = 0;       // operations done (an allocation, a free, a touch, ...)

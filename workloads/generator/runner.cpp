@@ -10,13 +10,6 @@
 
 namespace allocsim::workloads::gen {
 
-std::string_view to_string(OpKind kind) {
-  static constexpr std::string_view kNames[kOpKinds] = {
-      "alloc_pages", "kmalloc", "kmem_cache_alloc", "mempool_alloc", "vmalloc", "page_cache",
-      "free",        "touch",   "compute",          "sleep",         "barrier", "pass"};
-  return kNames[static_cast<std::size_t>(kind)];
-}
-
 void Executor::on_event(sim::Cycles time, std::uint64_t gen) {
   if (gen != wait_gen || !waiting || kicked) return;  // a stale timer
   kicked = true;
@@ -66,9 +59,8 @@ Runner::Runner(const GeneratorSpec& spec, model::Kernel& kernel)
   result_.by_thread.resize(spec_.threads.size());
   for (std::size_t i = 0; i < kOpKinds; ++i)
     for (sim::CpuId c = 0; c < m_.cpus(); ++c)
-      latency_.push_back(&m_.stats().latency(
-          "workload." + std::string(to_string(static_cast<OpKind>(i))) + ".cycles",
-          static_cast<int>(c)));
+      latency_.push_back(
+          &m_.stats().latency(latency_histogram(static_cast<OpKind>(i)), static_cast<int>(c)));
   objects_.reserve(4096);
   unfinished_ = instances_.size();
   for (const Instance& in : instances_) process_unfinished_ += !in.spec->irq;
@@ -315,7 +307,7 @@ GeneratorResult Runner::run(RunHooks* hooks) {
       result_.total[i].failures += per_thread[i].failures;
       result_.total[i].cycles += per_thread[i].cycles;
     }
-  result_.fingerprint = fingerprint_;
+  result_.fingerprint = fingerprint_.h;
   return std::move(result_);
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/mempool.hpp"
+#include "sim/fnv.hpp"
 #include "sim/machine.hpp"
 #include "workloads/generator/object_store.hpp"
 #include "workloads/generator/run.hpp"
@@ -101,7 +102,13 @@ class Runner final : public RunProgress {
   void run_iteration(sim::Cpu& cpu, Instance& in);  // irq: one arrival, every op
   // Returns false when the instance must wait before the unit can run.
   bool run_unit(sim::Cpu& cpu, Instance& in, const Op& op);
+  bool must_wait(Instance& in, const Op& op);  // sets the wait if so
   void allocate(sim::Cpu& cpu, Instance& in, const Op& op);
+  Object make_object(sim::Cpu& cpu, const Instance& in, const Op& op, std::uint64_t amount);
+  void add_page_cache(sim::Cpu& cpu, Instance& in, const Op& op);
+  void compute(sim::Cpu& cpu, Instance& in, const Op& op);
+  void sleep(sim::Cpu& cpu, Instance& in, const Op& op);
+  void barrier(sim::Cpu& cpu, Instance& in, const Op& op);
   void free_object(sim::Cpu& cpu, ObjectId id, OpTotals& as);
   void record(const sim::Cpu& cpu, OpTotals& t, OpKind kind, sim::Cycles cycles);
   void free_from_pool(sim::Cpu& cpu, Instance& in, const Op& op);
@@ -135,7 +142,7 @@ class Runner final : public RunProgress {
   std::uint64_t diagnostics_before_ = 0;
   std::vector<sim::LatencyHistogram*> latency_;  // [op kind * cpus + cpu]
   RunHooks* op_hook_ = nullptr;                  // set when the hooks want every op
-  std::uint64_t fingerprint_ = 0xcbf29ce484222325ull;
+  sim::Fnv1a fingerprint_;                       // of every operation and its result
   GeneratorResult result_;
 };
 
