@@ -67,14 +67,16 @@ int record_command(const std::vector<std::string>& args) {
   std::vector<std::string> events, positional;
   std::string buffer_size, duration;
   po::options_description desc("record options");
-  desc.add_options()("output,o", po::value(&opt.out_dir), "the recording directory (required)")(
-      "events", po::value(&events)->composing(),
+  desc.add_options()("output,o", po::value(&opt.out_dir)->value_name("DIR"),
+                     "the recording directory (required)")(
+      "events", po::value(&events)->composing()->value_name("LIST"),
       "events to record instead of the default ones: SYSTEM/EVENT or EVENT, comma-separated "
-      "(repeatable)")("buffer-size", po::value(&buffer_size),
+      "(repeatable)")("buffer-size", po::value(&buffer_size)->value_name("SIZE"),
                       "ring buffer per CPU (default: 64MiB, less when memory is short)")(
       "stacktrace", "a kernel stack trace with every event")(
       "hash-pointers", "print pointers hashed (%p) instead of as raw addresses")(
-      "duration", po::value(&duration), "record the whole machine for this long (no COMMAND)")(
+      "duration", po::value(&duration)->value_name("TIME"),
+      "record the whole machine for this long (no COMMAND)")(
       "force", "replace an existing recording DIR")("help,h", "show this help");
   po::positional_options_description pos;
   pos.add("positional", -1);

@@ -49,6 +49,7 @@ std::string manifest_yaml(const Manifest& m) {
     << "  git_revision: " << yaml_quote(kGitRevision) << "\n"
     << "  command_line: " << list(m.command_line) << "\n"
     << "  pid: " << m.recorder_pid << "\n"
+    << "  reader_tid: " << m.reader_tid << "\n"
     << "host: " << yaml_quote(m.host) << "\n"
     << "kernel_release: " << yaml_quote(m.kernel_release) << "\n";
   if (m.command.empty()) {

@@ -17,7 +17,7 @@ inline constexpr int kRecordingFormat = 1;
 
 struct Manifest {
   std::vector<std::string> command_line;  // allocsim's own arguments
-  long recorder_pid = 0;
+  long recorder_pid = 0, reader_tid = 0;  // allocsim's own events carry these
   std::string host, kernel_release;
   std::vector<std::string> command;  // empty: the whole system for `duration`
   std::optional<std::uint64_t> duration_ns;

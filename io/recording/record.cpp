@@ -256,6 +256,7 @@ RecordResult record(const RecordOptions& opt) {
   if (signals.any()) return interrupted_by(signals.first());
   m.cpu_stats = stats;
   m.counts = stream.counts();
+  m.reader_tid = stream.reader_tid();
   m.trace_bytes = stream.bytes();
 
   // 5. Nothing lost, or no recording.

@@ -56,6 +56,7 @@ void TraceStream::start() {
 }
 
 void TraceStream::run() {
+  reader_tid_.store(static_cast<long>(::gettid()));
   try {
     sched_param param{};
     pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);

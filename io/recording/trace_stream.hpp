@@ -37,6 +37,8 @@ class TraceStream {
 
   const TraceCounts& counts() const { return counts_; }
   std::uint64_t bytes() const { return bytes_; }
+  // The reader thread's id (its events are in the trace too), 0 before it ran.
+  long reader_tid() const { return reader_tid_.load(); }
 
  private:
   void run();
@@ -48,6 +50,7 @@ class TraceStream {
   std::string out_path_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
+  std::atomic<long> reader_tid_{0};
   std::exception_ptr error_;
   std::vector<char> buffer_;
   std::string pending_;  // written to trace.txt by flush()
