@@ -72,7 +72,7 @@ int record_command(const std::vector<std::string>& args) {
       "events", po::value(&events)->composing()->value_name("LIST"),
       "events to record instead of the default ones: SYSTEM/EVENT or EVENT, comma-separated "
       "(repeatable)")("buffer-size", po::value(&buffer_size)->value_name("SIZE"),
-                      "ring buffer per CPU (default: 64MiB, less when memory is short)")(
+                      "ring buffer per CPU (default: 256MiB, less when memory is short)")(
       "stacktrace", "a kernel stack trace with every event")(
       "hash-pointers", "print pointers hashed (%p) instead of as raw addresses")(
       "duration", po::value(&duration)->value_name("TIME"),

@@ -91,6 +91,7 @@ std::string manifest_yaml(const Manifest& m) {
                              : "false")
     << "\n"
     << "  buffer_size_kb: " << m.buffer_size_kb << "\n"
+    << "  reader_normal_priority_ns: " << m.reader_urgent_ns << "\n"
     << "  bytes: " << m.trace_bytes << "\n"
     << "  lines: " << m.counts.lines << "\n"
     << "  events: " << m.counts.events() << "\n"

@@ -34,7 +34,8 @@ struct Manifest {
   std::vector<CpuBufferStats> cpu_stats;  // by CPU
   TraceCounts counts;
   std::uint64_t trace_bytes = 0;
-  std::uint64_t lost_events = 0;  // 0 in every recording written
+  std::uint64_t lost_events = 0;       // 0 in every recording written
+  std::uint64_t reader_urgent_ns = 0;  // the reader at normal priority (a buffer half full)
   std::vector<std::string> missing_before, missing_after;
   std::vector<std::pair<std::string, std::uint64_t>> files;  // path, bytes
 };

@@ -59,6 +59,14 @@ std::vector<CpuBufferStats> read_stats(const TraceInstance& inst) {
   return out;
 }
 
+// The fullest CPU buffer: its unread bytes over the buffer's size.
+double fullest(const std::vector<CpuBufferStats>& stats, std::uint64_t buffer_kb) {
+  double most = 0;
+  for (const CpuBufferStats& s : stats)
+    most = std::max(most, static_cast<double>(s.bytes) / static_cast<double>(buffer_kb * 1024));
+  return most;
+}
+
 bool buffers_empty(const std::vector<CpuBufferStats>& stats) {
   return std::all_of(stats.begin(), stats.end(),
                      [](const CpuBufferStats& s) { return s.entries == 0; });
@@ -125,10 +133,10 @@ RecordResult interrupted_by(int signo) {
 }  // namespace
 
 std::uint64_t default_buffer_kb(std::uint64_t mem_available_kb, unsigned cpus) {
-  constexpr std::uint64_t kMaxKb = 64 * 1024, kMinKb = 1024;
+  constexpr std::uint64_t kMaxKb = 256 * 1024, kMinKb = 1024;
   std::uint64_t kb = kMaxKb;
   if (mem_available_kb > 0 && cpus > 0)
-    kb = std::min(kb, mem_available_kb / 8 / cpus / 1024 * 1024);
+    kb = std::min(kb, mem_available_kb / 16 / cpus / 1024 * 1024);
   return std::max(kb, kMinKb);
 }
 
@@ -227,6 +235,10 @@ RecordResult record(const RecordOptions& opt) {
     }
     if (child)
       if ((status = child->try_wait())) break;
+    // The reader at normal priority while a buffer is more than half full, until it is a quarter.
+    const double fill = fullest(read_stats(inst), buffer_kb);
+    if (fill > 0.5) stream.set_urgent(true);
+    if (fill < 0.25) stream.set_urgent(false);
   }
 
   // 4. After: tracing off, the snapshot read, the trace drained.
@@ -257,6 +269,7 @@ RecordResult record(const RecordOptions& opt) {
   m.cpu_stats = stats;
   m.counts = stream.counts();
   m.reader_tid = stream.reader_tid();
+  m.reader_urgent_ns = stream.urgent_ns();
   m.trace_bytes = stream.bytes();
 
   // 5. Nothing lost, or no recording.

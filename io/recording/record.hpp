@@ -40,8 +40,8 @@ struct RecordResult {
   int signal = 0;  // interrupted by this signal (nothing written): re-raise it
 };
 
-// 64 MiB per CPU, but at most an eighth of MemAvailable over all CPUs, and
-// at least 1 MiB.
+// 256 MiB per CPU (a few seconds of a busy machine's events), but at most a
+// sixteenth of MemAvailable over all CPUs, in whole MiB, and at least 1 MiB.
 std::uint64_t default_buffer_kb(std::uint64_t mem_available_kb, unsigned cpus);
 
 // Prints progress and failures on standard error. Throws InputError for bad

@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "io/recording/clock.hpp"
+
 namespace allocsim::io::recording {
 namespace {
 
@@ -72,8 +74,31 @@ void TraceStream::run() {
   }
 }
 
+void TraceStream::set_urgent(bool urgent) {
+  if (urgent == urgent_ || !thread_.joinable()) return;
+  sched_param param{};
+  if (pthread_setschedparam(thread_.native_handle(), urgent ? SCHED_OTHER : SCHED_IDLE, &param) !=
+      0)
+    return;
+  urgent_ = urgent;
+  const std::uint64_t now = monotonic_ns();
+  if (urgent) {
+    urgent_since_ns_ = now;
+  } else {
+    urgent_ns_ += now - urgent_since_ns_;
+  }
+}
+
+std::uint64_t TraceStream::urgent_ns() const {
+  return urgent_ns_ + (urgent_ ? monotonic_ns() - urgent_since_ns_ : 0);
+}
+
 void TraceStream::stop() {
   if (thread_.joinable()) {
+    if (urgent_) urgent_ns_ += monotonic_ns() - urgent_since_ns_;
+    urgent_ = false;
+    sched_param param{};  // at normal priority, so that it ends at once on a busy machine
+    pthread_setschedparam(thread_.native_handle(), SCHED_OTHER, &param);
     stopping_.store(true);
     const std::uint64_t one = 1;
     [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof one);

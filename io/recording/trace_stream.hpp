@@ -1,8 +1,9 @@
 #pragma once
 // Streams an instance's trace_pipe into trace.txt while tracing: a reader
 // thread at SCHED_IDLE priority, so that it reads only when a CPU would
-// otherwise idle and never competes with the recorded work (the ring buffer
-// holds the events meanwhile), then a drain at normal priority once tracing
+// otherwise idle and does not compete with the recorded work (the ring buffer
+// holds the events meanwhile), raised to normal priority by set_urgent()
+// while the buffer fills up, then a drain at normal priority once tracing
 // has stopped. trace_pipe consumes what it prints, merging the per-CPU
 // buffers in timestamp order (kernel/trace/trace.c: tracing_read_pipe).
 #include <atomic>
@@ -26,6 +27,10 @@ class TraceStream {
 
   // Starts the reader thread (with every signal blocked in it).
   void start();
+  // The reader thread at normal priority (true) or SCHED_IDLE (false).
+  void set_urgent(bool urgent);
+  // How long the reader thread has been at normal priority.
+  std::uint64_t urgent_ns() const;
   // Stops the reader thread, if running; rethrows what failed in it.
   void stop();
   // Reads until trace_pipe is empty, on the calling thread.
@@ -51,6 +56,8 @@ class TraceStream {
   std::thread thread_;
   std::atomic<bool> stopping_{false};
   std::atomic<long> reader_tid_{0};
+  bool urgent_ = false;
+  std::uint64_t urgent_since_ns_ = 0, urgent_ns_ = 0;
   std::exception_ptr error_;
   std::vector<char> buffer_;
   std::string pending_;  // written to trace.txt by flush()

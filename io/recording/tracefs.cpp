@@ -229,7 +229,10 @@ std::vector<std::string> remove_stale_instances(const std::string& tracefs_root)
     const std::string digits = name.substr(prefix.size());
     if (digits.empty() || !std::all_of(digits.begin(), digits.end(), ::isdigit)) continue;
     const long pid = std::stol(digits);
-    if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    // Gone, or this process's own pid (then left by an earlier holder of the pid).
+    const bool gone =
+        pid == ::getpid() || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH);
+    if (pid <= 0 || !gone) continue;
     if (::rmdir(entry.path().c_str()) == 0) removed.push_back(name);
   }
   return removed;

@@ -77,8 +77,8 @@ class TraceInstance {
 
 // The instance name of the recorder with this pid: "allocsim-<pid>".
 std::string instance_name(long pid);
-// Removes instances/allocsim-<pid> whose process no longer exists (left by a
-// killed `allocsim record`); returns their names.
+// Removes instances/allocsim-<pid> whose process no longer exists, or whose
+// pid is this process's (left by a killed `allocsim record`); returns their names.
 std::vector<std::string> remove_stale_instances(const std::string& tracefs_root);
 
 }  // namespace allocsim::io::recording

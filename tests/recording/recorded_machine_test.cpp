@@ -102,10 +102,11 @@ TEST(RecordingDir, CommitsAtomicallyAndReplacesOnlyRecordings) {
 }
 
 TEST(Record, DefaultBufferSize) {
-  EXPECT_EQ(default_buffer_kb(24u << 20, 2), 64u * 1024);  // 24 GiB available: 64 MiB
-  EXPECT_EQ(default_buffer_kb(4u << 20, 64), 8u * 1024);   // 4 GiB / 8 / 64 = 8 MiB
-  EXPECT_EQ(default_buffer_kb(1u << 20, 256), 1024u);      // never below 1 MiB
-  EXPECT_EQ(default_buffer_kb(0, 2), 64u * 1024);          // unknown memory
+  EXPECT_EQ(default_buffer_kb(24u << 20, 2), 256u * 1024);  // 24 GiB available: 256 MiB
+  EXPECT_EQ(default_buffer_kb(4u << 20, 64), 4u * 1024);    // 4 GiB / 16 / 64 = 4 MiB
+  EXPECT_EQ(default_buffer_kb(3u << 20, 5), 38u * 1024);    // 38.4 MiB: whole MiB
+  EXPECT_EQ(default_buffer_kb(1u << 20, 256), 1024u);       // never below 1 MiB
+  EXPECT_EQ(default_buffer_kb(0, 2), 256u * 1024);          // unknown memory
 }
 
 }  // namespace
