@@ -1,4 +1,4 @@
-"""The recording committed as test data (tests/data/recordings/cat-hostname,
+"""The recording committed as test data (tests/data/recordings/ls-etc,
 made by `allocsim record` on a 6.18 kernel): its manifest agrees with its
 files and its trace, its tables are well formed, and it replays. Needs no
 root: it reads the committed files only."""
@@ -13,7 +13,7 @@ try:  # python3-yaml is in scripts/debian-packages.txt
 except ImportError:  # pragma: no cover
     yaml = None
 
-REC = Path(__file__).resolve().parents[2] / "tests" / "data" / "recordings" / "cat-hostname"
+REC = Path(__file__).resolve().parents[2] / "tests" / "data" / "recordings" / "ls-etc"
 
 
 @pytest.fixture(scope="module")
