@@ -31,7 +31,7 @@ Needs root. Uses a private tracefs instance (instances/allocsim-PID) with the
 removed at the end, also when COMMAND fails or on Ctrl-C. COMMAND's output
 passes through; its failure still gives a complete recording, with exit code 1.
 A recording that lost events is not written: the message names a
---buffer-size that would have held them.
+--buffer-size that would have held every event.
 )";
 
 // "5s", "500ms", "2min": nanoseconds; a unit is required.

@@ -57,15 +57,14 @@ std::uint64_t ring_buffer_event_bytes(std::uint64_t payload) {
   return (length + kRbAlign - 1) / kRbAlign * kRbAlign;
 }
 
-std::uint64_t suggest_buffer_kb(std::uint64_t buffer_kb, const std::vector<CpuLoss>& cpus) {
+std::uint64_t suggest_buffer_kb(std::uint64_t buffer_kb, const std::vector<CpuEvents>& cpus) {
   double worst = 0;
-  for (const CpuLoss& c : cpus)
-    worst = std::max(worst, static_cast<double>(c.lost) * c.bytes_per_event);
-  if (worst == 0) return 0;
-  const double needed =
-      (static_cast<double>(buffer_kb) * 1024 + worst * kPage / (kPage - kPageHeader)) * 1.5;
+  for (const CpuEvents& c : cpus)
+    worst = std::max(worst, static_cast<double>(c.written) * c.bytes_per_event);
+  const double needed = worst * kPage / (kPage - kPageHeader) * 1.5;
   const auto mib = static_cast<std::uint64_t>(std::ceil(needed / (1024.0 * 1024.0)));
-  return std::max<std::uint64_t>(mib, 1) * 1024;
+  const std::uint64_t twice_mib = (buffer_kb * 2 + 1023) / 1024;
+  return std::max({mib, twice_mib, std::uint64_t{1}}) * 1024;
 }
 
 }  // namespace allocsim::io::recording

@@ -274,7 +274,7 @@ RecordResult record(const RecordOptions& opt) {
 
   // 5. Nothing lost, or no recording.
   std::uint64_t lost = m.counts.lost_reported;
-  std::vector<CpuLoss> losses;
+  std::vector<CpuEvents> written;
   const double mean = mean_event_bytes(m.counts, events, events_dir);
   std::string per_cpu;
   for (std::size_t cpu = 0; cpu < stats.size(); ++cpu) {
@@ -285,7 +285,7 @@ RecordResult record(const RecordOptions& opt) {
         stats[cpu].lost() +
         (stats[cpu].read_events > in_trace ? stats[cpu].read_events - in_trace : 0);
     lost += cpu_lost;
-    losses.push_back({cpu_lost, mean});
+    written.push_back({in_trace + cpu_lost, mean});
     if (cpu_lost)
       per_cpu += (per_cpu.empty() ? "" : ", ") + std::string("CPU ") + std::to_string(cpu) + ": " +
                  std::to_string(cpu_lost);
@@ -293,12 +293,11 @@ RecordResult record(const RecordOptions& opt) {
   if (!buffers_empty(stats)) throw std::runtime_error("the instance's ring buffer did not drain");
   m.lost_events = lost;
   if (lost > 0) {
-    const std::uint64_t suggested =
-        std::max(suggest_buffer_kb(buffer_kb, losses), (buffer_kb * 2 + 1023) / 1024 * 1024);
+    const std::uint64_t suggested = suggest_buffer_kb(buffer_kb, written);
     message("failed: the ring buffer lost " + std::to_string(lost) + " events (" +
             (per_cpu.empty() ? "reported in the trace" : per_cpu) + ") with a ring buffer of " +
             size_text(buffer_kb) + " per CPU; no recording written. --buffer-size " +
-            size_text(suggested) + " would have held them");
+            size_text(suggested) + " would have held every event");
     return {1, 0};
   }
 

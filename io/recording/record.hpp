@@ -9,7 +9,7 @@
 //   3. COMMAND run to its end (or the duration waited);
 //   4. tracing switched off, the "after" snapshot read, the trace drained;
 //   5. the ring buffer's per-CPU statistics checked: any lost event fails
-//      the recording with the --buffer-size that would have held them;
+//      the recording with the --buffer-size that would have held every event;
 //   6. the instance removed, the files written and the directory renamed
 //      into place.
 #include <cstdint>

@@ -195,12 +195,37 @@ def test_interrupted_recording_leaves_nothing(allocsim, tmp_path, reap, untouche
     assert left.stdout == "", "the command was left running"
 
 
+def test_killed_recording_looks_incomplete_and_is_cleaned_up_next_time(allocsim, tmp_path, reap,
+                                                                      untouched):
+    rec = tmp_path / "killed"
+    p = allocsim.start("record", "-o", rec, "--", "sleep", "30")
+    reap(p)
+    instance = TRACEFS / "instances" / f"allocsim-{p.pid}"
+    deadline = time.time() + 20
+    while not instance.exists():
+        assert p.poll() is None and time.time() < deadline
+        time.sleep(0.05)
+    time.sleep(0.5)
+    children = Path(f"/proc/{p.pid}/task/{p.pid}/children").read_text().split()
+    assert len(children) == 1  # the sleep
+    p.kill()
+    p.wait(timeout=30)
+    os.kill(int(children[0]), signal.SIGKILL)  # orphaned; it holds allocsim's output pipes
+    p.communicate(timeout=30)
+    assert not rec.exists()  # never a directory that looks complete
+    assert len(leftovers(tmp_path, "killed")) == 1
+    assert instance.exists()
+    r = allocsim.check("record", "-o", tmp_path / "next", "--duration", "50ms")
+    assert f"removed the tracefs instance allocsim-{p.pid} of a killed recording" in r.stderr
+    assert not instance.exists()
+
+
 def test_overrun_fails_with_a_buffer_size_that_then_works(allocsim, tmp_path, untouched):
     rec = tmp_path / "busy"
     p = allocsim.run("record", "-o", rec, "--buffer-size", "8KiB", "--", *BUSY, timeout=300)
     assert p.returncode == 1, p.stderr
     m = re.search(r"the ring buffer lost (\d+) events .* no recording written\. "
-                  r"--buffer-size (\d+MiB) would have held them", p.stderr)
+                  r"--buffer-size (\d+MiB) would have held every event", p.stderr)
     assert m, p.stderr
     assert int(m.group(1)) > 0
     assert not rec.exists() and leftovers(tmp_path, "busy") == []

@@ -50,14 +50,15 @@ TEST(BufferSize, RingBufferEventHeader) {
   EXPECT_EQ(ring_buffer_event_bytes(0), 8u);      // an empty payload counts as 1 byte
 }
 
-TEST(BufferSize, SuggestionHoldsTheLostEventsWithMargin) {
-  EXPECT_EQ(suggest_buffer_kb(1024, {{0, 60}, {0, 60}}), 0u);
-  // 16 KiB + 200000 x 60 B (x 4096/4080 page headers) = 12.05 MB; x 1.5 = 18.1 MB -> 18 MiB.
+TEST(BufferSize, SuggestionHoldsEveryEventWithMargin) {
+  // 200000 x 60 B (x 4096/4080 page headers) = 12.05 MB; x 1.5 = 18.1 MB -> 18 MiB.
   EXPECT_EQ(suggest_buffer_kb(16, {{100000, 60}, {200000, 60}}), 18u * 1024);
   // The worst CPU decides.
   EXPECT_EQ(suggest_buffer_kb(16, {{200000, 60}, {1, 60}}), 18u * 1024);
-  // Never below 1 MiB.
+  // At least twice the buffer that lost events, and never below 1 MiB.
+  EXPECT_EQ(suggest_buffer_kb(65538, {{1000, 60}}), 129u * 1024);
   EXPECT_EQ(suggest_buffer_kb(4, {{1, 60}}), 1024u);
+  EXPECT_EQ(suggest_buffer_kb(4, {}), 1024u);
 }
 
 }  // namespace
