@@ -27,6 +27,9 @@ commands:
                       check configs and print the fully resolved one
   machine import [--zoneinfo FILE] [--distance-dir DIR] [--min-free-kbytes FILE] [-o OUT.yaml]
                       a config reproducing this machine's nodes and zones
+  record -o DIR [--events LIST] [--buffer-size SIZE] [--stacktrace] -- COMMAND [ARGS...]
+  record -o DIR --duration TIME
+                      as root, record the live kernel's allocator events and state
   help [COMMAND]      this text, or a command's options
 
 options:
@@ -44,6 +47,7 @@ int dispatch(const std::string& verb, const std::vector<std::string>& rest) {
   if (verb == "machine") return machine_command(rest);
   if (verb == "sweep") return sweep_command(rest);
   if (verb == "report") return report_command(rest);
+  if (verb == "record") return record_command(rest);
   if (verb == "help") {
     if (rest.empty()) {
       std::cout << kUsage;

@@ -164,8 +164,18 @@ ImportedMachine import_machine(const ImportSources& src) {
   return m;
 }
 
+std::string closest_flavour(const std::optional<std::string>& kernel_release, bool has_managed) {
+  if (kernel_release) {
+    // "MAJOR.MINOR...": 2.x is linux-2.6; anything later is nearer linux-6.
+    unsigned major = 0;
+    std::istringstream in(*kernel_release);
+    if (in >> major && major > 0) return major < 3 ? "linux-2.6" : "linux-6";
+  }
+  return has_managed ? "linux-6" : "linux-2.6";
+}
+
 std::string machine_yaml(const ImportedMachine& m, const std::string& name,
-                         const std::string& origin) {
+                         const std::string& origin, const std::string& by) {
   unsigned nodes = 0;
   for (const ImportedZone& z : m.zones) nodes = std::max(nodes, z.node + 1);
   std::vector<std::uint64_t> start(nodes, ~0ull), end(nodes, 0);
@@ -174,9 +184,12 @@ std::string machine_yaml(const ImportedMachine& m, const std::string& name,
     end[z.node] = std::max(end[z.node], z.start_pfn + z.spanned);
   }
   std::ostringstream y;
-  y << "# Imported by `allocsim machine import` from " << origin << ".\n"
-    << "# Nodes, zones, distances, CPUs and min_free_kbytes come from the machine;\n"
-    << "# caches, latencies and bandwidths are the embedded default's.\n"
+  y << "# Imported by `" << by << "` from " << origin << ".\n"
+    << (m.caches
+            ? "# Nodes, zones, distances, CPUs, caches and min_free_kbytes come from the machine;\n"
+              "# latencies and bandwidths are the embedded default's.\n"
+            : "# Nodes, zones, distances, CPUs and min_free_kbytes come from the machine;\n"
+              "# caches, latencies and bandwidths are the embedded default's.\n")
     << "machine:\n  name: " << name << "\n  arch: x86_64\n  cpus: " << std::max(m.cpus, nodes)
     << "\n  nodes: " << nodes << "\n";
   if (!m.cpu_node.empty()) {
@@ -205,6 +218,21 @@ std::string machine_yaml(const ImportedMachine& m, const std::string& name,
       y << "]\n";
     }
   }
+  if (m.caches) {
+    const ImportedCaches& c = *m.caches;
+    y << "  caches:\n";
+    if (c.line) y << "    line: " << c.line << "B\n";
+    const auto level = [&](const char* key, const std::optional<ImportedCache>& cache,
+                           unsigned shared_by) {
+      if (!cache) return;
+      y << "    " << key << ": {size: " << cache->size << "B, ways: " << cache->ways;
+      if (shared_by) y << ", shared_by: " << shared_by;
+      y << "}\n";
+    };
+    level("l1d", c.l1d, 0);
+    level("l2", c.l2, 0);
+    level("llc", c.llc, c.llc_shared_by);
+  }
   y << "  zones:\n";
   for (const ImportedZone& z : m.zones) {
     y << "    - {node: " << z.node << ", zone: " << z.zone << ", start_pfn: " << z.start_pfn
@@ -212,7 +240,7 @@ std::string machine_yaml(const ImportedMachine& m, const std::string& name,
     if (z.managed) y << ", managed: " << *z.managed;
     y << "}\n";
   }
-  y << "kernel:\n  flavour: " << (m.has_managed ? "linux-6" : "linux-2.6") << "\n";
+  y << "kernel:\n  flavour: " << closest_flavour(m.kernel_release, m.has_managed) << "\n";
   if (m.min_free_kbytes) y << "  min_free_kbytes: " << *m.min_free_kbytes << "\n";
   return y.str();
 }

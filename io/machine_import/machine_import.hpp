@@ -17,14 +17,33 @@ struct ImportedZone {
   std::optional<std::uint64_t> managed;  // 2.6 kernels do not print it
 };
 
+// CPU caches as sysfs reports them (`allocsim record` reads them); each
+// level left out keeps the embedded default's.
+struct ImportedCache {
+  std::uint64_t size = 0;  // bytes
+  unsigned ways = 0;
+};
+struct ImportedCaches {
+  unsigned line = 0;  // 0: the default's
+  std::optional<ImportedCache> l1d, l2, llc;
+  unsigned llc_shared_by = 0;  // CPUs per LLC; 0: one per node
+};
+
 struct ImportedMachine {
   std::vector<ImportedZone> zones;              // populated zones only
   std::vector<std::vector<unsigned>> distance;  // empty: not read
   std::vector<int> cpu_node;                    // empty: not read
   unsigned cpus = 0;
   std::optional<std::uint64_t> min_free_kbytes;
-  bool has_managed = false;  // the zoneinfo printed `managed` (a 3.x+ kernel)
+  bool has_managed = false;                   // the zoneinfo printed `managed` (a 3.x+ kernel)
+  std::optional<ImportedCaches> caches;       // nothing: the default's
+  std::optional<std::string> kernel_release;  // `uname -r`, when known
 };
+
+// The flavour closest to a kernel: from its release ("6.18.4-...") when
+// known, else from whether its zoneinfo printed `managed` (3.x and later).
+// The one place that maps recorded kernels to flavours.
+std::string closest_flavour(const std::optional<std::string>& kernel_release, bool has_managed);
 
 // Parsers; each throws ConfigError naming the file and line of bad input.
 std::vector<ImportedZone> parse_zoneinfo(const std::string& text, const std::string& name);
@@ -41,10 +60,12 @@ struct ImportSources {
 };
 ImportedMachine import_machine(const ImportSources& sources);
 
-// The config text: machine (nodes, memory ranges, zones, distances, CPUs) and
-// kernel (flavour guess, min_free_kbytes). Caches and latencies keep the
-// embedded default's values: /proc does not tell them.
+// The config text: machine (nodes, memory ranges, zones, distances, CPUs,
+// caches when known) and kernel (closest_flavour, min_free_kbytes).
+// Latencies keep the embedded default's values: /proc and /sys do not tell them.
+// `by` names the writer in the first comment line.
 std::string machine_yaml(const ImportedMachine& m, const std::string& name,
-                         const std::string& origin);
+                         const std::string& origin,
+                         const std::string& by = "allocsim machine import");
 
 }  // namespace allocsim::io

@@ -84,5 +84,39 @@ TEST(MachineImport, TheWrittenConfigReproducesTheZones) {
   pa.check_invariants();
 }
 
+TEST(MachineImport, ClosestFlavourFromTheReleaseElseFromZoneinfo) {
+  EXPECT_EQ(closest_flavour(std::string("6.18.44-fc-v1272"), true), "linux-6");
+  EXPECT_EQ(closest_flavour(std::string("4.19.0-27-amd64"), true), "linux-6");
+  EXPECT_EQ(closest_flavour(std::string("2.6.32-754.el6.x86_64"), false), "linux-2.6");
+  EXPECT_EQ(closest_flavour(std::string("2.6.32"), true), "linux-2.6");
+  EXPECT_EQ(closest_flavour(std::nullopt, true), "linux-6");
+  EXPECT_EQ(closest_flavour(std::nullopt, false), "linux-2.6");
+  EXPECT_EQ(closest_flavour(std::string("unknown"), false), "linux-2.6");
+}
+
+TEST(MachineImport, CachesFromSysfsGoIntoTheConfig) {
+  ImportedMachine m = import_machine(sources());
+  m.kernel_release = "2.6.32";
+  m.caches = ImportedCaches{64, ImportedCache{48 * 1024, 12}, ImportedCache{2 << 20, 16},
+                            ImportedCache{30 << 20, 15}, 4};
+  const std::string yaml = machine_yaml(m, "rec", "test", "allocsim record");
+  EXPECT_EQ(yaml.rfind("# Imported by `allocsim record` from test.\n", 0), 0u);
+  const Config c = load_config_text(yaml, "rec.yaml");
+  EXPECT_EQ(c.machine.line_bytes, 64u);
+  EXPECT_EQ(c.machine.l1d.size_bytes, 48u * 1024);
+  EXPECT_EQ(c.machine.l1d.ways, 12u);
+  EXPECT_EQ(c.machine.l2.size_bytes, 2u << 20);
+  EXPECT_EQ(c.machine.llc.size_bytes, 30u << 20);
+  EXPECT_EQ(c.machine.llc.ways, 15u);
+  EXPECT_EQ(c.machine.llc.shared_by, 4u);
+  EXPECT_EQ(c.kernel.flavour, model::Flavour::linux_2_6);
+
+  m.caches = ImportedCaches{0, std::nullopt, ImportedCache{1 << 20, 8}, std::nullopt, 0};
+  const Config d = load_config_text(machine_yaml(m, "rec", "test"), "rec.yaml");
+  EXPECT_EQ(d.machine.l2.ways, 8u);
+  EXPECT_EQ(d.machine.llc.shared_by, 0u);                   // the default's: one per node
+  EXPECT_EQ(c.machine.l1d.latency, d.machine.l1d.latency);  // latencies stay the default's
+}
+
 }  // namespace
 }  // namespace allocsim::io

@@ -130,6 +130,54 @@ TEST(TraceKernel, Raw6xSymbolicCallSitesHashedPointersHexPfn) {
   EXPECT_EQ(t.stats.incomplete_events, 0u);
 }
 
+// Lines of `allocsim record` on 6.18 (trace_pipe of an instance with
+// options/hash-ptr 0): raw pointers, vmalloc events (alloc_vmap_area prints
+// "va_start: N"), trace_marker lines, a stack trace, an unknown comm and a
+// lost-events line.
+TEST(TraceKernel, Record618VmallocMarkersStacksRawPointers) {
+  const Trace t = read_trace_file(data("record-6.18.ftrace.txt"));
+  EXPECT_EQ(t.format, Format::ftrace);
+  ASSERT_EQ(t.events.size(), 15u);
+  EXPECT_EQ(t.stats.lines, 26u);
+  EXPECT_EQ(t.stats.stack_lines, 10u);
+  EXPECT_EQ(t.stats.header_lines, 1u);  // CPU:1 [LOST 12 EVENTS]
+  EXPECT_EQ(t.stats.unrecognised_lines, 0u);
+  EXPECT_EQ(t.stats.incomplete_events, 0u);
+  EXPECT_EQ(t.stats.count(EventKind::other), 5u);
+  const TraceEvent& mark = t.events[0];
+  EXPECT_EQ(mark.kind, EventKind::other);
+  EXPECT_EQ(t.str(mark.event_name), "tracing_mark_write");
+  EXPECT_EQ(mark.ts_ns, 3528'457'288'000u);
+  const TraceEvent& k = t.events[1];
+  EXPECT_EQ(k.kind, EventKind::kmalloc);
+  EXPECT_EQ(t.str(k.comm), "allocsim");
+  EXPECT_EQ(k.pid, 14019);
+  EXPECT_EQ(k.ptr, 0xffff88810a89fff0u);
+  EXPECT_EQ(t.str(k.call_site_sym), "tracing_mark_open+0xe4/0x230");
+  EXPECT_EQ(k.node, -1);
+  const TraceEvent& c = t.events[3];
+  EXPECT_EQ(c.kind, EventKind::kmem_cache_alloc);
+  EXPECT_EQ(t.str(c.name), "names_cache");
+  EXPECT_EQ(c.bytes_alloc, 4096u);
+  EXPECT_EQ(t.events[5].kind, EventKind::mm_page_alloc);
+  EXPECT_EQ(t.events[5].pfn, 0x128230u);
+  EXPECT_EQ(t.events[7].kind, EventKind::mm_page_free_batched);
+  EXPECT_EQ(t.events[8].kind, EventKind::mm_page_alloc_zone_locked);
+  EXPECT_EQ(t.events[8].order, 8);
+  EXPECT_EQ(t.events[9].kind, EventKind::mm_page_pcpu_drain);
+  const TraceEvent& x = t.events[10];
+  EXPECT_EQ(x.kind, EventKind::mm_page_alloc_extfrag);
+  EXPECT_EQ(t.str(x.comm), "<...>");
+  EXPECT_EQ(x.pid, 14147);
+  EXPECT_EQ(x.fallback_order, 9);
+  for (std::size_t i = 11; i < 14; ++i) EXPECT_EQ(t.events[i].kind, EventKind::other);
+  EXPECT_EQ(t.str(t.events[11].event_name), "alloc_vmap_area");
+  EXPECT_EQ(t.str(t.events[12].event_name), "free_vmap_area_noflush");
+  EXPECT_EQ(t.str(t.events[13].event_name), "purge_vmap_area_lazy");
+  EXPECT_EQ(t.str(t.events[12].comm), "kworker/1:0");
+  EXPECT_EQ(t.str(t.events[14].event_name), "tracing_mark_write");
+}
+
 TEST(TraceKernel, TraceCmdReportPaddedColumnHexGfp) {
   const Trace t = read_trace_file(data("trace-cmd-report-6.x.txt"));
   EXPECT_EQ(t.format, Format::trace_cmd);

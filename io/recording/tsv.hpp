@@ -1,0 +1,17 @@
+#pragma once
+// Tab-separated tables of the snapshots: a header line, then one line per
+// row. In a field, a tab, a newline and a backslash are written \t, \n, \\.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace allocsim::io::recording {
+
+std::string tsv_escape(std::string_view field);
+std::string tsv_unescape(std::string_view field);
+// One line (without its newline) split at tabs and unescaped.
+std::vector<std::string> tsv_split(std::string_view line);
+// Appends the fields, escaped and joined by tabs, and a newline.
+void tsv_append_row(std::string& out, const std::vector<std::string>& fields);
+
+}  // namespace allocsim::io::recording
