@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "model/kernel_math.hpp"
 #include "model/slabinfo.hpp"
 
 namespace allocsim::model {
@@ -41,7 +42,7 @@ Slab::Slab(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
   reap_node_.assign(mc.cpus, 0);
   // kmem_cache_init: cache_cache (on-slab, early), then the general caches.
   sim::Cpu& boot = pa.machine().cpu(0);
-  const std::uint32_t word = mc.arch == sim::Arch::x86_64 ? 8 : 4;
+  const std::uint32_t word = bytes_per_word(mc.arch);
   const std::uint32_t desc_size = params_.flavour == Flavour::linux_2_6
                                       ? 136 + word * (mc.cpus + mc.nodes)  // array[] + nodelists[]
                                       : 216 + word * mc.nodes;             // 6.5 node[] at the end

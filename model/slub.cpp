@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "model/kernel_math.hpp"
 #include "model/slabinfo.hpp"
 
 namespace allocsim::model {
@@ -72,7 +73,7 @@ KmemCache* Slub::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::ui
   if (KmemCache* k = merge_alias(name, size, align, flags, ctor)) {
     // __kmem_cache_alias: the caller gets the existing cache.
     SlubCache* s = static_cast<SlubCache*>(k);
-    s->g.inuse = std::max(s->g.inuse, (size + 7) / 8 * 8);
+    s->g.inuse = std::max(s->g.inuse, align_up(size, bytes_per_word(params_.arch)));
     return s;
   }
   return create_cache(cpu, name, size, align, flags, ctor, false);
@@ -155,7 +156,7 @@ std::uint32_t Slub::new_slab(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node) {
   cpu.write(slab_desc(sl), 32);  // slab->slab_cache, freelist, counters
   for (std::uint32_t i = 0; i < sl.objects; ++i) {
     if (s.has_ctor) write_object(cpu, virt(obj_phys(sl, s, i)), s.object_size);
-    cpu.write(obj_phys(sl, s, i) + s.g.offset, params_.arch == sim::Arch::x86_64 ? 8 : 4);
+    cpu.write(obj_phys(sl, s, i) + s.g.offset, bytes_per_word(params_.arch));
     sl.next_free[i] = i + 1 < sl.objects ? i + 1 : kNoObject;
   }
   sl.freelist = 0;
