@@ -120,14 +120,7 @@ void ObjectAllocator::report(sim::Cpu& cpu, DiagKind kind, std::uint64_t addr, c
 }
 
 void ObjectAllocator::write_object(sim::Cpu& cpu, std::uint64_t addr, std::uint32_t bytes) {
-  const std::uint32_t line = pa_.machine().config().line_bytes;
-  sim::PhysAddr p = phys(addr);
-  const sim::PhysAddr end = p + bytes;
-  while (p < end) {
-    const sim::PhysAddr next = std::min<sim::PhysAddr>((p / line + 1) * line, end);
-    cpu.write(p, static_cast<std::uint32_t>(next - p));
-    p = next;
-  }
+  cpu.access_range(phys(addr), bytes, sim::AccessKind::write);
 }
 
 sim::PhysAddr ObjectAllocator::bump(sim::Cpu& cpu, MetaChunk& m, sim::NodeId node,
