@@ -69,17 +69,12 @@ SlabList& Slab::list_of(SlabNode& n, SlabSlab::List which) {
 
 void Slab::list_add(const Charge& ch, SlabList& l, sim::PhysAddr head, std::uint32_t id, bool tail,
                     SlabSlab::List which) {
-  ch.write(slabs_[id].mgmt, 16);  // slabp->list
-  ch.write(head, 16);
-  l.add(slabs_, id, tail);
+  slabs_.list_add(ch, l, head, id, tail);
   slabs_[id].list = which;
 }
 
 void Slab::list_del(const Charge& ch, SlabList& l, sim::PhysAddr head, std::uint32_t id) {
-  ch.write(slabs_[id].mgmt, 16);
-  const SlabListLinks was = l.del(slabs_, id);
-  ch.write(was.prev != kNoSlabId ? slabs_[was.prev].mgmt : head, 8);
-  if (was.next != kNoSlabId) ch.write(slabs_[was.next].mgmt + 8, 8);
+  slabs_.list_del(ch, l, head, id);
   slabs_[id].list = SlabSlab::List::none;
 }
 
@@ -195,15 +190,8 @@ std::uint32_t Slab::cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node) {
   // The page allocator may let other CPUs run: the slab id is taken after it.
   const std::optional<Pfn> pfn = alloc_slab_pages(cpu, gfp, c.g.order, node, kMetaOwner);
   if (!pfn) return kNoSlabId;
-  std::uint32_t id;
-  if (free_slab_ids_.empty()) {
-    id = static_cast<std::uint32_t>(slabs_.size());
-    slabs_.emplace_back();
-  } else {
-    id = free_slab_ids_.back();
-    free_slab_ids_.pop_back();
-  }
-  set_page_owner(*pfn, c.g.order, kFirstSlabOwner + id);
+  const std::uint32_t id = slabs_.take();
+  set_page_owner(*pfn, c.g.order, slabs_.owner(id));
   SlabSlab& s = slabs_[id];
   s.cache = c.id;
   s.pfn = *pfn;
@@ -268,7 +256,7 @@ void Slab::slab_destroy(sim::Cpu& cpu, SlabCache& c, std::uint32_t id) {
   const Pfn pfn = s.pfn;
   const unsigned order = s.order;
   s.cache = kNoSlabId;
-  free_slab_ids_.push_back(id);
+  slabs_.release(id);
   cpu.write(pa_.page_desc(pfn), 8);  // __ClearPageSlab
   free_slab_pages(cpu, pfn, order);
   if (offslab) kfree(cpu, offslab);  // kmem_cache_free(cachep->slabp_cache, slabp)
@@ -295,8 +283,7 @@ void Slab::slab_put_obj(sim::Cpu& cpu, SlabCache& c, SlabSlab& s, std::uint32_t 
 }
 
 std::uint32_t Slab::slab_of(std::uint64_t addr) const {
-  const std::uint32_t owner = page_owner(addr);
-  return owner >= kFirstSlabOwner ? owner - kFirstSlabOwner : kNoSlabId;
+  return slabs_.id_of_owner(page_owner(addr));
 }
 
 // --- allocation --------------------------------------------------------------------
@@ -569,14 +556,9 @@ ObjectAllocator::Lookup Slab::lookup(std::uint64_t addr) const {
   const SlabSlab& s = slabs_[id];
   const SlabCache& c = *caches_[s.cache];
   l.cache = const_cast<SlabCache*>(&c);
-  const sim::PhysAddr base = pa_.pfn_to_phys(s.pfn) + s.s_mem;
-  const sim::PhysAddr p = phys(addr);
-  if (p < base || (p - base) % c.size || (p - base) / c.size >= c.g.num) {
-    l.state = Lookup::interior;
-    return l;
-  }
-  l.state = s.live.test(static_cast<std::uint32_t>((p - base) / c.size)) ? Lookup::live
-                                                                         : Lookup::free_object;
+  const std::optional<std::uint32_t> obj =
+      slab_object_index(pa_.pfn_to_phys(s.pfn) + s.s_mem, c.size, c.g.num, phys(addr));
+  l.state = !obj ? Lookup::interior : s.live.test(*obj) ? Lookup::live : Lookup::free_object;
   return l;
 }
 

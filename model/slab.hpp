@@ -3,7 +3,6 @@
 // per-CPU array caches with shared and alien arrays, cache_reap, on- and
 // off-slab management. linux-2.6 follows 2.6.32; linux-6 follows 6.5, the
 // last kernel with SLAB (removed in 6.8).
-#include <deque>
 #include <memory>
 #include <vector>
 
@@ -11,6 +10,7 @@
 #include "model/object_bitmap.hpp"
 #include "model/slab_geometry.hpp"
 #include "model/slab_list.hpp"
+#include "model/slab_table.hpp"
 #include "sim/spinlock.hpp"
 
 namespace allocsim::model {
@@ -37,6 +37,11 @@ struct SlabSlab {
 };
 
 using SlabList = SlabIndexList;
+
+// A slab's list_head: slabp->list, at the start of the management area.
+struct SlabSlabLinks {
+  sim::PhysAddr operator()(const SlabSlab& s) const { return s.mgmt; }
+};
 
 // struct array_cache: LIFO of object addresses.
 struct ArrayCache {
@@ -129,9 +134,7 @@ class Slab final : public ObjectAllocator {
 
   SlabParams params_;
   std::vector<std::unique_ptr<SlabCache>> caches_;
-  // A deque: references stay valid while another CPU (running at a lock) adds slabs.
-  std::deque<SlabSlab> slabs_;
-  std::vector<std::uint32_t> free_slab_ids_;
+  SlabTable<SlabSlab, SlabSlabLinks> slabs_{kFirstSlabOwner, SlabSlabLinks{}};
   SlabCache* cache_cache_ = nullptr;  // "kmem_cache": the cache of cache descriptors
   bool general_ready_ = false;        // the kmalloc caches exist
   Gfp gfp_kernel_{}, gfp_thisnode_{};

@@ -49,22 +49,6 @@ Slub::Slub(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
 
 Slub::~Slub() = default;
 
-// --- lists --------------------------------------------------------------------
-
-void Slub::list_add(const Charge& ch, SlubList& l, sim::PhysAddr head, std::uint32_t id,
-                    bool tail) {
-  ch.write(slab_desc(slabs_[id]) + 8, 16);  // slab->slab_list
-  ch.write(head, 16);
-  l.add(slabs_, id, tail);
-}
-
-void Slub::list_del(const Charge& ch, SlubList& l, sim::PhysAddr head, std::uint32_t id) {
-  ch.write(slab_desc(slabs_[id]) + 8, 16);
-  const SlabListLinks was = l.del(slabs_, id);
-  ch.write(was.prev != kNoSlab ? slab_desc(slabs_[was.prev]) + 8 : head, 8);
-  if (was.next != kNoSlab) ch.write(slab_desc(slabs_[was.next]) + 16, 8);
-}
-
 // --- cache creation -------------------------------------------------------------
 
 KmemCache* Slub::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
@@ -130,15 +114,8 @@ std::uint32_t Slub::new_slab(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node) {
     pfn = alloc_slab_pages(cpu, gfp, order, node, kMetaOwner);
   }
   if (!pfn) return kNoSlab;
-  std::uint32_t id;
-  if (free_slab_ids_.empty()) {
-    id = static_cast<std::uint32_t>(slabs_.size());
-    slabs_.emplace_back();
-  } else {
-    id = free_slab_ids_.back();
-    free_slab_ids_.pop_back();
-  }
-  set_page_owner(*pfn, order, kFirstSlabOwner + id);
+  const std::uint32_t id = slabs_.take();
+  set_page_owner(*pfn, order, slabs_.owner(id));
   SlubSlab& sl = slabs_[id];
   sl.cache = s.id;
   sl.pfn = *pfn;
@@ -178,7 +155,7 @@ void Slub::discard_slab(sim::Cpu& cpu, SlubCache& s, std::uint32_t id) {
   free_slab_pages(cpu, sl.pfn, sl.order);
   ++s.stats.slabs_freed;
   sl.cache = kNoSlab;
-  free_slab_ids_.push_back(id);
+  slabs_.release(id);
 }
 
 // get_partial_node: the first node-partial slab becomes the CPU's; 6.x also
@@ -193,7 +170,7 @@ std::uint32_t Slub::get_partial_node(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, si
   unsigned partial_slabs = 0;
   while (n.partial.head != kNoSlab) {
     const std::uint32_t id = n.partial.head;
-    list_del(ch, n.partial, n.addr + 8, id);
+    slabs_.list_del(ch, n.partial, n.addr + 8, id);
     slabs_[id].where = SlubSlab::Where::none;
     if (got == kNoSlab) {
       got = id;
@@ -238,7 +215,7 @@ std::uint32_t Slub::get_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int nod
 // moved to the node lists (when called from a free).
 void Slub::put_cpu_partial(sim::Cpu& cpu, SlubCache& /*s*/, SlubCpu& c, std::uint32_t id) {
   cpu.rmw(c.addr + 16, 8);
-  list_add(Charge{nullptr}, c.partial, 0, id, false);
+  slabs_.list_add(Charge{nullptr}, c.partial, 0, id, false);
   cpu.write(slab_desc(slabs_[id]) + 8, 16);  // slab->next, slab->slabs
   slabs_[id].where = SlubSlab::Where::cpu_partial;
 }
@@ -252,14 +229,14 @@ void Slub::unfreeze_partials(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
     SlubNode& n = s.node[sl.node];
     // Still on this CPU's list while waiting for the lock: frees elsewhere leave it alone.
     cpu.lock(*n.list_lock);
-    list_del(Charge{nullptr}, c.partial, 0, id);
+    slabs_.list_del(Charge{nullptr}, c.partial, 0, id);
     sl.where = SlubSlab::Where::none;
     if (sl.inuse == 0 && n.partial.count >= s.g.min_partial) {
       cpu.unlock(*n.list_lock);
       discard_slab(cpu, s, id);
       continue;
     }
-    list_add(ch, n.partial, n.addr + 8, id, true);
+    slabs_.list_add(ch, n.partial, n.addr + 8, id, true);
     sl.where = SlubSlab::Where::node_partial;
     cpu.unlock(*n.list_lock);
   }
@@ -304,7 +281,7 @@ void Slub::deactivate_slab(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
   } else if (sl.freelist != kNoObject) {
     cpu.lock(*n.list_lock);
     sl.frozen = false;
-    list_add(Charge{&cpu}, n.partial, n.addr + 8, id, tail);
+    slabs_.list_add(Charge{&cpu}, n.partial, n.addr + 8, id, tail);
     sl.where = SlubSlab::Where::node_partial;
     cpu.unlock(*n.list_lock);
   } else {
@@ -376,7 +353,7 @@ std::uint64_t Slub::slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp
     // The per-CPU partial list (6.x).
     if (v6 && c.partial.head != kNoSlab) {
       const std::uint32_t id = c.partial.head;
-      list_del(Charge{nullptr}, c.partial, 0, id);
+      slabs_.list_del(Charge{nullptr}, c.partial, 0, id);
       cpu.rmw(c.addr + 16, 8);
       SlubSlab& sl = slabs_[id];
       if (node < 0 || sl.node == static_cast<sim::NodeId>(node)) {
@@ -389,7 +366,7 @@ std::uint64_t Slub::slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp
       SlubNode& n = s.node[sl.node];
       sl.where = SlubSlab::Where::none;
       cpu.lock(*n.list_lock);
-      list_add(Charge{&cpu}, n.partial, n.addr + 8, id, true);
+      slabs_.list_add(Charge{&cpu}, n.partial, n.addr + 8, id, true);
       sl.where = SlubSlab::Where::node_partial;
       cpu.unlock(*n.list_lock);
     }
@@ -411,7 +388,7 @@ std::uint64_t Slub::slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp
 void Slub::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
   SlubCache& s = static_cast<SlubCache&>(kc);
   const sim::PhysAddr p = phys(addr);
-  const std::uint32_t id = page_owner(addr) - kFirstSlabOwner;
+  const std::uint32_t id = slabs_.id_of_owner(page_owner(addr));
   SlubSlab& sl = slabs_[id];
   const std::uint32_t obj = static_cast<std::uint32_t>((p - pa_.pfn_to_phys(sl.pfn)) / s.size);
   sl.live.set(obj, false);
@@ -461,7 +438,7 @@ void Slub::slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::ui
     // Re-checked under the lock: another CPU may have taken the slab meanwhile.
     if (sl.inuse == 0 && !sl.frozen && sl.where == SlubSlab::Where::node_partial &&
         n.partial.count >= s.g.min_partial) {
-      list_del(ch, n.partial, n.addr + 8, id);
+      slabs_.list_del(ch, n.partial, n.addr + 8, id);
       sl.where = SlubSlab::Where::none;
       cpu.unlock(*n.list_lock);
       discard_slab(cpu, s, id);
@@ -480,7 +457,7 @@ void Slub::slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::ui
         cpu.unlock(*n.list_lock);
         return;
       }
-      list_del(ch, n.partial, n.addr + 8, id);
+      slabs_.list_del(ch, n.partial, n.addr + 8, id);
       cpu.unlock(*n.list_lock);
     }
     sl.where = SlubSlab::Where::none;
@@ -490,7 +467,7 @@ void Slub::slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::ui
   if (prior == kNoObject) {
     cpu.lock(*n.list_lock);
     if (!sl.frozen && sl.where == SlubSlab::Where::none && sl.freelist != kNoObject) {
-      list_add(ch, n.partial, n.addr + 8, id, true);
+      slabs_.list_add(ch, n.partial, n.addr + 8, id, true);
       sl.where = SlubSlab::Where::node_partial;
     }
     cpu.unlock(*n.list_lock);
@@ -499,18 +476,14 @@ void Slub::slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::ui
 
 ObjectAllocator::Lookup Slub::lookup(std::uint64_t addr) const {
   Lookup l;
-  const std::uint32_t owner = page_owner(addr);
-  if (owner < kFirstSlabOwner) return l;
-  const SlubSlab& sl = slabs_[owner - kFirstSlabOwner];
+  const std::uint32_t id = slabs_.id_of_owner(page_owner(addr));
+  if (id == kNoSlab) return l;
+  const SlubSlab& sl = slabs_[id];
   const SlubCache& s = *caches_[sl.cache];
   l.cache = const_cast<SlubCache*>(&s);
-  const sim::PhysAddr off = phys(addr) - pa_.pfn_to_phys(sl.pfn);
-  const auto obj = static_cast<std::uint32_t>(off / s.size);
-  if (off % s.size || obj >= sl.objects) {
-    l.state = Lookup::interior;
-    return l;
-  }
-  l.state = sl.live.test(obj) ? Lookup::live : Lookup::free_object;
+  const std::optional<std::uint32_t> obj =
+      slab_object_index(pa_.pfn_to_phys(sl.pfn), s.size, sl.objects, phys(addr));
+  l.state = !obj ? Lookup::interior : sl.live.test(*obj) ? Lookup::live : Lookup::free_object;
   return l;
 }
 
@@ -525,7 +498,7 @@ int Slub::kmem_cache_shrink(sim::Cpu& cpu, KmemCache& kc) {
     for (std::uint32_t id = n.partial.head; id != kNoSlab;) {
       const std::uint32_t next = slabs_[id].next;
       if (slabs_[id].inuse == 0) {
-        list_del(Charge{&cpu}, n.partial, n.addr + 8, id);
+        slabs_.list_del(Charge{&cpu}, n.partial, n.addr + 8, id);
         slabs_[id].where = SlubSlab::Where::none;
         discard_slab(cpu, s, id);
       }

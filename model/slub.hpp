@@ -4,13 +4,13 @@
 // frees straight into the owning slab's freelist, and cache merging. No
 // colouring, as in Linux. linux-2.6 follows 2.6.32 (no per-CPU partial lists,
 // free pointer at offset 0), linux-6 follows 6.8.
-#include <deque>
 #include <memory>
 #include <vector>
 
 #include "model/object_allocator.hpp"
 #include "model/object_bitmap.hpp"
 #include "model/slab_list.hpp"
+#include "model/slab_table.hpp"
 #include "model/slub_geometry.hpp"
 #include "sim/spinlock.hpp"
 
@@ -36,6 +36,12 @@ struct SlubSlab {
 };
 
 using SlubList = SlabIndexList;
+
+// A slab's list_head: slab->slab_list in its head struct page.
+struct SlubSlabLinks {
+  const PageAllocator* pa;
+  sim::PhysAddr operator()(const SlubSlab& s) const { return pa->page_desc(s.pfn) + 8; }
+};
 
 struct SlubCpu {  // struct kmem_cache_cpu
   std::uint32_t slab = kNoSlab;
@@ -97,10 +103,6 @@ class Slub final : public ObjectAllocator {
   void unfreeze_partials(sim::Cpu& cpu, SlubCache& s, SlubCpu& c);
   void slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::uint32_t obj);
 
-  // Lists and their costs (the struct page's lru and the list head).
-  void list_add(const Charge& ch, SlubList& l, sim::PhysAddr head, std::uint32_t id, bool tail);
-  void list_del(const Charge& ch, SlubList& l, sim::PhysAddr head, std::uint32_t id);
-
   sim::PhysAddr obj_phys(const SlubSlab& sl, const SlubCache& s, std::uint32_t i) const {
     return pa_.pfn_to_phys(sl.pfn) + static_cast<sim::PhysAddr>(i) * s.size;
   }
@@ -108,9 +110,7 @@ class Slub final : public ObjectAllocator {
 
   SlubParams params_;
   std::vector<std::unique_ptr<SlubCache>> caches_;  // by id; destroyed ones stay null
-  // A deque: references stay valid while another CPU (running at a lock) adds slabs.
-  std::deque<SlubSlab> slabs_;
-  std::vector<std::uint32_t> free_slab_ids_;
+  SlabTable<SlubSlab, SlubSlabLinks> slabs_{kFirstSlabOwner, SlubSlabLinks{&pa_}};
   SlubCache* kmem_cache_ = nullptr;       // the cache of struct kmem_cache
   SlubCache* kmem_cache_node_ = nullptr;  // the cache of struct kmem_cache_node
   Gfp gfp_kernel_{}, gfp_thisnode_{}, gfp_reclaim_bits_{};
