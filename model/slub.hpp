@@ -12,6 +12,7 @@
 #include "model/slab_list.hpp"
 #include "model/slab_table.hpp"
 #include "model/slub_geometry.hpp"
+#include "model/slub_layout.hpp"
 #include "sim/spinlock.hpp"
 
 namespace allocsim::model {
@@ -40,7 +41,9 @@ using SlubList = SlabIndexList;
 // A slab's list_head: slab->slab_list in its head struct page.
 struct SlubSlabLinks {
   const PageAllocator* pa;
-  sim::PhysAddr operator()(const SlubSlab& s) const { return pa->page_desc(s.pfn) + 8; }
+  sim::PhysAddr operator()(const SlubSlab& s) const {
+    return pa->page_desc(s.pfn) + SlubSlabLayout::slab_list;
+  }
 };
 
 struct SlubCpu {  // struct kmem_cache_cpu
@@ -94,6 +97,8 @@ class Slub final : public ObjectAllocator {
   SlubCache* create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
                           std::uint32_t align, SlabFlags flags, bool ctor, bool general);
   std::uint64_t slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp gfp, int node);
+  std::uint64_t get_freelist(sim::Cpu& cpu, SlubCache& s, SlubCpu& c);
+  bool take_cpu_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int node);
   std::uint32_t new_slab(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node);
   void discard_slab(sim::Cpu& cpu, SlubCache& s, std::uint32_t id);
   std::uint32_t get_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int node);
@@ -102,6 +107,8 @@ class Slub final : public ObjectAllocator {
   void put_cpu_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, std::uint32_t id);
   void unfreeze_partials(sim::Cpu& cpu, SlubCache& s, SlubCpu& c);
   void slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::uint32_t obj);
+  void slab_free_lists_6(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::uint32_t prior);
+  void slab_free_lists_2_6(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::uint32_t prior);
 
   sim::PhysAddr obj_phys(const SlubSlab& sl, const SlubCache& s, std::uint32_t i) const {
     return pa_.pfn_to_phys(sl.pfn) + static_cast<sim::PhysAddr>(i) * s.size;
