@@ -581,9 +581,11 @@ ObjectAllocator::Lookup Slab::lookup(std::uint64_t addr) const {
   const SlabSlab& s = slabs_[id];
   const SlabCache& c = *caches_[s.cache];
   l.cache = const_cast<SlabCache*>(&c);
-  const std::optional<std::uint32_t> obj =
+  const std::uint32_t obj =
       slab_object_index(pa_.pfn_to_phys(s.pfn) + s.s_mem, c.size, c.g.num, phys(addr));
-  l.state = !obj ? Lookup::interior : s.live.test(*obj) ? Lookup::live : Lookup::free_object;
+  l.state = obj == kNoSlabIndex ? Lookup::interior
+            : s.live.test(obj)  ? Lookup::live
+                                : Lookup::free_object;
   return l;
 }
 

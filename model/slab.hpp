@@ -145,7 +145,7 @@ class Slab final : public ObjectAllocator {
 
   SlabParams params_;
   std::vector<std::unique_ptr<SlabCache>> caches_;
-  SlabTable<SlabSlab, SlabSlabLinks> slabs_{kFirstSlabOwner, SlabSlabLinks{}};
+  SlabTable<SlabSlab, SlabSlabLinks, kFirstSlabOwner> slabs_{SlabSlabLinks{}};
   SlabCache* cache_cache_ = nullptr;  // "kmem_cache": the cache of cache descriptors
   bool general_ready_ = false;        // the kmalloc caches exist
   Gfp gfp_kernel_{}, gfp_thisnode_{};

@@ -12,7 +12,6 @@
 //   fails never holds an id.
 #include <cstdint>
 #include <deque>
-#include <optional>
 #include <vector>
 
 #include "model/charge.hpp"
@@ -21,12 +20,12 @@
 namespace allocsim::model {
 
 // `Slab` has list links `prev` and `next`; `Links(slab)` is the simulated
-// address of the slab's list_head (next at +0, prev at +8).
-template <class Slab, class Links>
+// address of the slab's list_head (next at +0, prev at +8). The pages of slab
+// 0 carry the page-owner id `FirstOwner` (a constant: lookup() is hot).
+template <class Slab, class Links, std::uint32_t FirstOwner>
 class SlabTable {
  public:
-  // `first_owner`: the page-owner id the pages of slab 0 carry.
-  SlabTable(std::uint32_t first_owner, Links links) : first_owner_(first_owner), links_(links) {}
+  explicit SlabTable(Links links) : links_(links) {}
 
   Slab& operator[](std::uint32_t id) { return slabs_[id]; }
   const Slab& operator[](std::uint32_t id) const { return slabs_[id]; }
@@ -47,9 +46,9 @@ class SlabTable {
   void release(std::uint32_t id) { free_ids_.push_back(id); }
 
   // The page-owner id of slab `id`'s pages, and back (kNoSlabIndex: not a slab).
-  std::uint32_t owner(std::uint32_t id) const { return first_owner_ + id; }
-  std::uint32_t id_of_owner(std::uint32_t owner) const {
-    return owner >= first_owner_ ? owner - first_owner_ : kNoSlabIndex;
+  static std::uint32_t owner(std::uint32_t id) { return FirstOwner + id; }
+  static std::uint32_t id_of_owner(std::uint32_t owner) {
+    return owner >= FirstOwner ? owner - FirstOwner : kNoSlabIndex;
   }
 
   // list_add (or list_add_tail) of slab `id` on `l`, whose list_head is at `head`.
@@ -69,19 +68,19 @@ class SlabTable {
   }
 
  private:
-  std::uint32_t first_owner_;
   Links links_;
   std::deque<Slab> slabs_;
   std::vector<std::uint32_t> free_ids_;
 };
 
 // The object of a slab that starts exactly at `p`: objects of `stride` bytes,
-// `count` of them from `first`. Nothing for an address before the first
+// `count` of them from `first`. kNoSlabIndex for an address before the first
 // object, inside an object, or past the last (lookup()'s "interior").
-inline std::optional<std::uint32_t> slab_object_index(sim::PhysAddr first, std::uint32_t stride,
-                                                      std::uint32_t count, sim::PhysAddr p) {
-  if (p < first || (p - first) % stride || (p - first) / stride >= count) return std::nullopt;
-  return static_cast<std::uint32_t>((p - first) / stride);
+inline std::uint32_t slab_object_index(sim::PhysAddr first, std::uint32_t stride,
+                                       std::uint32_t count, sim::PhysAddr p) {
+  if (p < first) return kNoSlabIndex;
+  const std::uint64_t off = p - first, i = off / stride;
+  return off % stride || i >= count ? kNoSlabIndex : static_cast<std::uint32_t>(i);
 }
 
 }  // namespace allocsim::model

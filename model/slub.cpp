@@ -503,9 +503,11 @@ ObjectAllocator::Lookup Slub::lookup(std::uint64_t addr) const {
   const SlubSlab& sl = slabs_[id];
   const SlubCache& s = *caches_[sl.cache];
   l.cache = const_cast<SlubCache*>(&s);
-  const std::optional<std::uint32_t> obj =
+  const std::uint32_t obj =
       slab_object_index(pa_.pfn_to_phys(sl.pfn), s.size, sl.objects, phys(addr));
-  l.state = !obj ? Lookup::interior : sl.live.test(*obj) ? Lookup::live : Lookup::free_object;
+  l.state = obj == kNoSlabIndex ? Lookup::interior
+            : sl.live.test(obj) ? Lookup::live
+                                : Lookup::free_object;
   return l;
 }
 

@@ -117,7 +117,7 @@ class Slub final : public ObjectAllocator {
 
   SlubParams params_;
   std::vector<std::unique_ptr<SlubCache>> caches_;  // by id; destroyed ones stay null
-  SlabTable<SlubSlab, SlubSlabLinks> slabs_{kFirstSlabOwner, SlubSlabLinks{&pa_}};
+  SlabTable<SlubSlab, SlubSlabLinks, kFirstSlabOwner> slabs_{SlubSlabLinks{&pa_}};
   SlubCache* kmem_cache_ = nullptr;       // the cache of struct kmem_cache
   SlubCache* kmem_cache_node_ = nullptr;  // the cache of struct kmem_cache_node
   Gfp gfp_kernel_{}, gfp_thisnode_{}, gfp_reclaim_bits_{};

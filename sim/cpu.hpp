@@ -68,6 +68,8 @@ class Cpu final : public EventHandler {
   friend class Engine;
   friend class Machine;
   Cycles charge(PhysAddr addr, std::uint32_t size, AccessKind kind);
+  Cycles charge_memory(PhysAddr addr, std::uint32_t size, AccessKind kind);
+  Cycles record_and_charge(PhysAddr addr, std::uint32_t size, AccessKind kind);
   void on_event(Cycles time, std::uint64_t arg) override;
   void yield();
 

@@ -21,10 +21,10 @@ struct TestSlab {
 struct TestLinks {
   sim::PhysAddr operator()(const TestSlab& s) const { return s.desc; }
 };
-using Table = SlabTable<TestSlab, TestLinks>;
+using Table = SlabTable<TestSlab, TestLinks, 3>;
 
 TEST(SlabTable, ReusesTheLastReleasedIdAndKeepsRecordsInPlace) {
-  Table t(3, TestLinks{});
+  Table t(TestLinks{});
   EXPECT_EQ(t.take(), 0u);
   EXPECT_EQ(t.take(), 1u);
   EXPECT_EQ(t.take(), 2u);
@@ -41,7 +41,7 @@ TEST(SlabTable, ReusesTheLastReleasedIdAndKeepsRecordsInPlace) {
 }
 
 TEST(SlabTable, MapsPageOwnersToIds) {
-  Table t(3, TestLinks{});
+  Table t(TestLinks{});
   EXPECT_EQ(t.owner(0), 3u);
   EXPECT_EQ(t.owner(5), 8u);
   EXPECT_EQ(t.id_of_owner(8), 5u);
@@ -55,7 +55,7 @@ TEST(SlabTable, ListMovesWriteTheLinksTheKernelWrites) {
   sim::AccessRecorder rec(m.config().line_bytes);
   m.cpu(0).set_recorder(&rec);
   const Charge ch{&m.cpu(0)};
-  Table t(3, TestLinks{});
+  Table t(TestLinks{});
   constexpr sim::PhysAddr kHead = 0x40000;
   // Slab 2's list_head straddles a line, so its prev pointer (+8) shows.
   const sim::PhysAddr desc[] = {0x10000, 0x20000, 0x30038};
@@ -89,9 +89,9 @@ TEST(SlabTable, FindsTheObjectStartingAtAnAddress) {
   const sim::PhysAddr first = 0x1000 + 32;  // a colour or s_mem offset
   EXPECT_EQ(slab_object_index(first, 64, 4, first), 0u);
   EXPECT_EQ(slab_object_index(first, 64, 4, first + 3 * 64), 3u);
-  EXPECT_FALSE(slab_object_index(first, 64, 4, first + 4 * 64));  // past the last object
-  EXPECT_FALSE(slab_object_index(first, 64, 4, first + 63));      // inside one
-  EXPECT_FALSE(slab_object_index(first, 64, 4, 0x1000));          // in the colour area
+  EXPECT_EQ(slab_object_index(first, 64, 4, first + 4 * 64), kNoSlabIndex);  // past the last
+  EXPECT_EQ(slab_object_index(first, 64, 4, first + 63), kNoSlabIndex);      // inside one
+  EXPECT_EQ(slab_object_index(first, 64, 4, 0x1000), kNoSlabIndex);          // in the colour area
 }
 
 }  // namespace
