@@ -2,13 +2,9 @@
 
 #include <algorithm>
 
-namespace allocsim::model {
+#include "model/kernel_math.hpp"
 
-namespace {
-constexpr std::uint64_t mult_frac(std::uint64_t x, std::uint64_t n, std::uint64_t d) {
-  return (x / d) * n + ((x % d) * n) / d;
-}
-}  // namespace
+namespace allocsim::model {
 
 const std::array<std::uint8_t, 2>& fallback_types(Flavour f, unsigned start_mt) {
   // 2.6.32: UNMOVABLE 0, RECLAIMABLE 1, MOVABLE 2 (RESERVE tried by __rmqueue itself).

@@ -1,16 +1,12 @@
 #include "model/kmalloc_index.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <string>
+
+#include "model/kernel_math.hpp"
 
 namespace allocsim::model {
 namespace {
-
-// include/asm-generic/getorder.h:get_order: smallest order whose block holds n bytes.
-unsigned get_order(std::uint64_t n) {
-  return n <= kPageSize ? 0 : static_cast<unsigned>(std::bit_width((n - 1) >> kPageShift));
-}
 
 // KMALLOC_MAX_SIZE: 4 MiB in both flavours (2.6.32 1 << min(MAX_ORDER + PAGE_SHIFT - 1, 25);
 // 6.x 1 << (MAX_PAGE_ORDER + PAGE_SHIFT)); larger orders do not exist in the buddy allocator.
@@ -112,7 +108,7 @@ KmallocSizes::KmallocSizes(Flavour f, SlabKind kind, sim::Arch arch, std::uint32
     return -1;
   };
   for (std::size_t i = 0; i < small_.size(); ++i) small_[i] = first_fit(8 * (i + 1));
-  const unsigned top = static_cast<unsigned>(std::bit_width(max_cache_size_ - 1));
+  const unsigned top = fls64(max_cache_size_ - 1);
   by_fls_.assign(top + 1, -1);
   for (unsigned b = 8; b <= top; ++b) by_fls_[b] = first_fit(std::uint64_t{1} << b);
 }
@@ -121,7 +117,7 @@ int KmallocSizes::index(std::uint64_t size) const {
   if (size == 0 || size > max_cache_size_ || caches_.empty()) return -1;
   // mm/slab_common.c:kmalloc_slab: size_index[(size - 1) / 8] up to 192, else fls(size - 1).
   if (size <= 192) return small_[(size - 1) / 8];
-  return by_fls_[std::bit_width(size - 1)];
+  return by_fls_[fls64(size - 1)];
 }
 
 std::uint64_t KmallocSizes::bytes_alloc(std::uint64_t size) const {

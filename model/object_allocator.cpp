@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "model/costs.hpp"
+#include "model/kernel_math.hpp"
 #include "model/slub_geometry.hpp"
 
 namespace allocsim::model {
@@ -119,22 +120,14 @@ void ObjectAllocator::report(sim::Cpu& cpu, DiagKind kind, std::uint64_t addr, c
 }
 
 void ObjectAllocator::write_object(sim::Cpu& cpu, std::uint64_t addr, std::uint32_t bytes) {
-  const std::uint32_t line = pa_.machine().config().line_bytes;
-  sim::PhysAddr p = phys(addr);
-  const sim::PhysAddr end = p + bytes;
-  while (p < end) {
-    const sim::PhysAddr next = std::min<sim::PhysAddr>((p / line + 1) * line, end);
-    cpu.write(p, static_cast<std::uint32_t>(next - p));
-    p = next;
-  }
+  cpu.access_range(phys(addr), bytes, sim::AccessKind::write);
 }
 
 sim::PhysAddr ObjectAllocator::bump(sim::Cpu& cpu, MetaChunk& m, sim::NodeId node,
                                     std::uint32_t bytes, std::uint32_t align) {
-  sim::PhysAddr at = (m.next + align - 1) / align * align;
+  sim::PhysAddr at = align_up(m.next, align);
   if (!m.next || at + bytes > m.end) {
-    unsigned order = 0;
-    while ((kPageSize << order) < bytes) ++order;
+    const unsigned order = get_order(bytes);
     const std::optional<Pfn> pfn = alloc_slab_pages(cpu, parse_gfp(pa_.flavour(), "GFP_KERNEL"),
                                                     order, static_cast<int>(node), kMetaOwner);
     if (!pfn) throw std::runtime_error("out of memory for slab metadata at boot");
@@ -168,10 +161,10 @@ KmemCache* ObjectAllocator::merge_alias(std::string_view name, std::uint32_t siz
   if (!cfg_.merge || ctor || (flags & never)) return nullptr;
   const std::uint32_t object_size = size;
   const sim::MachineConfig& mc = pa_.machine().config();
-  const std::uint32_t word = mc.arch == sim::Arch::x86_64 ? 8 : 4;
-  size = (size + word - 1) / word * word;
+  const std::uint32_t word = bytes_per_word(mc.arch);
+  size = align_up(size, word);
   align = slab_calculate_alignment(pa_.flavour(), mc.arch, mc.line_bytes, flags, align, size);
-  size = (size + align - 1) / align * align;
+  size = align_up(size, align);
   auto fits = [&](const KmemCache* s) {
     return s->merge_target && !s->has_ctor && !(s->flags & never) && size <= s->size &&
            (flags & same) == (s->flags & same) && (s->size & ~(align - 1)) == s->size &&
@@ -294,8 +287,7 @@ bool ObjectAllocator::kmem_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t
 
 std::uint64_t ObjectAllocator::large_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
   // kmalloc_large (6.x) / kmalloc_order (2.6.32 SLUB): a compound page of get_order(size).
-  unsigned order = 0;
-  while ((kPageSize << order) < size) ++order;
+  const unsigned order = get_order(size);
   Gfp g{gfp.bits | gfp_comp_.bits};
   const std::optional<Pfn> pfn = alloc_slab_pages(cpu, g, order, node, kLargeOwner);
   if (!pfn) return 0;

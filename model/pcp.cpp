@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "model/page_alloc.hpp"
+#include "model/pcp_layout.hpp"
 #include "model/pcp_sizing.hpp"
 #include "model/watermarks.hpp"
 
@@ -14,7 +15,7 @@ namespace allocsim::model {
 namespace {
 constexpr unsigned kPcpBatchScaleMax = 5;  // CONFIG_PCP_BATCH_SCALE_MAX default
 constexpr sim::PhysAddr pcp_list_head(const PerCpuPages& p, unsigned pindex) {
-  return p.addr + 64 + pindex * 16;
+  return p.addr + PerCpuPagesLayout::list_head(pindex);
 }
 constexpr unsigned pindex_order(unsigned pindex, unsigned pageblock_order) {
   return pindex < kMigratePcpTypes * (kPageAllocCostlyOrder + 1) ? pindex / kMigratePcpTypes
@@ -71,7 +72,7 @@ std::uint32_t PageAllocator::rmqueue_pcplist(sim::Cpu& cpu, Zone& z, unsigned or
   PerCpuPages& pcp = z.pcp[cpu.id()];
   const unsigned pindex = v6 ? order_to_pindex(mt, order) : mt;
   FreeList& list = pcp.lists[pindex];
-  cpu.read(pcp.addr, 64);  // count, high, batch
+  cpu.read(pcp.addr + PerCpuPagesLayout::counts, 64);  // count, high, batch
   if (v6) pcp.free_count >>= 1;
   cpu.read(pcp_list_head(pcp, pindex), 16);
   if (list.empty()) {
@@ -85,7 +86,7 @@ std::uint32_t PageAllocator::rmqueue_pcplist(sim::Cpu& cpu, Zone& z, unsigned or
   const std::uint32_t idx = (!v6 && cold) ? list.tail : list.head;
   lists_.del(list, pcp_list_head(pcp, pindex), idx, Charge{&cpu});
   pcp.count -= 1ll << order;
-  cpu.write(pcp.addr, 8);
+  cpu.write(pcp.addr + PerCpuPagesLayout::counts, 8);
   map_[idx].flags = 0;
   return idx;
 }
@@ -129,10 +130,10 @@ void PageAllocator::free_to_pcp(sim::Cpu& cpu, Zone& z, std::uint32_t idx, unsig
   p.flags = PG_pcp;
   p.order = static_cast<std::uint8_t>(order);
   p.list = pcp_list_byte(pindex, mt);
-  cpu.read(pcp.addr, 64);
+  cpu.read(pcp.addr + PerCpuPagesLayout::counts, 64);
   lists_.add(pcp.lists[pindex], pcp_list_head(pcp, pindex), idx, c);  // hot: the head
   pcp.count += 1ll << order;
-  cpu.write(pcp.addr, 8);
+  cpu.write(pcp.addr + PerCpuPagesLayout::counts, 8);
   if (!v6) {
     if (pcp.count >= pcp.high) free_pcppages_bulk(c, z, pcp.batch, pcp, 0);
     return;

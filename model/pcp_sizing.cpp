@@ -1,8 +1,8 @@
 #include "model/pcp_sizing.hpp"
 
 #include <algorithm>
-#include <bit>
 
+#include "model/kernel_math.hpp"
 #include "model/migratetype.hpp"
 
 namespace allocsim::model {
@@ -17,7 +17,7 @@ unsigned zone_batchsize(Flavour f, std::uint64_t pages) {
   if (batch < 1) batch = 1;
   // rounddown_pow_of_two(batch + batch/2) - 1: keeps batches off power-of-two
   // strides that alias in caches.
-  return static_cast<unsigned>(std::bit_floor(batch + batch / 2) - 1);
+  return static_cast<unsigned>(rounddown_pow_of_two(batch + batch / 2) - 1);
 }
 
 // mm/page_alloc.c:setup_pageset (2.6.32).

@@ -3,10 +3,12 @@
 #include <cstdio>
 #include <map>
 
+#include "model/kernel_math.hpp"
+
 namespace allocsim::model {
 
 std::string proc_vmallocinfo(const Vmalloc& v) {
-  const int width = v.arch() == sim::Arch::x86_64 ? 16 : 8;
+  const int width = 2 * static_cast<int>(bytes_per_word(v.arch()));  // %p: two digits a byte
   std::string out;
   char buf[96];
   auto range_line = [&](VirtAddr a, VirtAddr b) {

@@ -24,12 +24,12 @@
 #include "model/proc_zoneinfo.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cstdarg>
 #include <cstdio>
 #include <span>
 #include <string_view>
 
+#include "model/kernel_math.hpp"
 #include "model/watermarks.hpp"
 
 namespace allocsim::model {
@@ -186,8 +186,7 @@ std::uint64_t lru_pages(const PageAllocator& pa, const Zone& z) {
 // most 125.
 int stat_threshold(std::uint64_t pages, unsigned online_cpus) {
   const std::uint64_t mem = pages >> (27 - kPageShift);
-  const int threshold = 2 * static_cast<int>(std::bit_width(online_cpus)) *
-                        (1 + static_cast<int>(std::bit_width(mem)));
+  const int threshold = 2 * static_cast<int>(fls(online_cpus)) * (1 + static_cast<int>(fls64(mem)));
   return std::min(125, threshold);
 }
 

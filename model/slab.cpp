@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "model/kernel_math.hpp"
 #include "model/slabinfo.hpp"
 
 namespace allocsim::model {
@@ -10,8 +11,6 @@ namespace allocsim::model {
 namespace {
 constexpr std::uint32_t kBatchRefillLimit = 16;  // BATCHREFILL_LIMIT
 constexpr std::uint32_t kAlienLimit = 12;        // alloc_alien_cache: limit 12 when limit > 1
-constexpr std::uint32_t kArrayHeader = 32;       // struct array_cache before entry[]
-constexpr std::uint32_t kKmemList3Size = 128;    // struct kmem_list3 / kmem_cache_node (kmalloc'ed)
 constexpr sim::Cycles kFastPathCycles = 6;
 constexpr sim::Cycles kSlowPathCycles = 60;
 constexpr unsigned kHz = 250;  // CONFIG_HZ: REAPTIMEOUT_CPUC = 2*HZ jiffies = 2 s, list3 4 s
@@ -41,7 +40,7 @@ Slab::Slab(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
   reap_node_.assign(mc.cpus, 0);
   // kmem_cache_init: cache_cache (on-slab, early), then the general caches.
   sim::Cpu& boot = pa.machine().cpu(0);
-  const std::uint32_t word = mc.arch == sim::Arch::x86_64 ? 8 : 4;
+  const std::uint32_t word = bytes_per_word(mc.arch);
   const std::uint32_t desc_size = params_.flavour == Flavour::linux_2_6
                                       ? 136 + word * (mc.cpus + mc.nodes)  // array[] + nodelists[]
                                       : 216 + word * mc.nodes;             // 6.5 node[] at the end
@@ -68,18 +67,19 @@ SlabList& Slab::list_of(SlabNode& n, SlabSlab::List which) {
 
 void Slab::list_add(const Charge& ch, SlabList& l, sim::PhysAddr head, std::uint32_t id, bool tail,
                     SlabSlab::List which) {
-  ch.write(slabs_[id].mgmt, 16);  // slabp->list
-  ch.write(head, 16);
-  l.add(slabs_, id, tail);
+  slabs_.list_add(ch, l, head, id, tail);
   slabs_[id].list = which;
 }
 
 void Slab::list_del(const Charge& ch, SlabList& l, sim::PhysAddr head, std::uint32_t id) {
-  ch.write(slabs_[id].mgmt, 16);
-  const SlabListLinks was = l.del(slabs_, id);
-  ch.write(was.prev != kNoSlabId ? slabs_[was.prev].mgmt : head, 8);
-  if (was.next != kNoSlabId) ch.write(slabs_[was.next].mgmt + 8, 8);
+  slabs_.list_del(ch, l, head, id);
   slabs_[id].list = SlabSlab::List::none;
+}
+
+// The model charges the partial list's head (the same line as the other two)
+// whichever of the node's lists the slab leaves.
+void Slab::list_del_any(const Charge& ch, SlabNode& n, std::uint32_t id) {
+  list_del(ch, list_of(n, slabs_[id].list), n.addr + SlabNodeLayout::slabs_partial, id);
 }
 
 // --- cache creation ----------------------------------------------------------------
@@ -120,10 +120,11 @@ SlabCache* Slab::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_
   c->node.resize(mc.nodes);
   for (sim::NodeId n = 0; n < mc.nodes; ++n) {
     SlabNode& nd = c->node[n];
-    nd.addr = general_ready_ ? phys(kmalloc(cpu, kKmemList3Size, gfp_kernel_, static_cast<int>(n)))
-                             : meta_alloc(cpu, n, kKmemList3Size);
-    nd.list_lock =
-        std::make_unique<sim::SpinLock>(pa_.machine().make_lock(nd.addr, "kmem_list3.list_lock"));
+    nd.addr = general_ready_
+                  ? phys(kmalloc(cpu, SlabNodeLayout::size, gfp_kernel_, static_cast<int>(n)))
+                  : meta_alloc(cpu, n, SlabNodeLayout::size);
+    nd.list_lock = std::make_unique<sim::SpinLock>(
+        pa_.machine().make_lock(nd.addr + SlabNodeLayout::list_lock, "kmem_list3.list_lock"));
     // cache_grow's first colour; next_reap staggered by the cache (REAPTIMEOUT_LIST3 + cachep %
     // 4*HZ).
     nd.next_reap = 2 * reap_interval_ + c->desc % (2 * reap_interval_ + 1);
@@ -145,7 +146,8 @@ void Slab::setup_arrays(sim::Cpu& cpu, SlabCache& c) {
     ac.limit = limit;
     ac.batchcount = batch;
     ac.entry.assign(limit, 0);
-    ac.addr = meta_alloc(cpu, node, kArrayHeader + 8 * limit, 64);
+    ac.addr =
+        meta_alloc(cpu, node, ArrayCacheLayout::entry + ArrayCacheLayout::entry_bytes * limit, 64);
   };
   c.array.resize(m.cpus());
   for (sim::CpuId i = 0; i < m.cpus(); ++i)
@@ -165,8 +167,8 @@ void Slab::setup_arrays(sim::Cpu& cpu, SlabCache& c) {
         if (r == n) continue;
         nd.alien[r] = std::make_unique<ArrayCache>();
         make_array(*nd.alien[r], c.g.limit > 1 ? kAlienLimit : 1, 0xbaadf00d, n);
-        nd.alien[r]->lock = std::make_unique<sim::SpinLock>(
-            pa_.machine().make_lock(nd.alien[r]->addr, "array_cache.lock"));
+        nd.alien[r]->lock = std::make_unique<sim::SpinLock>(pa_.machine().make_lock(
+            nd.alien[r]->addr + ArrayCacheLayout::lock, "array_cache.lock"));
       }
     }
   }
@@ -178,31 +180,12 @@ void Slab::setup_arrays(sim::Cpu& cpu, SlabCache& c) {
 // colour, the management area, every object linked on the free list.
 std::uint32_t Slab::cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node) {
   cpu.spend(kSlowPathCycles);
-  const sim::NodeId colour_node = node >= 0 ? static_cast<sim::NodeId>(node) : cpu.node();
-  SlabNode& cn = c.node[colour_node];
-  cpu.lock(*cn.list_lock);
-  cpu.rmw(cn.addr + 64, 4);  // colour_next
-  std::uint32_t colour = 0;
-  if (c.colouring && c.g.colour)
-    colour = slab_next_colour(params_.flavour, cn.colour_next, c.g.colour);
-  cpu.unlock(*cn.list_lock);
-  const std::uint32_t offset = colour * c.g.colour_off;
-  if (c.colour_used.size() <= colour)
-    c.colour_used.resize(std::max<std::size_t>(c.g.colour, colour + 1));
-  ++c.colour_used[colour];
-
+  const std::uint32_t offset = next_colour_offset(cpu, c, node);
   // The page allocator may let other CPUs run: the slab id is taken after it.
   const std::optional<Pfn> pfn = alloc_slab_pages(cpu, gfp, c.g.order, node, kMetaOwner);
   if (!pfn) return kNoSlabId;
-  std::uint32_t id;
-  if (free_slab_ids_.empty()) {
-    id = static_cast<std::uint32_t>(slabs_.size());
-    slabs_.emplace_back();
-  } else {
-    id = free_slab_ids_.back();
-    free_slab_ids_.pop_back();
-  }
-  set_page_owner(*pfn, c.g.order, kFirstSlabOwner + id);
+  const std::uint32_t id = slabs_.take();
+  set_page_owner(*pfn, c.g.order, slabs_.owner(id));
   SlabSlab& s = slabs_[id];
   s.cache = c.id;
   s.pfn = *pfn;
@@ -212,10 +195,44 @@ std::uint32_t Slab::cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node) {
   s.colouroff = offset;
   s.list = SlabSlab::List::none;
   s.prev = s.next = kNoSlabId;
-  s.offslab_obj = 0;
-  const sim::PhysAddr base = pa_.pfn_to_phys(*pfn);
+  alloc_slabmgmt(cpu, c, s);
+  cpu.write(pa_.page_desc(*pfn), 16);  // slab_map_pages / __SetPageSlab
+  cache_init_objs(cpu, c, s);
+  SlabNode& n = c.node[s.node];
+  cpu.lock(*n.list_lock);
+  list_add(Charge{&cpu}, n.free, n.addr + SlabNodeLayout::slabs_free, id, true,
+           SlabSlab::List::free);
+  n.free_objects += c.g.num;
+  ++n.total_slabs;
+  cpu.unlock(*n.list_lock);
+  ++c.stats.slabs_created;
+  ++c.grown;
+  return id;
+}
+
+// The colour offset of the next slab, advanced under the list_lock of the
+// node it is for (cachep->colour_next / l3->colour_next).
+std::uint32_t Slab::next_colour_offset(sim::Cpu& cpu, SlabCache& c, int node) {
+  const sim::NodeId colour_node = node >= 0 ? static_cast<sim::NodeId>(node) : cpu.node();
+  SlabNode& cn = c.node[colour_node];
+  cpu.lock(*cn.list_lock);
+  cpu.rmw(cn.addr + SlabNodeLayout::colour_next, 4);
+  std::uint32_t colour = 0;
+  if (c.colouring && c.g.colour)
+    colour = slab_next_colour(params_.flavour, cn.colour_next, c.g.colour);
+  cpu.unlock(*cn.list_lock);
+  if (c.colour_used.size() <= colour)
+    c.colour_used.resize(std::max<std::size_t>(c.g.colour, colour + 1));
+  ++c.colour_used[colour];
+  return colour * c.g.colour_off;
+}
+
+// alloc_slabmgmt: where the management area and the first object go.
+void Slab::alloc_slabmgmt(sim::Cpu& cpu, SlabCache& c, SlabSlab& s) {
+  const sim::PhysAddr base = pa_.pfn_to_phys(s.pfn);
+  const std::uint32_t offset = s.colouroff;
   const bool v6 = params_.flavour == Flavour::linux_6;
-  // alloc_slabmgmt.
+  s.offslab_obj = 0;
   switch (c.g.mgmt) {
     case SlabMgmt::on_slab:
       if (v6) {  // freelist at the end of the slab, objects from the colour offset
@@ -228,7 +245,7 @@ std::uint32_t Slab::cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node) {
       break;
     case SlabMgmt::off_slab:
       s.offslab_obj = kmalloc(cpu, c.g.mgmt_size, gfp_kernel_, static_cast<int>(s.node));
-      s.mgmt = s.offslab_obj ? phys(s.offslab_obj) : pa_.page_desc(*pfn);
+      s.mgmt = s.offslab_obj ? phys(s.offslab_obj) : pa_.page_desc(s.pfn);
       s.s_mem = offset;
       break;
     case SlabMgmt::obj_freelist:  // 6.5: the freelist sits in the last object while free
@@ -236,11 +253,13 @@ std::uint32_t Slab::cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node) {
       s.mgmt = base + offset + static_cast<sim::PhysAddr>(c.g.num - 1) * c.g.size;
       break;
   }
-  if (v6)
-    s.mgmt = pa_.page_desc(*pfn);      // 6.5: struct slab is the struct page; the index array
-                                       // is charged below at its own address
-  cpu.write(pa_.page_desc(*pfn), 16);  // slab_map_pages / __SetPageSlab
-  // cache_init_objs: constructor over every object, the free list in order.
+  // 6.5: struct slab is the struct page, and the model charges the index
+  // array there too (not at slab->freelist).
+  if (v6) s.mgmt = pa_.page_desc(s.pfn);
+}
+
+// cache_init_objs: the constructor over every object, the free list in order.
+void Slab::cache_init_objs(sim::Cpu& cpu, SlabCache& c, SlabSlab& s) {
   s.bufctl.resize(c.g.num);
   s.live.reset(c.g.num);
   for (std::uint32_t i = 0; i < c.g.num; ++i) {
@@ -249,15 +268,6 @@ std::uint32_t Slab::cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node) {
   }
   cpu.write(s.mgmt, std::min<std::uint32_t>(64, std::max<std::uint32_t>(8, c.g.mgmt_size)));
   s.free = 0;
-  SlabNode& n = c.node[s.node];
-  cpu.lock(*n.list_lock);
-  list_add(Charge{&cpu}, n.free, n.addr + 32, id, true, SlabSlab::List::free);
-  n.free_objects += c.g.num;
-  ++n.total_slabs;
-  cpu.unlock(*n.list_lock);
-  ++c.stats.slabs_created;
-  ++c.grown;
-  return id;
 }
 
 void Slab::slab_destroy(sim::Cpu& cpu, SlabCache& c, std::uint32_t id) {
@@ -267,7 +277,7 @@ void Slab::slab_destroy(sim::Cpu& cpu, SlabCache& c, std::uint32_t id) {
   const Pfn pfn = s.pfn;
   const unsigned order = s.order;
   s.cache = kNoSlabId;
-  free_slab_ids_.push_back(id);
+  slabs_.release(id);
   cpu.write(pa_.page_desc(pfn), 8);  // __ClearPageSlab
   free_slab_pages(cpu, pfn, order);
   if (offslab) kfree(cpu, offslab);  // kmem_cache_free(cachep->slabp_cache, slabp)
@@ -276,26 +286,25 @@ void Slab::slab_destroy(sim::Cpu& cpu, SlabCache& c, std::uint32_t id) {
 
 std::uint64_t Slab::slab_get_obj(sim::Cpu& cpu, SlabCache& c, SlabSlab& s) {
   const std::uint32_t obj = s.free;
-  cpu.read(s.mgmt, 16);                                            // slabp->inuse, slabp->free
-  cpu.read(s.mgmt + 32 + c.g.bufctl_size * obj, c.g.bufctl_size);  // slab_bufctl(slabp)[free]
+  cpu.read(s.mgmt + SlabMgmtLayout::counters, 16);    // slabp->inuse, slabp->free
+  cpu.read(bufctl_addr(s, c, obj), c.g.bufctl_size);  // slab_bufctl(slabp)[free]
   s.free = s.bufctl[obj];
   ++s.inuse;
-  cpu.write(s.mgmt, 16);
+  cpu.write(s.mgmt + SlabMgmtLayout::counters, 16);
   return virt(obj_phys(s, c, obj));
 }
 
 void Slab::slab_put_obj(sim::Cpu& cpu, SlabCache& c, SlabSlab& s, std::uint32_t obj) {
-  cpu.read(s.mgmt, 16);
-  cpu.write(s.mgmt + 32 + c.g.bufctl_size * obj, c.g.bufctl_size);
+  cpu.read(s.mgmt + SlabMgmtLayout::counters, 16);
+  cpu.write(bufctl_addr(s, c, obj), c.g.bufctl_size);
   s.bufctl[obj] = s.free;
   s.free = obj;
   --s.inuse;
-  cpu.write(s.mgmt, 16);
+  cpu.write(s.mgmt + SlabMgmtLayout::counters, 16);
 }
 
 std::uint32_t Slab::slab_of(std::uint64_t addr) const {
-  const std::uint32_t owner = page_owner(addr);
-  return owner >= kFirstSlabOwner ? owner - kFirstSlabOwner : kNoSlabId;
+  return slabs_.id_of_owner(page_owner(addr));
 }
 
 // --- allocation --------------------------------------------------------------------
@@ -312,14 +321,14 @@ std::uint64_t Slab::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int no
   }
   // ____cache_alloc: the per-CPU array, LIFO.
   ArrayCache& ac = c.array[cpu.id()];
-  cpu.read(c.desc, 8);  // cachep->array[smp_processor_id()]
-  cpu.read(ac.addr, 16);
+  cpu.read(c.desc + SlabCacheLayout::cpu_cache, 8);  // cachep->array[smp_processor_id()]
+  cpu.read(ac.addr + ArrayCacheLayout::avail, 16);
   std::uint64_t obj;
   if (ac.avail) {
     ac.touched = true;
     --ac.avail;
     cpu.read(ac.entry_addr(ac.avail), 8);
-    cpu.write(ac.addr, 16);
+    cpu.write(ac.addr + ArrayCacheLayout::avail, 16);
     obj = ac.entry[ac.avail];
     ++c.stats.alloc_fastpath;
   } else {
@@ -345,8 +354,8 @@ std::uint32_t Slab::transfer_objects(sim::Cpu& cpu, ArrayCache& to, ArrayCache& 
   from.avail -= nr;
   to.avail += nr;
   to.touched = true;
-  cpu.write(from.addr, 8);
-  cpu.write(to.addr, 8);
+  cpu.write(from.addr + ArrayCacheLayout::avail, 8);
+  cpu.write(to.addr + ArrayCacheLayout::avail, 8);
   return nr;
 }
 
@@ -377,11 +386,13 @@ std::uint64_t Slab::cache_alloc_refill(sim::Cpu& cpu, SlabCache& c, Gfp gfp) {
           cpu.write(ac.entry_addr(ac.avail), 8);
           ac.entry[ac.avail++] = slab_get_obj(cpu, c, s);
         }
-        list_del(ch, list_of(n, s.list), n.addr, id);
+        list_del_any(ch, n, id);
         if (s.free == kBufctlEnd)
-          list_add(ch, n.full, n.addr + 16, id, false, SlabSlab::List::full);
+          list_add(ch, n.full, n.addr + SlabNodeLayout::slabs_full, id, false,
+                   SlabSlab::List::full);
         else
-          list_add(ch, n.partial, n.addr, id, false, SlabSlab::List::partial);
+          list_add(ch, n.partial, n.addr + SlabNodeLayout::slabs_partial, id, false,
+                   SlabSlab::List::partial);
       }
       n.free_objects -= ac.avail;
     }
@@ -394,7 +405,7 @@ std::uint64_t Slab::cache_alloc_refill(sim::Cpu& cpu, SlabCache& c, Gfp gfp) {
   }
   ac.touched = true;
   --ac.avail;
-  cpu.write(ac.addr, 16);
+  cpu.write(ac.addr + ArrayCacheLayout::avail, 16);
   return ac.entry[ac.avail];
 }
 
@@ -417,11 +428,12 @@ std::uint64_t Slab::cache_alloc_node(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::
     SlabSlab& s = slabs_[id];
     const std::uint64_t obj = slab_get_obj(cpu, c, s);
     --n.free_objects;
-    list_del(ch, list_of(n, s.list), n.addr, id);
+    list_del_any(ch, n, id);
     if (s.free == kBufctlEnd)
-      list_add(ch, n.full, n.addr + 16, id, false, SlabSlab::List::full);
+      list_add(ch, n.full, n.addr + SlabNodeLayout::slabs_full, id, false, SlabSlab::List::full);
     else
-      list_add(ch, n.partial, n.addr, id, false, SlabSlab::List::partial);
+      list_add(ch, n.partial, n.addr + SlabNodeLayout::slabs_partial, id, false,
+               SlabSlab::List::partial);
     cpu.unlock(*n.list_lock);
     return obj;
   };
@@ -451,14 +463,14 @@ void Slab::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
   // __cache_free: a remote node's object goes to the alien cache.
   if (c.node.size() > 1 && cache_free_alien(cpu, c, addr, s.node)) return;
   ArrayCache& ac = c.array[cpu.id()];
-  cpu.read(ac.addr, 16);
+  cpu.read(ac.addr + ArrayCacheLayout::avail, 16);
   if (ac.avail >= ac.limit)
     cache_flusharray(cpu, c, ac);
   else
     ++c.stats.free_fastpath;
   cpu.write(ac.entry_addr(ac.avail), 8);
   ac.entry[ac.avail++] = addr;
-  cpu.write(ac.addr, 8);
+  cpu.write(ac.addr + ArrayCacheLayout::avail, 8);
 }
 
 bool Slab::cache_free_alien(sim::Cpu& cpu, SlabCache& c, std::uint64_t obj, sim::NodeId slab_node) {
@@ -493,7 +505,7 @@ void Slab::drain_alien(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac, sim::NodeId 
   if (r.shared) transfer_objects(cpu, *r.shared, ac, ac.limit);
   free_block(cpu, c, ac.entry.data(), ac.avail, node);
   ac.avail = 0;
-  cpu.write(ac.addr, 8);
+  cpu.write(ac.addr + ArrayCacheLayout::avail, 8);
   cpu.unlock(*r.list_lock);
 }
 
@@ -516,7 +528,7 @@ void Slab::cache_flusharray(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac) {
         sh.entry[sh.avail + i] = ac.entry[i];
       }
       sh.avail += batch;
-      cpu.write(sh.addr, 8);
+      cpu.write(sh.addr + ArrayCacheLayout::avail, 8);
       done = true;
     }
   }
@@ -538,7 +550,7 @@ void Slab::free_block(sim::Cpu& cpu, SlabCache& c, const std::uint64_t* objs, st
     const std::uint32_t id = slab_of(obj);
     SlabSlab& s = slabs_[id];
     cpu.read(pa_.page_desc(s.pfn), 8);
-    list_del(ch, list_of(n, s.list), n.addr, id);
+    list_del_any(ch, n, id);
     slab_put_obj(cpu, c, s, obj_index(s, c, obj));
     ++n.free_objects;
     if (s.inuse == 0) {
@@ -546,16 +558,17 @@ void Slab::free_block(sim::Cpu& cpu, SlabCache& c, const std::uint64_t* objs, st
         n.free_objects -= c.g.num;
         slab_destroy(cpu, c, id);
       } else {
-        list_add(ch, n.free, n.addr + 32, id, false, SlabSlab::List::free);
+        list_add(ch, n.free, n.addr + SlabNodeLayout::slabs_free, id, false, SlabSlab::List::free);
       }
     } else {
-      list_add(ch, n.partial, n.addr, id, true, SlabSlab::List::partial);
+      list_add(ch, n.partial, n.addr + SlabNodeLayout::slabs_partial, id, true,
+               SlabSlab::List::partial);
     }
   }
   // 6.5: surplus free slabs go from the tail of slabs_free.
   while (v6 && n.free_objects > n.free_limit && n.free.tail != kNoSlabId) {
     const std::uint32_t id = n.free.tail;
-    list_del(ch, n.free, n.addr + 32, id);
+    list_del(ch, n.free, n.addr + SlabNodeLayout::slabs_free, id);
     n.free_objects -= c.g.num;
     slab_destroy(cpu, c, id);
   }
@@ -568,14 +581,11 @@ ObjectAllocator::Lookup Slab::lookup(std::uint64_t addr) const {
   const SlabSlab& s = slabs_[id];
   const SlabCache& c = *caches_[s.cache];
   l.cache = const_cast<SlabCache*>(&c);
-  const sim::PhysAddr base = pa_.pfn_to_phys(s.pfn) + s.s_mem;
-  const sim::PhysAddr p = phys(addr);
-  if (p < base || (p - base) % c.size || (p - base) / c.size >= c.g.num) {
-    l.state = Lookup::interior;
-    return l;
-  }
-  l.state = s.live.test(static_cast<std::uint32_t>((p - base) / c.size)) ? Lookup::live
-                                                                         : Lookup::free_object;
+  const std::uint32_t obj =
+      slab_object_index(pa_.pfn_to_phys(s.pfn) + s.s_mem, c.size, c.g.num, phys(addr));
+  l.state = obj == kNoSlabIndex ? Lookup::interior
+            : s.live.test(obj)  ? Lookup::live
+                                : Lookup::free_object;
   return l;
 }
 
@@ -601,7 +611,7 @@ void Slab::drain_array(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac, bool force, 
   free_block(cpu, c, ac.entry.data(), tofree, node);
   ac.avail -= tofree;
   std::copy(ac.entry.begin() + tofree, ac.entry.begin() + tofree + ac.avail, ac.entry.begin());
-  cpu.write(ac.addr, 8);
+  cpu.write(ac.addr + ArrayCacheLayout::avail, 8);
   cpu.unlock(*n.list_lock);
 }
 
@@ -612,7 +622,7 @@ std::uint32_t Slab::drain_freelist(sim::Cpu& cpu, SlabCache& c, sim::NodeId node
   while (freed < tofree && n.free.tail != kNoSlabId) {
     cpu.lock(*n.list_lock);
     const std::uint32_t id = n.free.tail;
-    list_del(Charge{&cpu}, n.free, n.addr + 32, id);
+    list_del(Charge{&cpu}, n.free, n.addr + SlabNodeLayout::slabs_free, id);
     n.free_objects -= c.g.num;
     cpu.unlock(*n.list_lock);
     slab_destroy(cpu, c, id);

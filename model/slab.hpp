@@ -3,14 +3,15 @@
 // per-CPU array caches with shared and alien arrays, cache_reap, on- and
 // off-slab management. linux-2.6 follows 2.6.32; linux-6 follows 6.5, the
 // last kernel with SLAB (removed in 6.8).
-#include <deque>
 #include <memory>
 #include <vector>
 
 #include "model/object_allocator.hpp"
 #include "model/object_bitmap.hpp"
 #include "model/slab_geometry.hpp"
+#include "model/slab_layout.hpp"
 #include "model/slab_list.hpp"
+#include "model/slab_table.hpp"
 #include "sim/spinlock.hpp"
 
 namespace allocsim::model {
@@ -38,6 +39,11 @@ struct SlabSlab {
 
 using SlabList = SlabIndexList;
 
+// A slab's list_head: slabp->list in the management area.
+struct SlabSlabLinks {
+  sim::PhysAddr operator()(const SlabSlab& s) const { return s.mgmt + SlabMgmtLayout::list; }
+};
+
 // struct array_cache: LIFO of object addresses.
 struct ArrayCache {
   std::uint32_t avail = 0, limit = 0, batchcount = 0;
@@ -45,7 +51,9 @@ struct ArrayCache {
   std::vector<std::uint64_t> entry;
   sim::PhysAddr addr = 0;
   std::unique_ptr<sim::SpinLock> lock;  // alien caches only
-  sim::PhysAddr entry_addr(std::uint32_t i) const { return addr + 32 + 8ull * i; }
+  sim::PhysAddr entry_addr(std::uint32_t i) const {
+    return addr + ArrayCacheLayout::entry + std::uint64_t{ArrayCacheLayout::entry_bytes} * i;
+  }
 };
 
 // struct kmem_list3 (2.6.32) / kmem_cache_node (6.5).
@@ -103,6 +111,9 @@ class Slab final : public ObjectAllocator {
   std::uint64_t cache_alloc_refill(sim::Cpu& cpu, SlabCache& c, Gfp gfp);
   std::uint64_t cache_alloc_node(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::NodeId node);
   std::uint32_t cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node);
+  std::uint32_t next_colour_offset(sim::Cpu& cpu, SlabCache& c, int node);
+  void alloc_slabmgmt(sim::Cpu& cpu, SlabCache& c, SlabSlab& s);
+  void cache_init_objs(sim::Cpu& cpu, SlabCache& c, SlabSlab& s);
   std::uint64_t slab_get_obj(sim::Cpu& cpu, SlabCache& c, SlabSlab& s);
   void slab_put_obj(sim::Cpu& cpu, SlabCache& c, SlabSlab& s, std::uint32_t obj);
   void free_block(sim::Cpu& cpu, SlabCache& c, const std::uint64_t* objs, std::uint32_t nr,
@@ -118,10 +129,15 @@ class Slab final : public ObjectAllocator {
   void list_add(const Charge& ch, SlabList& l, sim::PhysAddr head, std::uint32_t id, bool tail,
                 SlabSlab::List which);
   void list_del(const Charge& ch, SlabList& l, sim::PhysAddr head, std::uint32_t id);
+  void list_del_any(const Charge& ch, SlabNode& n, std::uint32_t id);  // off whichever list
   SlabList& list_of(SlabNode& n, SlabSlab::List which);
   std::uint32_t slab_of(std::uint64_t addr) const;
   sim::PhysAddr obj_phys(const SlabSlab& s, const SlabCache& c, std::uint32_t i) const {
     return pa_.pfn_to_phys(s.pfn) + s.s_mem + static_cast<sim::PhysAddr>(i) * c.size;
+  }
+  // slab_bufctl(slabp)[obj] (2.6.32) / the freelist_idx_t of obj (6.5).
+  static sim::PhysAddr bufctl_addr(const SlabSlab& s, const SlabCache& c, std::uint32_t obj) {
+    return s.mgmt + SlabMgmtLayout::bufctl + std::uint64_t{c.g.bufctl_size} * obj;
   }
   std::uint32_t obj_index(const SlabSlab& s, const SlabCache& c, std::uint64_t addr) const {
     return static_cast<std::uint32_t>((phys(addr) - pa_.pfn_to_phys(s.pfn) - s.s_mem) / c.size);
@@ -129,9 +145,7 @@ class Slab final : public ObjectAllocator {
 
   SlabParams params_;
   std::vector<std::unique_ptr<SlabCache>> caches_;
-  // A deque: references stay valid while another CPU (running at a lock) adds slabs.
-  std::deque<SlabSlab> slabs_;
-  std::vector<std::uint32_t> free_slab_ids_;
+  SlabTable<SlabSlab, SlabSlabLinks, kFirstSlabOwner> slabs_{SlabSlabLinks{}};
   SlabCache* cache_cache_ = nullptr;  // "kmem_cache": the cache of cache descriptors
   bool general_ready_ = false;        // the kmalloc caches exist
   Gfp gfp_kernel_{}, gfp_thisnode_{};

@@ -2,20 +2,13 @@
 
 #include <algorithm>
 
+#include "model/kernel_math.hpp"
 #include "model/slub_geometry.hpp"
 
 namespace allocsim::model {
 namespace {
 
 using sim::Arch;
-
-std::uint32_t bytes_per_word(Arch arch) {
-  return arch == Arch::x86_64 ? 8 : 4;
-}
-
-std::uint32_t align_up(std::uint64_t x, std::uint32_t a) {
-  return static_cast<std::uint32_t>((x + a - 1) / a * a);
-}
 
 // 2.6.32 KMALLOC_MAX_ORDER = KMALLOC_SHIFT_HIGH (22) - PAGE_SHIFT; 6.5 MAX_ORDER: both 10.
 constexpr unsigned kKmallocMaxOrder = 10;
@@ -106,7 +99,8 @@ SlabGeometry geometry_2_6(const SlabParams& p, std::uint32_t size, std::uint32_t
   if (g.num == 0) return g;  // "couldn't create cache"
 
   // Move the descriptor on-slab when the leftover can hold it (at the cost of colouring).
-  std::uint32_t slab_size = align_up(std::uint64_t{g.num} * kBufctlSize + desc, g.align);
+  std::uint32_t slab_size =
+      static_cast<std::uint32_t>(align_up(std::uint64_t{g.num} * kBufctlSize + desc, g.align));
   if (mgmt == SlabMgmt::off_slab && g.left_over >= slab_size) {
     mgmt = SlabMgmt::on_slab;
     g.left_over -= slab_size;

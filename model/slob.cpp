@@ -5,6 +5,7 @@
 #include <string>
 
 #include "model/gfp.hpp"
+#include "model/kernel_math.hpp"
 #include "sim/machine.hpp"
 
 namespace allocsim::model {
@@ -18,7 +19,7 @@ Slob::Slob(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
     : ObjectAllocator(pa, hm, cfg, diag) {
   const sim::MachineConfig& mc = pa.machine().config();
   linux6_ = pa.flavour() == Flavour::linux_6;
-  ptr_ = mc.arch == sim::Arch::x86_64 ? 8 : 4;
+  ptr_ = bytes_per_word(mc.arch);
   // §4b.6: 2.6.32 __alignof__(unsigned long) (4 on i386), later
   // __alignof__(unsigned long long) = 8.
   align_ = !linux6_ && mc.arch == sim::Arch::i386 ? 4 : 8;
@@ -106,7 +107,7 @@ KmemCache* Slob::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::ui
       a = std::max(a, ralign);
     }
     a = std::max<std::uint32_t>(a, 8);
-    c->align = (a + ptr_ - 1) / ptr_ * ptr_;
+    c->align = align_up(a, ptr_);
     // __kmem_cache_create (6.1+): RCU footer, then c->size rounded to units.
     c->size = static_cast<std::uint32_t>(SlobHeap::units(size + rcu) * SlobHeap::kUnit);
   } else {

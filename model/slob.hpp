@@ -58,11 +58,6 @@ class Slob final : public ObjectAllocator, private SlobHeap::PageSource {
   static constexpr std::uint32_t kKmallocId = 0;              // caches_[0]: kmalloc blocks
   static constexpr std::uint32_t kDescId = 0xffffffffu;       // cache descriptors in the heap
   static constexpr std::uint32_t kBigOwnerBit = 0x80000000u;  // cache objects >= PAGE_SIZE
-  static unsigned get_order(std::uint64_t size) {
-    unsigned order = 0;
-    while ((kPageSize << order) < size) ++order;
-    return order;
-  }
 
   bool linux6_;
   std::uint32_t align_;  // kmalloc header / ARCH_KMALLOC_MINALIGN = ARCH_SLAB_MINALIGN

@@ -2,16 +2,14 @@
 
 #include <stdexcept>
 
+#include "model/kernel_math.hpp"
 #include "model/slabinfo.hpp"
 
 namespace allocsim::model {
 
 namespace {
-constexpr std::uint32_t kKmemCacheSize = 256;     // struct kmem_cache (6.8 x86_64, NUMA)
-constexpr std::uint32_t kKmemCacheNodeSize = 64;  // struct kmem_cache_node
-constexpr std::uint32_t kKmemCacheCpuSize = 32;   // struct kmem_cache_cpu
-constexpr sim::Cycles kFastPathCycles = 6;        // the instructions around the cmpxchg
-constexpr sim::Cycles kSlowPathCycles = 60;       // ___slab_alloc / __slab_free bookkeeping
+constexpr sim::Cycles kFastPathCycles = 6;   // the instructions around the cmpxchg
+constexpr sim::Cycles kSlowPathCycles = 60;  // ___slab_alloc / __slab_free bookkeeping
 }  // namespace
 
 std::unique_ptr<ObjectAllocator> make_slub(PageAllocator& pa, Highmem& hm,
@@ -35,10 +33,10 @@ Slub::Slub(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
                                                        : parse_gfp(pa.flavour(), "__GFP_WAIT");
   // kmem_cache_init: the two bootstrap caches first, then the kmalloc caches.
   sim::Cpu& boot = pa.machine().cpu(0);
-  kmem_cache_node_ = create_cache(boot, "kmem_cache_node", kKmemCacheNodeSize, 0,
+  kmem_cache_node_ = create_cache(boot, "kmem_cache_node", SlubNodeLayout::size, 0,
                                   SLAB_HWCACHE_ALIGN, false, false);
   kmem_cache_ =
-      create_cache(boot, "kmem_cache", kKmemCacheSize, 0, SLAB_HWCACHE_ALIGN, false, false);
+      create_cache(boot, "kmem_cache", SlubCacheLayout::size, 0, SLAB_HWCACHE_ALIGN, false, false);
   kmem_cache_node_->merge_target = kmem_cache_->merge_target = false;  // create_boot_cache
   const SlabFlags kmalloc_flags = pa.flavour() == Flavour::linux_6 ? SLAB_NO_MERGE : 0;
   for (const KmallocCacheSpec& k : sizes_.caches())
@@ -48,22 +46,6 @@ Slub::Slub(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
 
 Slub::~Slub() = default;
 
-// --- lists --------------------------------------------------------------------
-
-void Slub::list_add(const Charge& ch, SlubList& l, sim::PhysAddr head, std::uint32_t id,
-                    bool tail) {
-  ch.write(slab_desc(slabs_[id]) + 8, 16);  // slab->slab_list
-  ch.write(head, 16);
-  l.add(slabs_, id, tail);
-}
-
-void Slub::list_del(const Charge& ch, SlubList& l, sim::PhysAddr head, std::uint32_t id) {
-  ch.write(slab_desc(slabs_[id]) + 8, 16);
-  const SlabListLinks was = l.del(slabs_, id);
-  ch.write(was.prev != kNoSlab ? slab_desc(slabs_[was.prev]) + 8 : head, 8);
-  if (was.next != kNoSlab) ch.write(slab_desc(slabs_[was.next]) + 16, 8);
-}
-
 // --- cache creation -------------------------------------------------------------
 
 KmemCache* Slub::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
@@ -72,7 +54,7 @@ KmemCache* Slub::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::ui
   if (KmemCache* k = merge_alias(name, size, align, flags, ctor)) {
     // __kmem_cache_alias: the caller gets the existing cache.
     SlubCache* s = static_cast<SlubCache*>(k);
-    s->g.inuse = std::max(s->g.inuse, (size + 7) / 8 * 8);
+    s->g.inuse = std::max(s->g.inuse, align_up(size, bytes_per_word(params_.arch)));
     return s;
   }
   return create_cache(cpu, name, size, align, flags, ctor, false);
@@ -93,19 +75,19 @@ SlubCache* Slub::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_
   s->general = general;
   const sim::Machine& m = pa_.machine();
   s->desc = kmem_cache_ ? phys(kmem_cache_alloc(cpu, *kmem_cache_, gfp_kernel_))
-                        : meta_alloc(cpu, 0, kKmemCacheSize);
+                        : meta_alloc(cpu, 0, SlubCacheLayout::size);
   s->node.resize(m.config().nodes);
   for (sim::NodeId n = 0; n < s->node.size(); ++n) {
     SlubNode& nd = s->node[n];
     nd.addr = kmem_cache_node_ && kmem_cache_node_->id != s->id
                   ? phys(kmem_cache_alloc(cpu, *kmem_cache_node_, gfp_kernel_, static_cast<int>(n)))
-                  : meta_alloc(cpu, n, kKmemCacheNodeSize);
+                  : meta_alloc(cpu, n, SlubNodeLayout::size);
     nd.list_lock = std::make_unique<sim::SpinLock>(
-        pa_.machine().make_lock(nd.addr, "kmem_cache_node.list_lock"));
+        pa_.machine().make_lock(nd.addr + SlubNodeLayout::list_lock, "kmem_cache_node.list_lock"));
   }
   s->cpu.resize(m.cpus());
   for (sim::CpuId c = 0; c < m.cpus(); ++c)
-    s->cpu[c].addr = percpu_alloc(cpu, c, kKmemCacheCpuSize, 16);
+    s->cpu[c].addr = percpu_alloc(cpu, c, KmemCacheCpuLayout::size, 16);
   SlubCache* raw = s.get();
   caches_.push_back(std::move(s));
   register_cache(raw);
@@ -129,15 +111,8 @@ std::uint32_t Slub::new_slab(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node) {
     pfn = alloc_slab_pages(cpu, gfp, order, node, kMetaOwner);
   }
   if (!pfn) return kNoSlab;
-  std::uint32_t id;
-  if (free_slab_ids_.empty()) {
-    id = static_cast<std::uint32_t>(slabs_.size());
-    slabs_.emplace_back();
-  } else {
-    id = free_slab_ids_.back();
-    free_slab_ids_.pop_back();
-  }
-  set_page_owner(*pfn, order, kFirstSlabOwner + id);
+  const std::uint32_t id = slabs_.take();
+  set_page_owner(*pfn, order, slabs_.owner(id));
   SlubSlab& sl = slabs_[id];
   sl.cache = s.id;
   sl.pfn = *pfn;
@@ -152,17 +127,17 @@ std::uint32_t Slub::new_slab(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node) {
   sl.live.reset(sl.objects);
   // shuffle_freelist is off by default: objects linked in address order, each
   // free pointer written by setup_object / set_freepointer.
-  cpu.write(slab_desc(sl), 32);  // slab->slab_cache, freelist, counters
+  cpu.write(slab_desc(sl) + SlubSlabLayout::head, 32);  // slab->slab_cache, freelist, counters
   for (std::uint32_t i = 0; i < sl.objects; ++i) {
     if (s.has_ctor) write_object(cpu, virt(obj_phys(sl, s, i)), s.object_size);
-    cpu.write(obj_phys(sl, s, i) + s.g.offset, params_.arch == sim::Arch::x86_64 ? 8 : 4);
+    cpu.write(obj_phys(sl, s, i) + s.g.offset, bytes_per_word(params_.arch));
     sl.next_free[i] = i + 1 < sl.objects ? i + 1 : kNoObject;
   }
   sl.freelist = 0;
   SlubNode& n = s.node[sl.node];
   ++n.nr_slabs;  // inc_slabs_node
   n.total_objects += sl.objects;
-  cpu.rmw(n.addr + 16, 16);
+  cpu.rmw(n.addr + SlubNodeLayout::nr_slabs, 16);
   ++s.stats.slabs_created;
   return id;
 }
@@ -172,19 +147,19 @@ void Slub::discard_slab(sim::Cpu& cpu, SlubCache& s, std::uint32_t id) {
   SlubNode& n = s.node[sl.node];
   --n.nr_slabs;  // dec_slabs_node
   n.total_objects -= sl.objects;
-  cpu.rmw(n.addr + 16, 16);
-  cpu.write(slab_desc(sl), 8);  // __ClearPageSlab
+  cpu.rmw(n.addr + SlubNodeLayout::nr_slabs, 16);
+  cpu.write(slab_desc(sl) + SlubSlabLayout::head, 8);  // __ClearPageSlab
   free_slab_pages(cpu, sl.pfn, sl.order);
   ++s.stats.slabs_freed;
   sl.cache = kNoSlab;
-  free_slab_ids_.push_back(id);
+  slabs_.release(id);
 }
 
 // get_partial_node: the first node-partial slab becomes the CPU's; 6.x also
 // refills the per-CPU partial list up to half of cpu_partial_slabs.
 std::uint32_t Slub::get_partial_node(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, sim::NodeId node) {
   SlubNode& n = s.node[node];
-  cpu.read(n.addr, 8);
+  cpu.read(n.addr + SlubNodeLayout::nr_partial, 8);
   if (!n.partial.count) return kNoSlab;
   const Charge ch{&cpu};
   cpu.lock(*n.list_lock);
@@ -192,7 +167,7 @@ std::uint32_t Slub::get_partial_node(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, si
   unsigned partial_slabs = 0;
   while (n.partial.head != kNoSlab) {
     const std::uint32_t id = n.partial.head;
-    list_del(ch, n.partial, n.addr + 8, id);
+    slabs_.list_del(ch, n.partial, n.addr + SlubNodeLayout::partial, id);
     slabs_[id].where = SlubSlab::Where::none;
     if (got == kNoSlab) {
       got = id;
@@ -236,9 +211,9 @@ std::uint32_t Slub::get_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int nod
 // put_cpu_partial (6.8): push on the CPU's partial list; a full list is first
 // moved to the node lists (when called from a free).
 void Slub::put_cpu_partial(sim::Cpu& cpu, SlubCache& /*s*/, SlubCpu& c, std::uint32_t id) {
-  cpu.rmw(c.addr + 16, 8);
-  list_add(Charge{nullptr}, c.partial, 0, id, false);
-  cpu.write(slab_desc(slabs_[id]) + 8, 16);  // slab->next, slab->slabs
+  cpu.rmw(c.addr + KmemCacheCpuLayout::partial, 8);
+  slabs_.list_add(Charge{nullptr}, c.partial, 0, id, false);
+  cpu.write(slab_desc(slabs_[id]) + SlubSlabLayout::next, 16);  // slab->next, slab->slabs
   slabs_[id].where = SlubSlab::Where::cpu_partial;
 }
 
@@ -251,18 +226,18 @@ void Slub::unfreeze_partials(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
     SlubNode& n = s.node[sl.node];
     // Still on this CPU's list while waiting for the lock: frees elsewhere leave it alone.
     cpu.lock(*n.list_lock);
-    list_del(Charge{nullptr}, c.partial, 0, id);
+    slabs_.list_del(Charge{nullptr}, c.partial, 0, id);
     sl.where = SlubSlab::Where::none;
     if (sl.inuse == 0 && n.partial.count >= s.g.min_partial) {
       cpu.unlock(*n.list_lock);
       discard_slab(cpu, s, id);
       continue;
     }
-    list_add(ch, n.partial, n.addr + 8, id, true);
+    slabs_.list_add(ch, n.partial, n.addr + SlubNodeLayout::partial, id, true);
     sl.where = SlubSlab::Where::node_partial;
     cpu.unlock(*n.list_lock);
   }
-  cpu.write(c.addr + 16, 8);
+  cpu.write(c.addr + KmemCacheCpuLayout::partial, 8);
 }
 
 // deactivate_slab: the CPU's freelist goes back into the slab, which then goes
@@ -289,10 +264,10 @@ void Slub::deactivate_slab(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
     sl.freelist = c.freelist;
     sl.inuse -= returned;
   }
-  cpu.rmw(slab_desc(sl), 16);
+  cpu.rmw(slab_desc(sl) + SlubSlabLayout::head, 16);  // freelist and counters
   c.slab = kNoSlab;
   c.freelist = kNoObject;
-  cpu.write(c.addr, 16);
+  cpu.write(c.addr + KmemCacheCpuLayout::freelist, 16);
   // The slab stays frozen (frees elsewhere only push objects) until it is on
   // its list: the kernel unfreezes and lists it in one step.
   SlubNode& n = s.node[sl.node];
@@ -303,7 +278,7 @@ void Slub::deactivate_slab(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
   } else if (sl.freelist != kNoObject) {
     cpu.lock(*n.list_lock);
     sl.frozen = false;
-    list_add(Charge{&cpu}, n.partial, n.addr + 8, id, tail);
+    slabs_.list_add(Charge{&cpu}, n.partial, n.addr + SlubNodeLayout::partial, id, tail);
     sl.where = SlubSlab::Where::node_partial;
     cpu.unlock(*n.list_lock);
   } else {
@@ -325,20 +300,66 @@ std::uint64_t Slub::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int no
   SlubCache& s = static_cast<SlubCache&>(kc);
   SlubCpu& c = s.cpu[cpu.id()];
   cpu.spend(kFastPathCycles);
-  cpu.read(s.desc, 8);   // s->cpu_slab
-  cpu.read(c.addr, 16);  // c->freelist, c->tid
+  cpu.read(s.desc + SlubCacheLayout::cpu_slab, 8);
+  cpu.read(c.addr + KmemCacheCpuLayout::freelist, 16);  // c->freelist, c->tid
   if (c.freelist != kNoObject &&
       (node < 0 || slabs_[c.slab].node == static_cast<sim::NodeId>(node))) {
     SlubSlab& sl = slabs_[c.slab];
     const std::uint32_t obj = c.freelist;
     cpu.read(obj_phys(sl, s, obj) + s.g.offset, 8);  // get_freepointer_safe
     c.freelist = sl.next_free[obj];
-    cpu.rmw(c.addr, 16);  // this_cpu_cmpxchg_double(freelist, tid)
+    cpu.rmw(c.addr + KmemCacheCpuLayout::freelist, 16);  // this_cpu_cmpxchg_double(freelist, tid)
     sl.live.set(obj, true);
     ++s.stats.alloc_fastpath;
     return virt(obj_phys(sl, s, obj));
   }
   return slab_alloc_slow(cpu, s, c, gfp, node);
+}
+
+// get_freelist: what remote frees put on the CPU slab's own freelist becomes
+// the CPU's, and its first object is returned. A full slab (0) leaves the CPU
+// on no list (DEACTIVATE_BYPASS).
+std::uint64_t Slub::get_freelist(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
+  SlubSlab& sl = slabs_[c.slab];
+  cpu.rmw(slab_desc(sl) + SlubSlabLayout::head, 16);
+  if (sl.freelist != kNoObject) {
+    const std::uint32_t obj = sl.freelist;
+    cpu.read(obj_phys(sl, s, obj) + s.g.offset, 8);
+    c.freelist = sl.next_free[obj];
+    sl.freelist = kNoObject;
+    sl.inuse = sl.objects;
+    cpu.write(c.addr + KmemCacheCpuLayout::freelist, 16);
+    sl.live.set(obj, true);
+    return virt(obj_phys(sl, s, obj));
+  }
+  sl.frozen = false;
+  sl.where = SlubSlab::Where::none;
+  c.slab = kNoSlab;
+  c.freelist = kNoObject;
+  return 0;
+}
+
+// slub_percpu_partial (6.x): the first per-CPU partial slab becomes the CPU
+// slab if it is on `node`; one on another node goes back to its node's list
+// (__put_partials of one slab). True when the CPU has a slab again.
+bool Slub::take_cpu_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int node) {
+  const std::uint32_t id = c.partial.head;
+  slabs_.list_del(Charge{nullptr}, c.partial, 0, id);
+  cpu.rmw(c.addr + KmemCacheCpuLayout::partial, 8);
+  SlubSlab& sl = slabs_[id];
+  if (node < 0 || sl.node == static_cast<sim::NodeId>(node)) {
+    sl.where = SlubSlab::Where::cpu;
+    sl.frozen = true;
+    c.slab = id;
+    return true;
+  }
+  SlubNode& n = s.node[sl.node];
+  sl.where = SlubSlab::Where::none;
+  cpu.lock(*n.list_lock);
+  slabs_.list_add(Charge{&cpu}, n.partial, n.addr + SlubNodeLayout::partial, id, true);
+  sl.where = SlubSlab::Where::node_partial;
+  cpu.unlock(*n.list_lock);
+  return false;
 }
 
 // ___slab_alloc.
@@ -352,46 +373,11 @@ std::uint64_t Slub::slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp
       SlubSlab& sl = slabs_[c.slab];
       if (node >= 0 && sl.node != static_cast<sim::NodeId>(node)) {
         deactivate_slab(cpu, s, c);  // ALLOC_NODE_MISMATCH
-      } else {
-        // get_freelist: take what remote frees put on the slab's own list.
-        cpu.rmw(slab_desc(sl), 16);
-        if (sl.freelist != kNoObject) {
-          const std::uint32_t obj = sl.freelist;
-          cpu.read(obj_phys(sl, s, obj) + s.g.offset, 8);
-          c.freelist = sl.next_free[obj];
-          sl.freelist = kNoObject;
-          sl.inuse = sl.objects;
-          cpu.write(c.addr, 16);
-          sl.live.set(obj, true);
-          return virt(obj_phys(sl, s, obj));
-        }
-        // Full: it leaves the CPU and is on no list (DEACTIVATE_BYPASS).
-        sl.frozen = false;
-        sl.where = SlubSlab::Where::none;
-        c.slab = kNoSlab;
-        c.freelist = kNoObject;
+      } else if (const std::uint64_t obj = get_freelist(cpu, s, c)) {
+        return obj;
       }
     }
-    // The per-CPU partial list (6.x).
-    if (v6 && c.partial.head != kNoSlab) {
-      const std::uint32_t id = c.partial.head;
-      list_del(Charge{nullptr}, c.partial, 0, id);
-      cpu.rmw(c.addr + 16, 8);
-      SlubSlab& sl = slabs_[id];
-      if (node < 0 || sl.node == static_cast<sim::NodeId>(node)) {
-        sl.where = SlubSlab::Where::cpu;
-        sl.frozen = true;
-        c.slab = id;
-        continue;
-      }
-      // Wrong node: back to its node list (__put_partials of one slab).
-      SlubNode& n = s.node[sl.node];
-      sl.where = SlubSlab::Where::none;
-      cpu.lock(*n.list_lock);
-      list_add(Charge{&cpu}, n.partial, n.addr + 8, id, true);
-      sl.where = SlubSlab::Where::node_partial;
-      cpu.unlock(*n.list_lock);
-    }
+    if (v6 && c.partial.head != kNoSlab && take_cpu_partial(cpu, s, c, node)) continue;
     std::uint32_t id = get_partial(cpu, s, c, node);
     if (id == kNoSlab) {
       id = new_slab(cpu, s, gfp, node);
@@ -410,20 +396,20 @@ std::uint64_t Slub::slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp
 void Slub::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
   SlubCache& s = static_cast<SlubCache&>(kc);
   const sim::PhysAddr p = phys(addr);
-  const std::uint32_t id = page_owner(addr) - kFirstSlabOwner;
+  const std::uint32_t id = slabs_.id_of_owner(page_owner(addr));
   SlubSlab& sl = slabs_[id];
   const std::uint32_t obj = static_cast<std::uint32_t>((p - pa_.pfn_to_phys(sl.pfn)) / s.size);
   sl.live.set(obj, false);
   cpu.spend(kFastPathCycles);
-  cpu.read(slab_desc(sl), 8);  // virt_to_slab, slab->slab_cache
+  cpu.read(slab_desc(sl) + SlubSlabLayout::head, 8);  // virt_to_slab, slab->slab_cache
   if (sl.node != cpu.node()) ++s.stats.remote_frees;
   SlubCpu& c = s.cpu[cpu.id()];
-  cpu.read(c.addr, 16);
+  cpu.read(c.addr + KmemCacheCpuLayout::freelist, 16);
   if (c.slab == id) {
     cpu.write(p + s.g.offset, 8);  // set_freepointer
     sl.next_free[obj] = c.freelist;
     c.freelist = obj;
-    cpu.rmw(c.addr, 16);
+    cpu.rmw(c.addr + KmemCacheCpuLayout::freelist, 16);
     ++s.stats.free_fastpath;
     return;
   }
@@ -437,41 +423,55 @@ void Slub::slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::ui
   SlubSlab& sl = slabs_[id];
   const bool v6 = params_.flavour == Flavour::linux_6;
   const sim::PhysAddr desc = slab_desc(sl);
-  if (!v6) cpu.rmw(desc, 8);  // 2.6.32 slab_lock: bit spinlock in page->flags
+  if (!v6)
+    cpu.rmw(desc + SlubSlabLayout::head, 8);  // 2.6.32 slab_lock: bit spinlock in page->flags
   const std::uint32_t prior = sl.freelist;
   cpu.write(obj_phys(sl, s, obj) + s.g.offset, 8);
   sl.next_free[obj] = prior;
   sl.freelist = obj;
   --sl.inuse;
-  cpu.rmw(desc + 8, 16);  // cmpxchg_double_slab(freelist, counters)
-  if (sl.frozen) return;  // FREE_FROZEN: the owning CPU deals with it
-  SlubNode& n = s.node[sl.node];
-  const Charge ch{&cpu};
-  if (v6) {
-    if (sl.where == SlubSlab::Where::cpu_partial) return;
-    if (prior == kNoObject) {  // was full, on no list: onto this CPU's partial list
-      SlubCpu& c = s.cpu[cpu.id()];
-      if (c.partial.count >= s.g.cpu_partial_slabs) unfreeze_partials(cpu, s, c);  // drain
-      put_cpu_partial(cpu, s, c, id);
-      return;
-    }
-    if (sl.inuse != 0) return;
-    cpu.lock(*n.list_lock);
-    // Re-checked under the lock: another CPU may have taken the slab meanwhile.
-    if (sl.inuse == 0 && !sl.frozen && sl.where == SlubSlab::Where::node_partial &&
-        n.partial.count >= s.g.min_partial) {
-      list_del(ch, n.partial, n.addr + 8, id);
-      sl.where = SlubSlab::Where::none;
-      cpu.unlock(*n.list_lock);
-      discard_slab(cpu, s, id);
-      return;
-    }
-    cpu.unlock(*n.list_lock);
+  cpu.rmw(desc + SlubSlabLayout::freelist, 16);  // cmpxchg_double_slab(freelist, counters)
+  if (sl.frozen) return;                         // FREE_FROZEN: the owning CPU deals with it
+  if (v6)
+    slab_free_lists_6(cpu, s, id, prior);
+  else
+    slab_free_lists_2_6(cpu, s, id, prior);
+}
+
+// __slab_free's list moves (6.8): a slab that was full goes to this CPU's
+// partial list; an empty one on the node list beyond min_partial is discarded.
+void Slub::slab_free_lists_6(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::uint32_t prior) {
+  SlubSlab& sl = slabs_[id];
+  if (sl.where == SlubSlab::Where::cpu_partial) return;
+  if (prior == kNoObject) {  // was full, on no list: onto this CPU's partial list
+    SlubCpu& c = s.cpu[cpu.id()];
+    if (c.partial.count >= s.g.cpu_partial_slabs) unfreeze_partials(cpu, s, c);  // drain
+    put_cpu_partial(cpu, s, c, id);
     return;
   }
-  // 2.6.32: an empty slab is freed at once; a full one joins the partial list.
-  // (2.6.32 holds slab_lock across all of this; here the state is re-checked
-  // under the list lock, in case another CPU took the slab meanwhile.)
+  if (sl.inuse != 0) return;
+  SlubNode& n = s.node[sl.node];
+  cpu.lock(*n.list_lock);
+  // Re-checked under the lock: another CPU may have taken the slab meanwhile.
+  if (sl.inuse == 0 && !sl.frozen && sl.where == SlubSlab::Where::node_partial &&
+      n.partial.count >= s.g.min_partial) {
+    slabs_.list_del(Charge{&cpu}, n.partial, n.addr + SlubNodeLayout::partial, id);
+    sl.where = SlubSlab::Where::none;
+    cpu.unlock(*n.list_lock);
+    discard_slab(cpu, s, id);
+    return;
+  }
+  cpu.unlock(*n.list_lock);
+}
+
+// __slab_free's list moves (2.6.32): an empty slab is freed at once; a full
+// one joins the partial list. (2.6.32 holds slab_lock across all of this; here
+// the state is re-checked under the list lock, in case another CPU took the
+// slab meanwhile.)
+void Slub::slab_free_lists_2_6(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::uint32_t prior) {
+  SlubSlab& sl = slabs_[id];
+  SlubNode& n = s.node[sl.node];
+  const Charge ch{&cpu};
   if (sl.inuse == 0) {
     if (prior != kNoObject) {
       cpu.lock(*n.list_lock);
@@ -479,7 +479,7 @@ void Slub::slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::ui
         cpu.unlock(*n.list_lock);
         return;
       }
-      list_del(ch, n.partial, n.addr + 8, id);
+      slabs_.list_del(ch, n.partial, n.addr + SlubNodeLayout::partial, id);
       cpu.unlock(*n.list_lock);
     }
     sl.where = SlubSlab::Where::none;
@@ -489,7 +489,7 @@ void Slub::slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::ui
   if (prior == kNoObject) {
     cpu.lock(*n.list_lock);
     if (!sl.frozen && sl.where == SlubSlab::Where::none && sl.freelist != kNoObject) {
-      list_add(ch, n.partial, n.addr + 8, id, true);
+      slabs_.list_add(ch, n.partial, n.addr + SlubNodeLayout::partial, id, true);
       sl.where = SlubSlab::Where::node_partial;
     }
     cpu.unlock(*n.list_lock);
@@ -498,18 +498,16 @@ void Slub::slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::ui
 
 ObjectAllocator::Lookup Slub::lookup(std::uint64_t addr) const {
   Lookup l;
-  const std::uint32_t owner = page_owner(addr);
-  if (owner < kFirstSlabOwner) return l;
-  const SlubSlab& sl = slabs_[owner - kFirstSlabOwner];
+  const std::uint32_t id = slabs_.id_of_owner(page_owner(addr));
+  if (id == kNoSlab) return l;
+  const SlubSlab& sl = slabs_[id];
   const SlubCache& s = *caches_[sl.cache];
   l.cache = const_cast<SlubCache*>(&s);
-  const sim::PhysAddr off = phys(addr) - pa_.pfn_to_phys(sl.pfn);
-  const auto obj = static_cast<std::uint32_t>(off / s.size);
-  if (off % s.size || obj >= sl.objects) {
-    l.state = Lookup::interior;
-    return l;
-  }
-  l.state = sl.live.test(obj) ? Lookup::live : Lookup::free_object;
+  const std::uint32_t obj =
+      slab_object_index(pa_.pfn_to_phys(sl.pfn), s.size, sl.objects, phys(addr));
+  l.state = obj == kNoSlabIndex ? Lookup::interior
+            : sl.live.test(obj) ? Lookup::live
+                                : Lookup::free_object;
   return l;
 }
 
@@ -524,7 +522,7 @@ int Slub::kmem_cache_shrink(sim::Cpu& cpu, KmemCache& kc) {
     for (std::uint32_t id = n.partial.head; id != kNoSlab;) {
       const std::uint32_t next = slabs_[id].next;
       if (slabs_[id].inuse == 0) {
-        list_del(Charge{&cpu}, n.partial, n.addr + 8, id);
+        slabs_.list_del(Charge{&cpu}, n.partial, n.addr + SlubNodeLayout::partial, id);
         slabs_[id].where = SlubSlab::Where::none;
         discard_slab(cpu, s, id);
       }

@@ -4,14 +4,15 @@
 // frees straight into the owning slab's freelist, and cache merging. No
 // colouring, as in Linux. linux-2.6 follows 2.6.32 (no per-CPU partial lists,
 // free pointer at offset 0), linux-6 follows 6.8.
-#include <deque>
 #include <memory>
 #include <vector>
 
 #include "model/object_allocator.hpp"
 #include "model/object_bitmap.hpp"
 #include "model/slab_list.hpp"
+#include "model/slab_table.hpp"
 #include "model/slub_geometry.hpp"
+#include "model/slub_layout.hpp"
 #include "sim/spinlock.hpp"
 
 namespace allocsim::model {
@@ -36,6 +37,14 @@ struct SlubSlab {
 };
 
 using SlubList = SlabIndexList;
+
+// A slab's list_head: slab->slab_list in its head struct page.
+struct SlubSlabLinks {
+  const PageAllocator* pa;
+  sim::PhysAddr operator()(const SlubSlab& s) const {
+    return pa->page_desc(s.pfn) + SlubSlabLayout::slab_list;
+  }
+};
 
 struct SlubCpu {  // struct kmem_cache_cpu
   std::uint32_t slab = kNoSlab;
@@ -88,6 +97,8 @@ class Slub final : public ObjectAllocator {
   SlubCache* create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
                           std::uint32_t align, SlabFlags flags, bool ctor, bool general);
   std::uint64_t slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp gfp, int node);
+  std::uint64_t get_freelist(sim::Cpu& cpu, SlubCache& s, SlubCpu& c);
+  bool take_cpu_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int node);
   std::uint32_t new_slab(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node);
   void discard_slab(sim::Cpu& cpu, SlubCache& s, std::uint32_t id);
   std::uint32_t get_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int node);
@@ -96,10 +107,8 @@ class Slub final : public ObjectAllocator {
   void put_cpu_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, std::uint32_t id);
   void unfreeze_partials(sim::Cpu& cpu, SlubCache& s, SlubCpu& c);
   void slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::uint32_t obj);
-
-  // Lists and their costs (the struct page's lru and the list head).
-  void list_add(const Charge& ch, SlubList& l, sim::PhysAddr head, std::uint32_t id, bool tail);
-  void list_del(const Charge& ch, SlubList& l, sim::PhysAddr head, std::uint32_t id);
+  void slab_free_lists_6(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::uint32_t prior);
+  void slab_free_lists_2_6(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::uint32_t prior);
 
   sim::PhysAddr obj_phys(const SlubSlab& sl, const SlubCache& s, std::uint32_t i) const {
     return pa_.pfn_to_phys(sl.pfn) + static_cast<sim::PhysAddr>(i) * s.size;
@@ -108,9 +117,7 @@ class Slub final : public ObjectAllocator {
 
   SlubParams params_;
   std::vector<std::unique_ptr<SlubCache>> caches_;  // by id; destroyed ones stay null
-  // A deque: references stay valid while another CPU (running at a lock) adds slabs.
-  std::deque<SlubSlab> slabs_;
-  std::vector<std::uint32_t> free_slab_ids_;
+  SlabTable<SlubSlab, SlubSlabLinks, kFirstSlabOwner> slabs_{SlubSlabLinks{&pa_}};
   SlubCache* kmem_cache_ = nullptr;       // the cache of struct kmem_cache
   SlubCache* kmem_cache_node_ = nullptr;  // the cache of struct kmem_cache_node
   Gfp gfp_kernel_{}, gfp_thisnode_{}, gfp_reclaim_bits_{};

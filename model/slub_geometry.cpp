@@ -1,22 +1,11 @@
 #include "model/slub_geometry.hpp"
 
 #include <algorithm>
-#include <bit>
+
+#include "model/kernel_math.hpp"
 
 namespace allocsim::model {
 namespace {
-
-unsigned fls(std::uint64_t x) {
-  return static_cast<unsigned>(std::bit_width(x));
-}
-
-unsigned get_order(std::uint64_t n) {
-  return n <= kPageSize ? 0 : fls((n - 1) >> kPageShift);
-}
-
-std::uint32_t align_up(std::uint32_t x, std::uint32_t a) {
-  return (x + a - 1) / a * a;
-}
 
 std::uint32_t order_objects(unsigned order, std::uint32_t size) {
   return static_cast<std::uint32_t>((kPageSize << order) / size);
@@ -112,7 +101,7 @@ std::uint32_t slab_calculate_alignment(Flavour f, sim::Arch arch, std::uint32_t 
     align = std::max(align, ralign);
   }
   align = std::max<std::uint32_t>(align, 8);  // ARCH_SLAB_MINALIGN: __alignof__(unsigned long long)
-  return align_up(align, arch == sim::Arch::x86_64 ? 8 : 4);  // ALIGN(align, sizeof(void *))
+  return align_up(align, bytes_per_word(arch));  // ALIGN(align, sizeof(void *))
 }
 
 int slub_calculate_order(const SlubParams& p, std::uint32_t size) {
@@ -124,7 +113,7 @@ int slub_calculate_order(const SlubParams& p, std::uint32_t size) {
 SlubGeometry slub_geometry(const SlubParams& p, std::uint32_t object_size, std::uint32_t align,
                            SlabFlags flags, bool has_ctor) {
   // mm/slub.c:calculate_sizes. slub_debug is off: red zones and tracking add nothing.
-  const std::uint32_t ptr = p.arch == sim::Arch::x86_64 ? 8 : 4;
+  const std::uint32_t ptr = bytes_per_word(p.arch);
   SlubGeometry g;
   g.object_size = object_size;
   std::uint32_t size = align_up(object_size, ptr);  // the free pointer sits on a word
@@ -151,9 +140,9 @@ SlubGeometry slub_geometry(const SlubParams& p, std::uint32_t object_size, std::
   g.min_order = get_order(size);             // s->min
 
   // kmem_cache_open: min_partial = clamp(ilog2(size) [6.x: / 2], MIN_PARTIAL, MAX_PARTIAL).
-  unsigned ilog2 = fls(size) - 1;
-  if (p.flavour == Flavour::linux_6) ilog2 /= 2;
-  g.min_partial = std::clamp(ilog2, 5u, 10u);
+  unsigned log = ilog2(size);
+  if (p.flavour == Flavour::linux_6) log /= 2;
+  g.min_partial = std::clamp(log, 5u, 10u);
 
   // set_cpu_partial (6.x; 2.6.32 has no per-CPU partial lists).
   if (p.flavour == Flavour::linux_6) {

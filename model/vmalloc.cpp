@@ -1,10 +1,10 @@
 #include "model/vmalloc.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cstdio>
 
 #include "model/costs.hpp"
+#include "model/kernel_math.hpp"
 
 namespace allocsim::model {
 
@@ -31,7 +31,7 @@ Vmalloc::Vmalloc(PageAllocator& pa, Highmem& hm, DiagnosticLog& log, MetaAlloc& 
       meta_(meta),
       pt_(pa, hm, config.tlb),
       numa_info_(config.numa_info.value_or(pa.machine().config().nodes > 1)),
-      ptr_bytes_(pa.machine().config().arch == sim::Arch::x86_64 ? 8 : 4) {
+      ptr_bytes_(bytes_per_word(pa.machine().config().arch)) {
   // high_memory: the end of the directly mapped (lowmem) frames.
   Pfn lowmem_end = 0;
   for (const Zone& z : pa.zones()) {
@@ -48,8 +48,7 @@ sim::NodeId Vmalloc::page_node(Pfn pfn) const {
 
 // lazy_max_pages(): fls(num_online_cpus()) * (32 MiB / PAGE_SIZE), both trees.
 std::uint64_t Vmalloc::lazy_max_pages() const {
-  const unsigned log = static_cast<unsigned>(std::bit_width(pa_.machine().cpus()));
-  return log * ((32ull << 20) / kPageSize);
+  return fls(pa_.machine().cpus()) * ((32ull << 20) / kPageSize);
 }
 
 std::string Vmalloc::ptr(VirtAddr a) const {
@@ -190,7 +189,7 @@ VirtAddr Vmalloc::vmalloc_impl(sim::Cpu& cpu, std::uint64_t size, int node, bool
     fail(cpu, 0, "vmalloc: no memory for vmalloc's own structures");
     return 0;
   }
-  const std::uint64_t data = (size + kPageSize - 1) & ~(kPageSize - 1);  // PAGE_ALIGN
+  const std::uint64_t data = align_up(size, kPageSize);  // PAGE_ALIGN
   const VirtAddr start = get_vm_area(cpu, data, VM_ALLOC, node, caller);
   if (!start) return 0;
   const std::uint64_t nr_pages = data >> kPageShift;

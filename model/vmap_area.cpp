@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/kernel_math.hpp"
+
 namespace allocsim::model {
 
 namespace {
@@ -9,10 +11,6 @@ constexpr VirtAddr kVmallocStart64 = 0xffffc90000000000ull;  // VMALLOC_START, b
 constexpr VirtAddr kVmallocEnd64 = 0xffffe8ffffffffffull;    // start + (32 TB) - 1
 constexpr VirtAddr kVmallocOffset32 = 8ull << 20;            // VMALLOC_OFFSET
 constexpr VirtAddr kPkmapBase32 = 0xff800000ull;             // PKMAP_BASE (as in Highmem)
-
-constexpr VirtAddr align_up(VirtAddr a, std::uint64_t align) {
-  return align <= 1 ? a : (a + align - 1) & ~(align - 1);
-}
 
 // 2.6.32 alloc_vmap_area over the busy tree.
 class BusyFirstFit final : public VmapAreaAllocator {

@@ -35,8 +35,8 @@ VmallocRange vmalloc_range(Flavour f, sim::Arch arch, VirtAddr high_memory);
 class VmapAreaAllocator {
  public:
   virtual ~VmapAreaAllocator() = default;
-  // Reserves `size` bytes (already including the guard page) at `align`
-  // within [vstart, vend]; `meta` is the new vmap_area's address. Nothing when
+  // Reserves `size` bytes (already including the guard page) at `align` (a
+  // power of 2, as alloc_vmap_area requires) within [vstart, vend]; `meta` is the new vmap_area's address. Nothing when
   // the range is full (the caller purges once and retries).
   virtual std::optional<VirtAddr> alloc(const Charge& c, std::uint64_t size, std::uint64_t align,
                                         VirtAddr vstart, VirtAddr vend, sim::PhysAddr meta) = 0;

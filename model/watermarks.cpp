@@ -2,16 +2,10 @@
 
 #include <algorithm>
 
+#include "model/kernel_math.hpp"
 #include "model/migratetype.hpp"
 
 namespace allocsim::model {
-
-namespace {
-// include/linux/math.h:mult_frac (6.8): floor(x * n / d) without overflow.
-constexpr std::uint64_t mult_frac(std::uint64_t x, std::uint64_t n, std::uint64_t d) {
-  return (x / d) * n + ((x % d) * n) / d;
-}
-}  // namespace
 
 // lib/int_sqrt.c (2.6.32) / lib/math/int_sqrt.c (6.8): bitwise floor square root.
 std::uint64_t int_sqrt(std::uint64_t x) {

@@ -207,18 +207,8 @@ sim::Cycles Simulator::touch(unsigned c, std::uint64_t addr, std::uint64_t size,
     kernel_->vmalloc().access(cp, addr, size, write);
     return cp.now() - t0;
   }
-  sim::PhysAddr a = pfn ? addr << model::kPageShift : kernel_->highmem().virt_to_phys(addr);
-  const sim::PhysAddr end = a + size;
-  const std::uint32_t line = machine_->config().line_bytes;
-  while (a < end) {  // line by line: an access never spans two lines
-    const sim::PhysAddr next = std::min<sim::PhysAddr>(end, (a / line + 1) * line);
-    const auto n = static_cast<std::uint32_t>(next - a);
-    if (write)
-      cp.write(a, n);
-    else
-      cp.read(a, n);
-    a = next;
-  }
+  const sim::PhysAddr a = pfn ? addr << model::kPageShift : kernel_->highmem().virt_to_phys(addr);
+  cp.access_range(a, size, write ? sim::AccessKind::write : sim::AccessKind::read);
   return cp.now() - t0;
 }
 

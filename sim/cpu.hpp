@@ -14,13 +14,15 @@
 
 namespace allocsim::sim {
 
+class AccessRecorder;
 class Engine;
 class MemorySystem;
 
 class Cpu final : public EventHandler {
  public:
-  Cpu(CpuId id, NodeId node, std::uint64_t seed, Engine& engine, MemorySystem* memory)
-      : id_(id), node_(node), rng_(seed, id), engine_(&engine), memory_(memory) {}
+  // `line_bytes` (a power of 2) is the cache line size access_range splits at.
+  Cpu(CpuId id, NodeId node, std::uint64_t seed, Engine& engine, MemorySystem* memory,
+      std::uint32_t line_bytes);
 
   CpuId id() const { return id_; }
   NodeId node() const { return node_; }
@@ -36,6 +38,10 @@ class Cpu final : public EventHandler {
     return charge(addr, size, AccessKind::write);
   }
   Cycles rmw(PhysAddr addr, std::uint32_t size = 8) { return charge(addr, size, AccessKind::rmw); }
+  // An access of any length (a memset, a memcpy side, a touch of an object)
+  // charged as one access per cache line it spans, in address order; returns
+  // the summed cost.
+  Cycles access_range(PhysAddr addr, std::uint64_t bytes, AccessKind kind);
   // Pure computation.
   void spend(Cycles cycles) { clock_ += cycles; }
 
@@ -54,10 +60,16 @@ class Cpu final : public EventHandler {
   bool finished() const { return finished_; }
   bool blocked() const { return blocked_; }
 
+  // The test seam: from now on every access this CPU makes is also given to
+  // `r` (null: none, the default). Costs and state are unchanged.
+  void set_recorder(AccessRecorder* r) { recorder_ = r; }
+
  private:
   friend class Engine;
   friend class Machine;
   Cycles charge(PhysAddr addr, std::uint32_t size, AccessKind kind);
+  Cycles charge_memory(PhysAddr addr, std::uint32_t size, AccessKind kind);
+  Cycles record_and_charge(PhysAddr addr, std::uint32_t size, AccessKind kind);
   void on_event(Cycles time, std::uint64_t arg) override;
   void yield();
 
@@ -67,6 +79,8 @@ class Cpu final : public EventHandler {
   Rng rng_;
   Engine* engine_;
   MemorySystem* memory_;
+  AccessRecorder* recorder_ = nullptr;
+  PhysAddr line_mask_;                             // line_bytes - 1
   const std::vector<PhysAddr>* qnodes_ = nullptr;  // every CPU's MCS queue node
   boost::context::fiber fiber_;
   const void* stack_bottom_ = nullptr;  // the fiber's stack, for ASan's fiber API

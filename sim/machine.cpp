@@ -24,7 +24,8 @@ Machine::Machine(const MachineConfig& config, std::uint64_t seed)
   if (config_.timing) memory_ = std::make_unique<MemorySystem>(config_, topology_, stats_, seed);
   for (CpuId c = 0; c < config_.cpus; ++c) {
     const NodeId node = topology_.node_of_cpu(c);
-    cpus_.push_back(std::make_unique<Cpu>(c, node, seed, engine_, memory_.get()));
+    cpus_.push_back(
+        std::make_unique<Cpu>(c, node, seed, engine_, memory_.get(), config_.line_bytes));
     percpu_.push_back(boot_memory_.alloc(kPerCpuBytes, kPerCpuBytes, node, lowmem_limit()));
     qnodes_.push_back(percpu_.back());  // the MCS node is the first line of the per-CPU area
   }

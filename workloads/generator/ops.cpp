@@ -377,20 +377,10 @@ void Runner::touch_object(sim::Cpu& cpu, const Object& o, std::uint64_t offset, 
   }
   const sim::PhysAddr base = o.kind == ObjectKind::pages ? o.addr << model::kPageShift
                                                          : o.addr - k_.highmem().page_offset();
-  const std::uint32_t line = m_.config().line_bytes;
-  sim::PhysAddr a = base + offset;
-  const sim::PhysAddr end = a + bytes;
-  while (a < end) {  // line by line: an access never spans two lines
-    const sim::PhysAddr next = std::min<sim::PhysAddr>(end, (a / line + 1) * line);
-    const auto n = static_cast<std::uint32_t>(next - a);
-    if (mode == TouchMode::read)
-      cpu.read(a, n);
-    else if (mode == TouchMode::write)
-      cpu.write(a, n);
-    else
-      cpu.rmw(a, n);
-    a = next;
-  }
+  const sim::AccessKind kind = mode == TouchMode::read    ? sim::AccessKind::read
+                               : mode == TouchMode::write ? sim::AccessKind::write
+                                                          : sim::AccessKind::rmw;
+  cpu.access_range(base + offset, bytes, kind);
 }
 
 void Runner::touch(sim::Cpu& cpu, Instance& in, const Op& op) {
