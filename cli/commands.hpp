@@ -13,6 +13,7 @@ int machine_command(const std::vector<std::string>& args);
 int sweep_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
 int record_command(const std::vector<std::string>& args);
+int stats_command(const std::vector<std::string>& args);
 
 // Thrown for a bad command line; main() prints it and exits with 2.
 struct UsageError : std::runtime_error {

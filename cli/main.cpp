@@ -25,6 +25,8 @@ commands:
                       a results file's runs, summaries and /proc reports
   validate [CONFIG.yaml ...] [--set KEY=VALUE ...]
                       check configs and print the fully resolved one
+  stats [FILTER] [--json]
+                      every statistic a results file can hold: unit, meaning, where
   machine import [--zoneinfo FILE] [--distance-dir DIR] [--min-free-kbytes FILE] [-o OUT.yaml]
                       a config reproducing this machine's nodes and zones
   record -o DIR [--events LIST] [--buffer-size SIZE] [--stacktrace] -- COMMAND [ARGS...]
@@ -48,6 +50,7 @@ int dispatch(const std::string& verb, const std::vector<std::string>& rest) {
   if (verb == "sweep") return sweep_command(rest);
   if (verb == "report") return report_command(rest);
   if (verb == "record") return record_command(rest);
+  if (verb == "stats") return stats_command(rest);
   if (verb == "help") {
     if (rest.empty()) {
       std::cout << kUsage;

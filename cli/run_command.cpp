@@ -1,4 +1,6 @@
 // allocsim run: simulate the configured workload and print a summary table.
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdio>
 #include <optional>
@@ -10,8 +12,11 @@
 #include "io/config/load.hpp"
 #include "io/results/atomic_output.hpp"
 #include "io/results/results_file.hpp"
+#include "io/results/stat_tree.hpp"
 #include "io/run/execute.hpp"
 #include "model/kernel.hpp"
+#include "model/page_alloc.hpp"
+#include "workloads/generator/generator_stats.hpp"
 #include "workloads/trace/readers.hpp"
 
 namespace allocsim::cli {
@@ -49,6 +54,40 @@ void print_header(const io::Config& c) {
               "L1D m/op", "L2 m/op", "LLC m/op", "c2c xfers", "false shr", "remote", "lock wait");
 }
 
+// Counters, one line each: the statistic's meaning, its value and its unit.
+struct CounterLine {
+  std::string_view meaning;
+  std::uint64_t value;
+  std::string_view unit;
+};
+
+std::size_t width_of(const std::vector<CounterLine>& lines) {
+  std::size_t width = 0;
+  for (const CounterLine& l : lines) width = std::max(width, l.meaning.size());
+  return width;
+}
+
+void print_lines(const std::vector<CounterLine>& lines, std::size_t width) {
+  for (const CounterLine& l : lines)
+    std::printf("%-*.*s %14llu%s%.*s\n", static_cast<int>(width),
+                static_cast<int>(l.meaning.size()), l.meaning.data(),
+                static_cast<unsigned long long>(l.value), l.unit == "1" ? "" : " ",
+                l.unit == "1" ? 0 : static_cast<int>(l.unit.size()), l.unit.data());
+}
+
+template <class T, std::size_t N>
+void add_lines(std::vector<CounterLine>& lines, const std::array<sim::FieldDecl<T>, N>& fields,
+               const T& from) {
+  for (const auto& f : fields) lines.push_back({f.stat.meaning, from.*f.member, f.stat.unit});
+}
+
+template <class T, std::size_t N>
+CounterLine line(const std::array<sim::FieldDecl<T>, N>& fields, std::uint64_t T::*member,
+                 const T& from) {
+  const sim::StatDecl& d = sim::decl_of(fields, member);
+  return {d.meaning, from.*member, d.unit};
+}
+
 // workload.trace: each allocation's bytes_alloc compared with the traced kernel's.
 void print_replay(const io::Config& c, const io::RunOutcome& o) {
   namespace tr = workloads::trace;
@@ -60,23 +99,12 @@ void print_replay(const io::Config& c, const io::RunOutcome& o) {
               std::string(model::to_string(c.kernel.slab.kind)).c_str(), c.trace.path.c_str(),
               std::string(tr::format_name(o.trace_format)).c_str(),
               static_cast<unsigned long long>(o.trace_stats.lines));
-  auto row = [](const char* what, std::uint64_t v) {
-    std::printf("%-34s %12llu\n", what, static_cast<unsigned long long>(v));
-  };
-  row("events replayed", r.events);
-  row("allocations", r.allocations);
-  row("frees", r.frees);
-  row("frees of untraced pointers", r.unknown_frees);
-  row("kfree(NULL)", r.null_frees);
-  row("allocation failures", r.failures);
-  row("bytes_alloc compared", r.bytes_alloc_compared);
-  row("bytes_alloc differing from trace", r.bytes_alloc_mismatches);
-  row("live at end (trace)", r.traced_live);
-  row("live at end (model)", r.simulated_live);
-  row("kmem caches created", r.caches_created);
-  row("malformed lines skipped", o.trace_stats.bad_lines);
-  row("allocator diagnostics", o.diagnostics);
-  row("simulated cycles (latest CPU)", o.elapsed);
+  std::vector<CounterLine> lines;
+  add_lines(lines, workloads::kReplayCounters, r);
+  lines.push_back(line(workloads::kTraceCounters, &tr::TraceStats::bad_lines, o.trace_stats));
+  lines.push_back({io::tree::kDiagnostics.meaning, o.diagnostics, io::tree::kDiagnostics.unit});
+  lines.push_back({io::tree::kSimulatedCycles.meaning, o.elapsed, io::tree::kSimulatedCycles.unit});
+  print_lines(lines, width_of(lines));
 }
 
 // The generated workload: one row per thread and operation kind, then totals.
@@ -102,24 +130,17 @@ void print_generator(const io::Config& c, const io::RunOutcome& o, bool quiet) {
     }
   if (quiet) return;
   std::printf("\n");
-  auto row = [](const char* what, std::uint64_t v) {
-    std::printf("%-40s %14llu\n", what, static_cast<unsigned long long>(v));
-  };
-  row("frees at the end of a lifetime", r.lifetime_frees);
-  row("  of those, on another CPU", r.remote_frees);
-  row("frees after an RCU grace period", r.rcu_frees);
-  row("frees to make room in a pool (keep)", r.evictions);
-  row("objects passed between threads", r.passed);
-  row("interrupts taken", r.irq_arrivals);
-  row("waits: barrier / pool / max_live", r.barrier_waits + r.pool_waits + r.live_waits);
-  row("ops on an empty pool (skipped)", r.empty_pool);
-  row("peak live objects", r.peak_live);
-  row("live objects at the end", r.live_at_end);
-  row("  of those, frees still pending", r.pending_at_end);
-  row("allocator diagnostics", r.diagnostics);
+  std::vector<CounterLine> lines;
+  add_lines(lines, gen::kGeneratorCounters, r);  // the diagnostics last
+  model::VmEvents ev;
+  ev.kswapd_runs = o.kswapd_runs;
+  const std::vector<CounterLine> after{
+      line(model::VmEvents::kFields, &model::VmEvents::kswapd_runs, ev),
+      line(gen::kGeneratorRun, &gen::GeneratorResult::elapsed, r)};
+  const std::size_t width = std::max(width_of(lines), width_of(after));
+  print_lines(lines, width);
   for (const std::string& d : o.first_diagnostics) std::printf("  %s\n", d.c_str());
-  row("kswapd runs", o.kswapd_runs);
-  row("simulated cycles (latest CPU)", r.elapsed);
+  print_lines(after, width);
   std::printf("simulated time %.3f ms\n", static_cast<double>(r.elapsed) / (m.ghz * 1e6));
 }
 

@@ -10,6 +10,7 @@
 // kmalloc path to the page allocator, kzalloc/krealloc/ksize, per-cache
 // statistics, and the checks that turn a workload's bad free into a recorded
 // diagnostic (DiagnosticLog) instead of a corrupted model.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -22,6 +23,7 @@
 #include "model/kmalloc_index.hpp"
 #include "model/slab_flags.hpp"
 #include "model/slabinfo.hpp"
+#include "sim/stat_decl.hpp"
 
 namespace allocsim::model {
 
@@ -36,7 +38,47 @@ struct KmemCacheStats {
   std::uint64_t remote_frees = 0;  // objects freed on another node than the slab's
   std::uint64_t alloc_failures = 0;
   std::uint64_t bytes_req = 0, bytes_alloc = 0;  // cumulative, as perf kmem stat sums them
+
+  static constexpr std::array<sim::FieldDecl<KmemCacheStats>, 11> kFields{{
+      {{"allocs", "1", "objects allocated (kmalloc's included, except under SLOB)",
+        "ObjectAllocator::kmem_cache_alloc and kmalloc (model/object_allocator.cpp)"},
+       &KmemCacheStats::allocs},
+      {{"frees", "1", "objects freed",
+        "ObjectAllocator::kmem_cache_free and kfree (model/object_allocator.cpp)"},
+       &KmemCacheStats::frees},
+      {{"alloc_fastpath", "1",
+        "allocations served by the per-CPU array (SLAB) or the active slab (SLUB)",
+        "STATS_INC_ALLOCHIT in ____cache_alloc() (mm/slab.c); ALLOC_FASTPATH (mm/slub.c)"},
+       &KmemCacheStats::alloc_fastpath},
+      {{"free_fastpath", "1", "frees to the per-CPU array (SLAB) or the active slab (SLUB)",
+        "STATS_INC_FREEHIT in ___cache_free() (mm/slab.c); FREE_FASTPATH (mm/slub.c)"},
+       &KmemCacheStats::free_fastpath},
+      {{"refills", "1", "slow-path allocations: a refill from the node lists or a new slab",
+        "cache_alloc_refill() (mm/slab.c); ___slab_alloc(), ALLOC_SLOWPATH (mm/slub.c)"},
+       &KmemCacheStats::refills},
+      {{"slabs_created", "slabs", "slabs allocated for the cache",
+        "cache_grow() (mm/slab.c); allocate_slab(), ALLOC_SLAB (mm/slub.c)"},
+       &KmemCacheStats::slabs_created},
+      {{"slabs_freed", "slabs", "slabs given back to the page allocator",
+        "slab_destroy() (mm/slab.c); discard_slab(), FREE_SLAB (mm/slub.c)"},
+       &KmemCacheStats::slabs_freed},
+      {{"remote_frees", "1", "objects freed on another node than their slab's",
+        "cache_free_alien() (mm/slab.c); Slub::do_cache_free (model/slub.cpp)"},
+       &KmemCacheStats::remote_frees},
+      {{"alloc_failures", "1", "allocations that returned NULL",
+        "ObjectAllocator (model/object_allocator.cpp)"},
+       &KmemCacheStats::alloc_failures},
+      {{"bytes_req", "bytes", "bytes requested, cumulative",
+        "the kmalloc and kmem_cache_alloc tracepoints' bytes_req, summed like perf kmem stat"},
+       &KmemCacheStats::bytes_req},
+      {{"bytes_alloc", "bytes", "bytes allocated (what the allocator gave), cumulative",
+        "the kmalloc and kmem_cache_alloc tracepoints' bytes_alloc, summed like perf kmem stat"},
+       &KmemCacheStats::bytes_alloc},
+  }};
+  KmemCacheStats& operator+=(const KmemCacheStats& o) { return sim::add_fields(*this, o, kFields); }
 };
+static_assert(sim::declares_every_field(KmemCacheStats::kFields),
+              "every KmemCacheStats field needs its declaration in KmemCacheStats::kFields");
 
 // The part of a kmem_cache every design has.
 struct KmemCache {

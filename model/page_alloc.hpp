@@ -4,6 +4,7 @@
 // reserves, per-CPU page lists, NUMA zonelists, and a page-cache stand-in that
 // kswapd and direct reclaim take pages back from. Every metadata access is
 // charged to the CPU that makes it.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "model/mem_map.hpp"
 #include "model/zone.hpp"
 #include "sim/machine.hpp"
+#include "sim/stat_decl.hpp"
 
 namespace allocsim::model {
 
@@ -41,7 +43,41 @@ struct VmEvents {
   std::uint64_t pgalloc = 0, pgfree = 0, allocstall = 0, pgsteal_kswapd = 0, pgsteal_direct = 0;
   std::uint64_t kswapd_wakeups = 0, kswapd_runs = 0, kswapd_cycles = 0;
   std::uint64_t compact_or_fail = 0;  // allocations that would need compaction (order > 0 failures)
+
+  // Every field, in the order the results' counters table lists them.
+  static constexpr std::array<sim::FieldDecl<VmEvents>, 9> kFields{{
+      {{"pgalloc", "pages", "pages allocated (2^order per allocation)",
+        "PGALLOC: __count_zone_vm_events() (2.6.32), __count_zid_vm_events() (6.x) in "
+        "mm/page_alloc.c"},
+       &VmEvents::pgalloc},
+      {{"pgfree", "pages", "pages freed, reclaimed page-cache pages included",
+        "PGFREE: __count_vm_events(PGFREE, 1 << order) in mm/page_alloc.c"},
+       &VmEvents::pgfree},
+      {{"allocstall", "1", "direct-reclaim passes of allocations (each retry counts)",
+        "ALLOCSTALL: do_try_to_free_pages() in mm/vmscan.c"},
+       &VmEvents::allocstall},
+      {{"pgsteal_kswapd", "pages", "pages reclaimed by kswapd",
+        "PGSTEAL_KSWAPD: shrink_inactive_list() in mm/vmscan.c"},
+       &VmEvents::pgsteal_kswapd},
+      {{"pgsteal_direct", "pages", "pages reclaimed by direct reclaim",
+        "PGSTEAL_DIRECT: shrink_inactive_list() in mm/vmscan.c"},
+       &VmEvents::pgsteal_direct},
+      {{"kswapd_wakeups", "1", "requests to wake a node's kswapd",
+        "wakeup_kswapd() calls (mm/vmscan.c; model/reclaim.cpp)"},
+       &VmEvents::kswapd_wakeups},
+      {{"kswapd_runs", "1", "kswapd passes", "balance_pgdat() runs, like PAGEOUTRUN (mm/vmscan.c)"},
+       &VmEvents::kswapd_runs},
+      {{"kswapd_cycles", "cycles", "cycles kswapd spent reclaiming (charged to no CPU)",
+        "pages reclaimed x kernel.reclaim_cycles_per_page (model/reclaim.cpp)"},
+       &VmEvents::kswapd_cycles},
+      {{"compact_or_fail", "1",
+        "order > 0 allocations that failed and would have needed compaction (not modelled)",
+        "PageAllocator::record_failure (model/page_alloc.cpp)"},
+       &VmEvents::compact_or_fail},
+  }};
 };
+static_assert(sim::declares_every_field(VmEvents::kFields),
+              "every VmEvents field needs its declaration in VmEvents::kFields");
 
 class PageAllocator {
  public:

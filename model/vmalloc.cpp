@@ -12,6 +12,7 @@ namespace {
 constexpr std::size_t kNpos = static_cast<std::size_t>(-1);
 constexpr sim::Cycles kVmallocCall = 40;  // size checks, flag set-up, caller bookkeeping
 constexpr sim::Cycles kPerPage = 6;       // the per-page loop around alloc_page / set_pte
+constexpr const char* kVmapAreaLock = "vmap_area_lock";
 
 // sizeof(struct vm_struct) and sizeof(struct vmap_area) in each tree.
 std::uint64_t vm_struct_bytes(sim::Arch a) {
@@ -40,6 +41,8 @@ Vmalloc::Vmalloc(PageAllocator& pa, Highmem& hm, DiagnosticLog& log, MetaAlloc& 
       lowmem_end = std::max<Pfn>(lowmem_end, z.zone_start_pfn + z.spanned_pages);
   }
   range_ = vmalloc_range(pa.flavour(), arch(), hm.page_offset() + (lowmem_end << kPageShift));
+  // init() makes the lock on the first vmalloc, which may come after the run has begun.
+  pa.machine().expect_lock_class(kVmapAreaLock);
 }
 
 sim::NodeId Vmalloc::page_node(Pfn pfn) const {
@@ -84,7 +87,7 @@ bool Vmalloc::init(sim::Cpu& cpu) {
     return true;
   }
   vmap_area_lock_ =
-      std::make_unique<sim::SpinLock>(pa_.machine().make_lock(meta_phys(lock), "vmap_area_lock"));
+      std::make_unique<sim::SpinLock>(pa_.machine().make_lock(meta_phys(lock), kVmapAreaLock));
   // 6.8 vmap_init_free_space: the free space spans [1, ULONG_MAX).
   const VirtAddr top = arch() == sim::Arch::x86_64 ? ~0ull : 0xffffffffull;
   alloc_ = VmapAreaAllocator::create(flavour(), 1, top, meta_phys(root));

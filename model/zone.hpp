@@ -9,6 +9,7 @@
 #include "model/free_area.hpp"
 #include "model/zone_type.hpp"
 #include "sim/spinlock.hpp"
+#include "sim/stat_decl.hpp"
 
 namespace allocsim::model {
 
@@ -38,16 +39,51 @@ struct ZoneCounters {
   std::uint64_t pcp_refills = 0, pcp_drains = 0, pcp_drained_pages = 0;
   std::uint64_t alloc_success = 0, alloc_fail = 0;
 
+  // Every field, in the order the results' counters table lists them.
+  static constexpr std::array<sim::FieldDecl<ZoneCounters>, 11> kFields{{
+      {{"numa_hit", "allocations", "allocations served on their preferred node",
+        "NUMA_HIT: zone_statistics() (mm/vmstat.c in 2.6.32, mm/page_alloc.c in 6.x)"},
+       &ZoneCounters::numa_hit},
+      {{"numa_miss", "allocations", "allocations served off their preferred node",
+        "NUMA_MISS: zone_statistics()"},
+       &ZoneCounters::numa_miss},
+      {{"numa_foreign", "allocations",
+        "allocations that preferred the zone's node and were served on another one",
+        "NUMA_FOREIGN: zone_statistics()"},
+       &ZoneCounters::numa_foreign},
+      {{"numa_interleave", "allocations",
+        "interleave-policy allocations that got their node (no memory policies: always 0)",
+        "NUMA_INTERLEAVE_HIT: alloc_page_interleave() in mm/mempolicy.c"},
+       &ZoneCounters::numa_interleave},
+      {{"numa_local", "allocations", "allocations served on the allocating CPU's node",
+        "NUMA_LOCAL: zone_statistics()"},
+       &ZoneCounters::numa_local},
+      {{"numa_other", "allocations", "allocations served on another node than the allocating CPU's",
+        "NUMA_OTHER: zone_statistics()"},
+       &ZoneCounters::numa_other},
+      {{"pcp_refills", "1", "per-CPU page lists refilled from the buddy lists",
+        "rmqueue_bulk() calls (model/pcp.cpp; not a Linux counter)"},
+       &ZoneCounters::pcp_refills},
+      {{"pcp_drains", "1", "pcp drains back to the buddy lists",
+        "free_pcppages_bulk() calls (model/pcp.cpp; not a Linux counter)"},
+       &ZoneCounters::pcp_drains},
+      {{"pcp_drained_pages", "pages", "pages those drains returned to the buddy lists",
+        "free_pcppages_bulk() (model/pcp.cpp)"},
+       &ZoneCounters::pcp_drained_pages},
+      {{"alloc_success", "allocations", "allocations the zone served",
+        "PageAllocator::alloc_pages (model/page_alloc.cpp; not a Linux counter)"},
+       &ZoneCounters::alloc_success},
+      {{"alloc_fail", "allocations",
+        "allocations that failed, counted on every zone of the allocating CPU's node",
+        "PageAllocator::record_failure (model/page_alloc.cpp; not a Linux counter)"},
+       &ZoneCounters::alloc_fail},
+  }};
+
   // Sums over zones (/proc/vmstat's machine-wide numa_*, the results summary).
-  ZoneCounters& operator+=(const ZoneCounters& o) {
-    numa_hit += o.numa_hit, numa_miss += o.numa_miss, numa_foreign += o.numa_foreign;
-    numa_interleave += o.numa_interleave, numa_local += o.numa_local, numa_other += o.numa_other;
-    pcp_refills += o.pcp_refills, pcp_drains += o.pcp_drains;
-    pcp_drained_pages += o.pcp_drained_pages;
-    alloc_success += o.alloc_success, alloc_fail += o.alloc_fail;
-    return *this;
-  }
+  ZoneCounters& operator+=(const ZoneCounters& o) { return sim::add_fields(*this, o, kFields); }
 };
+static_assert(sim::declares_every_field(ZoneCounters::kFields),
+              "every ZoneCounters field needs its declaration in ZoneCounters::kFields");
 
 struct Zone {
   ZoneType type = ZoneType::normal;

@@ -9,6 +9,7 @@
 #include "io/config/load.hpp"
 #include "io/results/atomic_output.hpp"
 #include "io/results/results_file.hpp"
+#include "io/results/stats_schema.hpp"
 #include "io/run/execute.hpp"
 #include "pyext/simulator.hpp"
 #include "pyext/sweep_bindings.hpp"
@@ -38,6 +39,25 @@ py::object cell(const h5::Column& c) {
       return py::str(c.s.at(0));
   }
   return py::none();
+}
+
+// One statistic of the schema: the keys of `allocsim stats --json`'s statistics.
+py::dict stat_dict(const io::StatEntry& e) {
+  py::dict d;
+  d["component"] = std::string(e.component);
+  d["name"] = std::string(e.stat.name);
+  d["type"] = std::string(e.type);
+  d["unit"] = std::string(e.stat.unit);
+  d["meaning"] = std::string(e.stat.meaning);
+  d["source"] = std::string(e.stat.source);
+  for (const auto kind : {io::StatPlace::Kind::summary, io::StatPlace::Kind::counters,
+                          io::StatPlace::Kind::timeseries, io::StatPlace::Kind::tables}) {
+    py::list names;
+    for (const io::StatPlace& p : e.places)
+      if (p.kind == kind) names.append(p.name);
+    d[py::str(std::string(io::to_string(kind)))] = names;
+  }
+  return d;
 }
 
 py::dict summary_dict(const h5::Table& t) {
@@ -112,6 +132,16 @@ PYBIND11_MODULE(_allocsim, m) {
       "returns the summary row as a dict.");
 
   allocsim::pyext::bind_sweep(m);
+  m.def(
+      "stats_schema",
+      [] {
+        py::list out;
+        for (const io::StatEntry& e : io::stats_schema()) out.append(stat_dict(e));
+        return out;
+      },
+      "Every statistic a results file can hold (allocsim stats --json's statistics): a list of "
+      "dicts with component, name, type, unit, meaning, source and the lists summary, counters, "
+      "timeseries, tables.");
 
   using allocsim::pyext::Simulator;
   py::class_<Simulator>(m, "Simulator")

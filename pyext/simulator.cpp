@@ -230,10 +230,8 @@ std::vector<std::pair<std::string, std::uint64_t>> Simulator::stats() const {
     out.emplace_back(e.scope < 0 ? e.name : e.name + "[" + std::to_string(e.scope) + "]",
                      e.counter.value);
   const model::VmEvents& ev = kernel_->pages().events();
-  out.emplace_back("vm.pgalloc", ev.pgalloc);
-  out.emplace_back("vm.pgfree", ev.pgfree);
-  out.emplace_back("vm.allocstall", ev.allocstall);
-  out.emplace_back("vm.kswapd_runs", ev.kswapd_runs);
+  for (const auto& f : model::VmEvents::kFields)
+    out.emplace_back("vm." + std::string(f.stat.name), ev.*f.member);
   out.emplace_back("diagnostics", kernel_->diagnostics().errors());
   out.emplace_back("now", machine_->now());
   return out;

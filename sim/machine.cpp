@@ -21,6 +21,13 @@ void assign_contiguous_memory(MachineConfig& config, std::uint64_t bytes_per_nod
 Machine::Machine(const MachineConfig& config, std::uint64_t seed)
     : config_(config), seed_(seed), topology_(config_), boot_memory_(config_) {
   if (config_.ghz <= 0) throw std::invalid_argument("CPU frequency must be positive");
+  // Declared whether or not this run has instances (timing off builds no memory system).
+  stats_.declare(kCacheCounters);
+  stats_.declare(kMemoryCounters);
+  stats_.declare(kChannelAccesses);
+  stats_.declare(kLockCounters);
+  stats_.declare(kAccessLatency);
+  stats_.declare(kLockWait);
   if (config_.timing) memory_ = std::make_unique<MemorySystem>(config_, topology_, stats_, seed);
   for (CpuId c = 0; c < config_.cpus; ++c) {
     const NodeId node = topology_.node_of_cpu(c);
@@ -43,13 +50,16 @@ Machine::~Machine() {
 LockStats Machine::lock_class(const std::string& name) {
   for (const auto& e : lock_classes_)
     if (e.name == name) return e.stats;
-  LockStats s{&stats_.counter("lock." + name + ".acquisitions"),
-              &stats_.counter("lock." + name + ".contended"),
-              &stats_.counter("lock." + name + ".wait_cycles"),
-              &stats_.counter("lock." + name + ".hold_cycles"),
-              &stats_.histogram("lock." + name + ".wait")};
+  LockStats s{};
+  stats_.register_counters(s, kLockCounters, StatsRegistry::kGlobal, name);
+  s.wait = &stats_.histogram(kLockWait, StatsRegistry::kGlobal, name);
   lock_classes_.push_back({name, s});
   return s;
+}
+
+void Machine::expect_lock_class(const std::string& name) {
+  stats_.expect(kLockCounters, name);
+  stats_.expect(kLockWait, name);
 }
 
 SpinLock Machine::make_lock(PhysAddr word, const std::string& cls) {

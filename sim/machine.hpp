@@ -45,6 +45,14 @@ class Machine {
 
   // Counters shared by all locks of a class, registered on first use.
   LockStats lock_class(const std::string& name);
+  // A class whose first lock may be made after the run has begun (StatsRegistry::expect).
+  void expect_lock_class(const std::string& name);
+  struct LockClassEntry {
+    std::string name;
+    LockStats stats;
+  };
+  // Every lock class, in the order of first use.
+  const std::deque<LockClassEntry>& lock_classes() const { return lock_classes_; }
   SpinLock make_lock(PhysAddr word, const std::string& lock_class);
   SpinLock make_lock(PhysAddr word, const std::string& lock_class, LockKind kind);
 
@@ -67,10 +75,6 @@ class Machine {
   std::vector<std::unique_ptr<Cpu>> cpus_;
   std::vector<PhysAddr> percpu_;
   std::vector<PhysAddr> qnodes_;
-  struct LockClassEntry {
-    std::string name;
-    LockStats stats;
-  };
   std::deque<LockClassEntry> lock_classes_;
 };
 

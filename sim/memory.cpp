@@ -52,13 +52,10 @@ Memory::Memory(const MachineConfig& config, const Topology& topology, StatsRegis
 
   channel_state_.resize(static_cast<std::size_t>(nodes_) * channels_);
   for (NodeId n = 0; n < nodes_; ++n) {
-    local_.push_back(&stats.counter("memory.local_accesses", static_cast<int>(n)));
-    remote_.push_back(&stats.counter("memory.remote_accesses", static_cast<int>(n)));
-    queue_cycles_.push_back(&stats.counter("memory.queue_cycles", static_cast<int>(n)));
-    writebacks_.push_back(&stats.counter("memory.writebacks", static_cast<int>(n)));
+    stats.register_counters(counters_.emplace_back(), kMemoryCounters, static_cast<int>(n));
     for (std::uint32_t c = 0; c < channels_; ++c)
       channel_accesses_.push_back(
-          &stats.counter("memory.channel" + std::to_string(c) + ".accesses", static_cast<int>(n)));
+          &stats.counter(kChannelAccesses, static_cast<int>(n), std::to_string(c)));
   }
 }
 
@@ -99,8 +96,9 @@ Cycles Memory::access(NodeId from, PhysAddr addr, Cycles now) {
   const NodeId home = home_node(addr);
   const std::uint32_t ch = channel_of(addr);
   const Cycles delay = queue_delay(channel_state_[home * channels_ + ch], now);
-  (home == from ? local_ : remote_)[from]->add();
-  queue_cycles_[home]->add(delay);
+  MemoryCounters& k = counters_[from];
+  (home == from ? k.local_accesses : k.remote_accesses)->add();
+  counters_[home].queue_cycles->add(delay);
   channel_accesses_[home * channels_ + ch]->add();
   return latency(from, home) + delay;
 }
@@ -109,7 +107,7 @@ void Memory::writeback(PhysAddr addr, Cycles now) {
   const NodeId home = home_node(addr);
   const std::uint32_t ch = channel_of(addr);
   queue_delay(channel_state_[home * channels_ + ch], now);
-  writebacks_[home]->add();
+  counters_[home].writebacks->add();
   channel_accesses_[home * channels_ + ch]->add();
 }
 

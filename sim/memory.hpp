@@ -5,6 +5,7 @@
 // interleave; queueing delay follows M/D/1 from the channel's utilisation over
 // the current and previous window, so bandwidth contention and channel
 // imbalance show up even though CPUs are interleaved only approximately.
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -13,6 +14,37 @@
 #include "sim/topology.hpp"
 
 namespace allocsim::sim {
+
+// Memory counters of one node.
+struct MemoryCounters {
+  Counter *local_accesses, *remote_accesses, *queue_cycles, *writebacks;
+};
+
+// Registered per node in this order, each node's channel counters after them.
+inline constexpr std::array<CounterField<MemoryCounters>, 4> kMemoryCounters{{
+    {{{"memory.local_accesses", "1", "DRAM reads of local memory (the requesting CPU's node)",
+       "Memory::access (scope: the requesting node)"},
+      StatScope::node},
+     &MemoryCounters::local_accesses},
+    {{{"memory.remote_accesses", "1", "DRAM reads of another node's memory",
+       "Memory::access (scope: the requesting node)"},
+      StatScope::node},
+     &MemoryCounters::remote_accesses},
+    {{{"memory.queue_cycles", "cycles", "cycles requests waited for memory channels",
+       "Memory::queue_delay, M/D/1 per channel and window (scope: the home node)"},
+      StatScope::node},
+     &MemoryCounters::queue_cycles},
+    {{{"memory.writebacks", "1", "dirty LLC victims written back to memory",
+       "Memory::writeback (scope: the home node)"},
+      StatScope::node},
+     &MemoryCounters::writebacks},
+}};
+
+inline constexpr RegistryDecl kChannelAccesses{
+    {"memory.channel<i>.accesses", "1",
+     "reads and writebacks of one memory channel (channels by address interleave)",
+     "Memory::access and Memory::writeback (scope: the home node)"},
+    StatScope::node};
 
 class Memory {
  public:
@@ -49,9 +81,9 @@ class Memory {
   double service_;  // cycles one line occupies a channel
   std::vector<Range> ranges_;
   std::vector<Cycles> latency_;
-  std::vector<Channel> channel_state_;  // node * channels + channel
-  std::vector<Counter*> local_, remote_, queue_cycles_, writebacks_;
-  std::vector<Counter*> channel_accesses_;
+  std::vector<Channel> channel_state_;      // node * channels + channel
+  std::vector<MemoryCounters> counters_;    // per node
+  std::vector<Counter*> channel_accesses_;  // node * channels + channel
 };
 
 }  // namespace allocsim::sim

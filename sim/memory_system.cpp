@@ -33,15 +33,9 @@ MemorySystem::MemorySystem(const MachineConfig& config, const Topology& topology
     node_of_.push_back(topology.node_of_cpu(c));
     l1_.emplace_back(config.l1d, line_bytes_, seed ^ (0x1000u + c));
     l2_.emplace_back(config.l2, line_bytes_, seed ^ (0x2000u + c));
-    const int s = static_cast<int>(c);
-    counters_.push_back(
-        {&stats.counter("l1d.hits", s), &stats.counter("l1d.misses", s),
-         &stats.counter("l2.hits", s), &stats.counter("l2.misses", s),
-         &stats.counter("llc.hits", s), &stats.counter("llc.misses", s),
-         &stats.counter("llc.remote_hits", s), &stats.counter("coherence.c2c_transfers", s),
-         &stats.counter("coherence.false_sharing", s), &stats.counter("coherence.true_sharing", s),
-         &stats.counter("coherence.invalidations", s), &stats.counter("coherence.upgrades", s),
-         &stats.histogram("access.latency", s)});
+    CpuCounters& k = counters_.emplace_back();
+    stats.register_counters<CacheCounters>(k, kCacheCounters, static_cast<int>(c));
+    k.latency = &stats.histogram(kAccessLatency, static_cast<int>(c));
   }
   for (std::uint32_t d = 0; d < llcs_; ++d)
     llc_.emplace_back(config.llc, line_bytes_, seed ^ (0x3000u + d));
@@ -94,7 +88,7 @@ Cycles MemorySystem::access_line(CpuId c, std::uint64_t line, std::uint64_t gran
   Cache& l1 = l1_[c];
   const std::int64_t s1 = l1.find(line);
   if (s1 >= 0) {
-    k.l1_hit->add();
+    k.l1d_hits->add();
     l1.touch(s1);
     const LineState st = l1.state(s1);
     if (!write) return l1.latency();
@@ -111,12 +105,12 @@ Cycles MemorySystem::access_line(CpuId c, std::uint64_t line, std::uint64_t gran
     e.written |= granules;
     return l1.latency();
   }
-  k.l1_miss->add();
+  k.l1d_misses->add();
 
   Cache& l2 = l2_[c];
   const std::int64_t s2 = l2.find(line);
   if (s2 >= 0) {
-    k.l2_hit->add();
+    k.l2_hits->add();
     l2.touch(s2);
     LineState st = l2.state(s2);
     Cycles cost = l2.latency();
@@ -136,7 +130,7 @@ Cycles MemorySystem::access_line(CpuId c, std::uint64_t line, std::uint64_t gran
     l1.insert(line, st);  // the L1 victim stays in L2, with the same state
     return cost;
   }
-  k.l2_miss->add();
+  k.l2_misses->add();
 
   Cycles cost = 0;
   std::int64_t slot = directory_.find(line);
@@ -145,7 +139,7 @@ Cycles MemorySystem::access_line(CpuId c, std::uint64_t line, std::uint64_t gran
     const CpuId o = e.owner;
     const LineState os = l2_[o].state(l2_[o].find(line));
     if (os == LineState::modified) {
-      k.c2c->add();
+      k.c2c_transfers->add();
       ((e.written & granules) ? k.true_sharing : k.false_sharing)->add();
       cost = c2c(c, o);
     } else {
@@ -211,18 +205,18 @@ Cycles MemorySystem::fetch(CpuId c, std::uint64_t line, Cycles now) {
   const std::uint32_t own = llc_of_[c];
   const std::int64_t s = llc_[own].find(line);
   if (s >= 0) {
-    k.llc_hit->add();
+    k.llc_hits->add();
     llc_[own].touch(s);
     return llc_[own].latency();
   }
-  k.llc_miss->add();
+  k.llc_misses->add();
   // Another LLC domain may forward the line; take the cheapest (lowest index on ties).
   Cycles best = kNever;
   for (std::uint32_t d = 0; d < llcs_; ++d)
     if (d != own && llc_[d].find(line) >= 0) best = std::min(best, c2c_llc_[own * llcs_ + d]);
   Cycles cost;
   if (best != kNever) {
-    k.remote_llc_hit->add();
+    k.llc_remote_hits->add();
     cost = best;
   } else {
     cost = memory_.access(node_of_[c], line << line_shift_, now);

@@ -12,6 +12,7 @@
 // - a clean miss is served by the own LLC, else another LLC domain (forwarded,
 //   at cache-to-cache cost), else memory at the home node's NUMA latency;
 // - dirty lines evicted from L2 go to the own LLC; dirty LLC victims to memory.
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -23,6 +24,72 @@
 #include "sim/topology.hpp"
 
 namespace allocsim::sim {
+
+// Cache and coherence counters of one CPU (the requesting CPU of each access).
+struct CacheCounters {
+  Counter *l1d_hits, *l1d_misses, *l2_hits, *l2_misses, *llc_hits, *llc_misses, *llc_remote_hits;
+  Counter *c2c_transfers, *false_sharing, *true_sharing, *invalidations, *upgrades;
+};
+
+// Registered per CPU in this order (docs/architecture.md section 4 numbers the protocol's steps).
+inline constexpr std::array<CounterField<CacheCounters>, 12> kCacheCounters{{
+    {{{"l1d.hits", "1", "L1D lookups that hit", "MemorySystem::access_line, step 1"},
+      StatScope::cpu},
+     &CacheCounters::l1d_hits},
+    {{{"l1d.misses", "1", "L1D lookups that missed", "MemorySystem::access_line, steps 2-5"},
+      StatScope::cpu},
+     &CacheCounters::l1d_misses},
+    {{{"l2.hits", "1", "L2 lookups that hit (after an L1D miss)",
+       "MemorySystem::access_line, step 2"},
+      StatScope::cpu},
+     &CacheCounters::l2_hits},
+    {{{"l2.misses", "1", "L2 lookups that missed", "MemorySystem::access_line, steps 3-5"},
+      StatScope::cpu},
+     &CacheCounters::l2_misses},
+    {{{"llc.hits", "1", "lines fetched from the requester's own LLC",
+       "MemorySystem::fetch, step 4 (a c2c transfer from an M owner counts in neither)"},
+      StatScope::cpu},
+     &CacheCounters::llc_hits},
+    {{{"llc.misses", "1", "fetches the own LLC could not serve (another LLC or memory did)",
+       "MemorySystem::fetch, step 4"},
+      StatScope::cpu},
+     &CacheCounters::llc_misses},
+    {{{"llc.remote_hits", "1", "LLC misses served by another LLC domain, cache to cache",
+       "MemorySystem::fetch, step 4"},
+      StatScope::cpu},
+     &CacheCounters::llc_remote_hits},
+    {{{"coherence.c2c_transfers", "1",
+       "L2 misses served cache to cache by a CPU holding the line modified",
+       "MemorySystem::access_line, step 3"},
+      StatScope::cpu},
+     &CacheCounters::c2c_transfers},
+    {{{"coherence.false_sharing", "1",
+       "c2c transfers where the bytes the owner wrote do not overlap the requested ones",
+       "MemorySystem::access_line, step 3: the directory's written-granule mask"},
+      StatScope::cpu},
+     &CacheCounters::false_sharing},
+    {{{"coherence.true_sharing", "1",
+       "c2c transfers where the bytes the owner wrote overlap the requested ones",
+       "MemorySystem::access_line, step 3: the directory's written-granule mask"},
+      StatScope::cpu},
+     &CacheCounters::true_sharing},
+    {{{"coherence.invalidations", "1",
+       "private copies (L1D, L2) invalidated to take ownership of a line",
+       "MemorySystem::take_ownership, step 6"},
+      StatScope::cpu},
+     &CacheCounters::invalidations},
+    {{{"coherence.upgrades", "1", "writes that hit a line held S and took ownership (S to M)",
+       "MemorySystem::access_line, steps 1-2"},
+      StatScope::cpu},
+     &CacheCounters::upgrades},
+}};
+
+inline constexpr RegistryDecl kAccessLatency{
+    {"access.latency", "cycles",
+     "cost of each memory access of a CPU, including those made on its behalf in lock handoffs",
+     "MemorySystem::access"},
+    StatScope::cpu,
+    StatKind::histogram};
 
 class MemorySystem {
  public:
@@ -48,9 +115,7 @@ class MemorySystem {
   void check_invariants() const;
 
  private:
-  struct CpuCounters {
-    Counter *l1_hit, *l1_miss, *l2_hit, *l2_miss, *llc_hit, *llc_miss, *remote_llc_hit;
-    Counter *c2c, *false_sharing, *true_sharing, *invalidations, *upgrades;
+  struct CpuCounters : CacheCounters {
     Histogram* latency;  // cost of each access() call
   };
 

@@ -9,6 +9,7 @@
 //   node, which the successor then reads: O(1) transfers.
 // Acquire and release are synchronisation points (see Cpu::sync), so requests
 // are granted in exact simulated-time order.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,6 +29,33 @@ struct LockStats {
   Counter* hold_cycles;
   Histogram* wait;
 };
+
+// Registered per lock class in this order (Machine::lock_class), like the
+// columns of /proc/lock_stat (Documentation/locking/lockstat.rst).
+inline constexpr std::array<CounterField<LockStats>, 4> kLockCounters{{
+    {{{"lock.<class>.acquisitions", "1", "lock acquisitions",
+       "Cpu::lock (lock_stat's acquisitions)"},
+      StatScope::global},
+     &LockStats::acquisitions},
+    {{{"lock.<class>.contended", "1", "acquisitions that had to wait, counted at the request",
+       "Cpu::lock (lock_stat's contentions)"},
+      StatScope::global},
+     &LockStats::contended},
+    {{{"lock.<class>.wait_cycles", "cycles", "cycles waited for the locks",
+       "Cpu::unlock: grant time - request time (lock_stat's waittime-total)"},
+      StatScope::global},
+     &LockStats::wait_cycles},
+    {{{"lock.<class>.hold_cycles", "cycles", "cycles the locks were held",
+       "Cpu::unlock: release time - acquisition time (lock_stat's holdtime-total)"},
+      StatScope::global},
+     &LockStats::hold_cycles},
+}};
+
+inline constexpr RegistryDecl kLockWait{
+    {"lock.<class>.wait", "cycles", "wait of each acquisition (0 when uncontended)",
+     "Cpu::lock and Cpu::unlock"},
+    StatScope::global,
+    StatKind::histogram};
 
 class SpinLock {
  public:

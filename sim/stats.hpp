@@ -1,12 +1,16 @@
 #pragma once
 // Named counters and log2 latency histograms. Components register what they
-// count once, at construction; the hot path only increments.
+// count once, at construction, from its declaration; the hot path only increments.
 #include <array>
 #include <bit>
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
+
+#include "sim/stat_decl.hpp"
 
 namespace allocsim::sim {
 
@@ -79,6 +83,10 @@ struct LatencyHistogram {
 };
 
 // Owns every counter and histogram; addresses stay valid for the registry's life.
+// Statistics are registered from their declarations (sim/stat_decl.hpp), at
+// construction of the components that count them, and only until freeze():
+// a run's tables then have the same statistics in every sample. Looking up a
+// name nobody declared throws, so a renamed counter cannot silently read 0.
 class StatsRegistry {
  public:
   static constexpr int kGlobal = -1;
@@ -93,27 +101,70 @@ class StatsRegistry {
     int scope;
     Histogram histogram;
   };
-
-  Counter& counter(std::string name, int scope = kGlobal);
-  Histogram& histogram(std::string name, int scope = kGlobal);
-  LatencyHistogram& latency(std::string name, int scope = kGlobal);
-
-  // Sum of a counter over all scopes (0 if never registered).
-  std::uint64_t total(const std::string& name) const;
-  std::uint64_t value(const std::string& name, int scope) const;
-  const std::deque<CounterEntry>& counters() const { return counters_; }
-  const std::deque<HistogramEntry>& histograms() const { return histograms_; }
   struct LatencyEntry {
     std::string name;
     int scope;
     LatencyHistogram histogram;
   };
+
+  // Makes a statistic known without registering it: a declared counter with
+  // no instance in this run (cache counters with timing off) reads 0.
+  void declare(const RegistryDecl& d);
+  template <class T, std::size_t N>
+  void declare(const std::array<CounterField<T>, N>& fields) {
+    for (const CounterField<T>& f : fields) declare(f.decl);
+  }
+
+  // Registers (and declares) one instance; `param` fills a family's placeholder.
+  // Throws std::logic_error when frozen, for a name registered twice in one
+  // scope, or a scope that does not fit the declaration.
+  Counter& counter(const RegistryDecl& d, int scope = kGlobal, std::string_view param = {});
+  Histogram& histogram(const RegistryDecl& d, int scope = kGlobal, std::string_view param = {});
+  LatencyHistogram& latency(const RegistryDecl& d, int scope = kGlobal,
+                            std::string_view param = {});
+  // Registers every counter of a struct of counter pointers, in declaration order.
+  template <class T, std::size_t N>
+  void register_counters(T& out, const std::array<CounterField<T>, N>& fields, int scope,
+                         std::string_view param = {}) {
+    for (const CounterField<T>& f : fields) out.*f.member = &counter(f.decl, scope, param);
+  }
+
+  // An instance a component will register on first use, perhaps after the
+  // freeze (a lock class whose lock a lazy init makes): declared at setup, so
+  // it is no new statistic when it appears. Lookups read 0 until then.
+  void expect(const RegistryDecl& d, std::string_view param);
+  template <class T, std::size_t N>
+  void expect(const std::array<CounterField<T>, N>& fields, std::string_view param) {
+    for (const CounterField<T>& f : fields) expect(f.decl, param);
+  }
+
+  // The run has begun: registering anything not expected is a
+  // std::logic_error from now on.
+  void freeze() { frozen_ = true; }
+  bool frozen() const { return frozen_; }
+
+  // Sum of a counter over all scopes; 0 for a declared counter without
+  // instances; std::out_of_range (naming it) for a name never declared.
+  std::uint64_t total(std::string_view name) const;
+  // One scope's value; 0 if the counter is declared but that scope has none.
+  std::uint64_t value(std::string_view name, int scope) const;
+  // Whether `name` is a declared counter (or a member of a declared family).
+  bool declared(std::string_view name) const;
+
+  const std::deque<CounterEntry>& counters() const { return counters_; }
+  const std::deque<HistogramEntry>& histograms() const { return histograms_; }
   const std::deque<LatencyEntry>& latencies() const { return latencies_; }
+  const std::vector<RegistryDecl>& declarations() const { return declarations_; }
 
  private:
+  std::string check_registration(const RegistryDecl& d, int scope, std::string_view param);
+
+  std::vector<RegistryDecl> declarations_;
+  std::vector<std::pair<StatKind, std::string>> expected_;
   std::deque<CounterEntry> counters_;
   std::deque<HistogramEntry> histograms_;
   std::deque<LatencyEntry> latencies_;
+  bool frozen_ = false;
 };
 
 }  // namespace allocsim::sim

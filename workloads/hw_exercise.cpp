@@ -75,6 +75,7 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
   constexpr std::uint32_t kSizes[] = {32, 64, 96, 128, 192, 256, 512, 1024, 64, 128, 2048, 4096};
   std::vector<std::vector<std::uint64_t>> objects(cpus,
                                                   std::vector<std::uint64_t>(kLiveObjects, 0));
+  m.stats().freeze();  // set up: from here on no statistic may appear
   for (sim::CpuId c = 0; c < cpus; ++c) {
     m.spawn(c, [&, c](sim::Cpu& cpu) {
       const sim::PhysAddr shared_word =

@@ -36,6 +36,7 @@ bool is_page_free(EventKind k) {
 ReplayResult replay(const trace::Trace& t, model::Kernel& k, const ReplayOptions& opt) {
   ReplayResult r;
   sim::Machine& m = k.machine();
+  m.stats().freeze();  // the run begins: no statistic appears in the middle of it
   const model::Flavour flavour = k.pages().flavour();
   const model::Gfp gfp_kernel = model::parse_gfp(flavour, "GFP_KERNEL");
   model::ObjectAllocator& oa = k.slab();

@@ -5,6 +5,7 @@ allocators, from Python.
     res = allocsim.run(None, kernel__slab="slab")        # one run -> Results
     res = allocsim.load("out.h5")                         # .summary, .timeseries(...), ...
     df = allocsim.sweep(None, grid={"kernel.slab": ["slab", "slub"]})
+    allocsim.stats_schema()                               # every statistic: unit, meaning, where
 
 The C++ core is the extension module ``_allocsim`` (built into build/python);
 set PYTHONPATH=analysis:build/python, or see docs/tutorial.md.
@@ -18,6 +19,7 @@ from typing import Any, Mapping
 from .config import override_text, to_native_args
 from .gfp import GFP, gfp_text
 from .results import Results, load
+from .stats import stats_schema
 from .sweep import sweep
 
 try:  # the C++ core; without it, results files can still be loaded and plotted
@@ -56,7 +58,7 @@ else:
 from .simulator_paths import output_path as _output_path
 
 __all__ = ["Simulator", "GFP", "ConfigError", "AllocatorError", "Results", "load", "run",
-           "sweep", "resolve", "override_text", "gfp_text", "__version__"]
+           "sweep", "resolve", "stats_schema", "override_text", "gfp_text", "__version__"]
 
 
 def _merge_overrides(overrides: Mapping[str, Any] | None, kwargs: Mapping[str, Any]) -> dict:

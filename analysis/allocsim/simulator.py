@@ -69,7 +69,8 @@ class Simulator:
         return dict(self._native.sysfs_slab(cache))
 
     def stats(self) -> dict:
-        """Every counter (name, with [scope] for per-CPU/node ones) -> value."""
+        """Every counter (name, with [scope] for per-CPU/node ones) -> value: the
+        registry's, every page-allocator event (``vm.<event>``), ``diagnostics``, ``now``."""
         return dict(self._native.stats())
 
     def diagnostics(self) -> list:

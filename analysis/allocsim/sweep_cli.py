@@ -10,24 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-__all__ = ["allocsim_binary", "sweep_with_cli"]
+from .binary import allocsim_binary
 
-
-def allocsim_binary() -> Path:
-    """The CLI binary: ``$ALLOCSIM_BIN``, else ``<repo>/build/cli/allocsim``, else on PATH."""
-    env = os.environ.get("ALLOCSIM_BIN")
-    if env:
-        return Path(env)
-    built = Path(__file__).resolve().parents[2] / "build" / "cli" / "allocsim"
-    if built.is_file():
-        return built
-    found = shutil.which("allocsim")
-    return Path(found) if found else built
+__all__ = ["sweep_with_cli"]
 
 
 def _absolute_trace(yaml_text: str) -> str:

@@ -3,38 +3,357 @@
 #include <algorithm>
 #include <string_view>
 
+#include "io/results/stat_tree.hpp"
 #include "model/page_alloc.hpp"
 #include "model/zone_type.hpp"
 #include "sim/machine.hpp"
+#include "workloads/generator/generator_stats.hpp"
 
 namespace allocsim::io {
 
 namespace {
 
 using Type = h5::Column::Type;
-struct Decl {
-  const char* name;
-  Type type;
-  const char* unit;
-};
 
-void declare(h5::Table& t, std::initializer_list<Decl> cols) {
-  t.add("cycles", Type::u64, "cycles");
-  t.add("time_ns", Type::f64, "ns");
-  for (const Decl& d : cols) t.add(d.name, d.type, d.unit);
+// Every table starts with the time of the sample.
+struct SampleTime {
+  sim::Cycles at;
+  double ns;
+};
+const std::vector<Column<SampleTime>>& time_columns() {
+  static const std::vector<Column<SampleTime>> columns{
+      key_column<SampleTime>("cycles", Type::u64, "cycles", "simulated time of the sample",
+                             [](const SampleTime& t) -> CellValue { return t.at; }),
+      key_column<SampleTime>("time_ns", Type::f64, "ns", "the same in nanoseconds",
+                             [](const SampleTime& t) -> CellValue { return t.ns; })};
+  return columns;
 }
 
-constexpr std::string_view kCpuCounters[] = {"l1d.hits",
-                                             "l1d.misses",
-                                             "l2.hits",
-                                             "l2.misses",
-                                             "llc.hits",
-                                             "llc.misses",
-                                             "llc.remote_hits",
-                                             "coherence.c2c_transfers",
-                                             "coherence.false_sharing"};
+// --- the rows of each table, and their columns -------------------------------------
+
+struct FreeAreaRow {
+  const model::Zone& z;
+  unsigned order;
+};
+struct ZoneRow {
+  const model::Zone& z;
+  std::uint64_t pcp_pages;
+};
+struct PcpRow {
+  const model::Zone& z;
+  std::uint64_t cpu;
+  const model::PerCpuPages& p;
+};
+struct SlabRow {
+  const model::KmemCache& c;
+  const model::SlabinfoRow& r;
+};
+struct CpuRow {
+  const sim::StatsRegistry& st;
+  sim::CpuId cpu;
+};
+struct LockRow {
+  const sim::Machine::LockClassEntry& e;
+};
+struct VmRow {
+  const model::VmEvents& ev;
+  std::uint64_t page_cache_pages, slab_pages, diagnostics;
+};
+struct NodeRow {
+  const sim::StatsRegistry& st;
+  sim::NodeId node;
+};
+struct OpRow {
+  std::string_view op;
+  std::uint64_t ops, cycles;
+};
+struct EventRow {
+  sim::Cycles start;
+  double start_ns;
+  sim::CpuId cpu;
+  workloads::gen::OpKind kind;
+  sim::Cycles cycles;
+};
+
+template <class Row>
+Column<Row> node_key(std::string_view meaning, std::function<sim::NodeId(const Row&)> node) {
+  return key_column<Row>("node", Type::u64, "1", meaning,
+                         [node](const Row& r) -> CellValue { return std::uint64_t{node(r)}; });
+}
+template <class Row>
+Column<Row> zone_key(std::function<const model::Zone&(const Row&)> zone) {
+  return key_column<Row>(
+      "zone", Type::str, "", "DMA, DMA32, Normal, HighMem or Movable",
+      [zone](const Row& r) -> CellValue { return model::zone_name(zone(r).type); });
+}
+
+const TableSpec<FreeAreaRow>& free_pages_spec() {
+  using R = FreeAreaRow;
+  static const TableSpec<R> spec{
+      "free_pages",
+      "one row per populated zone (with managed pages) and order 0..10",
+      {node_key<R>("the zone's node", [](const R& r) { return r.z.node; }),
+       zone_key<R>([](const R& r) -> const model::Zone& { return r.z; }),
+       key_column<R>("order", Type::u64, "1", "buddy order",
+                     [](const R& r) -> CellValue { return std::uint64_t{r.order}; }),
+       stat_column<R>(Type::u64, tree::kFreeArea,
+                      {"free_blocks", "blocks", "now: free blocks of this order",
+                       "zone->free_area[order].nr_free (/proc/buddyinfo)"},
+                      [](const R& r) -> CellValue { return r.z.free_area[r.order].nr_free; }),
+       stat_column<R>(
+           Type::u64, tree::kFreeArea,
+           {"free_pages", "pages", "now: free pages in blocks of this order",
+            "free_blocks x 2^order"},
+           [](const R& r) -> CellValue { return r.z.free_area[r.order].nr_free << r.order; })}};
+  return spec;
+}
+
+const TableSpec<ZoneRow>& zones_spec() {
+  using R = ZoneRow;
+  using ZC = model::ZoneCounters;
+  auto wmark = [](std::string_view name, std::string_view meaning,
+                  std::uint64_t model::ZoneWatermarks::*m) {
+    return stat_column<R>(Type::u64, tree::kZone,
+                          {name, "pages", meaning,
+                           "zone->watermark[] (2.6.32), zone->_watermark[] (6.x): "
+                           "__setup_per_zone_wmarks() in mm/page_alloc.c"},
+                          [m](const R& r) -> CellValue { return r.z.wmark.*m; });
+  };
+  auto counter = [](std::uint64_t ZC::*m) {
+    return field_column<R>(tree::kZone, ZC::kFields, m,
+                           [](const R& r) -> const ZC& { return r.z.counters; });
+  };
+  static const TableSpec<R> spec{
+      "zones",
+      "one row per populated zone",
+      {node_key<R>("the zone's node", [](const R& r) { return r.z.node; }),
+       zone_key<R>([](const R& r) -> const model::Zone& { return r.z; }),
+       stat_column<R>(Type::u64, tree::kZone, tree::kNrFreePages,
+                      [](const R& r) -> CellValue { return r.z.nr_free_pages; }),
+       stat_column<R>(Type::u64, tree::kZone,
+                      {"pcp_pages", "pages", "now: pages on the zone's per-CPU lists, all CPUs",
+                       "per_cpu_pages.count, summed over CPUs"},
+                      [](const R& r) -> CellValue { return r.pcp_pages; }),
+       wmark("wmark_min", "now: the zone's min watermark", &model::ZoneWatermarks::min),
+       wmark("wmark_low", "now: its low watermark", &model::ZoneWatermarks::low),
+       wmark("wmark_high", "now: its high watermark", &model::ZoneWatermarks::high),
+       stat_column<R>(Type::u64, tree::kZone,
+                      {"watermark_boost", "pages", "now: the watermark boost (0 on linux-2.6)",
+                       "zone->watermark_boost: boost_watermark() in mm/page_alloc.c (6.x)"},
+                      [](const R& r) -> CellValue { return r.z.watermark_boost; }),
+       counter(&ZC::pcp_refills), counter(&ZC::pcp_drains)}};
+  return spec;
+}
+
+const TableSpec<PcpRow>& pcp_spec() {
+  using R = PcpRow;
+  auto list = [](std::string_view name, std::string_view meaning,
+                 std::int64_t model::PerCpuPages::*m) {
+    return stat_column<R>(Type::i64, tree::kPcp,
+                          {name, "pages", meaning, "struct per_cpu_pages (mm/page_alloc.c)"},
+                          [m](const R& r) -> CellValue { return r.p.*m; });
+  };
+  static const TableSpec<R> spec{
+      "pcp",
+      "one row per populated zone and CPU",
+      {key_column<R>("cpu", Type::u64, "1", "the CPU",
+                     [](const R& r) -> CellValue { return r.cpu; }),
+       node_key<R>("the zone's node", [](const R& r) { return r.z.node; }),
+       zone_key<R>([](const R& r) -> const model::Zone& { return r.z; }),
+       list("count", "now: pages on this CPU's lists for the zone", &model::PerCpuPages::count),
+       list("high", "now: the lists' high mark", &model::PerCpuPages::high),
+       list("batch", "now: their batch", &model::PerCpuPages::batch)}};
+  return spec;
+}
+
+const TableSpec<SlabRow>& slab_spec() {
+  using R = SlabRow;
+  using KS = model::KmemCacheStats;
+  auto info = [](const sim::StatDecl& d, std::uint64_t model::SlabinfoRow::*m) {
+    return stat_column<R>(Type::u64, tree::kSlabCache, d,
+                          [m](const R& r) -> CellValue { return r.r.*m; });
+  };
+  auto counter = [](std::uint64_t KS::*m) {
+    return field_column<R>(tree::kSlabCache, KS::kFields, m,
+                           [](const R& r) -> const KS& { return r.c.stats; });
+  };
+  static const TableSpec<R> spec{
+      "slab",
+      "one row per kmem cache, newest first, merged aliases left out",
+      {key_column<R>("cache", Type::str, "", "the cache's name",
+                     [](const R& r) -> CellValue { return std::string_view(r.c.name); }),
+       stat_column<R>(Type::u64, tree::kSlabCache, tree::kInUse,
+                      [](const R& r) -> CellValue { return r.c.in_use; }),
+       info({"active_objs", "objects",
+             "now: objects in use as /proc/slabinfo counts them (0 under SLOB)",
+             "/proc/slabinfo's <active_objs>: get_slabinfo()"},
+            &model::SlabinfoRow::active_objs),
+       info(tree::kNumObjs, &model::SlabinfoRow::num_objs),
+       info({"active_slabs", "slabs", "now: slabs with objects in use (0 under SLOB)",
+             "/proc/slabinfo's <active_slabs>: get_slabinfo()"},
+            &model::SlabinfoRow::active_slabs),
+       info(tree::kNumSlabs, &model::SlabinfoRow::num_slabs), counter(&KS::allocs),
+       counter(&KS::frees)}};
+  return spec;
+}
+
+const TableSpec<CpuRow>& cpu_caches_spec() {
+  using R = CpuRow;
+  using CC = sim::CacheCounters;
+  auto counter = [](std::string_view name, sim::Counter* CC::*m) {
+    const sim::StatDecl& d = sim::decl_of(sim::kCacheCounters, m).stat;
+    return stat_column<R>(name, Type::u64, tree::kCaches, d,
+                          [counter = d.name](const R& r) -> CellValue {
+                            return r.st.value(counter, static_cast<int>(r.cpu));
+                          });
+  };
+  static const TableSpec<R> spec{
+      "cpu_caches",
+      "one row per CPU",
+      {key_column<R>("cpu", Type::u64, "1", "the CPU",
+                     [](const R& r) -> CellValue { return std::uint64_t{r.cpu}; }),
+       counter("l1d_hits", &CC::l1d_hits), counter("l1d_misses", &CC::l1d_misses),
+       counter("l2_hits", &CC::l2_hits), counter("l2_misses", &CC::l2_misses),
+       counter("llc_hits", &CC::llc_hits), counter("llc_misses", &CC::llc_misses),
+       counter("llc_remote_hits", &CC::llc_remote_hits),
+       counter("c2c_transfers", &CC::c2c_transfers), counter("false_sharing", &CC::false_sharing)}};
+  return spec;
+}
+
+const TableSpec<LockRow>& locks_spec() {
+  using R = LockRow;
+  using LS = sim::LockStats;
+  auto counter = [](std::string_view name, sim::Counter* LS::*m) {
+    return stat_column<R>(name, Type::u64, tree::kLocks, sim::decl_of(sim::kLockCounters, m).stat,
+                          [m](const R& r) -> CellValue { return (r.e.stats.*m)->value; });
+  };
+  static const TableSpec<R> spec{
+      "locks",
+      "one row per lock class, in the order of first use",
+      {key_column<R>("class", Type::str, "", "the lock class",
+                     [](const R& r) -> CellValue { return std::string_view(r.e.name); }),
+       counter("acquisitions", &LS::acquisitions), counter("contended", &LS::contended),
+       counter("wait_cycles", &LS::wait_cycles), counter("hold_cycles", &LS::hold_cycles)}};
+  return spec;
+}
+
+const TableSpec<VmRow>& vmstat_spec() {
+  using R = VmRow;
+  using VE = model::VmEvents;
+  auto event = [](std::uint64_t VE::*m) {
+    return field_column<R>(tree::kVmEvents, VE::kFields, m,
+                           [](const R& r) -> const VE& { return r.ev; });
+  };
+  static const TableSpec<R> spec{
+      "vmstat",
+      "one row per sample",
+      {event(&VE::pgalloc), event(&VE::pgfree), event(&VE::allocstall), event(&VE::pgsteal_kswapd),
+       event(&VE::pgsteal_direct), event(&VE::kswapd_wakeups), event(&VE::kswapd_runs),
+       event(&VE::kswapd_cycles),
+       stat_column<R>(Type::u64, tree::kPageAlloc,
+                      {"page_cache_pages", "pages", "now: pages on the page-cache LRUs, all nodes",
+                       "PageAllocator::page_cache_pages (model/reclaim.cpp)"},
+                      [](const R& r) -> CellValue { return r.page_cache_pages; }),
+       stat_column<R>(Type::u64, tree::kSlab, tree::kSlabPages,
+                      [](const R& r) -> CellValue { return r.slab_pages; }),
+       stat_column<R>(Type::u64, tree::kKernel, tree::kDiagnostics,
+                      [](const R& r) -> CellValue { return r.diagnostics; })}};
+  return spec;
+}
+
+const TableSpec<NodeRow>& memory_spec() {
+  using R = NodeRow;
+  using MC = sim::MemoryCounters;
+  auto counter = [](std::string_view name, sim::Counter* MC::*m) {
+    const sim::StatDecl& d = sim::decl_of(sim::kMemoryCounters, m).stat;
+    return stat_column<R>(name, Type::u64, tree::kMemory, d,
+                          [counter = d.name](const R& r) -> CellValue {
+                            return r.st.value(counter, static_cast<int>(r.node));
+                          });
+  };
+  static const TableSpec<R> spec{"memory",
+                                 "one row per node",
+                                 {node_key<R>("the node", [](const R& r) { return r.node; }),
+                                  counter("local_accesses", &MC::local_accesses),
+                                  counter("remote_accesses", &MC::remote_accesses),
+                                  counter("queue_cycles", &MC::queue_cycles)}};
+  return spec;
+}
+
+const TableSpec<OpRow>& workload_spec() {
+  using R = OpRow;
+  static const TableSpec<R> spec{
+      "workload",
+      "one row per operation kind (all of them for a generated workload, none for a replay)",
+      {key_column<R>("op", Type::str, "", "the operation kind",
+                     [](const R& r) -> CellValue { return r.op; }),
+       stat_column<R>(Type::u64, tree::kOps, tree::kOpsDone,
+                      [](const R& r) -> CellValue { return r.ops; }),
+       stat_column<R>(Type::u64, tree::kOps, tree::kOpCycles,
+                      [](const R& r) -> CellValue { return r.cycles; })}};
+  return spec;
+}
+
+const TableSpec<EventRow>& events_spec() {
+  using R = EventRow;
+  static const TableSpec<R> spec{
+      "events",
+      "a sampled operation per row, in the order they finish per CPU",
+      {key_column<R>("cycles", Type::u64, "cycles",
+                     "when the operation started (a sleep: when it began to sleep)",
+                     [](const R& r) -> CellValue { return r.start; }),
+       key_column<R>("time_ns", Type::f64, "ns", "the same in nanoseconds",
+                     [](const R& r) -> CellValue { return r.start_ns; }),
+       key_column<R>("cpu", Type::u64, "1", "the CPU it ran on",
+                     [](const R& r) -> CellValue { return std::uint64_t{r.cpu}; }),
+       key_column<R>("op", Type::str, "", "the operation kind (kmalloc, free, touch, ...)",
+                     [](const R& r) -> CellValue { return workloads::gen::to_string(r.kind); }),
+       stat_column<R>(Type::u64, tree::kOps,
+                      {"latency_cycles", "cycles", "the cycles the operation took",
+                       "Runner::record (workloads/generator/ops.cpp), as in latency/<op>"},
+                      [](const R& r) -> CellValue { return r.cycles; })}};
+  return spec;
+}
+
+template <class Row>
+void declare(h5::Table& t, const TableSpec<Row>& spec) {
+  declare_columns(t, time_columns());
+  declare_columns(t, spec.columns);
+}
+
+template <class Row>
+void append(h5::Table& t, const TableSpec<Row>& spec, const SampleTime& time, const Row& row) {
+  push_row(t, time_columns(), time);
+  push_row(t, spec.columns, row, time_columns().size());
+}
+
+template <class Row>
+TableSchema timeseries_table(const TableSpec<Row>& spec) {
+  TableSchema t = schema_of(spec);
+  t.name = "timeseries/" + t.name;
+  return t;
+}
 
 }  // namespace
+
+std::vector<TableSchema> timeseries_schema() {
+  TableSchema time{"timeseries/*", "every table starts with the time of the sample", {}};
+  for (const auto& c : time_columns()) time.columns.push_back(c.decl);
+  return {time,
+          timeseries_table(free_pages_spec()),
+          timeseries_table(zones_spec()),
+          timeseries_table(pcp_spec()),
+          timeseries_table(slab_spec()),
+          timeseries_table(cpu_caches_spec()),
+          timeseries_table(locks_spec()),
+          timeseries_table(vmstat_spec()),
+          timeseries_table(memory_spec()),
+          timeseries_table(workload_spec())};
+}
+
+TableSchema events_schema() {
+  return schema_of(events_spec());
+}
 
 Sampler::Sampler(model::Kernel& kernel, std::uint64_t interval, std::uint64_t max_samples,
                  ProgressCell* progress)
@@ -43,83 +362,29 @@ Sampler::Sampler(model::Kernel& kernel, std::uint64_t interval, std::uint64_t ma
       interval_(interval),
       max_samples_(max_samples),
       progress_(progress) {
-  declare(free_pages_, {{"node", Type::u64, "1"},
-                        {"zone", Type::str, ""},
-                        {"order", Type::u64, "1"},
-                        {"free_blocks", Type::u64, "blocks"},
-                        {"free_pages", Type::u64, "pages"}});
-  declare(zones_, {{"node", Type::u64, "1"},
-                   {"zone", Type::str, ""},
-                   {"nr_free_pages", Type::u64, "pages"},
-                   {"pcp_pages", Type::u64, "pages"},
-                   {"wmark_min", Type::u64, "pages"},
-                   {"wmark_low", Type::u64, "pages"},
-                   {"wmark_high", Type::u64, "pages"},
-                   {"watermark_boost", Type::u64, "pages"},
-                   {"pcp_refills", Type::u64, "1"},
-                   {"pcp_drains", Type::u64, "1"}});
-  declare(pcp_, {{"cpu", Type::u64, "1"},
-                 {"node", Type::u64, "1"},
-                 {"zone", Type::str, ""},
-                 {"count", Type::i64, "pages"},
-                 {"high", Type::i64, "pages"},
-                 {"batch", Type::i64, "pages"}});
-  declare(slab_, {{"cache", Type::str, ""},
-                  {"in_use", Type::u64, "objects"},
-                  {"active_objs", Type::u64, "objects"},
-                  {"num_objs", Type::u64, "objects"},
-                  {"active_slabs", Type::u64, "slabs"},
-                  {"num_slabs", Type::u64, "slabs"},
-                  {"allocs", Type::u64, "1"},
-                  {"frees", Type::u64, "1"}});
-  declare(cpu_caches_, {{"cpu", Type::u64, "1"},
-                        {"l1d_hits", Type::u64, "1"},
-                        {"l1d_misses", Type::u64, "1"},
-                        {"l2_hits", Type::u64, "1"},
-                        {"l2_misses", Type::u64, "1"},
-                        {"llc_hits", Type::u64, "1"},
-                        {"llc_misses", Type::u64, "1"},
-                        {"llc_remote_hits", Type::u64, "1"},
-                        {"c2c_transfers", Type::u64, "1"},
-                        {"false_sharing", Type::u64, "1"}});
-  declare(locks_, {{"class", Type::str, ""},
-                   {"acquisitions", Type::u64, "1"},
-                   {"contended", Type::u64, "1"},
-                   {"wait_cycles", Type::u64, "cycles"},
-                   {"hold_cycles", Type::u64, "cycles"}});
-  declare(vmstat_, {{"pgalloc", Type::u64, "pages"},
-                    {"pgfree", Type::u64, "pages"},
-                    {"allocstall", Type::u64, "1"},
-                    {"pgsteal_kswapd", Type::u64, "pages"},
-                    {"pgsteal_direct", Type::u64, "pages"},
-                    {"kswapd_wakeups", Type::u64, "1"},
-                    {"kswapd_runs", Type::u64, "1"},
-                    {"kswapd_cycles", Type::u64, "cycles"},
-                    {"page_cache_pages", Type::u64, "pages"},
-                    {"slab_pages", Type::u64, "pages"},
-                    {"diagnostics", Type::u64, "1"}});
-  declare(memory_, {{"node", Type::u64, "1"},
-                    {"local_accesses", Type::u64, "1"},
-                    {"remote_accesses", Type::u64, "1"},
-                    {"queue_cycles", Type::u64, "cycles"}});
-  declare(workload_,
-          {{"op", Type::str, ""}, {"ops", Type::u64, "1"}, {"op_cycles", Type::u64, "cycles"}});
+  declare(free_pages_, free_pages_spec());
+  declare(zones_, zones_spec());
+  declare(pcp_, pcp_spec());
+  declare(slab_, slab_spec());
+  declare(cpu_caches_, cpu_caches_spec());
+  declare(locks_, locks_spec());
+  declare(vmstat_, vmstat_spec());
+  declare(memory_, memory_spec());
+  declare(workload_, workload_spec());
 }
 
 void Sampler::keep_events(std::uint64_t max, std::uint64_t every) {
   events_max_ = max;
   events_every_ = std::max<std::uint64_t>(every, 1);
   if (max == 0 || !events_.columns().empty()) return;
-  declare(
-      events_,
-      {{"cpu", Type::u64, "1"}, {"op", Type::str, ""}, {"latency_cycles", Type::u64, "cycles"}});
+  declare_columns(events_, events_spec().columns);
 }
 
 void Sampler::op(sim::CpuId cpu, workloads::gen::OpKind kind, sim::Cycles start,
                  sim::Cycles cycles) {
   if (ops_seen_++ % events_every_ != 0 || events_.columns().front().u.size() >= events_max_) return;
-  events_.append_row(start, static_cast<double>(start) / m_.config().ghz, cpu,
-                     workloads::gen::to_string(kind), cycles);
+  push_row(events_, events_spec().columns,
+           EventRow{start, static_cast<double>(start) / m_.config().ghz, cpu, kind, cycles});
 }
 
 void Sampler::started(sim::Cycles at, const workloads::gen::RunProgress& progress) {
@@ -143,11 +408,6 @@ void Sampler::finish(sim::Cycles at) {
   if (progress_) progress_->fraction.store(1.0, std::memory_order_relaxed);
 }
 
-void Sampler::stamp(h5::Table& t, sim::Cycles at) {
-  t.push_value(0, at);
-  t.push_value(1, static_cast<double>(at) / m_.config().ghz);
-}
-
 void Sampler::sample(sim::Cycles at) {
   sampled_any_ = true;
   last_ = at;
@@ -164,95 +424,62 @@ void Sampler::sample(sim::Cycles at) {
 }
 
 void Sampler::sample_zones(sim::Cycles at) {
-  const model::PageAllocator& pa = k_.pages();
-  for (const model::Zone& z : pa.zones()) {
+  const SampleTime time{at, static_cast<double>(at) / m_.config().ghz};
+  for (const model::Zone& z : k_.pages().zones()) {
     if (!z.populated()) continue;
-    const std::string_view zone = model::zone_name(z.type);
-    for (unsigned o = 0; o < model::kNrOrders; ++o) {
-      const std::uint64_t blocks = z.free_area[o].nr_free;
-      free_pages_.append_row(at, static_cast<double>(at) / m_.config().ghz, z.node, zone, o, blocks,
-                             blocks << o);
-    }
+    for (unsigned o = 0; o < model::kNrOrders; ++o)
+      append(free_pages_, free_pages_spec(), time, FreeAreaRow{z, o});
     std::int64_t pcp_pages = 0;
     for (std::size_t cpu = 0; cpu < z.pcp.size(); ++cpu) {
-      const model::PerCpuPages& p = z.pcp[cpu];
-      pcp_pages += p.count;
-      pcp_.append_row(at, static_cast<double>(at) / m_.config().ghz, cpu, z.node, zone, p.count,
-                      p.high, p.batch);
+      pcp_pages += z.pcp[cpu].count;
+      append(pcp_, pcp_spec(), time, PcpRow{z, cpu, z.pcp[cpu]});
     }
-    zones_.append_row(at, static_cast<double>(at) / m_.config().ghz, z.node, zone, z.nr_free_pages,
-                      std::max<std::int64_t>(pcp_pages, 0), z.wmark.min, z.wmark.low, z.wmark.high,
-                      z.watermark_boost, z.counters.pcp_refills, z.counters.pcp_drains);
+    append(zones_, zones_spec(), time,
+           ZoneRow{z, static_cast<std::uint64_t>(std::max<std::int64_t>(pcp_pages, 0))});
   }
 }
 
 void Sampler::sample_slab(sim::Cycles at) {
+  const SampleTime time{at, static_cast<double>(at) / m_.config().ghz};
   const model::ObjectAllocator& oa = k_.slab();
   const std::vector<model::SlabinfoRow> rows = oa.slabinfo_rows();
   for (const model::KmemCache* c : oa.slab_caches()) {
     const auto row = std::find_if(rows.begin(), rows.end(),
                                   [&](const model::SlabinfoRow& r) { return r.name == c->name; });
     const model::SlabinfoRow none;
-    const model::SlabinfoRow& r = row == rows.end() ? none : *row;
-    slab_.append_row(at, static_cast<double>(at) / m_.config().ghz, c->name, c->in_use,
-                     r.active_objs, r.num_objs, r.active_slabs, r.num_slabs, c->stats.allocs,
-                     c->stats.frees);
+    append(slab_, slab_spec(), time, SlabRow{*c, row == rows.end() ? none : *row});
   }
 }
 
 void Sampler::sample_hardware(sim::Cycles at) {
-  const double ns = static_cast<double>(at) / m_.config().ghz;
+  const SampleTime time{at, static_cast<double>(at) / m_.config().ghz};
   const sim::StatsRegistry& st = m_.stats();
-  for (sim::CpuId c = 0; c < m_.cpus(); ++c) {
-    stamp(cpu_caches_, at);
-    cpu_caches_.push_value(2, c);
-    std::size_t col = 3;
-    for (std::string_view name : kCpuCounters)
-      cpu_caches_.push_value(col++, st.value(std::string(name), static_cast<int>(c)));
-  }
-  for (const auto& e : st.counters()) {
-    if (e.scope != sim::StatsRegistry::kGlobal || !e.name.starts_with("lock.") ||
-        !e.name.ends_with(".acquisitions"))
-      continue;
-    const std::string cls = e.name.substr(5, e.name.size() - 5 - 13);
-    const std::string p = "lock." + cls + ".";
-    locks_.append_row(at, ns, cls, e.counter.value, st.value(p + "contended", e.scope),
-                      st.value(p + "wait_cycles", e.scope), st.value(p + "hold_cycles", e.scope));
-  }
-  for (sim::NodeId n = 0; n < m_.config().nodes; ++n) {
-    const int s = static_cast<int>(n);
-    memory_.append_row(at, ns, n, st.value("memory.local_accesses", s),
-                       st.value("memory.remote_accesses", s), st.value("memory.queue_cycles", s));
-  }
+  for (sim::CpuId c = 0; c < m_.cpus(); ++c)
+    append(cpu_caches_, cpu_caches_spec(), time, CpuRow{st, c});
+  for (const auto& e : m_.lock_classes()) append(locks_, locks_spec(), time, LockRow{e});
+  for (sim::NodeId n = 0; n < m_.config().nodes; ++n)
+    append(memory_, memory_spec(), time, NodeRow{st, n});
   // Operations so far, from the workload's latency histograms (summed over CPUs).
-  std::string op;
-  std::uint64_t ops = 0, cycles = 0;
-  auto flush = [&] {
-    if (!op.empty()) workload_.append_row(at, ns, op, ops, cycles);
-  };
+  OpRow row{{}, 0, 0};
   for (const auto& e : st.latencies()) {
-    const std::string_view name = workloads::gen::latency_op(e.name);
-    if (name.empty()) continue;
-    if (name != op) {
-      flush();
-      op = name;
-      ops = cycles = 0;
+    std::string_view op;
+    if (!sim::matches(workloads::gen::kOpLatency.stat.name, e.name, &op)) continue;
+    if (op != row.op) {
+      if (!row.op.empty()) append(workload_, workload_spec(), time, row);
+      row = {op, 0, 0};
     }
-    ops += e.histogram.count;
-    cycles += e.histogram.sum;
+    row.ops += e.histogram.count;
+    row.cycles += e.histogram.sum;
   }
-  flush();
+  if (!row.op.empty()) append(workload_, workload_spec(), time, row);
 }
 
 void Sampler::sample_vm(sim::Cycles at) {
   const model::PageAllocator& pa = k_.pages();
-  const model::VmEvents& ev = pa.events();
   std::uint64_t page_cache = 0;
   for (sim::NodeId n = 0; n < m_.config().nodes; ++n) page_cache += pa.page_cache_pages(n);
-  vmstat_.append_row(at, static_cast<double>(at) / m_.config().ghz, ev.pgalloc, ev.pgfree,
-                     ev.allocstall, ev.pgsteal_kswapd, ev.pgsteal_direct, ev.kswapd_wakeups,
-                     ev.kswapd_runs, ev.kswapd_cycles, page_cache, k_.slab().pages_held(),
-                     k_.diagnostics().errors());
+  append(vmstat_, vmstat_spec(), {at, static_cast<double>(at) / m_.config().ghz},
+         VmRow{pa.events(), page_cache, k_.slab().pages_held(), k_.diagnostics().errors()});
 }
 
 std::vector<std::pair<std::string, h5::Table>> Sampler::take_tables() {

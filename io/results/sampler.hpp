@@ -11,11 +11,18 @@
 #include <vector>
 
 #include "io/h5/table.hpp"
+#include "io/results/stat_columns.hpp"
 #include "model/kernel.hpp"
 #include "sim/event_queue.hpp"
 #include "workloads/generator/run.hpp"
 
 namespace allocsim::io {
+
+// The timeseries tables' declarations, in file order: first the time
+// columns every table starts with (named "timeseries/*"), then each table.
+std::vector<TableSchema> timeseries_schema();
+// The events table's (run.events).
+TableSchema events_schema();
 
 // Read by another host thread for progress reports.
 struct ProgressCell {
@@ -47,13 +54,11 @@ class Sampler final : public sim::EventHandler, public workloads::gen::RunHooks 
   std::vector<std::pair<std::string, h5::Table>> take_tables();
 
  private:
-  struct Columns;  // column indices of every table
   void sample(sim::Cycles at);
   void sample_zones(sim::Cycles at);
   void sample_slab(sim::Cycles at);
   void sample_hardware(sim::Cycles at);
   void sample_vm(sim::Cycles at);
-  void stamp(h5::Table& t, sim::Cycles at);
 
   model::Kernel& k_;
   sim::Machine& m_;

@@ -1,224 +1,538 @@
 #include "io/results/summary.hpp"
 
-#include <map>
-#include <string_view>
+#include <algorithm>
+#include <deque>
+#include <functional>
 
+#include "io/results/stat_tree.hpp"
 #include "model/fragmentation.hpp"
 #include "model/page_alloc.hpp"
-#include "model/zone_type.hpp"
 #include "sim/machine.hpp"
-#include "workloads/generator/run.hpp"
+#include "workloads/generator/generator_stats.hpp"
 
 namespace allocsim::io {
 
 namespace {
 
+using Type = h5::Column::Type;
+
+// A part of the summary is a list of groups of columns; a group with a
+// placeholder writes its columns once per value (`lock_wait_cycles.<class>`).
+template <class In>
+struct Cell {
+  const In& in;
+  std::size_t value;  // which value of the group's placeholder
+};
+template <class In>
+using Col = Column<Cell<In>>;
+template <class In>
+struct Group {
+  std::function<std::vector<std::string>(const In&)> values;  // null: the columns once
+  std::vector<Col<In>> columns;
+};
+template <class In>
+struct Part {
+  std::string_view id;
+  std::vector<Group<In>> groups;
+};
+
+template <class In>
+void write(const Part<In>& part, const In& in, h5::Table& s) {
+  for (const Group<In>& g : part.groups) {
+    const std::vector<std::string> values = g.values ? g.values(in) : std::vector<std::string>{""};
+    for (std::size_t i = 0; i < values.size(); ++i)
+      for (const Col<In>& c : g.columns) {
+        std::string name = sim::instance_name(c.decl.name, values[i]);
+        const std::string unit(c.decl.stat.unit);
+        const CellValue v = c.read({in, i});
+        switch (c.decl.type) {
+          case Type::u64:
+            s.set(std::move(name), std::get<std::uint64_t>(v), unit);
+            break;
+          case Type::f64:
+            s.set(std::move(name), std::get<double>(v), unit);
+            break;
+          case Type::str:
+            s.set(std::move(name), std::string(std::get<std::string_view>(v)));
+            break;
+          case Type::i64:
+            throw std::logic_error("summary column '" + name + "': i64 is not a summary type");
+        }
+      }
+  }
+}
+
+template <class In>
+TableSchema schema(const Part<In>& part) {
+  TableSchema t{std::string(part.id), {}, {}};
+  for (const Group<In>& g : part.groups)
+    for (const Col<In>& c : g.columns) t.columns.push_back(c.decl);
+  return t;
+}
+
 double ratio(std::uint64_t part, std::uint64_t whole) {
   return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }
 
+// --- identity and time -------------------------------------------------------------
+
+const Part<RunSummary>& run_part() {
+  using C = Cell<RunSummary>;
+  auto text = [](std::string_view name, std::string_view meaning, std::string_view source,
+                 std::function<std::string_view(const RunSummary&)> f) {
+    return stat_column<C>(Type::str, tree::kRun, {name, "", meaning, source},
+                          [f](const C& c) -> CellValue { return f(c.in); });
+  };
+  auto count = [](sim::StatDecl d, std::function<std::uint64_t(const RunSummary&)> f) {
+    return stat_column<C>(Type::u64, tree::kRun, d,
+                          [f](const C& c) -> CellValue { return f(c.in); });
+  };
+  static const Part<RunSummary> part{
+      "summary/run",
+      {{nullptr,
+        {text("workload",
+              "what ran: the generator's name (mixed-kernel, larson), trace:<trace file name>, or "
+              "exercise",
+              "workload.generator.name, workload.trace",
+              [](const RunSummary& r) -> std::string_view { return r.workload; }),
+         text("flavour", "the kernel generation: linux-2.6 or linux-6", "kernel.flavour",
+              [](const RunSummary& r) { return model::to_string(r.config.kernel.flavour); }),
+         text("slab", "the object allocator: slab, slub or slob", "kernel.slab",
+              [](const RunSummary& r) { return model::to_string(r.config.kernel.slab.kind); }),
+         text("arch", "x86_64 or i386", "machine.arch",
+              [](const RunSummary& r) -> std::string_view {
+                return r.config.machine.arch == sim::Arch::x86_64 ? "x86_64" : "i386";
+              }),
+         count({"cpus", "1", "simulated CPUs", "machine.cpus"},
+               [](const RunSummary& r) { return std::uint64_t{r.config.machine.cpus}; }),
+         count({"nodes", "1", "NUMA nodes", "machine.nodes"},
+               [](const RunSummary& r) { return std::uint64_t{r.config.machine.nodes}; }),
+         count({"seed", "1", "the run's seed", "run.seed"},
+               [](const RunSummary& r) { return r.config.run.seed; }),
+         count({"setup_cycles", "cycles",
+                "simulated time when the workload's threads started, after its caches and "
+                "mempools were created (0 for replay and exercise)",
+                "GeneratorResult::started"},
+               [](const RunSummary& r) { return r.started; }),
+         count(tree::kSimulatedCycles, [](const RunSummary& r) { return r.elapsed; }),
+         stat_column<C>(Type::f64, tree::kRun,
+                        {"simulated_ns", "ns", "simulated_cycles in nanoseconds",
+                         "simulated_cycles / machine.frequency in GHz"},
+                        [](const C& c) -> CellValue {
+                          return static_cast<double>(c.in.elapsed) / c.in.config.machine.ghz;
+                        })}}}};
+  return part;
+}
+
+// --- per operation kind ------------------------------------------------------------
+
+struct OpLatencies {
+  std::vector<std::string> ops;  // every kind, in OpKind order
+  std::vector<sim::LatencyHistogram> histograms;
+};
+
+OpLatencies op_latencies(const sim::StatsRegistry& st) {
+  namespace gen = workloads::gen;
+  OpLatencies out;
+  for (std::size_t k = 0; k < gen::kOpKinds; ++k)
+    out.ops.emplace_back(gen::to_string(static_cast<gen::OpKind>(k)));
+  out.histograms.resize(out.ops.size());
+  for (const auto& e : st.latencies()) {
+    std::string_view op;
+    if (!sim::matches(gen::kOpLatency.stat.name, e.name, &op)) continue;
+    const auto it = std::find(out.ops.begin(), out.ops.end(), op);
+    if (it != out.ops.end()) out.histograms[it - out.ops.begin()].merge(e.histogram);
+  }
+  return out;
+}
+
+const Part<OpLatencies>& ops_part() {
+  using C = Cell<OpLatencies>;
+  auto hist = [](const C& c) -> const sim::LatencyHistogram& { return c.in.histograms[c.value]; };
+  auto quantile = [hist](std::string_view name, std::string_view meaning, double q) {
+    return stat_column<C>(
+        "<op>." + std::string(name), Type::u64, tree::kOps,
+        {name, "cycles", meaning, "LatencyHistogram::quantile_upper_bound of workload.<op>.cycles"},
+        [hist, q](const C& c) -> CellValue { return hist(c).quantile_upper_bound(q); });
+  };
+  static const Part<OpLatencies> part{
+      "summary/ops",
+      {{[](const OpLatencies& l) { return l.ops; },
+        {stat_column<C>("<op>.ops", Type::u64, tree::kOps, tree::kOpsDone,
+                        [hist](const C& c) -> CellValue { return hist(c).count; }),
+         stat_column<C>("<op>.mean_cycles", Type::f64, tree::kOps,
+                        {"mean_cycles", "cycles", "mean cycles per unit (0 if none)",
+                         "sum / count of workload.<op>.cycles"},
+                        [hist](const C& c) -> CellValue { return hist(c).mean(); }),
+         quantile("p50_cycles",
+                  "the median cycles per unit: the inclusive upper bound of its latency-histogram "
+                  "bucket (at most max_cycles; 0 if none)",
+                  0.50),
+         quantile("p99_cycles", "the 99th percentile, likewise", 0.99),
+         quantile("p999_cycles", "the 99.9th percentile, likewise", 0.999),
+         stat_column<C>("<op>.max_cycles", Type::u64, tree::kOps,
+                        {"max_cycles", "cycles", "the largest cycles per unit (exact)",
+                         "the maximum of workload.<op>.cycles"},
+                        [hist](const C& c) -> CellValue { return hist(c).max; })}},
+       {nullptr,
+        {stat_column<C>(Type::u64, tree::kOps, tree::kOpsDone,
+                        [](const C& c) -> CellValue {
+                          std::uint64_t n = 0;
+                          for (const auto& h : c.in.histograms) n += h.count;
+                          return n;
+                        }),
+         stat_column<C>(Type::u64, tree::kOps, tree::kOpCycles, [](const C& c) -> CellValue {
+           std::uint64_t n = 0;
+           for (const auto& h : c.in.histograms) n += h.sum;
+           return n;
+         })}}}};
+  return part;
+}
+
+// --- generator ---------------------------------------------------------------------
+
+struct GeneratorIn {
+  const workloads::gen::GeneratorResult& g;
+  double ghz;
+};
+
+const Part<GeneratorIn>& generator_part() {
+  namespace gen = workloads::gen;
+  using C = Cell<GeneratorIn>;
+  auto field = [](std::uint64_t gen::GeneratorResult::*m) {
+    return field_column<C>(tree::kGenerator, gen::kGeneratorCounters, m,
+                           [](const C& c) -> const gen::GeneratorResult& { return c.in.g; });
+  };
+  auto totals = [](const gen::GeneratorResult& g, std::uint64_t gen::OpTotals::*m) {
+    std::uint64_t n = 0;
+    for (const gen::OpTotals& t : g.total) n += t.*m;
+    return n;
+  };
+  static const Part<GeneratorIn> part{
+      "summary/generator",
+      {{nullptr,
+        {stat_column<C>(Type::u64, tree::kGenerator,
+                        {"failures", "1", "allocations that returned NULL, all kinds",
+                         "the per-kind totals' failures, added up"},
+                        [totals](const C& c) -> CellValue {
+                          return totals(c.in.g, &gen::OpTotals::failures);
+                        }),
+         stat_column<C>(Type::f64, tree::kGenerator,
+                        {"ops_per_ms", "1/ms",
+                         "operations of all kinds per simulated millisecond after the setup",
+                         "ops / ((simulated_cycles - setup_cycles) / (GHz x 1e6))"},
+                        [totals](const C& c) -> CellValue {
+                          const double ms = static_cast<double>(c.in.g.elapsed - c.in.g.started) /
+                                            (c.in.ghz * 1e6);
+                          return ms > 0
+                                     ? static_cast<double>(totals(c.in.g, &gen::OpTotals::ops)) / ms
+                                     : 0.0;
+                        }),
+         field(&gen::GeneratorResult::lifetime_frees), field(&gen::GeneratorResult::remote_frees),
+         field(&gen::GeneratorResult::rcu_frees), field(&gen::GeneratorResult::evictions),
+         field(&gen::GeneratorResult::passed), field(&gen::GeneratorResult::irq_arrivals),
+         field(&gen::GeneratorResult::peak_live), field(&gen::GeneratorResult::live_at_end),
+         field_column<C>(tree::kGenerator, gen::kGeneratorRun, &gen::GeneratorResult::fingerprint,
+                         [](const C& c) -> const gen::GeneratorResult& { return c.in.g; })}}}};
+  return part;
+}
+
+// --- replay ------------------------------------------------------------------------
+
+struct ReplayIn {
+  const workloads::ReplayResult& r;
+  const workloads::trace::TraceStats& t;
+};
+
+const Part<ReplayIn>& replay_part() {
+  using C = Cell<ReplayIn>;
+  using R = workloads::ReplayResult;
+  auto field = [](std::uint64_t R::*m) {
+    return field_column<C>(tree::kReplay, workloads::kReplayCounters, m,
+                           [](const C& c) -> const R& { return c.in.r; });
+  };
+  static const Part<ReplayIn> part{
+      "summary/replay",
+      {{nullptr,
+        {field_column<C>(
+             tree::kReplay, workloads::kTraceCounters, &workloads::trace::TraceStats::lines,
+             [](const C& c) -> const workloads::trace::TraceStats& { return c.in.t; },
+             "trace_lines"),
+         field(&R::events), field(&R::allocations), field(&R::frees), field(&R::unknown_frees),
+         field(&R::failures), field(&R::bytes_alloc_compared), field(&R::bytes_alloc_mismatches),
+         field(&R::traced_live), field(&R::simulated_live)}}}};
+  return part;
+}
+
+// --- exercise ----------------------------------------------------------------------
+
+struct ExerciseIn {
+  std::uint64_t ops;
+};
+
+const Part<ExerciseIn>& exercise_part() {
+  using C = Cell<ExerciseIn>;
+  static const Part<ExerciseIn> part{
+      "summary/exercise",
+      {{nullptr,
+        {stat_column<C>(Type::u64, tree::kExercise, tree::kExerciseOps,
+                        [](const C& c) -> CellValue { return c.in.ops; })}}}};
+  return part;
+}
+
+// --- hardware and kernel -----------------------------------------------------------
+
+struct KernelIn {
+  const sim::StatsRegistry& st;
+  const std::deque<sim::Machine::LockClassEntry>& locks;
+  const model::VmEvents& ev;
+  model::ZoneCounters zones{};     // summed over zones
+  model::KmemCacheStats caches{};  // summed over the slab caches
+  std::uint64_t managed = 0, free_pages = 0;
+  std::array<std::uint64_t, model::kNrOrders> nr_free{};
+  std::vector<unsigned> frag_orders{};  // 3 and the pageblock order
+  std::uint64_t failures = 0;
+  std::uint64_t slab_caches = 0, in_use = 0, live_bytes = 0, num_objs = 0, num_slabs = 0;
+  std::uint64_t slab_pages = 0, vmalloc_areas = 0, diagnostics = 0;
+};
+
+std::uint64_t total(const KernelIn& k, sim::Counter* sim::CacheCounters::*m) {
+  return k.st.total(sim::decl_of(sim::kCacheCounters, m).stat.name);
+}
+std::uint64_t total(const KernelIn& k, sim::Counter* sim::MemoryCounters::*m) {
+  return k.st.total(sim::decl_of(sim::kMemoryCounters, m).stat.name);
+}
+std::uint64_t lock_total(const KernelIn& k, sim::Counter* sim::LockStats::*m) {
+  std::uint64_t n = 0;
+  for (const auto& e : k.locks) n += (e.stats.*m)->value;
+  return n;
+}
+
+const Part<KernelIn>& kernel_part() {
+  using C = Cell<KernelIn>;
+  using CC = sim::CacheCounters;
+  using MC = sim::MemoryCounters;
+  using LS = sim::LockStats;
+  using ZC = model::ZoneCounters;
+  using VE = model::VmEvents;
+  using KS = model::KmemCacheStats;
+  auto miss_rate = [](std::string_view name, std::string_view meaning, std::string_view source,
+                      sim::Counter* CC::*hits, sim::Counter* CC::*misses) {
+    return stat_column<C>(Type::f64, tree::kCaches, {name, "1", meaning, source},
+                          [hits, misses](const C& c) -> CellValue {
+                            const std::uint64_t h = total(c.in, hits), m = total(c.in, misses);
+                            return ratio(m, h + m);
+                          });
+  };
+  auto cache_total = [](std::string_view name, sim::Counter* CC::*m) {
+    return stat_column<C>(name, Type::u64, tree::kCaches, sim::decl_of(sim::kCacheCounters, m).stat,
+                          [m](const C& c) -> CellValue { return total(c.in, m); });
+  };
+  auto lock_sum = [](std::string_view name, sim::Counter* LS::*m) {
+    return stat_column<C>(name, Type::u64, tree::kLocks, sim::decl_of(sim::kLockCounters, m).stat,
+                          [m](const C& c) -> CellValue { return lock_total(c.in, m); });
+  };
+  auto zone = [](std::uint64_t ZC::*m) {
+    return field_column<C>(tree::kZone, ZC::kFields, m,
+                           [](const C& c) -> const ZC& { return c.in.zones; });
+  };
+  auto vm = [](std::uint64_t VE::*m, std::string_view name = {}) {
+    return field_column<C>(
+        tree::kVmEvents, VE::kFields, m, [](const C& c) -> const VE& { return c.in.ev; }, name);
+  };
+  auto slab = [](std::string_view name, std::uint64_t KS::*m) {
+    return field_column<C>(
+        tree::kSlabCache, KS::kFields, m, [](const C& c) -> const KS& { return c.in.caches; },
+        name);
+  };
+  auto value = [](std::string_view name, std::string_view component, const sim::StatDecl& d,
+                  std::uint64_t KernelIn::*m) {
+    return stat_column<C>(name, Type::u64, component, d,
+                          [m](const C& c) -> CellValue { return c.in.*m; });
+  };
+  static const Part<KernelIn> part{
+      "summary/kernel",
+      {{nullptr,
+        {stat_column<C>(
+             Type::u64, tree::kCaches,
+             {"l1d_accesses", "1", "L1D lookups, hits and misses", "l1d.hits + l1d.misses"},
+             [](const C& c) -> CellValue {
+               return total(c.in, &CC::l1d_hits) + total(c.in, &CC::l1d_misses);
+             }),
+         miss_rate("l1d_miss_rate", "the share of L1D lookups that missed (0 without lookups)",
+                   "l1d.misses / (l1d.hits + l1d.misses)", &CC::l1d_hits, &CC::l1d_misses),
+         miss_rate("l2_miss_rate", "the same at L2", "l2.misses / (l2.hits + l2.misses)",
+                   &CC::l2_hits, &CC::l2_misses),
+         miss_rate("llc_miss_rate", "the same at the LLC", "llc.misses / (llc.hits + llc.misses)",
+                   &CC::llc_hits, &CC::llc_misses),
+         cache_total("llc_misses", &CC::llc_misses),
+         cache_total("c2c_transfers", &CC::c2c_transfers),
+         cache_total("false_sharing", &CC::false_sharing),
+         stat_column<C>(Type::u64, tree::kMemory,
+                        {"memory_accesses", "1", "DRAM reads, local and remote (not writebacks)",
+                         "memory.local_accesses + memory.remote_accesses"},
+                        [](const C& c) -> CellValue {
+                          return total(c.in, &MC::local_accesses) +
+                                 total(c.in, &MC::remote_accesses);
+                        }),
+         stat_column<C>(Type::f64, tree::kMemory,
+                        {"remote_access_share", "1",
+                         "the share of DRAM reads that went to another node's memory",
+                         "memory.remote_accesses / (memory.local_accesses + "
+                         "memory.remote_accesses)"},
+                        [](const C& c) -> CellValue {
+                          const std::uint64_t l = total(c.in, &MC::local_accesses);
+                          const std::uint64_t r = total(c.in, &MC::remote_accesses);
+                          return ratio(r, l + r);
+                        }),
+         lock_sum("lock_acquisitions", &LS::acquisitions),
+         lock_sum("lock_contended", &LS::contended),
+         lock_sum("lock_wait_cycles", &LS::wait_cycles)}},
+       // One column per lock class, in creation order.
+       {[](const KernelIn& k) {
+          std::vector<std::string> classes;
+          for (const auto& e : k.locks) classes.push_back(e.name);
+          return classes;
+        },
+        {stat_column<C>(
+            "lock_wait_cycles.<class>", Type::u64, tree::kLocks,
+            sim::decl_of(sim::kLockCounters, &LS::wait_cycles).stat,
+            [](const C& c) -> CellValue { return c.in.locks[c.value].stats.wait_cycles->value; })}},
+       {nullptr,
+        {zone(&ZC::pcp_refills), zone(&ZC::pcp_drains), zone(&ZC::pcp_drained_pages),
+         zone(&ZC::numa_hit), zone(&ZC::numa_miss), zone(&ZC::numa_foreign), zone(&ZC::numa_local),
+         zone(&ZC::numa_other),
+         value("managed_pages", tree::kZone,
+               {"managed_pages", "pages", "pages the buddy allocator manages",
+                "zone->managed_pages (present_pages in 2.6.32)"},
+               &KernelIn::managed),
+         value("free_pages", tree::kZone, tree::kNrFreePages, &KernelIn::free_pages)}},
+       // Machine-wide indices: the debugfs formulas over the free areas of all zones summed.
+       {[](const KernelIn& k) {
+          std::vector<std::string> orders;
+          for (unsigned o : k.frag_orders) orders.push_back(std::to_string(o));
+          return orders;
+        },
+        {stat_column<C>(
+             "unusable_index_order<order>", Type::f64, tree::kPageAlloc,
+             {"unusable_index", "1",
+              "the unusable free space index at this order, all zones together: 0..1 in steps "
+              "of 0.001",
+              "unusable_free_index() (mm/vmstat.c, debugfs extfrag/unusable_index)"},
+             [](const C& c) -> CellValue {
+               const unsigned order = c.in.frag_orders[c.value];
+               const auto info = model::fill_contig_page_info(c.in.nr_free, order);
+               return static_cast<double>(model::unusable_free_index(order, info)) / 1000.0;
+             }),
+         stat_column<C>(
+             "extfrag_index_order<order>", Type::f64, tree::kPageAlloc,
+             {"extfrag_index", "1",
+              "the external fragmentation index at this order, all zones together: -1 when a "
+              "free block of the order exists, towards 1 when a failure would be due to "
+              "fragmentation",
+              "fragmentation_index() (mm/vmstat.c, debugfs extfrag/extfrag_index)"},
+             [](const C& c) -> CellValue {
+               const unsigned order = c.in.frag_orders[c.value];
+               const auto info = model::fill_contig_page_info(c.in.nr_free, order);
+               return static_cast<double>(model::fragmentation_index(order, info)) / 1000.0;
+             })}},
+       {nullptr,
+        {vm(&VE::pgalloc), vm(&VE::pgfree), vm(&VE::allocstall, "alloc_stalls"),
+         vm(&VE::kswapd_runs), vm(&VE::pgsteal_kswapd), vm(&VE::pgsteal_direct),
+         value("page_alloc_failures", tree::kPageAlloc,
+               {"page_alloc_failures", "1",
+                "page allocations that failed (as recorded: at most 4096)",
+                "PageAllocator::failures() (model/page_alloc.cpp)"},
+               &KernelIn::failures),
+         value("slab_caches", tree::kSlab,
+               {"slab_caches", "1", "kmem caches (merged aliases not counted)",
+                "ObjectAllocator::slab_caches(): the /proc/slabinfo rows"},
+               &KernelIn::slab_caches),
+         slab("slab_allocs", &KS::allocs), slab("slab_frees", &KS::frees),
+         stat_column<C>(Type::f64, tree::kSlab,
+                        {"slab_alloc_fastpath_share", "1",
+                         "the share of the caches' allocations served on the fast path",
+                         "alloc_fastpath / allocs, all caches"},
+                        [](const C& c) -> CellValue {
+                          return ratio(c.in.caches.alloc_fastpath, c.in.caches.allocs);
+                        }),
+         value("slab_objects_in_use", tree::kSlabCache, tree::kInUse, &KernelIn::in_use),
+         value("slab_objects_total", tree::kSlabCache, tree::kNumObjs, &KernelIn::num_objs),
+         value("slab_slabs", tree::kSlabCache, tree::kNumSlabs, &KernelIn::num_slabs),
+         value("slab_pages", tree::kSlab, tree::kSlabPages, &KernelIn::slab_pages),
+         stat_column<C>(Type::f64, tree::kSlab,
+                        {"slab_overhead", "1",
+                         "the share of the object allocator's pages not holding live objects",
+                         "1 - sum(in_use x object_size) / (slab_pages x page size); 0 without "
+                         "pages"},
+                        [](const C& c) -> CellValue {
+                          const std::uint64_t bytes = c.in.slab_pages << model::kPageShift;
+                          return bytes ? 1.0 - ratio(c.in.live_bytes, bytes) : 0.0;
+                        }),
+         value("vmalloc_areas", tree::kVmalloc,
+               {"vmalloc_areas", "1", "vmalloc areas in use at the end",
+                "Vmalloc::areas() (model/vmalloc.cpp)"},
+               &KernelIn::vmalloc_areas),
+         value("diagnostics", tree::kKernel, tree::kDiagnostics, &KernelIn::diagnostics)}}}};
+  return part;
+}
+
 }  // namespace
 
-void add_kernel_summary(model::Kernel& kernel, h5::Table& s) {
-  const sim::Machine& m = kernel.machine();
-  const sim::StatsRegistry& st = m.stats();
-  // Caches: misses over lookups at each level.
-  const std::uint64_t l1h = st.total("l1d.hits"), l1m = st.total("l1d.misses");
-  const std::uint64_t l2h = st.total("l2.hits"), l2m = st.total("l2.misses");
-  const std::uint64_t llch = st.total("llc.hits"), llcm = st.total("llc.misses");
-  s.set("l1d_accesses", l1h + l1m, "1");
-  s.set("l1d_miss_rate", ratio(l1m, l1h + l1m), "1");
-  s.set("l2_miss_rate", ratio(l2m, l2h + l2m), "1");
-  s.set("llc_miss_rate", ratio(llcm, llch + llcm), "1");
-  s.set("llc_misses", llcm, "1");
-  s.set("c2c_transfers", st.total("coherence.c2c_transfers"), "1");
-  s.set("false_sharing", st.total("coherence.false_sharing"), "1");
-  const std::uint64_t local = st.total("memory.local_accesses");
-  const std::uint64_t remote = st.total("memory.remote_accesses");
-  s.set("memory_accesses", local + remote, "1");
-  s.set("remote_access_share", ratio(remote, local + remote), "1");
-
-  // Locks: wait cycles per class (classes in registration order), and all together.
-  std::uint64_t wait_total = 0, acquisitions = 0, contended = 0;
-  std::vector<std::pair<std::string, std::uint64_t>> waits;
-  for (const auto& e : st.counters()) {
-    if (e.scope != sim::StatsRegistry::kGlobal || !e.name.starts_with("lock.")) continue;
-    if (e.name.ends_with(".wait_cycles")) {
-      waits.emplace_back(e.name.substr(5, e.name.size() - 5 - 12), e.counter.value);
-      wait_total += e.counter.value;
-    } else if (e.name.ends_with(".acquisitions")) {
-      acquisitions += e.counter.value;
-    } else if (e.name.ends_with(".contended")) {
-      contended += e.counter.value;
-    }
-  }
-  s.set("lock_acquisitions", acquisitions, "1");
-  s.set("lock_contended", contended, "1");
-  s.set("lock_wait_cycles", wait_total, "cycles");
-  for (const auto& [cls, cycles] : waits) s.set("lock_wait_cycles." + cls, cycles, "cycles");
-
-  // The page allocator: pcp, NUMA placement, free memory, fragmentation.
-  const model::PageAllocator& pa = kernel.pages();
-  model::ZoneCounters zc;
-  std::array<std::uint64_t, model::kNrOrders> nr_free{};
-  std::uint64_t free_pages = 0, managed = 0;
-  for (const model::Zone& z : pa.zones()) {
-    zc += z.counters;
-    free_pages += z.nr_free_pages;
-    managed += z.managed_pages;
-    for (unsigned o = 0; o < model::kNrOrders; ++o) nr_free[o] += z.free_area[o].nr_free;
-  }
-  s.set("pcp_refills", zc.pcp_refills, "1");
-  s.set("pcp_drains", zc.pcp_drains, "1");
-  s.set("pcp_drained_pages", zc.pcp_drained_pages, "pages");
-  s.set("numa_hit", zc.numa_hit, "allocations");
-  s.set("numa_miss", zc.numa_miss, "allocations");
-  s.set("numa_foreign", zc.numa_foreign, "allocations");
-  s.set("numa_local", zc.numa_local, "allocations");
-  s.set("numa_other", zc.numa_other, "allocations");
-  s.set("managed_pages", managed, "pages");
-  s.set("free_pages", free_pages, "pages");
-  // Machine-wide indices: the debugfs formulas over the free areas of all zones summed.
-  const unsigned pbo = pa.pageblock_order();
-  for (unsigned order : {3u, pbo}) {
-    const model::ContigPageInfo info = model::fill_contig_page_info(nr_free, order);
-    const std::string o = std::to_string(order);
-    s.set("unusable_index_order" + o,
-          static_cast<double>(model::unusable_free_index(order, info)) / 1000.0, "1");
-    s.set("extfrag_index_order" + o,
-          static_cast<double>(model::fragmentation_index(order, info)) / 1000.0, "1");
-  }
-  const model::VmEvents& ev = pa.events();
-  s.set("pgalloc", ev.pgalloc, "pages");
-  s.set("pgfree", ev.pgfree, "pages");
-  s.set("alloc_stalls", ev.allocstall, "1");
-  s.set("kswapd_runs", ev.kswapd_runs, "1");
-  s.set("pgsteal_kswapd", ev.pgsteal_kswapd, "pages");
-  s.set("pgsteal_direct", ev.pgsteal_direct, "pages");
-  s.set("page_alloc_failures", static_cast<std::uint64_t>(pa.failures().size()), "1");
-
-  // Object allocator: counts and memory overhead (slab pages against live objects).
-  const model::ObjectAllocator& oa = kernel.slab();
-  std::uint64_t caches = 0, live_bytes = 0, live_objects = 0, total_objs = 0, slabs = 0;
-  std::uint64_t allocs = 0, frees = 0, fast = 0;
-  for (const model::KmemCache* c : oa.slab_caches()) {
-    ++caches;
-    live_objects += c->in_use;
-    live_bytes += c->in_use * c->object_size;
-    allocs += c->stats.allocs;
-    frees += c->stats.frees;
-    fast += c->stats.alloc_fastpath;
-  }
-  for (const model::SlabinfoRow& r : oa.slabinfo_rows()) {
-    total_objs += r.num_objs;
-    slabs += r.num_slabs;
-  }
-  const std::uint64_t slab_bytes = oa.pages_held() << model::kPageShift;
-  s.set("slab_caches", caches, "1");
-  s.set("slab_allocs", allocs, "1");
-  s.set("slab_frees", frees, "1");
-  s.set("slab_alloc_fastpath_share", ratio(fast, allocs), "1");
-  s.set("slab_objects_in_use", live_objects, "objects");
-  s.set("slab_objects_total", total_objs, "objects");
-  s.set("slab_slabs", slabs, "slabs");
-  s.set("slab_pages", oa.pages_held(), "pages");
-  s.set("slab_overhead", slab_bytes ? 1.0 - ratio(live_bytes, slab_bytes) : 0.0, "1");
-  s.set("vmalloc_areas", static_cast<std::uint64_t>(kernel.vmalloc().areas().size()), "1");
-  s.set("diagnostics", kernel.diagnostics().errors(), "1");
+void add_run_summary(const RunSummary& run, h5::Table& s) {
+  write(run_part(), run, s);
 }
 
 void add_latency_summary(const sim::StatsRegistry& st, h5::Table& s) {
-  std::map<std::string, sim::LatencyHistogram> per_op;
-  for (const auto& e : st.latencies())
-    if (const std::string_view op = workloads::gen::latency_op(e.name); !op.empty())
-      per_op[std::string(op)].merge(e.histogram);
-  std::uint64_t ops = 0, cycles = 0;
-  for (std::size_t k = 0; k < workloads::gen::kOpKinds; ++k) {
-    const std::string op(workloads::gen::to_string(static_cast<workloads::gen::OpKind>(k)));
-    const sim::LatencyHistogram& h = per_op[op];
-    ops += h.count;
-    cycles += h.sum;
-    s.set(op + ".ops", h.count, "1");
-    s.set(op + ".mean_cycles", h.mean(), "cycles");
-    s.set(op + ".p50_cycles", h.quantile_upper_bound(0.50), "cycles");
-    s.set(op + ".p99_cycles", h.quantile_upper_bound(0.99), "cycles");
-    s.set(op + ".p999_cycles", h.quantile_upper_bound(0.999), "cycles");
-    s.set(op + ".max_cycles", h.max, "cycles");
-  }
-  s.set("ops", ops, "1");
-  s.set("op_cycles", cycles, "cycles");
+  write(ops_part(), op_latencies(st), s);
 }
 
-h5::Table counters_table(model::Kernel& kernel) {
-  h5::Table t;
-  t.add("name", h5::Column::Type::str, "");
-  t.add("scope", h5::Column::Type::i64, "1");
-  t.add("value", h5::Column::Type::u64, "1");
-  for (const auto& e : kernel.machine().stats().counters())
-    t.append_row(e.name, e.scope, e.counter.value);
-  const model::VmEvents& ev = kernel.pages().events();
-  const std::pair<const char*, std::uint64_t> vm[] = {{"vm.pgalloc", ev.pgalloc},
-                                                      {"vm.pgfree", ev.pgfree},
-                                                      {"vm.allocstall", ev.allocstall},
-                                                      {"vm.pgsteal_kswapd", ev.pgsteal_kswapd},
-                                                      {"vm.pgsteal_direct", ev.pgsteal_direct},
-                                                      {"vm.kswapd_wakeups", ev.kswapd_wakeups},
-                                                      {"vm.kswapd_runs", ev.kswapd_runs},
-                                                      {"vm.kswapd_cycles", ev.kswapd_cycles},
-                                                      {"vm.compact_or_fail", ev.compact_or_fail}};
-  for (const auto& [name, v] : vm) t.append_row(name, std::int64_t{-1}, v);
-  // Per zone: scope is the zone's index in the machine (node-major).
-  std::int64_t zi = 0;
-  for (const model::Zone& z : kernel.pages().zones()) {
-    const std::string p = "zone." + std::string(model::zone_name(z.type)) + ".";
-    const model::ZoneCounters& c = z.counters;
-    for (const auto& [name, v] : {std::pair{"numa_hit", c.numa_hit},
-                                  {"numa_miss", c.numa_miss},
-                                  {"numa_foreign", c.numa_foreign},
-                                  {"numa_interleave", c.numa_interleave},
-                                  {"numa_local", c.numa_local},
-                                  {"numa_other", c.numa_other},
-                                  {"pcp_refills", c.pcp_refills},
-                                  {"pcp_drains", c.pcp_drains},
-                                  {"pcp_drained_pages", c.pcp_drained_pages},
-                                  {"alloc_success", c.alloc_success},
-                                  {"alloc_fail", c.alloc_fail}})
-      t.append_row(p + name, zi, v);
-    ++zi;
-  }
-  return t;
+void add_generator_summary(const workloads::gen::GeneratorResult& g, double ghz, h5::Table& s) {
+  write(generator_part(), GeneratorIn{g, ghz}, s);
 }
 
-std::vector<std::pair<std::string, h5::Table>> latency_tables(const sim::StatsRegistry& st) {
-  std::vector<std::pair<std::string, h5::Table>> out;
-  for (const auto& e : st.latencies()) {
-    const std::string_view op = workloads::gen::latency_op(e.name);
-    if (op.empty()) continue;
-    if (out.empty() || out.back().first != op) {
-      h5::Table t;
-      t.add("cpu", h5::Column::Type::u64, "1");
-      t.add("lower_cycles", h5::Column::Type::u64, "cycles");
-      t.add("upper_cycles", h5::Column::Type::u64, "cycles");
-      t.add("count", h5::Column::Type::u64, "1");
-      out.emplace_back(op, std::move(t));
-    }
-    const sim::LatencyHistogram& h = e.histogram;
-    for (unsigned b = 0; b < sim::LatencyHistogram::kBuckets; ++b)
-      if (h.buckets[b])
-        out.back().second.append_row(static_cast<std::uint64_t>(e.scope),
-                                     sim::LatencyHistogram::lower_bound(b),
-                                     sim::LatencyHistogram::upper_bound(b), h.buckets[b]);
-  }
-  // Only the operations that ran.
-  std::erase_if(out, [](const auto& p) { return p.second.rows() == 0; });
-  return out;
+void add_replay_summary(const workloads::ReplayResult& r, const workloads::trace::TraceStats& t,
+                        h5::Table& s) {
+  write(replay_part(), ReplayIn{r, t}, s);
 }
 
-std::vector<std::pair<std::string, std::string>> proc_reports(const model::Kernel& kernel) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (std::string_view name : model::Kernel::proc_names())
-    out.emplace_back(std::string(name), kernel.proc(name));
-  return out;
+void add_exercise_summary(std::uint64_t ops, h5::Table& s) {
+  write(exercise_part(), ExerciseIn{ops}, s);
+}
+
+void add_kernel_summary(model::Kernel& kernel, h5::Table& s) {
+  const sim::Machine& m = kernel.machine();
+  const model::PageAllocator& pa = kernel.pages();
+  KernelIn k{m.stats(), m.lock_classes(), pa.events()};
+  for (const model::Zone& z : pa.zones()) {
+    k.zones += z.counters;
+    k.free_pages += z.nr_free_pages;
+    k.managed += z.managed_pages;
+    for (unsigned o = 0; o < model::kNrOrders; ++o) k.nr_free[o] += z.free_area[o].nr_free;
+  }
+  k.frag_orders = {3};
+  if (pa.pageblock_order() != 3) k.frag_orders.push_back(pa.pageblock_order());
+  k.failures = pa.failures().size();
+  const model::ObjectAllocator& oa = kernel.slab();
+  for (const model::KmemCache* c : oa.slab_caches()) {
+    ++k.slab_caches;
+    k.in_use += c->in_use;
+    k.live_bytes += c->in_use * c->object_size;
+    k.caches += c->stats;
+  }
+  for (const model::SlabinfoRow& r : oa.slabinfo_rows()) {
+    k.num_objs += r.num_objs;
+    k.num_slabs += r.num_slabs;
+  }
+  k.slab_pages = oa.pages_held();
+  k.vmalloc_areas = kernel.vmalloc().areas().size();
+  k.diagnostics = kernel.diagnostics().errors();
+  write(kernel_part(), k, s);
+}
+
+std::vector<TableSchema> summary_schema() {
+  return {schema(run_part()),    schema(ops_part()),      schema(generator_part()),
+          schema(replay_part()), schema(exercise_part()), schema(kernel_part())};
 }
 
 }  // namespace allocsim::io

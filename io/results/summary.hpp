@@ -1,30 +1,47 @@
 #pragma once
-// End-of-run results read from the kernel and the machine: the summary's
-// common columns, the counters table, the latency histograms and the /proc
-// reports (docs/results.md lists every field with its unit).
+// The summary: one row of a run's headline numbers. Its columns come in parts,
+// each a declared list (io/results/stat_columns.hpp): identity and time (every
+// run), per operation kind and the generator's counters (generated
+// workloads), the replay's counters, the exercise's, and the hardware and
+// kernel totals at the end of the run (docs/results.md, generated from these
+// lists, says what each column means).
+#include <cstdint>
 #include <string>
-#include <utility>
 #include <vector>
 
+#include "io/config/load.hpp"
 #include "io/h5/table.hpp"
+#include "io/results/stat_columns.hpp"
 #include "model/kernel.hpp"
+#include "workloads/generator/run.hpp"
+#include "workloads/replay.hpp"
+#include "workloads/trace/trace.hpp"
 
 namespace allocsim::io {
 
-// Hardware and kernel columns: cache miss rates per level, c2c transfers,
-// remote access share, lock waits per class, pcp refills and drains, NUMA
-// counters, slab counts and overhead, fragmentation indices, reclaim.
-void add_kernel_summary(model::Kernel& kernel, h5::Table& summary);
-// Per operation kind (every kind, zero when it did not run): count, mean and
-// tail latencies from the workload's latency histograms.
-void add_latency_summary(const sim::StatsRegistry& stats, h5::Table& summary);
+// What ran, on what, and the simulated time: the columns every summary starts with.
+struct RunSummary {
+  const Config& config;
+  std::string workload;  // the generator's name, "trace:<file>" or "exercise"
+  sim::Cycles started = 0, elapsed = 0;
+};
+void add_run_summary(const RunSummary& run, h5::Table& summary);
 
-// Every registered counter (name, scope, value), then the vm events and the
-// per-zone counters.
-h5::Table counters_table(model::Kernel& kernel);
-// latency/<op>: the non-empty buckets of each op kind's histogram per CPU.
-std::vector<std::pair<std::string, h5::Table>> latency_tables(const sim::StatsRegistry& stats);
-// proc/<name>: every report Kernel::proc knows.
-std::vector<std::pair<std::string, std::string>> proc_reports(const model::Kernel& kernel);
+// Per operation kind (every kind, zero when it did not run): count, mean and
+// tail latencies from the workload's latency histograms, then all kinds together.
+void add_latency_summary(const sim::StatsRegistry& stats, h5::Table& summary);
+void add_generator_summary(const workloads::gen::GeneratorResult& g, double ghz,
+                           h5::Table& summary);
+void add_replay_summary(const workloads::ReplayResult& r, const workloads::trace::TraceStats& t,
+                        h5::Table& summary);
+void add_exercise_summary(std::uint64_t ops, h5::Table& summary);
+// Hardware and kernel: cache miss rates, c2c transfers, remote accesses, lock
+// waits (per class too), pcp and NUMA counters, free memory, fragmentation
+// indices, reclaim, slab counts and overhead, vmalloc areas, diagnostics.
+void add_kernel_summary(model::Kernel& kernel, h5::Table& summary);
+
+// Every part's column declarations, in the order the parts are written
+// (TableSchema::name is the part's id, e.g. "summary/kernel").
+std::vector<TableSchema> summary_schema();
 
 }  // namespace allocsim::io

@@ -144,23 +144,4 @@ constexpr bool takes_count_all(OpFamily f) {
   return f == OpFamily::free || f == OpFamily::pass;
 }
 
-// Each op kind's latency histogram, one per CPU: workload.<op>.cycles. The
-// results' latency/<op> tables and <op>.* summary columns name it by <op>.
-inline constexpr std::string_view kLatencyPrefix = "workload.";
-inline constexpr std::string_view kLatencySuffix = ".cycles";
-inline std::string latency_histogram(OpKind kind) {
-  std::string name(kLatencyPrefix);
-  name += to_string(kind);
-  name += kLatencySuffix;
-  return name;
-}
-// The <op> of a workload latency histogram's name; empty for any other name.
-constexpr std::string_view latency_op(std::string_view histogram) {
-  if (!histogram.starts_with(kLatencyPrefix) || !histogram.ends_with(kLatencySuffix) ||
-      histogram.size() <= kLatencyPrefix.size() + kLatencySuffix.size())
-    return {};
-  return histogram.substr(kLatencyPrefix.size(),
-                          histogram.size() - kLatencyPrefix.size() - kLatencySuffix.size());
-}
-
 }  // namespace allocsim::workloads::gen

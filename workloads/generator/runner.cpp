@@ -6,6 +6,7 @@
 #include <string>
 
 #include "sim/engine.hpp"
+#include "workloads/generator/generator_stats.hpp"
 #include "workloads/generator/runner.hpp"
 
 namespace allocsim::workloads::gen {
@@ -60,7 +61,7 @@ Runner::Runner(const GeneratorSpec& spec, model::Kernel& kernel)
   for (std::size_t i = 0; i < kOpKinds; ++i)
     for (sim::CpuId c = 0; c < m_.cpus(); ++c)
       latency_.push_back(
-          &m_.stats().latency(latency_histogram(static_cast<OpKind>(i)), static_cast<int>(c)));
+          &m_.stats().latency(kOpLatency, static_cast<int>(c), to_string(static_cast<OpKind>(i))));
   objects_.reserve(4096);
   unfinished_ = instances_.size();
   for (const Instance& in : instances_) process_unfinished_ += !in.spec->irq;
@@ -269,6 +270,7 @@ GeneratorResult Runner::run(RunHooks* hooks) {
   diagnostics_before_ = k_.diagnostics().errors();
   m_.spawn(0, [this](sim::Cpu& cpu) { setup(cpu); });
   m_.run();
+  m_.stats().freeze();  // set up: from here on no statistic may appear
   const sim::Cycles start = m_.now();
   if (spec_.duration) end_ = start + spec_.duration;
   result_.started = start;
