@@ -26,7 +26,7 @@ jobs=$(nproc)
 build() { # build DIR BUILD_TYPE [extra cmake args]
   local dir=$1 type=$2
   shift 2
-  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" -DALLOCSIM_WERROR=ON "$@" >/dev/null
   cmake --build "$dir" -j "$jobs"
 }
 case "${1:-release}" in

@@ -5,13 +5,16 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
 bash scripts/setup.sh all
+
+echo "== clang-format"
+bash scripts/check-format.sh
 jobs=$(nproc)
 
 echo "== ctest (Release)"
 ctest --test-dir build --output-on-failure -j "$jobs"
 echo "== ctest (Debug, AddressSanitizer + UBSan: C++ unit tests)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j "$jobs" -L 'sim|model|config|workloads|h5|results'
+  ctest --test-dir build-asan --output-on-failure -j "$jobs" -L 'sim|model|config|workloads|h5|results|recording'
 
 if compgen -G "tests/python/test_*.py" >/dev/null; then
   echo "== pytest"
