@@ -15,6 +15,10 @@ Node Node::scalar(std::string text, Origin origin) {
   return n;
 }
 
+Node Node::sequence() {
+  return sequence({}, Origin{});
+}
+
 Node Node::sequence(std::vector<Node> items, Origin origin) {
   Node n;
   n.kind_ = Kind::sequence;

@@ -592,7 +592,9 @@ class GeneratorReader {
     } else {
       op.count = dist(*c, Quantity::count);
       if (op.count.max() > kMaxCount)
-        c->fail(op.count.max() == std::numeric_limits<std::uint64_t>::max()
+        c->fail(op.count.max() == std::numeric_limits<std::uint64_t>::max() &&
+                        op.count.kind() != Distribution::Kind::table &&
+                        op.count.kind() != Distribution::Kind::uniform
                     ? "a count needs a bounded distribution (a constant, uniform, table or "
                       "pareto with a max), each draw at most " +
                           std::to_string(kMaxCount)
