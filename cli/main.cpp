@@ -93,8 +93,7 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const boost::program_options::error& e) {
     std::cerr << "allocsim: error: " << line(e) << " (try 'allocsim help "
-              << allocsim::util::printable(args.front())
-              << "')\n";
+              << allocsim::util::printable(args.front()) << "')\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "allocsim: failed: " << line(e) << "\n";

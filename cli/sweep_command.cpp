@@ -215,7 +215,8 @@ void print_table(const std::vector<PointRun>& runs, const std::string& output, s
     const std::string shown = util::printable(r.point.name);
     const char* name = shown.c_str();
     if (!r.error.empty())
-      std::printf("%-48s FAILED: %s\n", name, util::printable(r.error, util::kMessageBytes).c_str());
+      std::printf("%-48s FAILED: %s\n", name,
+                  util::printable(r.error, util::kMessageBytes).c_str());
     else if (r.resumed)
       std::printf("%-48s %12s\n", name, "(resumed)");
     else

@@ -16,7 +16,8 @@ std::string format_config_error(const Origin& origin, const std::string& key,
   } else if (!origin.file.starts_with("--") || key.empty()) {
     out += ':';
   }  // else a command-line override: "--set machine.cpus: ...", no position
-  if (!key.empty()) out.append(" ").append(util::printable(key, util::kMessageBytes / 4)).append(":");
+  if (!key.empty())
+    out.append(" ").append(util::printable(key, util::kMessageBytes / 4)).append(":");
   out.append(" ").append(util::printable(message, util::kMessageBytes));
   return util::printable(out, util::kMessageBytes);
 }

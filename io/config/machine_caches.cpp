@@ -100,8 +100,8 @@ void read_caches(MapReader& caches, sim::MachineConfig& m) {
   if (m.l2.size_bytes < m.l1d.size_bytes)
     (l1_size.origin().layer > l2_size.origin().layer ? l1_size : l2_size)
         .fail("the L2 (" + format_size(m.l2.size_bytes) +
-                        ") must be at least as large as the L1D (" +
-                        format_size(m.l1d.size_bytes) + "): it is inclusive");
+              ") must be at least as large as the L1D (" + format_size(m.l1d.size_bytes) +
+              "): it is inclusive");
   caches.done();
 }
 

@@ -90,7 +90,8 @@ std::size_t Value::as_choice(const std::vector<std::string>& names) const {
   const std::string& text = scalar(("one of " + join_alternatives(names)).c_str());
   auto it = std::find(names.begin(), names.end(), text);
   if (it != names.end()) return static_cast<std::size_t>(it - names.begin());
-  std::string message = "unknown value '" + util::printable(text) + "' (expected " + join_alternatives(names) + ")";
+  std::string message =
+      "unknown value '" + util::printable(text) + "' (expected " + join_alternatives(names) + ")";
   std::string hint = closest_match(text, names);
   if (!hint.empty()) message += "; did you mean '" + hint + "'?";
   fail(message);

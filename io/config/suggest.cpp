@@ -36,7 +36,8 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
   for (const std::string& c : candidates) {
     // The distance is at least the difference in length: skip hopeless pairs
     // (a megabyte-long key costs nothing then).
-    const std::size_t gap = word.size() > c.size() ? word.size() - c.size() : c.size() - word.size();
+    const std::size_t gap =
+        word.size() > c.size() ? word.size() - c.size() : c.size() - word.size();
     if (gap > limit) continue;
     std::size_t d = edit_distance(word, c);
     if (d < best_distance) {

@@ -47,8 +47,8 @@ Quantity split_quantity(std::string_view text, const char* what) {
     q.fraction = s.substr(frac_start, i - frac_start);
   }
   if (q.whole.empty() && q.fraction.empty()) {
-    throw std::invalid_argument("expected " + std::string(what) + ", got '" + util::printable(text) +
-                                "'");
+    throw std::invalid_argument("expected " + std::string(what) + ", got '" +
+                                util::printable(text) + "'");
   }
   if (q.negative) {
     throw std::invalid_argument(std::string(what) + " must not be negative, got '" +
@@ -96,7 +96,8 @@ std::uint64_t parse_uint(std::string_view text) {
   std::uint64_t value = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value, base);
   if (s.empty() || end != s.data() + s.size() || ec == std::errc::invalid_argument) {
-    throw std::invalid_argument("expected a non-negative integer, got '" + util::printable(text) + "'");
+    throw std::invalid_argument("expected a non-negative integer, got '" + util::printable(text) +
+                                "'");
   }
   if (ec == std::errc::result_out_of_range) {
     throw std::invalid_argument("integer '" + util::printable(text) + "' is too large");
@@ -149,7 +150,8 @@ std::uint64_t parse_size(std::string_view text) {
   }
   unsigned __int128 scaled = digits * multiplier;
   if (scaled % scale != 0) {
-    throw std::invalid_argument("size '" + util::printable(text) + "' is not a whole number of bytes");
+    throw std::invalid_argument("size '" + util::printable(text) +
+                                "' is not a whole number of bytes");
   }
   unsigned __int128 bytes = scaled / scale;
   if (bytes > UINT64_MAX)
@@ -182,7 +184,8 @@ double parse_frequency_ghz(std::string_view text) {
   static constexpr std::array<Unit, 4> kUnits{
       {{"GHz", 1}, {"MHz", 1e3}, {"kHz", 1e6}, {"Hz", 1e9}}};
   if (q.unit.empty()) {
-    throw std::invalid_argument("frequency '" + util::printable(text) + "' needs a unit (GHz or MHz)");
+    throw std::invalid_argument("frequency '" + util::printable(text) +
+                                "' needs a unit (GHz or MHz)");
   }
   const Unit* u = find_unit(kUnits, q.unit);
   if (!u) bad_unit(text, q, "frequency", "GHz, MHz, kHz or Hz");

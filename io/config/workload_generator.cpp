@@ -247,10 +247,11 @@ class GeneratorReader {
     p.slub_min_objects = ctx_.slab.slub_min_objects;
     const model::SlubGeometry g = model::slub_geometry(p, s.size, s.align, s.flags, s.ctor > 0);
     if (g.objects == 0)
-      c.get("size").fail("SLUB cannot make this cache: with its free pointer and alignment an "
-                         "object takes " +
-                         format_size(g.size) + ", more than the largest slab (" +
-                         format_size(model::kMaxCacheObjectSize) + ")");
+      c.get("size").fail(
+          "SLUB cannot make this cache: with its free pointer and alignment an "
+          "object takes " +
+          format_size(g.size) + ", more than the largest slab (" +
+          format_size(model::kMaxCacheObjectSize) + ")");
   }
 
   void read_mempool(const Value& item) {

@@ -50,9 +50,8 @@ class LimitCounter : public YAML::EventHandler {
     alias_bytes_ += a.bytes;
     if (alias_nodes_ > kMaxAliasNodes)
       fail(mark, "alias " + name + " (" + std::to_string(a.nodes) + " nodes) brings what " +
-                     "aliases add to " + std::to_string(alias_nodes_) +
-                     " nodes; the limit is " + std::to_string(kMaxAliasNodes) +
-                     " (an alias bomb?)");
+                     "aliases add to " + std::to_string(alias_nodes_) + " nodes; the limit is " +
+                     std::to_string(kMaxAliasNodes) + " (an alias bomb?)");
     if (alias_bytes_ > kMaxAliasBytes)
       fail(mark, "alias " + name + " (" + std::to_string(a.bytes) + " bytes of text) brings " +
                      "what aliases add to " + std::to_string(alias_bytes_) +

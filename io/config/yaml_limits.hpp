@@ -11,7 +11,7 @@
 
 namespace allocsim::io {
 
-inline constexpr std::size_t kMaxYamlBytes = std::size_t{16} << 20;     // one document's text
+inline constexpr std::size_t kMaxYamlBytes = std::size_t{16} << 20;      // one document's text
 inline constexpr std::size_t kMaxYamlLineBytes = std::size_t{64} << 10;  // one line
 inline constexpr int kMaxYamlDepth = 64;                                 // nested collections
 inline constexpr std::size_t kMaxYamlNodes = std::size_t{1} << 22;       // after aliases expand

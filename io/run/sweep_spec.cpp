@@ -148,8 +148,8 @@ std::vector<SweepPoint> expand(const SweepSpec& spec) {
   if (!spec.grid.empty()) {
     std::uint64_t product = 1;
     for (const auto& [key, values] : spec.grid)
-      product = values.size() > kMaxSweepPoints / product ? kMaxSweepPoints + 1
-                                                          : product * values.size();
+      product =
+          values.size() > kMaxSweepPoints / product ? kMaxSweepPoints + 1 : product * values.size();
     count += product;
   }
   if (count > kMaxSweepPoints)

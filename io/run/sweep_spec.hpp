@@ -40,8 +40,8 @@ SweepSpec read_sweep(const Node& root, const std::string& path);
 void add_grid_option(SweepSpec& spec, const std::string& option);
 // The grid's points (the first axis varies slowest), then the explicit
 // points; with neither, one point with no parameters. Throws ConfigError for
-// more than kMaxSweepPoints points, an axis without values, a key that is empty or holds '=', or two points
-// that would have the same name.
+// more than kMaxSweepPoints points, an axis without values, a key that is empty or holds '=', or
+// two points that would have the same name.
 std::vector<SweepPoint> expand(const SweepSpec& spec);
 // "key=value" joined by ','; '/' (not allowed in HDF5 names) becomes '_';
 // "base" for a point without parameters.

@@ -46,8 +46,9 @@ TEST(InputLimits, RecursiveAliasesAreErrorsAtTheAlias) {
   EXPECT_EQ(message("a: {b: &r {c: [1, {d: *r}]}}\n"), "t.yaml:1:23: " + recursive);
   EXPECT_EQ(message("", {"run.x=&r [*r]"}), "--set run.x: invalid value '&r [*r]': " + recursive);
   // An alias to a finished node is fine (and unknown at run: the key is reported).
-  EXPECT_EQ(message("a: &r [1]\nb: *r\n"), "t.yaml:1:1: a: unknown key 'a' (expected machine, "
-                                           "kernel, workload or run)");
+  EXPECT_EQ(message("a: &r [1]\nb: *r\n"),
+            "t.yaml:1:1: a: unknown key 'a' (expected machine, "
+            "kernel, workload or run)");
 }
 
 TEST(InputLimits, AliasBombsStopBeforeExpanding) {

@@ -32,18 +32,18 @@ TEST(StaleTemporaries, OnlyDeadProcessesFilesGo) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string dead = std::to_string(dead_pid()), self = std::to_string(getpid());
-  for (const std::string name : {".out.h5.tmp-" + dead, ".out.h5.tmp-" + dead + "-3",
-                                 ".out.h5.tmp-" + self, ".out.h5.tmp-1", ".out.h5.tmp-x" + dead,
-                                 ".other.h5.tmp-" + dead, "out.h5.tmp-" + dead})
+  for (const std::string name :
+       {".out.h5.tmp-" + dead, ".out.h5.tmp-" + dead + "-3", ".out.h5.tmp-" + self, ".out.h5.tmp-1",
+        ".out.h5.tmp-x" + dead, ".other.h5.tmp-" + dead, "out.h5.tmp-" + dead})
     touch(dir / name);
 
   EXPECT_EQ(remove_stale_temporaries(dir, "out.h5"), 2u);
   EXPECT_FALSE(fs::exists(dir / (".out.h5.tmp-" + dead)));
   EXPECT_FALSE(fs::exists(dir / (".out.h5.tmp-" + dead + "-3")));
-  EXPECT_TRUE(fs::exists(dir / (".out.h5.tmp-" + self)));  // this process: alive
-  EXPECT_TRUE(fs::exists(dir / ".out.h5.tmp-1"));           // init: alive
-  EXPECT_TRUE(fs::exists(dir / (".out.h5.tmp-x" + dead)));  // not a temporary's name
-  EXPECT_TRUE(fs::exists(dir / ("out.h5.tmp-" + dead)));    // not hidden: not ours
+  EXPECT_TRUE(fs::exists(dir / (".out.h5.tmp-" + self)));    // this process: alive
+  EXPECT_TRUE(fs::exists(dir / ".out.h5.tmp-1"));            // init: alive
+  EXPECT_TRUE(fs::exists(dir / (".out.h5.tmp-x" + dead)));   // not a temporary's name
+  EXPECT_TRUE(fs::exists(dir / ("out.h5.tmp-" + dead)));     // not hidden: not ours
   EXPECT_TRUE(fs::exists(dir / (".other.h5.tmp-" + dead)));  // another output's
 
   // Opening an output removes its own stale temporaries; a sweep's part
