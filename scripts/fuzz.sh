@@ -53,17 +53,17 @@ for exe in "$bin"/fuzz_*; do
   seed "$h"
   regressions=tests/fuzz/regressions/$h
   if compgen -G "$regressions/*" >/dev/null; then
-    "$exe" -timeout=10 "$regressions"/* >"$work/$h/regressions.log" 2>&1 ||
+    "$exe" -timeout=25 "$regressions"/* >"$work/$h/regressions.log" 2>&1 ||
       { echo "fuzz: $h fails a regression case (see $work/$h/regressions.log)"; status=1; continue; }
   fi
   mkdir -p build-fuzz/crashes
-  if "$exe" -runs="$runs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+  if "$exe" -runs="$runs" -timeout=25 -rss_limit_mb=2048 -max_len=65536 \
     -artifact_prefix="build-fuzz/crashes/$h-" "$@" "$work/$h/found" "$work/$h/seed" \
     >"$work/$h/run.log" 2>&1; then
-    done_line=$(grep -E '^Done [0-9]+ runs' "$work/$h/run.log" | tail -1)
+    done_line=$(grep -aE '^Done [0-9]+ runs' "$work/$h/run.log" | tail -1)
     echo "fuzz: $h: ${done_line:-done}, clean ($(find "$regressions" -type f 2>/dev/null | wc -l) regression cases)"
   else
-    echo "fuzz: $h FOUND A CRASH: $(grep -m1 -E 'ERROR|Test unit written' "$work/$h/run.log")"
+    echo "fuzz: $h FOUND A CRASH: $(grep -a -m1 -E 'ERROR|Test unit written' "$work/$h/run.log")"
     echo "      keep the input as a case in $regressions/ (log: $work/$h/run.log)"
     status=1
   fi

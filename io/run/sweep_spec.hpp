@@ -15,7 +15,7 @@ namespace allocsim::io {
 using Assignment = std::pair<std::string, std::string>;  // dotted key, value text
 
 // Points one sweep may have (grid product plus explicit points).
-inline constexpr std::size_t kMaxSweepPoints = 100000;
+inline constexpr std::size_t kMaxSweepPoints = 10000;
 
 struct SweepSpec {
   std::vector<std::string> base;  // config files, in merge order

@@ -7,6 +7,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "io/results/atomic_output.hpp"
 
@@ -32,9 +34,9 @@ TEST(StaleTemporaries, OnlyDeadProcessesFilesGo) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string dead = std::to_string(dead_pid()), self = std::to_string(getpid());
-  for (const std::string name :
-       {".out.h5.tmp-" + dead, ".out.h5.tmp-" + dead + "-3", ".out.h5.tmp-" + self, ".out.h5.tmp-1",
-        ".out.h5.tmp-x" + dead, ".other.h5.tmp-" + dead, "out.h5.tmp-" + dead})
+  for (const std::string& name : std::vector<std::string>{
+           ".out.h5.tmp-" + dead, ".out.h5.tmp-" + dead + "-3", ".out.h5.tmp-" + self,
+           ".out.h5.tmp-1", ".out.h5.tmp-x" + dead, ".other.h5.tmp-" + dead, "out.h5.tmp-" + dead})
     touch(dir / name);
 
   EXPECT_EQ(remove_stale_temporaries(dir, "out.h5"), 2u);
