@@ -22,7 +22,10 @@ namespace {
 // anchor the totals of its finished node. Memory: O(depth + anchors).
 class LimitCounter : public YAML::EventHandler {
  public:
-  LimitCounter(const std::string& file, int layer) : file_(file), layer_(layer) {}
+  // Written nodes take at least a byte of text each (an implicit null value
+  // shares its key's): more is yaml-cpp looping on malformed input.
+  LimitCounter(const std::string& file, int layer, std::size_t text_bytes)
+      : file_(file), layer_(layer), max_written_(2 * text_bytes + 2) {}
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
@@ -56,7 +59,7 @@ class LimitCounter : public YAML::EventHandler {
       fail(mark, "alias " + name + " (" + std::to_string(a.bytes) + " bytes of text) brings " +
                      "what aliases add to " + std::to_string(alias_bytes_) +
                      " bytes; the limit is " + format_size(kMaxAliasBytes));
-    add(mark, a.nodes, a.bytes);
+    add(mark, a.nodes, a.bytes, true);
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
@@ -91,8 +94,12 @@ class LimitCounter : public YAML::EventHandler {
   }
 
   // A node (or an alias's copy) of `nodes` nodes and `bytes` of text.
-  void add(const YAML::Mark& mark, std::size_t nodes, std::size_t bytes) {
+  void add(const YAML::Mark& mark, std::size_t nodes, std::size_t bytes, bool alias = false) {
     total_ += nodes;
+    if (!alias && ++written_ > max_written_)
+      fail(mark, "the parser reports more nodes than the text can hold (" +
+                     std::to_string(written_) + " from " + std::to_string(max_written_ / 2 - 1) +
+                     " bytes): malformed input");
     if (total_ > kMaxYamlNodes)
       fail(mark, "more than " + std::to_string(kMaxYamlNodes) +
                      " nodes (counting each alias as a copy of its anchor's node)");
@@ -138,7 +145,8 @@ class LimitCounter : public YAML::EventHandler {
   std::string pending_name_;
   std::vector<Anchor> anchors_;  // by yaml-cpp's anchor number (1, 2, ...)
   std::vector<Frame> stack_;
-  std::size_t total_ = 0, alias_nodes_ = 0, alias_bytes_ = 0;
+  std::size_t max_written_;
+  std::size_t total_ = 0, written_ = 0, alias_nodes_ = 0, alias_bytes_ = 0;
 };
 
 void check_text(std::string_view text, const std::string& file, int layer) {
@@ -165,7 +173,7 @@ void check_yaml_limits(std::string_view text, const std::string& file, int layer
   check_text(text, file, layer);
   std::istringstream in{std::string(text)};
   YAML::Parser parser(in);
-  LimitCounter counter(file, layer);
+  LimitCounter counter(file, layer, text.size());
   try {
     while (parser.HandleNextDocument(counter)) {
     }

@@ -96,6 +96,20 @@ TEST(InputLimits, AFourMegabyteLineCostsLittle) {
   EXPECT_LT(max_rss_kb() - before, 64 * 1024) << "the long line cost memory";
 }
 
+// Found by fuzz_sweep: on these 16 bytes yaml-cpp 0.7 reports null nodes
+// without end; the loader stopped only at the node limit (0.5 s, 10 s under
+// ASan). No text holds more than two nodes a byte.
+TEST(InputLimits, MoreNodesThanTheTextCanHold) {
+  const std::string endless(", {\0\0arbu\x8e\0\0\0\0dc", 16);
+  EXPECT_EQ(message(endless),
+            "t.yaml:1:1: the parser reports more nodes than the text can hold (35 from 16 bytes): "
+            "malformed input");
+  // The densest real documents stay below it.
+  EXPECT_EQ(message("{a,b,c,d,e,f}"),
+            "t.yaml:1:2: a: unknown key 'a' (expected machine, kernel, workload or run)");
+  EXPECT_EQ(message("[[[[[[]]]]]]"), "t.yaml:1:1: expected a mapping, got a sequence");
+}
+
 TEST(Messages, ControlCharactersAndLongKeysAreQuotedSafely) {
   EXPECT_EQ(message("machine:\n  \"bo\\x04gus\\rkey\\x7f\": 1\n"),
             "t.yaml:2:3: machine.bo\\x04gus\\rkey\\x7f: unknown key 'bo\\x04gus\\rkey\\x7f' "
