@@ -32,14 +32,22 @@ build() { # build DIR BUILD_TYPE [extra cmake args]
   local dir=$1 type=$2
   shift 2
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "${launcher[@]}" "$@" >/dev/null
-  cmake --build "$dir" -j "$jobs"
+  cmake --build "$dir" -j "$jobs" "${targets[@]}"
 }
+targets=()
+# The ASan/UBSan build serves the C++ suites that scripts/test.sh runs in it:
+# no benchmarks, no CLI, no golden runs (those run in the Release build).
+asan_targets=(--target sim_tests model_tests config_tests workloads_tests h5_tests results_tests)
 case "${1:-release}" in
   release) build build Release ;;
-  debug) build build-asan Debug -DALLOCSIM_SANITIZE=ON ;;
+  debug)
+    targets=("${asan_targets[@]}")
+    build build-asan Debug -DALLOCSIM_SANITIZE=ON -DALLOCSIM_BUILD_BENCH=OFF
+    ;;
   all)
     build build Release
-    build build-asan Debug -DALLOCSIM_SANITIZE=ON
+    targets=("${asan_targets[@]}")
+    build build-asan Debug -DALLOCSIM_SANITIZE=ON -DALLOCSIM_BUILD_BENCH=OFF
     ;;
   fuzz)
     # -O1: the harnesses run fast enough, and the libraries compile in half the time of -O2.
