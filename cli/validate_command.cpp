@@ -19,7 +19,7 @@ int validate_command(const std::vector<std::string>& args) {
                           desc, args, opts, vm))
     return 0;
   const io::Config config = io::load_config(opts.files, opts.sets);
-  io::check_boot(config);  // what run builds before it simulates, with its checks
+  io::check_runnable(config);  // what run builds before it simulates, with its checks
   std::cout << config.resolved_yaml;
   return 0;
 }

@@ -216,7 +216,7 @@ void run_exercise(const Config& c, RunOutcome& out) {
 }
 
 // A machine or kernel that cannot be built is bad input, reported as
-// check_boot reports it.
+// check_runnable reports it.
 template <class Body>
 void booting(Body&& body) {
   try {
@@ -272,7 +272,7 @@ void run_workload_on(model::Kernel& kernel, const Config& c, const ExecuteOption
 RunOutcome execute(const Config& c, const ExecuteOptions& o) {
   return timed_run(c, o, [&](RunOutcome& out) {
     if (out.results.info.workload == "exercise") {
-      check_boot(c);  // the exercise builds its machines as it goes
+      check_runnable(c);  // the exercise builds its machines as it goes
       return run_exercise(c, out);
     }
     std::optional<sim::Machine> machine;
@@ -285,11 +285,12 @@ RunOutcome execute(const Config& c, const ExecuteOptions& o) {
   });
 }
 
-void check_boot(const Config& c) {
+void check_runnable(const Config& c) {
   booting([&] {
     sim::Machine machine(c.machine, c.run.seed);
     model::Kernel kernel(machine, c.kernel);
   });
+  if (!c.trace.path.empty()) read_trace(c);
 }
 
 RunOutcome execute_on(model::Kernel& kernel, const Config& c, const ExecuteOptions& o) {

@@ -1,6 +1,6 @@
 // One validation (issue 18): every value `allocsim validate` accepts runs
 // without a range error, and the values `run` cannot take are rejected by
-// validate (load_config + check_boot) already. A table of boundary values per
+// validate (load_config + check_runnable) already. A table of boundary values per
 // field, each with the outcome it must have.
 #include <gtest/gtest.h>
 
@@ -123,7 +123,7 @@ TEST(OneValidation, ValidateRejectsWhatRunWouldReject) {
     Config config;
     try {
       config = load_config_text(kProbe, "probe.yaml", c.sets);
-      check_boot(config);
+      check_runnable(config);
     } catch (const ConfigError& e) {
       accepted = false;
       why = e.what();
