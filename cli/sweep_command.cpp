@@ -22,6 +22,7 @@
 #include "io/run/sweep_merge.hpp"
 #include "io/run/sweep_parts.hpp"
 #include "io/run/sweep_spec.hpp"
+#include "util/printable.hpp"
 
 namespace allocsim::cli {
 
@@ -124,6 +125,8 @@ void check_earlier_sweep(const SweepOptions& o, const fs::path& parts) {
                           ": exists (use --resume to add missing points, --force to "
                           "overwrite it)");
   if (o.force) fs::remove_all(parts, ec);
+  // A killed sweep's part temporaries; its output's go when the output is opened.
+  io::remove_stale_temporaries(parts);
 }
 
 // The points already complete (with --resume): their sources are set.
@@ -209,9 +212,11 @@ std::size_t merge(std::vector<PointRun>& runs, const std::string& path) {
 void print_table(const std::vector<PointRun>& runs, const std::string& output, std::size_t failed) {
   std::printf("%-48s %12s %12s %10s %8s\n", "point", "ops", "sim ms", "host s", "diags");
   for (const PointRun& r : runs) {
-    const char* name = r.point.name.c_str();
+    const std::string shown = util::printable(r.point.name);
+    const char* name = shown.c_str();
     if (!r.error.empty())
-      std::printf("%-48s FAILED: %s\n", name, r.error.c_str());
+      std::printf("%-48s FAILED: %s\n", name,
+                  util::printable(r.error, util::kMessageBytes).c_str());
     else if (r.resumed)
       std::printf("%-48s %12s\n", name, "(resumed)");
     else
@@ -249,8 +254,8 @@ int sweep_command(const std::vector<std::string>& args) {
   if (!o.quiet) print_table(runs, o.output, failed);
   for (const PointRun& r : runs)
     if (!r.error.empty())
-      std::fprintf(stderr, "allocsim: point %s failed: %s\n", r.point.name.c_str(),
-                   r.error.c_str());
+      std::fprintf(stderr, "allocsim: point %s failed: %s\n", util::printable(r.point.name).c_str(),
+                   util::printable(r.error, util::kMessageBytes).c_str());
   return failed ? 1 : 0;
 }
 

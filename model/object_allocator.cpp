@@ -195,7 +195,7 @@ KmemCache* ObjectAllocator::merge_alias(std::string_view name, std::uint32_t siz
 
 void ObjectAllocator::check_cache_args(std::string_view name, std::uint32_t size,
                                        std::uint32_t align) {
-  if (size == 0 || size > (kPageSize << kMaxOrder))
+  if (size == 0 || size > kMaxCacheObjectSize)
     throw std::invalid_argument("kmem_cache_create: object size " + std::to_string(size) +
                                 " out of range for cache " + std::string(name));
   if (align & (align - 1))

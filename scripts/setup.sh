@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages in scripts/debian-packages.txt (only the missing
 # ones; `apt-get update` only when something is missing), then configures and
-# builds allocsim. Usage: scripts/setup.sh [release|debug|all]
+# builds allocsim. Usage: scripts/setup.sh [release|debug|all|fuzz]
+# (fuzz: the libFuzzer harnesses in build-fuzz, with clang; see scripts/fuzz.sh)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
@@ -23,18 +24,38 @@ if ((${#missing[@]})); then
 fi
 
 jobs=$(nproc)
+launcher=()  # ccache, where installed, makes rebuilds of unchanged sources free
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
 build() { # build DIR BUILD_TYPE [extra cmake args]
   local dir=$1 type=$2
   shift 2
-  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" -DALLOCSIM_WERROR=ON "$@" >/dev/null
-  cmake --build "$dir" -j "$jobs"
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "${launcher[@]}" -DALLOCSIM_WERROR=ON "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs" "${targets[@]}"
 }
+targets=()
+# The ASan/UBSan build serves the C++ suites that scripts/test.sh runs in it:
+# no benchmarks, no CLI, no golden runs (those run in the Release build).
+asan_targets=(--target sim_tests model_tests config_tests workloads_tests h5_tests results_tests recording_tests)
 case "${1:-release}" in
   release) build build Release ;;
-  debug) build build-asan Debug -DALLOCSIM_SANITIZE=ON ;;
+  debug)
+    targets=("${asan_targets[@]}")
+    build build-asan Debug -DALLOCSIM_SANITIZE=ON -DALLOCSIM_BUILD_BENCH=OFF
+    ;;
   all)
     build build Release
-    build build-asan Debug -DALLOCSIM_SANITIZE=ON
+    targets=("${asan_targets[@]}")
+    build build-asan Debug -DALLOCSIM_SANITIZE=ON -DALLOCSIM_BUILD_BENCH=OFF
     ;;
-  *) echo "usage: scripts/setup.sh [release|debug|all]" >&2; exit 2 ;;
+  fuzz)
+    # -O1: the harnesses run fast enough, and the libraries compile in half the time of -O2.
+    cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+      -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DALLOCSIM_FUZZ=ON \
+      -DALLOCSIM_BUILD_TESTS=OFF -DALLOCSIM_BUILD_BENCH=OFF -DALLOCSIM_BUILD_PYTHON=OFF \
+      "${launcher[@]}" >/dev/null
+    cmake --build build-fuzz -j "$jobs" --target fuzz_all
+    ;;
+  *) echo "usage: scripts/setup.sh [release|debug|all|fuzz]" >&2; exit 2 ;;
 esac

@@ -46,7 +46,14 @@ void check_axes_and_keys(const SweepSpec& spec) {
 }  // namespace
 
 SweepSpec read_sweep_file(const std::string& path) {
-  const Node root = parse_yaml_file(path, 1);
+  return read_sweep(parse_yaml_file(path, 1), path);
+}
+
+SweepSpec read_sweep_text(std::string_view text, const std::string& path) {
+  return read_sweep(parse_yaml(text, path, 1), path);
+}
+
+SweepSpec read_sweep(const Node& root, const std::string& path) {
   if (!root.is_map() && !root.is_null())
     fail_at(root.origin(), "", "a sweep file is a mapping (base, set, grid, points)");
   static const std::vector<std::string> kKeys = {"base", "set", "grid", "points"};
@@ -136,6 +143,19 @@ std::string parameter_lines(const std::vector<Assignment>& params) {
 
 std::vector<SweepPoint> expand(const SweepSpec& spec) {
   check_axes_and_keys(spec);
+  // Counted before anything is made: ten axes of ten values would be 10^10 points.
+  std::uint64_t count = spec.points.size();
+  if (!spec.grid.empty()) {
+    std::uint64_t product = 1;
+    for (const auto& [key, values] : spec.grid)
+      product =
+          values.size() > kMaxSweepPoints / product ? kMaxSweepPoints + 1 : product * values.size();
+    count += product;
+  }
+  if (count > kMaxSweepPoints)
+    throw ConfigError(Origin{"sweep", 0, 0, 0}, "",
+                      "the sweep has more than " + std::to_string(kMaxSweepPoints) +
+                          " points (the grid's axes multiply); split it into several sweeps");
   std::vector<std::vector<Assignment>> params;
   if (!spec.grid.empty()) {
     std::vector<std::size_t> at(spec.grid.size(), 0);

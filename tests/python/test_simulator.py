@@ -102,6 +102,19 @@ def test_bad_frees_raise_or_are_recorded():
     assert rec.free_pages(cpu=0, pfn=pfn, order=0) is False  # wrong order
 
 
+def test_hostile_config_text_is_a_config_error():
+    # Recursive aliases once crashed the interpreter (a segfault); alias bombs
+    # took gigabytes before any error.
+    with pytest.raises(allocsim.ConfigError, match=r"recursive alias \*r"):
+        allocsim.Simulator("x: &r [*r]\n")
+    bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 8))
+    with pytest.raises(allocsim.ConfigError, match="an alias bomb"):
+        allocsim.run(bomb)
+    with pytest.raises(allocsim.ConfigError, match=r"unknown key 'a\\x04b'"):
+        allocsim.Simulator(None, overrides={"machine.a\x04b": 1})
+
+
 def test_input_errors_are_python_exceptions():
     with pytest.raises(allocsim.ConfigError, match="did you mean 'slab'"):
         allocsim.Simulator(None, overrides={"kernel.slabb": "slub"})

@@ -108,3 +108,42 @@ TEST(SweepSpec, ErrorsNameFileLineAndKey) {
 
 }  // namespace
 }  // namespace allocsim::io
+
+namespace allocsim::io {
+namespace {
+
+// Ten axes of ten values are 10^10 points: counted, never made.
+TEST(SweepSpec, PointsAreBoundedBeforeExpanding) {
+  std::string yaml = "grid:\n";
+  for (int i = 0; i < 10; ++i) yaml += "  k" + std::to_string(i) + ": [0,1,2,3,4,5,6,7,8,9]\n";
+  try {
+    expand(read_sweep_text(yaml, "s.yaml"));
+    ADD_FAILURE() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(),
+                 "sweep: the sweep has more than 10000 points (the grid's axes multiply); split "
+                 "it into several sweeps");
+  }
+  SweepSpec at_limit;
+  at_limit.grid = {{"a", std::vector<std::string>(100, "1")}, {"b", {}}};
+  for (int i = 0; i < 100; ++i) at_limit.grid[1].second.push_back(std::to_string(i));
+  for (int i = 0; i < 100; ++i) at_limit.grid[0].second[i] = std::to_string(i);
+  EXPECT_EQ(expand(at_limit).size(), kMaxSweepPoints);
+  at_limit.points.push_back({{"a", "x"}});
+  EXPECT_THROW(expand(at_limit), ConfigError);
+}
+
+// A grid that aliases itself is an error at the alias, not a crash.
+TEST(SweepSpec, RecursiveAliasInASweepFile) {
+  try {
+    read_sweep_text("grid: &g\n  kernel.slab: *g\n", "s.yaml");
+    ADD_FAILURE() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(),
+                 "s.yaml:2:16: recursive alias *g: it names a node that contains the alias itself "
+                 "(its anchor is still open)");
+  }
+}
+
+}  // namespace
+}  // namespace allocsim::io
