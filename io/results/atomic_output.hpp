@@ -15,6 +15,11 @@ struct OutputError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A note that SIGINT and SIGTERM print on standard error, after removing the
+// temporary files and before the process dies (how to resume an interrupted
+// sweep); "" for none. At most 4 KiB are kept.
+void set_interrupt_note(const std::string& note);
+
 class AtomicOutput {
  public:
   AtomicOutput(std::string final_path, bool force);

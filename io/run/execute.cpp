@@ -10,6 +10,7 @@
 
 #include "allocsim/version.hpp"
 #include "io/results/summary.hpp"
+#include "io/run/replay_tables.hpp"
 #include "model/kernel.hpp"
 #include "sim/machine.hpp"
 #include "workloads/trace/readers.hpp"
@@ -156,7 +157,10 @@ void run_replay(const Config& c, const ExecuteOptions& o, model::Kernel& kernel,
   for (const workloads::ReplayRow& row : r.table)
     rows.append_row(row.line, tr::kind_name(row.kind), row.cpu, row.bytes_req,
                     row.traced_bytes_alloc, row.simulated_bytes_alloc);
+  add_trace_columns(t, r, machine.cpus(), rows);  // for allocsim report --kmem
   out.results.tables.emplace_back("replay", std::move(rows));
+  out.results.tables.emplace_back("replay_pages",
+                                  page_allocation_table(t, c.kernel.flavour, machine.cpus()));
   out.trace_stats = t.stats;
   out.trace_format = t.format;
   out.elapsed = machine.now();
