@@ -10,24 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import tempfile
-from pathlib import Path
 
-__all__ = ["allocsim_binary", "sweep_with_cli"]
+from ._native import cli_binary
 
-
-def allocsim_binary() -> Path:
-    """The CLI binary: ``$ALLOCSIM_BIN``, else ``<repo>/build/cli/allocsim``, else on PATH."""
-    env = os.environ.get("ALLOCSIM_BIN")
-    if env:
-        return Path(env)
-    built = Path(__file__).resolve().parents[2] / "build" / "cli" / "allocsim"
-    if built.is_file():
-        return built
-    found = shutil.which("allocsim")
-    return Path(found) if found else built
+__all__ = ["sweep_with_cli"]
 
 
 def _absolute_trace(yaml_text: str) -> str:
@@ -82,11 +70,12 @@ def sweep_with_cli(base: dict, axes: list, extra: list, jobs, out: str):
     [(index, name, params)] and, per point, None or why it failed."""
     from .results import load
 
-    binary = allocsim_binary()
-    if not (binary.is_file() and os.access(binary, os.X_OK)):
+    binary = cli_binary()
+    if binary is None or not (binary.is_file() and os.access(binary, os.X_OK)):
         raise FileNotFoundError(
-            f"cannot sweep: no native module _allocsim and no allocsim binary at {binary} "
-            f"(build it, or set ALLOCSIM_BIN)")
+            f"cannot sweep: no native module _allocsim and no allocsim binary "
+            f"({binary or 'none found'}; install allocsim with pip, build it, or set "
+            f"ALLOCSIM_BIN)")
     with tempfile.TemporaryDirectory(prefix=".allocsim-sweep-", dir=os.path.dirname(out)) as tmp:
         result = os.path.join(tmp, "out.h5")
         cmd = [str(binary), "sweep", _sweep_file(tmp, base, axes, extra), "-o", result, "-q"]
