@@ -181,7 +181,9 @@ def _run_labels(res: Results, runs: Sequence[str]) -> dict:
     for p in params.values():
         keys += [k for k in p if k not in keys]
     varying = [k for k in keys if len({repr(p.get(k)) for p in params.values()}) > 1]
-    if not varying or len(runs) < 2:
+    if len(runs) == 1:  # all of its settings
+        varying = keys
+    if not varying:
         return {r: r for r in runs}
     labels = {r: ", ".join(style.setting(k, params[r][k]) if k in params[r] else f"{k} unset"
                            for k in varying) for r in runs}

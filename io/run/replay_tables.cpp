@@ -34,10 +34,12 @@ unsigned cpu_of(const tr::TraceEvent& e, unsigned cpus) {
   return e.cpu >= 0 ? static_cast<unsigned>(e.cpu) % cpus : 0;
 }
 
-// The call site as the trace printed it: "func+0xoff/0xlen", or the address in hex.
+// The call site as the trace printed it: "func+0xoff/0xlen", or the address in
+// hex; "" for none (a traced kernel's call site is never 0).
 std::string call_site(const tr::Trace& t, const tr::TraceEvent& e) {
   if (!e.has(tr::Field::call_site)) return "";
   if (e.call_site_sym) return std::string(t.str(e.call_site_sym));
+  if (e.call_site == 0) return "";
   char buf[24];
   std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(e.call_site));
   return buf;
