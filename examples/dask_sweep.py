@@ -4,7 +4,7 @@
 ``allocsim.sweep(..., client=client)`` sends one task per point to a
 ``distributed`` cluster; each worker runs its point and sends the results
 file's bytes back, so the workers need no shared file system (only allocsim
-importable: here they inherit PYTHONPATH). The client merges the points into
+importable: here the installed package). The client merges the points into
 one results file, in point order, exactly as the local sweep
 (``jobs=N`` threads) and ``allocsim sweep`` do.
 
