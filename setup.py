@@ -4,7 +4,9 @@ The build tree is ``build/`` (or ``$ALLOCSIM_BUILD_DIR``): configured as a Relea
 build if it is not configured yet, then only the two targets the package needs are
 built, incrementally (``cmake --build build --target _allocsim allocsim``), so after
 ``scripts/setup.sh`` this rebuilds nothing. The extension module is installed as
-``allocsim/_allocsim*.so`` and the command-line binary as ``allocsim/bin/allocsim``.
+``allocsim/_allocsim*.so`` and the command-line binary as ``allocsim/bin/allocsim``
+(found there by the package) and as the ``allocsim`` command (a script of the
+distribution, so the command runs the binary itself, with no Python in between).
 setuptools' own files go to ``build/python-package``.
 """
 
@@ -17,10 +19,13 @@ from pathlib import Path
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
+from distutils.command.build_scripts import build_scripts  # setuptools' distutils
 
 ROOT = Path(__file__).resolve().parent
 SETUPTOOLS_DIR = ROOT / "build" / "python-package"
 SETUPTOOLS_DIR.mkdir(parents=True, exist_ok=True)
+# The allocsim command: the binary, copied here by build_ext, before build_scripts runs.
+COMMAND = Path("build") / "python-package" / "scripts" / "allocsim"
 
 
 def version() -> str:
@@ -51,15 +56,31 @@ class CMakeBuild(build_ext):
         target = Path(self.get_ext_fullpath(ext.name))
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(built, target)
-        binary = target.parent / "bin" / "allocsim"
-        binary.parent.mkdir(exist_ok=True)
-        shutil.copy2(build / "cli" / "allocsim", binary)
+        for binary in (target.parent / "bin" / "allocsim", ROOT / COMMAND):
+            binary.parent.mkdir(exist_ok=True)
+            shutil.copy2(build / "cli" / "allocsim", binary)
+
+
+class CopyBinaryScripts(build_scripts):
+    """The scripts are executables (the allocsim binary): copied as they are, not read
+    as Python text."""
+
+    def copy_scripts(self):
+        self.mkpath(self.build_dir)
+        outfiles = []
+        for script in self.scripts:
+            target = os.path.join(self.build_dir, os.path.basename(script))
+            self.copy_file(script, target)
+            os.chmod(target, 0o755)
+            outfiles.append(target)
+        return outfiles, outfiles
 
 
 setup(
     version=version(),
     ext_modules=[CMakeExtension("allocsim._allocsim")],
-    cmdclass={"build_ext": CMakeBuild},
+    scripts=[str(COMMAND)],
+    cmdclass={"build_ext": CMakeBuild, "build_scripts": CopyBinaryScripts},
     options={"build": {"build_base": str(SETUPTOOLS_DIR)},
              "egg_info": {"egg_base": str(SETUPTOOLS_DIR)}},
 )

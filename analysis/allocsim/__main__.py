@@ -1,6 +1,6 @@
-"""``python3 -m allocsim ARGS...`` (and the ``allocsim`` console script an installed
-package puts on PATH): the allocsim command line (run, sweep, report, validate, ...),
-the binary found by :func:`allocsim._native.cli_binary`."""
+"""``python3 -m allocsim ARGS...``: the allocsim command line (run, sweep, report,
+validate, ...), the binary found by :func:`allocsim._native.cli_binary` (an installed
+package also puts that binary on PATH as ``allocsim``)."""
 
 from __future__ import annotations
 

@@ -8,8 +8,8 @@
   ``allocsim`` binary.
 * The ``allocsim`` binary: ``$ALLOCSIM_BIN``; else ``bin/allocsim`` inside the installed
   package; else ``build/cli/allocsim`` of the source tree the package is imported from;
-  else an ``allocsim`` executable on ``PATH`` (not the ``allocsim`` console script of the
-  package itself, which runs this binary).
+  else an ``allocsim`` executable on ``PATH`` that is a binary (the installed command is
+  the same binary; a script of that name is not taken, so nothing can run itself).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import os
 import site
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -55,14 +56,16 @@ def test_imports_anywhere_without_pythonpath(tmp_path):
     assert p.returncode == 0, p.stderr
     file, native, binary = p.stdout.split()
     assert Path(file) == Path(allocsim.__file__) and native == "True" and binary != "None"
-    # The console script runs the packaged binary.
-    script = Path(sys.executable).parent / "allocsim"
-    for cmd in ([sys.executable, "-m", "allocsim", "--version"],
-                [str(script), "--version"] if script.exists() else None):
-        if cmd:
-            q = subprocess.run(cmd, cwd=tmp_path, env=_clean_env(), capture_output=True,
-                               text=True, timeout=30)
-            assert q.returncode == 0 and q.stdout.startswith("allocsim "), (cmd, q.stderr)
+    # python3 -m allocsim, and the allocsim command installed beside python3's scripts:
+    # the binary itself (no Python started for each command).
+    command = Path(sysconfig.get_path("scripts")) / "allocsim"
+    if not command.exists():  # a --user install
+        command = Path(sysconfig.get_path("scripts", f"{os.name}_user")) / "allocsim"
+    assert command.read_bytes()[:4] == b"\x7fELF", command
+    for cmd in ([sys.executable, "-m", "allocsim", "--version"], [str(command), "--version"]):
+        q = subprocess.run(cmd, cwd=tmp_path, env=_clean_env(), capture_output=True, text=True,
+                           timeout=30)
+        assert q.returncode == 0 and q.stdout.startswith("allocsim "), (cmd, q.stderr)
 
 
 def test_analysis_only_without_the_native_module(tmp_path, cli):
@@ -112,5 +115,6 @@ def test_build_makes_a_wheel_from_the_build_tree(tmp_path):
     (wheel,) = tmp_path.glob("allocsim-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "allocsim/bin/allocsim" in names and "allocsim/plot.py" in names
+    assert any(n.endswith(".data/scripts/allocsim") for n in names)  # the command
     assert any(n.startswith("allocsim/_allocsim.") and n.endswith(".so") for n in names)
     assert not any(n.startswith("tests/") or n.startswith("build/") for n in names)

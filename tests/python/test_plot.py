@@ -109,8 +109,7 @@ def test_latency_overlay_of_two_files(files):
                             runs=["kernel.slab=slab,machine.cpus=4",
                                   "kernel.slab=slab,machine.cpus=4,run.seed=1"])
     ax = fig.axes[0]
-    assert _legend(ax) == ["linux-6: kernel.slab=slab,machine.cpus=4,run.seed=1",
-                           "linux-2.6: kernel.slab=slab,machine.cpus=4"]
+    assert _legend(ax) == ["linux-6: SLAB, 4 CPUs, seed 1", "linux-2.6: SLAB, 4 CPUs"]
     styles = [(l.get_color(), l.get_marker(), l.get_linestyle()) for l in ax.get_lines()]
     assert len(set(styles)) == 2
     assert "Overlaid files: linux-6" in fig.caption
