@@ -256,16 +256,15 @@ def _merge(native, out: str, pts: list, sources: list) -> list:
     return complete
 
 
-def _interrupted(out: str, parts_dir: str, done: int, total: int, temporary: bool) -> None:
+def _interrupted(out: str, parts_dir: str, done: int, total: int) -> None:
     """Says, on standard error, what an interrupted sweep kept and how to go on."""
-    where = f"out={out!r}" if temporary else "the same out"
     print(f"\nallocsim.sweep interrupted: {done} of {total} points are complete in "
-          f"{parts_dir}/ (points still running finish first).\nResume with the same call "
-          f"and {where}, resume=True: allocsim.sweep(..., out={out!r}, resume=True)",
+          f"{parts_dir}/ (points still running finish first).\nResume with the same "
+          f"arguments and resume=True: allocsim.sweep(..., out={out!r}, resume=True)",
           file=sys.stderr, flush=True)
 
 
-def _sweep_native(native, base, grid, points, jobs, client, out, resume, progress, temporary):
+def _sweep_native(native, base, grid, points, jobs, client, out, resume, progress):
     """Runs the points here (threads) or on Dask and merges them: (points, errors)."""
     pts = expand(grid, points, base["sets"])
     tasks = [(dict(base, sets=p.sets), p.name, p.parameters) for p in pts]
@@ -288,7 +287,7 @@ def _sweep_native(native, base, grid, points, jobs, client, out, resume, progres
                 _run_dask(client, tasks, parts, errors, pending, bar)
     except KeyboardInterrupt:
         complete = sum(1 for i, e in enumerate(errors) if e is None)
-        _interrupted(out, parts_dir, complete, len(pts), temporary)
+        _interrupted(out, parts_dir, complete, len(pts))
         raise
     if all(errors):
         shutil.rmtree(parts_dir, ignore_errors=True)
@@ -391,7 +390,7 @@ def sweep(config: Any = None, grid: Mapping[str, Any] | None = None, jobs: int |
     try:
         if native is not None:
             pts, errors = _sweep_native(native, base, grid, points, jobs, client, out, resume,
-                                        progress, temporary)
+                                        progress)
         else:
             pts, errors = _sweep_without_native(base, grid, points, jobs, out)
         failed = [dict(index=p.index, run=p.name, parameters=dict(p.values), error=errors[i])

@@ -430,7 +430,7 @@ def test_interrupt_keeps_points_and_resume_completes(local_sweep, tmp_path, monk
         sweep(None, GRID, jobs=1, out=out)
     err = capsys.readouterr().err
     assert "allocsim.sweep interrupted: 2 of 4 points are complete in" in err
-    assert f"out={str(out)!r}, resume=True" in err
+    assert f"allocsim.sweep(..., out={str(out)!r}, resume=True)" in err
     assert not out.exists() and sorted(p.name for p in parts.iterdir()) == [
         "point-0.h5", "point-1.h5"]
     with pytest.raises(FileExistsError, match="resume=True"):
