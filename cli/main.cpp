@@ -20,9 +20,10 @@ constexpr const char* kUsage = R"(usage: allocsim <command> [options]
 commands:
   run [CONFIG.yaml ...] [--set KEY=VALUE ...] [--seed N] [-o OUT.h5] [--force] [--quiet]
                       simulate; with no config, the embedded default machine
-  sweep [SWEEP.yaml] [--grid KEY=V1,V2,... ...] [-j N] [-o OUT.h5] [--resume]
+  sweep [SWEEP.yaml | CONFIG.yaml ...] [--set KEY=VALUE ...] [--grid KEY=V1,V2,... ...]
+        [-j N] [-o OUT.h5] [--resume]
                       run every point of a parameter grid in parallel into one file
-  report OUT.h5 [--run NAME] [--proc NAME] [--compare RUN_A RUN_B]
+  report OUT.h5 [--run NAME] [--proc NAME | --kmem] [--compare RUN_A RUN_B]
                       a results file's runs, summaries and /proc reports
   validate [CONFIG.yaml ...] [--set KEY=VALUE ...]
                       check configs and print the fully resolved one

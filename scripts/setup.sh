@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages in scripts/debian-packages.txt (only the missing
 # ones; `apt-get update` only when something is missing), then configures and
-# builds allocsim. Usage: scripts/setup.sh [release|debug|all|fuzz]
+# builds allocsim and, with the Release build, installs the Python package
+# `allocsim` (with its C++ module and the allocsim binary) for Debian's
+# /usr/bin/python3: `pip install` of this directory, offline, reusing build/.
+# Usage: scripts/setup.sh [release|debug|all|fuzz]
 # (fuzz: the libFuzzer harnesses in build-fuzz, with clang; see scripts/fuzz.sh)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -34,18 +37,33 @@ build() { # build DIR BUILD_TYPE [extra cmake args]
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "${launcher[@]}" -DALLOCSIM_WERROR=ON "$@" >/dev/null
   cmake --build "$dir" -j "$jobs" "${targets[@]}"
 }
+# The package, built from build/ (setup.py builds only what changed): as root
+# into /usr/local (seen by every user's python3, notebooks, Dask workers and
+# venvs made with --system-site-packages; Debian marks its own Python
+# "externally managed", hence --break-system-packages, which touches nothing
+# of Debian's), else into the user's ~/.local.
+install_package() {
+  local where=(--break-system-packages --root-user-action=ignore)
+  [ "$(id -u)" -eq 0 ] || where=(--user --break-system-packages)
+  /usr/bin/python3 -m pip install --quiet --no-build-isolation --no-index \
+    --no-warn-script-location "${where[@]}" .
+}
 targets=()
 # The ASan/UBSan build serves the C++ suites that scripts/test.sh runs in it:
 # no benchmarks, no CLI, no golden runs (those run in the Release build).
 asan_targets=(--target sim_tests model_tests config_tests workloads_tests h5_tests results_tests recording_tests)
 case "${1:-release}" in
-  release) build build Release ;;
+  release)
+    build build Release
+    install_package
+    ;;
   debug)
     targets=("${asan_targets[@]}")
     build build-asan Debug -DALLOCSIM_SANITIZE=ON -DALLOCSIM_BUILD_BENCH=OFF
     ;;
   all)
     build build Release
+    install_package
     targets=("${asan_targets[@]}")
     build build-asan Debug -DALLOCSIM_SANITIZE=ON -DALLOCSIM_BUILD_BENCH=OFF
     ;;

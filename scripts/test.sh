@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Sets everything up (Debian packages, Release and ASan/UBSan builds) and runs
-# every test: the C++ suite under ctest in both builds, the fuzz harnesses
-# (build-fuzz, clang) for a bounded number of inputs, then pytest.
+# Sets everything up (Debian packages, Release and ASan/UBSan builds, the
+# Python package installed from the Release build) and runs every test: the
+# C++ suite under ctest in both builds, the fuzz harnesses (build-fuzz, clang)
+# for a bounded number of inputs, then pytest on the installed package (the
+# CLI, the examples, docs/tutorial.md and examples/tutorial.ipynb).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -24,10 +25,15 @@ std::array<std::atomic<bool>, kSlots> g_used{};
 std::mutex g_mutex;
 struct sigaction g_old_int {
 }, g_old_term{};
+std::array<char, 4096> g_note{};
+std::atomic<std::size_t> g_note_size{0};
 
 void on_signal(int sig) {
   for (int i = 0; i < kSlots; ++i)
     if (g_used[i].load()) unlink(g_paths[i].data());
+  if (const std::size_t n = g_note_size.load(); n > 0) {
+    [[maybe_unused]] const ssize_t written = write(STDERR_FILENO, g_note.data(), n);
+  }
   sigaction(sig, sig == SIGINT ? &g_old_int : &g_old_term, nullptr);
   raise(sig);
 }
@@ -100,6 +106,13 @@ std::size_t remove_stale_temporaries(const std::filesystem::path& dir, const std
     if (it->is_regular_file(gone) && fs::remove(it->path(), gone)) ++removed;
   }
   return removed;
+}
+
+void set_interrupt_note(const std::string& note) {
+  g_note_size.store(0);
+  const std::size_t n = std::min(note.size(), g_note.size());
+  std::memcpy(g_note.data(), note.data(), n);
+  g_note_size.store(n);
 }
 
 AtomicOutput::AtomicOutput(std::string final_path, bool force) : final_(std::move(final_path)) {

@@ -24,6 +24,10 @@ struct OutputError : std::runtime_error {
 // answers EPERM). Returns how many files it removed.
 std::size_t remove_stale_temporaries(const std::filesystem::path& dir,
                                      const std::string& name = "");
+// A note that SIGINT and SIGTERM print on standard error, after removing the
+// temporary files and before the process dies (how to resume an interrupted
+// sweep); "" for none. At most 4 KiB are kept.
+void set_interrupt_note(const std::string& note);
 
 class AtomicOutput {
  public:

@@ -15,6 +15,7 @@
 #include "io/results/end_of_run.hpp"
 #include "io/results/summary.hpp"
 #include "io/results/workload_tables.hpp"
+#include "io/run/replay_tables.hpp"
 #include "model/kernel.hpp"
 #include "sim/machine.hpp"
 #include "workloads/trace/readers.hpp"
@@ -110,7 +111,11 @@ void run_replay(const Config& c, const ExecuteOptions& o, model::Kernel& kernel,
   add_replay_summary(r, t.stats, s);
   collect_kernel_end(kernel, out);
   out.results.timeseries = sampler.take_tables();
-  out.results.tables.emplace_back("replay", replay_table(r));
+  h5::Table rows = replay_table(r);
+  add_trace_columns(t, r, machine.cpus(), rows);  // for allocsim report --kmem
+  out.results.tables.emplace_back("replay", std::move(rows));
+  out.results.tables.emplace_back("replay_pages",
+                                  page_allocation_table(t, c.kernel.flavour, machine.cpus()));
   out.trace_stats = t.stats;
   out.trace_format = t.format;
   out.elapsed = machine.now();
