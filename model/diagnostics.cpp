@@ -20,6 +20,12 @@ std::string_view to_string(DiagKind k) {
       return "cache destroyed with objects in use";
     case DiagKind::alloc_failure:
       return "allocation failure";
+    case DiagKind::bad_order:
+      return "bad order";
+    case DiagKind::not_a_page:
+      return "not a page of this machine";
+    case DiagKind::bad_page_state:
+      return "bad page state";
   }
   return "?";
 }
@@ -43,7 +49,7 @@ void DiagnosticLog::report(Diagnostic d) {
 
 std::uint64_t DiagnosticLog::errors() const {
   std::uint64_t n = 0;
-  for (unsigned k = 0; k < 8; ++k)
+  for (unsigned k = 0; k < kDiagKinds; ++k)
     if (k != static_cast<unsigned>(DiagKind::alloc_failure)) n += counts_[k];
   return n;
 }

@@ -20,7 +20,15 @@ enum class DiagKind : std::uint8_t {
   vfree_kmalloc,  // vfree() of an address outside the vmalloc range, e.g. from kmalloc
   cache_busy,     // kmem_cache_destroy with objects still allocated
   alloc_failure,  // a request that got NULL (recorded, not an error by itself)
+  // Page frees that __free_pages_ok / free_pages_prepare would reject
+  // (bad_page(), mm/page_alloc.c): the order differs from the allocation's,
+  // the pfn is outside this machine's memory, or the page is in a state no
+  // free may find it in (reserved, a tail page, not allocated).
+  bad_order,
+  not_a_page,
+  bad_page_state,
 };
+inline constexpr unsigned kDiagKinds = static_cast<unsigned>(DiagKind::bad_page_state) + 1;
 std::string_view to_string(DiagKind k);
 
 struct Diagnostic {
@@ -53,7 +61,7 @@ class DiagnosticLog {
   static constexpr std::size_t kMaxKept = 4096;
   bool stop_;
   std::vector<Diagnostic> kept_;
-  std::uint64_t counts_[8] = {};
+  std::uint64_t counts_[kDiagKinds] = {};
 };
 
 }  // namespace allocsim::model

@@ -24,6 +24,7 @@ Kernel::Kernel(sim::Machine& machine, const KernelConfig& config)
       slab_(ObjectAllocator::create(pa_, hm_, config.slab, diag_)),
       slab_raw_(slab_.get()),
       meta_(slab_raw_) {
+  pa_.set_diagnostics(&diag_);
   vmalloc_ = std::make_unique<Vmalloc>(pa_, hm_, diag_, meta_);
   slab_->set_vmalloc_range(vmalloc_->range().start, vmalloc_->range().end);
 }

@@ -5,6 +5,7 @@
 #include "model/kswapd.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "model/costs.hpp"
 #include "model/pcp_sizing.hpp"
@@ -224,27 +225,41 @@ std::optional<Pfn> PageAllocator::alloc_pages_node(sim::Cpu& cpu, sim::NodeId ni
   return map_.pfn(idx);
 }
 
-std::string PageAllocator::check_free(Pfn pfn, unsigned order) const {
-  if (order > kMaxOrder) return "order " + std::to_string(order) + " exceeds MAX_ORDER";
-  if (!map_.contains(pfn)) return "pfn outside memory";
+std::optional<BadPage> PageAllocator::check_free(Pfn pfn, unsigned order) const {
+  auto bad = [&](DiagKind kind, std::string reason) {
+    return BadPage{0, 0, pfn, order, kind, std::move(reason)};
+  };
+  if (order > kMaxOrder)
+    return bad(DiagKind::bad_order, "order " + std::to_string(order) + " exceeds MAX_ORDER");
+  if (!map_.contains(pfn)) return bad(DiagKind::not_a_page, "pfn outside memory");
   const Page& p = map_.page(pfn);
-  if (p.flags & PG_nomap) return "pfn in a memory hole";
-  if (p.flags & PG_reserved) return "PageReserved";
-  if (p.flags & (PG_buddy | PG_pcp)) return "page already free (double free)";
-  if (p.flags & PG_tail) return "not the first page of an allocated block";
-  if (!(p.flags & PG_head) || p.refcount <= 0) return "page not allocated";
+  if (p.flags & PG_nomap) return bad(DiagKind::not_a_page, "pfn in a memory hole");
+  if (p.flags & PG_reserved) return bad(DiagKind::bad_page_state, "PageReserved");
+  if (p.flags & (PG_buddy | PG_pcp))
+    return bad(DiagKind::double_free, "page already free (double free)");
+  if (p.flags & PG_tail)
+    return bad(DiagKind::bad_page_state, "not the first page of an allocated block");
+  if (!(p.flags & PG_head) || p.refcount <= 0)
+    return bad(DiagKind::bad_page_state, "page not allocated");
   if (p.order != order)
-    return "freed with order " + std::to_string(order) + ", allocated with order " +
-           std::to_string(p.order);
-  return {};
+    return bad(DiagKind::bad_order, "freed with order " + std::to_string(order) +
+                                        ", allocated with order " + std::to_string(p.order));
+  return std::nullopt;
 }
 
 bool PageAllocator::free_pages(sim::Cpu& cpu, Pfn pfn, unsigned order) {
   cpu.spend(cost::kFreeCall);
-  const std::string bad = check_free(pfn, order);
-  if (!bad.empty()) {  // bad_page(): report and leave the page alone
-    if (bad_pages_.size() < kMaxRecords)
-      bad_pages_.push_back({cpu.now(), cpu.id(), pfn, order, bad});
+  if (std::optional<BadPage> bad = check_free(pfn, order)) {  // bad_page(): report, leave alone
+    bad->time = cpu.now();
+    bad->cpu = cpu.id();
+    if (diag_) {
+      char where[64];
+      std::snprintf(where, sizeof where,
+                    "pfn 0x%llx, order %u: ", static_cast<unsigned long long>(pfn), order);
+      diag_->report({bad->kind, bad->time, bad->cpu, pfn << kPageShift, "",
+                     "free_pages: " + std::string(where) + bad->reason});
+    }
+    if (bad_pages_.size() < kMaxRecords) bad_pages_.push_back(std::move(*bad));
     return false;
   }
   const std::uint32_t idx = map_.index(pfn);

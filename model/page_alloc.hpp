@@ -13,6 +13,7 @@
 
 #include "model/alloc_flags.hpp"
 #include "model/buddy.hpp"
+#include "model/diagnostics.hpp"
 #include "model/gfp.hpp"
 #include "model/kernel_config.hpp"
 #include "model/mem_map.hpp"
@@ -35,7 +36,8 @@ struct BadPage {
   sim::Cycles time;
   sim::CpuId cpu;
   Pfn pfn;
-  unsigned order;
+  unsigned order;  // the order given to the free
+  DiagKind kind;
   std::string reason;
 };
 
@@ -119,6 +121,9 @@ class PageAllocator {
 
   const std::vector<AllocFailure>& failures() const { return failures_; }
   const std::vector<BadPage>& bad_pages() const { return bad_pages_; }
+  // Where bad page frees are also reported (the kernel's log, as for the slab
+  // allocators: recorded, or the run stops); none by default.
+  void set_diagnostics(DiagnosticLog* log) { diag_ = log; }
   const VmEvents& events() const { return events_; }
 
   // Physical address of a frame, and of its simulated struct page.
@@ -164,7 +169,9 @@ class PageAllocator {
   std::uint64_t wmark_pages(const Zone& z, Wmark w) const;
   void zone_statistics(const Zone& preferred, Zone& z, sim::NodeId local);
   void prep_new_page(sim::Cpu& cpu, std::uint32_t idx, unsigned order, Gfp gfp, unsigned mt);
-  std::string check_free(Pfn pfn, unsigned order) const;
+  // Why free_pages(pfn, order) is bad (free_pages_check / bad_page in
+  // mm/page_alloc.c), with time and CPU left 0; nothing for a good free.
+  std::optional<BadPage> check_free(Pfn pfn, unsigned order) const;
   void record_failure(sim::Cpu& cpu, Gfp gfp, unsigned order);
 
   // Reclaim of the page-cache stand-in.
@@ -195,6 +202,7 @@ class PageAllocator {
   std::vector<std::vector<std::uint32_t>> reclaim_scratch_;
   std::vector<AllocFailure> failures_;
   std::vector<BadPage> bad_pages_;
+  DiagnosticLog* diag_ = nullptr;
   VmEvents events_;
   static constexpr std::size_t kMaxRecords = 4096;  // failure and bad-page records kept
 };

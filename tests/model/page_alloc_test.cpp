@@ -116,6 +116,9 @@ TEST_P(BothFlavours, BadFreesAreReportedAndChangeNothing) {
   ASSERT_EQ(b.pa.bad_pages().size(), 5u);
   EXPECT_EQ(b.pa.bad_pages()[0].reason, "freed with order 1, allocated with order 2");
   EXPECT_EQ(b.pa.bad_pages()[4].reason, "page already free (double free)");
+  const DiagKind kinds[] = {DiagKind::bad_order, DiagKind::bad_page_state, DiagKind::not_a_page,
+                            DiagKind::not_a_page, DiagKind::double_free};
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(b.pa.bad_pages()[i].kind, kinds[i]) << i;
   b.pa.check_invariants();
 }
 

@@ -102,6 +102,17 @@ def test_bad_frees_raise_or_are_recorded():
     assert rec.stats()["diagnostics"] == 1
     pfn = rec.alloc_pages(cpu=0, order=1)
     assert rec.free_pages(cpu=0, pfn=pfn, order=0) is False  # wrong order
+    # Page frees are diagnosed like object frees: kind, CPU, cycle, pfn, orders.
+    assert len(rec.diagnostics()) == 2 and rec.stats()["diagnostics"] == 2
+    assert re.fullmatch(r"cpu 0 at cycle \d+: bad order at 0x[0-9a-f]+: free_pages: "
+                        f"pfn {pfn:#x}, order 0: freed with order 0, allocated with order 1",
+                        rec.diagnostics()[1]), rec.diagnostics()[1]
+    assert rec.free_pages(cpu=0, pfn=pfn, order=1)
+    with pytest.raises(allocsim.AllocatorError,
+                       match=r"cpu 0 at cycle \d+: double free .* order 1: page already free"):
+        p = sim.alloc_pages(cpu=0, order=1)
+        sim.free_pages(cpu=0, pfn=p, order=1)
+        sim.free_pages(cpu=0, pfn=p, order=1)
 
 
 def test_hostile_config_text_is_a_config_error():
