@@ -69,7 +69,7 @@ ObjectAllocator::Lookup ObjectAllocator::classify(std::uint64_t addr) const {
 
 std::uint32_t ObjectAllocator::kmalloc_align(std::uint32_t size) const {
   const std::uint32_t min = sizes_.kmalloc_minalign();
-  if (pa_.flavour() == Flavour::linux_6 && (size & (size - 1)) == 0) return std::max(min, size);
+  if (pa_.flavour() != Flavour::linux_2_6 && (size & (size - 1)) == 0) return std::max(min, size);
   return min;
 }
 
@@ -173,7 +173,7 @@ KmemCache* ObjectAllocator::merge_alias(std::string_view name, std::uint32_t siz
   // 6.x walks slab_caches in reverse (the oldest match wins); 2.6.32 SLUB
   // walks it forward from the newest.
   KmemCache* found = nullptr;
-  if (pa_.flavour() == Flavour::linux_6) {
+  if (pa_.flavour() != Flavour::linux_2_6) {
     for (KmemCache* s : all_caches_)
       if (fits(s)) {
         found = s;

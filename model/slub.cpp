@@ -29,7 +29,7 @@ Slub::Slub(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
   params_.slub_min_objects = cfg.slub_min_objects;
   gfp_kernel_ = parse_gfp(pa.flavour(), "GFP_KERNEL");
   gfp_thisnode_ = parse_gfp(pa.flavour(), "__GFP_THISNODE");
-  gfp_reclaim_bits_ = pa.flavour() == Flavour::linux_6 ? parse_gfp(pa.flavour(), "__GFP_RECLAIM")
+  gfp_reclaim_bits_ = pa.flavour() != Flavour::linux_2_6 ? parse_gfp(pa.flavour(), "__GFP_RECLAIM")
                                                        : parse_gfp(pa.flavour(), "__GFP_WAIT");
   // kmem_cache_init: the two bootstrap caches first, then the kmalloc caches.
   sim::Cpu& boot = pa.machine().cpu(0);
@@ -38,7 +38,7 @@ Slub::Slub(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
   kmem_cache_ =
       create_cache(boot, "kmem_cache", SlubCacheLayout::size, 0, SLAB_HWCACHE_ALIGN, false, false);
   kmem_cache_node_->merge_target = kmem_cache_->merge_target = false;  // create_boot_cache
-  const SlabFlags kmalloc_flags = pa.flavour() == Flavour::linux_6 ? SLAB_NO_MERGE : 0;
+  const SlabFlags kmalloc_flags = pa.flavour() != Flavour::linux_2_6 ? SLAB_NO_MERGE : 0;
   for (const KmallocCacheSpec& k : sizes_.caches())
     kmalloc_caches_.push_back(
         create_cache(boot, k.name, k.size, kmalloc_align(k.size), kmalloc_flags, false, true));
@@ -101,7 +101,7 @@ std::uint32_t Slub::new_slab(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node) {
   const Flavour f = params_.flavour;
   const Gfp nowarn = parse_gfp(f, "__GFP_NOWARN|__GFP_NORETRY");
   Gfp first{gfp.bits | nowarn.bits};
-  if (f == Flavour::linux_6 && s.g.order > s.g.min_order)
+  if (f != Flavour::linux_2_6 && s.g.order > s.g.min_order)
     first.bits &= ~gfp_reclaim_bits_.bits;  // 6.8: no reclaim for the optional higher order
   unsigned order = s.g.order;
   // The page allocator may let other CPUs run: the slab id is taken after it.
@@ -245,7 +245,7 @@ void Slub::unfreeze_partials(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
 void Slub::deactivate_slab(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
   const std::uint32_t id = c.slab;
   SlubSlab& sl = slabs_[id];
-  const bool v6 = params_.flavour == Flavour::linux_6;
+  const bool v6 = params_.flavour != Flavour::linux_2_6;
   bool tail = v6 ? sl.freelist != kNoObject : true;  // 6.8: remote frees -> tail
   std::uint32_t returned = 0;
   for (std::uint32_t o = c.freelist; o != kNoObject;) {
@@ -366,7 +366,7 @@ bool Slub::take_cpu_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int node) {
 std::uint64_t Slub::slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp gfp, int node) {
   ++s.stats.refills;
   cpu.spend(kSlowPathCycles);
-  const bool v6 = params_.flavour == Flavour::linux_6;
+  const bool v6 = params_.flavour != Flavour::linux_2_6;
   if (node >= static_cast<int>(s.node.size())) node = -1;  // not a node with memory
   for (;;) {
     if (c.slab != kNoSlab) {
@@ -421,7 +421,7 @@ void Slub::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
 void Slub::slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::uint32_t obj) {
   cpu.spend(kSlowPathCycles);
   SlubSlab& sl = slabs_[id];
-  const bool v6 = params_.flavour == Flavour::linux_6;
+  const bool v6 = params_.flavour != Flavour::linux_2_6;
   const sim::PhysAddr desc = slab_desc(sl);
   if (!v6)
     cpu.rmw(desc + SlubSlabLayout::head, 8);  // 2.6.32 slab_lock: bit spinlock in page->flags

@@ -22,7 +22,7 @@ std::uint32_t min_objects_for(const SlubParams& p, std::uint32_t size) {
   std::uint32_t min_objects = p.slub_min_objects;
   if (min_objects == 0) min_objects = 4 * (fls(p.nr_cpus) + 1);
   std::uint32_t max_objects = order_objects(p.slub_max_order, size);
-  if (p.flavour == Flavour::linux_6) max_objects = std::max(max_objects, 1u);
+  if (p.flavour != Flavour::linux_2_6) max_objects = std::max(max_objects, 1u);
   return std::min(min_objects, max_objects);
 }
 
@@ -122,7 +122,7 @@ SlubGeometry slub_geometry(const SlubParams& p, std::uint32_t object_size, std::
     // The object's contents must survive while it is free: free pointer after the object.
     g.offset = size;
     size += ptr;
-  } else if (p.flavour == Flavour::linux_6) {
+  } else if (p.flavour != Flavour::linux_2_6) {
     // 6.x: in the middle, away from the ends that overflows tend to hit.
     g.offset = object_size / 2 / ptr * ptr;
   } else {
@@ -141,11 +141,11 @@ SlubGeometry slub_geometry(const SlubParams& p, std::uint32_t object_size, std::
 
   // kmem_cache_open: min_partial = clamp(ilog2(size) [6.x: / 2], MIN_PARTIAL, MAX_PARTIAL).
   unsigned log = ilog2(size);
-  if (p.flavour == Flavour::linux_6) log /= 2;
+  if (p.flavour != Flavour::linux_2_6) log /= 2;
   g.min_partial = std::clamp(log, 5u, 10u);
 
   // set_cpu_partial (6.x; 2.6.32 has no per-CPU partial lists).
-  if (p.flavour == Flavour::linux_6) {
+  if (p.flavour != Flavour::linux_2_6) {
     if (size >= kPageSize)
       g.cpu_partial = 6;
     else if (size >= 1024)
