@@ -203,6 +203,18 @@ void ObjectAllocator::check_cache_args(std::string_view name, std::uint32_t size
                                 " is not a power of 2");
 }
 
+KmemCache* ObjectAllocator::kmem_cache_create(sim::Cpu& cpu, std::string_view name,
+                                              std::uint32_t size, std::uint32_t align,
+                                              SlabFlags flags, bool ctor,
+                                              const KmemCacheArgs& args) {
+  if (pa_.flavour() != Flavour::linux_6_18 || args.empty())
+    return kmem_cache_create(cpu, name, size, align, flags, ctor);
+  const std::string why = check_kmem_cache_args(pa_.flavour(), size, flags, args);
+  if (!why.empty())
+    throw std::invalid_argument("kmem_cache_create: " + why + " (cache " + std::string(name) + ")");
+  return create_with_args(cpu, name, size, align, flags, ctor, args);
+}
+
 void ObjectAllocator::register_cache(KmemCache* c) {
   all_caches_.push_back(c);
 }

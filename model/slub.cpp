@@ -4,6 +4,7 @@
 
 #include "model/kernel_math.hpp"
 #include "model/slabinfo.hpp"
+#include "model/slub_sheaf.hpp"
 
 namespace allocsim::model {
 
@@ -30,11 +31,15 @@ Slub::Slub(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
   gfp_kernel_ = parse_gfp(pa.flavour(), "GFP_KERNEL");
   gfp_thisnode_ = parse_gfp(pa.flavour(), "__GFP_THISNODE");
   gfp_reclaim_bits_ = pa.flavour() != Flavour::linux_2_6 ? parse_gfp(pa.flavour(), "__GFP_RECLAIM")
-                                                       : parse_gfp(pa.flavour(), "__GFP_WAIT");
+                                                         : parse_gfp(pa.flavour(), "__GFP_WAIT");
+  gfp_nowait_ = parse_gfp(pa.flavour(), "GFP_NOWAIT");
   // kmem_cache_init: the two bootstrap caches first, then the kmalloc caches.
   sim::Cpu& boot = pa.machine().cpu(0);
-  kmem_cache_node_ = create_cache(boot, "kmem_cache_node", SlubNodeLayout::size, 0,
-                                  SLAB_HWCACHE_ALIGN, false, false);
+  // 6.18's kmem_cache_node gained the barn pointer: 72 bytes, a 128-byte stride.
+  const std::uint32_t node_bytes =
+      pa.flavour() == Flavour::linux_6_18 ? SlubNodeLayout::size + 8 : SlubNodeLayout::size;
+  kmem_cache_node_ =
+      create_cache(boot, "kmem_cache_node", node_bytes, 0, SLAB_HWCACHE_ALIGN, false, false);
   kmem_cache_ =
       create_cache(boot, "kmem_cache", SlubCacheLayout::size, 0, SLAB_HWCACHE_ALIGN, false, false);
   kmem_cache_node_->merge_target = kmem_cache_->merge_target = false;  // create_boot_cache
@@ -42,6 +47,10 @@ Slub::Slub(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
   for (const KmallocCacheSpec& k : sizes_.caches())
     kmalloc_caches_.push_back(
         create_cache(boot, k.name, k.size, kmalloc_align(k.size), kmalloc_flags, false, true));
+  // bootstrap_kmalloc_sheaves (`all`): sheaves and barns are kmalloc'ed, so
+  // the caches made so far get theirs only now.
+  kmalloc_ready_ = true;
+  for (const auto& c : caches_) init_sheaves(boot, *c);
 }
 
 Slub::~Slub() = default;
@@ -60,12 +69,29 @@ KmemCache* Slub::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::ui
   return create_cache(cpu, name, size, align, flags, ctor, false);
 }
 
+// __kmem_cache_create_args (6.18): no alias search with usersize or an
+// explicit sheaf_capacity.
+KmemCache* Slub::create_with_args(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
+                                  std::uint32_t align, SlabFlags flags, bool ctor,
+                                  const KmemCacheArgs& args) {
+  check_cache_args(name, size, align);
+  if (!args.usersize && !args.sheaf_capacity)
+    if (KmemCache* k = merge_alias(name, size, align, flags, ctor)) return k;
+  return create_cache(cpu, name, size, align, flags, ctor, false, args);
+}
+
 SlubCache* Slub::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
-                              std::uint32_t align, SlabFlags flags, bool ctor, bool general) {
+                              std::uint32_t align, SlabFlags flags, bool ctor, bool general,
+                              const KmemCacheArgs& args) {
   auto s = std::make_unique<SlubCache>();
   s->id = static_cast<std::uint32_t>(caches_.size());
   s->name = std::string(name);
-  s->g = slub_geometry(params_, size, align, flags, ctor);
+  s->g = slub_geometry(params_, size, align, flags, ctor, args);
+  s->g.sheaf_capacity = slub_sheaf_capacity(params_.flavour, cfg_.sheaves, flags, s->g.size,
+                                            args.sheaf_capacity, kmem_cache_ == nullptr);
+  // 6.18: slab_unmergeable for caches with sheaves; 7.0 only for an explicit capacity.
+  if (s->g.sheaf_capacity && (cfg_.sheaves == SlubSheaves::opt_in || args.sheaf_capacity))
+    s->merge_target = false;
   s->object_size = size;
   s->size = s->g.size;
   s->align = s->g.align;
@@ -91,6 +117,7 @@ SlubCache* Slub::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_
   SlubCache* raw = s.get();
   caches_.push_back(std::move(s));
   register_cache(raw);
+  if (kmalloc_ready_) init_sheaves(cpu, *raw);
   return raw;
 }
 
@@ -288,6 +315,7 @@ void Slub::deactivate_slab(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
 }
 
 void Slub::flush_all(sim::Cpu& cpu, SlubCache& s) {
+  flush_sheaves(cpu, s, false);  // 6.18 pcs_flush_all, with barn_shrink
   for (SlubCpu& c : s.cpu) {
     if (c.slab != kNoSlab) deactivate_slab(cpu, s, c);
     unfreeze_partials(cpu, s, c);
@@ -296,8 +324,15 @@ void Slub::flush_all(sim::Cpu& cpu, SlubCache& s) {
 
 // --- allocation -----------------------------------------------------------------
 
+// slab_alloc_node: 6.18 caches with sheaves try alloc_from_pcs first.
 std::uint64_t Slub::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int node) {
   SlubCache& s = static_cast<SlubCache&>(kc);
+  if (!s.pcs.empty() && !bypass_sheaves_)
+    if (const std::uint64_t obj = alloc_from_pcs(cpu, s, gfp, node)) return obj;
+  return slab_alloc_node(cpu, s, gfp, node);
+}
+
+std::uint64_t Slub::slab_alloc_node(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node) {
   SlubCpu& c = s.cpu[cpu.id()];
   cpu.spend(kFastPathCycles);
   cpu.read(s.desc + SlubCacheLayout::cpu_slab, 8);
@@ -393,8 +428,18 @@ std::uint64_t Slub::slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp
 
 // --- free -------------------------------------------------------------------------
 
+// slab_free: 6.18 caches with sheaves free a local object to free_to_pcs.
 void Slub::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
   SlubCache& s = static_cast<SlubCache&>(kc);
+  if (!s.pcs.empty() && !bypass_sheaves_ &&
+      slabs_[slabs_.id_of_owner(page_owner(addr))].node == cpu.node()) {
+    set_live(addr, false);
+    if (free_to_pcs(cpu, s, addr)) return;
+  }
+  do_slab_free(cpu, s, addr);
+}
+
+void Slub::do_slab_free(sim::Cpu& cpu, SlubCache& s, std::uint64_t addr) {
   const sim::PhysAddr p = phys(addr);
   const std::uint32_t id = slabs_.id_of_owner(page_owner(addr));
   SlubSlab& sl = slabs_[id];
@@ -546,6 +591,10 @@ void Slub::kmem_cache_destroy(sim::Cpu& cpu, KmemCache* kc) {
            "kmem_cache_destroy: " + std::to_string(s.in_use) + " objects remaining");
     return;
   }
+  flush_sheaves(cpu, s, true);  // __kmem_cache_shutdown: the mains and barns go too
+  for (SlubBarn& b : s.barn) kfree(cpu, b.va);
+  s.barn.clear();
+  s.pcs.clear();
   for (std::uint32_t n = 0; n < s.node.size(); ++n)
     if (kmem_cache_node_ && s.id != kmem_cache_node_->id &&
         page_owner(virt(s.node[n].addr)) >= kFirstSlabOwner)
@@ -593,24 +642,31 @@ std::vector<std::pair<std::string, std::string>> Slub::sysfs(const KmemCache& kc
   std::uint64_t cpu_slabs = 0;
   for (const SlubCpu& c : s.cpu) cpu_slabs += (c.slab != kNoSlab) + c.partial.count;
   auto u = [](std::uint64_t v) { return std::to_string(v); };
-  return {{"object_size", u(s.object_size)},
-          {"slab_size", u(s.size)},
-          {"align", u(s.align)},
-          {"order", u(s.g.order)},
-          {"objs_per_slab", u(s.g.objects)},
-          {"min_partial", u(s.g.min_partial)},
-          {"cpu_partial", u(s.g.cpu_partial)},
-          {"objects", u(objects)},
-          {"objects_partial", u(objects_partial)},
-          {"partial", u(partial)},
-          {"slabs", u(slabs)},
-          {"cpu_slabs", u(cpu_slabs)},
-          {"aliases", u(s.refcount - 1)},
-          {"ctor", s.has_ctor ? "ctor" : ""},
-          {"reclaim_account", (s.flags & SLAB_RECLAIM_ACCOUNT) ? "1" : "0"},
-          {"hwcache_align", (s.flags & SLAB_HWCACHE_ALIGN) ? "1" : "0"},
-          {"cache_dma", (s.flags & SLAB_CACHE_DMA) ? "1" : "0"},
-          {"destroy_by_rcu", (s.flags & SLAB_TYPESAFE_BY_RCU) ? "1" : "0"}};
+  std::vector<std::pair<std::string, std::string>> out = {{"object_size", u(s.object_size)},
+                                                          {"slab_size", u(s.size)},
+                                                          {"align", u(s.align)},
+                                                          {"order", u(s.g.order)}};
+  if (params_.flavour == Flavour::linux_6_18)  // 6.18: right after order, for every cache
+    out.emplace_back("sheaf_capacity", u(s.g.sheaf_capacity));
+  out.insert(out.end(), {{"objs_per_slab", u(s.g.objects)},
+                         {"min_partial", u(s.g.min_partial)},
+                         {"cpu_partial", u(s.g.cpu_partial)},
+                         {"objects", u(objects)},
+                         {"objects_partial", u(objects_partial)},
+                         {"partial", u(partial)},
+                         {"slabs", u(slabs)},
+                         {"cpu_slabs", u(cpu_slabs)},
+                         {"aliases", u(s.refcount - 1)},
+                         {"ctor", s.has_ctor ? "ctor" : ""},
+                         {"reclaim_account", (s.flags & SLAB_RECLAIM_ACCOUNT) ? "1" : "0"},
+                         {"hwcache_align", (s.flags & SLAB_HWCACHE_ALIGN) ? "1" : "0"},
+                         {"cache_dma", (s.flags & SLAB_CACHE_DMA) ? "1" : "0"},
+                         {"destroy_by_rcu", (s.flags & SLAB_TYPESAFE_BY_RCU) ? "1" : "0"}});
+  // The CONFIG_SLUB_STATS sheaf counters (6.18) of caches with sheaves.
+  if (s.g.sheaf_capacity)
+    for (const auto& f : SheafStats::kFields)
+      out.emplace_back(std::string(f.stat.name), u(s.sheaf_stats.*f.member));
+  return out;
 }
 
 void Slub::check_invariants() const {
@@ -665,6 +721,20 @@ void Slub::check_invariants() const {
         if (slabs_[id].where != SlubSlab::Where::cpu_partial) fail(s, "CPU partial list corrupt");
       if (count != c.partial.count) fail(s, "CPU partial count is wrong");
     }
+    for (const SlubSheaf& sh : s.sheaf_pool) {
+      if (!sh.va) continue;
+      if (sh.size > s.g.sheaf_capacity) fail(s, "a sheaf holds more than its capacity");
+      for (std::uint32_t k = 0; k < sh.size; ++k) {
+        const SlubSlab& sl = slabs_[slabs_.id_of_owner(page_owner(sh.objects[k]))];
+        if (sl.cache != s.id) fail(s, "a sheaf holds another cache's object");
+        if (sl.live.test(static_cast<std::uint32_t>(
+                (phys(sh.objects[k]) - pa_.pfn_to_phys(sl.pfn)) / s.size)))
+          fail(s, "a sheaf holds a live object");
+      }
+    }
+    for (const SlubBarn& b : s.barn)
+      for (std::uint32_t i : b.full)
+        if (s.sheaf_pool[i].size != s.g.sheaf_capacity) fail(s, "a barn's full sheaf is not full");
     if (node_slabs != slabs) fail(s, "nr_slabs does not match the slabs that exist");
     if (user_live != s.in_use) fail(s, "objects in use do not match the live objects");
   }
