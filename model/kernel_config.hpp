@@ -63,8 +63,8 @@ struct KernelConfig {
   std::uint64_t reclaim_cycles_per_page = 2000;  // CPU cost of reclaiming one clean page
   std::uint64_t kswapd_wakeup_delay = 10000;     // cycles from wake-up to kswapd running
   unsigned max_reclaim_retries = 16;             // MAX_RECLAIM_RETRIES (6.x)
-  bool zone_device = true;  // linux-6.18 x86_64: CONFIG_ZONE_DEVICE (a fifth, empty zone index)
-  std::vector<ZoneSpec> zones;                   // exact layout; empty: derived from node memory
+  bool zone_device = true;      // linux-6.18 x86_64: CONFIG_ZONE_DEVICE (a fifth, empty zone index)
+  std::vector<ZoneSpec> zones;  // exact layout; empty: derived from node memory
   SlabConfig slab;
 };
 

@@ -133,17 +133,10 @@ constexpr std::string_view kNodeItems68[] = {
 // pgpromote_candidate_nrl, pgdemote_proactive, nr_hugetlb, nr_balloon_pages and
 // nr_kernel_file_pages.
 constexpr std::string_view kZoneItems618[] = {
-    "nr_free_pages",
-    "nr_free_pages_blocks",
-    "nr_zone_inactive_anon",
-    "nr_zone_active_anon",
-    "nr_zone_inactive_file",
-    "nr_zone_active_file",
-    "nr_zone_unevictable",
-    "nr_zone_write_pending",
-    "nr_mlock",
-    "nr_zspages",
-    "nr_free_cma",
+    "nr_free_pages",       "nr_free_pages_blocks",  "nr_zone_inactive_anon",
+    "nr_zone_active_anon", "nr_zone_inactive_file", "nr_zone_active_file",
+    "nr_zone_unevictable", "nr_zone_write_pending", "nr_mlock",
+    "nr_zspages",          "nr_free_cma",
 };
 
 constexpr std::string_view kNodeItems618[] = {
@@ -379,8 +372,8 @@ void zone_6(std::string& out, const PageAllocator& pa, sim::NodeId n, unsigned i
           "\n        present  %lu"
           "\n        managed  %lu"
           "\n        cma      %lu",
-          ul(z ? z->spanned_pages : 0), ul(z ? z->present_pages : 0),
-          ul(z ? z->managed_pages : 0), 0ul);
+          ul(z ? z->spanned_pages : 0), ul(z ? z->present_pages : 0), ul(z ? z->managed_pages : 0),
+          0ul);
   appendf(out, "\n        protection: (%ld", z ? static_cast<long>(z->lowmem_reserve[0]) : 0l);
   for (unsigned i = 1; i < pa.nr_zone_indices(); ++i)
     appendf(out, ", %ld", z ? static_cast<long>(z->lowmem_reserve[i]) : 0l);

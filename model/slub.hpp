@@ -4,6 +4,7 @@
 // frees straight into the owning slab's freelist, and cache merging. No
 // colouring, as in Linux. linux-2.6 follows 2.6.32 (no per-CPU partial lists,
 // free pointer at offset 0), linux-6 follows 6.8.
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -128,6 +129,8 @@ class Slub final : public ObjectAllocator {
   SlubBarn& barn_of(SlubCache& s, sim::Cpu& cpu);
   void barn_lock(sim::Cpu& cpu, SlubBarn& b);
   void barn_move(sim::Cpu& cpu, SlubBarn& b, const SlubSheaf& sh, std::uint32_t list);
+  std::uint32_t barn_take(sim::Cpu& cpu, SlubCache& s, SlubBarn& b, bool full);
+  void barn_put(sim::Cpu& cpu, SlubCache& s, SlubBarn& b, std::uint32_t i, bool full);
   void set_live(std::uint64_t addr, bool live);
   std::uint64_t slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp gfp, int node);
   std::uint64_t get_freelist(sim::Cpu& cpu, SlubCache& s, SlubCpu& c);

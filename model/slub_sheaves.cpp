@@ -119,6 +119,32 @@ void Slub::barn_lock(sim::Cpu& cpu, SlubBarn& b) {
   cpu.lock(*b.lock);
 }
 
+// The head of a barn list, taken under the lock (re-checked there: another
+// CPU may have emptied it while this one waited); kNoSheaf if empty.
+std::uint32_t Slub::barn_take(sim::Cpu& cpu, SlubCache& s, SlubBarn& b, bool full) {
+  std::vector<std::uint32_t>& list = full ? b.full : b.empty;
+  if (list.empty()) return kNoSheaf;  // the racy check: no lock taken
+  barn_lock(cpu, b);
+  if (list.empty()) {
+    cpu.unlock(*b.lock);
+    return kNoSheaf;
+  }
+  const std::uint32_t i = list.back();
+  list.pop_back();
+  barn_move(cpu, b, s.sheaf_pool[i],
+            full ? NodeBarnLayout::sheaves_full : NodeBarnLayout::sheaves_empty);
+  cpu.unlock(*b.lock);
+  return i;
+}
+
+void Slub::barn_put(sim::Cpu& cpu, SlubCache& s, SlubBarn& b, std::uint32_t i, bool full) {
+  barn_lock(cpu, b);
+  (full ? b.full : b.empty).push_back(i);
+  barn_move(cpu, b, s.sheaf_pool[i],
+            full ? NodeBarnLayout::sheaves_full : NodeBarnLayout::sheaves_empty);
+  cpu.unlock(*b.lock);
+}
+
 void Slub::barn_move(sim::Cpu& cpu, SlubBarn& b, const SlubSheaf& sh, std::uint32_t list) {
   cpu.rmw(b.addr + list, 16);  // list_add / list_del at the head
   cpu.rmw(sh.addr + SlabSheafLayout::barn_list, 16);
@@ -133,14 +159,10 @@ bool Slub::pcs_replace_empty_main(sim::Cpu& cpu, SlubCache& s, SlubPcs& pcs, Gfp
     return true;
   }
   SlubBarn& b = barn_of(s, cpu);
-  if (!b.full.empty()) {  // barn_replace_empty_sheaf
-    barn_lock(cpu, b);
-    const std::uint32_t full = b.full.back();
-    b.full.pop_back();
-    barn_move(cpu, b, s.sheaf_pool[full], NodeBarnLayout::sheaves_full);
-    b.empty.push_back(pcs.main);
-    barn_move(cpu, b, s.sheaf_pool[pcs.main], NodeBarnLayout::sheaves_empty);
-    cpu.unlock(*b.lock);
+  // barn_replace_empty_sheaf: a full sheaf for the empty main.
+  const std::uint32_t full = barn_take(cpu, s, b, true);
+  if (full != kNoSheaf) {
+    barn_put(cpu, s, b, pcs.main, false);
     pcs.main = full;
     cpu.write(pcs.addr + SlubPercpuSheavesLayout::main, 8);
     ++s.sheaf_stats.barn_get;
@@ -153,14 +175,9 @@ bool Slub::pcs_replace_empty_main(sim::Cpu& cpu, SlubCache& s, SlubPcs& pcs, Gfp
     fill = pcs.spare;
     pcs.spare = kNoSheaf;
     cpu.write(pcs.addr + SlubPercpuSheavesLayout::spare, 8);
-  } else if (!b.empty.empty()) {  // barn_get_empty_sheaf
-    barn_lock(cpu, b);
-    fill = b.empty.back();
-    b.empty.pop_back();
-    barn_move(cpu, b, s.sheaf_pool[fill], NodeBarnLayout::sheaves_empty);
-    cpu.unlock(*b.lock);
   } else {
-    fill = alloc_empty_sheaf(cpu, s, gfp);  // alloc_full_sheaf
+    fill = barn_take(cpu, s, b, false);                           // barn_get_empty_sheaf
+    if (fill == kNoSheaf) fill = alloc_empty_sheaf(cpu, s, gfp);  // alloc_full_sheaf
     if (fill == kNoSheaf) return false;
   }
   if (!refill_sheaf(cpu, s, fill, gfp)) {
@@ -168,10 +185,7 @@ bool Slub::pcs_replace_empty_main(sim::Cpu& cpu, SlubCache& s, SlubPcs& pcs, Gfp
     return false;
   }
   // Install: the empty main goes to the barn's empty list (no limit checked).
-  barn_lock(cpu, b);
-  b.empty.push_back(pcs.main);
-  barn_move(cpu, b, s.sheaf_pool[pcs.main], NodeBarnLayout::sheaves_empty);
-  cpu.unlock(*b.lock);
+  barn_put(cpu, s, b, pcs.main, false);
   pcs.main = fill;
   cpu.write(pcs.addr + SlubPercpuSheavesLayout::main, 8);
   return true;
@@ -205,12 +219,8 @@ bool Slub::pcs_replace_full_main(sim::Cpu& cpu, SlubCache& s, SlubPcs& pcs) {
   {
     std::uint32_t empty = kNoSheaf;
     if (pcs.spare == kNoSheaf) {
-      if (!b.empty.empty()) {  // barn_get_empty_sheaf
-        barn_lock(cpu, b);
-        empty = b.empty.back();
-        b.empty.pop_back();
-        barn_move(cpu, b, s.sheaf_pool[empty], NodeBarnLayout::sheaves_empty);
-        cpu.unlock(*b.lock);
+      empty = barn_take(cpu, s, b, false);  // barn_get_empty_sheaf
+      if (empty != kNoSheaf) {
         pcs.spare = pcs.main;
         pcs.main = empty;
         cpu.write(pcs.addr + SlubPercpuSheavesLayout::main, 16);
@@ -230,14 +240,8 @@ bool Slub::pcs_replace_full_main(sim::Cpu& cpu, SlubCache& s, SlubPcs& pcs) {
       pcs.main = empty;
       cpu.write(pcs.addr + SlubPercpuSheavesLayout::main, 16);
       return true;
-    } else if (!b.empty.empty()) {  // barn_replace_full_sheaf
-      barn_lock(cpu, b);
-      b.full.push_back(pcs.main);
-      barn_move(cpu, b, s.sheaf_pool[pcs.main], NodeBarnLayout::sheaves_full);
-      empty = b.empty.back();
-      b.empty.pop_back();
-      barn_move(cpu, b, s.sheaf_pool[empty], NodeBarnLayout::sheaves_empty);
-      cpu.unlock(*b.lock);
+    } else if ((empty = barn_take(cpu, s, b, false)) != kNoSheaf) {
+      barn_put(cpu, s, b, pcs.main, true);  // barn_replace_full_sheaf
       pcs.main = empty;
       cpu.write(pcs.addr + SlubPercpuSheavesLayout::main, 8);
       ++s.sheaf_stats.barn_put;
@@ -252,10 +256,7 @@ bool Slub::pcs_replace_full_main(sim::Cpu& cpu, SlubCache& s, SlubPcs& pcs) {
       if (pcs.spare == kNoSheaf) {
         pcs.spare = pcs.main;
       } else {  // the full main goes to the barn, limits ignored
-        barn_lock(cpu, b);
-        b.full.push_back(pcs.main);
-        barn_move(cpu, b, s.sheaf_pool[pcs.main], NodeBarnLayout::sheaves_full);
-        cpu.unlock(*b.lock);
+        barn_put(cpu, s, b, pcs.main, true);
         ++s.sheaf_stats.barn_put;
       }
       pcs.main = empty;
@@ -289,7 +290,6 @@ bool Slub::free_to_pcs(sim::Cpu& cpu, SlubCache& s, std::uint64_t addr) {
 void Slub::init_sheaves(sim::Cpu& cpu, SlubCache& s) {
   if (!s.g.sheaf_capacity || !s.pcs.empty()) return;
   const sim::Machine& m = pa_.machine();
-  s.sheaf_pool.reserve(m.cpus() * 2 + (kMaxFullSheaves + kMaxEmptySheaves) * s.node.size());
   s.pcs.resize(m.cpus());
   for (sim::CpuId c = 0; c < m.cpus(); ++c) {
     s.pcs[c].addr = percpu_alloc(cpu, c, SlubPercpuSheavesLayout::size, 8);
@@ -326,13 +326,13 @@ void Slub::flush_sheaves(sim::Cpu& cpu, SlubCache& s, bool free_main) {
     }
   }
   for (SlubBarn& b : s.barn) {
-    for (std::uint32_t i : b.full) {
-      flush_sheaf(cpu, s, i);
-      free_empty_sheaf(cpu, s, i);
-    }
-    for (std::uint32_t i : b.empty) free_empty_sheaf(cpu, s, i);
-    b.full.clear();
-    b.empty.clear();
+    // Taken off the barn first: flushing waits for locks, and other CPUs may
+    // meanwhile put sheaves back (they stay for the next shrink).
+    for (bool full : {true, false})
+      for (std::uint32_t i; (i = barn_take(cpu, s, b, full)) != kNoSheaf;) {
+        flush_sheaf(cpu, s, i);
+        free_empty_sheaf(cpu, s, i);
+      }
   }
 }
 

@@ -50,14 +50,29 @@ bool linux618_key(MapReader& kernel, std::string_view key, model::Flavour f,
 
 }  // namespace
 
-model::KernelConfig read_kernel(MapReader& top, sim::Arch arch, std::vector<model::ZoneSpec> zones) {
-  MapReader kernel = top.map(
-      "kernel",
-      {"flavour", "min_free_kbytes", "watermark_scale_factor", "watermark_boost_factor",
-       "transparent_hugepage", "pcp", "percpu_pagelist_high_fraction", "lowmem_reserve_ratio",
-       "pageblock_order", "mobility_grouping", "reclaim", "slab", "slab_colouring", "slab_merge",
-       "slab_max_order", "slub_min_order", "slub_max_order", "slub_min_objects", "stop_on_error",
-       "zone_device", "slub_sheaves"});
+model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
+                                std::vector<model::ZoneSpec> zones) {
+  MapReader kernel = top.map("kernel", {"flavour",
+                                        "min_free_kbytes",
+                                        "watermark_scale_factor",
+                                        "watermark_boost_factor",
+                                        "transparent_hugepage",
+                                        "pcp",
+                                        "percpu_pagelist_high_fraction",
+                                        "lowmem_reserve_ratio",
+                                        "pageblock_order",
+                                        "mobility_grouping",
+                                        "reclaim",
+                                        "slab",
+                                        "slab_colouring",
+                                        "slab_merge",
+                                        "slab_max_order",
+                                        "slub_min_order",
+                                        "slub_max_order",
+                                        "slub_min_objects",
+                                        "stop_on_error",
+                                        "zone_device",
+                                        "slub_sheaves"});
   model::KernelConfig k;
   k.flavour = kernel.enumeration("flavour", kFlavours);
 

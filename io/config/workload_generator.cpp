@@ -14,6 +14,7 @@
 #include "io/config/suggest.hpp"
 #include "io/config/units.hpp"
 #include "io/config/workload_pools.hpp"
+#include "model/slub_geometry.hpp"
 #include "workloads/generator/op_table.hpp"
 
 namespace allocsim::io {
@@ -180,7 +181,8 @@ class GeneratorReader {
   }
 
   void read_cache(const Value& item) {
-    MapReader c = reader(item, {"name", "size", "align", "flags", "ctor"});
+    MapReader c = reader(
+        item, {"name", "size", "align", "flags", "ctor", "sheaf_capacity", "freeptr_offset"});
     CacheSpec s;
     s.name = unique_name(c.get("name"), cache_names_, "cache");
     s.size = static_cast<std::uint32_t>(c.get("size").as_size());
@@ -205,6 +207,15 @@ class GeneratorReader {
       }
     }
     if (auto ctor = c.find("ctor")) s.ctor = ctor->as_time(ctx_.ghz);
+    // 6.18 kmem_cache_args; the older flavours' kernels lack them and ignore them.
+    if (auto cap = c.find("sheaf_capacity"))
+      s.args.sheaf_capacity = static_cast<unsigned>(cap->as_uint(0, 1u << 16));
+    if (auto fp = c.find("freeptr_offset")) {
+      s.args.freeptr_offset = static_cast<std::uint32_t>(fp->as_uint(0, s.size));
+      const std::string why =
+          model::check_kmem_cache_args(model::Flavour::linux_6_18, s.size, s.flags, s.args);
+      if (!why.empty()) fp->fail(why);
+    }
     spec_.caches.push_back(std::move(s));
   }
 

@@ -217,7 +217,7 @@ TEST(Errors, SetOverridesNameTheKey) {
             "percpu_pagelist_high_fraction, lowmem_reserve_ratio, pageblock_order, "
             "mobility_grouping, reclaim, slab, slab_colouring, slab_merge, slab_max_order, "
             "slub_min_order, slub_max_order, slub_min_objects, stop_on_error, zone_device or "
-      "slub_sheaves)");
+            "slub_sheaves)");
   EXPECT_EQ(message("", {"workload.trace=no/such.trace"}),
             "--set workload.trace: no such trace file 'no/such.trace'");
   EXPECT_EQ(message("", {"workload.trace_format=strace"}),

@@ -31,9 +31,8 @@ std::string first_line(const std::string& path) {
 using Fields = std::map<std::string, std::map<std::string, std::string>>;
 
 Fields fields_of(std::istream& in) {
-  static const char* kKeys[] = {"min",     "low",       "high:",     "promo",    "managed",
-                                "spanned", "present",   "batch:",    "high_min:", "high_max:",
-                                "high"};
+  static const char* kKeys[] = {"min",     "low",    "high:",     "promo",     "managed", "spanned",
+                                "present", "batch:", "high_min:", "high_max:", "high"};
   Fields out;
   std::string zone;
   bool in_pagesets = false;

@@ -127,9 +127,9 @@ std::vector<Case> cases() {
                         "workload.generator.duration=200us"}});
   // linux-6.18 has only SLUB: one case per file, sheaves as 6.18 has them.
   for (const std::string& f : files)
-    out.push_back({{f},
-                   {"kernel.flavour=linux-6.18", "kernel.slab=slub",
-                    "workload.generator.duration=200us"}});
+    out.push_back(
+        {{f},
+         {"kernel.flavour=linux-6.18", "kernel.slab=slub", "workload.generator.duration=200us"}});
   // The embedded default at full length: the end of a run (every pending free) too.
   for (const char* fl : flavours)
     for (const char* s : slabs)

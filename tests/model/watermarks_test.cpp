@@ -234,8 +234,8 @@ TEST(LowmemReserve, Linux618DeviceZone) {
   EXPECT_EQ(nr_zone_indices(k618, sim::Arch::x86_64, false), 4u);
   EXPECT_EQ(nr_zone_indices(k618, sim::Arch::i386, true), 4u);
   EXPECT_EQ(nr_zone_indices(k6, sim::Arch::x86_64, true), 4u);
-  const auto r = setup_per_zone_lowmem_reserve(k618, {3840, 772848, 622592, 0, 0},
-                                               default_lowmem_reserve_ratio(k618, sim::Arch::x86_64), 5);
+  const auto r = setup_per_zone_lowmem_reserve(
+      k618, {3840, 772848, 622592, 0, 0}, default_lowmem_reserve_ratio(k618, sim::Arch::x86_64), 5);
   EXPECT_EQ(r[0], (Row{0, 3018, 5450, 5450, 5450}));
   EXPECT_EQ(r[1], (Row{0, 0, 2432, 2432, 2432}));
   EXPECT_EQ(r[2], (Row{0, 0, 0, 0, 0}));
@@ -253,8 +253,8 @@ TEST(LowmemReserve, Linux26X86_64FourGiB) {
 
 TEST(LowmemReserve, Linux6X86_64FourGiB) {
   // managed 3840 / 765000 / 255000 / 0, ratios 256 256 32 0.
-  const auto r = setup_per_zone_lowmem_reserve(k6, {3840, 765000, 255000, 0},
-                                               default_lowmem_reserve_ratio(k6, sim::Arch::x86_64), 4);
+  const auto r = setup_per_zone_lowmem_reserve(
+      k6, {3840, 765000, 255000, 0}, default_lowmem_reserve_ratio(k6, sim::Arch::x86_64), 4);
   EXPECT_EQ(r[0], (Row{0, 2988, 3984, 3984}));  // 765000/256 = 2988.3; 1020000/256 = 3984.4
   EXPECT_EQ(r[1], (Row{0, 0, 996, 996}));       // 255000/256 = 996.1
   EXPECT_EQ(r[2], (Row{0, 0, 0, 0}));
@@ -265,8 +265,8 @@ TEST(LowmemReserve, Linux6RealDmaProtection) {
   // no ZONE_DEVICE). DMA32/256 = 1908 -> DMA32 in [488448, 488703];
   // (DMA32 + Normal)/256 = 7923 -> sum in [2028288, 2028543]; Movable empty.
   // One consistent layout: DMA32 488560, Normal 1539900 managed (an 8 GiB machine).
-  const auto r = setup_per_zone_lowmem_reserve(k6, {3840, 488560, 1539900, 0},
-                                               default_lowmem_reserve_ratio(k6, sim::Arch::x86_64), 4);
+  const auto r = setup_per_zone_lowmem_reserve(
+      k6, {3840, 488560, 1539900, 0}, default_lowmem_reserve_ratio(k6, sim::Arch::x86_64), 4);
   EXPECT_EQ(r[0], (Row{0, 1908, 7923, 7923}));  // 488560/256 = 1908.4; 2028460/256 = 7923.7
   EXPECT_EQ(r[1], (Row{0, 0, 6015, 6015}));     // 1539900/256 = 6015.2
 }
@@ -279,8 +279,8 @@ TEST(LowmemReserve, I386BothFlavours) {
   EXPECT_EQ(r26[1], (Row{0, 0, 9216, 9216}));    // 294912/32
   EXPECT_EQ(r26[2], (Row{0, 0, 0, 0}));          // empty Movable / 32
   // 6.x: managed 3840 / 220000 / 290000 / 0, ratios 256 32 0 0.
-  const auto r6 = setup_per_zone_lowmem_reserve(k6, {3840, 220000, 290000, 0},
-                                                default_lowmem_reserve_ratio(k6, sim::Arch::i386), 4);
+  const auto r6 = setup_per_zone_lowmem_reserve(
+      k6, {3840, 220000, 290000, 0}, default_lowmem_reserve_ratio(k6, sim::Arch::i386), 4);
   EXPECT_EQ(r6[0], (Row{0, 859, 1992, 1992}));  // 220000/256 = 859.4; 510000/256 = 1992.2
   EXPECT_EQ(r6[1], (Row{0, 0, 9062, 9062}));    // 290000/32 = 9062.5
   EXPECT_EQ(r6[2], (Row{0, 0, 0, 0}));          // HighMem ratio 0: no reserve
@@ -288,7 +288,8 @@ TEST(LowmemReserve, I386BothFlavours) {
 
 TEST(LowmemReserve, ZeroRatiosAndEmptyZones) {
   // 2.6.32 forces a ratio < 1 to 1: the DMA zone protects everything above it.
-  const auto r26 = setup_per_zone_lowmem_reserve(k26, {3998, 782336, 262144, 0}, {0, 256, 32, 0}, 4);
+  const auto r26 =
+      setup_per_zone_lowmem_reserve(k26, {3998, 782336, 262144, 0}, {0, 256, 32, 0}, 4);
   EXPECT_EQ(r26[0], (Row{0, 782336, 1044480, 1044480}));
   // 6.x: ratio 0 means no reserve.
   const auto r6 = setup_per_zone_lowmem_reserve(k6, {3840, 765000, 255000, 0}, {0, 256, 32, 0}, 4);

@@ -27,6 +27,7 @@ FIGURES = {
     "numa_study.py": ["numa.pdf"],
     "dask_sweep.py": ["dask-latency.pdf"],
     "stepwise.py": ["stepwise-kmalloc-cdf.pdf"],
+    "sheaves_study.py": ["sheaves.pdf"],
 }
 
 
