@@ -19,7 +19,7 @@ std::unique_ptr<ObjectAllocator> make_slub(PageAllocator& pa, Highmem& hm,
 }
 
 Slub::Slub(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, DiagnosticLog& diag)
-    : ObjectAllocator(pa, hm, cfg, diag) {
+    : ObjectAllocator(pa, hm, cfg, diag), type_bits_(pa.flavour()) {
   const sim::MachineConfig& mc = pa.machine().config();
   params_.flavour = pa.flavour();
   params_.arch = mc.arch;
@@ -44,9 +44,34 @@ Slub::Slub(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
       create_cache(boot, "kmem_cache", SlubCacheLayout::size, 0, SLAB_HWCACHE_ALIGN, false, false);
   kmem_cache_node_->merge_target = kmem_cache_->merge_target = false;  // create_boot_cache
   const SlabFlags kmalloc_flags = pa.flavour() != Flavour::linux_2_6 ? SLAB_NO_MERGE : 0;
-  for (const KmallocCacheSpec& k : sizes_.caches())
-    kmalloc_caches_.push_back(
-        create_cache(boot, k.name, k.size, kmalloc_align(k.size), kmalloc_flags, false, true));
+  const std::vector<KmallocCacheSpec>& specs = sizes_.caches();
+  if (pa.flavour() != Flavour::linux_6_18) {
+    for (const KmallocCacheSpec& k : specs)
+      kmalloc_caches_.push_back(
+          create_cache(boot, k.name, k.size, kmalloc_align(k.size), kmalloc_flags, false, true));
+  } else {
+    // create_kmalloc_caches (6.18): every type is made at boot, type after
+    // type (NORMAL, RECLAIM, DMA, CGROUP), each 96 and 192 first (kmalloc_info
+    // indices 1 and 2), then 8 ... 8k; new_kmalloc_cache adds
+    // SLAB_RECLAIM_ACCOUNT, SLAB_CACHE_DMA or SLAB_ACCOUNT.
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < specs.size(); ++i)
+      if (specs[i].size == 96 || specs[i].size == 192) order.push_back(i);
+    for (std::size_t i = 0; i < specs.size(); ++i)
+      if (specs[i].size != 96 && specs[i].size != 192) order.push_back(i);
+    constexpr SlabFlags kTypeFlags[] = {0, SLAB_RECLAIM_ACCOUNT, SLAB_CACHE_DMA, SLAB_ACCOUNT};
+    kmalloc_caches_.resize(specs.size());
+    for (unsigned t = 0; t <= kKmallocExtraTypes.size(); ++t) {
+      std::vector<KmemCache*>& made = t ? type_caches_[t - 1] : kmalloc_caches_;
+      made.resize(specs.size());
+      for (std::size_t i : order) {
+        const KmallocCacheSpec& k = specs[i];
+        const std::string name = t ? kmalloc_type_name(kKmallocExtraTypes[t - 1], k.name) : k.name;
+        made[i] = create_cache(boot, name, k.size, kmalloc_align(k.size),
+                               kmalloc_flags | kTypeFlags[t], false, true);
+      }
+    }
+  }
   // bootstrap_kmalloc_sheaves (`all`): sheaves and barns are kmalloc'ed, so
   // the caches made so far get theirs only now.
   kmalloc_ready_ = true;
@@ -119,6 +144,20 @@ SlubCache* Slub::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_
   register_cache(raw);
   if (kmalloc_ready_) init_sheaves(cpu, *raw);
   return raw;
+}
+
+std::uint64_t Slub::do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
+  const KmallocType t =
+      type_caches_[0].empty() ? KmallocType::normal : kmalloc_type(type_bits_, gfp, false);
+  const int idx = sizes_.index(size);
+  if (t == KmallocType::normal || idx < 0) return ObjectAllocator::do_kmalloc(cpu, size, gfp, node);
+  KmemCache& c = *type_caches_[static_cast<unsigned>(t) - 1][static_cast<unsigned>(idx)];
+  const std::uint64_t obj = do_cache_alloc(cpu, c, gfp, node);
+  if (obj)
+    count_alloc(c, size);
+  else
+    ++c.stats.alloc_failures;
+  return obj;
 }
 
 // --- slabs ------------------------------------------------------------------------

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "model/kmalloc_type.hpp"
 #include "model/object_allocator.hpp"
 #include "model/object_bitmap.hpp"
 #include "model/slab_list.hpp"
@@ -107,6 +108,8 @@ class Slub final : public ObjectAllocator {
   KmemCache* create_with_args(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
                               std::uint32_t align, SlabFlags flags, bool ctor,
                               const KmemCacheArgs& args) override;
+  // 6.18: kmalloc_slab picks the cache of kmalloc_type(gfp).
+  std::uint64_t do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) override;
 
  private:
   SlubCache* create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
@@ -159,6 +162,9 @@ class Slub final : public ObjectAllocator {
   Gfp gfp_kernel_{}, gfp_thisnode_{}, gfp_reclaim_bits_{}, gfp_nowait_{};
   bool bypass_sheaves_ = false;  // sheaf and barn memory itself skips the sheaves
   bool kmalloc_ready_ = false;   // bootstrap_kmalloc_sheaves has run
+  // 6.18 rcl, dma and cg kmalloc caches, parallel to kmalloc_caches_ (empty before 6.18).
+  std::array<std::vector<KmemCache*>, 3> type_caches_;
+  KmallocTypeBits type_bits_;
 };
 
 }  // namespace allocsim::model
