@@ -470,10 +470,13 @@ std::uint64_t Slub::slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp
 // slab_free: 6.18 caches with sheaves free a local object to free_to_pcs.
 void Slub::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
   SlubCache& s = static_cast<SlubCache&>(kc);
-  if (!s.pcs.empty() && !bypass_sheaves_ &&
-      slabs_[slabs_.id_of_owner(page_owner(addr))].node == cpu.node()) {
-    set_live(addr, false);
-    if (free_to_pcs(cpu, s, addr)) return;
+  if (!s.pcs.empty() && !bypass_sheaves_) {
+    SlubSlab& sl = slabs_[slabs_.id_of_owner(page_owner(addr))];
+    if (sl.node == cpu.node()) {
+      sl.live.set(static_cast<std::uint32_t>((phys(addr) - pa_.pfn_to_phys(sl.pfn)) / s.size),
+                  false);
+      if (free_to_pcs(cpu, s, addr)) return;
+    }
   }
   do_slab_free(cpu, s, addr);
 }
