@@ -101,8 +101,57 @@ h5::Table replay_table(const workloads::ReplayResult& replay) {
   return t;
 }
 
+namespace {
+
+// A column read from the trace, not a statistic of the model.
+ColumnDecl trace_column(std::string_view name, Type type, std::string_view unit,
+                        std::string_view meaning) {
+  return {std::string(name), type, {}, {name, unit, meaning, "the trace"}};
+}
+
+}  // namespace
+
+const std::vector<ColumnDecl>& replay_trace_columns() {
+  static const std::vector<ColumnDecl> columns{
+      trace_column("call_site", Type::str, "",
+                   "the call site as the trace printed it: func+0xoff/0xlen (%pS), or the "
+                   "address in hex; empty if none"),
+      trace_column("ptr", Type::u64, "1",
+                   "the pointer the traced kernel returned (hashed %p values stay hashed)"),
+      trace_column("free_cpu", Type::i64, "1",
+                   "the simulated CPU of the trace's kfree/kmem_cache_free of that pointer; -1 "
+                   "if the trace does not free it"),
+      trace_column("free_line", Type::u64, "1", "that free's line in the trace file; 0 if none")};
+  return columns;
+}
+
+const TableSchema& replay_pages_schema() {
+  static const TableSchema schema{
+      "tables/replay_pages",
+      "one row per mm_page_alloc event of a replayed trace, in trace order, failed ones included",
+      {trace_column("line", Type::u64, "1", "the event's line in the trace file"),
+       trace_column("cpu", Type::u64, "1", "the simulated CPU (trace CPU mod machine.cpus)"),
+       trace_column("pfn", Type::u64, "1", "the traced page frame number (0 for a failure)"),
+       trace_column("order", Type::u64, "1", "the allocation's order"),
+       trace_column("gfp_flags", Type::str, "", "the gfp flags as the trace printed them"),
+       trace_column("migratetype", Type::str, "",
+                    "the migratetype the simulated kernel takes for those flags "
+                    "(gfp_migratetype in 6.x, allocflags_to_migratetype in 2.6.32), named as "
+                    "/proc/pagetypeinfo names it"),
+       trace_column("traced_migratetype", Type::i64, "1",
+                    "the migratetype= number printed in the trace (the traced kernel's "
+                    "numbering); -1 if absent"),
+       trace_column("failed", Type::u64, "1", "1 if the traced allocation failed"),
+       trace_column("free_cpu", Type::i64, "1",
+                    "the simulated CPU of the trace's page free of that pfn; -1 if none"),
+       trace_column("free_line", Type::u64, "1", "that free's line in the trace file; 0 if none")}};
+  return schema;
+}
+
 std::vector<TableSchema> workload_tables_schema() {
-  return {schema_of(replay_spec()), schema_of(exercise_spec())};
+  TableSchema replay = schema_of(replay_spec());
+  for (const ColumnDecl& c : replay_trace_columns()) replay.columns.push_back(c);
+  return {replay, replay_pages_schema(), schema_of(exercise_spec())};
 }
 
 }  // namespace allocsim::io

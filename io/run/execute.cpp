@@ -7,12 +7,15 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <new>
+#include <optional>
 
 #include "allocsim/version.hpp"
 #include "io/results/counters_table.hpp"
 #include "io/results/end_of_run.hpp"
 #include "io/results/summary.hpp"
 #include "io/results/workload_tables.hpp"
+#include "io/run/replay_tables.hpp"
 #include "model/kernel.hpp"
 #include "sim/machine.hpp"
 #include "workloads/trace/readers.hpp"
@@ -108,7 +111,11 @@ void run_replay(const Config& c, const ExecuteOptions& o, model::Kernel& kernel,
   add_replay_summary(r, t.stats, s);
   collect_kernel_end(kernel, out);
   out.results.timeseries = sampler.take_tables();
-  out.results.tables.emplace_back("replay", replay_table(r));
+  h5::Table rows = replay_table(r);
+  add_trace_columns(t, r, machine.cpus(), rows);  // for allocsim report --kmem
+  out.results.tables.emplace_back("replay", std::move(rows));
+  out.results.tables.emplace_back("replay_pages",
+                                  page_allocation_table(t, c.kernel.flavour, machine.cpus()));
   out.trace_stats = t.stats;
   out.trace_format = t.format;
   out.elapsed = machine.now();
@@ -135,6 +142,22 @@ void run_exercise(const Config& c, RunOutcome& out) {
   out.results.tables.emplace_back("exercise", exercise_table(out.exercise));
   out.results.counters = empty_counters_table();
   out.elapsed = elapsed;
+}
+
+// A machine or kernel that cannot be built is bad input, reported as
+// check_runnable reports it.
+template <class Body>
+void booting(Body&& body) {
+  try {
+    body();
+  } catch (const std::bad_alloc&) {
+    throw;  // the host's memory, not the config
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw ConfigError(Origin{"<config>", 0, 0, 0}, "machine",
+                      std::string("the kernel cannot boot on this machine: ") + e.what());
+  }
 }
 
 RunInfo start_info(const Config& c, const ExecuteOptions& o) {
@@ -177,11 +200,26 @@ void run_workload_on(model::Kernel& kernel, const Config& c, const ExecuteOption
 
 RunOutcome execute(const Config& c, const ExecuteOptions& o) {
   return timed_run(c, o, [&](RunOutcome& out) {
-    if (out.results.info.workload == "exercise") return run_exercise(c, out);
+    if (out.results.info.workload == "exercise") {
+      check_runnable(c);  // the exercise builds its machines as it goes
+      return run_exercise(c, out);
+    }
+    std::optional<sim::Machine> machine;
+    std::optional<model::Kernel> kernel;
+    booting([&] {
+      machine.emplace(c.machine, c.run.seed);
+      kernel.emplace(*machine, c.kernel);
+    });
+    run_workload_on(*kernel, c, o, out);
+  });
+}
+
+void check_runnable(const Config& c) {
+  booting([&] {
     sim::Machine machine(c.machine, c.run.seed);
     model::Kernel kernel(machine, c.kernel);
-    run_workload_on(kernel, c, o, out);
   });
+  if (!c.trace.path.empty()) read_trace(c);
 }
 
 RunOutcome execute_on(model::Kernel& kernel, const Config& c, const ExecuteOptions& o) {
