@@ -163,6 +163,43 @@ void BM_KmemCacheAllocFree(benchmark::State& state) {
 }
 BENCHMARK(BM_KmemCacheAllocFree)->ArgNames({"alloc", "timing"})->ArgsProduct({{0, 1}, {0, 1}});
 
+// args: sheaves (0: linux-6 SLUB, 6.8's fast path; 1: linux-6.18 SLUB, a cache
+// with sheaf_capacity 32, the sheaf fast path), timing; 1 CPU, a 256-byte cache.
+void BM_SheafAllocFree(benchmark::State& state) {
+  const auto f = state.range(0) ? model::Flavour::linux_6_18 : model::Flavour::linux_6;
+  Booted b(f, model::SlabKind::slub, 1, state.range(1) != 0);
+  const model::Gfp gfp = model::parse_gfp(f, "GFP_KERNEL");
+  sim::Cpu& cpu = b.m.cpu(0);
+  model::KmemCacheArgs args;
+  args.sheaf_capacity = 32;
+  model::KmemCache* cache = b.oa->kmem_cache_create(cpu, "bench_256", 256, 0, 0, false, args);
+  if (cache == nullptr) {
+    state.SkipWithError("kmem_cache_create failed");
+    return;
+  }
+  std::vector<std::uint64_t> live(kSlots, 0);
+  for (auto& slot : live) {
+    slot = b.oa->kmem_cache_alloc(cpu, *cache, gfp);
+    if (slot == 0) {
+      state.SkipWithError("kmem_cache_alloc failed while filling the ring");
+      return;
+    }
+  }
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto& slot = live[i % kSlots];
+    b.oa->kmem_cache_free(cpu, *cache, slot);
+    slot = b.oa->kmem_cache_alloc(cpu, *cache, gfp);
+    if (slot == 0) {
+      state.SkipWithError("kmem_cache_alloc failed");
+      break;
+    }
+    ++i;
+  }
+  finish(state, b);
+}
+BENCHMARK(BM_SheafAllocFree)->ArgNames({"sheaves", "timing"})->ArgsProduct({{0, 1}, {0, 1}});
+
 // args: allocator (0 slab, 1 slub); linux-6, 8 CPUs on 2 nodes, timing on.
 // Objects kmalloc'ed on CPU c are kfree'd on CPU (c+4)%8, on the other node.
 void BM_CrossCpuFree(benchmark::State& state) {

@@ -293,7 +293,7 @@ void Buddy::free_one_page(Zone& z, std::uint32_t idx, unsigned order, unsigned m
     const Page& buddy = map_[bidx];
     c.read(map_.desc_addr(bidx) + lists_.layout.flags, 48);  // page_is_buddy: flags, private
     if (!(buddy.flags & PG_buddy) || buddy.order != order || buddy.zone != zone_id) break;
-    if (p_.flavour == Flavour::linux_6 && order >= p_.pageblock_order) {
+    if (p_.flavour != Flavour::linux_2_6 && order >= p_.pageblock_order) {
       // 6.8: do not merge isolated/highatomic blocks with others.
       const unsigned b = pageblock_mt(z, buddy_pfn);
       if (mt != b && (mt >= kMigratePcpTypes || b >= kMigratePcpTypes)) break;
@@ -303,7 +303,7 @@ void Buddy::free_one_page(Zone& z, std::uint32_t idx, unsigned order, unsigned m
     ++order;
   }
   bool tail = false;
-  if (p_.flavour == Flavour::linux_6)
+  if (p_.flavour != Flavour::linux_2_6)
     tail = to_tail || buddy_merge_likely(z, pfn, buddy_pfn, order);
   add_to_free_list(z, map_.index(pfn), order, mt, tail, c);
 }

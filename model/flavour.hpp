@@ -3,16 +3,28 @@
 //  - linux_2_6: 2.6.32 (watermark[], MIGRATE_RESERVE, per-migratetype pcp lists
 //    with cold pages at the tail, MAX_ORDER 11 exclusive);
 //  - linux_6:   6.8 (managed pages, watermark_scale_factor, HIGHATOMIC,
-//    auto-tuned pcp high over 12 order/type lists, MAX_PAGE_ORDER 10 inclusive).
+//    auto-tuned pcp high over 12 order/type lists, MAX_PAGE_ORDER 10 inclusive);
+//  - linux_6_18: 6.18, the 6.8 rules plus what changed up to 6.18 (ZONE_DEVICE,
+//    SLUB sheaves, kmem_cache_args, kmalloc type caches, /proc formats); each
+//    difference is tested with `== Flavour::linux_6_18` where it applies.
+// `!= Flavour::linux_2_6` selects a rule shared by 6.8 and 6.18.
 #include <cstdint>
 #include <string_view>
 
 namespace allocsim::model {
 
-enum class Flavour : std::uint8_t { linux_2_6, linux_6 };
+enum class Flavour : std::uint8_t { linux_2_6, linux_6, linux_6_18 };
 
 inline constexpr std::string_view to_string(Flavour f) {
-  return f == Flavour::linux_2_6 ? "linux-2.6" : "linux-6";
+  switch (f) {
+    case Flavour::linux_2_6:
+      return "linux-2.6";
+    case Flavour::linux_6:
+      return "linux-6";
+    case Flavour::linux_6_18:
+      return "linux-6.18";
+  }
+  return "?";
 }
 
 inline constexpr unsigned kPageShift = 12;

@@ -27,8 +27,17 @@ struct ZoneSpec {
 enum class SlabKind : std::uint8_t { slab, slub, slob };
 std::string_view to_string(SlabKind k);
 
+// linux-6.18 SLUB per-CPU sheaves: none (6.8's per-CPU slabs only), opt-in
+// (6.18: caches created with kmem_cache_args.sheaf_capacity) or all (the 7.0
+// series "slab: replace cpu (partial) slabs with sheaves").
+enum class SlubSheaves : std::uint8_t { none, opt_in, all };
+inline constexpr std::string_view to_string(SlubSheaves s) {
+  return s == SlubSheaves::none ? "none" : s == SlubSheaves::opt_in ? "opt-in" : "all";
+}
+
 struct SlabConfig {
   SlabKind kind = SlabKind::slub;
+  SlubSheaves sheaves = SlubSheaves::opt_in;  // linux-6.18 SLUB only
   bool colouring = true;    // SLAB: slab colouring (off: every slab starts at offset 0)
   bool merge = true;        // SLUB: cache merging (false = slab_nomerge)
   int slab_max_order = -1;  // SLAB linux-6 `slab_max_order=`; -1: the kernel's default
@@ -54,7 +63,8 @@ struct KernelConfig {
   std::uint64_t reclaim_cycles_per_page = 2000;  // CPU cost of reclaiming one clean page
   std::uint64_t kswapd_wakeup_delay = 10000;     // cycles from wake-up to kswapd running
   unsigned max_reclaim_retries = 16;             // MAX_RECLAIM_RETRIES (6.x)
-  std::vector<ZoneSpec> zones;                   // exact layout; empty: derived from node memory
+  bool zone_device = true;      // linux-6.18 x86_64: CONFIG_ZONE_DEVICE (a fifth, empty zone index)
+  std::vector<ZoneSpec> zones;  // exact layout; empty: derived from node memory
   SlabConfig slab;
 };
 

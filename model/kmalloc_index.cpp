@@ -90,7 +90,7 @@ KmallocSizes::KmallocSizes(Flavour f, SlabKind kind, sim::Arch arch, std::uint32
 
   for (const std::uint32_t s : sizes) {
     std::string name;
-    if (f == Flavour::linux_6)
+    if (f != Flavour::linux_2_6)
       name = name_6(s);
     else
       name = (kind == SlabKind::slab ? "size-" : "kmalloc-") + std::to_string(s);

@@ -14,7 +14,7 @@ Mempool::Mempool(ObjectAllocator& oa, Backend b, KmemCache* cache, std::uint64_t
   const Flavour f = oa.page_allocator().flavour();
   gfp_kernel_ = parse_gfp(f, "GFP_KERNEL");
   // 2.6.32 sleeps on __GFP_WAIT, 6.8 on __GFP_DIRECT_RECLAIM.
-  wait_bits_ = parse_gfp(f, f == Flavour::linux_6 ? "__GFP_DIRECT_RECLAIM" : "__GFP_WAIT");
+  wait_bits_ = parse_gfp(f, f != Flavour::linux_2_6 ? "__GFP_DIRECT_RECLAIM" : "__GFP_WAIT");
   io_bit_ = parse_gfp(f, "__GFP_IO");
   extra_ = parse_gfp(f, "__GFP_NOMEMALLOC|__GFP_NORETRY|__GFP_NOWARN");
 }
@@ -95,7 +95,7 @@ std::uint64_t Mempool::remove_element(sim::Cpu& cpu) {
 }
 
 std::uint64_t Mempool::alloc(sim::Cpu& cpu, Gfp gfp) {
-  const bool v6 = oa_.page_allocator().flavour() == Flavour::linux_6;
+  const bool v6 = oa_.page_allocator().flavour() != Flavour::linux_2_6;
   gfp.bits |= extra_.bits;
   Gfp temp{gfp.bits & ~(wait_bits_.bits | io_bit_.bits)};  // first try: no reclaim, no I/O
   for (;;) {

@@ -69,7 +69,7 @@ ObjectAllocator::Lookup ObjectAllocator::classify(std::uint64_t addr) const {
 
 std::uint32_t ObjectAllocator::kmalloc_align(std::uint32_t size) const {
   const std::uint32_t min = sizes_.kmalloc_minalign();
-  if (pa_.flavour() == Flavour::linux_6 && (size & (size - 1)) == 0) return std::max(min, size);
+  if (pa_.flavour() != Flavour::linux_2_6 && (size & (size - 1)) == 0) return std::max(min, size);
   return min;
 }
 
@@ -173,7 +173,7 @@ KmemCache* ObjectAllocator::merge_alias(std::string_view name, std::uint32_t siz
   // 6.x walks slab_caches in reverse (the oldest match wins); 2.6.32 SLUB
   // walks it forward from the newest.
   KmemCache* found = nullptr;
-  if (pa_.flavour() == Flavour::linux_6) {
+  if (pa_.flavour() != Flavour::linux_2_6) {
     for (KmemCache* s : all_caches_)
       if (fits(s)) {
         found = s;
@@ -201,6 +201,18 @@ void ObjectAllocator::check_cache_args(std::string_view name, std::uint32_t size
   if (align & (align - 1))
     throw std::invalid_argument("kmem_cache_create: align " + std::to_string(align) +
                                 " is not a power of 2");
+}
+
+KmemCache* ObjectAllocator::kmem_cache_create(sim::Cpu& cpu, std::string_view name,
+                                              std::uint32_t size, std::uint32_t align,
+                                              SlabFlags flags, bool ctor,
+                                              const KmemCacheArgs& args) {
+  if (pa_.flavour() != Flavour::linux_6_18 || args.empty())
+    return kmem_cache_create(cpu, name, size, align, flags, ctor);
+  const std::string why = check_kmem_cache_args(pa_.flavour(), size, flags, args);
+  if (!why.empty())
+    throw std::invalid_argument("kmem_cache_create: " + why + " (cache " + std::string(name) + ")");
+  return create_with_args(cpu, name, size, align, flags, ctor, args);
 }
 
 void ObjectAllocator::register_cache(KmemCache* c) {

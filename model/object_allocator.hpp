@@ -21,6 +21,7 @@
 #include "model/diagnostics.hpp"
 #include "model/highmem.hpp"
 #include "model/kmalloc_index.hpp"
+#include "model/kmem_cache_args.hpp"
 #include "model/slab_flags.hpp"
 #include "model/slabinfo.hpp"
 #include "sim/stat_decl.hpp"
@@ -125,6 +126,12 @@ class ObjectAllocator {
   // std::invalid_argument for impossible parameters (size 0, align not a power of 2).
   virtual KmemCache* kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
                                        std::uint32_t align, SlabFlags flags, bool ctor) = 0;
+  // With 6.18 kmem_cache_args (sheaf_capacity, freeptr_offset): honoured by
+  // linux-6.18 SLUB, ignored by the older kernels, which lack them. Throws
+  // std::invalid_argument where 6.18's create_cache returns -EINVAL.
+  KmemCache* kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
+                               std::uint32_t align, SlabFlags flags, bool ctor,
+                               const KmemCacheArgs& args);
   // Frees the cache; objects still in use are reported (cache_busy) and the
   // cache is kept, as the kernel does.
   virtual void kmem_cache_destroy(sim::Cpu& cpu, KmemCache* c) = 0;
@@ -190,6 +197,12 @@ class ObjectAllocator {
   virtual Lookup lookup(std::uint64_t addr) const = 0;
   Lookup classify(std::uint64_t addr) const;
   virtual std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) = 0;
+  // kmem_cache_create with args, for the designs that have them (6.18 SLUB).
+  virtual KmemCache* create_with_args(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
+                                      std::uint32_t align, SlabFlags flags, bool ctor,
+                                      const KmemCacheArgs& /*args*/) {
+    return kmem_cache_create(cpu, name, size, align, flags, ctor);
+  }
   // The object was checked to be live in `c`.
   virtual void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) = 0;
   // kmalloc backend: the default uses the general caches and the large path.

@@ -35,7 +35,7 @@ std::uint64_t PageAllocator::wmark_pages(const Zone& z, Wmark w) const {
 bool PageAllocator::watermark_ok(const Zone& z, unsigned order, std::uint64_t mark, int classzone,
                                  const AllocFlags& flags) const {
   // zone_watermark_fast (6.8): order-0 atomic requests at the min watermark ignore the boost.
-  if (config_.flavour == Flavour::linux_6 && order == 0 && flags.high && z.watermark_boost &&
+  if (config_.flavour != Flavour::linux_2_6 && order == 0 && flags.high && z.watermark_boost &&
       flags.wmark == Wmark::min)
     mark = z.wmark.min;
   return zone_watermark_ok(config_.flavour, order, mark, z.lowmem_reserve[classzone], flags,
@@ -57,7 +57,7 @@ std::uint32_t PageAllocator::get_page_from_freelist(sim::Cpu& cpu, Gfp gfp, unsi
                                                     AllocFlags flags, int high_zoneidx, unsigned mt,
                                                     const std::vector<unsigned>& zonelist,
                                                     unsigned* zone_out) {
-  const bool v6 = config_.flavour == Flavour::linux_6;
+  const bool v6 = config_.flavour != Flavour::linux_2_6;
   const bool multi_node = machine_.config().nodes > 1;
   const GfpTraits traits = gfp_traits(config_.flavour, gfp);
   const Zone* preferred = nullptr;
@@ -107,7 +107,7 @@ std::uint32_t PageAllocator::get_page_from_freelist(sim::Cpu& cpu, Gfp gfp, unsi
 
 std::uint32_t PageAllocator::rmqueue(sim::Cpu& cpu, Zone& z, unsigned order, Gfp gfp,
                                      const AllocFlags& flags, unsigned mt) {
-  const bool v6 = config_.flavour == Flavour::linux_6;
+  const bool v6 = config_.flavour != Flavour::linux_2_6;
   if (config_.pcp && (v6 ? pcp_allowed_order(order, config_.transparent_hugepage) : order == 0)) {
     const std::uint32_t idx =
         rmqueue_pcplist(cpu, z, order, mt, gfp_traits(config_.flavour, gfp).cold, flags);
@@ -174,7 +174,7 @@ std::optional<Pfn> PageAllocator::alloc_pages_node(sim::Cpu& cpu, sim::NodeId ni
       traits.thisnode ? thisnode_zonelists_[node] : zonelists_[node];
 
   AllocFlags flags = fast_path_alloc_flags(f);
-  if (f == Flavour::linux_6) {
+  if (f != Flavour::linux_2_6) {
     // alloc_flags_nofragment: the preferred zone is Normal and DMA32 below it
     // is populated (or there is one node).
     flags.kswapd = traits.kswapd_reclaim;
@@ -275,7 +275,7 @@ bool PageAllocator::free_pages(sim::Cpu& cpu, Pfn pfn, unsigned order) {
   for (std::uint32_t i = 0; i < (1u << order); ++i) map_[idx + i].flags = 0;
   cpu.write(map_.desc_addr(idx) + layout_.flags, 8);  // free_pages_prepare
   events_.pgfree += 1u << order;                      // __count_vm_events(PGFREE, 1 << order)
-  const bool v6 = config_.flavour == Flavour::linux_6;
+  const bool v6 = config_.flavour != Flavour::linux_2_6;
   if (config_.pcp && (v6 ? pcp_allowed_order(order, config_.transparent_hugepage) : order == 0)) {
     free_to_pcp(cpu, z, idx, order);
     return true;

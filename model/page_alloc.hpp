@@ -112,6 +112,10 @@ class PageAllocator {
   std::vector<Zone>& zones() { return zones_; }
   // Zones of a node in index order (null where the node lacks that index).
   const Zone* zone_of(sim::NodeId node, unsigned idx) const;
+  // MAX_NR_ZONES of the simulated kernel (5 with linux-6.18's ZONE_DEVICE).
+  unsigned nr_zone_indices() const {
+    return model::nr_zone_indices(config_.flavour, machine_.config().arch, config_.zone_device);
+  }
   const std::vector<unsigned>& zonelist(sim::NodeId node) const { return zonelists_[node]; }
   const std::vector<sim::NodeId>& node_order(sim::NodeId node) const { return node_orders_[node]; }
   std::uint64_t min_free_kbytes() const { return min_free_kbytes_; }

@@ -53,7 +53,7 @@ void PageAllocator::build_zones() {
     const sim::PhysAddr memmap =
         boot.alloc((end - start) * layout_.size, kPageSize, n, machine_.lowmem_limit());
     map_.set_node_memmap(start, end, memmap, layout_.size);
-    pgdat[n] = boot.alloc(kNodeHeaderBytes + kMaxNrZones * ZoneLayout::size, 64, n,
+    pgdat[n] = boot.alloc(kNodeHeaderBytes + nr_zone_indices() * ZoneLayout::size, 64, n,
                           machine_.lowmem_limit());
     lru_head_[n] = pgdat[n] + 64;
   }
@@ -150,7 +150,7 @@ void PageAllocator::free_boot_memory() {
         for (Pfn q = pfn; q < pfn + (1ull << order); ++q) map_.page(q).flags = 0;
         // 6.x __free_pages_core frees to the tail (FPI_TO_TAIL); 2.6 to the head.
         buddy_->free_one_page(z, map_.index(pfn), order, buddy_->pageblock_mt(z, pfn), Charge{},
-                              config_.flavour == Flavour::linux_6);
+                              config_.flavour != Flavour::linux_2_6);
         pfn += 1ull << order;
       }
     }
@@ -158,7 +158,7 @@ void PageAllocator::free_boot_memory() {
 }
 
 void PageAllocator::setup_watermarks() {
-  const bool v6 = config_.flavour == Flavour::linux_6;
+  const bool v6 = config_.flavour != Flavour::linux_2_6;
   auto size_of = [&](const Zone& z) { return v6 ? z.managed_pages : z.present_pages; };
   std::uint64_t lowmem_pages = 0;
   unsigned lowmem_zones = 0;
@@ -192,7 +192,8 @@ void PageAllocator::setup_watermarks() {
     std::array<std::uint64_t, kMaxNrZones> pages{};
     for (unsigned i = 0; i < kMaxNrZones; ++i)
       if (node_zone_[n][i] >= 0) pages[i] = size_of(zones_[node_zone_[n][i]]);
-    const auto reserve = setup_per_zone_lowmem_reserve(config_.flavour, pages, ratio);
+    const auto reserve =
+        setup_per_zone_lowmem_reserve(config_.flavour, pages, ratio, nr_zone_indices());
     for (unsigned i = 0; i < kMaxNrZones; ++i)
       if (node_zone_[n][i] >= 0) zones_[node_zone_[n][i]].lowmem_reserve = reserve[i];
   }

@@ -68,7 +68,7 @@ std::int64_t PageAllocator::nr_pcp_alloc(PerCpuPages& pcp, const Zone& z, unsign
 
 std::uint32_t PageAllocator::rmqueue_pcplist(sim::Cpu& cpu, Zone& z, unsigned order, unsigned mt,
                                              bool cold, const AllocFlags& flags) {
-  const bool v6 = config_.flavour == Flavour::linux_6;
+  const bool v6 = config_.flavour != Flavour::linux_2_6;
   PerCpuPages& pcp = z.pcp[cpu.id()];
   const unsigned pindex = v6 ? order_to_pindex(mt, order) : mt;
   FreeList& list = pcp.lists[pindex];
@@ -113,7 +113,7 @@ std::int64_t PageAllocator::nr_pcp_high(PerCpuPages& pcp, const Zone& z, bool fr
 
 void PageAllocator::free_to_pcp(sim::Cpu& cpu, Zone& z, std::uint32_t idx, unsigned order) {
   const MigrateTypes t = migrate_types(config_.flavour);
-  const bool v6 = config_.flavour == Flavour::linux_6;
+  const bool v6 = config_.flavour != Flavour::linux_2_6;
   const Charge c{&cpu};
   const unsigned mt = buddy_->pageblock_mt(z, map_.pfn(idx));
   if (mt == t.isolate) {  // isolated blocks bypass the pcp
@@ -168,7 +168,7 @@ void PageAllocator::free_to_pcp(sim::Cpu& cpu, Zone& z, std::uint32_t idx, unsig
 
 void PageAllocator::free_pcppages_bulk(const Charge& c, Zone& z, std::int64_t count,
                                        PerCpuPages& pcp, unsigned pindex) {
-  const bool v6 = config_.flavour == Flavour::linux_6;
+  const bool v6 = config_.flavour != Flavour::linux_2_6;
   count = std::min(count, pcp.count);
   if (count <= 0) return;
   if (c.cpu) c.cpu->lock(*z.lock);

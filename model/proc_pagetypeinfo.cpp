@@ -34,7 +34,7 @@ void showfree_print(std::string& out, const PageAllocator& pa, sim::NodeId n, co
             std::string(migratetype_name(f, mt)).c_str());
     for (unsigned order = 0; order < kNrOrders; ++order) {
       const unsigned long count = z.free_area[order].free_list[mt].count;
-      if (f == Flavour::linux_6 && count >= kFreeCountCap)
+      if (f != Flavour::linux_2_6 && count >= kFreeCountCap)
         appendf(out, ">%6lu ", kFreeCountCap);  // "%s%6lu " with overflow
       else
         appendf(out, "%6lu ", count);

@@ -37,7 +37,7 @@ std::string proc_vmallocinfo(const Vmalloc& v) {
   }
   // 6.8 show_purge_info, after the last busy area: the purge tree, whose
   // adjacent ranges were merged on insertion.
-  if (v.flavour() == Flavour::linux_6 && !v.areas().empty()) {
+  if (v.flavour() != Flavour::linux_2_6 && !v.areas().empty()) {
     const auto& lazy = v.lazy_areas();
     for (std::size_t i = 0; i < lazy.size();) {
       VirtAddr s = lazy[i].start, e = lazy[i].end;

@@ -125,6 +125,74 @@ constexpr std::string_view kNodeItems68[] = {
     "pgdemote_khugepaged",
 };
 
+// 6.18 zone_stat_item / node_stat_item as a 6.18 x86_64 distribution kernel
+// prints them (CONFIG_ZSMALLOC=y, CONFIG_MEMCG=y, CONFIG_NUMA=y, no CMA): the
+// live 6.18 /proc/zoneinfo in tests/data/live-618. Since 6.8, nr_bounce is
+// gone, nr_free_pages_blocks came with vm.defrag_mode (6.15, "mm: reliable
+// huge page allocator"), and the node list gained nr_iommu_pages,
+// pgpromote_candidate_nrl, pgdemote_proactive, nr_hugetlb, nr_balloon_pages and
+// nr_kernel_file_pages.
+constexpr std::string_view kZoneItems618[] = {
+    "nr_free_pages",       "nr_free_pages_blocks",  "nr_zone_inactive_anon",
+    "nr_zone_active_anon", "nr_zone_inactive_file", "nr_zone_active_file",
+    "nr_zone_unevictable", "nr_zone_write_pending", "nr_mlock",
+    "nr_zspages",          "nr_free_cma",
+};
+
+constexpr std::string_view kNodeItems618[] = {
+    "nr_inactive_anon",
+    "nr_active_anon",
+    "nr_inactive_file",
+    "nr_active_file",
+    "nr_unevictable",
+    "nr_slab_reclaimable",
+    "nr_slab_unreclaimable",
+    "nr_isolated_anon",
+    "nr_isolated_file",
+    "workingset_nodes",
+    "workingset_refault_anon",
+    "workingset_refault_file",
+    "workingset_activate_anon",
+    "workingset_activate_file",
+    "workingset_restore_anon",
+    "workingset_restore_file",
+    "workingset_nodereclaim",
+    "nr_anon_pages",
+    "nr_mapped",
+    "nr_file_pages",
+    "nr_dirty",
+    "nr_writeback",
+    "nr_shmem",
+    "nr_shmem_hugepages",
+    "nr_shmem_pmdmapped",
+    "nr_file_hugepages",
+    "nr_file_pmdmapped",
+    "nr_anon_transparent_hugepages",
+    "nr_vmscan_write",
+    "nr_vmscan_immediate_reclaim",
+    "nr_dirtied",
+    "nr_written",
+    "nr_throttled_written",
+    "nr_kernel_misc_reclaimable",
+    "nr_foll_pin_acquired",
+    "nr_foll_pin_released",
+    "nr_kernel_stack",
+    "nr_page_table_pages",
+    "nr_sec_page_table_pages",
+    "nr_iommu_pages",
+    "nr_swapcached",
+    "pgpromote_success",
+    "pgpromote_candidate",
+    "pgpromote_candidate_nrl",
+    "pgdemote_kswapd",
+    "pgdemote_direct",
+    "pgdemote_khugepaged",
+    "pgdemote_proactive",
+    "nr_hugetlb",
+    "nr_balloon_pages",
+    "nr_kernel_file_pages",
+};
+
 __attribute__((format(printf, 2, 3))) void appendf(std::string& out, const char* fmt, ...) {
   char buf[256];
   va_list ap;
@@ -141,10 +209,12 @@ struct Stats {
   std::uint64_t free = 0;
   std::uint64_t file = 0;  // page-cache (PG_lru) pages
   const ZoneCounters* numa = nullptr;
+  std::uint64_t free_blocks = 0;  // NR_FREE_PAGES_BLOCKS (6.15+)
 };
 
 std::uint64_t value_of(std::string_view item, const Stats& s) {
   if (item == "nr_free_pages") return s.free;
+  if (item == "nr_free_pages_blocks") return s.free_blocks;
   if (item == "nr_inactive_file" || item == "nr_zone_inactive_file" || item == "nr_file_pages")
     return s.file;
   if (s.numa) {
@@ -192,19 +262,41 @@ int stat_threshold(std::uint64_t pages, unsigned online_cpus) {
 
 // The pagesets block: count, high and batch of every online CPU, each followed
 // by the zone's per-CPU stat threshold (CONFIG_SMP).
+// 6.18 adds high_min and high_max, padding every label to 9 characters.
 void print_pagesets(std::string& out, const PageAllocator& pa, const Zone& z, int threshold) {
   out += "\n  pagesets";
+  const bool v618 = pa.flavour() == Flavour::linux_6_18;
   for (unsigned cpu = 0; cpu < pa.machine().cpus() && cpu < z.pcp.size(); ++cpu) {
     const PerCpuPages& p = z.pcp[cpu];
-    appendf(out,
-            "\n    cpu: %i"
-            "\n              count: %i"
-            "\n              high:  %i"
-            "\n              batch: %i",
-            static_cast<int>(cpu), static_cast<int>(p.count), static_cast<int>(p.high),
-            static_cast<int>(p.batch));
+    if (v618) {
+      appendf(out,
+              "\n    cpu: %i"
+              "\n              count:    %i"
+              "\n              high:     %i"
+              "\n              batch:    %i"
+              "\n              high_min: %i"
+              "\n              high_max: %i",
+              static_cast<int>(cpu), static_cast<int>(p.count), static_cast<int>(p.high),
+              static_cast<int>(p.batch), static_cast<int>(p.high_min),
+              static_cast<int>(p.high_max));
+    } else {
+      appendf(out,
+              "\n    cpu: %i"
+              "\n              count: %i"
+              "\n              high:  %i"
+              "\n              batch: %i",
+              static_cast<int>(cpu), static_cast<int>(p.count), static_cast<int>(p.high),
+              static_cast<int>(p.batch));
+    }
     appendf(out, "\n  vm stats threshold: %d", threshold);
   }
+}
+
+// Pages in free buddies of at least pageblock order (NR_FREE_PAGES_BLOCKS).
+std::uint64_t free_pages_blocks(const PageAllocator& pa, const Zone& z) {
+  std::uint64_t n = 0;
+  for (unsigned o = pa.pageblock_order(); o < kNrOrders; ++o) n += z.free_area[o].nr_free << o;
+  return n;
 }
 
 // 2.6.32 zoneinfo_show_print, populated zones only.
@@ -220,11 +312,12 @@ void zone_2_6(std::string& out, const PageAllocator& pa, sim::NodeId n, const Zo
           "\n        present  %lu",
           ul(z.nr_free_pages), ul(z.wmark.min), ul(z.wmark.low), ul(z.wmark.high), 0ul,
           ul(z.spanned_pages), ul(z.present_pages));
-  const Stats s{z.nr_free_pages, lru_pages(pa, z), &z.counters};
+  const Stats s{z.nr_free_pages, lru_pages(pa, z), &z.counters, 0};
   print_items(out, "    ", kZoneItems26, s);
   print_items(out, "    ", kNumaItems, s);
   appendf(out, "\n        protection: (%lu", ul(z.lowmem_reserve[0]));
-  for (unsigned i = 1; i < kMaxNrZones; ++i) appendf(out, ", %lu", ul(z.lowmem_reserve[i]));
+  for (unsigned i = 1; i < pa.nr_zone_indices(); ++i)
+    appendf(out, ", %lu", ul(z.lowmem_reserve[i]));
   out += ")";
   print_pagesets(out, pa, z, stat_threshold(z.present_pages, pa.machine().cpus()));
   // calculate_zone_inactive_ratio: int_sqrt(10 * present GiB), 1 below 1 GiB.
@@ -238,50 +331,62 @@ void zone_2_6(std::string& out, const PageAllocator& pa, sim::NodeId n, const Zo
   out += '\n';
 }
 
-// 6.8 zoneinfo_show_print, every zone index of the node; `z` is null where
-// the model has no zone (Linux has it, empty).
+// 6.8 and 6.18 zoneinfo_show_print, every zone index of the node; `z` is null
+// where the model has no zone (Linux has it, empty). 6.18 adds the promo
+// watermark line and its own counter lists.
 void zone_6(std::string& out, const PageAllocator& pa, sim::NodeId n, unsigned idx, const Zone* z,
             bool first_populated) {
   const ZoneType type = zone_types(pa.machine().config().arch)[idx];
+  const bool v618 = pa.flavour() == Flavour::linux_6_18;
   appendf(out, "Node %d, zone %8s", static_cast<int>(n), std::string(zone_name(type)).c_str());
   if (first_populated) {
-    const Stats node{0, pa.page_cache_pages(n), nullptr};
+    const Stats node{0, pa.page_cache_pages(n), nullptr, 0};
     out += "\n  per-node stats";
-    print_items(out, "      ", kNodeItems68, node);
+    if (v618)
+      print_items(out, "      ", kNodeItems618, node);
+    else
+      print_items(out, "      ", kNodeItems68, node);
   }
   // min/low/high_wmark_pages include the boost. An empty HighMem or Movable
   // zone still gets min = clamp(managed / 1024, SWAP_CLUSTER_MAX, 128) from
   // __setup_per_zone_wmarks, and low = high = min.
+  // The empty Device zone is not highmem-like: 0 pages give 0 watermarks.
   ZoneWatermarks w;
   if (z) {
     w = {z->wmark.min + z->watermark_boost, z->wmark.low + z->watermark_boost,
-         z->wmark.high + z->watermark_boost, 0};
+         z->wmark.high + z->watermark_boost, z->wmark.promo + z->watermark_boost};
   } else if (is_highmem_like(type)) {
-    w = {kSwapClusterMax, kSwapClusterMax, kSwapClusterMax, 0};
+    w = {kSwapClusterMax, kSwapClusterMax, kSwapClusterMax, kSwapClusterMax};
   }
   appendf(out,
           "\n  pages free     %lu"
           "\n        boost    %lu"
           "\n        min      %lu"
           "\n        low      %lu"
-          "\n        high     %lu"
+          "\n        high     %lu",
+          ul(z ? z->nr_free_pages : 0), ul(z ? z->watermark_boost : 0), ul(w.min), ul(w.low),
+          ul(w.high));
+  if (v618) appendf(out, "\n        promo    %lu", ul(w.promo));
+  appendf(out,
           "\n        spanned  %lu"
           "\n        present  %lu"
           "\n        managed  %lu"
           "\n        cma      %lu",
-          ul(z ? z->nr_free_pages : 0), ul(z ? z->watermark_boost : 0), ul(w.min), ul(w.low),
-          ul(w.high), ul(z ? z->spanned_pages : 0), ul(z ? z->present_pages : 0),
-          ul(z ? z->managed_pages : 0), 0ul);
+          ul(z ? z->spanned_pages : 0), ul(z ? z->present_pages : 0), ul(z ? z->managed_pages : 0),
+          0ul);
   appendf(out, "\n        protection: (%ld", z ? static_cast<long>(z->lowmem_reserve[0]) : 0l);
-  for (unsigned i = 1; i < kMaxNrZones; ++i)
+  for (unsigned i = 1; i < pa.nr_zone_indices(); ++i)
     appendf(out, ", %ld", z ? static_cast<long>(z->lowmem_reserve[i]) : 0l);
   out += ')';
   if (!populated(z)) {  // "If unpopulated, no other information is useful"
     out += '\n';
     return;
   }
-  const Stats s{z->nr_free_pages, lru_pages(pa, *z), &z->counters};
-  print_items(out, "      ", kZoneItems68, s);
+  const Stats s{z->nr_free_pages, lru_pages(pa, *z), &z->counters, free_pages_blocks(pa, *z)};
+  if (v618)
+    print_items(out, "      ", kZoneItems618, s);
+  else
+    print_items(out, "      ", kZoneItems68, s);
   print_items(out, "      ", kNumaItems, s);
   print_pagesets(out, pa, *z, stat_threshold(z->managed_pages, pa.machine().cpus()));
   appendf(out,
@@ -299,11 +404,11 @@ std::string proc_zoneinfo(const PageAllocator& pa) {
   std::string out;
   for (sim::NodeId n = 0; n < pa.machine().config().nodes; ++n) {
     int first = -1;  // is_zone_first_populated
-    for (unsigned idx = 0; idx < kMaxNrZones && first < 0; ++idx)
+    for (unsigned idx = 0; idx < pa.nr_zone_indices() && first < 0; ++idx)
       if (populated(pa.zone_of(n, idx))) first = static_cast<int>(idx);
-    for (unsigned idx = 0; idx < kMaxNrZones; ++idx) {
+    for (unsigned idx = 0; idx < pa.nr_zone_indices(); ++idx) {
       const Zone* z = pa.zone_of(n, idx);
-      if (pa.flavour() == Flavour::linux_6)
+      if (pa.flavour() != Flavour::linux_2_6)
         zone_6(out, pa, n, idx, z, static_cast<int>(idx) == first);
       else if (populated(z))
         zone_2_6(out, pa, n, *z);

@@ -48,7 +48,7 @@ Slab::Slab(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
   cache_cache_->merge_target = false;
   // ARCH_KMALLOC_FLAGS; 6.x kmalloc caches are not merged (as with CONFIG_MEMCG_KMEM).
   const SlabFlags kflags =
-      SLAB_HWCACHE_ALIGN | (params_.flavour == Flavour::linux_6 ? SLAB_NO_MERGE : 0);
+      SLAB_HWCACHE_ALIGN | (params_.flavour != Flavour::linux_2_6 ? SLAB_NO_MERGE : 0);
   for (const KmallocCacheSpec& k : sizes_.caches())
     kmalloc_caches_.push_back(
         create_cache(boot, k.name, k.size, kmalloc_align(k.size), kflags, false, true));
@@ -88,7 +88,7 @@ KmemCache* Slab::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::ui
                                    std::uint32_t align, SlabFlags flags, bool ctor) {
   check_cache_args(name, size, align);
   // 6.x merges in slab_common.c for SLAB too; 2.6.32 SLAB never merges.
-  if (params_.flavour == Flavour::linux_6)
+  if (params_.flavour != Flavour::linux_2_6)
     if (KmemCache* k = merge_alias(name, size, align, flags, ctor)) return k;
   return create_cache(cpu, name, size, align, flags, ctor, false);
 }
@@ -231,7 +231,7 @@ std::uint32_t Slab::next_colour_offset(sim::Cpu& cpu, SlabCache& c, int node) {
 void Slab::alloc_slabmgmt(sim::Cpu& cpu, SlabCache& c, SlabSlab& s) {
   const sim::PhysAddr base = pa_.pfn_to_phys(s.pfn);
   const std::uint32_t offset = s.colouroff;
-  const bool v6 = params_.flavour == Flavour::linux_6;
+  const bool v6 = params_.flavour != Flavour::linux_2_6;
   s.offslab_obj = 0;
   switch (c.g.mgmt) {
     case SlabMgmt::on_slab:
@@ -544,7 +544,7 @@ void Slab::free_block(sim::Cpu& cpu, SlabCache& c, const std::uint64_t* objs, st
                       sim::NodeId node) {
   SlabNode& n = c.node[node];
   const Charge ch{&cpu};
-  const bool v6 = params_.flavour == Flavour::linux_6;
+  const bool v6 = params_.flavour != Flavour::linux_2_6;
   for (std::uint32_t i = 0; i < nr; ++i) {
     const std::uint64_t obj = objs[i];
     const std::uint32_t id = slab_of(obj);

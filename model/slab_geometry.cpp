@@ -23,7 +23,7 @@ constexpr SlabFlags kDebugFlags = SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER;
 // mm/slab.c:kmem_cache_init: the loop stops at order 1 (slab_break_gfp_order /
 // slab_max_order = ..._HI) once totalram_pages > 32 MiB; 6.x `slab_max_order=` overrides it.
 unsigned slab_break_order(const SlabParams& p) {
-  if (p.flavour == Flavour::linux_6 && p.slab_max_order >= 0)
+  if (p.flavour != Flavour::linux_2_6 && p.slab_max_order >= 0)
     return std::min<unsigned>(static_cast<unsigned>(p.slab_max_order), kMaxOrder);
   return p.totalram_pages > ((32ull << 20) >> kPageShift) ? 1 : 0;
 }

@@ -18,7 +18,7 @@ std::unique_ptr<ObjectAllocator> make_slob(PageAllocator& pa, Highmem& hm,
 Slob::Slob(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, DiagnosticLog& diag)
     : ObjectAllocator(pa, hm, cfg, diag) {
   const sim::MachineConfig& mc = pa.machine().config();
-  linux6_ = pa.flavour() == Flavour::linux_6;
+  linux6_ = pa.flavour() != Flavour::linux_2_6;
   ptr_ = bytes_per_word(mc.arch);
   // §4b.6: 2.6.32 __alignof__(unsigned long) (4 on i386), later
   // __alignof__(unsigned long long) = 8.

@@ -4,6 +4,7 @@
 
 #include "model/kernel_math.hpp"
 #include "model/slabinfo.hpp"
+#include "model/slub_sheaf.hpp"
 
 namespace allocsim::model {
 
@@ -18,7 +19,7 @@ std::unique_ptr<ObjectAllocator> make_slub(PageAllocator& pa, Highmem& hm,
 }
 
 Slub::Slub(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, DiagnosticLog& diag)
-    : ObjectAllocator(pa, hm, cfg, diag) {
+    : ObjectAllocator(pa, hm, cfg, diag), type_bits_(pa.flavour()) {
   const sim::MachineConfig& mc = pa.machine().config();
   params_.flavour = pa.flavour();
   params_.arch = mc.arch;
@@ -29,19 +30,52 @@ Slub::Slub(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
   params_.slub_min_objects = cfg.slub_min_objects;
   gfp_kernel_ = parse_gfp(pa.flavour(), "GFP_KERNEL");
   gfp_thisnode_ = parse_gfp(pa.flavour(), "__GFP_THISNODE");
-  gfp_reclaim_bits_ = pa.flavour() == Flavour::linux_6 ? parse_gfp(pa.flavour(), "__GFP_RECLAIM")
-                                                       : parse_gfp(pa.flavour(), "__GFP_WAIT");
+  gfp_reclaim_bits_ = pa.flavour() != Flavour::linux_2_6 ? parse_gfp(pa.flavour(), "__GFP_RECLAIM")
+                                                         : parse_gfp(pa.flavour(), "__GFP_WAIT");
+  gfp_nowait_ = parse_gfp(pa.flavour(), "GFP_NOWAIT");
   // kmem_cache_init: the two bootstrap caches first, then the kmalloc caches.
   sim::Cpu& boot = pa.machine().cpu(0);
-  kmem_cache_node_ = create_cache(boot, "kmem_cache_node", SlubNodeLayout::size, 0,
-                                  SLAB_HWCACHE_ALIGN, false, false);
+  // 6.18's kmem_cache_node gained the barn pointer: 72 bytes, a 128-byte stride.
+  const std::uint32_t node_bytes =
+      pa.flavour() == Flavour::linux_6_18 ? SlubNodeLayout::size + 8 : SlubNodeLayout::size;
+  kmem_cache_node_ =
+      create_cache(boot, "kmem_cache_node", node_bytes, 0, SLAB_HWCACHE_ALIGN, false, false);
   kmem_cache_ =
       create_cache(boot, "kmem_cache", SlubCacheLayout::size, 0, SLAB_HWCACHE_ALIGN, false, false);
   kmem_cache_node_->merge_target = kmem_cache_->merge_target = false;  // create_boot_cache
-  const SlabFlags kmalloc_flags = pa.flavour() == Flavour::linux_6 ? SLAB_NO_MERGE : 0;
-  for (const KmallocCacheSpec& k : sizes_.caches())
-    kmalloc_caches_.push_back(
-        create_cache(boot, k.name, k.size, kmalloc_align(k.size), kmalloc_flags, false, true));
+  const SlabFlags kmalloc_flags = pa.flavour() != Flavour::linux_2_6 ? SLAB_NO_MERGE : 0;
+  const std::vector<KmallocCacheSpec>& specs = sizes_.caches();
+  if (pa.flavour() != Flavour::linux_6_18) {
+    for (const KmallocCacheSpec& k : specs)
+      kmalloc_caches_.push_back(
+          create_cache(boot, k.name, k.size, kmalloc_align(k.size), kmalloc_flags, false, true));
+  } else {
+    // create_kmalloc_caches (6.18): every type is made at boot, type after
+    // type (NORMAL, RECLAIM, DMA, CGROUP), each 96 and 192 first (kmalloc_info
+    // indices 1 and 2), then 8 ... 8k; new_kmalloc_cache adds
+    // SLAB_RECLAIM_ACCOUNT, SLAB_CACHE_DMA or SLAB_ACCOUNT.
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < specs.size(); ++i)
+      if (specs[i].size == 96 || specs[i].size == 192) order.push_back(i);
+    for (std::size_t i = 0; i < specs.size(); ++i)
+      if (specs[i].size != 96 && specs[i].size != 192) order.push_back(i);
+    constexpr SlabFlags kTypeFlags[] = {0, SLAB_RECLAIM_ACCOUNT, SLAB_CACHE_DMA, SLAB_ACCOUNT};
+    kmalloc_caches_.resize(specs.size());
+    for (unsigned t = 0; t <= kKmallocExtraTypes.size(); ++t) {
+      std::vector<KmemCache*>& made = t ? type_caches_[t - 1] : kmalloc_caches_;
+      made.resize(specs.size());
+      for (std::size_t i : order) {
+        const KmallocCacheSpec& k = specs[i];
+        const std::string name = t ? kmalloc_type_name(kKmallocExtraTypes[t - 1], k.name) : k.name;
+        made[i] = create_cache(boot, name, k.size, kmalloc_align(k.size),
+                               kmalloc_flags | kTypeFlags[t], false, true);
+      }
+    }
+  }
+  // bootstrap_kmalloc_sheaves (`all`): sheaves and barns are kmalloc'ed, so
+  // the caches made so far get theirs only now.
+  kmalloc_ready_ = true;
+  for (const auto& c : caches_) init_sheaves(boot, *c);
 }
 
 Slub::~Slub() = default;
@@ -60,12 +94,29 @@ KmemCache* Slub::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::ui
   return create_cache(cpu, name, size, align, flags, ctor, false);
 }
 
+// __kmem_cache_create_args (6.18): no alias search with usersize or an
+// explicit sheaf_capacity.
+KmemCache* Slub::create_with_args(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
+                                  std::uint32_t align, SlabFlags flags, bool ctor,
+                                  const KmemCacheArgs& args) {
+  check_cache_args(name, size, align);
+  if (!args.usersize && !args.sheaf_capacity)
+    if (KmemCache* k = merge_alias(name, size, align, flags, ctor)) return k;
+  return create_cache(cpu, name, size, align, flags, ctor, false, args);
+}
+
 SlubCache* Slub::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
-                              std::uint32_t align, SlabFlags flags, bool ctor, bool general) {
+                              std::uint32_t align, SlabFlags flags, bool ctor, bool general,
+                              const KmemCacheArgs& args) {
   auto s = std::make_unique<SlubCache>();
   s->id = static_cast<std::uint32_t>(caches_.size());
   s->name = std::string(name);
-  s->g = slub_geometry(params_, size, align, flags, ctor);
+  s->g = slub_geometry(params_, size, align, flags, ctor, args);
+  s->g.sheaf_capacity = slub_sheaf_capacity(params_.flavour, cfg_.sheaves, flags, s->g.size,
+                                            args.sheaf_capacity, kmem_cache_ == nullptr);
+  // 6.18: slab_unmergeable for caches with sheaves; 7.0 only for an explicit capacity.
+  if (s->g.sheaf_capacity && (cfg_.sheaves == SlubSheaves::opt_in || args.sheaf_capacity))
+    s->merge_target = false;
   s->object_size = size;
   s->size = s->g.size;
   s->align = s->g.align;
@@ -91,7 +142,22 @@ SlubCache* Slub::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_
   SlubCache* raw = s.get();
   caches_.push_back(std::move(s));
   register_cache(raw);
+  if (kmalloc_ready_) init_sheaves(cpu, *raw);
   return raw;
+}
+
+std::uint64_t Slub::do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
+  const KmallocType t =
+      type_caches_[0].empty() ? KmallocType::normal : kmalloc_type(type_bits_, gfp, false);
+  const int idx = sizes_.index(size);
+  if (t == KmallocType::normal || idx < 0) return ObjectAllocator::do_kmalloc(cpu, size, gfp, node);
+  KmemCache& c = *type_caches_[static_cast<unsigned>(t) - 1][static_cast<unsigned>(idx)];
+  const std::uint64_t obj = do_cache_alloc(cpu, c, gfp, node);
+  if (obj)
+    count_alloc(c, size);
+  else
+    ++c.stats.alloc_failures;
+  return obj;
 }
 
 // --- slabs ------------------------------------------------------------------------
@@ -101,7 +167,7 @@ std::uint32_t Slub::new_slab(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node) {
   const Flavour f = params_.flavour;
   const Gfp nowarn = parse_gfp(f, "__GFP_NOWARN|__GFP_NORETRY");
   Gfp first{gfp.bits | nowarn.bits};
-  if (f == Flavour::linux_6 && s.g.order > s.g.min_order)
+  if (f != Flavour::linux_2_6 && s.g.order > s.g.min_order)
     first.bits &= ~gfp_reclaim_bits_.bits;  // 6.8: no reclaim for the optional higher order
   unsigned order = s.g.order;
   // The page allocator may let other CPUs run: the slab id is taken after it.
@@ -245,7 +311,7 @@ void Slub::unfreeze_partials(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
 void Slub::deactivate_slab(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
   const std::uint32_t id = c.slab;
   SlubSlab& sl = slabs_[id];
-  const bool v6 = params_.flavour == Flavour::linux_6;
+  const bool v6 = params_.flavour != Flavour::linux_2_6;
   bool tail = v6 ? sl.freelist != kNoObject : true;  // 6.8: remote frees -> tail
   std::uint32_t returned = 0;
   for (std::uint32_t o = c.freelist; o != kNoObject;) {
@@ -288,6 +354,7 @@ void Slub::deactivate_slab(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
 }
 
 void Slub::flush_all(sim::Cpu& cpu, SlubCache& s) {
+  flush_sheaves(cpu, s, false);  // 6.18 pcs_flush_all, with barn_shrink
   for (SlubCpu& c : s.cpu) {
     if (c.slab != kNoSlab) deactivate_slab(cpu, s, c);
     unfreeze_partials(cpu, s, c);
@@ -296,8 +363,15 @@ void Slub::flush_all(sim::Cpu& cpu, SlubCache& s) {
 
 // --- allocation -----------------------------------------------------------------
 
+// slab_alloc_node: 6.18 caches with sheaves try alloc_from_pcs first.
 std::uint64_t Slub::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int node) {
   SlubCache& s = static_cast<SlubCache&>(kc);
+  if (!s.pcs.empty() && !bypass_sheaves_)
+    if (const std::uint64_t obj = alloc_from_pcs(cpu, s, gfp, node)) return obj;
+  return slab_alloc_node(cpu, s, gfp, node);
+}
+
+std::uint64_t Slub::slab_alloc_node(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node) {
   SlubCpu& c = s.cpu[cpu.id()];
   cpu.spend(kFastPathCycles);
   cpu.read(s.desc + SlubCacheLayout::cpu_slab, 8);
@@ -366,7 +440,7 @@ bool Slub::take_cpu_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int node) {
 std::uint64_t Slub::slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp gfp, int node) {
   ++s.stats.refills;
   cpu.spend(kSlowPathCycles);
-  const bool v6 = params_.flavour == Flavour::linux_6;
+  const bool v6 = params_.flavour != Flavour::linux_2_6;
   if (node >= static_cast<int>(s.node.size())) node = -1;  // not a node with memory
   for (;;) {
     if (c.slab != kNoSlab) {
@@ -393,8 +467,21 @@ std::uint64_t Slub::slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp
 
 // --- free -------------------------------------------------------------------------
 
+// slab_free: 6.18 caches with sheaves free a local object to free_to_pcs.
 void Slub::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
   SlubCache& s = static_cast<SlubCache&>(kc);
+  if (!s.pcs.empty() && !bypass_sheaves_) {
+    SlubSlab& sl = slabs_[slabs_.id_of_owner(page_owner(addr))];
+    if (sl.node == cpu.node()) {
+      sl.live.set(static_cast<std::uint32_t>((phys(addr) - pa_.pfn_to_phys(sl.pfn)) / s.size),
+                  false);
+      if (free_to_pcs(cpu, s, addr)) return;
+    }
+  }
+  do_slab_free(cpu, s, addr);
+}
+
+void Slub::do_slab_free(sim::Cpu& cpu, SlubCache& s, std::uint64_t addr) {
   const sim::PhysAddr p = phys(addr);
   const std::uint32_t id = slabs_.id_of_owner(page_owner(addr));
   SlubSlab& sl = slabs_[id];
@@ -421,7 +508,7 @@ void Slub::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
 void Slub::slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::uint32_t obj) {
   cpu.spend(kSlowPathCycles);
   SlubSlab& sl = slabs_[id];
-  const bool v6 = params_.flavour == Flavour::linux_6;
+  const bool v6 = params_.flavour != Flavour::linux_2_6;
   const sim::PhysAddr desc = slab_desc(sl);
   if (!v6)
     cpu.rmw(desc + SlubSlabLayout::head, 8);  // 2.6.32 slab_lock: bit spinlock in page->flags
@@ -546,6 +633,10 @@ void Slub::kmem_cache_destroy(sim::Cpu& cpu, KmemCache* kc) {
            "kmem_cache_destroy: " + std::to_string(s.in_use) + " objects remaining");
     return;
   }
+  flush_sheaves(cpu, s, true);  // __kmem_cache_shutdown: the mains and barns go too
+  for (SlubBarn& b : s.barn) kfree(cpu, b.va);
+  s.barn.clear();
+  s.pcs.clear();
   for (std::uint32_t n = 0; n < s.node.size(); ++n)
     if (kmem_cache_node_ && s.id != kmem_cache_node_->id &&
         page_owner(virt(s.node[n].addr)) >= kFirstSlabOwner)
@@ -593,24 +684,31 @@ std::vector<std::pair<std::string, std::string>> Slub::sysfs(const KmemCache& kc
   std::uint64_t cpu_slabs = 0;
   for (const SlubCpu& c : s.cpu) cpu_slabs += (c.slab != kNoSlab) + c.partial.count;
   auto u = [](std::uint64_t v) { return std::to_string(v); };
-  return {{"object_size", u(s.object_size)},
-          {"slab_size", u(s.size)},
-          {"align", u(s.align)},
-          {"order", u(s.g.order)},
-          {"objs_per_slab", u(s.g.objects)},
-          {"min_partial", u(s.g.min_partial)},
-          {"cpu_partial", u(s.g.cpu_partial)},
-          {"objects", u(objects)},
-          {"objects_partial", u(objects_partial)},
-          {"partial", u(partial)},
-          {"slabs", u(slabs)},
-          {"cpu_slabs", u(cpu_slabs)},
-          {"aliases", u(s.refcount - 1)},
-          {"ctor", s.has_ctor ? "ctor" : ""},
-          {"reclaim_account", (s.flags & SLAB_RECLAIM_ACCOUNT) ? "1" : "0"},
-          {"hwcache_align", (s.flags & SLAB_HWCACHE_ALIGN) ? "1" : "0"},
-          {"cache_dma", (s.flags & SLAB_CACHE_DMA) ? "1" : "0"},
-          {"destroy_by_rcu", (s.flags & SLAB_TYPESAFE_BY_RCU) ? "1" : "0"}};
+  std::vector<std::pair<std::string, std::string>> out = {{"object_size", u(s.object_size)},
+                                                          {"slab_size", u(s.size)},
+                                                          {"align", u(s.align)},
+                                                          {"order", u(s.g.order)}};
+  if (params_.flavour == Flavour::linux_6_18)  // 6.18: right after order, for every cache
+    out.emplace_back("sheaf_capacity", u(s.g.sheaf_capacity));
+  out.insert(out.end(), {{"objs_per_slab", u(s.g.objects)},
+                         {"min_partial", u(s.g.min_partial)},
+                         {"cpu_partial", u(s.g.cpu_partial)},
+                         {"objects", u(objects)},
+                         {"objects_partial", u(objects_partial)},
+                         {"partial", u(partial)},
+                         {"slabs", u(slabs)},
+                         {"cpu_slabs", u(cpu_slabs)},
+                         {"aliases", u(s.refcount - 1)},
+                         {"ctor", s.has_ctor ? "ctor" : ""},
+                         {"reclaim_account", (s.flags & SLAB_RECLAIM_ACCOUNT) ? "1" : "0"},
+                         {"hwcache_align", (s.flags & SLAB_HWCACHE_ALIGN) ? "1" : "0"},
+                         {"cache_dma", (s.flags & SLAB_CACHE_DMA) ? "1" : "0"},
+                         {"destroy_by_rcu", (s.flags & SLAB_TYPESAFE_BY_RCU) ? "1" : "0"}});
+  // The CONFIG_SLUB_STATS sheaf counters (6.18) of caches with sheaves.
+  if (s.g.sheaf_capacity)
+    for (const auto& f : SheafStats::kFields)
+      out.emplace_back(std::string(f.stat.name), u(s.sheaf_stats.*f.member));
+  return out;
 }
 
 void Slub::check_invariants() const {
@@ -665,6 +763,20 @@ void Slub::check_invariants() const {
         if (slabs_[id].where != SlubSlab::Where::cpu_partial) fail(s, "CPU partial list corrupt");
       if (count != c.partial.count) fail(s, "CPU partial count is wrong");
     }
+    for (const SlubSheaf& sh : s.sheaf_pool) {
+      if (!sh.va) continue;
+      if (sh.size > s.g.sheaf_capacity) fail(s, "a sheaf holds more than its capacity");
+      for (std::uint32_t k = 0; k < sh.size; ++k) {
+        const SlubSlab& sl = slabs_[slabs_.id_of_owner(page_owner(sh.objects[k]))];
+        if (sl.cache != s.id) fail(s, "a sheaf holds another cache's object");
+        if (sl.live.test(static_cast<std::uint32_t>(
+                (phys(sh.objects[k]) - pa_.pfn_to_phys(sl.pfn)) / s.size)))
+          fail(s, "a sheaf holds a live object");
+      }
+    }
+    for (const SlubBarn& b : s.barn)
+      for (std::uint32_t i : b.full)
+        if (s.sheaf_pool[i].size != s.g.sheaf_capacity) fail(s, "a barn's full sheaf is not full");
     if (node_slabs != slabs) fail(s, "nr_slabs does not match the slabs that exist");
     if (user_live != s.in_use) fail(s, "objects in use do not match the live objects");
   }

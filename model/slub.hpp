@@ -4,15 +4,18 @@
 // frees straight into the owning slab's freelist, and cache merging. No
 // colouring, as in Linux. linux-2.6 follows 2.6.32 (no per-CPU partial lists,
 // free pointer at offset 0), linux-6 follows 6.8.
+#include <deque>
 #include <memory>
 #include <vector>
 
+#include "model/kmalloc_type.hpp"
 #include "model/object_allocator.hpp"
 #include "model/object_bitmap.hpp"
 #include "model/slab_list.hpp"
 #include "model/slab_table.hpp"
 #include "model/slub_geometry.hpp"
 #include "model/slub_layout.hpp"
+#include "model/slub_sheaf.hpp"
 #include "sim/spinlock.hpp"
 
 namespace allocsim::model {
@@ -66,6 +69,12 @@ struct SlubCache : KmemCache {
   std::vector<SlubCpu> cpu;
   std::vector<SlubNode> node;
   bool destroyed = false;
+  // linux-6.18 sheaves (slub_sheaves.cpp); empty when g.sheaf_capacity is 0.
+  std::vector<SlubPcs> pcs;                     // s->cpu_sheaves, per CPU
+  std::vector<SlubBarn> barn;                   // kmem_cache_node->barn, per node
+  std::vector<SlubSheaf> sheaf_pool;            // every sheaf, by index
+  std::vector<std::uint32_t> free_sheaf_slots;  // pool slots of freed sheaves
+  SheafStats sheaf_stats;
 };
 
 class Slub final : public ObjectAllocator {
@@ -75,6 +84,10 @@ class Slub final : public ObjectAllocator {
 
   KmemCache* kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
                                std::uint32_t align, SlabFlags flags, bool ctor) override;
+  // Objects held in the cache's sheaves (main, spare, barn) and the bytes of
+  // the sheaves and barns themselves.
+  std::uint64_t sheaf_objects(const SlubCache& s) const;
+  std::uint64_t sheaf_bytes(const SlubCache& s) const;
   void kmem_cache_destroy(sim::Cpu& cpu, KmemCache* c) override;
   int kmem_cache_shrink(sim::Cpu& cpu, KmemCache& c) override;
   std::vector<SlabinfoRow> slabinfo_rows() const override;
@@ -92,10 +105,36 @@ class Slub final : public ObjectAllocator {
   Lookup lookup(std::uint64_t addr) const override;
   std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
   void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) override;
+  KmemCache* create_with_args(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
+                              std::uint32_t align, SlabFlags flags, bool ctor,
+                              const KmemCacheArgs& args) override;
+  // 6.18: kmalloc_slab picks the cache of kmalloc_type(gfp).
+  std::uint64_t do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) override;
 
  private:
   SlubCache* create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
-                          std::uint32_t align, SlabFlags flags, bool ctor, bool general);
+                          std::uint32_t align, SlabFlags flags, bool ctor, bool general,
+                          const KmemCacheArgs& args = {});
+  // The 6.8 per-CPU slab paths (slab_alloc_node / do_slab_free).
+  std::uint64_t slab_alloc_node(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node);
+  void do_slab_free(sim::Cpu& cpu, SlubCache& s, std::uint64_t addr);
+  // Sheaves (slub_sheaves.cpp).
+  void init_sheaves(sim::Cpu& cpu, SlubCache& s);
+  void flush_sheaves(sim::Cpu& cpu, SlubCache& s, bool free_main);
+  std::uint64_t alloc_from_pcs(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node);
+  bool free_to_pcs(sim::Cpu& cpu, SlubCache& s, std::uint64_t addr);
+  bool pcs_replace_empty_main(sim::Cpu& cpu, SlubCache& s, SlubPcs& pcs, Gfp gfp);
+  bool pcs_replace_full_main(sim::Cpu& cpu, SlubCache& s, SlubPcs& pcs);
+  std::uint32_t alloc_empty_sheaf(sim::Cpu& cpu, SlubCache& s, Gfp gfp);
+  void free_empty_sheaf(sim::Cpu& cpu, SlubCache& s, std::uint32_t i);
+  bool refill_sheaf(sim::Cpu& cpu, SlubCache& s, std::uint32_t i, Gfp gfp);
+  void flush_sheaf(sim::Cpu& cpu, SlubCache& s, std::uint32_t i);
+  SlubBarn& barn_of(SlubCache& s, sim::Cpu& cpu);
+  void barn_lock(sim::Cpu& cpu, SlubBarn& b);
+  void barn_move(sim::Cpu& cpu, SlubBarn& b, const SlubSheaf& sh, std::uint32_t list);
+  std::uint32_t barn_take(sim::Cpu& cpu, SlubCache& s, SlubBarn& b, bool full);
+  void barn_put(sim::Cpu& cpu, SlubCache& s, SlubBarn& b, std::uint32_t i, bool full);
+  void set_live(std::uint64_t addr, bool live);
   std::uint64_t slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp gfp, int node);
   std::uint64_t get_freelist(sim::Cpu& cpu, SlubCache& s, SlubCpu& c);
   bool take_cpu_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int node);
@@ -120,7 +159,12 @@ class Slub final : public ObjectAllocator {
   SlabTable<SlubSlab, SlubSlabLinks, kFirstSlabOwner> slabs_{SlubSlabLinks{&pa_}};
   SlubCache* kmem_cache_ = nullptr;       // the cache of struct kmem_cache
   SlubCache* kmem_cache_node_ = nullptr;  // the cache of struct kmem_cache_node
-  Gfp gfp_kernel_{}, gfp_thisnode_{}, gfp_reclaim_bits_{};
+  Gfp gfp_kernel_{}, gfp_thisnode_{}, gfp_reclaim_bits_{}, gfp_nowait_{};
+  bool bypass_sheaves_ = false;  // sheaf and barn memory itself skips the sheaves
+  bool kmalloc_ready_ = false;   // bootstrap_kmalloc_sheaves has run
+  // 6.18 rcl, dma and cg kmalloc caches, parallel to kmalloc_caches_ (empty before 6.18).
+  std::array<std::vector<KmemCache*>, 3> type_caches_;
+  KmallocTypeBits type_bits_;
 };
 
 }  // namespace allocsim::model

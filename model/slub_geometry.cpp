@@ -22,7 +22,7 @@ std::uint32_t min_objects_for(const SlubParams& p, std::uint32_t size) {
   std::uint32_t min_objects = p.slub_min_objects;
   if (min_objects == 0) min_objects = 4 * (fls(p.nr_cpus) + 1);
   std::uint32_t max_objects = order_objects(p.slub_max_order, size);
-  if (p.flavour == Flavour::linux_6) max_objects = std::max(max_objects, 1u);
+  if (p.flavour != Flavour::linux_2_6) max_objects = std::max(max_objects, 1u);
   return std::min(min_objects, max_objects);
 }
 
@@ -110,19 +110,37 @@ int slub_calculate_order(const SlubParams& p, std::uint32_t size) {
                                          : calculate_order_6(p, size);
 }
 
+std::string check_kmem_cache_args(Flavour f, std::uint32_t object_size, SlabFlags flags,
+                                  const KmemCacheArgs& args) {
+  if (f != Flavour::linux_6_18 && (args.freeptr_offset || args.sheaf_capacity))
+    return "freeptr_offset and sheaf_capacity are linux-6.18 kmem_cache_args";
+  if (args.freeptr_offset) {  // mm/slab_common.c:create_cache (6.18)
+    if (*args.freeptr_offset >= object_size) return "freeptr_offset must lie inside the object";
+    if (!(flags & SLAB_TYPESAFE_BY_RCU)) return "freeptr_offset needs SLAB_TYPESAFE_BY_RCU";
+    if (*args.freeptr_offset % 8) return "freeptr_offset must be 8-byte aligned";
+  }
+  return {};
+}
+
 SlubGeometry slub_geometry(const SlubParams& p, std::uint32_t object_size, std::uint32_t align,
-                           SlabFlags flags, bool has_ctor) {
+                           SlabFlags flags, bool has_ctor, const KmemCacheArgs& args) {
   // mm/slub.c:calculate_sizes. slub_debug is off: red zones and tracking add nothing.
   const std::uint32_t ptr = bytes_per_word(p.arch);
   SlubGeometry g;
   g.object_size = object_size;
   std::uint32_t size = align_up(object_size, ptr);  // the free pointer sits on a word
   g.inuse = size;
-  if ((flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)) || has_ctor) {
+  const bool rcu_freeptr =
+      (flags & SLAB_TYPESAFE_BY_RCU) && args.freeptr_offset && p.flavour == Flavour::linux_6_18;
+  if (((flags & SLAB_TYPESAFE_BY_RCU) && !rcu_freeptr) || (flags & SLAB_POISON) || has_ctor) {
     // The object's contents must survive while it is free: free pointer after the object.
     g.offset = size;
     size += ptr;
-  } else if (p.flavour == Flavour::linux_6) {
+  } else if (rcu_freeptr) {
+    // 6.12+: the creator names a word that may be overwritten while free
+    // (vm_area_struct's vm_freeptr), so no extra word is needed.
+    g.offset = *args.freeptr_offset;
+  } else if (p.flavour != Flavour::linux_2_6) {
     // 6.x: in the middle, away from the ends that overflows tend to hit.
     g.offset = object_size / 2 / ptr * ptr;
   } else {
@@ -141,11 +159,11 @@ SlubGeometry slub_geometry(const SlubParams& p, std::uint32_t object_size, std::
 
   // kmem_cache_open: min_partial = clamp(ilog2(size) [6.x: / 2], MIN_PARTIAL, MAX_PARTIAL).
   unsigned log = ilog2(size);
-  if (p.flavour == Flavour::linux_6) log /= 2;
+  if (p.flavour != Flavour::linux_2_6) log /= 2;
   g.min_partial = std::clamp(log, 5u, 10u);
 
   // set_cpu_partial (6.x; 2.6.32 has no per-CPU partial lists).
-  if (p.flavour == Flavour::linux_6) {
+  if (p.flavour != Flavour::linux_2_6) {
     if (size >= kPageSize)
       g.cpu_partial = 6;
     else if (size >= 1024)

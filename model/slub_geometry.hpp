@@ -4,8 +4,11 @@
 // and the 6.8 rewrite), min_partial and cpu_partial.
 // mm/slub.c: calculate_sizes, calculate_order, set_min_partial, set_cpu_partial.
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include "model/flavour.hpp"
+#include "model/kmem_cache_args.hpp"
 #include "model/slab_flags.hpp"
 #include "sim/machine_config.hpp"
 
@@ -34,11 +37,20 @@ struct SlubGeometry {
   unsigned min_partial = 0;
   unsigned cpu_partial = 0;        // objects (0 in 2.6.32: no per-CPU partial lists)
   unsigned cpu_partial_slabs = 0;  // DIV_ROUND_UP(cpu_partial * 2, objects)
+  unsigned sheaf_capacity = 0;     // 6.18: per-CPU sheaf size (0: no sheaves)
 };
 
 // `has_ctor`: constructors move the free pointer out of the object.
+// `args.freeptr_offset` (6.18): a SLAB_TYPESAFE_BY_RCU cache keeps its free
+// pointer there, inside the object. Sheaf capacity is set by the caller
+// (slub_sheaf_capacity), which knows the sheaves mode.
 SlubGeometry slub_geometry(const SlubParams& p, std::uint32_t object_size, std::uint32_t align,
-                           SlabFlags flags, bool has_ctor);
+                           SlabFlags flags, bool has_ctor, const KmemCacheArgs& args = {});
+
+// create_cache's check of kmem_cache_args (6.18): an empty string if `args`
+// are valid for such a cache, else why not (the kernel's -EINVAL).
+std::string check_kmem_cache_args(Flavour f, std::uint32_t object_size, SlabFlags flags,
+                                  const KmemCacheArgs& args);
 
 // calculate_order() for a stride; -1 when no order fits (-ENOSYS).
 int slub_calculate_order(const SlubParams& p, std::uint32_t size);

@@ -341,7 +341,7 @@ bool Vmalloc::remove_area(sim::Cpu& cpu, VirtAddr addr, bool deallocate) {
   if (a.owns_pages) stats_.pages -= a.pages.size();
   freed_starts_.insert(a.start);
   // 6.8 vunmap_range_noflush clears the PTEs now; 2.6.32 leaves them to the purge.
-  if (flavour() == Flavour::linux_6)
+  if (flavour() != Flavour::linux_2_6)
     for (std::size_t p = 0; p < a.pages.size(); ++p)
       if (const sim::PhysAddr pte = pt_.pte_addr(a.start + p * kPageSize))
         cpu.write(pte, pt_.entry_bytes());

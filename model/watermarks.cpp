@@ -73,9 +73,10 @@ std::vector<Watermarks> setup_per_zone_wmarks(Flavour f, std::uint64_t min_free_
   return out;
 }
 
-// mm/page_alloc.c:sysctl_lowmem_reserve_ratio (2.6.32 and 6.8).
+// mm/page_alloc.c:sysctl_lowmem_reserve_ratio (2.6.32, 6.8 and 6.18; 6.18's
+// ZONE_DEVICE entry, index 4 on x86_64, is 0 like Movable's).
 std::array<unsigned, kMaxNrZones> default_lowmem_reserve_ratio(Flavour f, sim::Arch arch) {
-  if (f == Flavour::linux_6) {
+  if (f != Flavour::linux_2_6) {
     // Indexed by zone: DMA 256, DMA32 256, NORMAL 32, HIGHMEM 0, MOVABLE 0.
     if (arch == sim::Arch::i386) return {256, 32, 0, 0};  // DMA, Normal, HighMem, Movable
     return {256, 256, 32, 0};                             // DMA, DMA32, Normal, Movable
@@ -85,15 +86,16 @@ std::array<unsigned, kMaxNrZones> default_lowmem_reserve_ratio(Flavour f, sim::A
   return {256, 256, 32, 0};
 }
 
-// mm/page_alloc.c:setup_per_zone_lowmem_reserve (2.6.32 and 6.8), one node.
+// mm/page_alloc.c:setup_per_zone_lowmem_reserve (2.6.32, 6.8 and 6.18), one
+// node with `nr_zones` zone indices (MAX_NR_ZONES).
 std::array<std::array<std::uint64_t, kMaxNrZones>, kMaxNrZones> setup_per_zone_lowmem_reserve(
     Flavour f, const std::array<std::uint64_t, kMaxNrZones>& pages,
-    const std::array<unsigned, kMaxNrZones>& ratio) {
+    const std::array<unsigned, kMaxNrZones>& ratio, unsigned nr_zones) {
   std::array<std::array<std::uint64_t, kMaxNrZones>, kMaxNrZones> r{};
   if (f == Flavour::linux_2_6) {
     // For each upper zone j, walk down: lower zone idx gets the pages of
     // idx+1..j over its ratio (a ratio < 1 is forced to 1), even when empty.
-    for (unsigned j = 0; j < kMaxNrZones; ++j) {
+    for (unsigned j = 0; j < nr_zones; ++j) {
       std::uint64_t present = pages[j];
       for (unsigned idx = j; idx-- > 0;) {
         const unsigned rt = std::max(1u, ratio[idx]);
@@ -104,10 +106,10 @@ std::array<std::array<std::uint64_t, kMaxNrZones>, kMaxNrZones> setup_per_zone_l
     return r;
   }
   // 6.8: ratio 0 or an empty zone i means no reserve.
-  for (unsigned i = 0; i + 1 < kMaxNrZones; ++i) {
+  for (unsigned i = 0; i + 1 < nr_zones; ++i) {
     const bool clear = ratio[i] == 0 || pages[i] == 0;
     std::uint64_t sum = 0;
-    for (unsigned j = i + 1; j < kMaxNrZones; ++j) {
+    for (unsigned j = i + 1; j < nr_zones; ++j) {
       sum += pages[j];
       r[i][j] = clear ? 0 : sum / ratio[i];
     }

@@ -46,7 +46,7 @@ std::array<unsigned, kMaxNrZones> default_lowmem_reserve_ratio(Flavour f, sim::A
 // from requests whose highest zone is j. pages: present (2.6) or managed (6.x).
 std::array<std::array<std::uint64_t, kMaxNrZones>, kMaxNrZones> setup_per_zone_lowmem_reserve(
     Flavour f, const std::array<std::uint64_t, kMaxNrZones>& pages_by_zone_index,
-    const std::array<unsigned, kMaxNrZones>& ratio);
+    const std::array<unsigned, kMaxNrZones>& ratio, unsigned nr_zones);
 
 struct ZoneReserveInput {
   std::array<std::uint64_t, kMaxNrZones> lowmem_reserve;

@@ -1,16 +1,19 @@
 #pragma once
 // Zone types and the compacted zone indices Linux uses for a given
 // architecture: x86_64 has DMA, DMA32, Normal, Movable; i386 has DMA, Normal,
-// HighMem, Movable (include/linux/mmzone.h, CONFIG_ZONE_DEVICE not modelled).
+// HighMem, Movable (include/linux/mmzone.h). linux-6.18 adds ZONE_DEVICE on
+// x86_64 (CONFIG_ZONE_DEVICE=y, the distribution default): an always-empty
+// fifth zone index that only shows in lowmem_reserve and /proc/zoneinfo.
 #include <array>
 #include <cstdint>
 #include <string_view>
 
+#include "model/flavour.hpp"
 #include "sim/machine_config.hpp"
 
 namespace allocsim::model {
 
-enum class ZoneType : std::uint8_t { dma, dma32, normal, highmem, movable };
+enum class ZoneType : std::uint8_t { dma, dma32, normal, highmem, movable, device };
 
 inline constexpr std::string_view zone_name(ZoneType t) {
   switch (t) {
@@ -24,17 +27,29 @@ inline constexpr std::string_view zone_name(ZoneType t) {
       return "HighMem";
     case ZoneType::movable:
       return "Movable";
+    case ZoneType::device:
+      return "Device";
   }
   return "?";
 }
 
-inline constexpr unsigned kMaxNrZones = 4;  // zones per node on either architecture
+// Room for the most zone indices a node has in any flavour (MAX_NR_ZONES with
+// ZONE_DEVICE); nr_zone_indices says how many a kernel really has.
+inline constexpr unsigned kMaxNrZones = 5;
 
-// The zone types of an architecture in zone-index order.
+// The zone types of an architecture in zone-index order (Device last; it
+// exists only where nr_zone_indices counts it).
 inline constexpr std::array<ZoneType, kMaxNrZones> zone_types(sim::Arch arch) {
   if (arch == sim::Arch::i386)
-    return {ZoneType::dma, ZoneType::normal, ZoneType::highmem, ZoneType::movable};
-  return {ZoneType::dma, ZoneType::dma32, ZoneType::normal, ZoneType::movable};
+    return {ZoneType::dma, ZoneType::normal, ZoneType::highmem, ZoneType::movable,
+            ZoneType::device};
+  return {ZoneType::dma, ZoneType::dma32, ZoneType::normal, ZoneType::movable, ZoneType::device};
+}
+
+// MAX_NR_ZONES: four zone indices, five with ZONE_DEVICE (linux-6.18 on
+// x86_64; ZONE_DEVICE needs SPARSEMEM_VMEMMAP, which x86_32 lacks).
+inline constexpr unsigned nr_zone_indices(Flavour f, sim::Arch arch, bool zone_device) {
+  return f == Flavour::linux_6_18 && arch == sim::Arch::x86_64 && zone_device ? 5 : 4;
 }
 
 // Physical ranges (in pages) the kernel gives the address-limited zones.

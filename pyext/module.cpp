@@ -155,6 +155,7 @@ PYBIND11_MODULE(_allocsim, m) {
           py::arg("files"), py::arg("yaml_text"), py::arg("source"), py::arg("sets"),
           py::arg("seed"), py::arg("raise_on_bad_free") = true)
       .def_property_readonly("now", &Simulator::now)
+      .def("cpu_now", &Simulator::cpu_now, py::arg("cpu"))
       .def_property_readonly("config", [](const Simulator& s) { return s.config().resolved_yaml; })
       .def_property_readonly("cpus", [](const Simulator& s) { return s.config().machine.cpus; })
       .def("alloc_pages", &Simulator::alloc_pages, py::arg("cpu"), py::arg("order"), py::arg("gfp"),
@@ -162,7 +163,8 @@ PYBIND11_MODULE(_allocsim, m) {
       .def("free_pages", &Simulator::free_pages, py::arg("cpu"), py::arg("pfn"), py::arg("order"))
       .def("get_zeroed_page", &Simulator::get_zeroed_page, py::arg("cpu"), py::arg("gfp"))
       .def("kmem_cache_create", &Simulator::kmem_cache_create, py::arg("name"), py::arg("size"),
-           py::arg("align"), py::arg("flags"), py::arg("ctor") = false)
+           py::arg("align"), py::arg("flags"), py::arg("ctor") = false,
+           py::arg("sheaf_capacity") = 0, py::arg("freeptr_offset") = -1)
       .def("kmem_cache_alloc", &Simulator::kmem_cache_alloc, py::arg("cpu"), py::arg("cache"),
            py::arg("gfp"), py::arg("node") = -1)
       .def("kmem_cache_free", &Simulator::kmem_cache_free, py::arg("cpu"), py::arg("cache"),

@@ -83,12 +83,18 @@ std::optional<std::uint64_t> Simulator::get_zeroed_page(unsigned c, const std::s
   return v;
 }
 
+// sheaf_capacity and freeptr_offset (>= 0) are 6.18 kmem_cache_args, ignored
+// by the older flavours.
 std::string Simulator::kmem_cache_create(const std::string& name, std::uint32_t size,
-                                         std::uint32_t align, const std::string& flags, bool ctor) {
+                                         std::uint32_t align, const std::string& flags, bool ctor,
+                                         unsigned sheaf_capacity, int freeptr_offset) {
   if (caches_.count(name)) throw std::invalid_argument("kmem_cache '" + name + "' exists");
   const model::SlabFlags f = flags.empty() ? 0 : model::parse_slab_flags(flags);
-  model::KmemCache* c =
-      call([&] { return kernel_->slab().kmem_cache_create(cpu(0), name, size, align, f, ctor); });
+  model::KmemCacheArgs args;
+  args.sheaf_capacity = sheaf_capacity;
+  if (freeptr_offset >= 0) args.freeptr_offset = static_cast<std::uint32_t>(freeptr_offset);
+  model::KmemCache* c = call(
+      [&] { return kernel_->slab().kmem_cache_create(cpu(0), name, size, align, f, ctor, args); });
   if (!c) throw std::runtime_error("kmem_cache_create('" + name + "') failed");
   caches_[name] = c;
   return name;

@@ -30,6 +30,7 @@ class Simulator {
 
   const io::Config& config() const { return config_; }
   sim::Cycles now() const { return machine_->now(); }
+  sim::Cycles cpu_now(unsigned c) { return cpu(c).now(); }  // one CPU's clock
 
   std::optional<std::uint64_t> alloc_pages(unsigned cpu, unsigned order, const std::string& gfp,
                                            int node);
@@ -37,7 +38,8 @@ class Simulator {
   std::optional<std::uint64_t> get_zeroed_page(unsigned cpu, const std::string& gfp);
 
   std::string kmem_cache_create(const std::string& name, std::uint32_t size, std::uint32_t align,
-                                const std::string& flags, bool ctor);
+                                const std::string& flags, bool ctor, unsigned sheaf_capacity,
+                                int freeptr_offset);
   std::optional<std::uint64_t> kmem_cache_alloc(unsigned cpu, const std::string& cache,
                                                 const std::string& gfp, int node);
   bool kmem_cache_free(unsigned cpu, const std::string& cache, std::uint64_t addr);

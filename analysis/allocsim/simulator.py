@@ -51,6 +51,10 @@ class Simulator:
         """Simulated cycles: the latest CPU's clock."""
         return self._native.now
 
+    def cpu_now(self, cpu: int) -> int:
+        """One CPU's clock in cycles (each call advances the CPU it runs on)."""
+        return self._native.cpu_now(cpu)
+
     @property
     def cpus(self) -> int:
         return self._native.cpus
@@ -93,10 +97,15 @@ class Simulator:
 
     # --- kmem_cache --------------------------------------------------------------
     def kmem_cache_create(self, name: str, size: int, align: int = 0,
-                          flags: "str | Iterable[str] | None" = None, ctor: bool = False) -> str:
+                          flags: "str | Iterable[str] | None" = None, ctor: bool = False,
+                          sheaf_capacity: int = 0, freeptr_offset: "int | None" = None) -> str:
         """Creates a cache (flags as a list of SLAB_* names or "A|B"); returns
-        its handle, the name, for the other kmem_cache calls."""
-        return self._native.kmem_cache_create(name, size, align, _flags_text(flags), ctor)
+        its handle, the name, for the other kmem_cache calls. sheaf_capacity and
+        freeptr_offset are the 6.18 kmem_cache_args (linux-6.18 SLUB honours
+        them; the older flavours' kernels lack them and ignore them)."""
+        return self._native.kmem_cache_create(
+            name, size, align, _flags_text(flags), ctor, sheaf_capacity,
+            -1 if freeptr_offset is None else freeptr_offset)
 
     def kmem_cache_alloc(self, cpu: int, cache: str, gfp: "GFP | str" = "GFP_KERNEL",
                          node: int = -1) -> int | None:

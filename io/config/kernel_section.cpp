@@ -11,9 +11,16 @@ constexpr std::array<EnumName<model::SlabKind>, 3> kSlabKinds{{
     {"slob", model::SlabKind::slob},
 }};
 
-constexpr std::array<EnumName<model::Flavour>, 2> kFlavours{{
+constexpr std::array<EnumName<model::Flavour>, 3> kFlavours{{
     {"linux-2.6", model::Flavour::linux_2_6},
     {"linux-6", model::Flavour::linux_6},
+    {"linux-6.18", model::Flavour::linux_6_18},
+}};
+
+constexpr std::array<EnumName<model::SlubSheaves>, 3> kSheaves{{
+    {"none", model::SlubSheaves::none},
+    {"opt-in", model::SlubSheaves::opt_in},
+    {"all", model::SlubSheaves::all},
 }};
 
 bool set_by_user(const Value& v) {
@@ -23,21 +30,49 @@ bool set_by_user(const Value& v) {
 // A linux-6 tunable: under linux-2.6 setting it is an error, and the resolved
 // config leaves it out (so that it loads back). Returns whether to read it.
 bool linux6_key(MapReader& kernel, std::string_view key, model::Flavour f) {
-  if (f == model::Flavour::linux_6) return true;
+  if (f != model::Flavour::linux_2_6) return true;
   const Value v = kernel.get(key);
   if (set_by_user(v)) v.fail("does not exist in linux-2.6 (a linux-6 tunable)");
   return false;
 }
 
+// A linux-6.18 key: under the older flavours a value other than the default
+// is an error. The default itself passes, so that configs/default.yaml (which
+// spells out every key) still runs as a file under linux-6.
+bool linux618_key(MapReader& kernel, std::string_view key, model::Flavour f,
+                  std::string_view default_value) {
+  if (f == model::Flavour::linux_6_18) return true;
+  const Value v = kernel.get(key);
+  if (set_by_user(v) && !(v.node().is_scalar() && v.as_string() == default_value))
+    v.fail("does not exist in " + std::string(model::to_string(f)) + " (a linux-6.18 key)");
+  return false;
+}
+
 }  // namespace
 
-model::KernelConfig read_kernel(MapReader& top, std::vector<model::ZoneSpec> zones) {
-  MapReader kernel = top.map(
-      "kernel",
-      {"flavour", "min_free_kbytes", "watermark_scale_factor", "watermark_boost_factor",
-       "transparent_hugepage", "pcp", "percpu_pagelist_high_fraction", "lowmem_reserve_ratio",
-       "pageblock_order", "mobility_grouping", "reclaim", "slab", "slab_colouring", "slab_merge",
-       "slab_max_order", "slub_min_order", "slub_max_order", "slub_min_objects", "stop_on_error"});
+model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
+                                std::vector<model::ZoneSpec> zones) {
+  MapReader kernel = top.map("kernel", {"flavour",
+                                        "min_free_kbytes",
+                                        "watermark_scale_factor",
+                                        "watermark_boost_factor",
+                                        "transparent_hugepage",
+                                        "pcp",
+                                        "percpu_pagelist_high_fraction",
+                                        "lowmem_reserve_ratio",
+                                        "pageblock_order",
+                                        "mobility_grouping",
+                                        "reclaim",
+                                        "slab",
+                                        "slab_colouring",
+                                        "slab_merge",
+                                        "slab_max_order",
+                                        "slub_min_order",
+                                        "slub_max_order",
+                                        "slub_min_objects",
+                                        "stop_on_error",
+                                        "zone_device",
+                                        "slub_sheaves"});
   model::KernelConfig k;
   k.flavour = kernel.enumeration("flavour", kFlavours);
 
@@ -65,13 +100,19 @@ model::KernelConfig read_kernel(MapReader& top, std::vector<model::ZoneSpec> zon
     kernel.record("percpu_pagelist_high_fraction", std::to_string(k.percpu_pagelist_high_fraction));
   }
 
+  if (linux618_key(kernel, "zone_device", k.flavour, "true")) {
+    k.zone_device = kernel.boolean("zone_device");
+    if (k.zone_device && arch != sim::Arch::x86_64 && set_by_user(kernel.get("zone_device")))
+      kernel.get("zone_device").fail("needs x86_64 (ZONE_DEVICE needs SPARSEMEM_VMEMMAP)");
+  }
+  const unsigned nr_zones = model::nr_zone_indices(k.flavour, arch, k.zone_device);
   const Value ratio = kernel.get("lowmem_reserve_ratio");
   if (ratio.node().is_scalar() && ratio.as_string() == "auto") {
     kernel.record("lowmem_reserve_ratio", "auto");
   } else {
     const std::vector<Value> items = ratio.as_sequence();
-    if (items.size() != model::kMaxNrZones)
-      ratio.fail("needs " + std::to_string(model::kMaxNrZones) + " entries, one per zone index");
+    if (items.size() != nr_zones)
+      ratio.fail("needs " + std::to_string(nr_zones) + " entries, one per zone index");
     std::array<unsigned, model::kMaxNrZones> r{};
     std::vector<std::string> names;
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -87,6 +128,10 @@ model::KernelConfig read_kernel(MapReader& top, std::vector<model::ZoneSpec> zon
   // The object allocator and its boot options (slab_max_order=, slub_*=, slab_nomerge).
   model::SlabConfig& sc = k.slab;
   sc.kind = kernel.enumeration("slab", kSlabKinds);
+  if (k.flavour == model::Flavour::linux_6_18 && sc.kind != model::SlabKind::slub)
+    kernel.get("slab").fail("linux-6.18 has only SLUB (SLOB was removed in 6.4, SLAB in 6.8)");
+  if (linux618_key(kernel, "slub_sheaves", k.flavour, "opt-in"))
+    sc.sheaves = kernel.enumeration("slub_sheaves", kSheaves);
   sc.colouring = kernel.boolean("slab_colouring");
   sc.merge = kernel.boolean("slab_merge");
   if (linux6_key(kernel, "slab_max_order", k.flavour)) {

@@ -39,7 +39,7 @@ Config build_config(const Node& root) {
   Config config;
   std::vector<model::ZoneSpec> zones;
   config.machine = read_machine(top, &zones);
-  config.kernel = read_kernel(top, std::move(zones));
+  config.kernel = read_kernel(top, config.machine.arch, std::move(zones));
   read_workload(top, config.machine, config.kernel, config);
   config.run = read_run(top, config.machine.ghz);
   top.done();

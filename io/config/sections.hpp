@@ -17,7 +17,7 @@ using workloads::kExercisePatterns;
 
 // machine_section.cpp; machine.zones go to `zones` (machine_zones.cpp).
 sim::MachineConfig read_machine(MapReader& top, std::vector<model::ZoneSpec>* zones);
-model::KernelConfig read_kernel(MapReader& top,
+model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
                                 std::vector<model::ZoneSpec> zones);  // kernel_section.cpp
 void read_workload(MapReader& top, const sim::MachineConfig& machine,
                    const model::KernelConfig& kernel, Config& out);  // workload_section.cpp

@@ -195,7 +195,8 @@ class GeneratorReader {
   }
 
   void read_cache(const Value& item) {
-    MapReader c = reader(item, {"name", "size", "align", "flags", "ctor"});
+    MapReader c = reader(
+        item, {"name", "size", "align", "flags", "ctor", "sheaf_capacity", "freeptr_offset"});
     CacheSpec s;
     s.name = unique_name(c.get("name"), cache_names_, "cache");
     // Range-checked in 64 bits, then narrowed: never truncated.
@@ -227,6 +228,15 @@ class GeneratorReader {
       }
     }
     if (auto ctor = c.find("ctor")) s.ctor = ctor->as_time(ctx_.ghz);
+    // 6.18 kmem_cache_args; the older flavours' kernels lack them and ignore them.
+    if (auto cap = c.find("sheaf_capacity"))
+      s.args.sheaf_capacity = static_cast<unsigned>(cap->as_uint(0, 1u << 16));
+    if (auto fp = c.find("freeptr_offset")) {
+      s.args.freeptr_offset = static_cast<std::uint32_t>(fp->as_uint(0, s.size));
+      const std::string why =
+          model::check_kmem_cache_args(model::Flavour::linux_6_18, s.size, s.flags, s.args);
+      if (!why.empty()) fp->fail(why);
+    }
     check_slub_layout(c, s);
     spec_.caches.push_back(std::move(s));
   }
@@ -245,7 +255,8 @@ class GeneratorReader {
     p.slub_min_order = ctx_.slab.slub_min_order;
     p.slub_max_order = ctx_.slab.slub_max_order;
     p.slub_min_objects = ctx_.slab.slub_min_objects;
-    const model::SlubGeometry g = model::slub_geometry(p, s.size, s.align, s.flags, s.ctor > 0);
+    const model::SlubGeometry g =
+        model::slub_geometry(p, s.size, s.align, s.flags, s.ctor > 0, s.args);
     if (g.objects == 0)
       c.get("size").fail(
           "SLUB cannot make this cache: with its free pointer and alignment an "

@@ -166,10 +166,17 @@ ImportedMachine import_machine(const ImportSources& src) {
 
 std::string closest_flavour(const std::optional<std::string>& kernel_release, bool has_managed) {
   if (kernel_release) {
-    // "MAJOR.MINOR...": 2.x is linux-2.6; anything later is nearer linux-6.
-    unsigned major = 0;
+    // "MAJOR.MINOR...": 2.x is linux-2.6; 6.18 and later linux-6.18; anything
+    // between is nearer linux-6 (6.8).
+    unsigned major = 0, minor = 0;
+    char dot = 0;
     std::istringstream in(*kernel_release);
-    if (in >> major && major > 0) return major < 3 ? "linux-2.6" : "linux-6";
+    if (in >> major && major > 0) {
+      if (major < 3) return "linux-2.6";
+      if (in >> dot >> minor && dot == '.' && (major > 6 || (major == 6 && minor >= 18)))
+        return "linux-6.18";
+      return major > 6 ? "linux-6.18" : "linux-6";
+    }
   }
   return has_managed ? "linux-6" : "linux-2.6";
 }

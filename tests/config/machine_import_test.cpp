@@ -85,7 +85,11 @@ TEST(MachineImport, TheWrittenConfigReproducesTheZones) {
 }
 
 TEST(MachineImport, ClosestFlavourFromTheReleaseElseFromZoneinfo) {
-  EXPECT_EQ(closest_flavour(std::string("6.18.44-fc-v1272"), true), "linux-6");
+  EXPECT_EQ(closest_flavour(std::string("6.18.44-fc-v1272"), true), "linux-6.18");
+  EXPECT_EQ(closest_flavour(std::string("6.19-rc1"), true), "linux-6.18");
+  EXPECT_EQ(closest_flavour(std::string("7.0.1"), true), "linux-6.18");
+  EXPECT_EQ(closest_flavour(std::string("6.17.9"), true), "linux-6");
+  EXPECT_EQ(closest_flavour(std::string("6.8.0-45-generic"), true), "linux-6");
   EXPECT_EQ(closest_flavour(std::string("4.19.0-27-amd64"), true), "linux-6");
   EXPECT_EQ(closest_flavour(std::string("2.6.32-754.el6.x86_64"), false), "linux-2.6");
   EXPECT_EQ(closest_flavour(std::string("2.6.32"), true), "linux-2.6");

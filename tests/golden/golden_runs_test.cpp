@@ -125,12 +125,21 @@ std::vector<Case> cases() {
         out.push_back({{f},
                        {std::string("kernel.flavour=") + fl, std::string("kernel.slab=") + s,
                         "workload.generator.duration=200us"}});
+  // linux-6.18 has only SLUB: one case per file, sheaves as 6.18 has them.
+  for (const std::string& f : files)
+    out.push_back(
+        {{f},
+         {"kernel.flavour=linux-6.18", "kernel.slab=slub", "workload.generator.duration=200us"}});
   // The embedded default at full length: the end of a run (every pending free) too.
   for (const char* fl : flavours)
     for (const char* s : slabs)
       out.push_back({{},
                      {std::string("kernel.flavour=") + fl, std::string("kernel.slab=") + s,
                       "run.events=400", "run.event_every=7"}});
+  for (const char* sheaves : {"none", "opt-in", "all"})
+    out.push_back({{},
+                   {"kernel.flavour=linux-6.18", std::string("kernel.slub_sheaves=") + sheaves,
+                    "run.events=400", "run.event_every=7"}});
   for (const char* t :
        {"raw-2.6.32.ftrace.txt", "raw-3.x-flags.ftrace.txt", "raw-6.x-pS.ftrace.txt",
         "trace-cmd-report-6.x.txt", "perf-script-callchains.txt", "small.rep", "small.trace"})

@@ -81,20 +81,21 @@ TEST(Watermarks, Linux6ScaleFactorSteps) {
 TEST(LowmemReserve, Linux6RealDmaProtection) {
   // protection: (0, 1908, 7923, 7923) of a real 6.x DMA zone: DMA32 488448
   // managed pages (/256 = 1908), DMA32 + Normal 2028288 (/256 = 7923), no Movable.
-  const auto r = setup_per_zone_lowmem_reserve(k6, {3840, 488448, 1539840, 0},
-                                               default_lowmem_reserve_ratio(k6, sim::Arch::x86_64));
-  EXPECT_EQ(r[0], (std::array<std::uint64_t, 4>{0, 1908, 7923, 7923}));
-  EXPECT_EQ(r[1], (std::array<std::uint64_t, 4>{0, 0, 1539840 / 256, 1539840 / 256}));
-  EXPECT_EQ(r[2], (std::array<std::uint64_t, 4>{0, 0, 0, 0}));  // 32: Movable is empty
+  const auto r = setup_per_zone_lowmem_reserve(
+      k6, {3840, 488448, 1539840, 0}, default_lowmem_reserve_ratio(k6, sim::Arch::x86_64), 4);
+  EXPECT_EQ(r[0], (std::array<std::uint64_t, kMaxNrZones>{0, 1908, 7923, 7923}));
+  EXPECT_EQ(r[1], (std::array<std::uint64_t, kMaxNrZones>{0, 0, 1539840 / 256, 1539840 / 256}));
+  EXPECT_EQ(r[2], (std::array<std::uint64_t, kMaxNrZones>{0, 0, 0, 0}));  // 32: Movable is empty
   // Ratio 0 means no reserve in 6.x.
-  const auto none = setup_per_zone_lowmem_reserve(k6, {3840, 488448, 1539840, 0}, {0, 256, 32, 0});
-  EXPECT_EQ(none[0], (std::array<std::uint64_t, 4>{0, 0, 0, 0}));
+  const auto none =
+      setup_per_zone_lowmem_reserve(k6, {3840, 488448, 1539840, 0}, {0, 256, 32, 0}, 4);
+  EXPECT_EQ(none[0], (std::array<std::uint64_t, kMaxNrZones>{0, 0, 0, 0}));
 }
 
 TEST(LowmemReserve, Linux26I386) {
   // DMA 4096, Normal 225280, HighMem 300000 present pages; ratios 256 32 32.
-  const auto r = setup_per_zone_lowmem_reserve(k26, {4096, 225280, 300000, 0},
-                                               default_lowmem_reserve_ratio(k26, sim::Arch::i386));
+  const auto r = setup_per_zone_lowmem_reserve(
+      k26, {4096, 225280, 300000, 0}, default_lowmem_reserve_ratio(k26, sim::Arch::i386), 4);
   EXPECT_EQ(r[0][1], 225280u / 256);              // 880
   EXPECT_EQ(r[0][2], (225280u + 300000u) / 256);  // 2051
   EXPECT_EQ(r[1][2], 300000u / 32);               // 9375

@@ -213,19 +213,38 @@ TEST(Watermarks, MovableCountsAsHighmemOnlyWhenToldSo) {
 
 TEST(LowmemReserve, DefaultRatios) {
   EXPECT_EQ(default_lowmem_reserve_ratio(k26, sim::Arch::x86_64),
-            (std::array<unsigned, 4>{256, 256, 32, 0}));
+            (std::array<unsigned, kMaxNrZones>{256, 256, 32, 0}));
   EXPECT_EQ(default_lowmem_reserve_ratio(k26, sim::Arch::i386),
-            (std::array<unsigned, 4>{256, 32, 32, 0}));
+            (std::array<unsigned, kMaxNrZones>{256, 32, 32, 0}));
   EXPECT_EQ(default_lowmem_reserve_ratio(k6, sim::Arch::x86_64),
-            (std::array<unsigned, 4>{256, 256, 32, 0}));
+            (std::array<unsigned, kMaxNrZones>{256, 256, 32, 0}));
   EXPECT_EQ(default_lowmem_reserve_ratio(k6, sim::Arch::i386),
-            (std::array<unsigned, 4>{256, 32, 0, 0}));
+            (std::array<unsigned, kMaxNrZones>{256, 32, 0, 0}));
+}
+
+// 6.18 with ZONE_DEVICE: five ratios (Device 0, like Movable); the empty
+// Movable and Device columns repeat the sums below them. The live 6.18
+// machine's main snapshot (managed DMA 3840, DMA32 772848, Normal 622592)
+// printed DMA (0, 3018, 5450, 5450, 5450) and DMA32 (0, 0, 2432, 2432, 2432).
+TEST(LowmemReserve, Linux618DeviceZone) {
+  constexpr auto k618 = Flavour::linux_6_18;
+  EXPECT_EQ(default_lowmem_reserve_ratio(k618, sim::Arch::x86_64),
+            (std::array<unsigned, kMaxNrZones>{256, 256, 32, 0, 0}));
+  EXPECT_EQ(nr_zone_indices(k618, sim::Arch::x86_64, true), 5u);
+  EXPECT_EQ(nr_zone_indices(k618, sim::Arch::x86_64, false), 4u);
+  EXPECT_EQ(nr_zone_indices(k618, sim::Arch::i386, true), 4u);
+  EXPECT_EQ(nr_zone_indices(k6, sim::Arch::x86_64, true), 4u);
+  const auto r = setup_per_zone_lowmem_reserve(
+      k618, {3840, 772848, 622592, 0, 0}, default_lowmem_reserve_ratio(k618, sim::Arch::x86_64), 5);
+  EXPECT_EQ(r[0], (Row{0, 3018, 5450, 5450, 5450}));
+  EXPECT_EQ(r[1], (Row{0, 0, 2432, 2432, 2432}));
+  EXPECT_EQ(r[2], (Row{0, 0, 0, 0, 0}));
 }
 
 TEST(LowmemReserve, Linux26X86_64FourGiB) {
   // present 3998 / 782336 / 262144 / 0, ratios 256 256 32.
   const auto r = setup_per_zone_lowmem_reserve(
-      k26, {3998, 782336, 262144, 0}, default_lowmem_reserve_ratio(k26, sim::Arch::x86_64));
+      k26, {3998, 782336, 262144, 0}, default_lowmem_reserve_ratio(k26, sim::Arch::x86_64), 4);
   EXPECT_EQ(r[0], (Row{0, 3056, 4080, 4080}));  // 782336/256; (782336+262144)/256 = 1044480/256
   EXPECT_EQ(r[1], (Row{0, 0, 1024, 1024}));     // 262144/256
   EXPECT_EQ(r[2], (Row{0, 0, 0, 0}));           // Movable empty: 0/32
@@ -234,8 +253,8 @@ TEST(LowmemReserve, Linux26X86_64FourGiB) {
 
 TEST(LowmemReserve, Linux6X86_64FourGiB) {
   // managed 3840 / 765000 / 255000 / 0, ratios 256 256 32 0.
-  const auto r = setup_per_zone_lowmem_reserve(k6, {3840, 765000, 255000, 0},
-                                               default_lowmem_reserve_ratio(k6, sim::Arch::x86_64));
+  const auto r = setup_per_zone_lowmem_reserve(
+      k6, {3840, 765000, 255000, 0}, default_lowmem_reserve_ratio(k6, sim::Arch::x86_64), 4);
   EXPECT_EQ(r[0], (Row{0, 2988, 3984, 3984}));  // 765000/256 = 2988.3; 1020000/256 = 3984.4
   EXPECT_EQ(r[1], (Row{0, 0, 996, 996}));       // 255000/256 = 996.1
   EXPECT_EQ(r[2], (Row{0, 0, 0, 0}));
@@ -246,8 +265,8 @@ TEST(LowmemReserve, Linux6RealDmaProtection) {
   // no ZONE_DEVICE). DMA32/256 = 1908 -> DMA32 in [488448, 488703];
   // (DMA32 + Normal)/256 = 7923 -> sum in [2028288, 2028543]; Movable empty.
   // One consistent layout: DMA32 488560, Normal 1539900 managed (an 8 GiB machine).
-  const auto r = setup_per_zone_lowmem_reserve(k6, {3840, 488560, 1539900, 0},
-                                               default_lowmem_reserve_ratio(k6, sim::Arch::x86_64));
+  const auto r = setup_per_zone_lowmem_reserve(
+      k6, {3840, 488560, 1539900, 0}, default_lowmem_reserve_ratio(k6, sim::Arch::x86_64), 4);
   EXPECT_EQ(r[0], (Row{0, 1908, 7923, 7923}));  // 488560/256 = 1908.4; 2028460/256 = 7923.7
   EXPECT_EQ(r[1], (Row{0, 0, 6015, 6015}));     // 1539900/256 = 6015.2
 }
@@ -255,13 +274,13 @@ TEST(LowmemReserve, Linux6RealDmaProtection) {
 TEST(LowmemReserve, I386BothFlavours) {
   // 2.6: present 3998 / 225280 / 294912 / 0, ratios 256 32 32.
   const auto r26 = setup_per_zone_lowmem_reserve(
-      k26, {3998, 225280, 294912, 0}, default_lowmem_reserve_ratio(k26, sim::Arch::i386));
+      k26, {3998, 225280, 294912, 0}, default_lowmem_reserve_ratio(k26, sim::Arch::i386), 4);
   EXPECT_EQ(r26[0], (Row{0, 880, 2032, 2032}));  // 225280/256; 520192/256
   EXPECT_EQ(r26[1], (Row{0, 0, 9216, 9216}));    // 294912/32
   EXPECT_EQ(r26[2], (Row{0, 0, 0, 0}));          // empty Movable / 32
   // 6.x: managed 3840 / 220000 / 290000 / 0, ratios 256 32 0 0.
-  const auto r6 = setup_per_zone_lowmem_reserve(k6, {3840, 220000, 290000, 0},
-                                                default_lowmem_reserve_ratio(k6, sim::Arch::i386));
+  const auto r6 = setup_per_zone_lowmem_reserve(
+      k6, {3840, 220000, 290000, 0}, default_lowmem_reserve_ratio(k6, sim::Arch::i386), 4);
   EXPECT_EQ(r6[0], (Row{0, 859, 1992, 1992}));  // 220000/256 = 859.4; 510000/256 = 1992.2
   EXPECT_EQ(r6[1], (Row{0, 0, 9062, 9062}));    // 290000/32 = 9062.5
   EXPECT_EQ(r6[2], (Row{0, 0, 0, 0}));          // HighMem ratio 0: no reserve
@@ -269,24 +288,25 @@ TEST(LowmemReserve, I386BothFlavours) {
 
 TEST(LowmemReserve, ZeroRatiosAndEmptyZones) {
   // 2.6.32 forces a ratio < 1 to 1: the DMA zone protects everything above it.
-  const auto r26 = setup_per_zone_lowmem_reserve(k26, {3998, 782336, 262144, 0}, {0, 256, 32, 0});
+  const auto r26 =
+      setup_per_zone_lowmem_reserve(k26, {3998, 782336, 262144, 0}, {0, 256, 32, 0}, 4);
   EXPECT_EQ(r26[0], (Row{0, 782336, 1044480, 1044480}));
   // 6.x: ratio 0 means no reserve.
-  const auto r6 = setup_per_zone_lowmem_reserve(k6, {3840, 765000, 255000, 0}, {0, 256, 32, 0});
+  const auto r6 = setup_per_zone_lowmem_reserve(k6, {3840, 765000, 255000, 0}, {0, 256, 32, 0}, 4);
   EXPECT_EQ(r6[0], (Row{0, 0, 0, 0}));
   EXPECT_EQ(r6[1], (Row{0, 0, 996, 996}));
   // A node without DMA/DMA32 (e.g. node 1): 6.x clears the empty zones' rows,
   // 2.6 still computes them.
   const Row node1{0, 0, 1048576, 0};
-  const auto e6 = setup_per_zone_lowmem_reserve(k6, node1, {256, 256, 32, 0});
+  const auto e6 = setup_per_zone_lowmem_reserve(k6, node1, {256, 256, 32, 0}, 4);
   EXPECT_EQ(e6[0], (Row{0, 0, 0, 0}));
   EXPECT_EQ(e6[1], (Row{0, 0, 0, 0}));
-  const auto e26 = setup_per_zone_lowmem_reserve(k26, node1, {256, 256, 32, 0});
+  const auto e26 = setup_per_zone_lowmem_reserve(k26, node1, {256, 256, 32, 0}, 4);
   EXPECT_EQ(e26[0], (Row{0, 0, 4096, 4096}));  // 1048576/256
   EXPECT_EQ(e26[1], (Row{0, 0, 4096, 4096}));
   // A populated Movable zone (6.x, ratio 32 for Normal): Normal protects 64000/32 = 2000.
   const auto m6 =
-      setup_per_zone_lowmem_reserve(k6, {3840, 765000, 255000, 64000}, {256, 256, 32, 0});
+      setup_per_zone_lowmem_reserve(k6, {3840, 765000, 255000, 64000}, {256, 256, 32, 0}, 4);
   EXPECT_EQ(m6[0], (Row{0, 2988, 3984, 4234}));  // 1084000/256 = 4234.4
   EXPECT_EQ(m6[2], (Row{0, 0, 0, 2000}));
 }

@@ -29,6 +29,7 @@ FIGURES = {
     "numa_study.py": ["numa.pdf"],
     "dask_sweep.py": ["dask-latency.pdf"],
     "stepwise.py": ["stepwise-kmalloc-ccdf.pdf"],
+    "sheaves_study.py": ["sheaves.pdf"],
 }
 
 

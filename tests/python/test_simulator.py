@@ -215,3 +215,26 @@ def test_run_refuses_an_existing_output_and_names_runs_as_the_cli(tmp_path, cli)
     assert allocsim.run({"machine": {"cpus": 2}}).runs == ["default"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "cli.h5", "py.h5", "two-cpus.yaml", "x.h5"]  # no temporary left behind
+
+
+def test_kmem_cache_args_under_linux_618_and_linux_6():
+    """6.18's kmem_cache_args: sheaves and the free pointer inside a
+    SLAB_TYPESAFE_BY_RCU object (192-byte stride); linux-6 (6.8) ignores them."""
+    flags = ["SLAB_HWCACHE_ALIGN", "SLAB_TYPESAFE_BY_RCU", "SLAB_ACCOUNT"]
+    new = allocsim.Simulator(overrides={"kernel.flavour": "linux-6.18"}, seed=1)
+    c = new.kmem_cache_create("vm_area_struct", 192, flags=flags, sheaf_capacity=32,
+                              freeptr_offset=176)
+    a = new.sysfs_slab(c)
+    assert (a["slab_size"], a["objs_per_slab"], a["sheaf_capacity"]) == ("192", "21", "32")
+    addr = new.kmem_cache_alloc(cpu=0, cache=c)
+    assert new.sysfs_slab(c)["alloc_cpu_sheaf"] == "1"
+    new.kmem_cache_free(cpu=0, cache=c, addr=addr)
+    assert new.sysfs_slab(c)["free_cpu_sheaf"] == "1"
+    with pytest.raises(ValueError):
+        new.kmem_cache_create("bad", 192, flags=["SLAB_HWCACHE_ALIGN"], freeptr_offset=8)
+    old = allocsim.Simulator(overrides={"kernel.flavour": "linux-6"}, seed=1)
+    c = old.kmem_cache_create("vm_area_struct", 192, flags=flags, sheaf_capacity=32,
+                              freeptr_offset=176)
+    a = old.sysfs_slab(c)
+    assert (a["slab_size"], a["objs_per_slab"]) == ("256", "32")  # 8 CPUs: order 1
+    assert "sheaf_capacity" not in a

@@ -46,8 +46,8 @@ TEST(RecordedMachine, FromTheBeforeSnapshot) {
   EXPECT_EQ(c.machine.cpus, 8u);
   EXPECT_EQ(c.machine.nodes, 2u);
   EXPECT_EQ(c.machine.llc.size_bytes, 32u << 20);
-  EXPECT_EQ(c.machine.llc.shared_by, 0u);  // the L3 spans a node's 4 CPUs
-  EXPECT_EQ(c.kernel.flavour, model::Flavour::linux_6);
+  EXPECT_EQ(c.machine.llc.shared_by, 0u);                   // the L3 spans a node's 4 CPUs
+  EXPECT_EQ(c.kernel.flavour, model::Flavour::linux_6_18);  // recorded on a 6.18
   EXPECT_EQ(*c.kernel.min_free_kbytes, 67584u);
   EXPECT_NE(yaml.find("caches and min_free_kbytes come from the machine"), std::string::npos);
 }

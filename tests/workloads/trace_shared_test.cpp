@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "model/kmalloc_type.hpp"
 #include "workloads/trace/event_gfp.hpp"
 #include "workloads/trace/readers.hpp"
 
@@ -251,3 +252,29 @@ TEST(TraceShared, GfpTextsResolveInTheirGeneration) {
 
 }  // namespace
 }  // namespace allocsim::workloads::trace
+
+namespace allocsim::workloads {
+namespace {
+
+// linux-6.18: a traced kmalloc with accounted=true lands in kmalloc-cg-*,
+// as kmalloc_type() routes __GFP_ACCOUNT; the older flavours keep the gfp.
+TEST(EventGfp, AccountedRoutesToTheCgroupCachesUnderLinux618) {
+  trace::Trace t;
+  trace::TraceEvent e;
+  e.gfp_numeric = true;
+  const auto f = model::Flavour::linux_6_18;
+  e.gfp_value = model::parse_gfp(f, "GFP_KERNEL").bits;
+  e.accounted = true;
+  const model::KmallocTypeBits bits(f);
+  EXPECT_EQ(model::kmalloc_type(bits, trace::event_gfp(f, t, e), false),
+            model::KmallocType::cgroup);
+  e.accounted = false;
+  EXPECT_EQ(model::kmalloc_type(bits, trace::event_gfp(f, t, e), false),
+            model::KmallocType::normal);
+  e.accounted = true;
+  EXPECT_EQ(trace::event_gfp(model::Flavour::linux_6, t, e).bits,
+            model::parse_gfp(model::Flavour::linux_6, "GFP_KERNEL").bits);
+}
+
+}  // namespace
+}  // namespace allocsim::workloads

@@ -83,7 +83,8 @@ void Runner::kick_all(sim::Cycles at) {
 void Runner::setup(sim::Cpu& cpu) {
   model::ObjectAllocator& oa = k_.slab();
   for (const CacheSpec& c : spec_.caches) {
-    model::KmemCache* kc = oa.kmem_cache_create(cpu, c.name, c.size, c.align, c.flags, c.ctor > 0);
+    model::KmemCache* kc =
+        oa.kmem_cache_create(cpu, c.name, c.size, c.align, c.flags, c.ctor > 0, c.args);
     if (!kc) throw std::runtime_error("workload cache '" + c.name + "' could not be created");
     caches_.push_back(kc);
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/gfp.hpp"
+#include "model/kmem_cache_args.hpp"
 #include "model/slab_flags.hpp"
 #include "sim/types.hpp"
 #include "workloads/generator/distribution.hpp"
@@ -106,7 +107,8 @@ struct CacheSpec {
   std::string name;
   std::uint32_t size = 0, align = 0;
   model::SlabFlags flags = 0;
-  sim::Cycles ctor = 0;  // constructor cost per object; > 0 makes the cache have a ctor
+  sim::Cycles ctor = 0;       // constructor cost per object; > 0 makes the cache have a ctor
+  model::KmemCacheArgs args;  // 6.18 sheaf_capacity / freeptr_offset (ignored before 6.18)
 };
 
 struct MempoolSpec {

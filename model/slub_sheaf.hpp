@@ -1,0 +1,128 @@
+#pragma once
+// SLUB's per-CPU sheaves and per-node barns (linux-6.18, "SLUB percpu
+// sheaves", Vlastimil Babka, merged for 6.18): a sheaf is an array of object
+// pointers; each CPU has a `main` and a `spare` sheaf, each node a barn of
+// full and empty sheaves. The host-side state mirrors the kernel structures;
+// every access is charged at the simulated addresses below.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "model/kernel_config.hpp"
+#include "model/slab_flags.hpp"
+#include "sim/spinlock.hpp"
+#include "sim/stat_decl.hpp"
+#include "sim/types.hpp"
+
+namespace allocsim::model {
+
+// MAX_FULL_SHEAVES / MAX_EMPTY_SHEAVES per barn (mm/slub.c, 6.18).
+inline constexpr std::uint32_t kMaxFullSheaves = 10;
+inline constexpr std::uint32_t kMaxEmptySheaves = 10;
+// PCS_BATCH_MAX: sheaf_flush_main frees at most this many objects per lock hold.
+inline constexpr std::uint32_t kPcsBatchMax = 32;
+
+// struct slab_sheaf: a 32-byte header (rcu_head/barn_list/capacity, cache,
+// size, node), then objects[capacity]; kzalloc'ed, so 32 + 8 * capacity bytes
+// (288, a kmalloc-512 object, for capacity 32).
+struct SlabSheafLayout {
+  static constexpr std::uint32_t barn_list = 0;
+  static constexpr std::uint32_t size = 24;  // sheaf->size (after cache)
+  static constexpr std::uint32_t objects = 32;
+  static constexpr std::uint32_t bytes(unsigned capacity) { return objects + 8 * capacity; }
+};
+
+// struct slub_percpu_sheaves: lock (local_trylock_t), main, spare, rcu_free;
+// one per CPU in that CPU's per-CPU area.
+struct SlubPercpuSheavesLayout {
+  static constexpr std::uint32_t lock = 0;
+  static constexpr std::uint32_t main = 8;
+  static constexpr std::uint32_t spare = 16;
+  static constexpr std::uint32_t size = 32;
+};
+
+// struct node_barn (48 bytes, a kmalloc-64 object): lock, the full and empty
+// lists, nr_full, nr_empty.
+struct NodeBarnLayout {
+  static constexpr std::uint32_t lock = 0;
+  static constexpr std::uint32_t sheaves_full = 8;
+  static constexpr std::uint32_t sheaves_empty = 24;
+  static constexpr std::uint32_t nr_full = 40;  // with nr_empty at 44
+  static constexpr std::uint32_t bytes = 48;
+};
+
+inline constexpr std::uint32_t kNoSheaf = 0xffffffffu;
+
+struct SlubSheaf {
+  std::uint64_t va = 0;  // the kmalloc object that holds it (0: slot unused)
+  sim::PhysAddr addr = 0;
+  std::uint32_t size = 0;
+  std::vector<std::uint64_t> objects;  // capacity reserved once: the hot path does not allocate
+};
+
+struct SlubPcs {
+  sim::PhysAddr addr = 0;
+  std::uint32_t main = kNoSheaf, spare = kNoSheaf;
+};
+
+struct SlubBarn {
+  std::uint64_t va = 0;
+  sim::PhysAddr addr = 0;
+  std::vector<std::uint32_t> full, empty;  // LIFO: the back is the list head
+  std::unique_ptr<sim::SpinLock> lock;
+};
+
+// The CONFIG_SLUB_STATS sheaf counters of 6.18, by their sysfs names.
+struct SheafStats {
+  std::uint64_t alloc_cpu_sheaf = 0, free_cpu_sheaf = 0;
+  std::uint64_t sheaf_refill = 0, sheaf_flush = 0, sheaf_alloc = 0, sheaf_free = 0;
+  std::uint64_t barn_get = 0, barn_get_fail = 0, barn_put = 0, barn_put_fail = 0;
+
+  static constexpr std::array<sim::FieldDecl<SheafStats>, 10> kFields{{
+      {{"alloc_cpu_sheaf", "1", "allocations served by the CPU's main or spare sheaf",
+        "ALLOC_PCS in alloc_from_pcs() (mm/slub.c, 6.18)"},
+       &SheafStats::alloc_cpu_sheaf},
+      {{"free_cpu_sheaf", "1", "frees absorbed by the CPU's main sheaf",
+        "FREE_PCS in free_to_pcs() (mm/slub.c, 6.18)"},
+       &SheafStats::free_cpu_sheaf},
+      {{"sheaf_refill", "1", "objects bulk-allocated from slabs into a sheaf",
+        "SHEAF_REFILL in refill_sheaf() (mm/slub.c, 6.18)"},
+       &SheafStats::sheaf_refill},
+      {{"sheaf_flush", "1", "objects freed from a sheaf back to their slabs",
+        "SHEAF_FLUSH in sheaf_flush_unused() / sheaf_flush_main() (mm/slub.c, 6.18)"},
+       &SheafStats::sheaf_flush},
+      {{"sheaf_alloc", "1", "sheaves allocated (kmalloc)",
+        "SHEAF_ALLOC in alloc_empty_sheaf() (mm/slub.c, 6.18)"},
+       &SheafStats::sheaf_alloc},
+      {{"sheaf_free", "1", "sheaves freed (kfree)",
+        "SHEAF_FREE in free_empty_sheaf() (mm/slub.c, 6.18)"},
+       &SheafStats::sheaf_free},
+      {{"barn_get", "1", "full sheaves taken from the barn for an empty main",
+        "BARN_GET in __pcs_replace_empty_main() (mm/slub.c, 6.18)"},
+       &SheafStats::barn_get},
+      {{"barn_get_fail", "1", "empty mains the barn had no full sheaf for",
+        "BARN_GET_FAIL in __pcs_replace_empty_main() (mm/slub.c, 6.18)"},
+       &SheafStats::barn_get_fail},
+      {{"barn_put", "1", "full sheaves put into the barn",
+        "BARN_PUT in __pcs_replace_full_main() (mm/slub.c, 6.18)"},
+       &SheafStats::barn_put},
+      {{"barn_put_fail", "1", "full mains the barn could not take (10 full sheaves, or no empty)",
+        "BARN_PUT_FAIL in __pcs_replace_full_main() (mm/slub.c, 6.18)"},
+       &SheafStats::barn_put_fail},
+  }};
+  SheafStats& operator+=(const SheafStats& o) { return sim::add_fields(*this, o, kFields); }
+};
+static_assert(sim::declares_every_field(SheafStats::kFields),
+              "every SheafStats field needs its declaration in SheafStats::kFields");
+
+// calculate_sheaf_capacity: how many objects a cache's sheaves hold (0: no
+// sheaves). linux-6.18 opt-in: exactly the kmem_cache_args.sheaf_capacity the
+// creator asked for (do_kmem_cache_create), none under slab debugging. `all`
+// follows the 7.0 series "slab: replace cpu (partial) slabs with sheaves": by
+// stride 4/12/26/60 objects, grown to fill the kmalloc bucket of the sheaf
+// (4/12/28/60), at least the requested capacity; none for the bootstrap caches.
+unsigned slub_sheaf_capacity(Flavour f, SlubSheaves mode, SlabFlags flags, std::uint32_t size,
+                             unsigned requested, bool bootstrap);
+
+}  // namespace allocsim::model
