@@ -79,6 +79,18 @@ struct VmEvents {
 static_assert(sim::declares_every_field(VmEvents::kFields),
               "every VmEvents field needs its declaration in VmEvents::kFields");
 
+// How often the model passed the places where Linux emits the page
+// allocator's kmem tracepoints (include/trace/events/kmem.h), so that a replay
+// can set them beside a recording's counts. Kept apart from the counters
+// table: they restate what VmEvents and ZoneCounters already show in sums.
+struct PageTracepoints {
+  // trace_mm_page_alloc: successful allocations per order (__alloc_pages).
+  std::array<std::uint64_t, kNrOrders> mm_page_alloc{};
+  // trace_mm_page_alloc_zone_locked with percpu_refill=1, in pages: the
+  // blocks rmqueue_bulk() moves from the buddy lists onto a pcp list.
+  std::uint64_t pcp_refill_pages = 0;
+};
+
 class PageAllocator {
  public:
   PageAllocator(sim::Machine& machine, const KernelConfig& config);
@@ -120,6 +132,7 @@ class PageAllocator {
   const std::vector<AllocFailure>& failures() const { return failures_; }
   const std::vector<BadPage>& bad_pages() const { return bad_pages_; }
   const VmEvents& events() const { return events_; }
+  const PageTracepoints& tracepoints() const { return tracepoints_; }
 
   // Physical address of a frame, and of its simulated struct page.
   sim::PhysAddr pfn_to_phys(Pfn pfn) const { return pfn << kPageShift; }
@@ -196,6 +209,7 @@ class PageAllocator {
   std::vector<AllocFailure> failures_;
   std::vector<BadPage> bad_pages_;
   VmEvents events_;
+  PageTracepoints tracepoints_;
   static constexpr std::size_t kMaxRecords = 4096;  // failure and bad-page records kept
 };
 

@@ -34,6 +34,7 @@ std::uint64_t PageAllocator::rmqueue_bulk(sim::Cpu& cpu, Zone& z, unsigned order
   for (; i < count; ++i) {
     const std::uint32_t idx = buddy_->rmqueue(z, order, mt, flags, c);
     if (idx == kNilIndex) break;
+    tracepoints_.pcp_refill_pages += 1ull << order;  // trace_mm_page_alloc_zone_locked
     Page& p = map_[idx];
     p.flags = PG_pcp;
     p.order = static_cast<std::uint8_t>(order);
