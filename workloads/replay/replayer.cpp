@@ -128,11 +128,16 @@ sim::Cycles Replayer::dispatch(const trace::TraceEvent& e, sim::Cpu* reader) {
   }
   const sim::CpuId cpu = e.cpu >= 0 ? static_cast<sim::CpuId>(e.cpu) % m_.cpus() : 0;
   push(cpu, {e, slot});
+  last_due_ = when;
   CpuState& s = cpus_[cpu];
   s.dormant = false;
-  if (s.blocked && !s.kicked) {  // its first event: wake it, at the reader's time
+  if (s.blocked && !s.kicked) {
+    // Its first event: wake it when that is due, or at the reader's time if
+    // the reader is earlier (open loop reads ahead of every clock only as far
+    // as the events are due, so the CPU is not woken after its event's time;
+    // back to back, its events begin at the start, however late they are read).
     s.kicked = true;
-    m_.cpu(cpu).wake(reader->now());
+    m_.cpu(cpu).wake(std::min(reader->now(), when));
   }
   return when;
 }
@@ -145,6 +150,14 @@ void Replayer::end_of_source(sim::Cpu& reader) {
       s.kicked = true;
       m_.cpu(c).wake(reader.now());
     }
+  }
+}
+
+void Replayer::read_due(sim::Cpu& cpu) {
+  trace::TraceEvent e;
+  while (!done_ && last_due_ <= cpu.now()) {
+    if (!source_.next(e)) return end_of_source(cpu);
+    dispatch(e, &cpu);
   }
 }
 
@@ -395,6 +408,10 @@ void Replayer::execute(sim::Cpu& cpu, const Item& it) {
       ++r_.late_events;
       r_.late_cycles += cpu.now() - when;
     }
+    // Every event due by now is read and queued before this one runs, so a
+    // CPU whose next event is due meanwhile (a free of what this allocates,
+    // say) is awake at its time and not only once this CPU reads on.
+    read_due(cpu);
   }
   ReplayRow row;
   row.ts_ns = e.ts_ns;

@@ -50,6 +50,8 @@ class Replayer final : public gen::RunProgress {
   void cpu_loop(sim::Cpu& cpu);
   bool next_item(sim::Cpu& cpu, Item& it);
   void read_for(sim::Cpu& cpu);
+  // Open loop: reads on until the last event read is due after cpu's clock.
+  void read_due(sim::Cpu& cpu);
   // Binds and queues one event read from the source; returns when it is due.
   sim::Cycles dispatch(const trace::TraceEvent& e, sim::Cpu* reader);
   void count_traced(const trace::TraceEvent& e);
@@ -79,7 +81,8 @@ class Replayer final : public gen::RunProgress {
   std::uint64_t held_ = 0;  // events in memory in every backlog
   bool done_ = false;       // the source has no more events
   bool have_t0_ = false;
-  std::uint64_t t0_ = 0;  // the first event's timestamp
+  std::uint64_t t0_ = 0;      // the first event's timestamp
+  sim::Cycles last_due_ = 0;  // when the last event read is due
   sim::Cycles start_ = 0;
   double cycles_per_ns_ = 1.0;
   sim::Cycles horizon_ = 0;  // open loop: how far an idle CPU reads ahead of its clock
