@@ -13,9 +13,11 @@
 #include "io/results/end_of_run.hpp"
 #include "io/results/summary.hpp"
 #include "io/results/workload_tables.hpp"
+#include "io/run/recorded_caches.hpp"
 #include "model/kernel.hpp"
 #include "sim/machine.hpp"
 #include "workloads/replay/accuracy.hpp"
+#include "workloads/replay/slab_pages.hpp"
 #include "workloads/trace/trace_stream.hpp"
 #include "workloads/trace_recorder.hpp"
 
@@ -116,6 +118,15 @@ void run_replay(const Config& c, const ExecuteOptions& o, model::Kernel& kernel,
   ro.time_scale = c.trace.time_scale;
   ro.rows = rows ? &*rows : nullptr;
   ro.run_hooks = &sampler;
+  // A recording: its caches created with the traced kernel's geometry; its slab pages
+  // left to the model's slab allocator.
+  std::optional<RecordedCaches> caches;
+  workloads::replaying::SlabPageRule slab_pages;
+  if (!c.trace.recording.empty()) {
+    caches.emplace(c.trace.recording);
+    ro.caches = &*caches;
+    ro.pages = &slab_pages;
+  }
   workloads::ReplayResult r = workloads::replay(stream, kernel, ro);
   sampler.finish(r.elapsed);
   if (!c.run.trace_out.empty()) recorder.write(c.run.trace_out);

@@ -2,11 +2,17 @@
 // under its flavour, and its after/ snapshot is set beside the model's /proc.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "io/config/load.hpp"
 #include "io/run/execute.hpp"
+#include "io/run/recorded_caches.hpp"
+#include "model/slab_flags.hpp"
 #include "workloads/replay/accuracy.hpp"
 
 namespace allocsim::workloads {
@@ -34,6 +40,10 @@ TEST(ReplayAccuracy, ARecordingIsComparedWithItsAfterSnapshot) {
   const replaying::AccuracySummary s = replaying::summarize(r);
   EXPECT_EQ(s.kmalloc_compared, 338u);
   EXPECT_EQ(s.kmalloc_equal, 338u);
+  // And every kmem_cache_alloc's: the caches have the recorded geometry
+  // (io/run/recorded_caches.hpp), vm_area_struct's inner free pointer included.
+  EXPECT_EQ(s.cache_alloc_compared, 1182u);
+  EXPECT_EQ(s.cache_alloc_equal, 1182u);
   // The traced side: the recording's after/ snapshot, verbatim.
   const std::vector<AccuracyRow> rows = replaying::accuracy_rows(r);
   EXPECT_EQ(row(rows, "buddy_free_blocks", "0/Normal/0").traced, 1904u);
@@ -47,6 +57,46 @@ TEST(ReplayAccuracy, ARecordingIsComparedWithItsAfterSnapshot) {
       free_pages += a.model << std::stoul(a.key.substr(a.key.rfind('/') + 1));
   EXPECT_EQ(free_pages, s.model_free_pages);
   EXPECT_GT(free_pages, 0u);
+}
+
+TEST(RecordedCaches, GeometryAndFlagsComeFromSlabCachesTsv) {
+  const io::RecordedCaches caches(std::string(ALLOCSIM_SOURCE_DIR) +
+                                  "/tests/data/recordings/ls-etc");
+  const auto names = caches.find("names_cache", 0, 0);
+  ASSERT_TRUE(names.has_value());
+  EXPECT_EQ(names->size, 4096u);
+  EXPECT_EQ(names->align, 64u);
+  EXPECT_EQ(names->flags, model::SLAB_HWCACHE_ALIGN);
+  // An alias gets the geometry of the cache it is merged into (:0000024).
+  const auto alias = caches.find("lsm_file_cache", 0, 0);
+  ASSERT_TRUE(alias.has_value());
+  EXPECT_EQ(alias->size, 24u);
+  // Its free pointer inside (slab_size 192 = object_size): no TYPESAFE_BY_RCU.
+  const auto vma = caches.find("vm_area_struct", 0, 0);
+  ASSERT_TRUE(vma.has_value());
+  EXPECT_EQ(vma->flags, model::SLAB_HWCACHE_ALIGN);
+  EXPECT_FALSE(caches.find("no-such-cache", 0, 0).has_value());
+}
+
+TEST(RecordedCaches, AMalformedTableNamesFileLineAndColumn) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("allocsim-caches-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "before");
+  {
+    std::ofstream out(dir / "before" / "slab_caches.tsv");
+    out << "name\tobject_size\tslab_size\talign\tctor\thwcache_align\treclaim_account\t"
+           "destroy_by_rcu\tcache_dma\talias_names\n"
+           "a\t64\t64\t8\t\t0\t0\t0\t0\t\n"
+           "b\tsixty\t64\t8\t\t0\t0\t0\t0\t\n";
+  }
+  try {
+    io::RecordedCaches caches(dir);
+    ADD_FAILURE() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), (dir / "before" / "slab_caches.tsv").string() +
+                                         ":3: object_size: expected a number, not 'sixty'");
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -320,9 +320,8 @@ bool Replayer::alloc_object(sim::Cpu& cpu, const Item& it, ReplayRow& row) {
     model::KmemCache* c = cache_for(cpu, e);  // creating it is not part of the event
     row.start = cpu.now();
     if (c) {
-      const std::uint64_t before = c->stats.bytes_alloc;
       addr = oa.kmem_cache_alloc(cpu, *c, gfp, node_of(e));
-      simulated = c->stats.bytes_alloc - before;
+      if (addr) simulated = oa.cache_bytes_alloc(*c);
     }
   }
   row.simulated_bytes_alloc = simulated;
