@@ -134,6 +134,13 @@ class PageAllocator {
   const VmEvents& events() const { return events_; }
   const PageTracepoints& tracepoints() const { return tracepoints_; }
 
+  // A replay's warm start: `cpu`'s pcp list of zone `zone` holds `count`
+  // order-0 movable pages taken from the buddy lists (as rmqueue_bulk() would)
+  // and its high is `high`, widening high_max to it (the recorded kernel's
+  // auto-tuned high may exceed the model's bound). Returns the pages moved:
+  // fewer when the zone has fewer free.
+  std::uint64_t warm_pcp(sim::Cpu& cpu, std::size_t zone, std::uint64_t count, std::int64_t high);
+
   // Physical address of a frame, and of its simulated struct page.
   sim::PhysAddr pfn_to_phys(Pfn pfn) const { return pfn << kPageShift; }
   sim::PhysAddr page_desc(Pfn pfn) const { return map_.desc_addr(map_.index(pfn)); }

@@ -14,6 +14,7 @@
 #include "io/results/summary.hpp"
 #include "io/results/workload_tables.hpp"
 #include "io/run/recorded_caches.hpp"
+#include "io/run/recorded_warm_start.hpp"
 #include "model/kernel.hpp"
 #include "sim/machine.hpp"
 #include "workloads/replay/accuracy.hpp"
@@ -118,14 +119,17 @@ void run_replay(const Config& c, const ExecuteOptions& o, model::Kernel& kernel,
   ro.time_scale = c.trace.time_scale;
   ro.rows = rows ? &*rows : nullptr;
   ro.run_hooks = &sampler;
-  // A recording: its caches created with the traced kernel's geometry; its slab pages
-  // left to the model's slab allocator.
+  // A recording: its caches created with the traced kernel's geometry, its
+  // slab pages left to the model's slab allocator, its pcp lists warm.
   std::optional<RecordedCaches> caches;
   workloads::replaying::SlabPageRule slab_pages;
+  std::optional<RecordedPcpWarmStart> warm;
   if (!c.trace.recording.empty()) {
     caches.emplace(c.trace.recording);
     ro.caches = &*caches;
     ro.pages = &slab_pages;
+    warm.emplace(c.trace.recording);  // the pcp lists as recorded (the rest: not yet)
+    ro.warm_start = &*warm;
   }
   workloads::ReplayResult r = workloads::replay(stream, kernel, ro);
   sampler.finish(r.elapsed);

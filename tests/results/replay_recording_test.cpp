@@ -12,7 +12,12 @@
 #include "io/config/load.hpp"
 #include "io/run/execute.hpp"
 #include "io/run/recorded_caches.hpp"
+#include "io/run/recorded_warm_start.hpp"
+#include "model/kernel.hpp"
+#include "model/page_alloc.hpp"
 #include "model/slab_flags.hpp"
+#include "model/zone_type.hpp"
+#include "sim/machine.hpp"
 #include "workloads/replay/accuracy.hpp"
 
 namespace allocsim::workloads {
@@ -97,6 +102,32 @@ TEST(RecordedCaches, AMalformedTableNamesFileLineAndColumn) {
                                          ":3: object_size: expected a number, not 'sixty'");
   }
   std::filesystem::remove_all(dir);
+}
+
+TEST(RecordedPcpWarmStart, EachCpusPcpListsHoldTheRecordedCountAndHigh) {
+  const std::string dir = std::string(ALLOCSIM_SOURCE_DIR) + "/tests/data/recordings/ls-etc";
+  io::RecordedPcpWarmStart warm(dir);
+  // before/zoneinfo: DMA, DMA32 and Normal, two CPUs each.
+  ASSERT_EQ(warm.pcps().size(), 6u);
+  EXPECT_EQ(warm.pcps()[4].zone, "Normal");
+  EXPECT_EQ(warm.pcps()[4].count, 99748u);
+  EXPECT_EQ(warm.pcps()[5].high, 132142);
+  const io::Config c = io::load_config({dir});
+  sim::Machine m(c.machine, 1);
+  model::Kernel k(m, c.kernel);
+  warm.apply(k);
+  std::uint64_t recorded = 0;
+  for (const io::RecordedPcpWarmStart::Pcp& p : warm.pcps()) {
+    recorded += p.count;
+    for (const model::Zone& z : k.pages().zones())
+      if (model::zone_name(z.type) == p.zone) {
+        EXPECT_EQ(z.pcp[p.cpu].count, static_cast<std::int64_t>(p.count)) << p.zone << p.cpu;
+        EXPECT_EQ(z.pcp[p.cpu].high, p.high) << p.zone << p.cpu;
+      }
+  }
+  EXPECT_EQ(recorded, 99748u + 64875u);
+  EXPECT_LE(warm.moved(), recorded);  // less what boot left on the lists
+  EXPECT_GT(warm.moved(), recorded - 1000);
 }
 
 }  // namespace
