@@ -30,13 +30,6 @@ void write_atomically(const std::string& path, const std::string& text) {
 
 int machine_command(const std::vector<std::string>& args) {
   namespace po = boost::program_options;
-  if (args.empty() || args.front() == "--help" || args.front() == "-h") {
-    std::cout << "usage: allocsim machine import [options]\n";
-    if (args.empty()) return 2;
-    return 0;
-  }
-  if (args.front() != "import")
-    throw UsageError("unknown machine command '" + args.front() + "' (try 'import')");
   io::ImportSources src;
   std::string out_path, name = "imported";
   po::options_description desc("machine import options");
@@ -51,17 +44,30 @@ int machine_command(const std::vector<std::string>& args) {
       "name", po::value(&name)->default_value(name), "machine.name of the result")(
       "output,o", po::value(&out_path), "write the config here (default: standard output)")(
       "force", "overwrite an existing output")("help,h", "show this help");
+  auto help = [&](std::ostream& out) {
+    out << "usage: allocsim machine import [options]\n\n"
+        << "Writes a config whose nodes, zones (start_pfn, spanned, present, managed),\n"
+        << "distances, CPUs and min_free_kbytes reproduce this machine, read from\n"
+        << "/proc and /sys or from saved copies of those files.\n\n"
+        << desc << "\n";
+  };
+  if (args.empty()) {  // the verb is missing: the usage, as for a bad command line
+    help(std::cerr);
+    return 2;
+  }
+  if (args.front() == "--help" || args.front() == "-h") {
+    help(std::cout);
+    return 0;
+  }
+  if (args.front() != "import")
+    throw UsageError("unknown machine command '" + args.front() + "' (try 'import')");
   po::variables_map vm;
   po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end()))
                 .options(desc)
                 .run(),
             vm);
   if (vm.count("help")) {
-    std::cout << "usage: allocsim machine import [options]\n\n"
-              << "Writes a config whose nodes, zones (start_pfn, spanned, present, managed),\n"
-              << "distances, CPUs and min_free_kbytes reproduce this machine, read from\n"
-              << "/proc and /sys or from saved copies of those files.\n\n"
-              << desc << "\n";
+    help(std::cout);
     return 0;
   }
   po::notify(vm);

@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "io/config/error.hpp"
 #include "io/results/atomic_output.hpp"
+#include "util/printable.hpp"
 #include "workloads/trace/trace.hpp"
 
 namespace {
@@ -19,9 +20,10 @@ constexpr const char* kUsage = R"(usage: allocsim <command> [options]
 commands:
   run [CONFIG.yaml ...] [--set KEY=VALUE ...] [--seed N] [-o OUT.h5] [--force] [--quiet]
                       simulate; with no config, the embedded default machine
-  sweep [SWEEP.yaml] [--grid KEY=V1,V2,... ...] [-j N] [-o OUT.h5] [--resume]
+  sweep [SWEEP.yaml | CONFIG.yaml ...] [--set KEY=VALUE ...] [--grid KEY=V1,V2,... ...]
+        [-j N] [-o OUT.h5] [--resume]
                       run every point of a parameter grid in parallel into one file
-  report OUT.h5 [--run NAME] [--proc NAME] [--compare RUN_A RUN_B]
+  report OUT.h5 [--run NAME] [--proc NAME | --kmem] [--compare RUN_A RUN_B]
                       a results file's runs, summaries and /proc reports
   validate [CONFIG.yaml ...] [--set KEY=VALUE ...]
                       check configs and print the fully resolved one
@@ -66,7 +68,13 @@ int dispatch(const std::string& verb, const std::vector<std::string>& rest) {
     std::cout << kUsage;
     return 0;
   }
-  throw UsageError("unknown command '" + verb + "' (try 'allocsim help')");
+  throw UsageError("unknown command '" + allocsim::util::printable(verb) +
+                   "' (try 'allocsim help')");
+}
+
+// Every message quotes input (paths, keys, values): one safe line each.
+std::string line(const std::exception& e) {
+  return allocsim::util::printable(e.what(), allocsim::util::kMessageBytes);
 }
 
 }  // namespace
@@ -80,23 +88,23 @@ int main(int argc, char** argv) {
   try {
     return dispatch(args.front(), {args.begin() + 1, args.end()});
   } catch (const allocsim::io::ConfigError& e) {
-    std::cerr << "allocsim: error: " << e.what() << "\n";
+    std::cerr << "allocsim: error: " << line(e) << "\n";
     return 2;
   } catch (const allocsim::workloads::trace::TraceError& e) {  // "file:line: message"
-    std::cerr << "allocsim: error: " << e.what() << "\n";
+    std::cerr << "allocsim: error: " << line(e) << "\n";
     return 2;
   } catch (const allocsim::io::OutputError& e) {
-    std::cerr << "allocsim: error: " << e.what() << "\n";
+    std::cerr << "allocsim: error: " << line(e) << "\n";
     return 2;
   } catch (const allocsim::cli::UsageError& e) {
-    std::cerr << "allocsim: error: " << e.what() << "\n";
+    std::cerr << "allocsim: error: " << line(e) << "\n";
     return 2;
   } catch (const boost::program_options::error& e) {
-    std::cerr << "allocsim: error: " << e.what() << " (try 'allocsim help " << args.front()
-              << "')\n";
+    std::cerr << "allocsim: error: " << line(e) << " (try 'allocsim help "
+              << allocsim::util::printable(args.front()) << "')\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "allocsim: failed: " << e.what() << "\n";
+    std::cerr << "allocsim: failed: " << line(e) << "\n";
     return 1;
   }
 }

@@ -1,14 +1,18 @@
 // allocsim report: what a results file holds. With no option, its runs and
 // (for a single run) its summary; --proc prints an end-of-run /proc report in
 // Linux's format; --replay a replay's comparison with the traced kernel;
-// --compare puts two runs' summaries side by side.
+// --compare puts two runs' summaries side by side; --kmem summarises a
+// replayed trace as perf kmem stat would (cli/kmem_report.cpp).
 #include <boost/program_options.hpp>
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
+#include <set>
 
 #include "cli/commands.hpp"
+#include "cli/kmem_report.hpp"
 #include "io/h5/file.hpp"
 #include "io/results/results_file.hpp"
 
@@ -59,15 +63,22 @@ void print_summary(const io::RunResults& r) {
     std::printf("%-36s %20s  %s\n", c.name.c_str(), cell(c, 0).c_str(), c.unit.c_str());
 }
 
+// Summary fields that identify a run rather than measure it: no ratio.
+bool is_identifier(const std::string& field) {
+  static const std::set<std::string> kIdentifiers = {"seed", "fingerprint"};
+  return kIdentifiers.count(field) > 0;
+}
+
 void print_compare(const io::RunResults& a, const io::RunResults& b) {
-  std::printf("%-36s %18s %18s %10s  %s\n", "field", a.info.name.substr(0, 18).c_str(),
-              b.info.name.substr(0, 18).c_str(), "b/a", "unit");
+  std::printf("a: %s\nb: %s\n\n", a.info.name.c_str(), b.info.name.c_str());
+  std::printf("%-36s %18s %18s %10s  %s\n", "field", "a", "b", "b/a", "unit");
   for (const h5::Column& ca : a.summary.columns()) {
     const h5::Column* cb = b.summary.find(ca.name);
     const std::string va = a.summary.rows() ? cell(ca, 0) : "";
     const std::string vb = cb && b.summary.rows() ? cell(*cb, 0) : "-";
     std::string ratio;
-    if (cb && ca.type != h5::Column::Type::str && a.summary.rows() && b.summary.rows()) {
+    if (cb && ca.type != h5::Column::Type::str && !is_identifier(ca.name) && a.summary.rows() &&
+        b.summary.rows()) {
       const double x = number(ca, 0), y = number(*cb, 0);
       char buf[32];
       if (x != 0) {
@@ -114,6 +125,7 @@ int report_command(const std::vector<std::string>& args) {
   std::string run, proc;
   std::vector<std::string> compare;
   bool replay = false;
+  std::size_t call_sites = 20;
   desc.add_options()("run", po::value<std::string>(&run),
                      "the run to report (default: the only one)")(
       "proc", po::value<std::string>(&proc),
@@ -122,7 +134,12 @@ int report_command(const std::vector<std::string>& args) {
       "replay", po::bool_switch(&replay),
       "a replay's comparison with the traced kernel: every row of tables/replay_accuracy")(
       "compare", po::value<std::vector<std::string>>(&compare)->multitoken(),
-      "RUN_A RUN_B: the two runs' summaries side by side, with B/A");
+      "RUN_A RUN_B: the two runs' summaries side by side, with B/A")(
+      "kmem",
+      "a replayed trace as perf kmem stat sees it: bytes requested and allocated, internal "
+      "fragmentation per call site, cross-CPU frees, page allocations per order and "
+      "migratetype")("call-sites", po::value<std::size_t>(&call_sites)->default_value(call_sites),
+                     "with --kmem: how many call sites to list");
   po::options_description hidden;
   std::vector<std::string> files;
   hidden.add_options()("results-file", po::value<std::vector<std::string>>(&files));
@@ -135,21 +152,29 @@ int report_command(const std::vector<std::string>& args) {
   po::notify(vm);
   if (vm.count("help")) {
     std::printf(
-        "usage: allocsim report OUT.h5 [--run NAME] [--proc NAME | --replay] [--compare RUN_A "
-        "RUN_B]\n\n"
+        "usage: allocsim report OUT.h5 [--run NAME] [--proc NAME | --kmem | --replay] "
+        "[--compare RUN_A RUN_B]\n\n"
         "Reports on a results file written by 'allocsim run -o' or 'allocsim sweep': its runs,\n"
         "a run's summary (every field with its unit), its /proc reports in Linux's formats,\n"
-        "or two runs side by side. The schema is in docs/results.md.\n\n");
+        "a replayed trace's kmem statistics, or two runs side by side. The schema is in\n"
+        "docs/results.md.\n\n");
     std::cout << desc << "\n";
     return 0;
   }
   if (files.size() != 1) throw UsageError("report takes one results file");
   if (!compare.empty() && compare.size() != 2) throw UsageError("--compare takes two run names");
+  const bool kmem = vm.count("kmem") > 0;
+  if (kmem && !proc.empty()) throw UsageError("--kmem and --proc exclude each other");
+  std::error_code ec;
+  if (!std::filesystem::exists(files.front(), ec))
+    throw UsageError(files.front() + ": no such file");
+  if (std::filesystem::is_directory(files.front(), ec))
+    throw UsageError(files.front() + ": is a directory, not a results file");
   h5::File f = [&] {
     try {
       return h5::File::open(files.front(), false);
-    } catch (const h5::H5Error& e) {
-      throw UsageError(std::string(e.what()));
+    } catch (const h5::H5Error&) {
+      throw UsageError(files.front() + ": not a results file (HDF5 cannot open it)");
     }
   }();
   const std::vector<std::string> runs = io::list_runs(f.id());
@@ -168,18 +193,21 @@ int report_command(const std::vector<std::string>& args) {
   }
   if (run.empty() && runs.size() == 1) run = runs.front();
   if (run.empty()) {
-    if (replay)
-      throw UsageError("--replay needs --run (the file has " + std::to_string(runs.size()) +
-                       " runs)");
-    if (!proc.empty())
-      throw UsageError("--proc needs --run (the file has " + std::to_string(runs.size()) +
-                       " runs)");
+    if (!proc.empty() || kmem || replay)
+      throw UsageError(std::string(kmem     ? "--kmem"
+                                   : replay ? "--replay"
+                                            : "--proc") +
+                       " needs --run (the file has " + std::to_string(runs.size()) + " runs)");
     std::printf("%s: %zu runs\n", files.front().c_str(), runs.size());
     for (const std::string& r : runs) std::printf("  %s\n", r.c_str());
     return 0;
   }
   require(run);
-  const io::RunResults r = io::read_run(f.id(), run);
+  const io::RunResults r = io::read_run(f.id(), run, kmem);  // --kmem reads tables/replay
+  if (kmem) {
+    print_kmem(r, call_sites);
+    return 0;
+  }
   if (!proc.empty()) {
     for (const auto& [name, text] : r.proc)
       if (name == proc) {

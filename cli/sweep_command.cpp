@@ -1,7 +1,9 @@
 // allocsim sweep: every point of a parameter grid, run in parallel (oneTBB),
 // each into its own part file (io/run/sweep_parts.hpp); at the end the parts
 // are merged, in point order, into one results file (io/run/sweep_merge.hpp).
-// An interrupted sweep keeps its complete parts, and --resume runs only the rest.
+// The base is a sweep file or config files with --set, like allocsim run.
+// An interrupted sweep keeps its complete parts, and --resume runs only the
+// rest: Ctrl-C prints the command line that does it.
 #include <tbb/task_arena.h>
 #include <tbb/task_group.h>
 
@@ -9,7 +11,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
+#include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -22,6 +27,7 @@
 #include "io/run/sweep_merge.hpp"
 #include "io/run/sweep_parts.hpp"
 #include "io/run/sweep_spec.hpp"
+#include "util/printable.hpp"
 
 namespace allocsim::cli {
 
@@ -30,11 +36,15 @@ namespace {
 namespace fs = std::filesystem;
 
 struct SweepOptions {
-  std::vector<std::string> files;  // the sweep file, if any
+  std::vector<std::string> files;  // a sweep file, or config files
+  bool sweep_file = false;         // files holds one sweep file
+  std::vector<std::string> sets;   // --set options
   std::vector<std::string> grids;  // --grid options
+  std::string seed;                // --seed, "" if not given
   std::string output;
   unsigned jobs = 0;
   bool resume = false, force = false, quiet = false;
+  std::vector<std::string> args;  // as given, for the --resume command line
 };
 
 struct PointRun {
@@ -50,13 +60,36 @@ struct PointRun {
 
 void print_help(const boost::program_options::options_description& desc) {
   std::printf(
-      "usage: allocsim sweep [SWEEP.yaml] [--grid KEY=V1,V2,... ...] [-j N] [-o OUT.h5] "
-      "[--resume] [--force] [--quiet]\n\n"
+      "usage: allocsim sweep [SWEEP.yaml | CONFIG.yaml ...] [--set KEY=VALUE ...] [--seed N]\n"
+      "                      [--grid KEY=V1,V2,... ...] [-j N] [-o OUT.h5] [--resume | --force] "
+      "[--quiet]\n\n"
       "Runs every point of a parameter grid over a base config, in parallel, deterministically\n"
       "per point (results do not depend on -j), into one HDF5 file with a run per point.\n"
-      "A sweep file has the keys base (config files), set (overrides for every point),\n"
-      "grid (dotted keys to lists of values) and points (extra points); see docs/cli.md.\n\n");
+      "The base is config files (merged left to right over the embedded default, then --set,\n"
+      "as for 'allocsim run') or one sweep file: a file whose keys are base (config files),\n"
+      "set (overrides for every point), grid (dotted keys to lists of values) and points\n"
+      "(extra points); see docs/cli.md.\n\n");
   std::cout << desc << "\n";
+}
+
+// Digits only: boost would read "-1" as 2^64-1.
+void check_seed(const std::string& text) {
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+    throw UsageError("--seed '" + text + "': expected a non-negative integer below 2^64");
+}
+
+// The files: one sweep file, or config files.
+void classify_files(SweepOptions& o) {
+  std::vector<std::string> sweeps;
+  for (const std::string& f : o.files)
+    if (io::is_sweep_file(f)) sweeps.push_back(f);
+  if (sweeps.empty()) return;
+  if (o.files.size() > 1)
+    throw UsageError(sweeps.front() + " is a sweep file: give it alone (list config files " +
+                     "under its base: key)");
+  o.sweep_file = true;
 }
 
 // Parsed and checked; std::nullopt after printing --help.
@@ -64,20 +97,24 @@ std::optional<SweepOptions> parse_options(const std::vector<std::string>& args) 
   namespace po = boost::program_options;
   SweepOptions o;
   po::options_description desc("sweep options");
-  desc.add_options()("grid", po::value<std::vector<std::string>>(&o.grids)->composing(),
-                     "KEY=V1,V2,...: an axis of the grid (repeatable; replaces the file's)")(
+  desc.add_options()("set", po::value<std::vector<std::string>>(&o.sets)->composing(),
+                     "KEY=VALUE: override one config key in every point (repeatable)")(
+      "seed", po::value<std::string>(&o.seed),
+      "the run seed of every point, 0..2^64-1 (like --set run.seed=N)")(
+      "grid", po::value<std::vector<std::string>>(&o.grids)->composing(),
+      "KEY=V1,V2,...: an axis of the grid (repeatable; replaces the file's)")(
       "jobs,j", po::value<unsigned>(&o.jobs), "points run at once (default: the host's cores)")(
       "output,o", po::value<std::string>(&o.output),
-      "results file (default: the sweep file's stem + .h5, or sweep.h5)")(
+      "results file (default: the sweep file's stem + .h5; sweep.h5 with config files)")(
       "resume", "complete an interrupted sweep: skip the points already done")(
       "force", "overwrite an existing output (and discard an interrupted sweep's parts)")(
       "quiet,q", "no progress bar, no table of points");
   po::options_description hidden;
-  hidden.add_options()("sweep-file", po::value<std::vector<std::string>>(&o.files));
+  hidden.add_options()("file", po::value<std::vector<std::string>>(&o.files));
   po::options_description all;
   all.add(desc).add(hidden).add_options()("help,h", "this text");
   po::positional_options_description pos;
-  pos.add("sweep-file", -1);
+  pos.add("file", -1);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
   po::notify(vm);
@@ -85,32 +122,70 @@ std::optional<SweepOptions> parse_options(const std::vector<std::string>& args) 
     print_help(desc);
     return std::nullopt;
   }
-  if (o.files.size() > 1)
-    throw UsageError("one sweep file at most (got " + std::to_string(o.files.size()) + ")");
+  classify_files(o);
+  if (vm.count("seed")) check_seed(o.seed);
   if (vm.count("jobs") && o.jobs == 0) throw UsageError("-j needs at least 1");
   if (o.jobs == 0) o.jobs = std::max(1u, std::thread::hardware_concurrency());
   if (o.output.empty())
-    o.output = o.files.empty() ? "sweep.h5" : fs::path(o.files.front()).stem().string() + ".h5";
+    o.output = o.sweep_file ? fs::path(o.files.front()).stem().string() + ".h5" : "sweep.h5";
   o.resume = vm.count("resume") > 0;
   o.force = vm.count("force") > 0;
   o.quiet = vm.count("quiet") > 0;
   if (o.resume && o.force) throw UsageError("--resume and --force exclude each other");
+  o.args = args;
   return o;
 }
 
-// Every point's config is read before anything runs: a bad one fails the sweep at once.
+// Every point's config is read before anything runs: a bad one fails the sweep at once,
+// with the error at the sweep file's line when the value came from there.
 std::vector<PointRun> load_points(const SweepOptions& o) {
   io::SweepSpec spec;
-  if (!o.files.empty()) spec = io::read_sweep_file(o.files.front());
+  if (o.sweep_file)
+    spec = io::read_sweep_file(o.files.front());
+  else
+    spec.base = o.files;
+  for (const std::string& s : o.sets) io::add_set_option(spec, s);
   for (const std::string& g : o.grids) io::add_grid_option(spec, g);
+  if (!o.seed.empty()) {
+    bool swept = false;
+    for (const auto& axis : spec.grid) swept |= axis.first == "run.seed";
+    for (const auto& point : spec.points)
+      for (const auto& assignment : point) swept |= assignment.first == "run.seed";
+    if (swept) throw UsageError("--seed and a run.seed axis or point exclude each other");
+    io::add_set_option(spec, "run.seed=" + o.seed);
+  }
   std::vector<PointRun> runs;
   for (io::SweepPoint& p : io::expand(spec)) {
     PointRun r;
-    r.config = io::load_config(spec.base, p.sets);
+    try {
+      r.config = io::load_config(spec.base, p.sets);
+    } catch (const io::ConfigError& e) {
+      throw io::locate_point_error(e, p);
+    }
     r.point = std::move(p);
     runs.push_back(std::move(r));
   }
   return runs;
+}
+
+// `arg` as a shell word: quoted unless it only has characters no shell reads specially.
+std::string shell_word(const std::string& arg) {
+  const bool plain = !arg.empty() && std::all_of(arg.begin(), arg.end(), [](unsigned char c) {
+    return std::isalnum(c) || std::strchr("_-+=.,:/@%", c) != nullptr;
+  });
+  if (plain) return arg;
+  std::string out = "'";
+  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// The command line that completes this sweep: the same arguments, without
+// --force, with --resume.
+std::string resume_command(const SweepOptions& o) {
+  std::string cmd = "allocsim sweep";
+  for (const std::string& a : o.args)
+    if (a != "--force" && a != "--resume") cmd += " " + shell_word(a);
+  return cmd + " --resume";
 }
 
 // An earlier sweep's parts or output are kept unless --resume or --force says what to do.
@@ -124,6 +199,8 @@ void check_earlier_sweep(const SweepOptions& o, const fs::path& parts) {
                           ": exists (use --resume to add missing points, --force to "
                           "overwrite it)");
   if (o.force) fs::remove_all(parts, ec);
+  // A killed sweep's part temporaries; its output's go when the output is opened.
+  io::remove_stale_temporaries(parts);
 }
 
 // The points already complete (with --resume): their sources are set.
@@ -209,9 +286,11 @@ std::size_t merge(std::vector<PointRun>& runs, const std::string& path) {
 void print_table(const std::vector<PointRun>& runs, const std::string& output, std::size_t failed) {
   std::printf("%-48s %12s %12s %10s %8s\n", "point", "ops", "sim ms", "host s", "diags");
   for (const PointRun& r : runs) {
-    const char* name = r.point.name.c_str();
+    const std::string shown = util::printable(r.point.name);
+    const char* name = shown.c_str();
     if (!r.error.empty())
-      std::printf("%-48s FAILED: %s\n", name, r.error.c_str());
+      std::printf("%-48s FAILED: %s\n", name,
+                  util::printable(r.error, util::kMessageBytes).c_str());
     else if (r.resumed)
       std::printf("%-48s %12s\n", name, "(resumed)");
     else
@@ -240,17 +319,23 @@ int sweep_command(const std::vector<std::string>& args) {
   if (ec) throw io::OutputError(parts.string() + ": cannot create: " + ec.message());
   if (!o.quiet && resumed)
     std::printf("resuming: %zu of %zu points already complete\n", resumed, runs.size());
+  io::set_interrupt_note("\nallocsim: sweep interrupted; the points finished so far are kept in " +
+                         parts.string() + "/\nresume with: " + resume_command(o) + "\n");
 
   run_pending(runs, parts, o);
   const std::size_t failed = merge(runs, out.temp_path());
   out.commit();
+  io::set_interrupt_note("");
   if (failed == 0) fs::remove_all(parts, ec);
 
   if (!o.quiet) print_table(runs, o.output, failed);
   for (const PointRun& r : runs)
     if (!r.error.empty())
-      std::fprintf(stderr, "allocsim: point %s failed: %s\n", r.point.name.c_str(),
-                   r.error.c_str());
+      std::fprintf(stderr, "allocsim: point %s failed: %s\n", util::printable(r.point.name).c_str(),
+                   util::printable(r.error, util::kMessageBytes).c_str());
+  if (failed)
+    std::fprintf(stderr, "allocsim: run the failed points again with: %s\n",
+                 resume_command(o).c_str());
   return failed ? 1 : 0;
 }
 

@@ -4,7 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "io/config/load.hpp"
-#include "sim/topology.hpp"
+#include "io/run/execute.hpp"
 
 namespace allocsim::cli {
 
@@ -19,7 +19,7 @@ int validate_command(const std::vector<std::string>& args) {
                           desc, args, opts, vm))
     return 0;
   const io::Config config = io::load_config(opts.files, opts.sets);
-  const sim::Topology topology(config.machine);  // checks the interconnect too
+  io::check_runnable(config);  // what run builds before it simulates, with its checks
   std::cout << config.resolved_yaml;
   return 0;
 }

@@ -22,7 +22,7 @@ def start(name: str, doc: str, argv=None, extra_imports=()):
         import allocsim
         import allocsim.plot  # noqa: F401
     except ImportError as e:
-        print(f"{name}: cannot import {e.name} ({e}); allocsim needs "
-              "PYTHONPATH=$PWD/analysis:$PWD/build/python (docs/tutorial.md)", file=sys.stderr)
+        print(f"{name}: cannot import {e.name} ({e}); install allocsim with "
+              "bash scripts/setup.sh (docs/tutorial.md)", file=sys.stderr)
         raise SystemExit(1)
     return args, Path(args.out), allocsim

@@ -36,7 +36,7 @@ def main(argv=None) -> int:
     grid = {"kernel.slab": ["slab", "slub"], "kernel.slab_colouring": [True, False]}
     try:
         out.mkdir(parents=True, exist_ok=True)
-        s = allocsim.sweep(WORKLOAD, grid=grid, overrides=overrides, out=out / "colouring.h5",
+        s = allocsim.sweep(WORKLOAD, grid=grid, overrides=overrides, out=out / "colouring.h5", overwrite=True,
                            jobs=1 if args.small else None)
         # One touch unit reads the hot line of every object.
         s["cycles/read"] = s["touch.mean_cycles"] / objects

@@ -4,7 +4,7 @@
 ``allocsim.sweep(..., client=client)`` sends one task per point to a
 ``distributed`` cluster; each worker runs its point and sends the results
 file's bytes back, so the workers need no shared file system (only allocsim
-importable: here they inherit PYTHONPATH). The client merges the points into
+importable: here the installed package). The client merges the points into
 one results file, in point order, exactly as the local sweep
 (``jobs=N`` threads) and ``allocsim sweep`` do.
 
@@ -45,20 +45,20 @@ def main(argv=None) -> int:
         out.mkdir(parents=True, exist_ok=True)
         t = time.perf_counter()
         local = allocsim.sweep(WORKLOAD, grid=grid, overrides=overrides, jobs=2,
-                               out=out / "dask-local.h5")
+                               out=out / "dask-local.h5", overwrite=True)
         print(f"local threads:   {len(local)} points in {time.perf_counter() - t:.1f} s")
         t = time.perf_counter()
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                           dashboard_address=None) as cluster, Client(cluster) as client:
             dask = allocsim.sweep(WORKLOAD, grid=grid, overrides=overrides, client=client,
-                                  out=out / "dask-cluster.h5")
+                                  out=out / "dask-cluster.h5", overwrite=True)
         print(f"Dask cluster:    {len(dask)} points in {time.perf_counter() - t:.1f} s "
               "(with the cluster's start and stop)")
         pd.testing.assert_frame_equal(local, dask)  # identical, column for column
         table = dask.rename(columns={P + "threads": "threads"})
         print(table[["slab", "threads", "ops_per_ms", "kmalloc.p99_cycles", "lock_wait_cycles"]]
               .to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
-        fig = allocsim.plot.latency_cdf(out / "dask-cluster.h5", op="kmalloc")
+        fig = allocsim.plot.latency_ccdf(out / "dask-cluster.h5", op="kmalloc")
         allocsim.plot.save(fig, out / f"dask-latency.{args.format}")
     except AssertionError as e:
         print(f"dask_sweep: the Dask and local summaries differ:\n{e}", file=sys.stderr)

@@ -55,7 +55,7 @@ def main(argv=None) -> int:
     path = out / "numa.h5"
     try:
         out.mkdir(parents=True, exist_ok=True)
-        s = allocsim.sweep(WORKLOAD, points=points, overrides=overrides, out=path,
+        s = allocsim.sweep(WORKLOAD, points=points, overrides=overrides, out=path, overwrite=True,
                            jobs=1 if args.small else None)
         cols = ["remote_access_share", "memory_accesses", "c2c_transfers", "numa_other",
                 "touch.mean_cycles", "kmalloc.mean_cycles", "free.mean_cycles", "remote_frees"]

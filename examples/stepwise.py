@@ -79,16 +79,16 @@ def main(argv=None) -> int:
         if args.small:
             print("(--small: the workload is cut at 200000 cycles)")
         res = sim.run(until=200_000 if args.small else None, out=out / "stepwise.h5",
-                      name="stepwise")
+                      name="stepwise", overwrite=True)
         print(res.summary[["ops", "ops_per_ms", "kmalloc.p99_cycles", "slab_caches"]]
               .to_string())
-        fig = allocsim.plot.latency_cdf(res, op="kmalloc")
-        allocsim.plot.save(fig, out / f"stepwise-kmalloc-cdf.{args.format}")
+        fig = allocsim.plot.latency_ccdf(res, op="kmalloc")
+        allocsim.plot.save(fig, out / f"stepwise-kmalloc-ccdf.{args.format}")
     except Exception as e:  # ConfigError, AllocatorError, PlotError, OSError, ...
         print(f"stepwise: error: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
     print(f"results: {out / 'stepwise.h5'}; figure: "
-          f"{out / f'stepwise-kmalloc-cdf.{args.format}'}")
+          f"{out / f'stepwise-kmalloc-ccdf.{args.format}'}")
     return 0
 
 

@@ -1,7 +1,7 @@
 #pragma once
 // The page allocator's internal ALLOC_* flags, as meanings rather than bits
 // (2.6.32 ALLOC_HIGH/ALLOC_HARDER, 6.8 ALLOC_MIN_RESERVE/ALLOC_NON_BLOCK),
-// linux-mm-reference §1.4.
+// mm/page_alloc.c gfp_to_alloc_flags.
 #include "model/flavour.hpp"
 #include "model/gfp.hpp"
 

@@ -1,6 +1,7 @@
 #pragma once
-// The debugfs fragmentation indices (mm/vmstat.c, 2.6.35+, linux-mm-reference
-// §9): extfrag_index and unusable_index of a zone for each order.
+// The debugfs fragmentation indices (mm/vmstat.c __fragmentation_index and
+// unusable_free_index, 2.6.35+): extfrag_index and unusable_index of a zone
+// for each order.
 #include <array>
 #include <cstdint>
 #include <string>

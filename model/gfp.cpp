@@ -17,8 +17,8 @@ struct Name {
   std::uint32_t mask;
 };
 
-// 2.6.32 include/linux/gfp.h (linux-mm-reference §2.6). __GFP_NOTRACK as the
-// reference gives it (0x200000, CONFIG_KMEMCHECK).
+// 2.6.32 include/linux/gfp.h. __GFP_NOTRACK as that file defines it
+// (0x200000, CONFIG_KMEMCHECK).
 namespace v26 {
 constexpr std::uint32_t DMA = 0x01, HIGHMEM = 0x02, DMA32 = 0x04, MOVABLE = 0x08, WAIT = 0x10,
                         HIGH = 0x20, IO = 0x40, FS = 0x80, COLD = 0x100, NOWARN = 0x200,
@@ -101,7 +101,7 @@ const std::vector<Name> kParse = [] {
 }();
 }  // namespace v26
 
-// 6.8 include/linux/gfp_types.h (linux-mm-reference §2.6) on x86: no
+// 6.8 include/linux/gfp_types.h on x86: no
 // CONFIG_KASAN_HW_TAGS (__GFP_SKIP_ZERO, __GFP_SKIP_KASAN are 0) and no
 // CONFIG_LOCKDEP (__GFP_NOLOCKDEP is 0). ZEROTAGS is the one bit above
 // ACCOUNT that the trace table names (§8.5).

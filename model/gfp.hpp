@@ -22,7 +22,8 @@ struct Gfp {
 // 6.x: "none"), so trace output parses back. Throws std::invalid_argument
 // naming the bad token (a name of the other flavour says it does not exist in this one).
 Gfp parse_gfp(Flavour f, std::string_view text);
-// As the kmem tracepoints print gfp_flags (show_gfp_flags, linux-mm-reference §8.5).
+// As the kmem tracepoints print gfp_flags (show_gfp_flags in
+// include/trace/events/gfpflags.h, 2.6.32, and mmflags.h, 6.x).
 std::string format_gfp(Flavour f, Gfp gfp);
 // The highest zone index the request may use, in the architecture's zone order
 // (gfp_zone / GFP_ZONE_TABLE); throws std::invalid_argument for the

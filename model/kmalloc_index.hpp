@@ -4,7 +4,8 @@
 // which one serves a request (kmalloc_index / kmalloc_slab /
 // kmem_find_general_cachep), when a request goes to the page allocator
 // instead, and the bytes_alloc that the kmalloc tracepoint prints.
-// linux-mm-reference.md §4.8, §4b.4, §4b.6, §5.6.
+// include/linux/kmalloc_sizes.h (2.6.32 SLAB), mm/slob.c __kmalloc_node with
+// ARCH_KMALLOC_MINALIGN (SLOB), include/linux/slab.h __kmalloc_index (6.x).
 #include <array>
 #include <cstdint>
 #include <string>

@@ -40,7 +40,7 @@ ObjectAllocator::ObjectAllocator(PageAllocator& pa, Highmem& hm, const ObjectAll
       owner_(pa.mem_map().size(), 0) {
   gfp_zero_ = parse_gfp(pa.flavour(), "__GFP_ZERO");
   gfp_comp_ = parse_gfp(pa.flavour(), "__GFP_COMP");
-  // VMALLOC_START/END (linux-mm-reference §7.1); i386: high_memory + 8 MiB up
+  // VMALLOC_START/END (arch/x86/include/asm/pgtable_{32,64}_types.h); i386: high_memory + 8 MiB up
   // to PKMAP_BASE - 2 pages. The vmalloc layer sets its exact range.
   if (pa.machine().config().arch == sim::Arch::x86_64) {
     vmalloc_start_ = 0xffffc90000000000ull;
@@ -195,7 +195,7 @@ KmemCache* ObjectAllocator::merge_alias(std::string_view name, std::uint32_t siz
 
 void ObjectAllocator::check_cache_args(std::string_view name, std::uint32_t size,
                                        std::uint32_t align) {
-  if (size == 0 || size > (kPageSize << kMaxOrder))
+  if (size == 0 || size > kMaxCacheObjectSize)
     throw std::invalid_argument("kmem_cache_create: object size " + std::to_string(size) +
                                 " out of range for cache " + std::string(name));
   if (align & (align - 1))

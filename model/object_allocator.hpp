@@ -29,6 +29,9 @@ namespace allocsim::model {
 
 using ObjectAllocatorConfig = SlabConfig;
 
+// The largest object kmem_cache_create accepts (check_cache_args): one order-kMaxOrder slab.
+inline constexpr std::uint32_t kMaxCacheObjectSize = kPageSize << kMaxOrder;
+
 struct KmemCacheStats {
   std::uint64_t allocs = 0, frees = 0;
   std::uint64_t alloc_fastpath = 0;  // served from the per-CPU array / active slab

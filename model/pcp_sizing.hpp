@@ -1,6 +1,7 @@
 #pragma once
 // Per-CPU pageset sizes: zone_batchsize and pcp high per flavour, and 6.x's
-// mapping of (migratetype, order) to pcp lists (linux-mm-reference §3).
+// mapping of (migratetype, order) to pcp lists (mm/page_alloc.c zone_batchsize,
+// zone_highsize, order_to_pindex).
 #include <cstdint>
 
 #include "model/flavour.hpp"

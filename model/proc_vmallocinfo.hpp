@@ -1,5 +1,5 @@
 #pragma once
-// /proc/vmallocinfo (mm/vmalloc.c s_show), linux-mm-reference §7.5.
+// /proc/vmallocinfo (mm/vmalloc.c s_show, 2.6.32 and 6.8).
 #include <string>
 
 #include "model/vmalloc.hpp"

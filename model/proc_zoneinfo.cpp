@@ -2,8 +2,8 @@
 //
 // Counter names, in vmstat_text order:
 //  - 2.6.32 zone_stat_item (the NUMA counters were zone items then):
-//    linux-mm-reference.md §8.3, read in xuguangmin/linux-2.6.32.67-for-study
-//    mm/vmstat.c.
+//    zoneinfo_show_print in mm/vmstat.c of 2.6.32 (read in the GitHub tree
+//    xuguangmin/linux-2.6.32.67-for-study).
 //  - 6.8 zone_stat_item, numa_stat_item and node_stat_item: vmstat_text of
 //    raspberrypi/linux mm/vmstat.c at 021b9461e56c11fe809a08e7ed1f0fadb0db0357
 //    (a 6.4 tree), plus the two 6.8 merge-window changes that made pgdemote_*

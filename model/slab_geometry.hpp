@@ -4,7 +4,7 @@
 // cache_estimate, calculate_slab_order, on- or off-slab management, colour
 // count and offset, and the per-CPU array sizes of enable_cpucache.
 // linux-2.6 follows 2.6.32, linux-6 follows 6.5 (SLAB was removed in 6.8).
-// linux-mm-reference.md §4.1-§4.6.
+// mm/slab.c: kmem_cache_create, cache_estimate, calculate_slab_order, enable_cpucache.
 #include <cstdint>
 #include <functional>
 

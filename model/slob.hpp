@@ -1,5 +1,5 @@
 #pragma once
-// SLOB (mm/slob.c, linux-mm-reference §4b): kmalloc and every kmem_cache share
+// SLOB (mm/slob.c, 2.6.32 and 3.6): kmalloc and every kmem_cache share
 // one first-fit heap of 2-byte units over order-0 pages (SlobHeap). kmalloc
 // puts a header of ARCH_KMALLOC_MINALIGN bytes holding the size in front of
 // each block; large requests go to the page allocator. No per-CPU or per-cache

@@ -1,5 +1,5 @@
 #pragma once
-// The SLOB heap (mm/slob.c, linux-mm-reference §4b.1-4b.3): a first-fit heap of
+// The SLOB heap (mm/slob.c slob_alloc, slob_page_alloc, slob_free): a first-fit heap of
 // 2-byte units over order-0 pages, kept on three lists of partially free pages
 // (small / medium / large by request size), with each page's free blocks in
 // address order. One global slob_lock. Every access the kernel makes is

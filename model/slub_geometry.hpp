@@ -2,7 +2,7 @@
 // SLUB (mm/slub.c) cache layout as each flavour computes it: calculate_sizes
 // (stride, free pointer offset, alignment), calculate_order (2.6.32/6.5 loop
 // and the 6.8 rewrite), min_partial and cpu_partial.
-// linux-mm-reference.md §5.1-§5.3.
+// mm/slub.c: calculate_sizes, calculate_order, set_min_partial, set_cpu_partial.
 #include <cstdint>
 
 #include "model/flavour.hpp"

@@ -36,8 +36,8 @@ class VmapAreaAllocator {
  public:
   virtual ~VmapAreaAllocator() = default;
   // Reserves `size` bytes (already including the guard page) at `align` (a
-  // power of 2, as alloc_vmap_area requires) within [vstart, vend]; `meta` is the new vmap_area's address. Nothing when
-  // the range is full (the caller purges once and retries).
+  // power of 2, as alloc_vmap_area requires) within [vstart, vend]; `meta` is the new vmap_area's
+  // address. Nothing when the range is full (the caller purges once and retries).
   virtual std::optional<VirtAddr> alloc(const Charge& c, std::uint64_t size, std::uint64_t align,
                                         VirtAddr vstart, VirtAddr vend, sim::PhysAddr meta) = 0;
   // The purge gives [start, end) back (2.6.32 __free_vmap_area; 6.8

@@ -1,6 +1,7 @@
 #pragma once
 // min_free_kbytes, per-zone watermarks, lowmem_reserve and zone_watermark_ok,
-// each flavour by its own formulas (linux-mm-reference §1 and §2.5).
+// each flavour by its own formulas (mm/page_alloc.c init_per_zone_wmark_min,
+// __setup_per_zone_wmarks, setup_per_zone_lowmem_reserve, __zone_watermark_ok).
 #include <array>
 #include <cstdint>
 #include <vector>

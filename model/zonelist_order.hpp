@@ -1,6 +1,6 @@
 #pragma once
 // NUMA node order of each node's zonelist: find_next_best_node and
-// build_zonelists (2.6.32 and 6.8, linux-mm-reference §2.6), with the
+// build_zonelists (mm/page_alloc.c, 2.6.32 and 6.8), with the
 // node_load round-robin that spreads nodes at equal distance across the nodes
 // built later.
 #include <vector>

@@ -2,6 +2,7 @@
 
 #include <pybind11/stl.h>
 
+#include "io/run/execute.hpp"
 #include "io/run/sweep_merge.hpp"
 #include "io/run/sweep_parts.hpp"
 #include "io/run/sweep_spec.hpp"
@@ -32,13 +33,25 @@ py::list expand_sweep(const std::vector<std::pair<std::string, std::vector<std::
   return out;
 }
 
+std::vector<io::SweepPoint> sweep_points(
+    const std::vector<std::pair<std::string, Params>>& points) {
+  std::vector<io::SweepPoint> pts;
+  for (const auto& [name, params] : points) pts.push_back(io::SweepPoint{name, params, {}, {}});
+  return pts;
+}
+
 std::vector<bool> merge_sweep(const std::string& path,
                               const std::vector<std::pair<std::string, Params>>& points,
                               const std::vector<std::string>& sources) {
-  std::vector<io::SweepPoint> pts;
-  for (const auto& [name, params] : points) pts.push_back(io::SweepPoint{name, params, {}});
+  const std::vector<io::SweepPoint> pts = sweep_points(points);
   py::gil_scoped_release unlocked;
   return io::merge_sweep(path, pts, sources);
+}
+
+std::vector<std::string> finished_points(const std::vector<std::pair<std::string, Params>>& points,
+                                         const std::string& parts_dir,
+                                         const std::string& earlier_output) {
+  return io::finished_points(sweep_points(points), parts_dir, earlier_output);
 }
 
 }  // namespace
@@ -59,6 +72,14 @@ void bind_sweep(py::module_& m) {
       [](const std::string& dir, std::size_t index) { return io::sweep_part_path(dir, index); },
       py::arg("parts_dir"), py::arg("index"),
       "The part file of point `index`: '<parts_dir>/point-<index>.h5'.");
+  m.def("finished_points", &finished_points, py::arg("points"), py::arg("parts_dir"),
+        py::arg("earlier_output"),
+        "For resuming: per point ((name, params) pairs), the file that already holds its "
+        "complete run (its part file in `parts_dir`, else `earlier_output`), or '' if it is "
+        "still to run. Raises OSError if `earlier_output` is not a results file.");
+  m.def("default_run_name", &io::default_run_name, py::arg("files"),
+        "The name `allocsim run` gives a run of these config files without --name: the last "
+        "file's stem, or 'default'.");
   m.def("merge_sweep", &merge_sweep, py::arg("path"), py::arg("points"), py::arg("sources"),
         "Writes the results file `path`: each point's complete run from its file in `sources` "
         "('' for a failed point), in point order, and the /sweep table. `points` are "

@@ -1,7 +1,8 @@
 #pragma once
 // The sweep's C++ pieces for Python's allocsim.sweep (analysis/allocsim/sweep.py):
-// expanding a grid into named points, part-file names, and the merge of the
-// parts into one results file with /sweep. Python only schedules the points.
+// expanding a grid into named points, part-file names, the points already done
+// (resume), and the merge of the parts into one results file with /sweep; and
+// the default run name of allocsim.run. Python only schedules the points.
 #include <pybind11/pybind11.h>
 
 namespace allocsim::pyext {

@@ -13,7 +13,7 @@ Cache::Cache(const CacheConfig& config, std::uint32_t line_bytes, std::uint64_t 
       rng_(seed, 0x63616368 /* "cach" */) {
   if (line_bytes == 0 || !std::has_single_bit(line_bytes))
     throw std::invalid_argument("cache line size must be a power of two");
-  if (ways_ == 0 || ways_ > 64) throw std::invalid_argument("cache ways must be 1..64");
+  if (ways_ == 0 || ways_ > kMaxCacheWays) throw std::invalid_argument("cache ways must be 1..64");
   const std::uint64_t lines = config.size_bytes / line_bytes;
   if (lines == 0 || config.size_bytes % line_bytes != 0 || lines % ways_ != 0)
     throw std::invalid_argument("cache size " + std::to_string(config.size_bytes) +

@@ -11,6 +11,8 @@
 
 namespace allocsim::sim {
 
+inline constexpr std::uint32_t kMaxCacheWays = 64;  // the victim search keeps a 64-bit mask
+
 enum class LineState : std::uint8_t { invalid = 0, shared, exclusive, modified };
 
 class Cache {

@@ -8,7 +8,10 @@ namespace {
 
 struct TableSink final : ReplayRowSink {
   explicit TableSink(std::vector<ReplayRow>& rows) : rows(rows) {}
-  void row(const ReplayRow& r) override { rows.push_back(r); }
+  void row(const ReplayRow& r) override {
+    rows.push_back(r);
+    rows.back().call_site = {};  // its text lives only while row() runs
+  }
   std::vector<ReplayRow>& rows;
 };
 

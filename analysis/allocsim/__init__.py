@@ -7,8 +7,10 @@ allocators, from Python.
     df = allocsim.sweep(None, grid={"kernel.slab": ["slab", "slub"]})
     allocsim.stats_schema()                               # every statistic: unit, meaning, where
 
-The C++ core is the extension module ``_allocsim`` (built into build/python);
-set PYTHONPATH=analysis:build/python, or see docs/tutorial.md.
+``pip install .`` in the repository builds the C++ core (the extension module
+``allocsim._allocsim`` and the ``allocsim`` binary) and installs it with this package
+(docs/tutorial.md). Without the extension (or with ``ALLOCSIM_BACKEND=cli``) the
+package still reads and plots results files.
 """
 
 from __future__ import annotations
@@ -16,17 +18,17 @@ from __future__ import annotations
 import os
 from typing import Any, Mapping
 
+from . import _native as _native_parts
+from ._output import write_results as _write_results
 from .config import override_text, to_native_args
 from .gfp import GFP, gfp_text
 from .results import Results, load
 from .stats import stats_schema
 from .sweep import sweep
 
-try:  # the C++ core; without it, results files can still be loaded and plotted
-    import _allocsim
-except ImportError as _missing:  # pragma: no cover - exercised without a build
-    _allocsim = None
-    _why = str(_missing)
+_core = _native_parts.module()
+
+if _core is None:  # an analysis-only install: results files can be loaded and plotted
 
     class ConfigError(ValueError):
         """A bad config (raised by the native module when it is built)."""
@@ -36,29 +38,20 @@ except ImportError as _missing:  # pragma: no cover - exercised without a build
 
     __version__ = "unknown"
 
-    def _native():
-        raise ImportError("the allocsim C++ module (_allocsim) is not built or not on "
-                          f"PYTHONPATH (build/python): {_why}")
-
     class Simulator:
         """Needs the C++ module: constructing one says how to get it."""
 
         def __init__(self, *args, **kwargs):
-            _native()
+            _native_parts.require("allocsim.Simulator")
 else:
     from .simulator import Simulator
 
-    __version__ = _allocsim.version
-    ConfigError = _allocsim.ConfigError
-    AllocatorError = _allocsim.AllocatorError
-
-    def _native():
-        return _allocsim
-
-from .simulator_paths import output_path as _output_path
+    __version__ = _core.version
+    ConfigError = _core.ConfigError
+    AllocatorError = _core.AllocatorError
 
 __all__ = ["Simulator", "GFP", "ConfigError", "AllocatorError", "Results", "load", "run",
-           "sweep", "resolve", "stats_schema", "override_text", "gfp_text", "__version__"]
+           "sweep", "resolve", "run_name", "stats_schema", "override_text", "gfp_text", "__version__"]
 
 
 def _merge_overrides(overrides: Mapping[str, Any] | None, kwargs: Mapping[str, Any]) -> dict:
@@ -69,23 +62,40 @@ def _merge_overrides(overrides: Mapping[str, Any] | None, kwargs: Mapping[str, A
     return merged
 
 
+def run_name(config: Any = None) -> str:
+    """The name :func:`run` (and ``allocsim run`` without ``--name``) gives a run of
+    `config`: the last config file's stem (``workloads/larson.yaml`` gives ``larson``),
+    else ``default`` (also for YAML text and dicts)."""
+    files = to_native_args(config)["files"]
+    return _native_parts.require("allocsim.run_name").default_run_name(files)
+
+
 def run(config: Any = None, out: "str | os.PathLike | None" = None, seed: int | None = None,
-        name: str = "run", overrides: Mapping[str, Any] | None = None,
-        **kwoverrides: Any) -> Results:
+        name: str | None = None, overrides: Mapping[str, Any] | None = None,
+        overwrite: bool = False, **kwoverrides: Any) -> Results:
     """Runs one config (a YAML path or text, a dict, or None for the default)
     with overrides given as a dict of dotted keys or as keywords with ``__``
     for dots (``kernel__slab="slub"``). The GIL is released while it runs.
-    Results go to ``out`` (a temporary file when None)."""
+
+    Results go to ``out`` (a temporary file when None), written whole or not at all;
+    an existing ``out`` is an error (FileExistsError) unless ``overwrite=True``, as
+    ``allocsim run -o OUT`` without ``--force``. The run is named as ``allocsim run``
+    names it (:func:`run_name`) unless ``name`` is given."""
+    native = _native_parts.require("allocsim.run")
     args = to_native_args(config, _merge_overrides(overrides, kwoverrides), seed)
-    path = _output_path(out)
-    _native().run(args["files"], args["yaml_text"], args["source"], args["sets"], args["seed"],
-                  path, name, "")
-    return load(path)
+    if name is None:
+        name = native.default_run_name(args["files"])
+
+    def write(path: str) -> None:
+        native.run(args["files"], args["yaml_text"], args["source"], args["sets"], args["seed"],
+                   path, name, "")
+
+    return load(_write_results(out, overwrite, write))
 
 
 def resolve(config: Any = None, seed: int | None = None,
             overrides: Mapping[str, Any] | None = None, **kwoverrides: Any) -> str:
     """The fully resolved config as YAML text (``allocsim validate``)."""
     args = to_native_args(config, _merge_overrides(overrides, kwoverrides), seed)
-    return _native().resolve(args["files"], args["yaml_text"], args["source"], args["sets"],
-                             args["seed"])
+    return _native_parts.require("allocsim.resolve").resolve(
+        args["files"], args["yaml_text"], args["source"], args["sets"], args["seed"])

@@ -15,7 +15,9 @@ or :func:`allocsim.sweep`) holds one group per run under ``/runs/<name>``::
     /sweep                  (sweep files) index, run, status and one column per swept key
 
 :class:`Results` opens the file for each access and keeps nothing open, so it can be
-pickled (and sent to Dask workers) and the file can be replaced under it.
+pickled (and sent to Dask workers) and the file can be replaced under it. Every string
+comes back as ``str``. :meth:`Results.to_xarray` gives the summary (a sweep's grid as
+dimensions) or a time series as an ``xarray.Dataset``.
 """
 
 from __future__ import annotations
@@ -34,6 +36,20 @@ _INT = re.compile(r"[-+]?\d+")
 _LATENCY_COLUMNS = {"run": object, "cpu": "uint64", "lower_cycles": "uint64",
                     "upper_cycles": "uint64", "count": "uint64"}
 _FLOAT = re.compile(r"[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?")
+
+#: The columns that tell a time series' rows of one sample apart (docs/results.md).
+TIMESERIES_INDEX = {
+    "free_pages": ["node", "zone", "order"],
+    "zones": ["node", "zone"],
+    "pcp": ["cpu", "node", "zone"],
+    "slab": ["cache"],
+    "cpu_caches": ["cpu"],
+    "locks": ["class"],
+    "vmstat": [],
+    "memory": ["node"],
+    "workload": ["op"],
+}
+_TIME_COLUMNS = ("cycles", "time_ns", "time_us")
 
 
 def _text(value: Any) -> str:
@@ -318,6 +334,18 @@ class Results:
         empty = _LATENCY_COLUMNS if op in known else None
         return self._group_table("latency", op, run, "latency histogram", empty)
 
+    def units(self, path: str, run: str | None = None) -> dict:
+        """Column -> unit of a table (``summary``, ``counters``, ``timeseries/vmstat``,
+        ``latency/kmalloc``, ``tables/replay``, ...) of `run` (default: the first run
+        that has it); "" for text columns."""
+        with self._open() as f:
+            for r in self._select(f, run):
+                d = f[f"runs/{r}"].get(path)
+                if isinstance(d, h5py.Dataset) and d.dtype.names is not None:
+                    units = [_text(u) for u in d.attrs.get("units", [])]
+                    return dict(zip(d.dtype.names, units + [""] * len(d.dtype.names)))
+        raise KeyError(f"no table {path!r} in {self.path}")
+
     def table(self, name: str, run: str | list[str] | None = None) -> pd.DataFrame:
         """A run's extra table ``tables/<name>``: ``exercise``, ``replay`` (a row per
         replayed event) or ``replay_accuracy``."""
@@ -359,3 +387,62 @@ class Results:
                                         "cycles": part["upper_cycles"].to_numpy(),
                                         "cdf": cum / cum[-1]}))
         return pd.concat(frames, ignore_index=True)
+
+    # -- xarray ---------------------------------------------------------------------
+
+    def to_xarray(self, timeseries: str | None = None, run: str | list[str] | None = None):
+        """The results as an ``xarray.Dataset`` (needs xarray, python3-xarray).
+
+        Without `timeseries`: the summary, a variable per field. For a sweep whose swept
+        parameters tell its runs apart, the dimensions are those parameters (in sweep
+        order, each with its values as coordinates: ``ds.ops_per_ms.sel(...)``; a
+        combination the sweep did not run is NaN) and ``run`` is a variable; otherwise
+        the one dimension is ``run``.
+
+        With `timeseries` (``"vmstat"``, ``"free_pages"``, ...): that time series of
+        every run (or of `run`), dimensions ``run``, ``sample`` (the sample's number in
+        its run) and the columns that tell a sample's rows apart
+        (:data:`TIMESERIES_INDEX`, e.g. node, zone and order); the sample's time as the
+        coordinates ``time_us`` and ``cycles`` (run x sample). Each variable's
+        ``units`` attribute is its unit in the file."""
+        import xarray as xr
+
+        if timeseries is None:
+            s = self.summary if run is None else self.summary.loc[
+                [run] if isinstance(run, str) else list(run)]
+            units = self.units("summary", None if run is None else s.index[0])
+            params = [c for c in _parameter_columns(self) if c in s.columns]
+            frame = s.reset_index()
+            if params and not frame.duplicated(params).any():
+                frame = frame.set_index(params)
+            else:
+                frame = frame.set_index("run")
+            ds = xr.Dataset.from_dataframe(frame)
+        else:
+            df = self.timeseries(timeseries, run)
+            units = self.units(f"timeseries/{timeseries}",
+                               run if isinstance(run, str) else None)
+            keys = [c for c in TIMESERIES_INDEX.get(timeseries, []) if c in df.columns]
+            df["sample"] = (df.groupby("run", sort=False)["cycles"]
+                            .rank(method="dense").astype("int64") - 1)
+            if df.duplicated(["run", "sample", *keys]).any():  # a table not listed above
+                keys.append("row")
+                df["row"] = df.groupby(["run", "sample"]).cumcount()
+            times = df.groupby(["run", "sample"])[["cycles", "time_us"]].first()
+            values = df.drop(columns=[c for c in _TIME_COLUMNS if c in df.columns])
+            ds = xr.Dataset.from_dataframe(values.set_index(["run", "sample", *keys]))
+            ds = ds.assign_coords(time_us=times["time_us"].to_xarray(),
+                                  cycles=times["cycles"].to_xarray())
+        for name, var in ds.variables.items():
+            if units.get(name):
+                var.attrs["units"] = units[name]
+        ds.attrs["path"] = self.path
+        return ds
+
+
+def _parameter_columns(results: "Results") -> list:
+    """The swept keys of a file, in sweep order (none for a file that is not a sweep)."""
+    table = results.sweep_table
+    if table is None:
+        return []
+    return [c for c in table.columns if c not in ("index", "run", "status")]

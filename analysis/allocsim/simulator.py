@@ -10,12 +10,11 @@ from __future__ import annotations
 import os
 from typing import Any, Iterable, Mapping
 
-import _allocsim
-
+from . import _native
+from ._output import write_results
 from .config import to_native_args
 from .gfp import GFP, gfp_text
 from .results import Results, load
-from .simulator_paths import output_path as _output_path
 
 __all__ = ["Simulator"]
 
@@ -41,8 +40,10 @@ class Simulator:
             raise ValueError(f"on_bad_free must be 'raise' or 'record', not {on_bad_free!r}")
         args = to_native_args(config, overrides, seed)
         self._raise = on_bad_free == "raise"
-        self._native = _allocsim.Simulator(args["files"], args["yaml_text"], args["source"],
-                                           args["sets"], args["seed"], self._raise)
+        self._files = args["files"]
+        self._native = _native.require("allocsim.Simulator").Simulator(
+            args["files"], args["yaml_text"], args["source"], args["sets"], args["seed"],
+            self._raise)
 
     # --- state ---------------------------------------------------------------
     @property
@@ -158,11 +159,14 @@ class Simulator:
 
     # --- the configured workload ---------------------------------------------------
     def run(self, until: int | None = None, out: "str | os.PathLike | None" = None,
-            name: str = "run") -> Results:
+            name: str | None = None, overwrite: bool = False) -> Results:
         """Runs the configured workload on this kernel (once), after whatever
         was done step by step; ``until`` (cycles after the workload starts)
         bounds a generated workload. The results go to ``out`` (a temporary
-        file when None) and come back as :class:`allocsim.Results`."""
-        path = _output_path(out)
-        self._native.run(path, name, until)
-        return load(path)
+        file when None; an existing one only with ``overwrite=True``) and come back
+        as :class:`allocsim.Results`; the run is named as :func:`allocsim.run` would
+        name it unless ``name`` is given."""
+        if name is None:
+            name = _native.require("Simulator.run").default_run_name(self._files)
+        return load(write_results(out, overwrite, lambda path: self._native.run(path, name,
+                                                                                  until)))

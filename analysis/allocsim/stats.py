@@ -14,14 +14,14 @@ installs, or ``ALLOCSIM_BACKEND=cli``) the CLI binary does (``$ALLOCSIM_BIN``, e
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import subprocess
 
 import pandas as pd
 
-from .binary import allocsim_binary
+from . import _native
+from ._native import cli_binary
 
 __all__ = ["stats_schema", "STATS_COLUMNS"]
 
@@ -31,17 +31,12 @@ STATS_COLUMNS = ["component", "name", "type", "unit", "meaning", "source", "summ
 
 
 def _native_schema():
-    if os.environ.get("ALLOCSIM_BACKEND", "").strip().lower() == "cli":
-        return None
-    try:
-        mod = importlib.import_module("_allocsim")
-    except ImportError:
-        return None
-    return mod.stats_schema() if hasattr(mod, "stats_schema") else None
+    mod = _native.module()  # None when missing or hidden by ALLOCSIM_BACKEND=cli
+    return mod.stats_schema() if mod is not None and hasattr(mod, "stats_schema") else None
 
 
 def _cli_schema() -> list:
-    binary = allocsim_binary()
+    binary = cli_binary()
     if not (binary.is_file() and os.access(binary, os.X_OK)):
         raise FileNotFoundError(
             f"allocsim.stats_schema() needs the native module _allocsim or the allocsim binary "

@@ -16,14 +16,20 @@ write the same file; this module only schedules the points:
 
 Without the native module (an analysis-only install, or ``ALLOCSIM_BACKEND=cli``),
 :func:`sweep` runs the ``allocsim sweep`` binary instead (:mod:`allocsim.sweep_cli`),
-which writes the same file; ``client`` needs the native module.
+which writes the same file; ``client`` and ``resume`` need the native module.
+
+Like ``allocsim sweep``, each point is written to a part file (``.OUT.parts/``) as it
+finishes; an existing ``out`` or an interrupted sweep's parts are kept unless
+``overwrite=True`` (``--force``) or ``resume=True`` (``--resume``); Ctrl-C keeps the
+finished points and prints how to resume. On a terminal or in a notebook a progress
+bar (tqdm) counts the points (:mod:`allocsim._progress`).
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
+import sys
 import tempfile
 import uuid
 import warnings
@@ -31,6 +37,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from . import _native
+from ._output import check_output
+from ._progress import progress_bar
 from .config import override_text, to_native_args
 from .sweep_cli import sweep_with_cli
 
@@ -56,21 +65,15 @@ class SweepError(RuntimeError):
 def _native_module():
     """The native extension ``_allocsim``, or None (then the CLI binary is used).
     ``ALLOCSIM_BACKEND=cli`` forces the CLI."""
-    if os.environ.get("ALLOCSIM_BACKEND", "").strip().lower() == "cli":
-        return None
-    try:
-        mod = importlib.import_module("_allocsim")
-    except ImportError:
-        return None
+    mod = _native.module()
     return mod if hasattr(mod, "run") and hasattr(mod, "merge_sweep") else None
 
 
 def _require_native(what: str):
     native = _native_module()
     if native is None:
-        raise ImportError(f"{what} needs the allocsim C++ module (_allocsim): build it "
-                          f"(cmake --build build --target _allocsim) and put build/python on "
-                          f"PYTHONPATH")
+        _native.require(what)  # says why
+        raise ImportError(f"{what} needs a newer allocsim C++ module (_allocsim): rebuild it")
     return native
 
 
@@ -188,31 +191,35 @@ def _error_of(native_args: dict, part: str, name: str, parameters: str):
 # -- scheduling -----------------------------------------------------------------------
 
 
-def _run_threads(jobs, tasks, parts, errors):
-    workers = max(1, min(int(jobs or os.cpu_count() or 1), len(tasks)))
+def _run_threads(jobs, tasks, parts, errors, pending, bar):
+    workers = max(1, min(int(jobs or os.cpu_count() or 1), len(pending)))
     if workers == 1:
-        for i, (args, name, params) in enumerate(tasks):
+        for i in pending:
+            args, name, params = tasks[i]
             errors[i] = _error_of(args, parts[i], name, params)
+            bar.update()
         return
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="allocsim-sweep") as ex:
-        futures = {ex.submit(_error_of, args, parts[i], name, params): i
-                   for i, (args, name, params) in enumerate(tasks)}
+        futures = {}
+        for i in pending:
+            args, name, params = tasks[i]
+            futures[ex.submit(_error_of, args, parts[i], name, params)] = i
         try:
             for fut in as_completed(futures):
                 errors[futures[fut]] = fut.result()
+                bar.update()
         except BaseException:
             ex.shutdown(wait=False, cancel_futures=True)  # points running finish first
             raise
 
 
-def _run_dask(client, tasks, parts, errors):
+def _run_dask(client, tasks, parts, errors, pending, bar):
     from distributed import as_completed as dask_as_completed
 
     prefix = f"allocsim-point-{uuid.uuid4().hex[:12]}"
-    futures = [client.submit(run_point_to_bytes, args, name, params, key=f"{prefix}-{i}",
-                             pure=False)
-               for i, (args, name, params) in enumerate(tasks)]
-    index = {f.key: i for i, f in enumerate(futures)}
+    futures = [client.submit(run_point_to_bytes, *tasks[i], key=f"{prefix}-{i}", pure=False)
+               for i in pending]
+    index = {f.key: i for i, f in zip(pending, futures)}
     try:
         for fut in dask_as_completed(futures):
             i = index[fut.key]
@@ -224,6 +231,7 @@ def _run_dask(client, tasks, parts, errors):
             except Exception as e:
                 errors[i] = _describe(e)
             fut.release()
+            bar.update()
     except BaseException:
         client.cancel(futures)
         raise
@@ -248,29 +256,50 @@ def _merge(native, out: str, pts: list, sources: list) -> list:
     return complete
 
 
-def _sweep_native(native, base, grid, points, jobs, client, out):
+def _interrupted(out: str, parts_dir: str, done: int, total: int) -> None:
+    """Says, on standard error, what an interrupted sweep kept and how to go on."""
+    print(f"\nallocsim.sweep interrupted: {done} of {total} points are complete in "
+          f"{parts_dir}/ (points still running finish first).\nResume with the same "
+          f"arguments and resume=True: allocsim.sweep(..., out={out!r}, resume=True)",
+          file=sys.stderr, flush=True)
+
+
+def _sweep_native(native, base, grid, points, jobs, client, out, resume, progress):
     """Runs the points here (threads) or on Dask and merges them: (points, errors)."""
     pts = expand(grid, points, base["sets"])
     tasks = [(dict(base, sets=p.sets), p.name, p.parameters) for p in pts]
-    errors: list = ["not run"] * len(pts)
     parts_dir = native.sweep_parts_dir(out)
-    shutil.rmtree(parts_dir, ignore_errors=True)  # like allocsim sweep --force
-    os.makedirs(parts_dir)
+    done = [""] * len(pts)
+    if resume:
+        earlier = out if os.path.exists(out) else ""
+        done = native.finished_points([(p.name, p.params) for p in pts], parts_dir, earlier)
+    else:
+        shutil.rmtree(parts_dir, ignore_errors=True)  # overwrite=True (or a new sweep)
+    os.makedirs(parts_dir, exist_ok=True)
+    parts = [native.sweep_part_path(parts_dir, p.index) for p in pts]
+    errors: list = [None if d else "not run" for d in done]
+    pending = [i for i, d in enumerate(done) if not d]
     try:
-        parts = [native.sweep_part_path(parts_dir, p.index) for p in pts]
-        if client is None:
-            _run_threads(jobs, tasks, parts, errors)
-        else:
-            _run_dask(client, tasks, parts, errors)
-        if all(errors):
-            return pts, errors
-        sources = [part if e is None else "" for part, e in zip(parts, errors)]
-        complete = _merge(native, out, pts, sources)
-    finally:
+        with progress_bar(len(pending), "allocsim sweep", progress) as bar:
+            if client is None:
+                _run_threads(jobs, tasks, parts, errors, pending, bar)
+            else:
+                _run_dask(client, tasks, parts, errors, pending, bar)
+    except KeyboardInterrupt:
+        complete = sum(1 for i, e in enumerate(errors) if e is None)
+        _interrupted(out, parts_dir, complete, len(pts))
+        raise
+    if all(errors):
         shutil.rmtree(parts_dir, ignore_errors=True)
-    for i, done in enumerate(complete):
-        if not done and errors[i] is None:
+        return pts, errors
+    sources = [(parts[i] if not done[i] else done[i]) if e is None else ""
+               for i, e in enumerate(errors)]
+    complete = _merge(native, out, pts, sources)
+    for i, ok in enumerate(complete):
+        if not ok and errors[i] is None:
             errors[i] = "its part file holds no complete run"
+    if all(complete):
+        shutil.rmtree(parts_dir, ignore_errors=True)
     return pts, errors
 
 
@@ -281,13 +310,27 @@ def _sweep_without_native(base, grid, points, jobs, out):
     return [Point(i, name, params, values=typed(params)) for i, name, params in rows], errors
 
 
+def _check_out(out, overwrite: bool, resume: bool, parts_dir: str | None) -> str:
+    """The absolute output path, after refusing what ``allocsim sweep`` refuses."""
+    if overwrite and resume:
+        raise ValueError("overwrite=True and resume=True exclude each other")
+    path = check_output(out, overwrite or resume, "pass overwrite=True to replace it, or "
+                                                   "resume=True to add its missing points")
+    if parts_dir and os.path.exists(parts_dir) and not (overwrite or resume):
+        raise FileExistsError(f"{os.fspath(out)}: an interrupted sweep left its points in "
+                              f"{parts_dir} (pass resume=True to complete it, or "
+                              f"overwrite=True to start over)")
+    return path
+
+
 # -- sweep ----------------------------------------------------------------------------
 
 
 def sweep(config: Any = None, grid: Mapping[str, Any] | None = None, jobs: int | None = None,
           client: Any = None, out: str | os.PathLike | None = None,
           overrides: Mapping[str, Any] | None = None, seed: int | None = None,
-          points: Iterable[Mapping[str, Any]] | None = None):
+          points: Iterable[Mapping[str, Any]] | None = None, overwrite: bool = False,
+          resume: bool = False, progress: bool | None = None):
     """Runs every point of `grid` over `config` and returns the results' summary.
 
     config:    as for :func:`allocsim.run` (None, path(s), YAML text or dict).
@@ -302,16 +345,25 @@ def sweep(config: Any = None, grid: Mapping[str, Any] | None = None, jobs: int |
     jobs:      points run at once, in threads of this process (default: the host's
                CPUs); ignored with `client`. No ``__main__`` guard is needed.
     client:    a ``distributed.Client``: one Dask task per point.
-    out:       the results file (replaced atomically, as ``allocsim sweep --force``
-               would). Default: a new temporary file (``allocsim-sweep-*.h5`` in the
-               temporary directory), which is kept: its path is in the returned frame's
-               ``attrs["path"]``; delete it when done.
+    out:       the results file. Default: a new temporary file (``allocsim-sweep-*.h5``
+               in the temporary directory), which is kept: its path is in the returned
+               frame's ``attrs["path"]``; delete it when done. An existing `out`, or the
+               parts an interrupted sweep into it left, is an error (FileExistsError)
+               unless `overwrite` or `resume`, as for ``allocsim sweep``.
+    overwrite: replace `out` and discard an interrupted sweep's parts (``--force``).
+    resume:    complete an interrupted or partly failed sweep into `out`: the points
+               whose run is in its part file or in `out` are kept, the others run
+               (``--resume``; the native module only).
+    progress:  a progress bar of the points (tqdm): True, False, or None (default) for
+               one on a terminal or in a notebook only.
 
     Returns ``allocsim.load(out).summary``: one row per complete point (index: run name),
     the swept parameters first as typed columns. ``attrs["path"]`` is the file and
     ``attrs["failed"]`` the failed points (index, run, parameters, error), each also
     reported with ``warnings.warn``; failed points are "failed" in the file's /sweep
-    table. Raises :class:`SweepError` (and writes nothing) if every point fails.
+    table and their part files are kept for ``resume=True``. Raises
+    :class:`SweepError` (and writes nothing) if every point fails. Ctrl-C
+    (KeyboardInterrupt) keeps the finished points and prints how to resume.
     Without the native module the ``allocsim sweep`` binary runs the sweep
     (:mod:`allocsim.sweep_cli`): the same file, but a bad config in any point raises
     ValueError before anything runs.
@@ -323,16 +375,22 @@ def sweep(config: Any = None, grid: Mapping[str, Any] | None = None, jobs: int |
     if seed is not None and "run.seed" in swept:
         raise ValueError("seed= and a run.seed axis or point exclude each other")
     native = _native_module() if client is None else _require_native("a sweep on Dask")
+    if resume and native is None:
+        _require_native("allocsim.sweep(resume=True)")
     temporary = out is None
     if temporary:
+        if resume:
+            raise ValueError("resume=True needs out= (the file of the sweep to complete)")
         fd, out = tempfile.mkstemp(prefix="allocsim-sweep-", suffix=".h5")
         os.close(fd)
-    out = os.path.abspath(os.fspath(out))
-    if not os.path.isdir(os.path.dirname(out)):
-        raise FileNotFoundError(f"{out}: no directory {os.path.dirname(out)!r}")
+        out = os.path.abspath(out)
+    else:
+        parts_dir = native.sweep_parts_dir(os.path.abspath(os.fspath(out))) if native else None
+        out = _check_out(out, overwrite, resume, parts_dir)
     try:
         if native is not None:
-            pts, errors = _sweep_native(native, base, grid, points, jobs, client, out)
+            pts, errors = _sweep_native(native, base, grid, points, jobs, client, out, resume,
+                                        progress)
         else:
             pts, errors = _sweep_without_native(base, grid, points, jobs, out)
         failed = [dict(index=p.index, run=p.name, parameters=dict(p.values), error=errors[i])
@@ -341,7 +399,7 @@ def sweep(config: Any = None, grid: Mapping[str, Any] | None = None, jobs: int |
             raise SweepError(f"every point of the sweep failed; {failed[0]['run']}: "
                              f"{failed[0]['error']}", failed)
     except BaseException:
-        if temporary and os.path.exists(out):
+        if temporary and os.path.exists(out) and os.path.getsize(out) == 0:
             os.unlink(out)  # the empty placeholder
         raise
     for f in failed:

@@ -12,9 +12,8 @@ import json
 import os
 import subprocess
 import tempfile
-from pathlib import Path
 
-from .binary import allocsim_binary
+from ._native import cli_binary
 
 __all__ = ["sweep_with_cli"]
 
@@ -71,11 +70,12 @@ def sweep_with_cli(base: dict, axes: list, extra: list, jobs, out: str):
     [(index, name, params)] and, per point, None or why it failed."""
     from .results import load
 
-    binary = allocsim_binary()
-    if not (binary.is_file() and os.access(binary, os.X_OK)):
+    binary = cli_binary()
+    if binary is None or not (binary.is_file() and os.access(binary, os.X_OK)):
         raise FileNotFoundError(
-            f"cannot sweep: no native module _allocsim and no allocsim binary at {binary} "
-            f"(build it, or set ALLOCSIM_BIN)")
+            f"cannot sweep: no native module _allocsim and no allocsim binary "
+            f"({binary or 'none found'}; install allocsim with pip, build it, or set "
+            f"ALLOCSIM_BIN)")
     with tempfile.TemporaryDirectory(prefix=".allocsim-sweep-", dir=os.path.dirname(out)) as tmp:
         result = os.path.join(tmp, "out.h5")
         cmd = [str(binary), "sweep", _sweep_file(tmp, base, axes, extra), "-o", result, "-q"]

@@ -10,6 +10,7 @@
 
 #include "io/config/suggest.hpp"
 #include "io/config/units.hpp"
+#include "util/printable.hpp"
 
 namespace allocsim::io {
 namespace {
@@ -33,7 +34,7 @@ const std::vector<std::string>& function_names() {
 }
 
 [[noreturn]] void unknown_function(std::string_view name) {
-  std::string message = "unknown distribution '" + std::string(name) + "' (expected " +
+  std::string message = "unknown distribution '" + util::printable(name) + "' (expected " +
                         join_alternatives(function_names()) + ")";
   std::string hint = closest_match(name, function_names());
   if (!hint.empty()) message += "; did you mean '" + hint + "'?";
@@ -58,7 +59,7 @@ double parse_unitless(std::string_view text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc{} || end != text.data() + text.size() ||
       !std::isfinite(value)) {
-    fail("expected a number, got '" + std::string(text) + "'");
+    fail("expected a number, got '" + util::printable(text) + "'");
   }
   return value;
 }
@@ -107,16 +108,16 @@ Distribution parse_table(const std::vector<std::string_view>& args, Quantity qua
   for (std::string_view entry : args) {
     std::size_t colon = entry.find(':');
     if (colon == std::string_view::npos) {
-      fail("table entry '" + std::string(entry) + "' needs value:weight");
+      fail("table entry '" + util::printable(entry) + "' needs value:weight");
     }
     try {
       values.push_back(parse_quantity(trim(entry.substr(0, colon)), quantity, ghz));
       weights.push_back(parse_uint(trim(entry.substr(colon + 1))));
     } catch (const std::invalid_argument& e) {
-      fail("table entry '" + std::string(entry) + "': " + e.what());
+      fail("table entry '" + util::printable(entry) + "': " + e.what());
     }
     if (weights.back() == 0) {
-      fail("table entry '" + std::string(entry) + "' has weight 0 (weights must be positive)");
+      fail("table entry '" + util::printable(entry) + "' has weight 0 (weights must be positive)");
     }
   }
   return Distribution::table(std::move(values), std::move(weights));

@@ -14,9 +14,9 @@
 namespace allocsim::io {
 
 enum class Quantity : unsigned char {
-  count,   // plain non-negative integer
-  bytes,   // sizes with units, as parse_size reads them
-  time,    // cycles, from times with units (10us, 500ns, 2000 cycles)
+  count,  // plain non-negative integer
+  bytes,  // sizes with units, as parse_size reads them
+  time,   // cycles, from times with units (10us, 500ns, 2000 cycles)
 };
 
 // Throws std::invalid_argument with a message saying what is wrong (the

@@ -1,10 +1,14 @@
 #include "io/config/error.hpp"
 
+#include "util/printable.hpp"
+
 namespace allocsim::io {
 
 std::string format_config_error(const Origin& origin, const std::string& key,
                                 const std::string& message) {
-  std::string out = origin.file;
+  // File names, keys and messages all quote input: each is made printable and
+  // bounded, and so is the whole line (util/printable.hpp).
+  std::string out = util::printable(origin.file, util::kMessageBytes / 4);
   if (origin.line > 0) {
     out += ':' + std::to_string(origin.line) + ':';
     if (origin.column > 0)
@@ -12,8 +16,10 @@ std::string format_config_error(const Origin& origin, const std::string& key,
   } else if (!origin.file.starts_with("--") || key.empty()) {
     out += ':';
   }  // else a command-line override: "--set machine.cpus: ...", no position
-  if (!key.empty()) out += ' ' + key + ':';
-  return out + ' ' + message;
+  if (!key.empty())
+    out.append(" ").append(util::printable(key, util::kMessageBytes / 4)).append(":");
+  out.append(" ").append(util::printable(message, util::kMessageBytes));
+  return util::printable(out, util::kMessageBytes);
 }
 
 ConfigError::ConfigError(const Origin& origin, std::string key_, std::string message_)
@@ -21,7 +27,7 @@ ConfigError::ConfigError(const Origin& origin, std::string key_, std::string mes
       file(origin.file),
       line(origin.line),
       column(origin.column),
-      key(std::move(key_)),
-      message(std::move(message_)) {}
+      key(util::printable(key_, util::kMessageBytes / 4)),
+      message(util::printable(message_, util::kMessageBytes)) {}
 
 }  // namespace allocsim::io

@@ -60,7 +60,7 @@ Config build_config(const Node& root) {
   std::vector<model::ZoneSpec> zones;
   config.machine = read_machine(top, &zones);
   config.kernel = read_kernel(top, std::move(zones));
-  read_workload(top, config.machine, config.kernel.flavour, config);
+  read_workload(top, config.machine, config.kernel, config);
   config.run = read_run(top, config.machine.ghz);
   top.done();
   config.resolved_yaml = emit_yaml(resolved,

@@ -7,6 +7,7 @@
 
 #include "io/config/machine_parts.hpp"
 #include "io/config/units.hpp"
+#include "sim/cache.hpp"
 
 namespace allocsim::io {
 namespace {
@@ -19,11 +20,18 @@ constexpr std::array<EnumName<Replacement>, 3> kReplacements{{
     {"random", Replacement::random},
 }};
 
-constexpr std::uint64_t kMaxWays = 1024;
+// The largest LLCs shipping hold about 1 GiB per socket; the simulator keeps a
+// tag array of host memory for every simulated cache.
+constexpr std::uint64_t kMaxCacheBytes = std::uint64_t{2} << 30;
 
 void read_level(MapReader& level, const sim::MachineConfig& m, sim::CacheConfig& out) {
-  out.size_bytes = level.size("size");
-  out.ways = static_cast<std::uint32_t>(level.uint("ways", 1, kMaxWays));
+  Value size = level.get("size");
+  out.size_bytes = size.as_size();
+  if (out.size_bytes > kMaxCacheBytes)
+    size.fail("a cache holds at most " + format_size(kMaxCacheBytes) + ", got " +
+              format_size(out.size_bytes));
+  level.record("size", format_size(out.size_bytes));
+  out.ways = static_cast<std::uint32_t>(level.uint("ways", 1, sim::kMaxCacheWays));
   out.latency = level.time("latency", m.ghz);
   out.replacement = level.enumeration("replacement", kReplacements);
 
@@ -87,6 +95,13 @@ void read_caches(MapReader& caches, sim::MachineConfig& m) {
   read_level(llc, m, m.llc);
   read_shared_by(llc, m);
   llc.done();
+  // The L2 is inclusive of the L1D (sim/memory_system).
+  const Value l1_size = l1d.get("size"), l2_size = l2.get("size");
+  if (m.l2.size_bytes < m.l1d.size_bytes)
+    (l1_size.origin().layer > l2_size.origin().layer ? l1_size : l2_size)
+        .fail("the L2 (" + format_size(m.l2.size_bytes) +
+              ") must be at least as large as the L1D (" + format_size(m.l1d.size_bytes) +
+              "): it is inclusive");
   caches.done();
 }
 

@@ -7,6 +7,7 @@
 
 #include "io/config/machine_parts.hpp"
 #include "io/config/units.hpp"
+#include "model/free_area.hpp"
 
 namespace allocsim::io {
 namespace {
@@ -70,6 +71,18 @@ void check_ranges(const std::vector<sim::PhysAddr>& starts, const std::vector<st
                   (m.arch == sim::Arch::i386 ? " of i386 with PAE" : ""));
     }
   }
+  // One mem_map indexes every page frame between the lowest and the highest
+  // address with 32 bits (model/free_area.hpp).
+  std::uint64_t lo = UINT64_MAX, hi = 0;
+  for (sim::NodeId node = 0; node < m.nodes; ++node) {
+    lo = std::min(lo, starts[node]);
+    hi = std::max(hi, starts[node] + sizes[node]);
+  }
+  if ((hi - lo) / kPageBytes > model::kNilIndex)
+    blamed.fail("the nodes span " + format_size(hi - lo) +
+                " of physical addresses; the page allocator indexes at most " +
+                std::to_string(model::kNilIndex) + " pages (" +
+                format_size(std::uint64_t{model::kNilIndex} * kPageBytes) + ")");
   std::vector<std::size_t> order(m.nodes);
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](auto a, auto b) { return starts[a] < starts[b]; });

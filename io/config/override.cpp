@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "io/config/yaml_parse.hpp"
+#include "util/printable.hpp"
 
 namespace allocsim::io {
 namespace {
@@ -53,7 +54,7 @@ void apply_set(Node& root, std::string_view assignment, int layer, const std::st
   try {
     value = parse_yaml(text, file, layer);
   } catch (const ConfigError& e) {
-    throw ConfigError(origin, key, "invalid value '" + std::string(text) + "': " + e.message);
+    throw ConfigError(origin, key, "invalid value '" + util::printable(text) + "': " + e.message);
   }
   stamp(value, origin);
 

@@ -5,6 +5,7 @@
 
 #include "io/config/suggest.hpp"
 #include "io/config/units.hpp"
+#include "util/printable.hpp"
 
 namespace allocsim::io {
 
@@ -89,7 +90,8 @@ std::size_t Value::as_choice(const std::vector<std::string>& names) const {
   const std::string& text = scalar(("one of " + join_alternatives(names)).c_str());
   auto it = std::find(names.begin(), names.end(), text);
   if (it != names.end()) return static_cast<std::size_t>(it - names.begin());
-  std::string message = "unknown value '" + text + "' (expected " + join_alternatives(names) + ")";
+  std::string message =
+      "unknown value '" + util::printable(text) + "' (expected " + join_alternatives(names) + ")";
   std::string hint = closest_match(text, names);
   if (!hint.empty()) message += "; did you mean '" + hint + "'?";
   fail(message);
@@ -122,7 +124,7 @@ MapReader::MapReader(const Node* node, std::string path, Origin fallback, Node* 
   if (!node_) return;
   for (const Node::Entry& e : node_->entries()) {
     if (std::find(allowed_.begin(), allowed_.end(), e.key) != allowed_.end()) continue;
-    std::string message = "unknown key '" + e.key + "'";
+    std::string message = "unknown key '" + util::printable(e.key) + "'";
     std::string hint = closest_match(e.key, allowed_);
     if (!hint.empty()) {
       message += "; did you mean '" + hint + "'?";

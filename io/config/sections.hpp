@@ -19,8 +19,8 @@ using workloads::kExercisePatterns;
 sim::MachineConfig read_machine(MapReader& top, std::vector<model::ZoneSpec>* zones);
 model::KernelConfig read_kernel(MapReader& top,
                                 std::vector<model::ZoneSpec> zones);  // kernel_section.cpp
-void read_workload(MapReader& top, const sim::MachineConfig& machine, model::Flavour flavour,
-                   Config& out);                 // workload_section.cpp
-RunConfig read_run(MapReader& top, double ghz);  // run_section.cpp
+void read_workload(MapReader& top, const sim::MachineConfig& machine,
+                   const model::KernelConfig& kernel, Config& out);  // workload_section.cpp
+RunConfig read_run(MapReader& top, double ghz);                      // run_section.cpp
 
 }  // namespace allocsim::io

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "util/printable.hpp"
+
 namespace allocsim::io {
 
 Node Node::scalar(std::string text, Origin origin) {
@@ -11,6 +13,10 @@ Node Node::scalar(std::string text, Origin origin) {
   n.text_ = std::move(text);
   n.origin_ = std::move(origin);
   return n;
+}
+
+Node Node::sequence() {
+  return sequence({}, Origin{});
 }
 
 Node Node::sequence(std::vector<Node> items, Origin origin) {
@@ -66,7 +72,7 @@ std::string Node::describe() const {
     case Kind::null:
       return "nothing";
     case Kind::scalar:
-      return "'" + text_ + "'";
+      return std::string("'").append(util::printable(text_)).append("'");
     case Kind::sequence:
       return "a sequence";
     case Kind::map:

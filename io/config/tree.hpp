@@ -15,9 +15,17 @@ class Node {
   enum class Kind : unsigned char { null, scalar, sequence, map };
   struct Entry;  // one key of a map, defined below
 
-  Node() = default;
+  // Declared here, defaulted below Entry: with Entry still incomplete here,
+  // clang (unlike GCC) would instantiate vector<Entry>'s members too early.
+  Node();
+  Node(const Node&);
+  Node(Node&&) noexcept;
+  Node& operator=(const Node&);
+  Node& operator=(Node&&) noexcept;
+  ~Node();
   static Node scalar(std::string text, Origin origin = {});
-  static Node sequence(std::vector<Node> items = {}, Origin origin = {});
+  static Node sequence();
+  static Node sequence(std::vector<Node> items, Origin origin = {});
   static Node map(Origin origin = {});
 
   Kind kind() const { return kind_; }
@@ -59,6 +67,13 @@ struct Node::Entry {
   Origin key_origin;  // where the key itself was written
   Node value;
 };
+
+inline Node::Node() = default;
+inline Node::Node(const Node&) = default;
+inline Node::Node(Node&&) noexcept = default;
+inline Node& Node::operator=(const Node&) = default;
+inline Node& Node::operator=(Node&&) noexcept = default;
+inline Node::~Node() = default;
 
 // Merges `overlay` into `base`: maps merge key by key (recursively); anything
 // else replaces. A null overlay on a map (`l1d:` with nothing after it) keeps

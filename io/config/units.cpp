@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "util/printable.hpp"
+
 namespace allocsim::io {
 namespace {
 
@@ -45,12 +47,12 @@ Quantity split_quantity(std::string_view text, const char* what) {
     q.fraction = s.substr(frac_start, i - frac_start);
   }
   if (q.whole.empty() && q.fraction.empty()) {
-    throw std::invalid_argument("expected " + std::string(what) + ", got '" + std::string(text) +
-                                "'");
+    throw std::invalid_argument("expected " + std::string(what) + ", got '" +
+                                util::printable(text) + "'");
   }
   if (q.negative) {
     throw std::invalid_argument(std::string(what) + " must not be negative, got '" +
-                                std::string(text) + "'");
+                                util::printable(text) + "'");
   }
   q.number = s.substr(whole_start, i - whole_start);
   q.unit = trim(s.substr(i));
@@ -66,7 +68,7 @@ double to_double(const Quantity& q) {
 
 [[noreturn]] void bad_unit(std::string_view text, const Quantity& q, const char* what,
                            const char* allowed) {
-  throw std::invalid_argument("invalid " + std::string(what) + " '" + std::string(text) +
+  throw std::invalid_argument("invalid " + std::string(what) + " '" + util::printable(text) +
                               "': unknown unit '" + std::string(q.unit) + "' (expected " + allowed +
                               ")");
 }
@@ -94,10 +96,11 @@ std::uint64_t parse_uint(std::string_view text) {
   std::uint64_t value = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value, base);
   if (s.empty() || end != s.data() + s.size() || ec == std::errc::invalid_argument) {
-    throw std::invalid_argument("expected a non-negative integer, got '" + std::string(text) + "'");
+    throw std::invalid_argument("expected a non-negative integer, got '" + util::printable(text) +
+                                "'");
   }
   if (ec == std::errc::result_out_of_range) {
-    throw std::invalid_argument("integer '" + std::string(text) + "' is too large");
+    throw std::invalid_argument("integer '" + util::printable(text) + "' is too large");
   }
   return value;
 }
@@ -107,7 +110,7 @@ bool parse_bool(std::string_view text) {
   if (s == "true" || s == "yes" || s == "on") return true;
   if (s == "false" || s == "no" || s == "off") return false;
   throw std::invalid_argument("expected a boolean (true/false, yes/no, on/off), got '" +
-                              std::string(text) + "'");
+                              util::printable(text) + "'");
 }
 
 std::uint64_t parse_size(std::string_view text) {
@@ -137,7 +140,7 @@ std::uint64_t parse_size(std::string_view text) {
   }
   // Exact decimal arithmetic: 1.375MiB is 1441792 bytes, not a rounded double.
   if (q.whole.size() + q.fraction.size() > 24) {
-    throw std::invalid_argument("size '" + std::string(text) + "' is too large");
+    throw std::invalid_argument("size '" + util::printable(text) + "' is too large");
   }
   unsigned __int128 digits = 0, scale = 1;
   for (char c : q.whole) digits = digits * 10 + static_cast<unsigned>(c - '0');
@@ -147,11 +150,12 @@ std::uint64_t parse_size(std::string_view text) {
   }
   unsigned __int128 scaled = digits * multiplier;
   if (scaled % scale != 0) {
-    throw std::invalid_argument("size '" + std::string(text) + "' is not a whole number of bytes");
+    throw std::invalid_argument("size '" + util::printable(text) +
+                                "' is not a whole number of bytes");
   }
   unsigned __int128 bytes = scaled / scale;
   if (bytes > UINT64_MAX)
-    throw std::invalid_argument("size '" + std::string(text) + "' is too large");
+    throw std::invalid_argument("size '" + util::printable(text) + "' is too large");
   return static_cast<std::uint64_t>(bytes);
 }
 
@@ -160,7 +164,7 @@ sim::Cycles parse_time(std::string_view text, double ghz) {
   std::string unit = lower(q.unit);
   if (unit.empty() || unit == "cycles" || unit == "cycle") {
     if (!q.fraction.empty()) {
-      throw std::invalid_argument("time '" + std::string(text) +
+      throw std::invalid_argument("time '" + util::printable(text) +
                                   "' is not a whole number of cycles");
     }
     return parse_uint(q.whole);
@@ -171,7 +175,7 @@ sim::Cycles parse_time(std::string_view text, double ghz) {
   if (!u) bad_unit(text, q, "time", "cycles, ns, us, ms or s");
   double cycles = to_double(q) * u->second * ghz + 0.5;
   if (!(cycles < 0x1p63))
-    throw std::invalid_argument("time '" + std::string(text) + "' is too long");
+    throw std::invalid_argument("time '" + util::printable(text) + "' is too long");
   return static_cast<sim::Cycles>(cycles);
 }
 
@@ -180,7 +184,8 @@ double parse_frequency_ghz(std::string_view text) {
   static constexpr std::array<Unit, 4> kUnits{
       {{"GHz", 1}, {"MHz", 1e3}, {"kHz", 1e6}, {"Hz", 1e9}}};
   if (q.unit.empty()) {
-    throw std::invalid_argument("frequency '" + std::string(text) + "' needs a unit (GHz or MHz)");
+    throw std::invalid_argument("frequency '" + util::printable(text) +
+                                "' needs a unit (GHz or MHz)");
   }
   const Unit* u = find_unit(kUnits, q.unit);
   if (!u) bad_unit(text, q, "frequency", "GHz, MHz, kHz or Hz");
@@ -199,7 +204,7 @@ double parse_bandwidth(std::string_view text, double ghz) {
                                                {"B/cycle", 0},
                                                {"B/cycles", 0}}};
   if (q.unit.empty()) {
-    throw std::invalid_argument("bandwidth '" + std::string(text) +
+    throw std::invalid_argument("bandwidth '" + util::printable(text) +
                                 "' needs a unit (GB/s, GiB/s, MB/s, MiB/s or B/cycle)");
   }
   const Unit* u = find_unit(kUnits, q.unit);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -14,12 +15,22 @@
 #include "io/config/suggest.hpp"
 #include "io/config/units.hpp"
 #include "io/config/workload_pools.hpp"
+#include "io/config/yaml_limits.hpp"
+#include "model/object_allocator.hpp"
+#include "model/slub_geometry.hpp"
 #include "workloads/generator/op_table.hpp"
 
 namespace allocsim::io {
 namespace {
 
 using namespace workloads::gen;
+
+// Repetitions of one op in one iteration: each is done before the thread
+// looks at the clock again, so an unbounded count would never end.
+constexpr std::uint64_t kMaxCount = std::uint64_t{1} << 20;
+// A scalar after ${} substitution: params cannot multiply a value past
+// what a YAML line may hold.
+constexpr std::size_t kMaxSubstituted = kMaxYamlLineBytes;
 
 std::string where(const Origin& o) {
   return o.file + ":" + std::to_string(o.line);
@@ -124,6 +135,10 @@ class GeneratorReader {
           fail_at(n.origin(), path, message);
         }
         used_params_.insert(name);
+        if (text.size() - (end - at + 1) + it->second.size() > kMaxSubstituted)
+          fail_at(n.origin(), path,
+                  "the value grows beyond " + format_size(kMaxSubstituted) +
+                      " as ${} params are substituted");
         text.replace(at, end - at + 1, it->second);
         at += it->second.size();
       }
@@ -183,11 +198,18 @@ class GeneratorReader {
     MapReader c = reader(item, {"name", "size", "align", "flags", "ctor"});
     CacheSpec s;
     s.name = unique_name(c.get("name"), cache_names_, "cache");
-    s.size = static_cast<std::uint32_t>(c.get("size").as_size());
-    if (s.size > (4u << 20)) c.get("size").fail("a kmem cache object is at most 4MiB");
+    // Range-checked in 64 bits, then narrowed: never truncated.
+    const std::uint64_t size = c.get("size").as_size();
+    if (size > model::kMaxCacheObjectSize)
+      c.get("size").fail("a kmem cache object is at most " +
+                         format_size(model::kMaxCacheObjectSize) + ", got " + format_size(size));
+    s.size = static_cast<std::uint32_t>(size);
     if (auto a = c.find("align")) {
       const std::uint64_t align = a->as_size(0);
       if (align & (align - 1)) a->fail("alignment must be a power of two");
+      if (align > kMaxCacheAlign)
+        a->fail("alignment must be at most " + format_size(kMaxCacheAlign) + " (a page), got " +
+                format_size(align));
       s.align = static_cast<std::uint32_t>(align);
     }
     if (auto f = c.find("flags")) {
@@ -205,7 +227,31 @@ class GeneratorReader {
       }
     }
     if (auto ctor = c.find("ctor")) s.ctor = ctor->as_time(ctx_.ghz);
+    check_slub_layout(c, s);
     spec_.caches.push_back(std::move(s));
+  }
+
+  // SLUB puts the free pointer after an object that must keep its contents
+  // while free (a ctor, SLAB_TYPESAFE_BY_RCU, SLAB_POISON) and rounds the
+  // stride up to the alignment: the stride must still fit in the largest
+  // slab, as mm/slub.c's calculate_order requires (model::slub_geometry).
+  void check_slub_layout(MapReader& c, const CacheSpec& s) const {
+    if (ctx_.slab.kind != model::SlabKind::slub) return;
+    model::SlubParams p;
+    p.flavour = ctx_.flavour;
+    p.arch = ctx_.arch;
+    p.cache_line = ctx_.line_bytes;
+    p.nr_cpus = ctx_.cpus;
+    p.slub_min_order = ctx_.slab.slub_min_order;
+    p.slub_max_order = ctx_.slab.slub_max_order;
+    p.slub_min_objects = ctx_.slab.slub_min_objects;
+    const model::SlubGeometry g = model::slub_geometry(p, s.size, s.align, s.flags, s.ctor > 0);
+    if (g.objects == 0)
+      c.get("size").fail(
+          "SLUB cannot make this cache: with its free pointer and alignment an "
+          "object takes " +
+          format_size(g.size) + ", more than the largest slab (" +
+          format_size(model::kMaxCacheObjectSize) + ")");
   }
 
   void read_mempool(const Value& item) {
@@ -546,6 +592,16 @@ class GeneratorReader {
       op.all = true;
     } else {
       op.count = dist(*c, Quantity::count);
+      if (op.count.max() > kMaxCount)
+        c->fail(op.count.max() == std::numeric_limits<std::uint64_t>::max() &&
+                        op.count.kind() != Distribution::Kind::table &&
+                        op.count.kind() != Distribution::Kind::uniform
+                    ? "a count needs a bounded distribution (a constant, uniform, table or "
+                      "pareto with a max), each draw at most " +
+                          std::to_string(kMaxCount)
+                    : "a count is at most " + std::to_string(kMaxCount) +
+                          " per iteration (repeat with iterations), got up to " +
+                          std::to_string(op.count.max()));
     }
   }
 

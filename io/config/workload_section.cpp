@@ -52,8 +52,9 @@ ExerciseConfig read_exercise(MapReader& exercise) {
 
 }  // namespace
 
-void read_workload(MapReader& top, const sim::MachineConfig& machine, model::Flavour flavour,
-                   Config& out) {
+void read_workload(MapReader& top, const sim::MachineConfig& machine,
+                   const model::KernelConfig& kernel, Config& out) {
+  const model::Flavour flavour = kernel.flavour;
   ExerciseConfig& exercise_out = out.exercise;
   workloads::TraceConfig& trace = out.trace;
   MapReader workload =
@@ -73,6 +74,9 @@ void read_workload(MapReader& top, const sim::MachineConfig& machine, model::Fla
       for (std::uint32_t c = 0; c < machine.cpus; ++c)
         ctx.cpu_node.push_back(c / std::max<std::uint32_t>(1, machine.cpus / machine.nodes));
     ctx.flavour = flavour;
+    ctx.arch = machine.arch;
+    ctx.line_bytes = machine.line_bytes;
+    ctx.slab = kernel.slab;
     out.generator = read_generator(generator.node(), generator.path(), ctx);
     workload.record("generator", generator.node());
   } else if (out.workload_kind == WorkloadKind::generator) {

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "io/config/yaml_limits.hpp"
+
 namespace allocsim::io {
 namespace {
 
@@ -64,6 +66,7 @@ Node convert(const YAML::Node& y, const std::string& file, int layer, const Orig
 
 Node parse_yaml(std::string_view text, const std::string& file, int layer) {
   Origin whole{file, 0, 0, layer};
+  check_yaml_limits(text, file, layer);  // before yaml-cpp builds (and we expand) anything
   try {
     std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
     if (docs.size() > 1)

@@ -36,6 +36,21 @@ struct Column {
   }
 };
 
+// A column type's name as the docs and `allocsim stats` print it.
+constexpr std::string_view type_name(Column::Type t) {
+  switch (t) {
+    case Column::Type::u64:
+      return "u64";
+    case Column::Type::i64:
+      return "i64";
+    case Column::Type::f64:
+      return "f64";
+    case Column::Type::str:
+      return "str";
+  }
+  return "";
+}
+
 class Table {
  public:
   // Declares a column; returns its index for push().

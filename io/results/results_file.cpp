@@ -1,15 +1,27 @@
 #include "io/results/results_file.hpp"
 
+#include <string_view>
+
 #include "io/h5/file.hpp"
 
 namespace allocsim::io {
 
 namespace {
 
+// A table that is also an HDF5 dimension scale of its own rows: the
+// attributes CLASS = "DIMENSION_SCALE" and NAME = the table's name, as
+// H5DSset_scale writes them. netCDF-4 readers (h5netcdf, xarray) then open
+// a group of tables, each a variable along its own dimension.
+void write_scaled_table(hid_t loc, const std::string& name, const h5::Table& t) {
+  h5::write_table(loc, name, t);
+  h5::set_attr(loc, name, "CLASS", std::string_view("DIMENSION_SCALE\0", 16));
+  h5::set_attr(loc, name, "NAME", name);
+}
+
 void write_group(hid_t run, const std::string& group,
                  const std::vector<std::pair<std::string, h5::Table>>& tables) {
   h5::Handle g = h5::create_groups(run, group);
-  for (const auto& [name, t] : tables) h5::write_table(g.id(), name, t);
+  for (const auto& [name, t] : tables) write_scaled_table(g.id(), name, t);
 }
 
 std::vector<std::pair<std::string, h5::Table>> read_group(hid_t run, const std::string& group,
@@ -52,8 +64,8 @@ void write_run(hid_t file, const RunResults& r) {
   h5::set_attr(g, ".", "wall_seconds", i.wall_seconds);
   h5::set_attr(g, ".", "workload", i.workload);
   h5::set_attr(g, ".", "parameters", i.parameters);
-  h5::write_table(g, "summary", r.summary);
-  h5::write_table(g, "counters", r.counters);
+  write_scaled_table(g, "summary", r.summary);
+  write_scaled_table(g, "counters", r.counters);
   write_group(g, "timeseries", r.timeseries);
   write_group(g, "latency", r.latency);
   write_group(g, "tables", r.tables);
@@ -61,8 +73,11 @@ void write_run(hid_t file, const RunResults& r) {
     h5::File from = h5::File::open(t->file(), false);
     h5::copy(from.id(), StreamedTable::kDataset, g, "tables/" + t->name());
     from.close();
+    h5::Handle tables = h5::open_group(g, "tables");
+    h5::set_attr(tables.id(), t->name(), "CLASS", std::string_view("DIMENSION_SCALE\0", 16));
+    h5::set_attr(tables.id(), t->name(), "NAME", t->name());
   }
-  if (!r.events.columns().empty()) h5::write_table(g, "events", r.events);
+  if (!r.events.columns().empty()) write_scaled_table(g, "events", r.events);
   h5::Handle proc = h5::create_groups(g, "proc");
   for (const auto& [name, text] : r.proc) h5::write_text(proc.id(), name, text);
   h5::set_attr(g, ".", "complete", std::uint64_t{1});

@@ -43,20 +43,6 @@ std::string cell(std::string_view s) {
   return out;
 }
 
-std::string_view type_text(h5::Column::Type t) {
-  switch (t) {
-    case h5::Column::Type::u64:
-      return "u64";
-    case h5::Column::Type::i64:
-      return "i64";
-    case h5::Column::Type::f64:
-      return "f64";
-    case h5::Column::Type::str:
-      return "str";
-  }
-  return "";
-}
-
 bool selected(const StatEntry& e, std::string_view filter) {
   if (filter.empty() || e.component.starts_with(filter)) return true;
   if (e.stat.name.find(filter) != std::string_view::npos) return true;
@@ -148,7 +134,7 @@ std::string results_doc_section(std::string_view id) {
     if (t.name != id) continue;
     std::string out = "| column | type | unit | meaning | from |\n|---|---|---|---|---|\n";
     for (const ColumnDecl& c : t.columns)
-      out += "| `" + c.name + "` | " + std::string(type_text(c.type)) + " | " +
+      out += "| `" + c.name + "` | " + std::string(h5::type_name(c.type)) + " | " +
              std::string(c.stat.unit) + " | " + cell(c.stat.meaning) + " | " + cell(c.stat.source) +
              " |\n";
     return out;

@@ -19,20 +19,6 @@ namespace allocsim::io {
 
 namespace {
 
-std::string_view type_name(h5::Column::Type t) {
-  switch (t) {
-    case h5::Column::Type::u64:
-      return "u64";
-    case h5::Column::Type::i64:
-      return "i64";
-    case h5::Column::Type::f64:
-      return "f64";
-    case h5::Column::Type::str:
-      return "str";
-  }
-  return "";
-}
-
 class Builder {
  public:
   StatEntry& entry(std::string_view component, const sim::StatDecl& stat, std::string_view type) {
@@ -63,7 +49,7 @@ class Builder {
   void columns(const TableSchema& t, StatPlace::Kind kind, std::string_view prefix) {
     for (const ColumnDecl& c : t.columns)
       if (!c.component.empty())
-        entry(c.component, c.stat, type_name(c.type))
+        entry(c.component, c.stat, h5::type_name(c.type))
             .places.push_back({kind, std::string(prefix) + c.name});
   }
   std::vector<StatEntry> take() {

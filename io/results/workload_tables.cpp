@@ -93,6 +93,15 @@ const TableSpec<workloads::ReplayRow>& replay_spec() {
            [](const R& r) -> CellValue { return r.ptr; }),
        key("pfn", Type::u64, "", "the traced first pfn (pages; 0 for objects)",
            [](const R& r) -> CellValue { return r.pfn; }),
+       key("call_site", Type::str, "",
+           "the call site as the trace printed it: func+0xoff/0xlen (%pS), or the address in "
+           "hex; empty if none (allocations)",
+           [](const R& r) -> CellValue { return r.call_site; }),
+       key("migratetype", Type::str, "",
+           "page allocations: the migratetype the simulated kernel takes for the traced gfp "
+           "flags (gfp_migratetype in 6.x, allocflags_to_migratetype in 2.6.32), named as "
+           "/proc/pagetypeinfo names it; empty otherwise",
+           [](const R& r) -> CellValue { return r.migratetype; }),
        key("order", Type::u64, "1", "the block's order (pages; 0 for objects)",
            [](const R& r) -> CellValue { return std::uint64_t{r.order}; }),
        value("bytes_req", "bytes", "bytes requested (allocations)", "the tracepoint's bytes_req",
@@ -157,6 +166,10 @@ h5::Table exercise_table(const std::vector<workloads::ExerciseResult>& patterns)
   return t;
 }
 
+// Call sites and migratetype names: longer call sites are cut (the table's
+// strings have a fixed width, as it is written while the replay runs).
+constexpr std::size_t kReplayTextWidth = 64;
+
 std::vector<h5::TableAppender::ColumnSpec> replay_table_columns() {
   // The longest event name ("kmem_cache_alloc_node") fits the event column.
   std::size_t width = 0;
@@ -166,7 +179,9 @@ std::vector<h5::TableAppender::ColumnSpec> replay_table_columns() {
   std::vector<h5::TableAppender::ColumnSpec> out;
   for (const Column<workloads::ReplayRow>& c : replay_spec().columns)
     out.push_back({c.decl.name, c.decl.type, std::string(c.decl.stat.unit),
-                   c.decl.type == Type::str ? width : 0});
+                   c.decl.type != Type::str ? 0
+                   : c.decl.name == "event" ? width
+                                            : kReplayTextWidth});
   return out;
 }
 

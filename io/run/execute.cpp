@@ -6,6 +6,7 @@
 #include <ctime>
 #include <filesystem>
 #include <memory>
+#include <new>
 #include <optional>
 
 #include "allocsim/version.hpp"
@@ -177,6 +178,22 @@ void run_exercise(const Config& c, RunOutcome& out) {
   out.elapsed = elapsed;
 }
 
+// A machine or kernel that cannot be built is bad input, reported as
+// check_runnable reports it.
+template <class Body>
+void booting(Body&& body) {
+  try {
+    body();
+  } catch (const std::bad_alloc&) {
+    throw;  // the host's memory, not the config
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw ConfigError(Origin{"<config>", 0, 0, 0}, "machine",
+                      std::string("the kernel cannot boot on this machine: ") + e.what());
+  }
+}
+
 RunInfo start_info(const Config& c, const ExecuteOptions& o) {
   RunInfo info;
   info.name = o.name;
@@ -217,11 +234,38 @@ void run_workload_on(model::Kernel& kernel, const Config& c, const ExecuteOption
 
 RunOutcome execute(const Config& c, const ExecuteOptions& o) {
   return timed_run(c, o, [&](RunOutcome& out) {
-    if (out.results.info.workload == "exercise") return run_exercise(c, out);
+    if (out.results.info.workload == "exercise") {
+      check_runnable(c);  // the exercise builds its machines as it goes
+      return run_exercise(c, out);
+    }
+    std::optional<sim::Machine> machine;
+    std::optional<model::Kernel> kernel;
+    booting([&] {
+      machine.emplace(c.machine, c.run.seed);
+      kernel.emplace(*machine, c.kernel);
+    });
+    run_workload_on(*kernel, c, o, out);
+  });
+}
+
+void check_runnable(const Config& c) {
+  booting([&] {
     sim::Machine machine(c.machine, c.run.seed);
     model::Kernel kernel(machine, c.kernel);
-    run_workload_on(kernel, c, o, out);
   });
+  if (c.trace.path.empty()) return;
+  // Every line of the trace parsed, as a stream (nothing is kept), and a
+  // recording's snapshot files read.
+  workloads::trace::ReadOptions read;
+  read.skip_bad_lines = c.trace.skip_bad_lines;
+  workloads::trace::TraceStream stream(c.trace.path, trace_format(c), read);
+  workloads::trace::TraceEvent e;
+  while (stream.next(e)) {
+  }
+  if (!c.trace.recording.empty()) {
+    RecordedCaches caches(c.trace.recording);
+    RecordedPcpWarmStart warm(c.trace.recording);
+  }
 }
 
 RunOutcome execute_on(model::Kernel& kernel, const Config& c, const ExecuteOptions& o) {

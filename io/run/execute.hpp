@@ -43,6 +43,13 @@ struct RunOutcome {
 // Throws ConfigError / TraceError for bad input, std::exception otherwise.
 RunOutcome execute(const Config& config, const ExecuteOptions& options = {});
 
+// What a run does before it simulates, without simulating: builds the
+// machine and boots the kernel, whose range checks (boot memory per node,
+// cache geometry) only they know, and reads the trace to replay. Throws the
+// ConfigError (or TraceError) that execute() would throw for the same
+// config; `allocsim validate` calls it.
+void check_runnable(const Config& config);
+
 // The configured workload (generator or trace) on an existing kernel built
 // from the same config: Python's Simulator.run after step-by-step calls.
 // A workload can run once per kernel (its statistics are registered once).

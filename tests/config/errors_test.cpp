@@ -123,7 +123,7 @@ TEST(Errors, ImpossibleCaches) {
             "t.yaml:3:16: machine.caches.l2.size: size 1MiB is not a whole number of sets of 24 "
             "ways x 64B lines (1536B per set)");
   EXPECT_EQ(message("machine:\n  caches:\n    l1d: {ways: 0}\n"),
-            "t.yaml:3:17: machine.caches.l1d.ways: must be between 1 and 1024, got 0");
+            "t.yaml:3:17: machine.caches.l1d.ways: must be between 1 and 64, got 0");
   EXPECT_EQ(message("machine:\n  caches:\n    line: 48B\n"),
             "t.yaml:3:11: machine.caches.line: line size must be a power of two between 8B and "
             "4KiB, got 48B");

@@ -107,8 +107,8 @@ struct Case {
 std::vector<std::string> shipped(const char* folder) {
   std::vector<std::string> out;
   for (const auto& e : fs::directory_iterator(kSource / folder))
-    if (e.path().extension() == ".yaml") out.push_back(std::string(folder) + "/" +
-                                                       e.path().filename().string());
+    if (e.path().extension() == ".yaml")
+      out.push_back(std::string(folder) + "/" + e.path().filename().string());
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -131,9 +131,9 @@ std::vector<Case> cases() {
       out.push_back({{},
                      {std::string("kernel.flavour=") + fl, std::string("kernel.slab=") + s,
                       "run.events=400", "run.event_every=7"}});
-  for (const char* t : {"raw-2.6.32.ftrace.txt", "raw-3.x-flags.ftrace.txt", "raw-6.x-pS.ftrace.txt",
-                        "trace-cmd-report-6.x.txt", "perf-script-callchains.txt", "small.rep",
-                        "small.trace"})
+  for (const char* t :
+       {"raw-2.6.32.ftrace.txt", "raw-3.x-flags.ftrace.txt", "raw-6.x-pS.ftrace.txt",
+        "trace-cmd-report-6.x.txt", "perf-script-callchains.txt", "small.rep", "small.trace"})
     for (const char* s : slabs)
       out.push_back({{},
                      {std::string("workload.trace=tests/data/traces/") + t,
@@ -243,8 +243,7 @@ TEST(GoldenRunsFile, HasAnEntryForEveryCaseAndNoOther) {
 
 std::string case_name(const ::testing::TestParamInfo<Case>& info) {
   std::string n = std::to_string(info.index) + "_";
-  for (char ch : info.param.key())
-    n += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+  for (char ch : info.param.key()) n += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
   return n.substr(0, 120);
 }
 

@@ -1,4 +1,4 @@
-// The debugfs extfrag/unusable indices (linux-mm-reference §9) by hand.
+// The debugfs extfrag/unusable indices (mm/vmstat.c) by hand.
 #include <gtest/gtest.h>
 
 #include "model/fragmentation.hpp"

@@ -1,4 +1,4 @@
-// GFP flags of both flavours (linux-mm-reference §2.6, §8.5, §1.4): parsing,
+// GFP flags of both flavours (include/linux/gfp.h, show_gfp_flags, gfp_to_alloc_flags): parsing,
 // the trace rendering, gfp_zone, the migratetype, the behaviour bits and the
 // slow path's ALLOC_* flags. Every value is worked out from the bit values.
 #include <gtest/gtest.h>

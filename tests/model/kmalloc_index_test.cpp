@@ -1,5 +1,5 @@
 // kmalloc's general caches and size classes per flavour, allocator and architecture
-// (linux-mm-reference §4.8, §4b.4, §4b.6, §4b.7, §5.6).
+// (include/linux/kmalloc_sizes.h, mm/slob.c __kmalloc_node, include/linux/slab.h).
 #include <gtest/gtest.h>
 
 #include <string>

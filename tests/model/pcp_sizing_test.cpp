@@ -1,5 +1,5 @@
 // zone_batchsize, pcp high/batch of both flavours and 6.x's pcp list indices
-// (linux-mm-reference §3), worked out by hand. 256 pages per MiB.
+// (mm/page_alloc.c), worked out by hand. 256 pages per MiB.
 #include <gtest/gtest.h>
 
 #include "model/pcp_sizing.hpp"

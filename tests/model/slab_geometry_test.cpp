@@ -1,5 +1,5 @@
-// SLAB cache layout (linux-mm-reference §4.1-§4.6, §4.9): the 2.6.32 kmalloc table, the 6.5
-// OBJFREELIST / OFF_SLAB / on-slab choice, colouring and enable_cpucache.
+// SLAB cache layout (mm/slab.c: cache_estimate, calculate_slab_order): the 2.6.32 kmalloc
+// table, the 6.5 OBJFREELIST / OFF_SLAB / on-slab choice, colouring and enable_cpucache.
 #include <gtest/gtest.h>
 
 #include <vector>

@@ -1,4 +1,4 @@
-// SLOB (linux-mm-reference §4b): bytes_alloc and ksize, the heap/page
+// SLOB (mm/slob.c): bytes_alloc and ksize, the heap/page
 // threshold, exact pointers for first fit, the list-head rotation, merging,
 // alignment fragments, the RCU footer, bad frees and a randomized stress.
 #include "model/slob.hpp"

@@ -1,4 +1,4 @@
-// SLUB cache layout (linux-mm-reference §5.1-§5.3): calculate_order (2.6.32 loop and the 6.8
+// SLUB cache layout (mm/slub.c): calculate_order (2.6.32 loop and the 6.8
 // rewrite), free pointer placement, alignment, min_partial and cpu_partial.
 #include <gtest/gtest.h>
 

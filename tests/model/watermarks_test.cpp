@@ -1,6 +1,6 @@
 // min_free_kbytes, watermarks, lowmem_reserve, totalreserve_pages and
-// zone_watermark_ok with values worked out by hand from linux-mm-reference §1
-// and §2.5 (arithmetic in the comments; "/" is floor division).
+// zone_watermark_ok with values worked out by hand from mm/page_alloc.c of
+// 2.6.32 and 6.8 (arithmetic in the comments; "/" is floor division).
 #include <gtest/gtest.h>
 
 #include <initializer_list>

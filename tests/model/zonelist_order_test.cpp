@@ -1,5 +1,5 @@
 // NUMA fallback order of each node (find_next_best_node + build_zonelists,
-// linux-mm-reference §2.6), traced by hand. Notation: val(n) =
+// mm/page_alloc.c), traced by hand. Notation: val(n) =
 // (distance + (n < local) + (n has CPUs)) * M + node_load[n], M = nr_online_nodes
 // * MAX_NUMNODES (2.6.32) or MAX_NUMNODES (6.8), MAX_NUMNODES = 64; the lowest
 // val wins, the lowest node id on ties. The first node of each new distance

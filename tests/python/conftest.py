@@ -1,29 +1,24 @@
-"""Shared fixtures for the Python tests of the allocsim command line.
+"""Shared fixtures for the Python tests.
 
-The tests drive the built CLI binary; they never build it. The binary is
-$ALLOCSIM_BIN if set, else <repo>/build/cli/allocsim. When it does not exist,
-every test that needs it is skipped with a message saying where it was looked
-for.
+The Python tests import the *installed* allocsim package (``pip install .``, which
+scripts/setup.sh runs; docs/tutorial.md): nothing here puts analysis/ or build/python
+on sys.path, so subprocesses, notebooks and Dask workers import what a user imports.
+test_package.py checks that. (To test a source tree without installing it, set
+PYTHONPATH=$PWD/analysis:$PWD/build/python and ALLOCSIM_TEST_SOURCE_TREE=1.)
+
+The command-line tests drive the built CLI binary; they never build it. The binary
+is $ALLOCSIM_BIN if set, else <repo>/build/cli/allocsim. When it does not exist,
+every test that needs it is skipped with a message saying where it was looked for.
 """
 
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-
-# `import allocsim`: the package (analysis/) and the native module (build/python),
-# unless PYTHONPATH already points elsewhere (an installed build).
-for _path in (REPO_ROOT / "build" / "python", REPO_ROOT / "analysis"):
-    if _path.is_dir() and str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
-        # and for `python3 -m allocsim ...` in subprocesses (and Dask workers)
-        os.environ["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(_path), os.environ.get("PYTHONPATH", "")) if p)
 
 
 def allocsim_binary_path() -> Path:

@@ -204,8 +204,13 @@ def test_killed_recording_looks_incomplete_and_is_cleaned_up_next_time(allocsim,
     while not instance.exists():
         assert p.poll() is None and time.time() < deadline
         time.sleep(0.05)
-    time.sleep(0.5)
-    children = Path(f"/proc/{p.pid}/task/{p.pid}/children").read_text().split()
+    # The instance exists before the command is started: wait for the sleep
+    # (on a loaded host the fork can take longer than any fixed pause).
+    children_file = Path(f"/proc/{p.pid}/task/{p.pid}/children")
+    while not (children := children_file.read_text().split()):
+        assert p.poll() is None and time.time() < deadline
+        time.sleep(0.05)
+    time.sleep(0.2)
     assert len(children) == 1  # the sleep
     p.kill()
     p.wait(timeout=30)

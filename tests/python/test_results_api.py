@@ -237,3 +237,78 @@ def test_counters(sweep):
     assert set(c["run"]) == set(SWEEP_NAMES)
     vm = c[(c["name"] == "vm.pgalloc")].set_index("run")["value"]
     assert (vm.reindex(SWEEP_NAMES).to_numpy() == sweep.summary["pgalloc"].to_numpy()).all()
+
+
+# -- strings, xarray -----------------------------------------------------------------
+
+
+def _no_bytes(frame: pd.DataFrame, what: str):
+    for col in frame.columns:
+        kinds = {type(v) for v in frame[col].tolist()}
+        assert not kinds & {bytes, np.bytes_}, f"{what}: column {col} holds bytes"
+
+
+def test_strings_read_back_as_str(files):
+    for key, path in files.items():
+        res = load(path)
+        _no_bytes(res.summary, f"{key} summary")
+        _no_bytes(res.counters, f"{key} counters")
+        if res.sweep_table is not None:
+            _no_bytes(res.sweep_table, f"{key} /sweep")
+        for run in res.runs:
+            for name, value in res.attrs(run).items():
+                assert not isinstance(value, (bytes, np.bytes_)), f"{key} {run} @{name}"
+        if key != "exercise":
+            for name in TIMESERIES:
+                _no_bytes(res.timeseries(name), f"{key} {name}")
+            assert isinstance(res.proc(res.runs[0], "slabinfo"), str)
+    assert set(load(files["run"]).units("timeseries/zones").values()) >= {"pages", ""}
+
+
+def test_to_xarray_summary_and_timeseries(files, sweep):
+    xr = pytest.importorskip("xarray")
+    ds = sweep.to_xarray()
+    # The sweep's grid as dimensions, in sweep order, with the values as coordinates.
+    assert list(ds.sizes) == ["kernel.slab", "machine.cpus"]
+    assert list(ds["kernel.slab"].values) == ["slab", "slub"]
+    assert sorted(ds["machine.cpus"].values) == [2, 4]
+    s = sweep.summary
+    for name in SWEEP_NAMES:
+        slab, cpus = (kv.split("=")[1] for kv in name.split(","))
+        point = ds.sel({"kernel.slab": slab, "machine.cpus": int(cpus)})
+        assert point["run"].item() == name
+        assert point["ops_per_ms"].item() == s.loc[name, "ops_per_ms"]
+        assert isinstance(point["workload"].item(), str)
+    assert ds["ops_per_ms"].attrs["units"] == "1/ms"
+    # A single run: the dimension is the run.
+    assert list(load(files["run"]).to_xarray().sizes) == ["run"]
+
+    ts = sweep.to_xarray("free_pages")
+    assert list(ts.sizes) == ["run", "sample", "node", "zone", "order"]
+    fp = sweep.timeseries("free_pages")
+    run = SWEEP_NAMES[0]
+    part = fp[fp["run"] == run]
+    first = part[part["cycles"] == part["cycles"].min()]
+    row = first.iloc[0]
+    value = ts["free_blocks"].sel(run=run, sample=0, node=row["node"], zone=row["zone"],
+                                  order=row["order"]).item()
+    assert value == row["free_blocks"]
+    assert ts["time_us"].sel(run=run, sample=0).item() == row["time_us"]
+    assert ts["free_blocks"].attrs["units"] == "blocks"
+    assert isinstance(ts, xr.Dataset)
+
+
+def test_timeseries_groups_open_with_xarray_h5netcdf(files):
+    xr = pytest.importorskip("xarray")
+    pytest.importorskip("h5netcdf")
+    path = files["run"]
+    with h5py.File(path, "r") as f:
+        tables = {name: f["runs/single/timeseries"][name][()] for name in TIMESERIES}
+    with xr.open_dataset(path, group="runs/single/timeseries", engine="h5netcdf") as ds:
+        assert sorted(ds.variables) == sorted(TIMESERIES)
+        for name, table in tables.items():
+            assert ds[name].dims == (name,) and ds[name].shape == table.shape
+            assert np.array_equal(ds[name].values, table)
+    for group in ("runs/single", "runs/single/latency"):
+        with xr.open_dataset(path, group=group, engine="h5netcdf") as ds:
+            assert ds.variables

@@ -18,6 +18,7 @@ import h5py
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 try:  # python3-yaml is in scripts/debian-packages.txt, but do not depend on it
     import yaml
@@ -589,7 +590,14 @@ BAD_INPUT = {
     "missing-config": (["run", "-q", "nosuch.yaml"], [r"nosuch\.yaml"]),
     "slash-in-name": (["run", "-q", "--name", "a/b", "-o", "x.h5"], [r"a/b"]),
     "output-is-dir": (["run", "-q", "-o", "."], [r"directory"]),
-    "report-missing-file": (["report", "nosuch.h5"], [r"nosuch\.h5"]),
+    "report-missing-file": (["report", "nosuch.h5"], [r"nosuch\.h5: no such file$"]),
+    "report-kmem-and-proc": (["report", "a.h5", "--kmem", "--proc", "slabinfo"],
+                             [r"--kmem and --proc"]),
+    "sweep-bad-set": (["sweep", "--set", "machine.cpus=x", "--grid", "kernel.slab=slab"],
+                      [r"^allocsim: error: --set machine\.cpus: "]),
+    "sweep-bad-seed": (["sweep", "--seed", "-1"], [r"--seed"]),
+    "sweep-seed-and-seed-axis": (["sweep", "--seed", "2", "--grid", "run.seed=1,2"],
+                                 [r"--seed", r"run\.seed"]),
     "report-two-files": (["report", "a.h5", "b.h5"], [r"one results file"]),
     "grid-without-values": (["sweep", "--grid", "badoption"], [r"badoption", r"KEY=V1"]),
     "grid-unknown-key": (["sweep", "--grid", "kernel.slabb=slab,slub"],
@@ -731,7 +739,9 @@ def test_report_compare_two_runs(allocsim, tmp_path):
 
     p = allocsim.check("report", "two.h5", "--compare", a_name, b_name, cwd=tmp_path)
     lines = p.stdout.splitlines()
-    assert lines[0].split() == ["field", a_name, b_name, "b/a", "unit"]
+    assert lines[:3] == [f"a: {a_name}", f"b: {b_name}", ""]  # the full names, never cut
+    lines = lines[3:]
+    assert lines[0].split() == ["field", "a", "b", "b/a", "unit"]
     with h5py.File(tmp_path / "two.h5", "r") as f:
         a = f["runs"][a_name]["summary"]
         b = f["runs"][b_name]["summary"]
@@ -765,6 +775,9 @@ def test_report_compare_two_runs(allocsim, tmp_path):
         if isinstance(x, (bytes, np.bytes_)):
             assert len(cells) == 2, f"{field}: a string has no ratio: {cells}"
             continue
+        if field in ("seed", "fingerprint"):  # identifiers: no ratio
+            assert cells == [_format_cell(x), _format_cell(y)] + unit(field), field
+            continue
         x, y = float(x), float(y)
         expected = ("=" if y == 0 else "inf") if x == 0 else "%.3f" % (y / x)
         assert cells[2] == expected, f"{field}: b/a {cells[2]} != {expected}"
@@ -775,3 +788,85 @@ def test_report_compare_two_runs(allocsim, tmp_path):
     assert compared > 100
     assert any(rows[f][2] not in ("1.000", "=") for f in rows if len(rows[f]) > 2), \
         "SLAB and SLUB runs should differ somewhere"
+
+
+# ---------------------------------------------------------------------------
+# 8. sweep takes configs and --set like run; errors and interrupts say where
+#    and how to go on; report --kmem; machine's usage.
+
+def test_sweep_takes_configs_and_set_like_run(allocsim, tmp_path):
+    (tmp_path / "two.yaml").write_text("machine:\n  cpus: 2\n")
+    allocsim.check("sweep", "two.yaml", "--set", "machine.nodes=1", "--seed", "4", "--grid",
+                   "kernel.slab=slab,slub", "-o", "cfg.h5", "-q", cwd=tmp_path)
+    with h5py.File(tmp_path / "cfg.h5", "r") as f:
+        assert list(f["runs"]) == ["kernel.slab=slab", "kernel.slab=slub"]
+        for name in f["runs"]:
+            config = yaml.safe_load(text(f["runs"][name].attrs["config"]))
+            assert (config["machine"]["cpus"], config["machine"]["nodes"]) == (2, 1)
+            assert f["runs"][name].attrs["seed"] == 4
+    # Without -o a sweep of configs writes sweep.h5 (a sweep file's stem otherwise).
+    allocsim.check("sweep", "two.yaml", "--grid", "kernel.slab=slob", "-q", cwd=tmp_path)
+    assert (tmp_path / "sweep.h5").is_file()
+
+
+def test_sweep_file_errors_name_the_file_line_and_key(allocsim, tmp_path):
+    (tmp_path / "s.yaml").write_text("set:\n  machine.cpus: 2\ngrid:\n"
+                                     "  kernel.slab: [slab, slb]\n")
+    p = allocsim.run("sweep", "s.yaml", cwd=tmp_path, timeout=30)
+    assert p.returncode == 2
+    assert p.stderr.startswith("allocsim: error: s.yaml:4:23: kernel.slab: unknown value 'slb'")
+    assert "--set" not in p.stderr
+    (tmp_path / "s.yaml").write_text("grid:\n  kernel.slab: [slab]\nmachine:\n  cpus: 2\n")
+    p = allocsim.run("sweep", "s.yaml", cwd=tmp_path, timeout=30)
+    assert p.returncode == 2 and p.stderr.startswith("allocsim: error: s.yaml:3:1: machine: ")
+    assert sorted(os.listdir(tmp_path)) == ["s.yaml"]
+
+
+def test_interrupted_sweep_prints_the_resume_command(allocsim, tmp_path, reap):
+    (tmp_path / "sweep.yaml").write_text(SWEEP_FILE)
+    args = ["sweep", "sweep.yaml", "-j", "1", "-o", "out.h5", "-q", "--set", "run.seed=1"]
+    proc = allocsim.start(*args, cwd=tmp_path)
+    reap(proc)
+    wait_until(lambda: part_files(tmp_path / ".out.h5.parts"), 60, "a complete point", proc=proc)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGINT
+    assert_no_crash(err)
+    resume = "allocsim sweep sweep.yaml -j 1 -o out.h5 -q --set run.seed=1 --resume"
+    assert f"resume with: {resume}\n" in err, err
+    assert "./.out.h5.parts/" in err
+    allocsim.check(*resume.split()[1:], cwd=tmp_path)
+    with h5py.File(tmp_path / "out.h5", "r") as f:
+        assert sorted(f["runs"]) == sorted(SWEEP_NAMES)
+
+
+def test_report_kmem_of_a_replayed_trace(allocsim, tmp_path):
+    trace = Path(__file__).resolve().parents[1] / "data" / "traces" / "raw-6.x-pS.ftrace.txt"
+    allocsim.check("run", "--set", f"workload.trace={trace}", "-o", "replay.h5", "-q",
+                   cwd=tmp_path)
+    p = allocsim.check("report", "replay.h5", "--kmem", cwd=tmp_path)
+    out = p.stdout
+    assert out.startswith("run 'default': raw-6.x-pS.ftrace.txt replayed on linux-6, slub\n")
+    # One kmalloc of 2312 bytes in a 4096-byte object: 43.6 % internal fragmentation.
+    assert re.search(r"bytes requested\s+2312\n", out)
+    assert re.search(r"bytes allocated, simulated slub\s+4096  \(internal fragmentation "
+                     r"43\.6 %\)", out)
+    assert re.search(r"mem_cgroup_css_alloc\+0xd8/0x5b4\s+1\s+2312\s+4096\s+4096\s+43\.6", out)
+    # Two mm_page_alloc events, one of them failed in the trace; the other order 0, movable.
+    assert re.search(r"allocation requests\s+2\n\s+failed in the trace\s+1\n", out)
+    assert re.search(r"order\s+Movable\n\s+0\s+1\n", out)
+    # A run that replayed nothing has no kmem statistics.
+    allocsim.check("run", "--set", "machine.cpus=2", "-o", "gen.h5", "-q", cwd=tmp_path)
+    p = allocsim.run("report", "gen.h5", "--kmem", cwd=tmp_path, timeout=30)
+    assert p.returncode == 2 and "not a trace replay" in p.stderr
+
+
+def test_machine_usage(allocsim):
+    p = allocsim.run("machine", timeout=30)
+    assert p.returncode == 2 and p.stdout == ""
+    assert p.stderr.startswith("usage: allocsim machine import [options]")
+    for args in (["help", "machine"], ["machine", "--help"], ["machine", "import", "--help"]):
+        p = allocsim.check(*args)
+        for option in ("--zoneinfo", "--distance-dir", "--min-free-kbytes", "--cpuinfo",
+                       "--output", "--force"):
+            assert option in p.stdout, f"allocsim {' '.join(args)}: no {option}"

@@ -8,8 +8,10 @@ import threading
 
 import pytest
 
-import _allocsim  # noqa: F401  (a missing native module is a failure, not a skip)
 import allocsim
+
+# A missing native module is a failure, not a skip.
+assert allocsim._native.module() is not None, allocsim._native.why_missing()
 
 SMALL = {"machine.cpus": 2}
 
@@ -102,6 +104,19 @@ def test_bad_frees_raise_or_are_recorded():
     assert rec.free_pages(cpu=0, pfn=pfn, order=0) is False  # wrong order
 
 
+def test_hostile_config_text_is_a_config_error():
+    # Recursive aliases once crashed the interpreter (a segfault); alias bombs
+    # took gigabytes before any error.
+    with pytest.raises(allocsim.ConfigError, match=r"recursive alias \*r"):
+        allocsim.Simulator("x: &r [*r]\n")
+    bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 8))
+    with pytest.raises(allocsim.ConfigError, match="an alias bomb"):
+        allocsim.run(bomb)
+    with pytest.raises(allocsim.ConfigError, match=r"unknown key 'a\\x04b'"):
+        allocsim.Simulator(None, overrides={"machine.a\x04b": 1})
+
+
 def test_input_errors_are_python_exceptions():
     with pytest.raises(allocsim.ConfigError, match="did you mean 'slab'"):
         allocsim.Simulator(None, overrides={"kernel.slabb": "slub"})
@@ -168,3 +183,24 @@ def test_module_entry_forwards_to_the_cli():
     assert p.returncode == 0
     assert re.fullmatch(r"allocsim \d+\.\d+\.\d+\n", p.stdout)
     assert allocsim.__version__ in p.stdout
+
+
+def test_run_refuses_an_existing_output_and_names_runs_as_the_cli(tmp_path, cli):
+    out = tmp_path / "x.h5"
+    assert allocsim.run(None, out=out, machine__cpus=2).runs == ["default"]
+    before = out.read_bytes()
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        allocsim.run(None, out=out, machine__cpus=2, seed=5)
+    assert out.read_bytes() == before
+    res = allocsim.run(None, out=out, machine__cpus=2, seed=5, overwrite=True)
+    assert res.attrs("default")["seed"] == 5
+    # A config file's run is named after its stem, from Python as from the CLI.
+    config = tmp_path / "two-cpus.yaml"
+    config.write_text("machine: {cpus: 2}\n")
+    cli("run", config, "-o", tmp_path / "cli.h5", "-q")
+    assert allocsim.load(tmp_path / "cli.h5").runs == ["two-cpus"]
+    assert allocsim.run(config, out=tmp_path / "py.h5").runs == ["two-cpus"]
+    assert allocsim.run_name(config) == "two-cpus" and allocsim.run_name(None) == "default"
+    assert allocsim.run({"machine": {"cpus": 2}}).runs == ["default"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "cli.h5", "py.h5", "two-cpus.yaml", "x.h5"]  # no temporary left behind

@@ -54,7 +54,7 @@ def test_every_summary_column_of_a_run_is_declared_with_its_unit(run_file):
 
 
 def test_the_cli_fallback_gives_the_same_schema(cli, monkeypatch):
-    import _allocsim  # noqa: F401
+    assert allocsim._native.module() is not None, allocsim._native.why_missing()
     native = allocsim.stats_schema()
     monkeypatch.setenv("ALLOCSIM_BACKEND", "cli")
     from_cli = allocsim.stats_schema()

@@ -314,7 +314,7 @@ def test_sweep_config_overrides_seed_points(cli, tmp_path):
 @needs_native
 def test_native_module_preferred(cli, tmp_path, monkeypatch):
     """With _allocsim importable its run() runs the points (here wrapped to record its calls)."""
-    real = importlib.import_module("_allocsim")
+    real = allocsim._native.module()
     calls = []
 
     def recording_run(files, yaml_text, source, sets, seed, out, name, parameters):
@@ -325,7 +325,7 @@ def test_native_module_preferred(cli, tmp_path, monkeypatch):
     fake = types.ModuleType("_allocsim")
     fake.__dict__.update({k: v for k, v in vars(real).items() if not k.startswith("__")})
     fake.run = recording_run
-    monkeypatch.setitem(sys.modules, "_allocsim", fake)
+    monkeypatch.setitem(allocsim._native._state, "module", fake)
     monkeypatch.delenv("ALLOCSIM_BACKEND", raising=False)
     df = sweep({"machine": {"cpus": 2}}, {"kernel.slab": ["slob"]}, jobs=1, seed=3,
                overrides={"kernel.slab_colouring": True}, out=tmp_path / "n.h5")
@@ -358,7 +358,7 @@ def test_seed_and_a_seed_axis_exclude_each_other(tmp_path):
 def test_runs_in_threads_equal_sequential_runs(tmp_path):
     """Simulations in concurrent threads (the GIL released) share no state: each file is
     the one the same run writes alone, even for the same config running twice at once."""
-    native = importlib.import_module("_allocsim")
+    native = allocsim._native.module()
     configs = {"a": ["kernel.slab=slab", "machine.cpus=4"], "b": ["kernel.slab=slub"],
                "c": ["kernel.slab=slab", "machine.cpus=4"]}
 
@@ -401,3 +401,56 @@ def test_threaded_sweep_without_main_guard(local_sweep, tmp_path):
         assert p.returncode == 0, f"{how}: {p.stderr}"
         assert p.stdout.strip() == "4"
         _assert_same_files(target, sequential)
+
+
+# -- existing outputs, interrupts, resume, progress --------------------------------------
+
+
+@needs_native
+def test_interrupt_keeps_points_and_resume_completes(local_sweep, tmp_path, monkeypatch,
+                                                     capsys):
+    """Like allocsim sweep: Ctrl-C keeps the finished points and says how to resume; an
+    existing output or interrupted sweep is kept unless resume=True or overwrite=True;
+    resume runs only the missing points and gives the uninterrupted file. No progress
+    bar when standard error is not a terminal; one when asked."""
+    ref, df = local_sweep
+    out = tmp_path / "r.h5"
+    parts = tmp_path / ".r.h5.parts"
+    real = sweep_mod._error_of
+    calls = []
+
+    def interrupted_at_the_third(args, part, name, params):
+        calls.append(name)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(args, part, name, params)
+
+    monkeypatch.setattr(sweep_mod, "_error_of", interrupted_at_the_third)
+    with pytest.raises(KeyboardInterrupt):
+        sweep(None, GRID, jobs=1, out=out)
+    err = capsys.readouterr().err
+    assert "allocsim.sweep interrupted: 2 of 4 points are complete in" in err
+    assert f"allocsim.sweep(..., out={str(out)!r}, resume=True)" in err
+    assert not out.exists() and sorted(p.name for p in parts.iterdir()) == [
+        "point-0.h5", "point-1.h5"]
+    with pytest.raises(FileExistsError, match="resume=True"):
+        sweep(None, GRID, jobs=1, out=out)
+    with pytest.raises(ValueError, match="exclude"):
+        sweep(None, GRID, out=out, resume=True, overwrite=True)
+
+    calls.clear()
+    resumed = sweep(None, GRID, jobs=1, out=out, resume=True)
+    assert calls == NAMES[2:]
+    assert capsys.readouterr().err == ""  # no bar: stderr is not a terminal
+    pd.testing.assert_frame_equal(resumed, load(ref).summary)
+    _assert_same_files(out, ref)
+    assert not parts.exists()
+
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        sweep(None, GRID, jobs=1, out=out)
+    calls.clear()
+    sweep(None, {"kernel.slab": ["slob"], "machine.cpus": [2]}, out=out, overwrite=True,
+          progress=True)
+    assert calls == ["kernel.slab=slob,machine.cpus=2"]
+    assert "allocsim sweep" in capsys.readouterr().err  # the bar, asked for
+    assert load(out).runs == ["kernel.slab=slob,machine.cpus=2"]

@@ -34,13 +34,6 @@ RunOutcome exercise_run() {
       {}, {"workload.kind=exercise", "machine.cpus=2", "workload.exercise.ops_per_cpu=200"}));
 }
 
-std::string_view type_name(h5::Column::Type t) {
-  return t == h5::Column::Type::u64   ? "u64"
-         : t == h5::Column::Type::i64 ? "i64"
-         : t == h5::Column::Type::f64 ? "f64"
-                                      : "str";
-}
-
 // The declared statistic shown at `place` (a name or a pattern with one placeholder).
 const StatEntry* declared_at(const std::vector<StatEntry>& schema, StatPlace::Kind kind,
                              const std::string& name) {
@@ -55,7 +48,7 @@ void expect_declared(const std::vector<StatEntry>& schema, const h5::Table& summ
     const StatEntry* e = declared_at(schema, StatPlace::Kind::summary, c.name);
     ASSERT_NE(e, nullptr) << "summary column " << c.name << " is not declared";
     EXPECT_EQ(e->stat.unit, c.unit) << c.name;
-    EXPECT_EQ(e->type, type_name(c.type)) << c.name;
+    EXPECT_EQ(e->type, h5::type_name(c.type)) << c.name;
   }
 }
 

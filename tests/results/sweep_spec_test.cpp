@@ -106,5 +106,104 @@ TEST(SweepSpec, ErrorsNameFileLineAndKey) {
   fs::remove(g);
 }
 
+TEST(SweepSpec, SweepFilesAreToldFromConfigs) {
+  const std::string sweep = write_file("is-sweep.yaml", "grid:\n  kernel.slab: [slab]\n");
+  const std::string config = write_file("is-config.yaml", "machine:\n  cpus: 2\n");
+  const std::string empty = write_file("is-empty.yaml", "");
+  const std::string mixed =
+      write_file("is-mixed.yaml", "set:\n  machine.cpus: 2\nkernel:\n  slab: slub\n");
+  EXPECT_TRUE(is_sweep_file(sweep));
+  EXPECT_FALSE(is_sweep_file(config));
+  EXPECT_FALSE(is_sweep_file(empty));  // an empty config: the default
+  try {
+    is_sweep_file(mixed);
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.file, mixed);
+    EXPECT_EQ(e.line, 3);
+    EXPECT_EQ(e.key, "kernel");
+  }
+  for (const std::string& f : {sweep, config, empty, mixed}) fs::remove(f);
+}
+
+TEST(SweepSpec, PointErrorsPointAtTheSweepFile) {
+  const std::string f = write_file("located.yaml", R"(set:
+  machine.cpus: 2
+grid:
+  kernel.slab: [slab, slb]
+points:
+  - {machine.nodes: 1}
+)");
+  SweepSpec s = read_sweep_file(f);
+  add_set_option(s, "run.seed=3");
+  add_grid_option(s, "kernel.flavour=linux-6");
+  const std::vector<SweepPoint> pts = expand(s);
+  ASSERT_EQ(pts.size(), 3u);
+  ASSERT_EQ(pts[1].sets, (std::vector<std::string>{"machine.cpus=2", "run.seed=3",
+                                                   "kernel.slab=slb", "kernel.flavour=linux-6"}));
+  ASSERT_EQ(pts[1].origins.size(), pts[1].sets.size());
+  auto located = [&](std::size_t point, const std::string& key) {
+    return locate_point_error(ConfigError(Origin{"--set", 0, 0, 9}, key, "bad value"), pts[point]);
+  };
+  // A grid value: its line and column in the file.
+  ConfigError e = located(1, "kernel.slab");
+  EXPECT_EQ(e.file, f);
+  EXPECT_EQ(e.line, 4);
+  EXPECT_EQ(e.column, 23);
+  EXPECT_EQ(e.key, "kernel.slab");
+  EXPECT_EQ(std::string(e.what()), f + ":4:23: kernel.slab: bad value");
+  // set: and points: entries, and a key below the one set.
+  EXPECT_EQ(located(1, "machine.cpus").line, 2);
+  EXPECT_EQ(located(2, "machine.nodes").line, 6);
+  EXPECT_EQ(located(2, "machine.nodes.0").line, 6);
+  // Typed on the command line: still "--set KEY" / "--grid KEY".
+  EXPECT_EQ(std::string(located(1, "run.seed").what()), "--set run.seed: bad value");
+  EXPECT_EQ(std::string(located(1, "kernel.flavour").what()), "--grid kernel.flavour: bad value");
+  // Not about a swept key, or not from a --set: unchanged.
+  EXPECT_EQ(located(1, "machine.caches").file, "--set");
+  const ConfigError other(Origin{"a.yaml", 3, 1, 1}, "kernel.slab", "bad");
+  EXPECT_EQ(locate_point_error(other, pts[1]).file, "a.yaml");
+  fs::remove(f);
+}
+
+}  // namespace
+}  // namespace allocsim::io
+
+namespace allocsim::io {
+namespace {
+
+// Ten axes of ten values are 10^10 points: counted, never made.
+TEST(SweepSpec, PointsAreBoundedBeforeExpanding) {
+  std::string yaml = "grid:\n";
+  for (int i = 0; i < 10; ++i) yaml += "  k" + std::to_string(i) + ": [0,1,2,3,4,5,6,7,8,9]\n";
+  try {
+    expand(read_sweep_text(yaml, "s.yaml"));
+    ADD_FAILURE() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(),
+                 "sweep: the sweep has more than 10000 points (the grid's axes multiply); split "
+                 "it into several sweeps");
+  }
+  SweepSpec at_limit;
+  at_limit.grid = {{"a", std::vector<std::string>(100, "1")}, {"b", {}}};
+  for (int i = 0; i < 100; ++i) at_limit.grid[1].second.push_back(std::to_string(i));
+  for (int i = 0; i < 100; ++i) at_limit.grid[0].second[i] = std::to_string(i);
+  EXPECT_EQ(expand(at_limit).size(), kMaxSweepPoints);
+  at_limit.points.push_back({{"a", "x"}});
+  EXPECT_THROW(expand(at_limit), ConfigError);
+}
+
+// A grid that aliases itself is an error at the alias, not a crash.
+TEST(SweepSpec, RecursiveAliasInASweepFile) {
+  try {
+    read_sweep_text("grid: &g\n  kernel.slab: *g\n", "s.yaml");
+    ADD_FAILURE() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(),
+                 "s.yaml:2:16: recursive alias *g: it names a node that contains the alias itself "
+                 "(its anchor is still open)");
+  }
+}
+
 }  // namespace
 }  // namespace allocsim::io

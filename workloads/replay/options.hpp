@@ -2,6 +2,7 @@
 // How a replay runs: its timing, where each replayed event's row goes, and
 // the seams a recording plugs into (hooks.hpp).
 #include <cstdint>
+#include <string_view>
 
 #include "sim/types.hpp"
 #include "workloads/generator/run.hpp"
@@ -25,6 +26,10 @@ struct ReplayRow {
   std::uint16_t cpu = 0;  // the simulated CPU
   std::uint8_t order = 0;
   trace::EventKind kind = trace::EventKind::other;
+  // Valid while the sink's row() runs: the traced call site as printed
+  // (allocations), and the migratetype name the model takes for the gfp
+  // flags (page allocations).
+  std::string_view call_site, migratetype;
 };
 
 class ReplayRowSink {

@@ -1,9 +1,11 @@
 #include "workloads/replay/replayer.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
+#include "model/migratetype.hpp"
 #include "workloads/generator/generator_stats.hpp"
 #include "workloads/trace/event_gfp.hpp"
 
@@ -105,6 +107,7 @@ sim::Cycles Replayer::dispatch(const trace::TraceEvent& e, sim::Cpu* reader) {
     case Action::alloc_pages:
       if (!e.has(Field::pfn) || (e.pfn == 0 && e.page == 0)) {  // a traced failure
         ++r_.skipped;
+        ++r_.traced_page_failures;
         return when;
       }
       if (opt_.pages && !opt_.pages->replay(e, source_.trace())) {
@@ -310,6 +313,14 @@ bool Replayer::alloc_object(sim::Cpu& cpu, const Item& it, ReplayRow& row) {
   row.ptr = e.ptr;
   row.bytes_req = e.bytes_req;
   row.traced_bytes_alloc = e.bytes_alloc;
+  if (e.call_site_sym) {
+    row.call_site = source_.trace().str(e.call_site_sym);
+  } else if (e.call_site) {
+    char* buf = cpus_[cpu.id()].call_site;
+    const int n = std::snprintf(buf, sizeof cpus_[cpu.id()].call_site, "0x%llx",
+                                static_cast<unsigned long long>(e.call_site));
+    row.call_site = std::string_view(buf, static_cast<std::size_t>(n));
+  }
   const model::Gfp gfp = gfp_of(e);
   std::uint64_t addr = 0, simulated = 0;
   if (is_kmalloc(e.kind)) {
@@ -370,6 +381,8 @@ bool Replayer::alloc_pages(sim::Cpu& cpu, const Item& it, ReplayRow& row) {
   const unsigned order = static_cast<unsigned>(std::clamp<std::int16_t>(e.order, 0, 255));
   row.order = static_cast<std::uint8_t>(order);
   const model::Gfp gfp = gfp_of(e);
+  const model::Flavour f = k_.pages().flavour();
+  row.migratetype = model::migratetype_name(f, model::gfp_migratetype(f, gfp));
   row.start = cpu.now();
   const std::optional<model::Pfn> pfn = k_.pages().alloc_pages(cpu, gfp, order);
   allocation_done(cpu, it.slot, pfn.value_or(0), pfn.has_value(), order);

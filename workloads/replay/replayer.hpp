@@ -39,6 +39,7 @@ class Replayer final : public gen::RunProgress {
     bool dormant = true;  // no event yet: blocked until its first one is read
     bool blocked = false, kicked = false;
     std::array<sim::LatencyHistogram*, kRunKinds.size()> latency{};
+    char call_site[20] = {};  // a numeric call site's text, while its row is written
   };
   // A kmem cache the trace allocates from, created at its first allocation.
   struct CacheEntry {

@@ -35,14 +35,15 @@ struct AccuracyRow {
 struct ReplayCounters {
   std::uint64_t events = 0;  // events read
   std::uint64_t allocations = 0, frees = 0;
-  std::uint64_t null_frees = 0;          // kfree(NULL): nothing to do
-  std::uint64_t unknown_frees = 0;       // pointer never seen allocated (before the trace began)
-  std::uint64_t reused_pointers = 0;     // allocation of a pointer still live in the trace
-  std::uint64_t failures = 0;            // the simulated allocator returned NULL
-  std::uint64_t failed_frees = 0;        // frees of allocations the model failed
-  std::uint64_t gfp_fallbacks = 0;       // gfp text the flavour cannot read: GFP_KERNEL used
-  std::uint64_t skipped = 0;             // events replay does not act on (drains, other)
-  std::uint64_t pages_not_replayed = 0;  // page events the classifier left to the model
+  std::uint64_t null_frees = 0;            // kfree(NULL): nothing to do
+  std::uint64_t unknown_frees = 0;         // pointer never seen allocated (before the trace began)
+  std::uint64_t reused_pointers = 0;       // allocation of a pointer still live in the trace
+  std::uint64_t failures = 0;              // the simulated allocator returned NULL
+  std::uint64_t failed_frees = 0;          // frees of allocations the model failed
+  std::uint64_t gfp_fallbacks = 0;         // gfp text the flavour cannot read: GFP_KERNEL used
+  std::uint64_t skipped = 0;               // events replay does not act on (drains, other)
+  std::uint64_t traced_page_failures = 0;  // mm_page_alloc events that failed in the trace
+  std::uint64_t pages_not_replayed = 0;    // page events the classifier left to the model
   std::uint64_t bytes_alloc_compared = 0, bytes_alloc_mismatches = 0;
   std::uint64_t traced_live = 0;     // objects and page blocks live at the end, per the trace
   std::uint64_t simulated_live = 0;  // the same in the model
@@ -63,11 +64,11 @@ struct ReplayResult : ReplayCounters {
   TracepointTotals traced, model;     // model: during the replay only
   std::vector<std::string> caches;    // the trace's names of the caches it allocated from
   std::vector<AccuracyRow> snapshot;  // recordings: /proc state against after/ (accuracy.hpp)
-  std::vector<ReplayRow> table;       // replay(const Trace&) with keep_table: every row
+  std::vector<ReplayRow> table;  // replay(const Trace&) without a sink: every row (no call_site)
 };
 
 // ReplayResult's counters, in the order `allocsim run` prints them.
-inline constexpr std::array<sim::FieldDecl<ReplayCounters>, 25> kReplayCounters{{
+inline constexpr std::array<sim::FieldDecl<ReplayCounters>, 26> kReplayCounters{{
     {{"events", "1", "events read from the trace", "the replay (workloads/replay/replayer.cpp)"},
      &ReplayCounters::events},
     {{"allocations", "1", "successful object and page allocations replayed", "the replay"},
@@ -93,6 +94,9 @@ inline constexpr std::array<sim::FieldDecl<ReplayCounters>, 25> kReplayCounters{
     {{"skipped", "1", "events replay does not act on (refills, drains, steals, other kinds)",
       "the replay"},
      &ReplayCounters::skipped},
+    {{"traced_page_failures", "1", "page allocations that failed in the trace (not replayed)",
+      "the replay: mm_page_alloc events with pfn 0 and a null page"},
+     &ReplayCounters::traced_page_failures},
     {{"pages_not_replayed", "1", "page events left to the model (its own slab pages)",
       "the replay's PageEventClassifier (workloads/replay/hooks.hpp)"},
      &ReplayCounters::pages_not_replayed},

@@ -1,7 +1,7 @@
 #pragma once
 // One kmem tracepoint occurrence, as parsed from a trace file. Field names
 // follow the kernel's TP_printk in include/trace/events/kmem.h (2.6.32 and
-// 6.x, linux-mm-reference §8.5). Strings are ids into the owning Trace's
+// 6.x). Strings are ids into the owning Trace's
 // StringPool, so an event is a small trivially copyable value.
 #include <array>
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
 // The part of a kernel trace line before the event's fields, in the three
-// text renderings (linux-mm-reference §8.5):
+// text renderings (kernel/trace/trace_output.c, trace-cmd report, perf script):
 //   ftrace `trace`/`trace_pipe`  `<comm>-<pid> [(tgid)] [<cpu>] [<flags>] <secs.usecs>: <event>:
 //   <fields>`
 //     (kernel/trace/trace_output.c: no flags column in 2.6.3x, 4 chars in
