@@ -323,19 +323,23 @@ bool Replayer::alloc_object(sim::Cpu& cpu, const Item& it, ReplayRow& row) {
   }
   const model::Gfp gfp = gfp_of(e);
   std::uint64_t addr = 0, simulated = 0;
+  model::KmemCache* cache = nullptr;
   if (is_kmalloc(e.kind)) {
     row.start = cpu.now();
     addr = oa.kmalloc(cpu, e.bytes_req, gfp, node_of(e));
     if (addr) simulated = oa.kmalloc_sizes().bytes_alloc(e.bytes_req);
   } else {
-    model::KmemCache* c = cache_for(cpu, e);  // creating it is not part of the event
+    cache = cache_for(cpu, e);  // creating it is not part of the event
     row.start = cpu.now();
-    if (c) {
-      addr = oa.kmem_cache_alloc(cpu, *c, gfp, node_of(e));
-      if (addr) simulated = oa.cache_bytes_alloc(*c);
+    if (cache) {
+      addr = oa.kmem_cache_alloc(cpu, *cache, gfp, node_of(e));
+      if (addr) simulated = oa.cache_bytes_alloc(*cache);
     }
   }
   row.simulated_bytes_alloc = simulated;
+  // A cache object is freed to its cache (kmem_cache_free): SLOB, unlike SLAB
+  // and SLUB, cannot kfree() one.
+  if (it.slot != kNoSlot && cache) map_[it.slot].cache = cache;
   allocation_done(cpu, it.slot, addr, addr != 0, 0);
   if (!addr) {
     ++r_.failures;
