@@ -11,6 +11,7 @@
 
 #include "model/kernel.hpp"
 #include "workloads/replay.hpp"
+#include "workloads/trace/event_source.hpp"
 #include "workloads/trace/readers.hpp"
 #include "workloads/trace/synthetic.hpp"
 
@@ -71,7 +72,8 @@ void BM_ParseAndReplaySynthetic6x(benchmark::State& state) {
     model::Kernel k(m, model::KernelConfig{});
     state.ResumeTiming();
     const Trace t = parse_trace(text, Format::ftrace, "bench");
-    const auto r = allocsim::workloads::replay(t, k, {.keep_table = false});
+    TraceEvents source(t);  // no row sink: the rows are not kept
+    const auto r = allocsim::workloads::replay(source, k);
     events += r.events;
   }
   state.counters["events/s"] =

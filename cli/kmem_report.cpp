@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <initializer_list>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/commands.hpp"
@@ -47,28 +49,74 @@ std::string note(const char* format, double v) {
   return buf;
 }
 
+bool is(const h5::Column& event, std::size_t i, std::initializer_list<std::string_view> kinds) {
+  for (std::string_view k : kinds)
+    if (event.s[i] == k) return true;
+  return false;
+}
+
+// The rows in trace order (the table has them in the order they finished).
+std::vector<std::size_t> trace_order(const h5::Table& t) {
+  const h5::Column& line = column(t, "line", "replay");
+  std::vector<std::size_t> rows(t.rows());
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  std::stable_sort(rows.begin(), rows.end(),
+                   [&](std::size_t a, std::size_t b) { return line.u[a] < line.u[b]; });
+  return rows;
+}
+
+// Per row: the simulated CPU of the trace's free of what that row allocated
+// (matched by `key`, in trace order), -1 if the trace does not free it.
+std::vector<std::int64_t> free_cpus(const h5::Table& t, const std::vector<std::size_t>& order,
+                                    const h5::Column& key,
+                                    std::initializer_list<std::string_view> allocs,
+                                    std::initializer_list<std::string_view> frees) {
+  const h5::Column& event = column(t, "event", "replay");
+  const h5::Column& cpu = column(t, "cpu", "replay");
+  std::vector<std::int64_t> out(t.rows(), -1);
+  std::map<std::uint64_t, std::size_t> live;
+  for (std::size_t i : order) {
+    if (is(event, i, allocs)) {
+      live[key.u[i]] = i;
+    } else if (is(event, i, frees)) {
+      const auto it = live.find(key.u[i]);
+      if (it == live.end()) continue;
+      out[it->second] = static_cast<std::int64_t>(cpu.u[i]);
+      live.erase(it);
+    }
+  }
+  return out;
+}
+
 struct Site {
   std::uint64_t allocs = 0, requested = 0, traced = 0, simulated = 0, freed = 0, cross_cpu = 0;
 };
 
 void print_slab(const h5::Table& t, const std::string& allocator, std::size_t call_sites) {
+  const h5::Column& event = column(t, "event", "replay");
   const h5::Column& site = column(t, "call_site", "replay");
   const h5::Column& cpu = column(t, "cpu", "replay");
   const h5::Column& req = column(t, "bytes_req", "replay");
   const h5::Column& traced = column(t, "traced_bytes_alloc", "replay");
   const h5::Column& simulated = column(t, "simulated_bytes_alloc", "replay");
-  const h5::Column& free_cpu = column(t, "free_cpu", "replay");
+  const std::vector<std::size_t> order = trace_order(t);
+  const std::initializer_list<std::string_view> kAllocs = {
+      "kmalloc", "kmalloc_node", "kmem_cache_alloc", "kmem_cache_alloc_node"};
+  const std::vector<std::int64_t> free_cpu =
+      free_cpus(t, order, column(t, "ptr", "replay"), kAllocs, {"kfree", "kmem_cache_free"});
   Site total;
   std::map<std::string, Site> sites;
-  for (std::size_t i = 0; i < t.rows(); ++i) {
+  for (std::size_t i : order) {
+    // The allocations the model satisfied (a failed one allocated nothing).
+    if (!is(event, i, kAllocs) || simulated.u[i] == 0) continue;
     for (Site* s : {&total, &sites[site.s[i].empty() ? "(none)" : site.s[i]]}) {
       ++s->allocs;
       s->requested += req.u[i];
       s->traced += traced.u[i];
       s->simulated += simulated.u[i];
-      if (free_cpu.i[i] >= 0) {
+      if (free_cpu[i] >= 0) {
         ++s->freed;
-        s->cross_cpu += static_cast<std::uint64_t>(free_cpu.i[i]) != cpu.u[i];
+        s->cross_cpu += static_cast<std::uint64_t>(free_cpu[i]) != cpu.u[i];
       }
     }
   }
@@ -113,27 +161,28 @@ int rank(const std::string& migratetype) {
   return static_cast<int>(it - kOrder.begin());
 }
 
-void print_pages(const h5::Table& t, const std::string& flavour) {
-  const h5::Column& cpu = column(t, "cpu", "replay_pages");
-  const h5::Column& order = column(t, "order", "replay_pages");
-  const h5::Column& mt = column(t, "migratetype", "replay_pages");
-  const h5::Column& failed = column(t, "failed", "replay_pages");
-  const h5::Column& free_cpu = column(t, "free_cpu", "replay_pages");
-  std::uint64_t allocs = 0, failures = 0, freed = 0, cross_cpu = 0, pages = 0;
+void print_pages(const h5::Table& t, std::uint64_t traced_failures, const std::string& flavour) {
+  const h5::Column& event = column(t, "event", "replay");
+  const h5::Column& cpu = column(t, "cpu", "replay");
+  const h5::Column& order = column(t, "order", "replay");
+  const h5::Column& mt = column(t, "migratetype", "replay");
+  const std::vector<std::size_t> rows = trace_order(t);
+  const std::vector<std::int64_t> free_cpu =
+      free_cpus(t, rows, column(t, "pfn", "replay"), {"mm_page_alloc"},
+                {"mm_page_free", "mm_page_free_direct", "mm_page_free_batched", "mm_pagevec_free"});
+  std::uint64_t allocs = traced_failures, failures = traced_failures, freed = 0, cross_cpu = 0,
+                pages = 0;
   std::map<std::uint64_t, std::map<std::string, std::uint64_t>> grid;  // order -> type -> count
   std::vector<std::string> types;
-  for (std::size_t i = 0; i < t.rows(); ++i) {
+  for (std::size_t i : rows) {
+    if (!is(event, i, {"mm_page_alloc"})) continue;
     ++allocs;
-    if (failed.u[i]) {
-      ++failures;
-      continue;
-    }
     pages += std::uint64_t{1} << order.u[i];
     ++grid[order.u[i]][mt.s[i]];
     if (std::find(types.begin(), types.end(), mt.s[i]) == types.end()) types.push_back(mt.s[i]);
-    if (free_cpu.i[i] >= 0) {
+    if (free_cpu[i] >= 0) {
       ++freed;
-      cross_cpu += static_cast<std::uint64_t>(free_cpu.i[i]) != cpu.u[i];
+      cross_cpu += static_cast<std::uint64_t>(free_cpu[i]) != cpu.u[i];
     }
   }
   std::printf("\nPAGE ALLOCATIONS (mm_page_alloc)\n");
@@ -179,12 +228,8 @@ void print_kmem(const io::RunResults& run, std::size_t call_sites) {
   std::printf("run '%s': %s replayed on %s, %s\n\n", run.info.name.c_str(), trace.c_str(),
               flavour.c_str(), allocator.c_str());
   print_slab(*slab, allocator, call_sites);
-  const h5::Table* pages = find_table(run, "replay_pages");
-  if (!pages)
-    throw UsageError("--kmem: run '" + run.info.name +
-                     "' has no tables/replay_pages (written by an allocsim before --kmem "
-                     "existed: replay the trace again)");
-  print_pages(*pages, flavour);
+  const h5::Column* failures = run.summary.find("traced_page_failures");
+  print_pages(*slab, failures && run.summary.rows() ? failures->u.front() : 0, flavour);
 }
 
 }  // namespace allocsim::cli

@@ -1,7 +1,8 @@
 // allocsim report: what a results file holds. With no option, its runs and
 // (for a single run) its summary; --proc prints an end-of-run /proc report in
-// Linux's format; --compare puts two runs' summaries side by side; --kmem
-// summarises a replayed trace as perf kmem stat would (cli/kmem_report.cpp).
+// Linux's format; --replay a replay's comparison with the traced kernel;
+// --compare puts two runs' summaries side by side; --kmem summarises a
+// replayed trace as perf kmem stat would (cli/kmem_report.cpp).
 #include <boost/program_options.hpp>
 
 #include <algorithm>
@@ -96,6 +97,26 @@ void print_compare(const io::RunResults& a, const io::RunResults& b) {
                   b.summary.rows() ? cell(cb, 0).c_str() : "", "", cb.unit.c_str());
 }
 
+// tables/replay_accuracy: the traced kernel's figure, the model's, and their ratio.
+void print_replay_accuracy(const io::RunResults& r) {
+  const auto t = std::find_if(r.tables.begin(), r.tables.end(),
+                              [](const auto& p) { return p.first == "replay_accuracy"; });
+  if (t == r.tables.end())
+    throw UsageError("--replay: run '" + r.info.name +
+                     "' is not a replay (no tables/replay_accuracy)");
+  const h5::Table& a = t->second;
+  const h5::Column *metric = a.find("metric"), *key = a.find("key"), *traced = a.find("traced"),
+                   *model = a.find("model"), *ratio = a.find("ratio");
+  if (!metric || !key || !traced || !model || !ratio)
+    throw UsageError("--replay: run '" + r.info.name + "' has a malformed tables/replay_accuracy");
+  std::printf("run '%s': %s, the traced kernel and the model\n\n", r.info.name.c_str(),
+              r.info.workload.c_str());
+  std::printf("%-20s %-32s %14s %14s %12s\n", "metric", "key", "traced", "model", "model/traced");
+  for (std::size_t i = 0; i < a.rows(); ++i)
+    std::printf("%-20s %-32s %14s %14s %12s\n", cell(*metric, i).c_str(), cell(*key, i).c_str(),
+                cell(*traced, i).c_str(), cell(*model, i).c_str(), cell(*ratio, i).c_str());
+}
+
 }  // namespace
 
 int report_command(const std::vector<std::string>& args) {
@@ -103,12 +124,15 @@ int report_command(const std::vector<std::string>& args) {
   po::options_description desc("report options");
   std::string run, proc;
   std::vector<std::string> compare;
+  bool replay = false;
   std::size_t call_sites = 20;
   desc.add_options()("run", po::value<std::string>(&run),
                      "the run to report (default: the only one)")(
       "proc", po::value<std::string>(&proc),
       "print an end-of-run report: buddyinfo, zoneinfo, pagetypeinfo, slabinfo, vmallocinfo, "
       "vmstat, extfrag_index, unusable_index")(
+      "replay", po::bool_switch(&replay),
+      "a replay's comparison with the traced kernel: every row of tables/replay_accuracy")(
       "compare", po::value<std::vector<std::string>>(&compare)->multitoken(),
       "RUN_A RUN_B: the two runs' summaries side by side, with B/A")(
       "kmem",
@@ -128,7 +152,7 @@ int report_command(const std::vector<std::string>& args) {
   po::notify(vm);
   if (vm.count("help")) {
     std::printf(
-        "usage: allocsim report OUT.h5 [--run NAME] [--proc NAME | --kmem] "
+        "usage: allocsim report OUT.h5 [--run NAME] [--proc NAME | --kmem | --replay] "
         "[--compare RUN_A RUN_B]\n\n"
         "Reports on a results file written by 'allocsim run -o' or 'allocsim sweep': its runs,\n"
         "a run's summary (every field with its unit), its /proc reports in Linux's formats,\n"
@@ -169,15 +193,17 @@ int report_command(const std::vector<std::string>& args) {
   }
   if (run.empty() && runs.size() == 1) run = runs.front();
   if (run.empty()) {
-    if (!proc.empty() || kmem)
-      throw UsageError(std::string(kmem ? "--kmem" : "--proc") + " needs --run (the file has " +
-                       std::to_string(runs.size()) + " runs)");
+    if (!proc.empty() || kmem || replay)
+      throw UsageError(std::string(kmem     ? "--kmem"
+                                   : replay ? "--replay"
+                                            : "--proc") +
+                       " needs --run (the file has " + std::to_string(runs.size()) + " runs)");
     std::printf("%s: %zu runs\n", files.front().c_str(), runs.size());
     for (const std::string& r : runs) std::printf("  %s\n", r.c_str());
     return 0;
   }
   require(run);
-  const io::RunResults r = io::read_run(f.id(), run);
+  const io::RunResults r = io::read_run(f.id(), run, kmem);  // --kmem reads tables/replay
   if (kmem) {
     print_kmem(r, call_sites);
     return 0;
@@ -191,6 +217,10 @@ int report_command(const std::vector<std::string>& args) {
     std::string known;
     for (const auto& p : r.proc) known += (known.empty() ? "" : ", ") + p.first;
     throw UsageError("--proc '" + proc + "': not in run '" + run + "' (it has " + known + ")");
+  }
+  if (replay) {
+    print_replay_accuracy(r);
+    return 0;
   }
   print_summary(r);
   return 0;

@@ -17,6 +17,7 @@
 #include "model/kernel.hpp"
 #include "model/page_alloc.hpp"
 #include "workloads/generator/generator_stats.hpp"
+#include "workloads/replay/accuracy.hpp"
 #include "workloads/trace/readers.hpp"
 
 namespace allocsim::cli {
@@ -88,23 +89,30 @@ CounterLine line(const std::array<sim::FieldDecl<T>, N>& fields, std::uint64_t T
   return {d.meaning, from.*member, d.unit};
 }
 
-// workload.trace: each allocation's bytes_alloc compared with the traced kernel's.
+// workload.trace: the replay's counters, then how close it came to the traced kernel.
 void print_replay(const io::Config& c, const io::RunOutcome& o) {
   namespace tr = workloads::trace;
   const workloads::ReplayResult& r = *o.replay;
   const sim::MachineConfig& m = c.machine;
-  std::printf("allocsim %s: machine '%s', %u CPUs, %s %s; replaying %s (%s, %llu lines)\n\n",
+  std::printf("allocsim %s: machine '%s', %u CPUs, %s %s; replaying %s (%s, %llu lines, %s)\n\n",
               kVersion, m.name.c_str(), m.cpus,
               std::string(model::to_string(c.kernel.flavour)).c_str(),
-              std::string(model::to_string(c.kernel.slab.kind)).c_str(), c.trace.path.c_str(),
+              std::string(model::to_string(c.kernel.slab.kind)).c_str(),
+              (c.trace.recording.empty() ? c.trace.path : c.trace.recording).c_str(),
               std::string(tr::format_name(o.trace_format)).c_str(),
-              static_cast<unsigned long long>(o.trace_stats.lines));
+              static_cast<unsigned long long>(o.trace_stats.lines),
+              c.trace.timing == workloads::ReplayTiming::open_loop ? "open loop" : "back to back");
   std::vector<CounterLine> lines;
-  add_lines(lines, workloads::kReplayCounters, r);
+  add_lines(lines, workloads::kReplayCounters, static_cast<const workloads::ReplayCounters&>(r));
   lines.push_back(line(workloads::kTraceCounters, &tr::TraceStats::bad_lines, o.trace_stats));
   lines.push_back({io::tree::kDiagnostics.meaning, o.diagnostics, io::tree::kDiagnostics.unit});
   lines.push_back({io::tree::kSimulatedCycles.meaning, o.elapsed, io::tree::kSimulatedCycles.unit});
-  print_lines(lines, width_of(lines));
+  std::vector<CounterLine> accuracy;
+  add_lines(accuracy, workloads::replaying::kAccuracySummary, workloads::replaying::summarize(r));
+  const std::size_t width = std::max(width_of(lines), width_of(accuracy));
+  print_lines(lines, width);
+  std::printf("\nthe traced kernel and the model (allocsim report OUT.h5 --replay: every row)\n");
+  print_lines(accuracy, width);
 }
 
 // The generated workload: one row per thread and operation kind, then totals.
@@ -204,6 +212,7 @@ int run_command(const std::vector<std::string>& args) {
   io::ExecuteOptions eo;
   eo.name = name;
   eo.progress = &cell;
+  eo.replay_rows = out.has_value();
   io::RunOutcome o;
   {
     const double ghz = config.machine.ghz;

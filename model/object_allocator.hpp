@@ -132,6 +132,9 @@ class ObjectAllocator {
   KmemCache* kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
                                std::uint32_t align, SlabFlags flags, bool ctor,
                                const KmemCacheArgs& args);
+  // bytes_alloc as the kmem_cache_alloc tracepoint prints it for `c`: the
+  // stride (s->size); SLOB prints its own rounding.
+  virtual std::uint64_t cache_bytes_alloc(const KmemCache& c) const { return c.size; }
   // Frees the cache; objects still in use are reported (cache_busy) and the
   // cache is kept, as the kernel does.
   virtual void kmem_cache_destroy(sim::Cpu& cpu, KmemCache* c) = 0;

@@ -221,6 +221,7 @@ std::optional<Pfn> PageAllocator::alloc_pages_node(sim::Cpu& cpu, sim::NodeId ni
     return std::nullopt;
   }
   ++zones_[zone].counters.alloc_success;
+  ++tracepoints_.mm_page_alloc[order];  // trace_mm_page_alloc
   prep_new_page(cpu, idx, order, gfp, mt);
   return map_.pfn(idx);
 }

@@ -81,6 +81,18 @@ struct VmEvents {
 static_assert(sim::declares_every_field(VmEvents::kFields),
               "every VmEvents field needs its declaration in VmEvents::kFields");
 
+// How often the model passed the places where Linux emits the page
+// allocator's kmem tracepoints (include/trace/events/kmem.h), so that a replay
+// can set them beside a recording's counts. Kept apart from the counters
+// table: they restate what VmEvents and ZoneCounters already show in sums.
+struct PageTracepoints {
+  // trace_mm_page_alloc: successful allocations per order (__alloc_pages).
+  std::array<std::uint64_t, kNrOrders> mm_page_alloc{};
+  // trace_mm_page_alloc_zone_locked with percpu_refill=1, in pages: the
+  // blocks rmqueue_bulk() moves from the buddy lists onto a pcp list.
+  std::uint64_t pcp_refill_pages = 0;
+};
+
 class PageAllocator {
  public:
   PageAllocator(sim::Machine& machine, const KernelConfig& config);
@@ -129,6 +141,14 @@ class PageAllocator {
   // allocators: recorded, or the run stops); none by default.
   void set_diagnostics(DiagnosticLog* log) { diag_ = log; }
   const VmEvents& events() const { return events_; }
+  const PageTracepoints& tracepoints() const { return tracepoints_; }
+
+  // A replay's warm start: `cpu`'s pcp list of zone `zone` holds `count`
+  // order-0 movable pages taken from the buddy lists (as rmqueue_bulk() would)
+  // and its high is `high`, widening high_max to it (the recorded kernel's
+  // auto-tuned high may exceed the model's bound). Returns the pages moved:
+  // fewer when the zone has fewer free.
+  std::uint64_t warm_pcp(sim::Cpu& cpu, std::size_t zone, std::uint64_t count, std::int64_t high);
 
   // Physical address of a frame, and of its simulated struct page.
   sim::PhysAddr pfn_to_phys(Pfn pfn) const { return pfn << kPageShift; }
@@ -208,6 +228,7 @@ class PageAllocator {
   std::vector<BadPage> bad_pages_;
   DiagnosticLog* diag_ = nullptr;
   VmEvents events_;
+  PageTracepoints tracepoints_;
   static constexpr std::size_t kMaxRecords = 4096;  // failure and bad-page records kept
 };
 

@@ -34,6 +34,7 @@ std::uint64_t PageAllocator::rmqueue_bulk(sim::Cpu& cpu, Zone& z, unsigned order
   for (; i < count; ++i) {
     const std::uint32_t idx = buddy_->rmqueue(z, order, mt, flags, c);
     if (idx == kNilIndex) break;
+    tracepoints_.pcp_refill_pages += 1ull << order;  // trace_mm_page_alloc_zone_locked
     Page& p = map_[idx];
     p.flags = PG_pcp;
     p.order = static_cast<std::uint8_t>(order);
@@ -64,6 +65,23 @@ std::int64_t PageAllocator::nr_pcp_alloc(PerCpuPages& pcp, const Zone& z, unsign
   }
   if (batch > 1) batch = std::max<std::int64_t>(batch >> order, 2);
   return batch;
+}
+
+std::uint64_t PageAllocator::warm_pcp(sim::Cpu& cpu, std::size_t zone, std::uint64_t count,
+                                      std::int64_t high) {
+  Zone& z = zones_.at(zone);
+  PerCpuPages& pcp = z.pcp[cpu.id()];
+  pcp.high_max = std::max(pcp.high_max, high);
+  pcp.high = high;
+  // Boot leaves some pages on CPU 0's lists: only the difference is moved.
+  const std::uint64_t have = static_cast<std::uint64_t>(std::max<std::int64_t>(pcp.count, 0));
+  if (count <= have) return 0;
+  count -= have;
+  const unsigned mt = migrate_types(config_.flavour).movable;
+  const unsigned pindex = config_.flavour == Flavour::linux_6 ? order_to_pindex(mt, 0) : mt;
+  const std::uint64_t got = rmqueue_bulk(cpu, z, 0, count, mt, pindex, false, AllocFlags{});
+  pcp.count += static_cast<std::int64_t>(got);
+  return got;
 }
 
 std::uint32_t PageAllocator::rmqueue_pcplist(sim::Cpu& cpu, Zone& z, unsigned order, unsigned mt,

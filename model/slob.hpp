@@ -37,7 +37,7 @@ class Slob final : public ObjectAllocator, private SlobHeap::PageSource {
   std::uint32_t header() const { return align_; }
   // bytes_alloc as the kmalloc / kmem_cache_alloc tracepoints print it (§4b.7).
   std::uint64_t kmalloc_bytes_alloc(std::uint64_t size) const;
-  std::uint64_t cache_bytes_alloc(const KmemCache& c) const;
+  std::uint64_t cache_bytes_alloc(const KmemCache& c) const override;
   // sizeof(struct slob_rcu), the footer of SLAB_TYPESAFE_BY_RCU objects.
   std::uint32_t rcu_footer() const { return ptr_ == 8 ? 24 : 12; }
   // Host-side stand-in for "kmalloc" (stats and in_use of heap kmallocs).

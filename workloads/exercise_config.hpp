@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "workloads/replay/timing.hpp"
+
 namespace allocsim::workloads {
 
 enum class ExercisePattern : std::uint8_t {
@@ -34,13 +36,17 @@ inline std::string_view to_string(ExercisePattern pattern) {
   return "?";
 }
 
-// workload.trace: a kmem trace replayed through the kernel model instead of
-// the exercise. `path` is resolved against the directory of the config file
-// that named it; empty: no trace.
+// workload.trace: a kmem trace, or a recording directory (allocsim record),
+// replayed through the kernel model instead of the exercise. `path` is
+// resolved against the directory of the config file that named it; empty: no
+// trace. For a recording, `recording` is the directory and `path` its trace.
 struct TraceConfig {
   std::string path;
+  std::string recording;
   std::string format = "auto";  // auto, ftrace, trace-cmd, perf, native, wee_alloc, malloc-lab
   bool skip_bad_lines = false;
+  ReplayTiming timing = ReplayTiming::open_loop;  // workload.replay_timing
+  double time_scale = 1.0;                        // workload.replay_time_scale
 };
 inline constexpr std::array<std::string_view, 7> kTraceFormats{
     "auto", "ftrace", "trace-cmd", "perf", "native", "wee_alloc", "malloc-lab"};

@@ -347,8 +347,15 @@ class Results:
         raise KeyError(f"no table {path!r} in {self.path}")
 
     def table(self, name: str, run: str | list[str] | None = None) -> pd.DataFrame:
-        """A run's extra table ``tables/<name>``: ``exercise`` or ``replay``."""
+        """A run's extra table ``tables/<name>``: ``exercise``, ``replay`` (a row per
+        replayed event) or ``replay_accuracy``."""
         return self._group_table("tables", name, run, "table")
+
+    def replay_accuracy(self, run: str | list[str] | None = None) -> pd.DataFrame:
+        """How close a replay came to the traced kernel (``tables/replay_accuracy``):
+        metric, key, traced, model, ratio (model / traced, NaN when traced is 0); one
+        row per metric and key (docs/results.md)."""
+        return self.table("replay_accuracy", run)
 
     def events(self, run: str | list[str] | None = None) -> pd.DataFrame:
         """The sampled operations (``runs/<name>/events``) of runs that kept them."""

@@ -1,5 +1,7 @@
 #include "io/config/load.hpp"
 
+#include <filesystem>
+
 #include "io/config/override.hpp"
 #include "io/config/sections.hpp"
 #include "io/config/yaml_emit.hpp"
@@ -24,6 +26,24 @@ void merge_file(Node& root, const Node& file) {
   if (workload && workload->find("generator"))
     if (Node* base = root.find("workload")) base->erase("generator");
   merge_into(root, file);
+}
+
+// `allocsim run DIR`: a recording directory in the list of files stands for
+// its machine.yaml, then workload.trace: DIR, both at DIR's place in the list.
+void merge_recording(Node& root, const std::string& dir, int& layer) {
+  const std::filesystem::path machine = std::filesystem::path(dir) / "machine.yaml";
+  if (!std::filesystem::is_regular_file(machine))
+    throw ConfigError(Origin{dir, 0, 0, layer}, "",
+                      "a directory but not a recording of allocsim record: it has no machine.yaml");
+  merge_file(root, parse_yaml_file(machine.string(), layer++));
+  const Origin origin{dir, 0, 0, layer++};
+  std::filesystem::path path = std::filesystem::absolute(dir).lexically_normal();
+  if (path.filename().empty()) path = path.parent_path();  // "DIR/"
+  Node workload = Node::map(origin);
+  workload.set("trace", Node::scalar(path.string(), origin), origin);
+  Node layer_root = Node::map(origin);
+  layer_root.set("workload", std::move(workload), origin);
+  merge_file(root, layer_root);
 }
 
 }  // namespace
@@ -54,7 +74,12 @@ Config load_config(const std::vector<std::string>& files,
                    std::optional<std::uint64_t> seed_override) {
   Node root = default_config_tree();
   int layer = 1;
-  for (const std::string& file : files) merge_file(root, parse_yaml_file(file, layer++));
+  for (const std::string& file : files) {
+    if (std::filesystem::is_directory(file))
+      merge_recording(root, file, layer);
+    else
+      merge_file(root, parse_yaml_file(file, layer++));
+  }
   return finish(std::move(root), layer, set_overrides, seed_override);
 }
 

@@ -1,5 +1,8 @@
 // The `workload:` section: the hardware exercise, or a trace to replay.
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 
@@ -10,6 +13,21 @@ namespace allocsim::io {
 namespace {
 
 constexpr std::uint64_t kMaxOpsPerCpu = std::uint64_t{1} << 40;
+
+// workload.replay_time_scale: simulated ns per traced ns, a positive number.
+double read_time_scale(MapReader& workload) {
+  const Value v = workload.get("replay_time_scale");
+  const std::string text = v.as_string();
+  double scale = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), scale);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(scale) ||
+      scale <= 0 || scale > 1e9)
+    v.fail("expected a positive number (simulated ns per traced ns), not '" + text + "'");
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", scale);
+  workload.record("replay_time_scale", buf);
+  return scale;
+}
 
 ExerciseConfig read_exercise(MapReader& exercise) {
   ExerciseConfig out;
@@ -39,8 +57,9 @@ void read_workload(MapReader& top, const sim::MachineConfig& machine,
   const model::Flavour flavour = kernel.flavour;
   ExerciseConfig& exercise_out = out.exercise;
   workloads::TraceConfig& trace = out.trace;
-  MapReader workload = top.map(
-      "workload", {"kind", "generator", "trace", "trace_format", "skip_bad_lines", "exercise"});
+  MapReader workload =
+      top.map("workload", {"kind", "generator", "trace", "trace_format", "skip_bad_lines",
+                           "replay_timing", "replay_time_scale", "exercise"});
   out.workload_kind = workload.enumeration("kind", kWorkloadKinds);
   // The generator is checked whatever the kind, and kept as written: its
   // resolved form is itself.
@@ -63,7 +82,8 @@ void read_workload(MapReader& top, const sim::MachineConfig& machine,
   } else if (out.workload_kind == WorkloadKind::generator) {
     generator.fail("workload.kind is generator but no generator is given");
   }
-  // A relative trace path is relative to the config file that names it.
+  // A relative trace path is relative to the config file that names it; a
+  // directory is a recording (allocsim record), whose trace is trace.txt.
   const Value path = workload.get("trace");
   const std::string text = path.as_string();
   if (text != "none") {
@@ -71,10 +91,21 @@ void read_workload(MapReader& top, const sim::MachineConfig& machine,
     const std::string& from = path.origin().file;
     if (p.is_relative() && !from.empty() && from[0] != '<' && from[0] != '-')
       p = std::filesystem::path(from).parent_path() / p;
-    if (!std::filesystem::is_regular_file(p)) path.fail("no such trace file '" + p.string() + "'");
-    trace.path = p.string();
+    if (std::filesystem::is_directory(p)) {
+      const std::filesystem::path t = p / "trace.txt";
+      if (!std::filesystem::is_regular_file(t))
+        path.fail("'" + p.string() + "' is a directory but not a recording: it has no trace.txt");
+      trace.recording = p.string();
+      trace.path = t.string();
+    } else if (std::filesystem::is_regular_file(p)) {
+      trace.path = p.string();
+    } else {
+      path.fail("no such trace file or recording directory '" + p.string() + "'");
+    }
   }
-  workload.record("trace", text == "none" ? "none" : trace.path);
+  workload.record("trace", text == "none"            ? "none"
+                           : trace.recording.empty() ? trace.path
+                                                     : trace.recording);
   trace.format = workload.string("trace_format");
   if (std::find(workloads::kTraceFormats.begin(), workloads::kTraceFormats.end(), trace.format) ==
       workloads::kTraceFormats.end()) {
@@ -85,6 +116,8 @@ void read_workload(MapReader& top, const sim::MachineConfig& machine,
         .fail("unknown trace format '" + trace.format + "' (expected " + choices + ")");
   }
   trace.skip_bad_lines = workload.boolean("skip_bad_lines");
+  trace.timing = workload.enumeration("replay_timing", workloads::kReplayTimings);
+  trace.time_scale = read_time_scale(workload);
   MapReader exercise = workload.map("exercise", {"ops_per_cpu", "footprint", "patterns"});
   exercise_out = read_exercise(exercise);
   workload.done();

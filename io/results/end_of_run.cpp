@@ -46,14 +46,17 @@ std::vector<std::pair<std::string, h5::Table>> latency_tables(const sim::StatsRe
   for (const auto& e : st.latencies()) {
     std::string_view op;
     if (!sim::matches(workloads::gen::kOpLatency.stat.name, e.name, &op)) continue;
-    if (out.empty() || out.back().first != op) {
+    // One table per op, whatever order its CPUs' histograms were registered in
+    // (a replay registers them CPU by CPU).
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == op; });
+    if (it == out.end()) {
       h5::Table t;
       declare_columns(t, spec.columns);
       out.emplace_back(std::string(op), std::move(t));
+      it = out.end() - 1;
     }
     for (unsigned b = 0; b < sim::LatencyHistogram::kBuckets; ++b)
-      if (e.histogram.buckets[b])
-        push_row(out.back().second, spec.columns, {e.scope, e.histogram, b});
+      if (e.histogram.buckets[b]) push_row(it->second, spec.columns, {e.scope, e.histogram, b});
   }
   // Only the operations that ran.
   std::erase_if(out, [](const auto& p) { return p.second.rows() == 0; });

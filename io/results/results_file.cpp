@@ -24,11 +24,12 @@ void write_group(hid_t run, const std::string& group,
   for (const auto& [name, t] : tables) write_scaled_table(g.id(), name, t);
 }
 
-std::vector<std::pair<std::string, h5::Table>> read_group(hid_t run, const std::string& group) {
+std::vector<std::pair<std::string, h5::Table>> read_group(hid_t run, const std::string& group,
+                                                          const std::string& skip = "") {
   std::vector<std::pair<std::string, h5::Table>> out;
   if (!h5::exists(run, group)) return out;
   for (const std::string& name : h5::list(run, group))
-    out.emplace_back(name, h5::read_table(run, group + "/" + name));
+    if (name != skip) out.emplace_back(name, h5::read_table(run, group + "/" + name));
   return out;
 }
 
@@ -68,6 +69,14 @@ void write_run(hid_t file, const RunResults& r) {
   write_group(g, "timeseries", r.timeseries);
   write_group(g, "latency", r.latency);
   write_group(g, "tables", r.tables);
+  for (const auto& t : r.streamed) {
+    h5::File from = h5::File::open(t->file(), false);
+    h5::copy(from.id(), StreamedTable::kDataset, g, "tables/" + t->name());
+    from.close();
+    h5::Handle tables = h5::open_group(g, "tables");
+    h5::set_attr(tables.id(), t->name(), "CLASS", std::string_view("DIMENSION_SCALE\0", 16));
+    h5::set_attr(tables.id(), t->name(), "NAME", t->name());
+  }
   if (!r.events.columns().empty()) write_scaled_table(g, "events", r.events);
   h5::Handle proc = h5::create_groups(g, "proc");
   for (const auto& [name, text] : r.proc) h5::write_text(proc.id(), name, text);
@@ -88,7 +97,7 @@ bool run_complete(hid_t file, const std::string& name) {
          h5::attr_u64(file, path, "complete") == 1;
 }
 
-RunResults read_run(hid_t file, const std::string& name) {
+RunResults read_run(hid_t file, const std::string& name, bool replay_rows) {
   const std::string path = "runs/" + name;
   if (!h5::exists(file, path)) throw h5::H5Error("no run '" + name + "' in the file");
   h5::Handle run = h5::open_group(file, path);
@@ -110,7 +119,7 @@ RunResults read_run(hid_t file, const std::string& name) {
   if (h5::exists(g, "events")) r.events = h5::read_table(g, "events");
   r.timeseries = read_group(g, "timeseries");
   r.latency = read_group(g, "latency");
-  r.tables = read_group(g, "tables");
+  r.tables = read_group(g, "tables", replay_rows ? "" : "replay");
   if (h5::exists(g, "proc"))
     for (const std::string& p : h5::list(g, "proc"))
       r.proc.emplace_back(p, h5::read_text(g, "proc/" + p));

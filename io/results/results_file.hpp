@@ -28,7 +28,8 @@ void write_run(hid_t file, const RunResults& run);
 // Every run name, sorted; complete ones only unless `all`.
 std::vector<std::string> list_runs(hid_t file, bool all = false);
 bool run_complete(hid_t file, const std::string& name);
-// Reads a run back (tables, texts and attributes). Throws h5::H5Error if absent.
-RunResults read_run(hid_t file, const std::string& name);
+// Reads a run back (tables, texts and attributes). Throws h5::H5Error if
+// absent. A replay's tables/replay, a row per event, only with `replay_rows`.
+RunResults read_run(hid_t file, const std::string& name, bool replay_rows = false);
 
 }  // namespace allocsim::io

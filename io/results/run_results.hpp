@@ -2,11 +2,13 @@
 // Everything one run leaves behind, in memory: what results_file.cpp writes
 // under /runs/<name>/ (docs/results.md) and reads back.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "io/h5/table.hpp"
+#include "io/results/streamed_table.hpp"
 
 namespace allocsim::io {
 
@@ -30,6 +32,8 @@ struct RunResults {
   std::vector<std::pair<std::string, h5::Table>> timeseries;
   std::vector<std::pair<std::string, h5::Table>> latency;
   std::vector<std::pair<std::string, h5::Table>> tables;  // workload-specific (exercise, replay)
+  // tables/<name> written while the run went (a replay's rows), finished.
+  std::vector<std::shared_ptr<StreamedTable>> streamed;
   std::vector<std::pair<std::string, std::string>> proc;  // /proc files in Linux's text formats
   h5::Table events;  // sampled operations (run.events); no columns when not kept
 };

@@ -284,7 +284,7 @@ const TableSpec<OpRow>& workload_spec() {
   using R = OpRow;
   static const TableSpec<R> spec{
       "workload",
-      "one row per operation kind (all of them for a generated workload, none for a replay)",
+      "one row per operation kind (a replay: per event kind it runs)",
       {key_column<R>("op", Type::str, "", "the operation kind",
                      [](const R& r) -> CellValue { return r.op; }),
        stat_column<R>(Type::u64, tree::kOps, tree::kOpsDone,

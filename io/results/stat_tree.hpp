@@ -17,6 +17,7 @@ inline constexpr std::string_view kRun = "run";
 inline constexpr std::string_view kOps = "workload.ops";
 inline constexpr std::string_view kGenerator = "workload.generator";
 inline constexpr std::string_view kReplay = "workload.replay";
+inline constexpr std::string_view kReplayAccuracy = "workload.replay.accuracy";
 inline constexpr std::string_view kExercise = "workload.exercise";
 inline constexpr std::string_view kCaches = "hardware.caches";
 inline constexpr std::string_view kMemory = "hardware.memory";
@@ -36,11 +37,13 @@ struct Node {
   std::string_view what;
 };
 
-inline constexpr std::array<Node, 17> kNodes{{
+inline constexpr std::array<Node, 18> kNodes{{
     {kRun, "what ran, on what, and for how long (every run)"},
     {kOps, "the operations of a generated workload, per kind (io/results, workloads/generator)"},
     {kGenerator, "a generated workload's counters (workloads::gen::GeneratorResult)"},
-    {kReplay, "a trace replay's counters (workloads::ReplayResult, trace::TraceStats)"},
+    {kReplay, "a trace replay's counters (workloads::ReplayCounters, trace::TraceStats)"},
+    {kReplayAccuracy,
+     "how close a replay came to the traced kernel (workloads/replay/accuracy.hpp)"},
     {kExercise, "the hardware exercise, per pattern (workloads::ExerciseResult)"},
     {kCaches, "the caches and coherence, per CPU (sim::CacheCounters, sim/memory_system.cpp)"},
     {kMemory, "main memory, per node (sim::MemoryCounters, sim/memory.cpp)"},
@@ -59,7 +62,8 @@ inline constexpr std::array<Node, 17> kNodes{{
 // The simulated time at the end of a run (the summary; `allocsim run` prints it too).
 inline constexpr sim::StatDecl kSimulatedCycles{
     "simulated_cycles", "cycles", "simulated time at the end of the run",
-    "the last CPU's clock (generator: GeneratorResult::elapsed; replay: Machine::now()); the "
+    "the last CPU's clock (generator: GeneratorResult::elapsed; replay: ReplayResult::elapsed); "
+    "the "
     "exercise: its patterns' times added up"};
 
 // State values that both the summary and a timeseries table read.

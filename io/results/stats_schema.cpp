@@ -13,6 +13,7 @@
 #include "sim/machine.hpp"
 #include "workloads/generator/generator_stats.hpp"
 #include "workloads/replay.hpp"
+#include "workloads/replay/accuracy.hpp"
 
 namespace allocsim::io {
 
@@ -99,6 +100,7 @@ std::vector<StatEntry> stats_schema() {
   b.fields(tree::kGenerator, workloads::gen::kGeneratorRun);
   b.registry(tree::kOps, workloads::gen::kOpLatency);
   b.fields(tree::kReplay, workloads::kReplayCounters);
+  b.fields(tree::kReplayAccuracy, workloads::replaying::kAccuracySummary);
   b.fields(tree::kReplay, workloads::kTraceCounters);
   b.counters(tree::kCaches, sim::kCacheCounters);
   b.registry(tree::kCaches, sim::kAccessLatency);

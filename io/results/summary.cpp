@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <deque>
 #include <functional>
+#include <limits>
 
 #include "io/results/stat_tree.hpp"
 #include "model/fragmentation.hpp"
 #include "model/page_alloc.hpp"
 #include "sim/machine.hpp"
 #include "workloads/generator/generator_stats.hpp"
+#include "workloads/replay/accuracy.hpp"
 
 namespace allocsim::io {
 
@@ -91,8 +93,8 @@ const Part<RunSummary>& run_part() {
       "summary/run",
       {{nullptr,
         {text("workload",
-              "what ran: the generator's name (mixed-kernel, larson), trace:<trace file name>, or "
-              "exercise",
+              "what ran: the generator's name (mixed-kernel, larson), trace:<trace file name>, "
+              "recording:<directory name>, or exercise",
               "workload.generator.name, workload.trace",
               [](const RunSummary& r) -> std::string_view { return r.workload; }),
          text("flavour", "the kernel generation: linux-2.6 or linux-6", "kernel.flavour",
@@ -111,8 +113,9 @@ const Part<RunSummary>& run_part() {
                [](const RunSummary& r) { return r.config.run.seed; }),
          count({"setup_cycles", "cycles",
                 "simulated time when the workload's threads started, after its caches and "
-                "mempools were created (0 for replay and exercise)",
-                "GeneratorResult::started"},
+                "mempools were created (replay: when its first event could start; 0 for the "
+                "exercise)",
+                "GeneratorResult::started, ReplayResult::started"},
                [](const RunSummary& r) { return r.started; }),
          count(tree::kSimulatedCycles, [](const RunSummary& r) { return r.elapsed; }),
          stat_column<C>(Type::f64, tree::kRun,
@@ -131,11 +134,12 @@ struct OpLatencies {
   std::vector<sim::LatencyHistogram> histograms;
 };
 
-OpLatencies op_latencies(const sim::StatsRegistry& st) {
+// The latency histograms of `ops` (a generated workload's op kinds, or the
+// event kinds a replay runs), each summed over the CPUs.
+OpLatencies op_latencies(const sim::StatsRegistry& st, std::vector<std::string> ops) {
   namespace gen = workloads::gen;
   OpLatencies out;
-  for (std::size_t k = 0; k < gen::kOpKinds; ++k)
-    out.ops.emplace_back(gen::to_string(static_cast<gen::OpKind>(k)));
+  out.ops = std::move(ops);
   out.histograms.resize(out.ops.size());
   for (const auto& e : st.latencies()) {
     std::string_view op;
@@ -242,14 +246,31 @@ const Part<GeneratorIn>& generator_part() {
 struct ReplayIn {
   const workloads::ReplayResult& r;
   const workloads::trace::TraceStats& t;
+  workloads::replaying::AccuracySummary a;
 };
+
+// part / whole, NaN when there is no whole (nothing to compare).
+double share(std::uint64_t part, std::uint64_t whole) {
+  return whole ? static_cast<double>(part) / static_cast<double>(whole)
+               : std::numeric_limits<double>::quiet_NaN();
+}
 
 const Part<ReplayIn>& replay_part() {
   using C = Cell<ReplayIn>;
-  using R = workloads::ReplayResult;
+  using R = workloads::ReplayCounters;
+  using A = workloads::replaying::AccuracySummary;
   auto field = [](std::uint64_t R::*m) {
     return field_column<C>(tree::kReplay, workloads::kReplayCounters, m,
                            [](const C& c) -> const R& { return c.in.r; });
+  };
+  auto accuracy = [](std::uint64_t A::*m) {
+    return field_column<C>(tree::kReplayAccuracy, workloads::replaying::kAccuracySummary, m,
+                           [](const C& c) -> const A& { return c.in.a; });
+  };
+  auto fraction = [](sim::StatDecl d, std::uint64_t A::*part, std::uint64_t A::*whole) {
+    return stat_column<C>(
+        Type::f64, tree::kReplayAccuracy, d,
+        [part, whole](const C& c) -> CellValue { return share(c.in.a.*part, c.in.a.*whole); });
   };
   static const Part<ReplayIn> part{
       "summary/replay",
@@ -259,8 +280,48 @@ const Part<ReplayIn>& replay_part() {
              [](const C& c) -> const workloads::trace::TraceStats& { return c.in.t; },
              "trace_lines"),
          field(&R::events), field(&R::allocations), field(&R::frees), field(&R::unknown_frees),
-         field(&R::failures), field(&R::bytes_alloc_compared), field(&R::bytes_alloc_mismatches),
-         field(&R::traced_live), field(&R::simulated_live)}}}};
+         field(&R::failures), field(&R::traced_page_failures), field(&R::bytes_alloc_compared),
+         field(&R::bytes_alloc_mismatches), field(&R::traced_live), field(&R::simulated_live),
+         field(&R::free_waits), field(&R::late_events), field(&R::peak_tracked),
+         field(&R::peak_backlog), field(&R::spilled_events)}},
+       {nullptr,
+        {accuracy(&A::kmalloc_compared),
+         accuracy(&A::kmalloc_equal),
+         fraction({"kmalloc_bytes_alloc_equal_share", "1",
+                   "the share of kmalloc events whose bytes_alloc the model gave as traced (NaN: "
+                   "none compared)",
+                   "kmalloc_equal / kmalloc_compared"},
+                  &A::kmalloc_equal, &A::kmalloc_compared),
+         accuracy(&A::cache_alloc_compared),
+         accuracy(&A::cache_alloc_equal),
+         fraction(
+             {"cache_alloc_bytes_alloc_equal_share", "1", "the same for kmem_cache_alloc events",
+              "cache_alloc_equal / cache_alloc_compared"},
+             &A::cache_alloc_equal, &A::cache_alloc_compared),
+         accuracy(&A::traced_pcp_refill_pages),
+         accuracy(&A::model_pcp_refill_pages),
+         fraction(
+             {"pcp_refill_pages_ratio", "1", "model / traced pcp refill pages (NaN: none traced)",
+              "model_pcp_refill_pages / traced_pcp_refill_pages"},
+             &A::model_pcp_refill_pages, &A::traced_pcp_refill_pages),
+         accuracy(&A::traced_pcp_drain_pages),
+         accuracy(&A::model_pcp_drain_pages),
+         fraction(
+             {"pcp_drain_pages_ratio", "1", "model / traced pcp drain pages (NaN: none traced)",
+              "model_pcp_drain_pages / traced_pcp_drain_pages"},
+             &A::model_pcp_drain_pages, &A::traced_pcp_drain_pages),
+         accuracy(&A::traced_extfrag_steals),
+         accuracy(&A::model_extfrag_steals),
+         accuracy(&A::traced_page_allocs),
+         accuracy(&A::model_page_allocs),
+         accuracy(&A::slab_caches_compared),
+         accuracy(&A::slab_caches_within_10pct),
+         fraction({"slab_caches_within_10pct_share", "1",
+                   "the share of compared caches whose num_slabs came within 10 % (NaN: none)",
+                   "slab_caches_within_10pct / slab_caches_compared"},
+                  &A::slab_caches_within_10pct, &A::slab_caches_compared),
+         accuracy(&A::traced_free_pages),
+         accuracy(&A::model_free_pages)}}}};
   return part;
 }
 
@@ -484,7 +545,10 @@ void add_run_summary(const RunSummary& run, h5::Table& s) {
 }
 
 void add_latency_summary(const sim::StatsRegistry& st, h5::Table& s) {
-  write(ops_part(), op_latencies(st), s);
+  std::vector<std::string> ops;
+  for (std::size_t k = 0; k < workloads::gen::kOpKinds; ++k)
+    ops.emplace_back(workloads::gen::to_string(static_cast<workloads::gen::OpKind>(k)));
+  write(ops_part(), op_latencies(st, std::move(ops)), s);
 }
 
 void add_generator_summary(const workloads::gen::GeneratorResult& g, double ghz, h5::Table& s) {
@@ -493,7 +557,14 @@ void add_generator_summary(const workloads::gen::GeneratorResult& g, double ghz,
 
 void add_replay_summary(const workloads::ReplayResult& r, const workloads::trace::TraceStats& t,
                         h5::Table& s) {
-  write(replay_part(), ReplayIn{r, t}, s);
+  write(replay_part(), ReplayIn{r, t, workloads::replaying::summarize(r)}, s);
+}
+
+void add_replay_latency_summary(const sim::StatsRegistry& st, h5::Table& s) {
+  std::vector<std::string> kinds;
+  for (workloads::trace::EventKind k : workloads::replaying::kRunKinds)
+    kinds.emplace_back(workloads::trace::kind_name(k));
+  write(ops_part(), op_latencies(st, std::move(kinds)), s);
 }
 
 void add_exercise_summary(std::uint64_t ops, h5::Table& s) {

@@ -22,7 +22,7 @@ namespace allocsim::io {
 // What ran, on what, and the simulated time: the columns every summary starts with.
 struct RunSummary {
   const Config& config;
-  std::string workload;  // the generator's name, "trace:<file>" or "exercise"
+  std::string workload;  // the generator's name, "trace:<file>", "recording:<dir>" or "exercise"
   sim::Cycles started = 0, elapsed = 0;
 };
 void add_run_summary(const RunSummary& run, h5::Table& summary);
@@ -32,8 +32,12 @@ void add_run_summary(const RunSummary& run, h5::Table& summary);
 void add_latency_summary(const sim::StatsRegistry& stats, h5::Table& summary);
 void add_generator_summary(const workloads::gen::GeneratorResult& g, double ghz,
                            h5::Table& summary);
+// A replay's counters and its comparison with the traced kernel
+// (workloads/replay/accuracy.hpp), then, like add_latency_summary, per event
+// kind it ran (kmalloc, kfree, mm_page_alloc, ...).
 void add_replay_summary(const workloads::ReplayResult& r, const workloads::trace::TraceStats& t,
                         h5::Table& summary);
+void add_replay_latency_summary(const sim::StatsRegistry& stats, h5::Table& summary);
 void add_exercise_summary(std::uint64_t ops, h5::Table& summary);
 // Hardware and kernel: cache miss rates, c2c transfers, remote accesses, lock
 // waits (per class too), pcp and NUMA counters, free memory, fragmentation

@@ -5,8 +5,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
+#include <memory>
 #include <new>
 #include <optional>
 
@@ -15,10 +14,13 @@
 #include "io/results/end_of_run.hpp"
 #include "io/results/summary.hpp"
 #include "io/results/workload_tables.hpp"
-#include "io/run/replay_tables.hpp"
+#include "io/run/recorded_caches.hpp"
+#include "io/run/recorded_warm_start.hpp"
 #include "model/kernel.hpp"
 #include "sim/machine.hpp"
-#include "workloads/trace/readers.hpp"
+#include "workloads/replay/accuracy.hpp"
+#include "workloads/replay/slab_pages.hpp"
+#include "workloads/trace/trace_stream.hpp"
 #include "workloads/trace_recorder.hpp"
 
 namespace allocsim::io {
@@ -40,22 +42,31 @@ std::string host_name() {
   return buf;
 }
 
-workloads::trace::Trace read_trace(const Config& c) {
+std::optional<workloads::trace::Format> trace_format(const Config& c) {
   namespace tr = workloads::trace;
-  tr::ReadOptions ro;
-  ro.skip_bad_lines = c.trace.skip_bad_lines;
-  if (c.trace.format == "auto") return tr::read_trace_file(c.trace.path, ro);
-  std::ifstream in(c.trace.path, std::ios::binary);
-  if (!in) throw tr::TraceError(c.trace.path + ": cannot open the trace");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const tr::Format f = c.trace.format == "ftrace"      ? tr::Format::ftrace
-                       : c.trace.format == "trace-cmd" ? tr::Format::trace_cmd
-                       : c.trace.format == "perf"      ? tr::Format::perf
-                       : c.trace.format == "native"    ? tr::Format::native
-                       : c.trace.format == "wee_alloc" ? tr::Format::wee_alloc
-                                                       : tr::Format::malloc_lab_rep;
-  return tr::parse_trace(text, f, c.trace.path, ro);
+  const std::string& f = c.trace.format;
+  if (f == "auto") return std::nullopt;
+  return f == "ftrace"      ? tr::Format::ftrace
+         : f == "trace-cmd" ? tr::Format::trace_cmd
+         : f == "perf"      ? tr::Format::perf
+         : f == "native"    ? tr::Format::native
+         : f == "wee_alloc" ? tr::Format::wee_alloc
+                            : tr::Format::malloc_lab_rep;
 }
+
+// tables/replay, a row per replayed event, written as the replay goes.
+class ReplayTableWriter final : public workloads::ReplayRowSink {
+ public:
+  ReplayTableWriter() : table_(std::make_shared<StreamedTable>("replay", replay_table_columns())) {}
+  void row(const workloads::ReplayRow& r) override { append_replay_row(table_->rows(), r); }
+  std::shared_ptr<StreamedTable> finish() {
+    table_->finish();
+    return table_;
+  }
+
+ private:
+  std::shared_ptr<StreamedTable> table_;
+};
 
 void collect_kernel_end(model::Kernel& kernel, RunOutcome& out) {
   RunResults& r = out.results;
@@ -95,30 +106,53 @@ void run_generator(const Config& c, const ExecuteOptions& o, model::Kernel& kern
 
 void run_replay(const Config& c, const ExecuteOptions& o, model::Kernel& kernel, RunOutcome& out) {
   namespace tr = workloads::trace;
-  const tr::Trace t = read_trace(c);
+  tr::ReadOptions read;
+  read.skip_bad_lines = c.trace.skip_bad_lines;
+  tr::TraceStream stream(c.trace.path, trace_format(c), read);
   sim::Machine& machine = kernel.machine();
   workloads::TraceRecorder recorder(c.kernel.flavour, c.machine.ghz);
   if (!c.run.trace_out.empty()) kernel.slab().set_observer(&recorder);
-  Sampler sampler(kernel, 0, c.run.max_samples, o.progress);
-  sampler.snapshot(machine.now());  // the state before the replay, then after it
-  workloads::ReplayResult r = workloads::replay(t, kernel);
-  sampler.snapshot(machine.now());
+  Sampler sampler(kernel, c.run.sample_interval, c.run.max_samples, o.progress);
+  std::optional<ReplayTableWriter> rows;
+  if (o.replay_rows) rows.emplace();
+  workloads::ReplayOptions ro;
+  ro.timing = c.trace.timing;
+  ro.time_scale = c.trace.time_scale;
+  ro.rows = rows ? &*rows : nullptr;
+  ro.run_hooks = &sampler;
+  // A recording: its caches created with the traced kernel's geometry, its
+  // slab pages left to the model's slab allocator, its pcp lists warm.
+  std::optional<RecordedCaches> caches;
+  workloads::replaying::SlabPageRule slab_pages;
+  std::optional<RecordedPcpWarmStart> warm;
+  if (!c.trace.recording.empty()) {
+    caches.emplace(c.trace.recording);
+    ro.caches = &*caches;
+    ro.pages = &slab_pages;
+    warm.emplace(c.trace.recording);  // the pcp lists as recorded (the rest: not yet)
+    ro.warm_start = &*warm;
+  }
+  workloads::ReplayResult r = workloads::replay(stream, kernel, ro);
+  sampler.finish(r.elapsed);
   if (!c.run.trace_out.empty()) recorder.write(c.run.trace_out);
+  if (!c.trace.recording.empty())
+    r.snapshot = workloads::replaying::compare_with_snapshot(kernel, c.trace.recording, r.caches);
 
   h5::Table& s = out.results.summary;
-  add_run_summary(
-      {c, "trace:" + std::filesystem::path(c.trace.path).filename().string(), 0, machine.now()}, s);
-  add_replay_summary(r, t.stats, s);
+  const std::string what =
+      c.trace.recording.empty()
+          ? "trace:" + std::filesystem::path(c.trace.path).filename().string()
+          : "recording:" + std::filesystem::path(c.trace.recording).filename().string();
+  add_run_summary({c, what, r.started, r.elapsed}, s);
+  add_replay_summary(r, stream.trace().stats, s);
+  add_replay_latency_summary(machine.stats(), s);
   collect_kernel_end(kernel, out);
   out.results.timeseries = sampler.take_tables();
-  h5::Table rows = replay_table(r);
-  add_trace_columns(t, r, machine.cpus(), rows);  // for allocsim report --kmem
-  out.results.tables.emplace_back("replay", std::move(rows));
-  out.results.tables.emplace_back("replay_pages",
-                                  page_allocation_table(t, c.kernel.flavour, machine.cpus()));
-  out.trace_stats = t.stats;
-  out.trace_format = t.format;
-  out.elapsed = machine.now();
+  out.results.tables.emplace_back("replay_accuracy", replay_accuracy_table(r));
+  if (rows) out.results.streamed.push_back(rows->finish());
+  out.trace_stats = stream.trace().stats;
+  out.trace_format = stream.trace().format;
+  out.elapsed = r.elapsed;
   out.replay = std::move(r);
 }
 
@@ -219,7 +253,19 @@ void check_runnable(const Config& c) {
     sim::Machine machine(c.machine, c.run.seed);
     model::Kernel kernel(machine, c.kernel);
   });
-  if (!c.trace.path.empty()) read_trace(c);
+  if (c.trace.path.empty()) return;
+  // Every line of the trace parsed, as a stream (nothing is kept), and a
+  // recording's snapshot files read.
+  workloads::trace::ReadOptions read;
+  read.skip_bad_lines = c.trace.skip_bad_lines;
+  workloads::trace::TraceStream stream(c.trace.path, trace_format(c), read);
+  workloads::trace::TraceEvent e;
+  while (stream.next(e)) {
+  }
+  if (!c.trace.recording.empty()) {
+    RecordedCaches caches(c.trace.recording);
+    RecordedPcpWarmStart warm(c.trace.recording);
+  }
 }
 
 RunOutcome execute_on(model::Kernel& kernel, const Config& c, const ExecuteOptions& o) {
@@ -233,7 +279,9 @@ RunOutcome execute_on(model::Kernel& kernel, const Config& c, const ExecuteOptio
 
 std::string default_run_name(const std::vector<std::string>& files) {
   if (files.empty()) return "default";
-  return std::filesystem::path(files.back()).stem().string();
+  std::filesystem::path last(files.back());
+  if (last.filename().empty()) last = last.parent_path();  // a recording given as "DIR/"
+  return last.stem().string();
 }
 
 }  // namespace allocsim::io

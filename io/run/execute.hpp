@@ -21,6 +21,9 @@ struct ExecuteOptions {
   std::string name = "run";  // the run's group name in the results file
   std::string parameters;    // a sweep point's "key=value" lines
   ProgressCell* progress = nullptr;
+  // A replay's tables/replay (a row per replayed event, streamed to a
+  // temporary file); `allocsim run` without -o has no use for it.
+  bool replay_rows = true;
 };
 
 // What the CLI prints besides the results tables.

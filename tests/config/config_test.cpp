@@ -157,6 +157,8 @@ workload:
   trace: none
   trace_format: auto
   skip_bad_lines: false
+  replay_timing: open-loop
+  replay_time_scale: 1
   exercise:
     ops_per_cpu: 20000
     footprint: 8MiB

@@ -219,7 +219,7 @@ TEST(Errors, SetOverridesNameTheKey) {
             "slub_min_order, slub_max_order, slub_min_objects, stop_on_error, zone_device or "
             "slub_sheaves)");
   EXPECT_EQ(message("", {"workload.trace=no/such.trace"}),
-            "--set workload.trace: no such trace file 'no/such.trace'");
+            "--set workload.trace: no such trace file or recording directory 'no/such.trace'");
   EXPECT_EQ(message("", {"workload.trace_format=strace"}),
             "--set workload.trace_format: unknown trace format 'strace' (expected auto, ftrace, "
             "trace-cmd, perf, native, wee_alloc, malloc-lab)");

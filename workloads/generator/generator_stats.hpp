@@ -9,10 +9,14 @@
 
 namespace allocsim::workloads::gen {
 
-// One per operation kind and CPU, registered before the threads start.
+// One per operation kind and CPU, registered before the threads start. A
+// trace replay registers one per event kind it runs (kmalloc, kfree,
+// mm_page_alloc, ...), named after the tracepoint.
 inline constexpr sim::RegistryDecl kOpLatency{
-    {"workload.<op>.cycles", "cycles", "cycles each unit of one operation kind took on its CPU",
-     "Runner::record (workloads/generator/ops.cpp)"},
+    {"workload.<op>.cycles", "cycles",
+     "cycles each unit of one operation kind (a replay: each event of one kind) took on its CPU",
+     "Runner::record (workloads/generator/ops.cpp); Replayer::execute "
+     "(workloads/replay/replayer.cpp)"},
     sim::StatScope::cpu,
     sim::StatKind::latency};
 

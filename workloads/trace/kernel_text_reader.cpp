@@ -38,67 +38,75 @@ bool names_kmem_event(std::string_view t) {
   return false;
 }
 
-}  // namespace
+class KernelTextParser final : public LineParser {
+ public:
+  KernelTextParser(Trace& t, const ReadOptions& opt) : t_(t), opt_(opt), fields_(t) {}
 
-void parse_kernel_text(std::string_view text, Trace& t, const ReadOptions& opt) {
-  KmemFieldParser fields(t);
-  if (t.events.empty()) t.events.reserve(text.size() / 100 + 16);
-  LinePrefix prefix;
-  std::string_view why;
-  StrId last_other_name = 0;
-  lex::for_each_line(text, [&](std::string_view line, std::uint32_t number) {
-    ++t.stats.lines;
+  void parse(std::string_view line, std::uint32_t number, std::vector<TraceEvent>& out) override {
+    ++t_.stats.lines;
     const std::string_view trimmed = lex::ltrim(line);
     if (trimmed.empty() || trimmed[0] == '#' || is_tool_header(trimmed)) {
-      ++t.stats.header_lines;
+      ++t_.stats.header_lines;
       return;
     }
     if (starts_with(trimmed, "=>")) {  // options/stacktrace: " => sym+0x1/0x2 <addr>"
-      ++t.stats.stack_lines;
+      ++t_.stats.stack_lines;
       return;
     }
-    switch (parse_line_prefix(line, prefix, why)) {
+    switch (parse_line_prefix(line, prefix_, why_)) {
       case PrefixResult::ok:
         break;
       case PrefixResult::malformed:
-        report_bad_line(t, opt, number, why);
-        return;
+        return report_bad_line(t_, opt_, number, why_);
       case PrefixResult::no_timestamp:
         if (names_kmem_event(trimmed)) {
-          report_bad_line(t, opt, number, "kmem event line without a <secs.usecs>: timestamp");
-        } else if (t.format == Format::perf && line.size() > trimmed.size()) {
-          ++t.stats.stack_lines;  // indented callchain entry under an event
+          report_bad_line(t_, opt_, number, "kmem event line without a <secs.usecs>: timestamp");
+        } else if (t_.format == Format::perf && line.size() > trimmed.size()) {
+          ++t_.stats.stack_lines;  // indented callchain entry under an event
         } else {
-          ++t.stats.unrecognised_lines;
+          ++t_.stats.unrecognised_lines;
         }
         return;
     }
-    if (prefix.event[0] == '<') {  // "<stack trace>", "<user stack trace>"
-      ++t.stats.stack_lines;
+    if (prefix_.event[0] == '<') {  // "<stack trace>", "<user stack trace>"
+      ++t_.stats.stack_lines;
       return;
     }
     TraceEvent ev;
-    ev.kind = kind_from_name(prefix.event);
+    ev.kind = kind_from_name(prefix_.event);
     ev.line = number;
-    ev.ts_ns = prefix.ts_ns;
-    ev.cpu = prefix.cpu;
-    ev.pid = prefix.pid;
-    ev.comm = fields.intern_comm(prefix.comm);
+    ev.ts_ns = prefix_.ts_ns;
+    ev.cpu = prefix_.cpu;
+    ev.pid = prefix_.pid;
+    ev.comm = fields_.intern_comm(prefix_.comm);
     if (ev.kind == EventKind::other) {
-      if (last_other_name == 0 || t.str(last_other_name) != prefix.event)
-        last_other_name = t.strings.intern(prefix.event);
-      ev.event_name = last_other_name;
+      if (last_other_name_ == 0 || t_.str(last_other_name_) != prefix_.event)
+        last_other_name_ = t_.strings.intern(prefix_.event);
+      ev.event_name = last_other_name_;
     } else {
-      if (!fields.parse(prefix.fields, ev)) {
-        report_bad_line(t, opt, number, std::string(prefix.event) + ": " + fields.error());
-        return;
-      }
+      if (!fields_.parse(prefix_.fields, ev))
+        return report_bad_line(t_, opt_, number,
+                               std::string(prefix_.event) + ": " + fields_.error());
       const std::uint32_t need = required_fields(ev.kind);
-      if ((ev.fields & need) != need) ++t.stats.incomplete_events;
+      if ((ev.fields & need) != need) ++t_.stats.incomplete_events;
     }
-    ++t.stats.events[static_cast<std::size_t>(ev.kind)];
-    t.events.push_back(ev);
-  });
+    ++t_.stats.events[static_cast<std::size_t>(ev.kind)];
+    out.push_back(ev);
+  }
+
+ private:
+  Trace& t_;
+  const ReadOptions opt_;
+  KmemFieldParser fields_;
+  LinePrefix prefix_;
+  std::string_view why_;
+  StrId last_other_name_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<LineParser> make_kernel_text_parser(Trace& t, const ReadOptions& opt) {
+  return std::make_unique<KernelTextParser>(t, opt);
 }
 
 }  // namespace allocsim::workloads::trace

@@ -164,18 +164,22 @@ std::string to_native(const Trace& t) {
   return std::move(out).str();
 }
 
-void parse_native(std::string_view text, Trace& t, const ReadOptions& opt) {
-  KmemFieldParser fields(t);
-  std::string scratch;
-  scratch.reserve(256);
-  lex::for_each_line(text, [&](std::string_view line, std::uint32_t number) {
-    ++t.stats.lines;
+namespace {
+
+class NativeParser final : public LineParser {
+ public:
+  NativeParser(Trace& t, const ReadOptions& opt) : t_(t), opt_(opt), fields_(t) {
+    scratch_.reserve(256);
+  }
+
+  void parse(std::string_view line, std::uint32_t number, std::vector<TraceEvent>& out) override {
+    ++t_.stats.lines;
     std::string_view rest = lex::trim(line);
     if (rest.empty() || rest[0] == '#') {
-      ++t.stats.header_lines;
+      ++t_.stats.header_lines;
       return;
     }
-    auto bad = [&](std::string_view why) { report_bad_line(t, opt, number, why); };
+    auto bad = [&](std::string_view why) { report_bad_line(t_, opt_, number, why); };
     TraceEvent ev;
     const std::string_view kind = next_token(rest);
     ev.kind = kind_from_name(kind);
@@ -183,30 +187,42 @@ void parse_native(std::string_view text, Trace& t, const ReadOptions& opt) {
     std::string_view comm;
     if (!lex::parse_u64(next_token(rest), ev.ts_ns) || !lex::parse_int(next_token(rest), ev.cpu) ||
         !lex::parse_int(next_token(rest), ev.pid) || !lex::parse_int(next_token(rest), ev.line) ||
-        !unescape(next_token(rest), scratch, comm))
+        !unescape(next_token(rest), scratch_, comm))
       return bad("expected <kind> <ts_ns> <cpu> <pid> <src_line> <comm>");
-    ev.comm = fields.intern_comm(comm);
+    ev.comm = fields_.intern_comm(comm);
     while (!rest.empty()) {
       const std::string_view tok = next_token(rest);
       if (tok.empty()) break;
       const std::size_t eq = tok.find('=');
       std::string_view value;
-      if (eq == std::string_view::npos || !unescape(tok.substr(eq + 1), scratch, value))
+      if (eq == std::string_view::npos || !unescape(tok.substr(eq + 1), scratch_, value))
         return bad("expected key=value");
       const std::string_view key = tok.substr(0, eq);
       if (key == "event") {
-        ev.event_name = t.strings.intern(value);
+        ev.event_name = t_.strings.intern(value);
         continue;
       }
-      const std::uint64_t unknown = t.stats.unknown_fields;
+      const std::uint64_t unknown = t_.stats.unknown_fields;
       std::string_view glued;
-      if (!fields.field(key, value, ev, glued) || !glued.empty())
-        return bad(fields.error().empty() ? std::string_view("bad value") : fields.error());
-      if (t.stats.unknown_fields != unknown) return bad("unknown field");
+      if (!fields_.field(key, value, ev, glued) || !glued.empty())
+        return bad(fields_.error().empty() ? std::string_view("bad value") : fields_.error());
+      if (t_.stats.unknown_fields != unknown) return bad("unknown field");
     }
-    ++t.stats.events[static_cast<std::size_t>(ev.kind)];
-    t.events.push_back(ev);
-  });
+    ++t_.stats.events[static_cast<std::size_t>(ev.kind)];
+    out.push_back(ev);
+  }
+
+ private:
+  Trace& t_;
+  const ReadOptions opt_;
+  KmemFieldParser fields_;
+  std::string scratch_;
+};
+
+}  // namespace
+
+std::unique_ptr<LineParser> make_native_parser(Trace& t, const ReadOptions& opt) {
+  return std::make_unique<NativeParser>(t, opt);
 }
 
 }  // namespace allocsim::workloads::trace

@@ -2,6 +2,7 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <stdexcept>
 
 #include "workloads/trace/lex.hpp"
 #include "workloads/trace/line_prefix.hpp"
@@ -67,26 +68,31 @@ Format detect_format(std::string_view first_lines) {
   return Format::ftrace;
 }
 
+std::unique_ptr<LineParser> make_line_parser(Trace& t, const ReadOptions& opt) {
+  switch (t.format) {
+    case Format::ftrace:
+    case Format::trace_cmd:
+    case Format::perf:
+      return make_kernel_text_parser(t, opt);
+    case Format::wee_alloc:
+      return make_wee_alloc_parser(t, opt);
+    case Format::malloc_lab_rep:
+      return make_malloc_lab_parser(t, opt);
+    case Format::native:
+      return make_native_parser(t, opt);
+  }
+  throw std::logic_error("no parser for the trace format");
+}
+
 Trace parse_trace(std::string_view text, Format format, std::string file, const ReadOptions& opt) {
   Trace t;
   t.file = std::move(file);
   t.format = format;
-  switch (format) {
-    case Format::ftrace:
-    case Format::trace_cmd:
-    case Format::perf:
-      parse_kernel_text(text, t, opt);
-      break;
-    case Format::wee_alloc:
-      parse_wee_alloc(text, t, opt);
-      break;
-    case Format::malloc_lab_rep:
-      parse_malloc_lab_rep(text, t, opt);
-      break;
-    case Format::native:
-      parse_native(text, t, opt);
-      break;
-  }
+  t.events.reserve(text.size() / 100 + 16);
+  const std::unique_ptr<LineParser> parser = make_line_parser(t, opt);
+  lex::for_each_line(text, [&](std::string_view line, std::uint32_t number) {
+    parser->parse(line, number, t.events);
+  });
   return t;
 }
 

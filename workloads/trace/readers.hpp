@@ -4,9 +4,11 @@
 // allocsim's native format, with a format detector. Parsing only: replaying
 // the events against a model is a separate step.
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "workloads/trace/line_parser.hpp"
 #include "workloads/trace/trace.hpp"
 
 namespace allocsim::workloads::trace {
@@ -21,11 +23,12 @@ Trace parse_trace(std::string_view text, Format format, std::string file,
 // Reads and parses a file, detecting its format.
 Trace read_trace_file(const std::filesystem::path& path, const ReadOptions& opt = {});
 
-// The readers behind parse_trace; each appends to `t` (t.file names the input).
-// ftrace, trace_cmd and perf share one reader (t.format picks the header lines it skips).
-void parse_kernel_text(std::string_view text, Trace& t, const ReadOptions& opt);
-void parse_wee_alloc(std::string_view text, Trace& t, const ReadOptions& opt);
-void parse_malloc_lab_rep(std::string_view text, Trace& t, const ReadOptions& opt);
-void parse_native(std::string_view text, Trace& t, const ReadOptions& opt);
+// The line parsers behind parse_trace and TraceStream (make_line_parser picks
+// one by t.format). ftrace, trace_cmd and perf share one parser (t.format
+// picks the header lines it skips).
+std::unique_ptr<LineParser> make_kernel_text_parser(Trace& t, const ReadOptions& opt);
+std::unique_ptr<LineParser> make_wee_alloc_parser(Trace& t, const ReadOptions& opt);
+std::unique_ptr<LineParser> make_malloc_lab_parser(Trace& t, const ReadOptions& opt);
+std::unique_ptr<LineParser> make_native_parser(Trace& t, const ReadOptions& opt);
 
 }  // namespace allocsim::workloads::trace

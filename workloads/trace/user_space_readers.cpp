@@ -17,7 +17,7 @@
 namespace allocsim::workloads::trace {
 namespace {
 
-void push(Trace& t, EventKind kind, std::uint32_t line, std::uint64_t id, std::uint64_t bytes) {
+TraceEvent event(EventKind kind, std::uint32_t line, std::uint64_t id, std::uint64_t bytes) {
   TraceEvent ev;
   ev.kind = kind;
   ev.line = line;
@@ -27,8 +27,7 @@ void push(Trace& t, EventKind kind, std::uint32_t line, std::uint64_t id, std::u
     ev.bytes_req = bytes;
     ev.fields |= bit(Field::bytes_req);
   }
-  ++t.stats.events[static_cast<std::size_t>(kind)];
-  t.events.push_back(ev);
+  return ev;
 }
 
 // "Name(<number>)" with an optional trailing ','.
@@ -40,51 +39,64 @@ bool call_arg(std::string_view s, std::string_view name, std::uint64_t& arg) {
   return lex::parse_u64(s.substr(1, s.size() - 2), arg);
 }
 
-}  // namespace
+// The parsers of both formats: counting each event they emit.
+class UserSpaceParser : public LineParser {
+ public:
+  UserSpaceParser(Trace& t, const ReadOptions& opt) : t_(t), opt_(opt) {}
 
-void parse_wee_alloc(std::string_view text, Trace& t, const ReadOptions& opt) {
-  std::uint64_t allocs = 0;
-  t.events.reserve(t.events.size() + text.size() / 10);
-  lex::for_each_line(text, [&](std::string_view line, std::uint32_t number) {
-    ++t.stats.lines;
+ protected:
+  void push(std::vector<TraceEvent>& out, EventKind kind, std::uint32_t line, std::uint64_t id,
+            std::uint64_t bytes) {
+    ++t_.stats.events[static_cast<std::size_t>(kind)];
+    out.push_back(event(kind, line, id, bytes));
+  }
+  Trace& t_;
+  const ReadOptions opt_;
+};
+
+class WeeAllocParser final : public UserSpaceParser {
+ public:
+  using UserSpaceParser::UserSpaceParser;
+  void parse(std::string_view line, std::uint32_t number, std::vector<TraceEvent>& out) override {
+    ++t_.stats.lines;
     line = lex::trim(line);
     if (line.empty()) {
-      ++t.stats.header_lines;
+      ++t_.stats.header_lines;
       return;
     }
     std::uint64_t arg = 0;
     if (call_arg(line, "Alloc", arg)) {
-      push(t, EventKind::kmalloc, number, allocs++, arg);
+      push(out, EventKind::kmalloc, number, allocs_++, arg);
     } else if (call_arg(line, "Free", arg)) {
-      if (arg >= allocs) {
-        report_bad_line(t, opt, number,
-                        "Free(" + std::to_string(arg) + ") of an index not yet allocated");
-        return;
-      }
-      push(t, EventKind::kfree, number, arg, 0);
+      if (arg >= allocs_)
+        return report_bad_line(t_, opt_, number,
+                               "Free(" + std::to_string(arg) + ") of an index not yet allocated");
+      push(out, EventKind::kfree, number, arg, 0);
     } else {
-      report_bad_line(t, opt, number, "expected Alloc(<bytes>), or Free(<index>),");
+      report_bad_line(t_, opt_, number, "expected Alloc(<bytes>), or Free(<index>),");
     }
-  });
-}
+  }
 
-void parse_malloc_lab_rep(std::string_view text, Trace& t, const ReadOptions& opt) {
-  std::uint64_t header[4] = {};
-  unsigned headers = 0;
-  lex::for_each_line(text, [&](std::string_view line, std::uint32_t number) {
-    ++t.stats.lines;
+ private:
+  std::uint64_t allocs_ = 0;
+};
+
+class MallocLabParser final : public UserSpaceParser {
+ public:
+  using UserSpaceParser::UserSpaceParser;
+  void parse(std::string_view line, std::uint32_t number, std::vector<TraceEvent>& out) override {
+    ++t_.stats.lines;
     line = lex::trim(line);
     if (line.empty() || line[0] == '#') {
-      ++t.stats.header_lines;
+      ++t_.stats.header_lines;
       return;
     }
-    if (headers < 4) {
-      if (!lex::parse_u64(line, header[headers])) {
-        report_bad_line(t, opt, number, "expected a header number (heap size, ids, ops, weight)");
-        return;
-      }
-      ++headers;
-      ++t.stats.header_lines;
+    if (headers_ < 4) {
+      if (!lex::parse_u64(line, header_[headers_]))
+        return report_bad_line(t_, opt_, number,
+                               "expected a header number (heap size, ids, ops, weight)");
+      ++headers_;
+      ++t_.stats.header_lines;
       return;
     }
     const char op = line[0];
@@ -97,18 +109,30 @@ void parse_malloc_lab_rep(std::string_view text, Trace& t, const ReadOptions& op
         (sized ? sp != std::string_view::npos && lex::parse_u64(rest.substr(0, sp), id) &&
                      lex::parse_u64(lex::ltrim(rest.substr(sp + 1)), bytes)
                : lex::parse_u64(rest, id));
-    if (!ok) {
-      report_bad_line(t, opt, number, "expected 'a <id> <bytes>', 'f <id>' or 'r <id> <bytes>'");
-      return;
-    }
-    if (id >= header[1]) {
-      report_bad_line(t, opt, number,
-                      "id " + std::to_string(id) + " >= the header's " + std::to_string(header[1]));
-      return;
-    }
-    if (op != 'a') push(t, EventKind::kfree, number, id, 0);
-    if (op != 'f') push(t, EventKind::kmalloc, number, id, bytes);
-  });
+    if (!ok)
+      return report_bad_line(t_, opt_, number,
+                             "expected 'a <id> <bytes>', 'f <id>' or 'r <id> <bytes>'");
+    if (id >= header_[1])
+      return report_bad_line(
+          t_, opt_, number,
+          "id " + std::to_string(id) + " >= the header's " + std::to_string(header_[1]));
+    if (op != 'a') push(out, EventKind::kfree, number, id, 0);
+    if (op != 'f') push(out, EventKind::kmalloc, number, id, bytes);
+  }
+
+ private:
+  std::uint64_t header_[4] = {};
+  unsigned headers_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<LineParser> make_wee_alloc_parser(Trace& t, const ReadOptions& opt) {
+  return std::make_unique<WeeAllocParser>(t, opt);
+}
+
+std::unique_ptr<LineParser> make_malloc_lab_parser(Trace& t, const ReadOptions& opt) {
+  return std::make_unique<MallocLabParser>(t, opt);
 }
 
 }  // namespace allocsim::workloads::trace
