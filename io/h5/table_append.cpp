@@ -78,7 +78,7 @@ void TableAppender::set(std::size_t column, std::string_view v) {
   unsigned char* p = buf_.data() + buffered_ * row_size_ + offsets_[column];
   const std::size_t width = std::max<std::size_t>(columns_[column].width, 1);
   const std::size_t n = std::min(v.size(), width);
-  std::memcpy(p, v.data(), n);
+  if (n) std::memcpy(p, v.data(), n);  // an empty view may have no data (memcpy from null is UB)
   std::memset(p + n, 0, width - n);
 }
 
