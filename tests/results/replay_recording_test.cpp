@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "../common/accuracy_row.hpp"
 #include "io/config/load.hpp"
 #include "io/run/execute.hpp"
 #include "io/run/recorded_caches.hpp"
@@ -23,14 +24,7 @@
 namespace allocsim::workloads {
 namespace {
 
-const AccuracyRow& row(const std::vector<AccuracyRow>& rows, const std::string& metric,
-                       const std::string& key) {
-  const auto it = std::find_if(rows.begin(), rows.end(), [&](const AccuracyRow& r) {
-    return r.metric == metric && r.key == key;
-  });
-  if (it == rows.end()) throw std::runtime_error("no row " + metric + " " + key);
-  return *it;
-}
+using testing::row;
 
 TEST(ReplayAccuracy, ARecordingIsComparedWithItsAfterSnapshot) {
   const std::string dir = std::string(ALLOCSIM_SOURCE_DIR) + "/tests/data/recordings/ls-etc";

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 
+#include "../common/accuracy_row.hpp"
 #include "model/kernel.hpp"
 #include "workloads/replay.hpp"
 #include "workloads/replay/accuracy.hpp"
@@ -14,14 +15,7 @@
 namespace allocsim::workloads {
 namespace {
 
-const AccuracyRow& row(const std::vector<AccuracyRow>& rows, const std::string& metric,
-                       const std::string& key) {
-  const auto it = std::find_if(rows.begin(), rows.end(), [&](const AccuracyRow& r) {
-    return r.metric == metric && r.key == key;
-  });
-  if (it == rows.end()) throw std::runtime_error("no row " + metric + " " + key);
-  return *it;
-}
+using testing::row;
 
 constexpr const char* kTrace =
     "  a-1 [000] d..2.  1.000001: mm_page_alloc_zone_locked: page=0000000000000001 pfn=0x100 "
