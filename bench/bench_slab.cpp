@@ -129,17 +129,15 @@ BENCHMARK(BM_KmallocKfree)
     ->ArgNames({"alloc", "v6", "cpus", "timing"})
     ->ArgsProduct({{0, 1, 2}, {0, 1}, {1, 8}, {0, 1}});
 
-// args: allocator (0 slab, 1 slub), timing; linux-6, 1 CPU, a 256-byte cache
-void BM_KmemCacheAllocFree(benchmark::State& state) {
-  const auto f = model::Flavour::linux_6;
-  Booted b(f, slab_kind(state.range(0)), 1, state.range(1) != 0);
-  const model::Gfp gfp = model::parse_gfp(f, "GFP_KERNEL");
-  sim::Cpu& cpu = b.m.cpu(0);
-  model::KmemCache* cache = b.oa->kmem_cache_create(cpu, "bench_256", 256, 0, 0, false);
+// The timed loop of the kmem_cache benchmarks: a ring of kSlots live objects
+// of `cache` on CPU 0, each iteration freeing the oldest and allocating anew.
+void cache_alloc_free_ring(benchmark::State& state, Booted& b, model::KmemCache* cache,
+                           model::Gfp gfp) {
   if (cache == nullptr) {
     state.SkipWithError("kmem_cache_create failed");
     return;
   }
+  sim::Cpu& cpu = b.m.cpu(0);
   std::vector<std::uint64_t> live(kSlots, 0);
   for (auto& slot : live) {
     slot = b.oa->kmem_cache_alloc(cpu, *cache, gfp);
@@ -161,6 +159,16 @@ void BM_KmemCacheAllocFree(benchmark::State& state) {
   }
   finish(state, b);
 }
+
+// args: allocator (0 slab, 1 slub), timing; linux-6, 1 CPU, a 256-byte cache
+void BM_KmemCacheAllocFree(benchmark::State& state) {
+  const auto f = model::Flavour::linux_6;
+  Booted b(f, slab_kind(state.range(0)), 1, state.range(1) != 0);
+  const model::Gfp gfp = model::parse_gfp(f, "GFP_KERNEL");
+  sim::Cpu& cpu = b.m.cpu(0);
+  model::KmemCache* cache = b.oa->kmem_cache_create(cpu, "bench_256", 256, 0, 0, false);
+  cache_alloc_free_ring(state, b, cache, gfp);
+}
 BENCHMARK(BM_KmemCacheAllocFree)->ArgNames({"alloc", "timing"})->ArgsProduct({{0, 1}, {0, 1}});
 
 // args: sheaves (0: linux-6 SLUB, 6.8's fast path; 1: linux-6.18 SLUB, a cache
@@ -173,30 +181,7 @@ void BM_SheafAllocFree(benchmark::State& state) {
   model::KmemCacheArgs args;
   args.sheaf_capacity = 32;
   model::KmemCache* cache = b.oa->kmem_cache_create(cpu, "bench_256", 256, 0, 0, false, args);
-  if (cache == nullptr) {
-    state.SkipWithError("kmem_cache_create failed");
-    return;
-  }
-  std::vector<std::uint64_t> live(kSlots, 0);
-  for (auto& slot : live) {
-    slot = b.oa->kmem_cache_alloc(cpu, *cache, gfp);
-    if (slot == 0) {
-      state.SkipWithError("kmem_cache_alloc failed while filling the ring");
-      return;
-    }
-  }
-  std::size_t i = 0;
-  for (auto _ : state) {
-    auto& slot = live[i % kSlots];
-    b.oa->kmem_cache_free(cpu, *cache, slot);
-    slot = b.oa->kmem_cache_alloc(cpu, *cache, gfp);
-    if (slot == 0) {
-      state.SkipWithError("kmem_cache_alloc failed");
-      break;
-    }
-    ++i;
-  }
-  finish(state, b);
+  cache_alloc_free_ring(state, b, cache, gfp);
 }
 BENCHMARK(BM_SheafAllocFree)->ArgNames({"sheaves", "timing"})->ArgsProduct({{0, 1}, {0, 1}});
 
