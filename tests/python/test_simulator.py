@@ -240,6 +240,15 @@ def test_kmem_cache_args_under_linux_618_and_linux_6():
     assert "sheaf_capacity" not in a
 
 
+def test_slab_designs_lists_the_registry():
+    designs = allocsim.slab_designs()
+    assert [d["name"] for d in designs] == ["slab", "slub", "slob", "magazine"]
+    by_name = {d["name"]: d for d in designs}
+    assert by_name["slob"]["proc_slabinfo"] is False
+    assert by_name["slab"]["removed_in"] == "6.8"
+    assert by_name["magazine"]["removed_in"] == ""
+
+
 def test_magazine_design_through_the_simulator():
     # A registered research design: kmalloc through SLAB's caches with magazines
     # in front, slabinfo rows with M as the tunables, and no /sys/kernel/slab.
