@@ -41,23 +41,23 @@ model::Flavour flavour(std::int64_t v6) {
   return v6 ? model::Flavour::linux_6 : model::Flavour::linux_2_6;
 }
 
-model::SlabKind slab_kind(std::int64_t k) {
-  switch (k) {
-    case 0:
-      return model::SlabKind::slab;
-    case 1:
-      return model::SlabKind::slub;
-    default:
-      return model::SlabKind::slob;
-  }
+// The registered design at index k (model/slab_design.cpp), and every index.
+std::string_view slab_design(std::int64_t k) {
+  return model::slab_designs()[static_cast<std::size_t>(k)].traits.name;
+}
+std::vector<std::int64_t> every_design() {
+  std::vector<std::int64_t> out;
+  for (std::size_t i = 0; i < model::slab_designs().size(); ++i)
+    out.push_back(static_cast<std::int64_t>(i));
+  return out;
 }
 
 // A booted machine with the page allocator and one object allocator.
 struct Booted {
-  Booted(model::Flavour f, model::SlabKind kind, unsigned cpus, bool timing)
+  Booted(model::Flavour f, std::string_view design, unsigned cpus, bool timing)
       : m(machine(cpus, timing), 1), pa(m, kernel(f)), hm(pa), diag(false) {
     model::ObjectAllocatorConfig oc;
-    oc.kind = kind;
+    oc.design = design;
     oa = model::ObjectAllocator::create(pa, hm, oc, diag);
   }
   static model::KernelConfig kernel(model::Flavour f) {
@@ -97,11 +97,11 @@ void finish(benchmark::State& state, const Booted& b) {
   if (b.diag.errors() != 0) state.SkipWithError("the model recorded a diagnostic");
 }
 
-// args: allocator (0 slab, 1 slub, 2 slob), flavour (0 = 2.6, 1 = 6), cpus, timing
+// args: allocator (an index of model::slab_designs()), flavour (0 = 2.6, 1 = 6), cpus, timing
 void BM_KmallocKfree(benchmark::State& state) {
   const auto f = flavour(state.range(1));
   const auto cpus = static_cast<unsigned>(state.range(2));
-  Booted b(f, slab_kind(state.range(0)), cpus, state.range(3) != 0);
+  Booted b(f, slab_design(state.range(0)), cpus, state.range(3) != 0);
   const model::Gfp gfp = model::parse_gfp(f, "GFP_KERNEL");
   const std::vector<std::uint32_t> seq = size_sequence();
   std::vector<std::vector<std::uint64_t>> live;
@@ -127,7 +127,7 @@ void BM_KmallocKfree(benchmark::State& state) {
 }
 BENCHMARK(BM_KmallocKfree)
     ->ArgNames({"alloc", "v6", "cpus", "timing"})
-    ->ArgsProduct({{0, 1, 2}, {0, 1}, {1, 8}, {0, 1}});
+    ->ArgsProduct({every_design(), {0, 1}, {1, 8}, {0, 1}});
 
 // The timed loop of the kmem_cache benchmarks: a ring of kSlots live objects
 // of `cache` on CPU 0, each iteration freeing the oldest and allocating anew.
@@ -160,22 +160,24 @@ void cache_alloc_free_ring(benchmark::State& state, Booted& b, model::KmemCache*
   finish(state, b);
 }
 
-// args: allocator (0 slab, 1 slub), timing; linux-6, 1 CPU, a 256-byte cache
+// args: allocator (an index of model::slab_designs()), timing; linux-6, 1 CPU, a 256-byte cache
 void BM_KmemCacheAllocFree(benchmark::State& state) {
   const auto f = model::Flavour::linux_6;
-  Booted b(f, slab_kind(state.range(0)), 1, state.range(1) != 0);
+  Booted b(f, slab_design(state.range(0)), 1, state.range(1) != 0);
   const model::Gfp gfp = model::parse_gfp(f, "GFP_KERNEL");
   sim::Cpu& cpu = b.m.cpu(0);
   model::KmemCache* cache = b.oa->kmem_cache_create(cpu, "bench_256", 256, 0, 0, false);
   cache_alloc_free_ring(state, b, cache, gfp);
 }
-BENCHMARK(BM_KmemCacheAllocFree)->ArgNames({"alloc", "timing"})->ArgsProduct({{0, 1}, {0, 1}});
+BENCHMARK(BM_KmemCacheAllocFree)
+    ->ArgNames({"alloc", "timing"})
+    ->ArgsProduct({every_design(), {0, 1}});
 
 // args: sheaves (0: linux-6 SLUB, 6.8's fast path; 1: linux-6.18 SLUB, a cache
 // with sheaf_capacity 32, the sheaf fast path), timing; 1 CPU, a 256-byte cache.
 void BM_SheafAllocFree(benchmark::State& state) {
   const auto f = state.range(0) ? model::Flavour::linux_6_18 : model::Flavour::linux_6;
-  Booted b(f, model::SlabKind::slub, 1, state.range(1) != 0);
+  Booted b(f, "slub", 1, state.range(1) != 0);
   const model::Gfp gfp = model::parse_gfp(f, "GFP_KERNEL");
   sim::Cpu& cpu = b.m.cpu(0);
   model::KmemCacheArgs args;
@@ -185,12 +187,12 @@ void BM_SheafAllocFree(benchmark::State& state) {
 }
 BENCHMARK(BM_SheafAllocFree)->ArgNames({"sheaves", "timing"})->ArgsProduct({{0, 1}, {0, 1}});
 
-// args: allocator (0 slab, 1 slub); linux-6, 8 CPUs on 2 nodes, timing on.
+// args: allocator (an index of model::slab_designs()); linux-6, 8 CPUs on 2 nodes, timing on.
 // Objects kmalloc'ed on CPU c are kfree'd on CPU (c+4)%8, on the other node.
 void BM_CrossCpuFree(benchmark::State& state) {
   constexpr unsigned cpus = 8;
   const auto f = model::Flavour::linux_6;
-  Booted b(f, slab_kind(state.range(0)), cpus, true);
+  Booted b(f, slab_design(state.range(0)), cpus, true);
   const model::Gfp gfp = model::parse_gfp(f, "GFP_KERNEL");
   const std::vector<std::uint32_t> seq = size_sequence();
   std::vector<std::vector<std::uint64_t>> live;
@@ -213,6 +215,6 @@ void BM_CrossCpuFree(benchmark::State& state) {
   }
   finish(state, b);
 }
-BENCHMARK(BM_CrossCpuFree)->ArgName("alloc")->Arg(0)->Arg(1);
+BENCHMARK(BM_CrossCpuFree)->ArgName("alloc")->ArgsProduct({every_design()});
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "io/run/execute.hpp"
 #include "model/kernel.hpp"
 #include "model/page_alloc.hpp"
+#include "model/slab_design.hpp"
 #include "workloads/generator/generator_stats.hpp"
 #include "workloads/replay/accuracy.hpp"
 #include "workloads/trace/readers.hpp"
@@ -45,9 +46,7 @@ void print_header(const io::Config& c) {
   print_machine_line(c);
   std::printf("kernel: %s, %s; workload: hardware exercise, %llu operations per CPU\n\n",
               std::string(model::to_string(c.kernel.flavour)).c_str(),
-              c.kernel.slab.kind == model::SlabKind::slab   ? "SLAB"
-              : c.kernel.slab.kind == model::SlabKind::slub ? "SLUB"
-                                                            : "SLOB",
+              std::string(model::slab_design(c.kernel.slab.design).traits.display_name).c_str(),
               static_cast<unsigned long long>(c.exercise.ops_per_cpu));
   // Misses are per operation: an access for the memory patterns, an
   // allocation plus a free for page_churn and kmalloc_churn.
@@ -97,7 +96,7 @@ void print_replay(const io::Config& c, const io::RunOutcome& o) {
   std::printf("allocsim %s: machine '%s', %u CPUs, %s %s; replaying %s (%s, %llu lines, %s)\n\n",
               kVersion, m.name.c_str(), m.cpus,
               std::string(model::to_string(c.kernel.flavour)).c_str(),
-              std::string(model::to_string(c.kernel.slab.kind)).c_str(),
+              std::string(c.kernel.slab.design).c_str(),
               (c.trace.recording.empty() ? c.trace.path : c.trace.recording).c_str(),
               std::string(tr::format_name(o.trace_format)).c_str(),
               static_cast<unsigned long long>(o.trace_stats.lines),
@@ -123,7 +122,7 @@ void print_generator(const io::Config& c, const io::RunOutcome& o, bool quiet) {
   print_machine_line(c);
   std::printf("kernel: %s, %s; workload: '%s', %zu thread kind%s\n\n",
               std::string(model::to_string(c.kernel.flavour)).c_str(),
-              std::string(model::to_string(c.kernel.slab.kind)).c_str(), c.generator.name.c_str(),
+              std::string(c.kernel.slab.design).c_str(), c.generator.name.c_str(),
               c.generator.threads.size(), c.generator.threads.size() == 1 ? "" : "s");
   std::printf("%-16s %-17s %12s %10s %12s\n", "thread", "operation", "count", "failures",
               "cycles/op");

@@ -23,10 +23,6 @@ struct ZoneSpec {
       managed;  // pages given to the buddy allocator; default: present - boot reservations
 };
 
-// The object allocator and its boot options (kernel.slab*, kernel.slub*).
-enum class SlabKind : std::uint8_t { slab, slub, slob };
-std::string_view to_string(SlabKind k);
-
 // linux-6.18 SLUB per-CPU sheaves: none (6.8's per-CPU slabs only), opt-in
 // (6.18: caches created with kmem_cache_args.sheaf_capacity) or all (the 7.0
 // series "slab: replace cpu (partial) slabs with sheaves").
@@ -35,8 +31,12 @@ inline constexpr std::string_view to_string(SlubSheaves s) {
   return s == SlubSheaves::none ? "none" : s == SlubSheaves::opt_in ? "opt-in" : "all";
 }
 
+// The object allocator and its boot options (kernel.slab*, kernel.slub*,
+// kernel.magazine_rounds).
 struct SlabConfig {
-  SlabKind kind = SlabKind::slub;
+  // The design's registered name (model/slab_design.hpp): static storage, as
+  // the registry's names and string literals are.
+  std::string_view design = "slub";
   SlubSheaves sheaves = SlubSheaves::opt_in;  // linux-6.18 SLUB only
   bool colouring = true;    // SLAB: slab colouring (off: every slab starts at offset 0)
   bool merge = true;        // SLUB: cache merging (false = slab_nomerge)
@@ -44,6 +44,7 @@ struct SlabConfig {
   unsigned slub_min_order = 0, slub_max_order = kPageAllocCostlyOrder, slub_min_objects = 0;
   sim::Cycles reap_interval = 0;  // SLAB cache_reap period; 0: 2*HZ (HZ=250) in machine cycles
   bool stop_on_error = false;     // a workload's bad free stops the run instead of being recorded
+  unsigned magazine_rounds = 0;   // magazine design: rounds per magazine; 0: by object size
 };
 
 struct KernelConfig {

@@ -32,30 +32,19 @@ std::uint32_t slab_kmalloc_stride(std::uint32_t size, std::uint32_t cache_line) 
 
 }  // namespace
 
-std::string_view to_string(SlabKind k) {
-  switch (k) {
-    case SlabKind::slab:
-      return "slab";
-    case SlabKind::slub:
-      return "slub";
-    case SlabKind::slob:
-      return "slob";
-  }
-  return "?";
-}
-
-KmallocSizes::KmallocSizes(Flavour f, SlabKind kind, sim::Arch arch, std::uint32_t cache_line)
-    : flavour_(f), kind_(kind) {
+KmallocSizes::KmallocSizes(Flavour f, KmallocScheme scheme, sim::Arch arch,
+                           std::uint32_t cache_line)
+    : flavour_(f), scheme_(scheme) {
   small_.fill(-1);
   max_size_ = kKmallocMaxSize;
   // ARCH_KMALLOC_MINALIGN: __alignof__(unsigned long long) = 8, except 2.6.32 mm/slob.c's
   // own default __alignof__(unsigned long) (4 on i386). SLOB's kmalloc header is
   // max(ARCH_KMALLOC_MINALIGN, ARCH_SLAB_MINALIGN), the same value on x86.
   minalign_ =
-      (f == Flavour::linux_2_6 && kind == SlabKind::slob && arch == sim::Arch::i386) ? 4 : 8;
+      (f == Flavour::linux_2_6 && scheme == KmallocScheme::slob && arch == sim::Arch::i386) ? 4 : 8;
   slob_align_ = minalign_;
 
-  if (kind == SlabKind::slob) {
+  if (scheme == KmallocScheme::slob) {
     // mm/slob.c:__kmalloc_node: size < PAGE_SIZE - align uses the heap, the rest whole pages.
     max_cache_size_ = kPageSize - slob_align_ - 1;
     large_to_pages_ = true;
@@ -63,7 +52,7 @@ KmallocSizes::KmallocSizes(Flavour f, SlabKind kind, sim::Arch arch, std::uint32
   }
 
   std::vector<std::uint32_t> sizes;
-  if (f == Flavour::linux_2_6 && kind == SlabKind::slab) {
+  if (f == Flavour::linux_2_6 && scheme == KmallocScheme::slab) {
     // include/linux/kmalloc_sizes.h (2.6.32): 32 (4K pages), 64, 96 if L1 < 64, 128,
     // 192 if L1 < 128, then powers of two up to KMALLOC_MAX_SIZE. No large path.
     sizes = {32, 64};
@@ -78,7 +67,7 @@ KmallocSizes::KmallocSizes(Flavour f, SlabKind kind, sim::Arch arch, std::uint32
     // 2.6.32 SLUB: kmalloc-8 .. kmalloc-8192 (SLUB_MAX_SIZE = 2 * PAGE_SIZE) plus 96/192.
     // 6.x (include/linux/slab.h): KMALLOC_SHIFT_LOW 3 (SLUB) or 5 (SLAB) up to
     // KMALLOC_SHIFT_HIGH = PAGE_SHIFT + 1, plus 96 and 192 (KMALLOC_MIN_SIZE <= 32 / 64).
-    const std::uint32_t min_size = kind == SlabKind::slab ? 32 : 8;
+    const std::uint32_t min_size = scheme == KmallocScheme::slab ? 32 : 8;
     for (std::uint32_t s = min_size; s <= 2 * kPageSize; s *= 2) {
       if (s == 128) sizes.push_back(96);
       if (s == 256) sizes.push_back(192);
@@ -93,9 +82,9 @@ KmallocSizes::KmallocSizes(Flavour f, SlabKind kind, sim::Arch arch, std::uint32
     if (f != Flavour::linux_2_6)
       name = name_6(s);
     else
-      name = (kind == SlabKind::slab ? "size-" : "kmalloc-") + std::to_string(s);
+      name = (scheme == KmallocScheme::slab ? "size-" : "kmalloc-") + std::to_string(s);
     std::uint32_t stride = s;
-    if (kind == SlabKind::slab) stride = slab_kmalloc_stride(s, cache_line);
+    if (scheme == KmallocScheme::slab) stride = slab_kmalloc_stride(s, cache_line);
     caches_.push_back({std::move(name), s, stride});
   }
 
@@ -122,7 +111,7 @@ int KmallocSizes::index(std::uint64_t size) const {
 
 std::uint64_t KmallocSizes::bytes_alloc(std::uint64_t size) const {
   if (size == 0 || size > max_size_) return 0;
-  if (kind_ == SlabKind::slob) {
+  if (scheme_ == KmallocScheme::slob) {
     // mm/slob.c:__kmalloc_node: heap blocks carry an align-byte header; the event prints
     // size + align unrounded, and PAGE_SIZE << order for the page path.
     if (size <= max_cache_size_) return size + slob_align_;

@@ -18,6 +18,14 @@
 
 namespace allocsim::model {
 
+// Whose general caches a design boots with: a property of the design
+// (SlabDesignTraits::kmalloc), so a research design can reuse a Linux one's.
+enum class KmallocScheme : std::uint8_t {
+  slab,  // SLAB's: 2.6.32 size-32 ... (kmalloc_sizes.h), 6.x kmalloc-32 ..., HWCACHE strides
+  slub,  // SLUB's: kmalloc-8 ...
+  slob,  // SLOB's: no caches, a header on the shared heap
+};
+
 struct KmallocCacheSpec {
   std::string name;    // "size-32", "kmalloc-96", "kmalloc-1k", "kmalloc-1024", ...
   std::uint32_t size;  // object size the cache is created with
@@ -33,10 +41,10 @@ struct KmallocCacheSpec {
 // normal type (no DMA / reclaimable / cgroup copies).
 class KmallocSizes {
  public:
-  KmallocSizes(Flavour f, SlabKind kind, sim::Arch arch, std::uint32_t cache_line);
+  KmallocSizes(Flavour f, KmallocScheme scheme, sim::Arch arch, std::uint32_t cache_line);
 
   Flavour flavour() const { return flavour_; }
-  SlabKind kind() const { return kind_; }
+  KmallocScheme scheme() const { return scheme_; }
   const std::vector<KmallocCacheSpec>& caches() const { return caches_; }
   // Index into caches() for a request of `size` bytes (1 <= size <=
   // max_cache_size()); -1 for a size that no cache serves. O(1), no allocation.
@@ -59,7 +67,7 @@ class KmallocSizes {
 
  private:
   Flavour flavour_;
-  SlabKind kind_;
+  KmallocScheme scheme_;
   std::vector<KmallocCacheSpec> caches_;
   std::array<std::int8_t, 24> small_;  // (size - 1) / 8 -> index, sizes <= 192
   std::vector<std::int8_t> by_fls_;    // fls(size - 1) -> index, larger sizes

@@ -9,25 +9,10 @@
 
 namespace allocsim::model {
 
-std::unique_ptr<ObjectAllocator> make_slab(PageAllocator&, Highmem&, const ObjectAllocatorConfig&,
-                                           DiagnosticLog&);
-std::unique_ptr<ObjectAllocator> make_slub(PageAllocator&, Highmem&, const ObjectAllocatorConfig&,
-                                           DiagnosticLog&);
-std::unique_ptr<ObjectAllocator> make_slob(PageAllocator&, Highmem&, const ObjectAllocatorConfig&,
-                                           DiagnosticLog&);
-
 std::unique_ptr<ObjectAllocator> ObjectAllocator::create(PageAllocator& pa, Highmem& hm,
                                                          const ObjectAllocatorConfig& cfg,
                                                          DiagnosticLog& diag) {
-  switch (cfg.kind) {
-    case SlabKind::slab:
-      return make_slab(pa, hm, cfg, diag);
-    case SlabKind::slub:
-      return make_slub(pa, hm, cfg, diag);
-    case SlabKind::slob:
-      return make_slob(pa, hm, cfg, diag);
-  }
-  throw std::invalid_argument("unknown object allocator");
+  return slab_design(cfg.design).make(pa, hm, cfg, diag);
 }
 
 ObjectAllocator::ObjectAllocator(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg,
@@ -35,8 +20,10 @@ ObjectAllocator::ObjectAllocator(PageAllocator& pa, Highmem& hm, const ObjectAll
     : pa_(pa),
       hm_(hm),
       cfg_(cfg),
+      design_(slab_design(cfg.design).traits),
       diag_(diag),
-      sizes_(pa.flavour(), cfg.kind, pa.machine().config().arch, pa.machine().config().line_bytes),
+      sizes_(pa.flavour(), design_.kmalloc, pa.machine().config().arch,
+             pa.machine().config().line_bytes),
       owner_(pa.mem_map().size(), 0) {
   gfp_zero_ = parse_gfp(pa.flavour(), "__GFP_ZERO");
   gfp_comp_ = parse_gfp(pa.flavour(), "__GFP_COMP");
@@ -225,7 +212,7 @@ void ObjectAllocator::unregister_cache(KmemCache* c) {
 
 // slab_caches / cache_chain are built with list_add: the newest cache first.
 std::string ObjectAllocator::slabinfo() const {
-  if (kind() == SlabKind::slob) return "";  // CONFIG_SLOB has no /proc/slabinfo
+  if (!design_.proc_slabinfo) return "";  // CONFIG_SLOB has no /proc/slabinfo
   std::string out = slabinfo_header(false);
   for (const SlabinfoRow& r : slabinfo_rows()) out += slabinfo_row(r);
   return out;

@@ -4,7 +4,7 @@
 // Linux design (SLAB, SLUB, SLOB) behind this interface. Every slab page comes
 // from the simulated buddy allocator on the CPU that asks, and every access the
 // kernel code makes (descriptors, free lists, per-CPU arrays, free pointers,
-// locks) is charged to that CPU.
+// locks) is charged to that CPU. The designs register in model/slab_design.cpp.
 //
 // This class holds what the designs share: the kmalloc size classes, the large
 // kmalloc path to the page allocator, kzalloc/krealloc/ksize, per-cache
@@ -13,6 +13,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "model/highmem.hpp"
 #include "model/kmalloc_index.hpp"
 #include "model/kmem_cache_args.hpp"
+#include "model/slab_design.hpp"
 #include "model/slab_flags.hpp"
 #include "model/slabinfo.hpp"
 #include "sim/stat_decl.hpp"
@@ -114,7 +116,7 @@ class ObjectAllocator {
   ObjectAllocator(const ObjectAllocator&) = delete;
   ObjectAllocator& operator=(const ObjectAllocator&) = delete;
 
-  SlabKind kind() const { return cfg_.kind; }
+  const SlabDesignTraits& design() const { return design_; }
   const ObjectAllocatorConfig& config() const { return cfg_; }
   const KmallocSizes& kmalloc_sizes() const { return sizes_; }
   PageAllocator& page_allocator() { return pa_; }
@@ -156,9 +158,15 @@ class ObjectAllocator {
   // --- housekeeping and reports ---------------------------------------------
   // SLAB's periodic cache_reap on this CPU (others: nothing to do).
   virtual void cache_reap(sim::Cpu& /*cpu*/) {}
+  // /sys/kernel/slab/<cache>/ as (file, contents) pairs; nullopt when the
+  // design has no /sys/kernel/slab (only SLUB has one).
+  using SysfsFiles = std::vector<std::pair<std::string, std::string>>;
+  virtual std::optional<SysfsFiles> sysfs_slab(const KmemCache& /*c*/) const {
+    return std::nullopt;
+  }
   // Caches in /proc/slabinfo order (newest first), aliases excluded.
   virtual std::vector<const KmemCache*> slab_caches() const;
-  // /proc/slabinfo (version 2.1); SLOB has none and returns "".
+  // /proc/slabinfo (version 2.1); "" for a design without one (SLOB).
   std::string slabinfo() const;
   // Its rows, in the same order (SLOB: none).
   virtual std::vector<SlabinfoRow> slabinfo_rows() const = 0;
@@ -261,6 +269,7 @@ class ObjectAllocator {
   PageAllocator& pa_;
   Highmem& hm_;
   ObjectAllocatorConfig cfg_;
+  const SlabDesignTraits& design_;
   DiagnosticLog& diag_;
   KmallocSizes sizes_;
   std::vector<KmemCache*> kmalloc_caches_;  // parallel to sizes_.caches()

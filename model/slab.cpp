@@ -739,7 +739,8 @@ void Slab::check_invariants() const {
   for (const auto& cp : caches_) {
     const SlabCache& c = *cp;
     if (c.destroyed) continue;
-    std::uint64_t user_live = 0, in_arrays = 0, inuse = 0;
+    std::uint64_t user_live = 0, inuse = 0;
+    std::uint64_t in_arrays = objects_above_slabs(c);
     for (const ArrayCache& ac : c.array) in_arrays += ac.avail;
     for (sim::NodeId nid = 0; nid < c.node.size(); ++nid) {
       const SlabNode& n = c.node[nid];

@@ -80,7 +80,8 @@ struct SlabCache : KmemCache {
   std::vector<std::uint64_t> colour_used;  // slabs grown at each colour index
 };
 
-class Slab final : public ObjectAllocator {
+// Not final: the magazine design (model/magazine.hpp) layers over its slabs.
+class Slab : public ObjectAllocator {
  public:
   Slab(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, DiagnosticLog& diag);
   ~Slab() override;
@@ -103,8 +104,10 @@ class Slab final : public ObjectAllocator {
   std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
   void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) override;
   std::uint64_t do_ksize(std::uint64_t addr, const Lookup& l) const override;
+  // Objects a design layered over these slabs keeps in caches of its own (the
+  // magazine design's magazines): allocated from the slabs, not with users.
+  virtual std::uint64_t objects_above_slabs(const SlabCache& /*c*/) const { return 0; }
 
- private:
   SlabCache* create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
                           std::uint32_t align, SlabFlags flags, bool ctor, bool general);
   void setup_arrays(sim::Cpu& cpu, SlabCache& c);

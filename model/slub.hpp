@@ -98,6 +98,7 @@ class Slub final : public ObjectAllocator {
   const SlubParams& params() const { return params_; }
   // The /sys/kernel/slab/<cache>/ attributes (name -> text, as sysfs prints them).
   std::vector<std::pair<std::string, std::string>> sysfs(const KmemCache& c) const;
+  std::optional<SysfsFiles> sysfs_slab(const KmemCache& c) const override { return sysfs(c); }
   // flush_all: every CPU's active and partial slabs back to the node lists.
   void flush_all(sim::Cpu& cpu, SlubCache& s);
 

@@ -11,6 +11,7 @@
 #include "io/results/results_file.hpp"
 #include "io/results/stats_schema.hpp"
 #include "io/run/execute.hpp"
+#include "model/slab_design.hpp"
 #include "pyext/simulator.hpp"
 #include "pyext/sweep_bindings.hpp"
 #include "workloads/trace/trace.hpp"
@@ -132,6 +133,21 @@ PYBIND11_MODULE(_allocsim, m) {
       "returns the summary row as a dict.");
 
   allocsim::pyext::bind_sweep(m);
+  m.def(
+      "slab_designs",
+      [] {
+        py::list out;
+        for (const model::SlabDesign& d : model::slab_designs()) {
+          py::dict e;
+          e["name"] = std::string(d.traits.name);
+          e["display_name"] = std::string(d.traits.display_name);
+          e["proc_slabinfo"] = d.traits.proc_slabinfo;
+          e["removed_in"] = std::string(d.traits.removed_in);
+          out.append(std::move(e));
+        }
+        return out;
+      },
+      "The object-allocator designs kernel.slab accepts (the registry), in registration order.");
   m.def(
       "stats_schema",
       [] {

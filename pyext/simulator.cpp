@@ -224,10 +224,10 @@ std::string Simulator::proc(const std::string& name) const {
 
 std::vector<std::pair<std::string, std::string>> Simulator::sysfs_slab(
     const std::string& name) const {
-  const auto* slub = dynamic_cast<const model::Slub*>(&kernel_->slab());
-  if (!slub)
+  auto files = kernel_->slab().sysfs_slab(cache(name));
+  if (!files)
     throw std::invalid_argument("/sys/kernel/slab exists only with SLUB (kernel.slab: slub)");
-  return slub->sysfs(cache(name));
+  return std::move(*files);
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> Simulator::stats() const {

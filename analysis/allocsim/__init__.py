@@ -51,7 +51,8 @@ else:
     AllocatorError = _core.AllocatorError
 
 __all__ = ["Simulator", "GFP", "ConfigError", "AllocatorError", "Results", "load", "run",
-           "sweep", "resolve", "run_name", "stats_schema", "override_text", "gfp_text", "__version__"]
+           "sweep", "resolve", "run_name", "stats_schema", "override_text", "gfp_text",
+           "slab_designs", "__version__"]
 
 
 def _merge_overrides(overrides: Mapping[str, Any] | None, kwargs: Mapping[str, Any]) -> dict:
@@ -91,6 +92,13 @@ def run(config: Any = None, out: "str | os.PathLike | None" = None, seed: int | 
                    path, name, "")
 
     return load(_write_results(out, overwrite, write))
+
+
+def slab_designs() -> list[dict]:
+    """The designs ``kernel.slab`` accepts (the C++ registry), each a dict with ``name``,
+    ``display_name``, ``proc_slabinfo`` and ``removed_in`` (the Linux release that removed
+    it; empty for linux-6.18's SLUB and the research designs, which every flavour runs)."""
+    return _native_parts.require("allocsim.slab_designs").slab_designs()
 
 
 def resolve(config: Any = None, seed: int | None = None,

@@ -1,15 +1,11 @@
 // The `kernel:` section: the Linux generation and the page allocator's
 // tunables. Keys a flavour does not have are errors when set for it.
 #include "io/config/sections.hpp"
+#include "model/magazine.hpp"
+#include "model/slab_design.hpp"
 
 namespace allocsim::io {
 namespace {
-
-constexpr std::array<EnumName<model::SlabKind>, 3> kSlabKinds{{
-    {"slab", model::SlabKind::slab},
-    {"slub", model::SlabKind::slub},
-    {"slob", model::SlabKind::slob},
-}};
 
 constexpr std::array<EnumName<model::Flavour>, 3> kFlavours{{
     {"linux-2.6", model::Flavour::linux_2_6},
@@ -48,6 +44,31 @@ bool linux618_key(MapReader& kernel, std::string_view key, model::Flavour f,
   return false;
 }
 
+// kernel.slab: any registered design (model/slab_design.cpp); linux-6.18 runs
+// those Linux still has and the research designs. kernel.magazine_rounds: the
+// magazine design's M, read whatever the design (like the other per-design keys).
+void read_slab_design(MapReader& kernel, model::Flavour f, model::SlabConfig& sc) {
+  const Value slab = kernel.get("slab");
+  const model::SlabDesign& d = model::slab_designs()[slab.as_choice(model::slab_design_names())];
+  if (!model::design_in_flavour(d.traits, f)) {
+    std::string allowed;
+    for (const model::SlabDesign& o : model::slab_designs())
+      if (model::design_in_flavour(o.traits, f))
+        allowed += (allowed.empty() ? "" : ", ") + std::string(o.traits.name);
+    slab.fail(std::string(model::to_string(f)) + " has no " + std::string(d.traits.display_name) +
+              " (removed in " + std::string(d.traits.removed_in) + "); it runs " + allowed);
+  }
+  sc.design = d.traits.name;
+  kernel.record("slab", std::string(d.traits.name));
+  const Value rounds = kernel.get("magazine_rounds");
+  if (rounds.node().is_scalar() && rounds.as_string() == "auto") {
+    kernel.record("magazine_rounds", "auto");
+  } else {
+    sc.magazine_rounds = static_cast<unsigned>(rounds.as_uint(1, model::kMaxMagazineRounds));
+    kernel.record("magazine_rounds", std::to_string(sc.magazine_rounds));
+  }
+}
+
 }  // namespace
 
 model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
@@ -71,6 +92,7 @@ model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
                                         "slub_max_order",
                                         "slub_min_objects",
                                         "stop_on_error",
+                                        "magazine_rounds",
                                         "zone_device",
                                         "slub_sheaves"});
   model::KernelConfig k;
@@ -127,9 +149,7 @@ model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
 
   // The object allocator and its boot options (slab_max_order=, slub_*=, slab_nomerge).
   model::SlabConfig& sc = k.slab;
-  sc.kind = kernel.enumeration("slab", kSlabKinds);
-  if (k.flavour == model::Flavour::linux_6_18 && sc.kind != model::SlabKind::slub)
-    kernel.get("slab").fail("linux-6.18 has only SLUB (SLOB was removed in 6.4, SLAB in 6.8)");
+  read_slab_design(kernel, k.flavour, sc);
   if (linux618_key(kernel, "slub_sheaves", k.flavour, "opt-in"))
     sc.sheaves = kernel.enumeration("slub_sheaves", kSheaves);
   sc.colouring = kernel.boolean("slab_colouring");

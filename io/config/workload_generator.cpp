@@ -246,7 +246,7 @@ class GeneratorReader {
   // stride up to the alignment: the stride must still fit in the largest
   // slab, as mm/slub.c's calculate_order requires (model::slub_geometry).
   void check_slub_layout(MapReader& c, const CacheSpec& s) const {
-    if (ctx_.slab.kind != model::SlabKind::slub) return;
+    if (!model::slab_design(ctx_.slab.design).traits.slub_layout) return;
     model::SlubParams p;
     p.flavour = ctx_.flavour;
     p.arch = ctx_.arch;

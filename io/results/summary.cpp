@@ -99,8 +99,8 @@ const Part<RunSummary>& run_part() {
               [](const RunSummary& r) -> std::string_view { return r.workload; }),
          text("flavour", "the kernel generation: linux-2.6 or linux-6", "kernel.flavour",
               [](const RunSummary& r) { return model::to_string(r.config.kernel.flavour); }),
-         text("slab", "the object allocator: slab, slub or slob", "kernel.slab",
-              [](const RunSummary& r) { return model::to_string(r.config.kernel.slab.kind); }),
+         text("slab", "the object allocator: a registered design (slab, slub, slob or magazine)",
+              "kernel.slab", [](const RunSummary& r) { return r.config.kernel.slab.design; }),
          text("arch", "x86_64 or i386", "machine.arch",
               [](const RunSummary& r) -> std::string_view {
                 return r.config.machine.arch == sim::Arch::x86_64 ? "x86_64" : "i386";

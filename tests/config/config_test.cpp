@@ -140,6 +140,7 @@ kernel:
   pageblock_order: 9
   mobility_grouping: true
   slab: slub
+  magazine_rounds: auto
   slab_colouring: true
   slab_merge: true
   slab_max_order: auto

@@ -41,8 +41,8 @@ TEST(Errors, UnknownKeysWithDidYouMean) {
       "watermark_scale_factor, watermark_boost_factor, transparent_hugepage, pcp, "
       "percpu_pagelist_high_fraction, lowmem_reserve_ratio, pageblock_order, "
       "mobility_grouping, reclaim, slab, slab_colouring, slab_merge, slab_max_order, "
-      "slub_min_order, slub_max_order, slub_min_objects, stop_on_error, zone_device or "
-      "slub...");  // long messages are cut (yaml_limits)
+      "slub_min_order, slub_max_order, slub_min_objects, stop_on_error, magazine_rounds, "
+      "zo...");  // long messages are cut (yaml_limits)
   EXPECT_EQ(message("run:\n  duration: 5ms\n"),
             "t.yaml:2:3: run.duration: unknown key 'duration' (expected seed, trace_out, "
             "sample_interval, max_samples, events or event_every)");
@@ -216,15 +216,16 @@ TEST(Errors, SetOverridesNameTheKey) {
             "watermark_scale_factor, watermark_boost_factor, transparent_hugepage, pcp, "
             "percpu_pagelist_high_fraction, lowmem_reserve_ratio, pageblock_order, "
             "mobility_grouping, reclaim, slab, slab_colouring, slab_merge, slab_max_order, "
-            "slub_min_order, slub_max_order, slub_min_objects, stop_on_error, zone_device or "
-            "slub_sheaves)");
+            "slub_min_order, slub_max_order, slub_min_objects, stop_on_error, magazine_rounds, "
+            "zone_dev...");
   EXPECT_EQ(message("", {"workload.trace=no/such.trace"}),
             "--set workload.trace: no such trace file or recording directory 'no/such.trace'");
   EXPECT_EQ(message("", {"workload.trace_format=strace"}),
             "--set workload.trace_format: unknown trace format 'strace' (expected auto, ftrace, "
             "trace-cmd, perf, native, wee_alloc, malloc-lab)");
   EXPECT_EQ(message("", {"kernel.slab=slib"}),
-            "--set kernel.slab: unknown value 'slib' (expected slab, slub or slob); did you mean "
+            "--set kernel.slab: unknown value 'slib' (expected slab, slub, slob or magazine); did "
+            "you mean "
             "'slab'?");
   EXPECT_EQ(message("", {"kernel.flavour=linux-2.6", "kernel.slab_max_order=2"}),
             "--set kernel.slab_max_order: does not exist in linux-2.6 (a linux-6 tunable)");

@@ -81,8 +81,11 @@ TEST(KernelSection, Linux618Keys) {
   EXPECT_EQ(std::string(load_error("kernel: {flavour: linux-2.6, zone_device: false}\n").what()),
             "t.yaml:1:43: kernel.zone_device: does not exist in linux-2.6 (a linux-6.18 key)");
   EXPECT_EQ(std::string(load_error("kernel: {flavour: linux-6.18, slab: slab}\n").what()),
-            "t.yaml:1:37: kernel.slab: linux-6.18 has only SLUB (SLOB was removed in 6.4, SLAB in "
-            "6.8)");
+            "t.yaml:1:37: kernel.slab: linux-6.18 has no SLAB (removed in 6.8); it runs slub, "
+            "magazine");
+  EXPECT_EQ(std::string(load_error("kernel: {flavour: linux-6.18, slab: slob}\n").what()),
+            "t.yaml:1:37: kernel.slab: linux-6.18 has no SLOB (removed in 6.4); it runs slub, "
+            "magazine");
   EXPECT_EQ(std::string(load_error("machine: {arch: i386}\nkernel: {flavour: linux-6.18, "
                                    "zone_device: true}\n")
                             .what()),
@@ -90,6 +93,28 @@ TEST(KernelSection, Linux618Keys) {
   EXPECT_EQ(std::string(load_error("kernel: {flavour: linux-6.18, slub_sheaves: some}\n").what())
                 .rfind("t.yaml:1:45: kernel.slub_sheaves: unknown value 'some'", 0),
             0u);
+}
+
+// kernel.slab takes any registered design; the magazine design (not Linux's)
+// runs under every flavour, with kernel.magazine_rounds as its M.
+TEST(KernelSection, SlabIsAnyRegisteredDesign) {
+  for (const char* f : {"linux-2.6", "linux-6", "linux-6.18"}) {
+    const Config c = load_config_text(std::string("kernel: {flavour: ") + f +
+                                      ", slab: magazine, magazine_rounds: 31}\n");
+    EXPECT_EQ(c.kernel.slab.design, "magazine") << f;
+    EXPECT_EQ(c.kernel.slab.magazine_rounds, 31u) << f;
+    const Config again = load_config_text(c.resolved_yaml);
+    EXPECT_EQ(again.kernel.slab.design, "magazine");
+    EXPECT_EQ(again.kernel.slab.magazine_rounds, 31u);
+  }
+  EXPECT_EQ(load_config({}).kernel.slab.magazine_rounds, 0u);  // auto
+  EXPECT_EQ(std::string(load_error("kernel: {slab: magazin}\n").what()),
+            "t.yaml:1:16: kernel.slab: unknown value 'magazin' (expected slab, slub, slob or "
+            "magazine); did you mean 'magazine'?");
+  EXPECT_EQ(std::string(load_error("kernel: {slab: magazine, magazine_rounds: 144}\n").what()),
+            "t.yaml:1:43: kernel.magazine_rounds: must be between 1 and 143, got 144");
+  EXPECT_EQ(std::string(load_error("kernel: {magazine_rounds: 0}\n").what()),
+            "t.yaml:1:27: kernel.magazine_rounds: must be between 1 and 143, got 0");
 }
 
 TEST(MachineZones, ExactLayoutIsReadAndChecked) {

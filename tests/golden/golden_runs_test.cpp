@@ -140,6 +140,20 @@ std::vector<Case> cases() {
     out.push_back({{},
                    {"kernel.flavour=linux-6.18", std::string("kernel.slub_sheaves=") + sheaves,
                     "run.events=400", "run.event_every=7"}});
+  // The magazine design (a research design, not Linux's) under every flavour,
+  // with M by object size and with a fixed M, and in the hardware exercise.
+  for (const char* fl : {"linux-2.6", "linux-6", "linux-6.18"})
+    out.push_back({{},
+                   {std::string("kernel.flavour=") + fl, "kernel.slab=magazine", "run.events=400",
+                    "run.event_every=7"}});
+  out.push_back({{},
+                 {"kernel.slab=magazine", "kernel.magazine_rounds=3", "run.events=400",
+                  "run.event_every=7"}});
+  out.push_back({{},
+                 {"workload.kind=exercise", "workload.exercise.ops_per_cpu=2000",
+                  "workload.exercise.patterns=[false_sharing, padded, random_read, page_churn, "
+                  "kmalloc_churn, slab_colour]",
+                  "kernel.slab=magazine"}});
   for (const char* t :
        {"raw-2.6.32.ftrace.txt", "raw-3.x-flags.ftrace.txt", "raw-6.x-pS.ftrace.txt",
         "trace-cmd-report-6.x.txt", "perf-script-callchains.txt", "small.rep", "small.trace"})

@@ -7,17 +7,18 @@
 
 #include "model/kernel.hpp"
 #include "model_machines.hpp"
+#include "object_alloc_fixture.hpp"
 
 namespace allocsim::model {
 namespace {
 
-class Assembled : public ::testing::TestWithParam<std::tuple<Flavour, SlabKind>> {};
+class Assembled : public ::testing::TestWithParam<std::tuple<Flavour, std::string_view>> {};
 
 TEST_P(Assembled, CrossAllocatorMisuseIsReportedAndProcFilesRender) {
   const auto [f, kind] = GetParam();
   sim::Machine m(testing::small_machine(2, 64), 1);
   KernelConfig kc = testing::kernel(f);
-  kc.slab.kind = kind;
+  kc.slab.design = kind;
   Kernel k(m, kc);
   sim::Cpu& cpu = m.cpu(0);
   const Gfp g = parse_gfp(f, "GFP_KERNEL");
@@ -34,7 +35,7 @@ TEST_P(Assembled, CrossAllocatorMisuseIsReportedAndProcFilesRender) {
   for (std::string_view name : Kernel::proc_names()) {
     if (f == Flavour::linux_2_6 && (name == "extfrag_index" || name == "unusable_index")) continue;
     const std::string text = k.proc(name);
-    if (kind == SlabKind::slob && name == "slabinfo")
+    if (!slab_design(kind).traits.proc_slabinfo && name == "slabinfo")
       EXPECT_TRUE(text.empty());  // CONFIG_SLABINFO needs SLAB or SLUB
     else
       EXPECT_FALSE(text.empty()) << name;
@@ -105,8 +106,7 @@ TEST(KernelDiagnostics, ABadPageFreeStopsARunThatStopsOnErrors) {
 
 INSTANTIATE_TEST_SUITE_P(All, Assembled,
                          ::testing::Combine(::testing::Values(Flavour::linux_2_6, Flavour::linux_6),
-                                            ::testing::Values(SlabKind::slab, SlabKind::slub,
-                                                              SlabKind::slob)));
+                                            ::testing::ValuesIn(testing::every_design())));
 
 }  // namespace
 }  // namespace allocsim::model

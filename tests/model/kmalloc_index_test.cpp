@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/kmalloc_index.hpp"
+#include "model/slab_design.hpp"
 
 namespace allocsim::model {
 namespace {
@@ -53,7 +54,7 @@ void expect_smallest_fit(const KmallocSizes& k) {
 
 TEST(KmallocSizes, Linux26Slab) {
   for (const auto arch : {kX64, kI386}) {
-    const KmallocSizes k(k26, SlabKind::slab, arch, 64);
+    const KmallocSizes k(k26, KmallocScheme::slab, arch, 64);
     std::vector<std::uint32_t> want = {32, 64, 128, 192};
     for (std::uint32_t s = 256; s <= 4 * kMiB; s *= 2) want.push_back(s);
     EXPECT_EQ(sizes(k), want);
@@ -79,13 +80,13 @@ TEST(KmallocSizes, Linux26Slab) {
     EXPECT_EQ(k.bytes_alloc(4 * kMiB + 1), 0u);
   }
   // L1 32 (e.g. M686): size-96 and size-192; L1 128 (Pentium 4): neither.
-  const KmallocSizes l32(k26, SlabKind::slab, kI386, 32);
+  const KmallocSizes l32(k26, KmallocScheme::slab, kI386, 32);
   EXPECT_EQ(names(l32)[2], "size-96");
   EXPECT_EQ(name_for(l32, 65), "size-96");
   EXPECT_EQ(name_for(l32, 97), "size-128");
   EXPECT_EQ(l32.bytes_alloc(70), 96u);
   expect_smallest_fit(l32);
-  const KmallocSizes l128(k26, SlabKind::slab, kX64, 128);
+  const KmallocSizes l128(k26, KmallocScheme::slab, kX64, 128);
   EXPECT_EQ(l128.caches().size(), 18u);  // 32, 64, 128, 256 ... 4 MiB
   EXPECT_EQ(name_for(l128, 129), "size-256");
   expect_smallest_fit(l128);
@@ -93,7 +94,7 @@ TEST(KmallocSizes, Linux26Slab) {
 
 TEST(KmallocSizes, Linux26Slub) {
   for (const auto arch : {kX64, kI386}) {
-    const KmallocSizes k(k26, SlabKind::slub, arch, 64);
+    const KmallocSizes k(k26, KmallocScheme::slub, arch, 64);
     EXPECT_EQ(names(k), (std::vector<std::string>{
                             "kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64", "kmalloc-96",
                             "kmalloc-128", "kmalloc-192", "kmalloc-256", "kmalloc-512",
@@ -127,7 +128,7 @@ TEST(KmallocSizes, Linux26Slub) {
 
 TEST(KmallocSizes, Linux6Slub) {
   for (const auto arch : {kX64, kI386}) {
-    const KmallocSizes k(k6, SlabKind::slub, arch, 64);
+    const KmallocSizes k(k6, KmallocScheme::slub, arch, 64);
     EXPECT_EQ(names(k), (std::vector<std::string>{
                             "kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64", "kmalloc-96",
                             "kmalloc-128", "kmalloc-192", "kmalloc-256", "kmalloc-512",
@@ -149,7 +150,7 @@ TEST(KmallocSizes, Linux6Slub) {
 
 TEST(KmallocSizes, Linux6Slab) {
   for (const auto arch : {kX64, kI386}) {
-    const KmallocSizes k(k6, SlabKind::slab, arch, 64);
+    const KmallocSizes k(k6, KmallocScheme::slab, arch, 64);
     EXPECT_EQ(names(k),
               (std::vector<std::string>{"kmalloc-32", "kmalloc-64", "kmalloc-96", "kmalloc-128",
                                         "kmalloc-192", "kmalloc-256", "kmalloc-512", "kmalloc-1k",
@@ -181,10 +182,10 @@ TEST(KmallocSizes, Slob) {
                                  {250, 258, 254},    {1000, 1008, 1004}, {4000, 4008, 4004},
                                  {4087, 4095, 4091}, {4088, 4096, 4092}, {4090, 4096, 4094},
                                  {4091, 4096, 4095}, {4092, 4096, 4096}, {5000, 8192, 8192}};
-  const KmallocSizes k26x(k26, SlabKind::slob, kX64, 64);
-  const KmallocSizes k26i(k26, SlabKind::slob, kI386, 64);
-  const KmallocSizes k6i(k6, SlabKind::slob, kI386, 64);
-  const KmallocSizes k6x(k6, SlabKind::slob, kX64, 64);
+  const KmallocSizes k26x(k26, KmallocScheme::slob, kX64, 64);
+  const KmallocSizes k26i(k26, KmallocScheme::slob, kI386, 64);
+  const KmallocSizes k6i(k6, KmallocScheme::slob, kI386, 64);
+  const KmallocSizes k6x(k6, KmallocScheme::slob, kX64, 64);
   for (const Row& r : rows) {
     SCOPED_TRACE(r.req);
     EXPECT_EQ(k26x.bytes_alloc(r.req), r.alloc8);
@@ -211,10 +212,13 @@ TEST(KmallocSizes, Slob) {
   }
 }
 
-TEST(KmallocSizes, KindNames) {
-  EXPECT_EQ(to_string(SlabKind::slab), "slab");
-  EXPECT_EQ(to_string(SlabKind::slub), "slub");
-  EXPECT_EQ(to_string(SlabKind::slob), "slob");
+// Each design's kmalloc caches are those of the Linux design it names in the
+// registry: the magazine design boots with SLAB's.
+TEST(KmallocSizes, EachDesignNamesItsScheme) {
+  EXPECT_EQ(slab_design("slab").traits.kmalloc, KmallocScheme::slab);
+  EXPECT_EQ(slab_design("slub").traits.kmalloc, KmallocScheme::slub);
+  EXPECT_EQ(slab_design("slob").traits.kmalloc, KmallocScheme::slob);
+  EXPECT_EQ(slab_design("magazine").traits.kmalloc, KmallocScheme::slab);
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ TEST(KmallocType618, RoutingPrecedence) {
 }
 
 TEST(KmallocType618, KmallocLandsInItsTypesCache) {
-  testing::Booted b(Flavour::linux_6_18, SlabKind::slub);
+  testing::Booted b(Flavour::linux_6_18, "slub");
   sim::Cpu& cpu = b.cpu();
   const std::uint64_t cg = b.oa->kmalloc(cpu, 100, b.gfp("GFP_KERNEL_ACCOUNT"));
   const std::uint64_t rcl = b.oa->kmalloc(cpu, 100, b.gfp("GFP_KERNEL|__GFP_RECLAIMABLE"));
@@ -47,7 +47,7 @@ TEST(KmallocType618, KmallocLandsInItsTypesCache) {
   EXPECT_EQ(b.oa->find_cache("kmalloc-cg-128")->in_use, 0u);
   b.oa->check_invariants();
   // linux-6 (6.8 as modelled) has only the normal caches.
-  testing::Booted old(Flavour::linux_6, SlabKind::slub);
+  testing::Booted old(Flavour::linux_6, "slub");
   EXPECT_EQ(old.oa->find_cache("kmalloc-cg-128"), nullptr);
 }
 
@@ -60,7 +60,7 @@ TEST(KmallocType618, SlabinfoListsTheKmallocCachesAsTheLiveKernel) {
       live.push_back(name);
   }
   ASSERT_EQ(live.size(), 52u);
-  testing::Booted b(Flavour::linux_6_18, SlabKind::slub);
+  testing::Booted b(Flavour::linux_6_18, "slub");
   std::vector<std::string> model;
   for (const SlabinfoRow& r : b.oa->slabinfo_rows())
     if (r.name.find("kmalloc-") != std::string::npos) model.push_back(r.name);

@@ -23,7 +23,7 @@ std::vector<Pfn> exhaust(Booted& b) {
 class Pool : public ::testing::TestWithParam<Flavour> {};
 
 TEST_P(Pool, ReserveServesWhenTheAllocatorIsExhaustedThenAtomicGetsNull) {
-  Booted b(GetParam(), SlabKind::slub, 1, 16);
+  Booted b(GetParam(), "slub", 1, 16);
   sim::Cpu& cpu = b.cpu();
   auto pool = Mempool::create(cpu, *b.oa, 4, Mempool::Backend::pages, nullptr, 0, 0);
   ASSERT_TRUE(pool);
@@ -62,7 +62,7 @@ TEST_P(Pool, ReserveServesWhenTheAllocatorIsExhaustedThenAtomicGetsNull) {
 }
 
 TEST_P(Pool, SleepingRequestWaitsUntilAnElementIsFreed) {
-  Booted b(GetParam(), SlabKind::slub, 1, 16);
+  Booted b(GetParam(), "slub", 1, 16);
   KmemCache* c = b.oa->kmem_cache_create(b.cpu(), "bio", 200, 0, 0, false);
   auto pool = Mempool::create(b.cpu(), *b.oa, 2, Mempool::Backend::slab, c, 0, 0);
   ASSERT_TRUE(pool);

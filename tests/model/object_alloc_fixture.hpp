@@ -1,8 +1,10 @@
 #pragma once
 // A booted machine with the page allocator and one object allocator, for the
-// SLAB/SLUB/SLOB and mempool tests.
+// object-allocator tests (every registered design) and the mempool tests.
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "model/object_allocator.hpp"
 #include "model_machines.hpp"
@@ -10,13 +12,14 @@
 namespace allocsim::model::testing {
 
 struct Booted {
-  Booted(Flavour f, SlabKind kind, sim::MachineConfig mc, ObjectAllocatorConfig oc = {})
+  Booted(Flavour f, std::string_view design, sim::MachineConfig mc, ObjectAllocatorConfig oc = {})
       : machine(mc, 1), pa(machine, kernel(f)), hm(pa), diag(false) {
-    oc.kind = kind;
+    oc.design = slab_design(design).traits.name;
     oa = ObjectAllocator::create(pa, hm, oc, diag);
   }
-  Booted(Flavour f, SlabKind kind, unsigned nodes = 1, std::uint64_t mib = 64, bool timing = false)
-      : Booted(f, kind, small_machine(nodes, mib, timing)) {}
+  Booted(Flavour f, std::string_view design, unsigned nodes = 1, std::uint64_t mib = 64,
+         bool timing = false)
+      : Booted(f, design, small_machine(nodes, mib, timing)) {}
   Gfp gfp(const char* text) const { return parse_gfp(pa.flavour(), text); }
   sim::Cpu& cpu(unsigned i = 0) { return machine.cpu(i); }
 
@@ -27,9 +30,25 @@ struct Booted {
   std::unique_ptr<ObjectAllocator> oa;
 };
 
-inline std::string name(Flavour f, SlabKind k) {
-  std::string s = f == Flavour::linux_6 ? "linux6_" : "linux26_";
-  return s + std::string(to_string(k));
+inline std::string name(Flavour f, std::string_view design) {
+  std::string s = f == Flavour::linux_6     ? "linux6_"
+                  : f == Flavour::linux_2_6 ? "linux26_"
+                                            : "linux618_";
+  return s + std::string(design);
+}
+
+// Every registered design's name (model/slab_design.cpp), for parameterised suites.
+inline std::vector<std::string_view> every_design() {
+  std::vector<std::string_view> out;
+  for (const SlabDesign& d : slab_designs()) out.push_back(d.traits.name);
+  return out;
+}
+// Those a kernel of flavour `f` runs (linux-6.18: SLUB and the research designs).
+inline std::vector<std::string_view> designs_in(Flavour f) {
+  std::vector<std::string_view> out;
+  for (const SlabDesign& d : slab_designs())
+    if (design_in_flavour(d.traits, f)) out.push_back(d.traits.name);
+  return out;
 }
 
 }  // namespace allocsim::model::testing

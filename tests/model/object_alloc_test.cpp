@@ -1,6 +1,6 @@
 // The object allocators through their common interface: kmalloc classes,
 // bad frees reported without damage, and a randomized stress with invariant
-// checks, for each flavour and design.
+// checks, for each flavour and every registered design (model/slab_design.cpp).
 #include <gtest/gtest.h>
 
 #include <map>
@@ -15,11 +15,12 @@ namespace {
 
 using testing::Booted;
 
-using Combo = std::tuple<Flavour, SlabKind>;
+using Combo = std::tuple<Flavour, std::string_view>;
 class EveryAllocator : public ::testing::TestWithParam<Combo> {
  protected:
   Flavour flavour() const { return std::get<0>(GetParam()); }
-  SlabKind kind() const { return std::get<1>(GetParam()); }
+  std::string_view kind() const { return std::get<1>(GetParam()); }
+  const SlabDesignTraits& design() const { return slab_design(kind()).traits; }
 };
 
 TEST_P(EveryAllocator, KmallocServesEverySizeWithinItsClass) {
@@ -34,7 +35,7 @@ TEST_P(EveryAllocator, KmallocServesEverySizeWithinItsClass) {
     ASSERT_NE(p, 0u) << size;
     EXPECT_TRUE(seen.insert(p).second) << "address handed out twice at size " << size;
     EXPECT_GE(b.oa->ksize(p), size) << size;
-    if (kind() != SlabKind::slob) {
+    if (design().kmalloc != KmallocScheme::slob) {
       const int idx = sizes.index(size);
       if (idx >= 0) {
         EXPECT_EQ(b.oa->ksize(p) >= sizes.caches()[static_cast<unsigned>(idx)].size ||
@@ -69,7 +70,7 @@ TEST_P(EveryAllocator, BadFreesAreReportedAndChangeNothing) {
   EXPECT_FALSE(b.oa->kmem_cache_free(cpu, *a, x));  // double free
   EXPECT_EQ(b.diag.count(DiagKind::double_free), 1u);
   const std::uint64_t x2 = b.oa->kmem_cache_alloc(cpu, *a, k);
-  if (kind() != SlabKind::slob) {  // SLOB has no per-cache ownership beyond its header
+  if (design().own_slabs) {  // SLOB has no per-cache ownership beyond its header
     EXPECT_FALSE(b.oa->kmem_cache_free(cpu, *c, x2));  // wrong cache
     EXPECT_EQ(b.diag.count(DiagKind::wrong_cache), 1u);
   }
@@ -224,9 +225,13 @@ std::string combo_name(const ::testing::TestParamInfo<Combo>& info) {
 
 INSTANTIATE_TEST_SUITE_P(All, EveryAllocator,
                          ::testing::Combine(::testing::Values(Flavour::linux_2_6, Flavour::linux_6),
-                                            ::testing::Values(SlabKind::slab, SlabKind::slub,
-                                                              SlabKind::slob)),
+                                            ::testing::ValuesIn(testing::every_design())),
                          combo_name);
+INSTANTIATE_TEST_SUITE_P(
+    Linux618, EveryAllocator,
+    ::testing::Combine(::testing::Values(Flavour::linux_6_18),
+                       ::testing::ValuesIn(testing::designs_in(Flavour::linux_6_18))),
+    combo_name);
 
 }  // namespace
 }  // namespace allocsim::model

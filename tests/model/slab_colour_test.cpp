@@ -40,7 +40,7 @@ std::vector<std::uint64_t> first_object_offsets(Booted& b, KmemCache& c, unsigne
 
 TEST(SlabColour, SuccessiveSlabsStepThroughTheColoursInEachFlavourOrder) {
   for (Flavour f : {Flavour::linux_2_6, Flavour::linux_6}) {
-    Booted b(f, SlabKind::slab);
+    Booted b(f, "slab");
     KmemCache* c = b.oa->kmem_cache_create(b.cpu(), "coloured", 384, 0, SLAB_HWCACHE_ALIGN, false);
     const SlabGeometry& g = static_cast<const Slab&>(*b.oa).cache(*c).g;
     ASSERT_GE(g.colour, 2u) << to_string(f);
@@ -64,10 +64,10 @@ TEST(SlabColour, OffGloballyOrPerCacheEverySlabStartsAlike) {
   for (Flavour f : {Flavour::linux_2_6, Flavour::linux_6}) {
     ObjectAllocatorConfig oc;
     oc.colouring = false;
-    Booted off(f, SlabKind::slab, testing::small_machine(1, 64), oc);
+    Booted off(f, "slab", testing::small_machine(1, 64), oc);
     KmemCache* c = off.oa->kmem_cache_create(off.cpu(), "plain", 384, 0, SLAB_HWCACHE_ALIGN, false);
     const std::vector<std::uint64_t> a = first_object_offsets(off, *c, 6);
-    Booted on(f, SlabKind::slab);
+    Booted on(f, "slab");
     KmemCache* d = on.oa->kmem_cache_create(on.cpu(), "plain", 384, 0,
                                             SLAB_HWCACHE_ALIGN | SLAB_NO_COLOUR, false);
     const std::vector<std::uint64_t> e = first_object_offsets(on, *d, 6);
@@ -86,7 +86,7 @@ TEST(SlabColour, ColouringRemovesConflictMissesWhenL1SetsSpanAPage) {
     mc.l2 = {256 * 1024, 4, 14, sim::Replacement::lru};
     ObjectAllocatorConfig oc;
     oc.colouring = colouring;
-    Booted b(Flavour::linux_6, SlabKind::slab, mc, oc);
+    Booted b(Flavour::linux_6, "slab", mc, oc);
     KmemCache* c = b.oa->kmem_cache_create(b.cpu(), "probe", 384, 0, SLAB_HWCACHE_ALIGN, false);
     std::vector<std::uint64_t> firsts;
     first_object_offsets(b, *c, 32, &firsts);

@@ -18,7 +18,7 @@ std::string row_of(const std::string& info, const std::string& name) {
 
 TEST(SlabRuntime, BootCachesAsSlabinfoPrintsThem) {
   // 2.6.32 x86_64, > 1 CPU: the reference's size-32 and size-128 rows (§4.9).
-  Booted old(Flavour::linux_2_6, SlabKind::slab);
+  Booted old(Flavour::linux_2_6, "slab");
   const std::string info = old.oa->slabinfo();
   EXPECT_EQ(row_of(info, "size-32"),
             "size-32                0      0     32  112    1 : tunables  120   60    8 : slabdata "
@@ -32,14 +32,14 @@ TEST(SlabRuntime, BootCachesAsSlabinfoPrintsThem) {
       "     0      0      0");
   EXPECT_EQ(row_of(info, "size-96"), "");  // L1_CACHE_BYTES 64: no size-96
   // 6.5 SLAB: kmalloc-32 on-slab with 124 objects (§4.9).
-  Booted now(Flavour::linux_6, SlabKind::slab);
+  Booted now(Flavour::linux_6, "slab");
   EXPECT_EQ(row_of(now.oa->slabinfo(), "kmalloc-32"),
             "kmalloc-32             0      0     32  124    1 : tunables  120   60    8 : slabdata "
             "     0      0      0");
 }
 
 TEST(SlabRuntime, ArrayRefillTakesABatchAndObjectsInArraysCountAsActive) {
-  Booted b(Flavour::linux_2_6, SlabKind::slab);
+  Booted b(Flavour::linux_2_6, "slab");
   const Slab& slab = static_cast<const Slab&>(*b.oa);
   KmemCache* c = b.oa->kmem_cache_create(b.cpu(), "batch", 100, 0, 0, false);
   const SlabCache& sc = slab.cache(*c);
@@ -70,7 +70,7 @@ TEST(SlabRuntime, ArrayRefillTakesABatchAndObjectsInArraysCountAsActive) {
 }
 
 TEST(SlabRuntime, RemoteFreesGoThroughAlienCaches) {
-  Booted b(Flavour::linux_2_6, SlabKind::slab, /*nodes=*/2);
+  Booted b(Flavour::linux_2_6, "slab", /*nodes=*/2);
   const Slab& slab = static_cast<const Slab&>(*b.oa);
   KmemCache* c = b.oa->kmem_cache_create(b.cpu(0), "alien", 200, 0, 0, false);
   std::vector<std::uint64_t> objs;
@@ -94,7 +94,7 @@ TEST(SlabRuntime, RemoteFreesGoThroughAlienCaches) {
 TEST(SlabRuntime, CacheReapDrainsAFifthOfAnUntouchedArray) {
   ObjectAllocatorConfig oc;
   oc.reap_interval = 1000;
-  Booted b(Flavour::linux_6, SlabKind::slab, testing::small_machine(1, 64), oc);
+  Booted b(Flavour::linux_6, "slab", testing::small_machine(1, 64), oc);
   const Slab& slab = static_cast<const Slab&>(*b.oa);
   KmemCache* c = b.oa->kmem_cache_create(b.cpu(), "reaped", 100, 0, 0, false);
   std::vector<std::uint64_t> objs;
@@ -121,7 +121,7 @@ TEST(SlabRuntime, CacheReapDrainsAFifthOfAnUntouchedArray) {
 
 TEST(SlabRuntime, OnlyLinux6MergesCaches) {
   // slab_common.c merges for SLAB too in 6.x; 2.6.32 SLAB never does.
-  Booted now(Flavour::linux_6, SlabKind::slab);
+  Booted now(Flavour::linux_6, "slab");
   KmemCache* a = now.oa->kmem_cache_create(now.cpu(), "one", 120, 0, 0, false);
   KmemCache* b = now.oa->kmem_cache_create(now.cpu(), "two", 120, 0, 0, false);
   EXPECT_EQ(a, b);
@@ -130,7 +130,7 @@ TEST(SlabRuntime, OnlyLinux6MergesCaches) {
   EXPECT_NE(now.oa->find_cache("one"), nullptr);
   now.oa->kmem_cache_destroy(now.cpu(), a);
   EXPECT_EQ(now.oa->find_cache("one"), nullptr);
-  Booted old(Flavour::linux_2_6, SlabKind::slab);
+  Booted old(Flavour::linux_2_6, "slab");
   EXPECT_NE(old.oa->kmem_cache_create(old.cpu(), "one", 120, 0, 0, false),
             old.oa->kmem_cache_create(old.cpu(), "two", 120, 0, 0, false));
 }

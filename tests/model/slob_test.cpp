@@ -23,7 +23,7 @@ sim::MachineConfig slob_machine(sim::Arch arch, unsigned nodes = 1) {
 
 struct SlobBooted : Booted {
   SlobBooted(Flavour f, sim::Arch arch = sim::Arch::x86_64, unsigned nodes = 1)
-      : Booted(f, SlabKind::slob, slob_machine(arch, nodes)),
+      : Booted(f, "slob", slob_machine(arch, nodes)),
         slob(dynamic_cast<Slob&>(*oa)),
         k(gfp("GFP_KERNEL")) {}
   Slob& slob;
@@ -361,7 +361,7 @@ TEST_P(Slob2, NodeRequestsSkipOtherNodesPages) {
 
 TEST_P(Slob2, AccessesAreCharged) {
   sim::MachineConfig mc = testing::small_machine(1, 64, /*timing=*/true);
-  Booted b(GetParam(), SlabKind::slob, mc);
+  Booted b(GetParam(), "slob", mc);
   sim::Cpu& cpu = b.cpu();
   const sim::Cycles t0 = cpu.now();
   const std::uint64_t p = b.oa->kmalloc(cpu, 100, b.gfp("GFP_KERNEL"));

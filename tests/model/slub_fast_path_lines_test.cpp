@@ -27,7 +27,7 @@ using namespace testing;
 class SlubFastPathLines : public ::testing::TestWithParam<Flavour> {};
 
 TEST_P(SlubFastPathLines, ReadsCpuSlabFreelistAndFreePointerThenOneCmpxchg) {
-  Booted b(GetParam(), SlabKind::slub);
+  Booted b(GetParam(), "slub");
   const Slub& slub = static_cast<const Slub&>(*b.oa);
   KmemCache* kc = b.oa->kmem_cache_create(b.cpu(), "scenario", 64, 0, 0, false);
   const SlubCache& s = slub.cache(*kc);

@@ -14,7 +14,7 @@ using testing::Booted;
 constexpr SlabFlags kVmaFlags = SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU | SLAB_ACCOUNT;
 
 struct Rig {
-  Booted b{Flavour::linux_6_18, SlabKind::slub, testing::small_machine(1, 64)};
+  Booted b{Flavour::linux_6_18, "slub", testing::small_machine(1, 64)};
   Slub& slub() { return static_cast<Slub&>(*b.oa); }
   SlubCache* vma = nullptr;
   Rig() {
@@ -130,7 +130,7 @@ TEST(SlubSheaves, DoubleFreeIntoASheafIsReported) {
 
 // linux-6 has no kmem_cache_args: the same request gives 6.8's layout, no sheaves.
 TEST(SlubSheaves, OlderFlavoursIgnoreTheArgs) {
-  Booted b{Flavour::linux_6, SlabKind::slub, testing::small_machine(1, 64)};
+  Booted b{Flavour::linux_6, "slub", testing::small_machine(1, 64)};
   KmemCacheArgs args;
   args.freeptr_offset = 176;
   args.sheaf_capacity = 32;

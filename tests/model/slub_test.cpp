@@ -18,7 +18,7 @@ std::string sysfs_value(const Slub& s, const KmemCache& c, const std::string& ke
 
 TEST(SlubRuntime, MergesCompatibleCachesUnlessTurnedOff) {
   for (Flavour f : {Flavour::linux_2_6, Flavour::linux_6}) {
-    Booted b(f, SlabKind::slub);
+    Booted b(f, "slub");
     KmemCache* a = b.oa->kmem_cache_create(b.cpu(), "foo", 100, 0, 0, false);
     KmemCache* c = b.oa->kmem_cache_create(b.cpu(), "bar", 100, 0, 0, false);
     KmemCache* d = b.oa->kmem_cache_create(b.cpu(), "ctor", 100, 0, 0, true);  // never merged
@@ -31,14 +31,14 @@ TEST(SlubRuntime, MergesCompatibleCachesUnlessTurnedOff) {
     EXPECT_EQ(b.oa->slabinfo().find("\nbar "), std::string::npos);
     ObjectAllocatorConfig oc;
     oc.merge = false;
-    Booted n(f, SlabKind::slub, testing::small_machine(1, 64), oc);
+    Booted n(f, "slub", testing::small_machine(1, 64), oc);
     EXPECT_NE(n.oa->kmem_cache_create(n.cpu(), "foo", 100, 0, 0, false),
               n.oa->kmem_cache_create(n.cpu(), "bar", 100, 0, 0, false));
   }
 }
 
 TEST(SlubRuntime, FastPathsStayOnTheCpuSlab) {
-  Booted b(Flavour::linux_6, SlabKind::slub);
+  Booted b(Flavour::linux_6, "slub");
   const Slub& slub = static_cast<const Slub&>(*b.oa);
   KmemCache* c = b.oa->kmem_cache_create(b.cpu(), "fp", 64, 0, 0, false);
   const Gfp k = b.gfp("GFP_KERNEL");
@@ -61,7 +61,7 @@ TEST(SlubRuntime, FastPathsStayOnTheCpuSlab) {
 
 TEST(SlubRuntime, FreesFromAnotherCpuGoToTheSlabAndPartialLists) {
   for (Flavour f : {Flavour::linux_2_6, Flavour::linux_6}) {
-    Booted b(f, SlabKind::slub);
+    Booted b(f, "slub");
     KmemCache* c = b.oa->kmem_cache_create(b.cpu(0), "remote", 256, 0, 0, false);
     const Slub& slub = static_cast<const Slub&>(*b.oa);
     const std::uint32_t per_slab = slub.cache(*c).g.objects;
@@ -89,7 +89,7 @@ TEST(SlubRuntime, FreesFromAnotherCpuGoToTheSlabAndPartialLists) {
 }
 
 TEST(SlubRuntime, SlabinfoRowsFollowGetSlabinfo) {
-  Booted b(Flavour::linux_6, SlabKind::slub);
+  Booted b(Flavour::linux_6, "slub");
   KmemCache* c =
       b.oa->kmem_cache_create(b.cpu(), "ip6_dst_cache", 320, 0, SLAB_HWCACHE_ALIGN, false);
   for (int i = 0; i < 24; ++i) b.oa->kmem_cache_alloc(b.cpu(), *c, b.gfp("GFP_KERNEL"));

@@ -583,7 +583,7 @@ BAD_INPUT = {
     "unknown-set-key": (["run", "-q", "--set", "kernel.slabb=slub"],
                         [r"kernel\.slabb", r"did you mean 'slab'"]),
     "bad-set-value": (["run", "-q", "--set", "kernel.slab=foo"],
-                      [r"kernel\.slab", r"'foo'", r"slab, slub or slob"]),
+                      [r"kernel\.slab", r"'foo'", r"slab, slub, slob or magazine"]),
     "set-without-value": (["run", "-q", "--set", "kernel.slab"], [r"KEY=VALUE"]),
     "bad-seed": (["run", "-q", "--seed", "abc"], [r"--seed"]),
     "unknown-option": (["run", "-q", "--bogus"], [r"--bogus"]),

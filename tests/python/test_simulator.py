@@ -238,3 +238,29 @@ def test_kmem_cache_args_under_linux_618_and_linux_6():
     a = old.sysfs_slab(c)
     assert (a["slab_size"], a["objs_per_slab"]) == ("256", "32")  # 8 CPUs: order 1
     assert "sheaf_capacity" not in a
+
+
+def test_slab_designs_lists_the_registry():
+    designs = allocsim.slab_designs()
+    assert [d["name"] for d in designs] == ["slab", "slub", "slob", "magazine"]
+    by_name = {d["name"]: d for d in designs}
+    assert by_name["slob"]["proc_slabinfo"] is False
+    assert by_name["slab"]["removed_in"] == "6.8"
+    assert by_name["magazine"]["removed_in"] == ""
+
+
+def test_magazine_design_through_the_simulator():
+    # A registered research design: kmalloc through SLAB's caches with magazines
+    # in front, slabinfo rows with M as the tunables, and no /sys/kernel/slab.
+    sim = allocsim.Simulator(None, overrides={**SMALL, "kernel.slab": "magazine",
+                                              "kernel.magazine_rounds": 7})
+    objs = [sim.kmalloc(cpu=0, size=200) for _ in range(8)]
+    for o in objs:
+        assert sim.kfree(cpu=0, addr=o)
+    assert sim.kmalloc(cpu=0, size=200) == objs[-1]  # LIFO from the loaded magazine
+    rows = {line.split()[0]: line.split() for line in sim.proc("slabinfo").splitlines()[2:]}
+    assert rows["kmalloc-256"][8:11] == ["7", "7", "0"]  # tunables: M, M, 0
+    assert "kmem_magazine_7" in rows
+    c = sim.kmem_cache_create("baz", size=64)
+    with pytest.raises(ValueError, match="only with SLUB"):
+        sim.sysfs_slab(c)

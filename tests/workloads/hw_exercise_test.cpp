@@ -75,29 +75,28 @@ TEST(HwExercise, PageChurnShowsWhatPcpListsSave) {
 
 TEST(HwExercise, SlabColourShowsWhatColouringSaves) {
   const auto m = io::load_config({}).machine;  // L1D 32 KiB, 8 ways: 64 sets span a page
-  auto run = [&](model::SlabKind kind, bool colouring) {
+  auto run = [&](std::string_view kind, bool colouring) {
     model::KernelConfig k;
-    k.slab.kind = kind;
+    k.slab.design = kind;
     k.slab.colouring = colouring;
     return run_exercise(m, 1, ExercisePattern::slab_colour, 4000, 0, k);
   };
-  const ExerciseResult on = run(model::SlabKind::slab, true);
-  const ExerciseResult off = run(model::SlabKind::slab, false);
+  const ExerciseResult on = run("slab", true);
+  const ExerciseResult off = run("slab", false);
   // 6.5 SLAB gives the 384-byte cache 4 colours: 32 first objects over 4 sets
   // fit 8 ways; without colouring they all fall in one set and miss.
   EXPECT_LT(on.l1d_misses * 5, off.l1d_misses);
   EXPECT_GT(off.cycles_per_op, 1.5 * on.cycles_per_op);
   // SLUB has no colouring: the switch changes nothing.
-  EXPECT_EQ(run(model::SlabKind::slub, true).fingerprint,
-            run(model::SlabKind::slub, false).fingerprint);
+  EXPECT_EQ(run("slub", true).fingerprint, run("slub", false).fingerprint);
 }
 
 TEST(HwExercise, KmallocChurnShowsSlobsGlobalLock) {
   const auto m = io::load_config({}).machine;
   model::KernelConfig slab, slub, slob;
-  slab.slab.kind = model::SlabKind::slab;
-  slub.slab.kind = model::SlabKind::slub;
-  slob.slab.kind = model::SlabKind::slob;
+  slab.slab.design = "slab";
+  slub.slab.design = "slub";
+  slob.slab.design = "slob";
   const ExerciseResult a = run_exercise(m, 1, ExercisePattern::kmalloc_churn, 400, 0, slab);
   const ExerciseResult b = run_exercise(m, 1, ExercisePattern::kmalloc_churn, 400, 0, slub);
   const ExerciseResult c = run_exercise(m, 1, ExercisePattern::kmalloc_churn, 400, 0, slob);

@@ -41,12 +41,12 @@ struct Replayed {
   sim::Machine machine;
   model::Kernel kernel;
   ReplayResult result;
-  Replayed(const trace::Trace& t, model::Flavour f, model::SlabKind kind)
+  Replayed(const trace::Trace& t, model::Flavour f, std::string_view kind)
       : machine(i386_machine(), 1), kernel(machine, config(f, kind)), result(replay(t, kernel)) {}
-  static model::KernelConfig config(model::Flavour f, model::SlabKind kind) {
+  static model::KernelConfig config(model::Flavour f, std::string_view kind) {
     model::KernelConfig k;
     k.flavour = f;
-    k.slab.kind = kind;
+    k.slab.design = kind;
     return k;
   }
 };
@@ -66,7 +66,7 @@ TEST(Replay, SlobBootTraceReproducesEveryBytesAllocAndTheLiveObjects) {
   if (!std::filesystem::exists(path)) GTEST_SKIP() << "no shared traces";
   const trace::Trace t = trace::read_trace_file(path);
   // linux-6's SLOB (6.1-6.3) has 3.6's 8-byte kmalloc header on i386; 2.6.32 had 4.
-  Replayed r(t, model::Flavour::linux_6, model::SlabKind::slob);
+  Replayed r(t, model::Flavour::linux_6, "slob");
   EXPECT_EQ(r.result.bytes_alloc_compared, 2100u + 5543u);
   EXPECT_EQ(r.result.bytes_alloc_mismatches, 0u);  // all 7643, as the reference's §4b.7 check
   EXPECT_EQ(r.result.failures, 0u);
@@ -75,7 +75,7 @@ TEST(Replay, SlobBootTraceReproducesEveryBytesAllocAndTheLiveObjects) {
   EXPECT_EQ(r.kernel.diagnostics().errors(), 0u);
   r.kernel.slab().check_invariants();
   // Under 2.6.32's rules (4-byte header on i386) every heap kmalloc differs by 4.
-  Replayed old(t, model::Flavour::linux_2_6, model::SlabKind::slob);
+  Replayed old(t, model::Flavour::linux_2_6, "slob");
   EXPECT_EQ(mismatches(old.result, true), 2089u);
 }
 
@@ -83,7 +83,7 @@ TEST(Replay, SlubBootTraceKmallocClassesMatch) {
   const auto path = shared_trace("kmem-boot-i386-3.6-SLUB.ftrace.txt");
   if (!std::filesystem::exists(path)) GTEST_SKIP() << "no shared traces";
   const trace::Trace t = trace::read_trace_file(path);
-  Replayed r(t, model::Flavour::linux_6, model::SlabKind::slub);
+  Replayed r(t, model::Flavour::linux_6, "slub");
   EXPECT_GT(r.result.allocations, 8000u);
   EXPECT_EQ(mismatches(r.result, true), 0u);  // kmalloc-8 ... kmalloc-8k, 96, 192, large
   EXPECT_EQ(r.result.simulated_live, r.result.traced_live);
@@ -96,12 +96,12 @@ TEST(Replay, SlabBootTraceKmallocClassesMatchInBothGenerations) {
   if (!std::filesystem::exists(path)) GTEST_SKIP() << "no shared traces";
   const trace::Trace t = trace::read_trace_file(path);
   for (model::Flavour f : {model::Flavour::linux_2_6, model::Flavour::linux_6}) {
-    Replayed r(t, f, model::SlabKind::slab);
+    Replayed r(t, f, "slab");
     // size-32 ... (2.6) and kmalloc-32 ... with the 128-byte kmalloc-96 (6.5): the same strides.
     EXPECT_EQ(mismatches(r.result, true), 0u) << model::to_string(f);
     EXPECT_EQ(r.result.simulated_live, r.result.traced_live);
     // The wrong allocator shows up: SLUB's kmalloc-8/16 and 96 differ from SLAB's classes.
-    Replayed other(t, f, model::SlabKind::slub);
+    Replayed other(t, f, "slub");
     EXPECT_GT(mismatches(other.result, true), 1000u);
   }
 }
@@ -166,16 +166,16 @@ TEST(Replay, ARecordedRunReplaysUnderAnotherAllocator) {
   const trace::Trace t =
       trace::parse_trace(trace::to_native(rec.trace()), trace::Format::native, "recorded");
   ASSERT_EQ(t.events.size(), rec.trace().events.size());
-  for (model::SlabKind kind : {model::SlabKind::slub, model::SlabKind::slab}) {
+  for (std::string_view kind : {"slub", "slab"}) {
     sim::Machine m(mc, 1);
     model::KernelConfig kc;
-    kc.slab.kind = kind;
+    kc.slab.design = kind;
     model::Kernel k(m, kc);
     const ReplayResult r = replay(t, k);
     EXPECT_EQ(r.allocations, 2000u);
     EXPECT_EQ(r.traced_live, 4u * 64);  // 64 live objects per CPU at the end
     EXPECT_EQ(r.simulated_live, r.traced_live);
-    if (kind == model::SlabKind::slub)
+    if (kind == "slub")
       EXPECT_EQ(r.bytes_alloc_mismatches, 0u);
     else
       EXPECT_GT(r.bytes_alloc_mismatches, 0u);  // SLAB's kmalloc-96 has a 128-byte stride

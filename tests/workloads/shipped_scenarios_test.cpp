@@ -335,7 +335,7 @@ ColourFigures colour_run(const char* colouring) {
                {"kernel.slab=slab", std::string("kernel.slab_colouring=") + colouring,
                 "workload.generator.params.passes=10"});
   EXPECT_EQ(run.config.kernel.flavour, model::Flavour::linux_6);
-  EXPECT_EQ(run.config.kernel.slab.kind, model::SlabKind::slab);
+  EXPECT_EQ(run.config.kernel.slab.design, "slab");
   EXPECT_EQ(run.op("reader", OpKind::kmem_cache_alloc).ops, 240u);
   const gen::OpTotals& t = run.op("reader", OpKind::touch);
   EXPECT_EQ(t.ops, 10u * 4);
