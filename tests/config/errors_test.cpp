@@ -39,10 +39,13 @@ TEST(Errors, UnknownKeysWithDidYouMean) {
       message("kernel:\n  allocator: slob\n"),
       "t.yaml:2:3: kernel.allocator: unknown key 'allocator' (expected flavour, min_free_kbytes, "
       "watermark_scale_factor, watermark_boost_factor, transparent_hugepage, pcp, "
-      "percpu_pagelist_high_fraction, lowmem_reserve_ratio, pageblock_order, "
-      "mobility_grouping, reclaim, slab, slab_colouring, slab_merge, slab_max_order, "
-      "slub_min_order, slub_max_order, slub_min_objects, stop_on_error, zone_device or "
-      "slub...");  // long messages are cut (yaml_limits)
+      "percpu_pagelist_high_fraction, pcp_batch, pcp_high, lowmem_reserve_ratio, "
+      "pageblock_order, mobility_grouping, reclaim, slab, slab_colouring, slab_merge, "
+      "slab_max_order, slub_min_order, slub_max_order, slub_min_objects, stop_on_error...");  // long
+                                                                                              // messages
+                                                                                              // are
+                                                                                              // cut
+                                                                                              // (yaml_limits)
   EXPECT_EQ(message("run:\n  duration: 5ms\n"),
             "t.yaml:2:3: run.duration: unknown key 'duration' (expected seed, trace_out, "
             "sample_interval, max_samples, events or event_every)");
@@ -214,10 +217,10 @@ TEST(Errors, SetOverridesNameTheKey) {
   EXPECT_EQ(message("", {"kernel.allocator=slob"}),
             "--set kernel.allocator: unknown key 'allocator' (expected flavour, min_free_kbytes, "
             "watermark_scale_factor, watermark_boost_factor, transparent_hugepage, pcp, "
-            "percpu_pagelist_high_fraction, lowmem_reserve_ratio, pageblock_order, "
-            "mobility_grouping, reclaim, slab, slab_colouring, slab_merge, slab_max_order, "
-            "slub_min_order, slub_max_order, slub_min_objects, stop_on_error, zone_device or "
-            "slub_sheaves)");
+            "percpu_pagelist_high_fraction, pcp_batch, pcp_high, lowmem_reserve_ratio, "
+            "pageblock_order, mobility_grouping, reclaim, slab, slab_colouring, slab_merge, "
+            "slab_max_order, slub_min_order, slub_max_order, slub_min_objects, stop_on_error, "
+            "zone...");
   EXPECT_EQ(message("", {"workload.trace=no/such.trace"}),
             "--set workload.trace: no such trace file or recording directory 'no/such.trace'");
   EXPECT_EQ(message("", {"workload.trace_format=strace"}),
