@@ -41,8 +41,8 @@ const std::vector<std::string_view>& Kernel::proc_names() {
 std::string Kernel::proc(std::string_view name) const {
   if (name == "buddyinfo") return proc_buddyinfo(pa_);
   if (name == "pagetypeinfo") return proc_pagetypeinfo(pa_);
-  if (name == "zoneinfo") return proc_zoneinfo(pa_);
-  if (name == "vmstat") return proc_vmstat(pa_);
+  if (name == "zoneinfo") return proc_zoneinfo(pa_, slab_.get());
+  if (name == "vmstat") return proc_vmstat(pa_, slab_.get());
   if (name == "extfrag_index") return debugfs_extfrag_index(pa_);
   if (name == "unusable_index") return debugfs_unusable_index(pa_);
   if (name == "slabinfo") return slab_->slabinfo();

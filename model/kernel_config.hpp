@@ -55,6 +55,9 @@ struct KernelConfig {
   bool transparent_hugepage = false;             // 6.x: raises min_free_kbytes (khugepaged)
   bool pcp = true;                               // per-CPU page lists on/off
   unsigned percpu_pagelist_high_fraction = 0;    // 6.x sysctl; 0 = auto-tuned high
+  // kernel.pcp_batch / kernel.pcp_high: explicit pageset sizes per zone type
+  // (indexed by ZoneType); 0 = the flavour's rule (model/pcp_sizing.hpp).
+  std::array<std::uint32_t, kNrZoneTypes> pcp_batch{}, pcp_high{};
   std::optional<std::array<unsigned, kMaxNrZones>>
       lowmem_reserve_ratio;      // empty: the flavour's default
   unsigned pageblock_order = 9;  // HUGETLB_PAGE_ORDER on x86 (2 MiB)

@@ -90,6 +90,35 @@ std::optional<Pfn> ObjectAllocator::alloc_slab_pages(sim::Cpu& cpu, Gfp gfp, uns
   return pfn;
 }
 
+// kmem_getpages / allocate_slab (2.6.32: mod_zone_page_state(NR_SLAB_*)),
+// account_slab (6.x, NR_SLAB_*_B in bytes, read back in pages), and 6.x's
+// __kmalloc_large_node, which counts large kmallocs as unreclaimable slab.
+// meta_alloc pages stand for per-CPU chunks and boot memory: not counted.
+SlabPages ObjectAllocator::slab_pages(int zone) const {
+  const MemMap& map = pa_.mem_map();
+  std::uint32_t first = 0, end = static_cast<std::uint32_t>(map.size());
+  if (zone >= 0) {
+    const Zone& z = pa_.zones().at(static_cast<std::size_t>(zone));
+    first = map.index(std::max(z.zone_start_pfn, map.first_pfn()));
+    end = map.index(std::min(z.zone_start_pfn + z.spanned_pages, map.end_pfn()));
+  }
+  SlabPages out;
+  for (std::uint32_t i = first; i < end; ++i) {
+    const std::uint32_t owner = owner_[i];
+    if (owner == 0 || owner == kMetaOwner) continue;
+    if (zone >= 0 && map[i].zone != zone) continue;
+    SlabAccount a = SlabAccount::unreclaimable;
+    if (owner == kLargeOwner) {
+      if (pa_.flavour() == Flavour::linux_2_6) continue;
+    } else {
+      a = account_of(owner);
+    }
+    if (a == SlabAccount::reclaimable) ++out.reclaimable;
+    if (a == SlabAccount::unreclaimable) ++out.unreclaimable;
+  }
+  return out;
+}
+
 void ObjectAllocator::set_page_owner(Pfn pfn, unsigned order, std::uint32_t owner) {
   std::fill_n(owner_.begin() + pa_.mem_map().index(pfn), 1u << order, owner);
 }

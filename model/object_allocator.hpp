@@ -86,6 +86,14 @@ struct KmemCacheStats {
 static_assert(sim::declares_every_field(KmemCacheStats::kFields),
               "every KmemCacheStats field needs its declaration in KmemCacheStats::kFields");
 
+// Slab pages as the kernel's vmstat counts them: NR_SLAB_RECLAIMABLE(_B) for
+// the slabs of SLAB_RECLAIM_ACCOUNT caches, NR_SLAB_UNRECLAIMABLE(_B) for the
+// others (6.x also large kmallocs and SLOB pages).
+struct SlabPages {
+  std::uint64_t reclaimable = 0;
+  std::uint64_t unreclaimable = 0;
+};
+
 // The part of a kmem_cache every design has.
 struct KmemCache {
   virtual ~KmemCache() = default;
@@ -175,6 +183,9 @@ class ObjectAllocator {
   // Pages currently held by the object allocator (slab pages, large kmallocs).
   std::uint64_t pages_held() const { return pages_held_; }
   std::uint64_t large_kmalloc_pages() const { return large_pages_; }
+  // Counted slab pages of one zone (an index into PageAllocator::zones()), or
+  // of every zone with -1. Scans the zone's pages: for reports, not hot paths.
+  SlabPages slab_pages(int zone = -1) const;
   KmemCache* find_cache(std::string_view name) const;
   // The vmalloc range, so kfree() can name a vmalloc address for what it is.
   void set_vmalloc_range(std::uint64_t start, std::uint64_t end) {
@@ -204,6 +215,9 @@ class ObjectAllocator {
     KmemCache* cache = nullptr;
     unsigned order = 0;  // large: the allocation order
   };
+  // Which vmstat counter a page with design owner id `owner` (>= kFirstSlabOwner) is in.
+  enum class SlabAccount : std::uint8_t { none, reclaimable, unreclaimable };
+  virtual SlabAccount account_of(std::uint32_t owner) const = 0;
   // The design's view of a slab address (large kmallocs are recognised here first).
   virtual Lookup lookup(std::uint64_t addr) const = 0;
   Lookup classify(std::uint64_t addr) const;

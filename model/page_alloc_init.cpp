@@ -251,11 +251,13 @@ void PageAllocator::setup_pcp_sizes() {
   const sim::Topology& topo = machine_.topology();
   const std::uint32_t cpus = machine_.cpus();
   for (Zone& z : zones_) {
+    const auto type = static_cast<unsigned>(z.type);
+    const PcpOverride o{config_.pcp_batch[type], config_.pcp_high[type]};
     const PcpSizes s = config_.flavour == Flavour::linux_2_6
-                           ? pcp_sizes_2_6(z.present_pages)
+                           ? pcp_sizes_2_6(z.present_pages, o)
                            : pcp_sizes_6(z.managed_pages, z.wmark.low,
                                          static_cast<unsigned>(topo.cpus_of_node(z.node).size()),
-                                         cpus, config_.percpu_pagelist_high_fraction);
+                                         cpus, config_.percpu_pagelist_high_fraction, o);
     for (PerCpuPages& p : z.pcp) {
       p.batch = s.batch;
       p.high = s.high;

@@ -21,9 +21,10 @@ unsigned zone_batchsize(Flavour f, std::uint64_t pages) {
 }
 
 // mm/page_alloc.c:setup_pageset (2.6.32).
-PcpSizes pcp_sizes_2_6(std::uint64_t present_pages) {
-  const std::int64_t b = zone_batchsize(Flavour::linux_2_6, present_pages);
-  const std::int64_t high = 6 * b;  // from the unclamped batch: a DMA zone gets high 0
+PcpSizes pcp_sizes_2_6(std::uint64_t present_pages, PcpOverride o) {
+  const std::int64_t b = o.batch ? o.batch : zone_batchsize(Flavour::linux_2_6, present_pages);
+  // pageset_set_batch: from the unclamped batch, so a DMA zone gets high 0.
+  const std::int64_t high = o.high ? o.high : 6 * b;
   return {std::max<std::int64_t>(1, b), high, high, high};
 }
 
@@ -45,8 +46,10 @@ std::int64_t zone_highsize(std::uint64_t total_pages, std::int64_t batch, unsign
 
 // mm/page_alloc.c:zone_set_pageset_high_and_batch (6.8).
 PcpSizes pcp_sizes_6(std::uint64_t managed, std::uint64_t low_wmark, unsigned cpus_on_node,
-                     unsigned cpus_online, unsigned fraction) {
-  const std::int64_t batch = std::max<std::int64_t>(1, zone_batchsize(Flavour::linux_6, managed));
+                     unsigned cpus_online, unsigned fraction, PcpOverride o) {
+  const std::int64_t batch =
+      o.batch ? o.batch : std::max<std::int64_t>(1, zone_batchsize(Flavour::linux_6, managed));
+  if (o.high) return {batch, o.high, o.high, o.high};
   constexpr unsigned kMinFraction = 8;  // MIN_PERCPU_PAGELIST_HIGH_FRACTION
   std::int64_t high_min, high_max;
   if (fraction) {  // percpu_pagelist_high_fraction set: auto-tuning off

@@ -4,6 +4,9 @@
 //    and nr_file_pages; 6.8 also nr_zone_inactive_file (its zone-level twin).
 //  - sums of the zones' numa_* counters -> numa_hit .. numa_other
 //    (CONFIG_NUMA; zone_statistics / __count_numa_events semantics).
+//  - ObjectAllocator::slab_pages() -> nr_slab_reclaimable, nr_slab_unreclaimable
+//    in pages: 2.6.32 zone items, 6.x node items NR_SLAB_*_B (bytes since 5.9)
+//    that vmstat_start prints in pages (global_node_page_state_pages).
 //  - events().pgfree -> pgfree. Caveat: Linux adds 1 << order per freed block
 //    (__free_pages_ok, free_unref_page); the model adds 1 per block, so the
 //    two agree only while blocks are order 0 (reclaim frees count per page).
@@ -24,7 +27,8 @@
 
 namespace allocsim::model {
 
-std::string proc_vmstat(const PageAllocator& pa) {
+std::string proc_vmstat(const PageAllocator& pa, const ObjectAllocator* slab) {
+  const SlabPages slab_pages = slab ? slab->slab_pages() : SlabPages{};
   std::uint64_t free = 0, file = 0;
   ZoneCounters numa;
   for (const Zone& z : pa.zones()) {
@@ -54,6 +58,8 @@ std::string proc_vmstat(const PageAllocator& pa) {
     line("nr_free_pages", free);
     line("nr_inactive_file", file);
     line("nr_file_pages", file);
+    line("nr_slab_reclaimable", slab_pages.reclaimable);
+    line("nr_slab_unreclaimable", slab_pages.unreclaimable);
     numa_lines();
     line("pgfree", e.pgfree);
     line("kswapd_steal", e.pgsteal_kswapd);
@@ -65,6 +71,8 @@ std::string proc_vmstat(const PageAllocator& pa) {
     line("nr_zone_inactive_file", file);
     numa_lines();
     line("nr_inactive_file", file);
+    line("nr_slab_reclaimable", slab_pages.reclaimable);
+    line("nr_slab_unreclaimable", slab_pages.unreclaimable);
     line("nr_file_pages", file);
     line("pgfree", e.pgfree);
     line("pgsteal_kswapd", e.pgsteal_kswapd);

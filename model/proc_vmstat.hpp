@@ -5,10 +5,12 @@
 // printed as 0.
 #include <string>
 
+#include "model/object_allocator.hpp"
 #include "model/page_alloc.hpp"
 
 namespace allocsim::model {
 
-std::string proc_vmstat(const PageAllocator& pa);
+// `slab`: where nr_slab_reclaimable / nr_slab_unreclaimable come from (null: 0).
+std::string proc_vmstat(const PageAllocator& pa, const ObjectAllocator* slab = nullptr);
 
 }  // namespace allocsim::model

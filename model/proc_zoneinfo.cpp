@@ -18,9 +18,10 @@
 //
 // Values: nr_free_pages is the zone's NR_FREE_PAGES; the page-cache stand-in
 // (PG_lru pages) is nr_inactive_file / nr_zone_inactive_file and
-// nr_file_pages; numa_* are the zone's counters; every other counter is 0,
-// as are scanned, all_unreclaimable and node_unreclaimable. prev_priority is
-// DEF_PRIORITY (12), its value outside reclaim.
+// nr_file_pages; nr_slab_reclaimable / nr_slab_unreclaimable are
+// ObjectAllocator::slab_pages (per zone in 2.6.32, per node in 6.x); numa_* are the zone's
+// counters; every other counter is 0, as are scanned, all_unreclaimable and node_unreclaimable.
+// prev_priority is DEF_PRIORITY (12), its value outside reclaim.
 #include "model/proc_zoneinfo.hpp"
 
 #include <algorithm>
@@ -210,11 +211,14 @@ struct Stats {
   std::uint64_t file = 0;  // page-cache (PG_lru) pages
   const ZoneCounters* numa = nullptr;
   std::uint64_t free_blocks = 0;  // NR_FREE_PAGES_BLOCKS (6.15+)
+  SlabPages slab{};               // NR_SLAB_RECLAIMABLE(_B), NR_SLAB_UNRECLAIMABLE(_B)
 };
 
 std::uint64_t value_of(std::string_view item, const Stats& s) {
   if (item == "nr_free_pages") return s.free;
   if (item == "nr_free_pages_blocks") return s.free_blocks;
+  if (item == "nr_slab_reclaimable") return s.slab.reclaimable;
+  if (item == "nr_slab_unreclaimable") return s.slab.unreclaimable;
   if (item == "nr_inactive_file" || item == "nr_zone_inactive_file" || item == "nr_file_pages")
     return s.file;
   if (s.numa) {
@@ -299,8 +303,25 @@ std::uint64_t free_pages_blocks(const PageAllocator& pa, const Zone& z) {
   return n;
 }
 
+// The zone's slab pages (2.6.32: zone items), or with `node` those of every
+// zone of z's node (6.x: node items, printed in pages by node_page_state_pages).
+SlabPages slab_pages(const PageAllocator& pa, const ObjectAllocator* slab, const Zone& z,
+                     bool node) {
+  SlabPages out;
+  if (!slab) return out;
+  for (std::size_t i = 0; i < pa.zones().size(); ++i) {
+    const Zone& other = pa.zones()[i];
+    if (node ? other.node != z.node : &other != &z) continue;
+    const SlabPages p = slab->slab_pages(static_cast<int>(i));
+    out.reclaimable += p.reclaimable;
+    out.unreclaimable += p.unreclaimable;
+  }
+  return out;
+}
+
 // 2.6.32 zoneinfo_show_print, populated zones only.
-void zone_2_6(std::string& out, const PageAllocator& pa, sim::NodeId n, const Zone& z) {
+void zone_2_6(std::string& out, const PageAllocator& pa, const ObjectAllocator* slab, sim::NodeId n,
+              const Zone& z) {
   appendf(out, "Node %d, zone %8s", static_cast<int>(n), std::string(zone_name(z.type)).c_str());
   appendf(out,
           "\n  pages free     %lu"
@@ -312,7 +333,7 @@ void zone_2_6(std::string& out, const PageAllocator& pa, sim::NodeId n, const Zo
           "\n        present  %lu",
           ul(z.nr_free_pages), ul(z.wmark.min), ul(z.wmark.low), ul(z.wmark.high), 0ul,
           ul(z.spanned_pages), ul(z.present_pages));
-  const Stats s{z.nr_free_pages, lru_pages(pa, z), &z.counters, 0};
+  const Stats s{z.nr_free_pages, lru_pages(pa, z), &z.counters, 0, slab_pages(pa, slab, z, false)};
   print_items(out, "    ", kZoneItems26, s);
   print_items(out, "    ", kNumaItems, s);
   appendf(out, "\n        protection: (%lu", ul(z.lowmem_reserve[0]));
@@ -334,13 +355,13 @@ void zone_2_6(std::string& out, const PageAllocator& pa, sim::NodeId n, const Zo
 // 6.8 and 6.18 zoneinfo_show_print, every zone index of the node; `z` is null
 // where the model has no zone (Linux has it, empty). 6.18 adds the promo
 // watermark line and its own counter lists.
-void zone_6(std::string& out, const PageAllocator& pa, sim::NodeId n, unsigned idx, const Zone* z,
-            bool first_populated) {
+void zone_6(std::string& out, const PageAllocator& pa, const ObjectAllocator* slab, sim::NodeId n,
+            unsigned idx, const Zone* z, bool first_populated) {
   const ZoneType type = zone_types(pa.machine().config().arch)[idx];
   const bool v618 = pa.flavour() == Flavour::linux_6_18;
   appendf(out, "Node %d, zone %8s", static_cast<int>(n), std::string(zone_name(type)).c_str());
   if (first_populated) {
-    const Stats node{0, pa.page_cache_pages(n), nullptr, 0};
+    const Stats node{0, pa.page_cache_pages(n), nullptr, 0, slab_pages(pa, slab, *z, true)};
     out += "\n  per-node stats";
     if (v618)
       print_items(out, "      ", kNodeItems618, node);
@@ -400,7 +421,7 @@ void zone_6(std::string& out, const PageAllocator& pa, sim::NodeId n, unsigned i
 
 // zoneinfo_show: per online node; 2.6.32 walks the populated zones, 6.8 all
 // zones (lowmem_reserve_ratio acts on the empty ones too).
-std::string proc_zoneinfo(const PageAllocator& pa) {
+std::string proc_zoneinfo(const PageAllocator& pa, const ObjectAllocator* slab) {
   std::string out;
   for (sim::NodeId n = 0; n < pa.machine().config().nodes; ++n) {
     int first = -1;  // is_zone_first_populated
@@ -409,9 +430,9 @@ std::string proc_zoneinfo(const PageAllocator& pa) {
     for (unsigned idx = 0; idx < pa.nr_zone_indices(); ++idx) {
       const Zone* z = pa.zone_of(n, idx);
       if (pa.flavour() != Flavour::linux_2_6)
-        zone_6(out, pa, n, idx, z, static_cast<int>(idx) == first);
+        zone_6(out, pa, slab, n, idx, z, static_cast<int>(idx) == first);
       else if (populated(z))
-        zone_2_6(out, pa, n, *z);
+        zone_2_6(out, pa, slab, n, *z);
     }
   }
   return out;

@@ -7,10 +7,12 @@
 // printed: the linux_6 flavour is 6.8.
 #include <string>
 
+#include "model/object_allocator.hpp"
 #include "model/page_alloc.hpp"
 
 namespace allocsim::model {
 
-std::string proc_zoneinfo(const PageAllocator& pa);
+// `slab`: where nr_slab_reclaimable / nr_slab_unreclaimable come from (null: 0).
+std::string proc_zoneinfo(const PageAllocator& pa, const ObjectAllocator* slab = nullptr);
 
 }  // namespace allocsim::model

@@ -574,6 +574,14 @@ void Slab::free_block(sim::Cpu& cpu, SlabCache& c, const std::uint64_t* objs, st
   }
 }
 
+// kmem_getpages: NR_SLAB_RECLAIMABLE for SLAB_RECLAIM_ACCOUNT caches.
+ObjectAllocator::SlabAccount Slab::account_of(std::uint32_t owner) const {
+  const std::uint32_t id = slabs_.id_of_owner(owner);
+  if (id == kNoSlabIndex || slabs_[id].cache == kNoSlabId) return SlabAccount::none;
+  return (caches_[slabs_[id].cache]->flags & SLAB_RECLAIM_ACCOUNT) ? SlabAccount::reclaimable
+                                                                   : SlabAccount::unreclaimable;
+}
+
 ObjectAllocator::Lookup Slab::lookup(std::uint64_t addr) const {
   Lookup l;
   const std::uint32_t id = slab_of(addr);

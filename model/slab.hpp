@@ -101,6 +101,7 @@ class Slab : public ObjectAllocator {
 
  protected:
   Lookup lookup(std::uint64_t addr) const override;
+  SlabAccount account_of(std::uint32_t owner) const override;
   std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
   void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) override;
   std::uint64_t do_ksize(std::uint64_t addr, const Lookup& l) const override;

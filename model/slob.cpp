@@ -274,6 +274,12 @@ std::uint64_t Slob::do_ksize(std::uint64_t addr, const Lookup& l) const {
 
 // --- lookup and checks ---------------------------------------------------------------
 
+// slob_new_pages: 6.x counts every SLOB page in NR_SLAB_UNRECLAIMABLE_B;
+// 2.6.32 counted none.
+ObjectAllocator::SlabAccount Slob::account_of(std::uint32_t /*owner*/) const {
+  return linux6_ ? SlabAccount::unreclaimable : SlabAccount::none;
+}
+
 ObjectAllocator::Lookup Slob::lookup(std::uint64_t addr) const {
   Lookup l;
   const std::uint32_t owner = page_owner(addr);

@@ -45,6 +45,7 @@ class Slob final : public ObjectAllocator, private SlobHeap::PageSource {
 
  protected:
   Lookup lookup(std::uint64_t addr) const override;
+  SlabAccount account_of(std::uint32_t owner) const override;
   std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
   void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) override;
   std::uint64_t do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) override;

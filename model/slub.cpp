@@ -583,6 +583,14 @@ void Slub::slab_free_lists_2_6(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, st
   }
 }
 
+// allocate_slab (2.6.32) / account_slab (6.x): by SLAB_RECLAIM_ACCOUNT.
+ObjectAllocator::SlabAccount Slub::account_of(std::uint32_t owner) const {
+  const std::uint32_t id = slabs_.id_of_owner(owner);
+  if (id == kNoSlabIndex || slabs_[id].cache == kNoSlab) return SlabAccount::none;
+  return (caches_[slabs_[id].cache]->flags & SLAB_RECLAIM_ACCOUNT) ? SlabAccount::reclaimable
+                                                                   : SlabAccount::unreclaimable;
+}
+
 ObjectAllocator::Lookup Slub::lookup(std::uint64_t addr) const {
   Lookup l;
   const std::uint32_t id = slabs_.id_of_owner(page_owner(addr));

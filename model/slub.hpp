@@ -104,6 +104,7 @@ class Slub final : public ObjectAllocator {
 
  protected:
   Lookup lookup(std::uint64_t addr) const override;
+  SlabAccount account_of(std::uint32_t owner) const override;
   std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
   void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) override;
   KmemCache* create_with_args(sim::Cpu& cpu, std::string_view name, std::uint32_t size,

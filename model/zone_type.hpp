@@ -14,6 +14,7 @@
 namespace allocsim::model {
 
 enum class ZoneType : std::uint8_t { dma, dma32, normal, highmem, movable, device };
+inline constexpr unsigned kNrZoneTypes = 6;
 
 inline constexpr std::string_view zone_name(ZoneType t) {
   switch (t) {

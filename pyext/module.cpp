@@ -202,6 +202,8 @@ PYBIND11_MODULE(_allocsim, m) {
       .def("touch", &Simulator::touch, py::arg("cpu"), py::arg("addr"), py::arg("size"),
            py::arg("write") = false, py::arg("pfn") = false)
       .def("proc", &Simulator::proc, py::arg("name"))
+      .def("slab_pages", &Simulator::slab_pages)
+      .def("large_kmalloc_pages", &Simulator::large_kmalloc_pages)
       .def("sysfs_slab", &Simulator::sysfs_slab, py::arg("cache"))
       .def("stats", &Simulator::stats)
       .def("diagnostics", &Simulator::diagnostics)

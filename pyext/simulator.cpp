@@ -222,6 +222,15 @@ std::string Simulator::proc(const std::string& name) const {
   return kernel_->proc(name);
 }
 
+std::pair<std::uint64_t, std::uint64_t> Simulator::slab_pages() const {
+  const model::SlabPages p = kernel_->slab().slab_pages();
+  return {p.reclaimable, p.unreclaimable};
+}
+
+std::uint64_t Simulator::large_kmalloc_pages() const {
+  return kernel_->slab().large_kmalloc_pages();
+}
+
 std::vector<std::pair<std::string, std::string>> Simulator::sysfs_slab(
     const std::string& name) const {
   auto files = kernel_->slab().sysfs_slab(cache(name));

@@ -65,6 +65,9 @@ class Simulator {
   sim::Cycles touch(unsigned cpu, std::uint64_t addr, std::uint64_t size, bool write, bool pfn);
 
   std::string proc(const std::string& name) const;
+  // Slab pages as /proc/vmstat counts them: (reclaimable, unreclaimable).
+  std::pair<std::uint64_t, std::uint64_t> slab_pages() const;
+  std::uint64_t large_kmalloc_pages() const;
   std::vector<std::pair<std::string, std::string>> sysfs_slab(const std::string& cache) const;
   std::vector<std::pair<std::string, std::uint64_t>> stats() const;
   std::vector<std::string> diagnostics() const;

@@ -104,6 +104,7 @@ void Cpu::lock(SpinLock& l) {
     l.acquired_at_ = clock_;
     l.stats_.acquisitions->add();
     l.stats_.wait->record(0);
+    spend(l.acquire_cycles_);
     return;
   }
   if (!engine_->in_task())
@@ -118,11 +119,13 @@ void Cpu::lock(SpinLock& l) {
   }
   l.enqueue(this, clock_);
   block();  // the releaser makes us the holder and wakes us at the grant time
+  spend(l.acquire_cycles_);
 }
 
 void Cpu::unlock(SpinLock& l) {
   if (l.holder_ != id_)
     throw std::logic_error("CPU " + std::to_string(id_) + " releases a spinlock it does not hold");
+  spend(l.release_cycles_);
   sync();
   l.stats_.hold_cycles->add(clock_ - l.acquired_at_);
   write(l.word_);  // ticket: now_serving++; queued: clear the locked byte

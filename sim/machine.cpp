@@ -63,7 +63,11 @@ void Machine::expect_lock_class(const std::string& name) {
 }
 
 SpinLock Machine::make_lock(PhysAddr word, const std::string& cls) {
-  return make_lock(word, cls, config_.lock_kind);
+  const std::size_t i = lock_class_of_stat(cls);
+  if (i == kLockClasses.size()) return make_lock(word, cls, config_.lock_kind);
+  const LockClassConfig& c = config_.lock_classes[i];
+  return SpinLock(word, c.kind.value_or(config_.lock_kind), lock_class(cls), cpus(),
+                  c.acquire_cycles, c.release_cycles);
 }
 
 SpinLock Machine::make_lock(PhysAddr word, const std::string& cls, LockKind kind) {

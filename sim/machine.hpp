@@ -53,6 +53,8 @@ class Machine {
   };
   // Every lock class, in the order of first use.
   const std::deque<LockClassEntry>& lock_classes() const { return lock_classes_; }
+  // A lock of a kLockClasses class gets that class's kind and extra costs
+  // (config().lock_classes); other classes, the machine-wide kind.
   SpinLock make_lock(PhysAddr word, const std::string& lock_class);
   SpinLock make_lock(PhysAddr word, const std::string& lock_class, LockKind kind);
 

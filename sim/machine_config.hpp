@@ -1,10 +1,13 @@
 #pragma once
 // The resolved description of a simulated machine. Filled by the config reader
 // (io/config) or by hand in tests; every time is already converted to cycles.
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "sim/lock_class.hpp"
 #include "sim/types.hpp"
 
 namespace allocsim::sim {
@@ -12,6 +15,15 @@ namespace allocsim::sim {
 enum class Arch : std::uint8_t { x86_64, i386 };
 enum class Replacement : std::uint8_t { lru, tree_plru, random };
 enum class LockKind : std::uint8_t { ticket, queued };
+
+// machine.lock_classes.<class>: the kind of one lock class (empty: machine.locks)
+// and extra cycles its acquirer spends taking and releasing each lock, inside
+// the critical section (so they also lengthen every handoff under contention).
+struct LockClassConfig {
+  std::optional<LockKind> kind;
+  Cycles acquire_cycles = 0;
+  Cycles release_cycles = 0;
+};
 
 struct CacheConfig {
   std::uint64_t size_bytes = 0;
@@ -69,7 +81,8 @@ struct MachineConfig {
   MemoryConfig memory{};
   CoherenceConfig coherence{};
   LockKind lock_kind = LockKind::queued;  // default kind of simulated spinlocks
-  bool timing = true;                     // false: functional only, every access is free
+  std::array<LockClassConfig, kLockClasses.size()> lock_classes{};  // by kLockClasses index
+  bool timing = true;  // false: functional only, every access is free
 
   Cycles ns_to_cycles(double ns) const { return static_cast<Cycles>(ns * ghz + 0.5); }
 };

@@ -59,8 +59,15 @@ inline constexpr RegistryDecl kLockWait{
 
 class SpinLock {
  public:
-  SpinLock(PhysAddr word, LockKind kind, LockStats stats, std::uint32_t cpus)
-      : word_(word), kind_(kind), stats_(stats), waiters_(cpus), requested_(cpus) {}
+  SpinLock(PhysAddr word, LockKind kind, LockStats stats, std::uint32_t cpus,
+           Cycles acquire_cycles = 0, Cycles release_cycles = 0)
+      : word_(word),
+        kind_(kind),
+        stats_(stats),
+        acquire_cycles_(acquire_cycles),
+        release_cycles_(release_cycles),
+        waiters_(cpus),
+        requested_(cpus) {}
 
   PhysAddr word() const { return word_; }
   LockKind kind() const { return kind_; }
@@ -87,6 +94,8 @@ class SpinLock {
   PhysAddr word_;
   LockKind kind_;
   LockStats stats_;
+  Cycles acquire_cycles_;  // extra cost of every acquisition (machine.lock_classes)
+  Cycles release_cycles_;  // extra cost of every release
   CpuId holder_ = kNoCpu;
   Cycles acquired_at_ = 0;
   std::vector<Cpu*> waiters_;  // FIFO ring, one slot per CPU

@@ -69,6 +69,18 @@ class Simulator:
         vmstat, slabinfo, vmallocinfo, extfrag_index, unusable_index."""
         return self._native.proc(name)
 
+    def slab_pages(self) -> dict:
+        """Slab pages as /proc/vmstat's nr_slab_reclaimable and
+        nr_slab_unreclaimable count them: ``{"reclaimable": n, "unreclaimable": m}``
+        (slabs of SLAB_RECLAIM_ACCOUNT caches and the rest; linux-6 also counts
+        large kmallocs and SLOB pages as unreclaimable)."""
+        reclaimable, unreclaimable = self._native.slab_pages()
+        return {"reclaimable": reclaimable, "unreclaimable": unreclaimable}
+
+    def large_kmalloc_pages(self) -> int:
+        """Pages held by kmallocs too large for the kmalloc caches (kmalloc_large)."""
+        return self._native.large_kmalloc_pages()
+
     def sysfs_slab(self, cache: str) -> dict:
         """The /sys/kernel/slab/<cache>/ attributes (SLUB only), as sysfs prints them."""
         return dict(self._native.sysfs_slab(cache))

@@ -80,6 +80,8 @@ model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
                                         "transparent_hugepage",
                                         "pcp",
                                         "percpu_pagelist_high_fraction",
+                                        "pcp_batch",
+                                        "pcp_high",
                                         "lowmem_reserve_ratio",
                                         "pageblock_order",
                                         "mobility_grouping",
@@ -121,6 +123,7 @@ model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
       fraction.fail("must be 0 (auto) or at least 8 (MIN_PERCPU_PAGELIST_HIGH_FRACTION)");
     kernel.record("percpu_pagelist_high_fraction", std::to_string(k.percpu_pagelist_high_fraction));
   }
+  read_pcp_sizes(kernel, arch, k);
 
   if (linux618_key(kernel, "zone_device", k.flavour, "true")) {
     k.zone_device = kernel.boolean("zone_device");

@@ -15,6 +15,7 @@ sim::NodeId read_node_id(const Value& v, const sim::MachineConfig& m);  // machi
 void read_caches(MapReader& caches, sim::MachineConfig& m);              // machine_caches.cpp
 void read_memory(MapReader& memory, sim::MachineConfig& m);              // machine_memory.cpp
 void read_interconnect(MapReader& interconnect, sim::MachineConfig& m);  // machine_interconnect.cpp
+void read_lock_classes(MapReader& machine, sim::MachineConfig& m);       // machine_locks.cpp
 std::vector<model::ZoneSpec> read_zones(MapReader& machine,
                                         const sim::MachineConfig& m);  // machine_zones.cpp
 

@@ -67,9 +67,9 @@ sim::NodeId read_node_id(const Value& v, const sim::MachineConfig& m) {
 }
 
 sim::MachineConfig read_machine(MapReader& top, std::vector<model::ZoneSpec>* zones) {
-  MapReader machine =
-      top.map("machine", {"name", "arch", "frequency", "cpus", "nodes", "cpu_nodes", "memory",
-                          "interconnect", "zones", "caches", "coherence", "locks", "timing"});
+  MapReader machine = top.map("machine", {"name", "arch", "frequency", "cpus", "nodes", "cpu_nodes",
+                                          "memory", "interconnect", "zones", "caches", "coherence",
+                                          "locks", "lock_classes", "timing"});
   sim::MachineConfig m;
   m.name = machine.string("name");
   if (m.name.empty()) machine.get("name").fail("must not be empty");
@@ -95,6 +95,7 @@ sim::MachineConfig read_machine(MapReader& top, std::vector<model::ZoneSpec>* zo
   read_coherence(coherence, m);
 
   m.lock_kind = machine.enumeration("locks", kLockKinds);
+  read_lock_classes(machine, m);
   m.timing = machine.boolean("timing");
   machine.done();
   return m;

@@ -19,6 +19,7 @@ using workloads::kExercisePatterns;
 sim::MachineConfig read_machine(MapReader& top, std::vector<model::ZoneSpec>* zones);
 model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
                                 std::vector<model::ZoneSpec> zones);  // kernel_section.cpp
+void read_pcp_sizes(MapReader& kernel, sim::Arch arch, model::KernelConfig& k);  // kernel_pcp.cpp
 void read_workload(MapReader& top, const sim::MachineConfig& machine,
                    const model::KernelConfig& kernel, Config& out);  // workload_section.cpp
 RunConfig read_run(MapReader& top, double ghz);                      // run_section.cpp

@@ -15,6 +15,7 @@
 #include "io/config/suggest.hpp"
 #include "io/config/units.hpp"
 #include "io/config/workload_pools.hpp"
+#include "io/config/workload_repeat.hpp"
 #include "io/config/yaml_limits.hpp"
 #include "model/object_allocator.hpp"
 #include "model/slub_geometry.hpp"
@@ -44,7 +45,8 @@ class GeneratorReader {
     // ${name} in any value is replaced by workload.generator.params.name first.
     if (const Node* params = original.find("params")) read_params(*params, path + ".params");
     Node node = original;
-    substitute(node, path);
+    substitute(node, path, {});
+    if (Node* threads = node.find("threads")) expand_repeats(*threads, path + ".threads");
     MapReader g = reader(
         &node, path, node.origin(),
         {"name", "params", "duration", "rcu_grace", "quantum", "caches", "mempools", "threads"});
@@ -117,14 +119,19 @@ class GeneratorReader {
   }
 
   // Replaces ${name} in every scalar outside `params`; an unknown name is an
-  // error at the value that uses it.
-  void substitute(Node& n, const std::string& path) {
+  // error at the value that uses it. `bound`: the index names of the enclosing
+  // repeat items, left for expand_repeats.
+  void substitute(Node& n, const std::string& path, const std::set<std::string>& bound) {
     if (n.is_scalar()) {
       std::string text = n.text();
       for (std::size_t at = text.find("${"); at != std::string::npos; at = text.find("${", at)) {
         const std::size_t end = text.find('}', at);
         if (end == std::string::npos) fail_at(n.origin(), path, "'${' without a closing '}'");
         const std::string name = text.substr(at + 2, end - at - 2);
+        if (bound.count(name)) {
+          at = end + 1;
+          continue;
+        }
         const auto it = params_.find(name);
         if (it == params_.end()) {
           std::vector<std::string> names;
@@ -150,13 +157,20 @@ class GeneratorReader {
     }
     if (n.is_sequence()) {
       for (std::size_t i = 0; i < n.items().size(); ++i)
-        substitute(n.items()[i], path + "[" + std::to_string(i) + "]");
+        substitute(n.items()[i], path + "[" + std::to_string(i) + "]", bound);
       return;
     }
-    if (n.is_map())
-      for (Node::Entry& e : n.entries())
-        if (!(e.key == "params" && path.ends_with("generator")))
-          substitute(e.value, path + "." + e.key);
+    if (!n.is_map()) return;
+    std::set<std::string> inner = bound;
+    if (const std::string index = repeat_index_name(n); !index.empty()) {
+      if (params_.count(index))
+        fail_at(n.origin(), path,
+                "the repeat index '" + index + "' has the name of a param (choose another as:)");
+      inner.insert(index);
+    }
+    for (Node::Entry& e : n.entries())
+      if (!(e.key == "params" && path.ends_with("generator")))
+        substitute(e.value, path + "." + e.key, inner);
   }
 
   std::string unique_name(const Value& v, std::set<std::string>& seen, const char* what) {

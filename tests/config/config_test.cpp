@@ -127,6 +127,7 @@ machine:
     c2c_same_node: 150cycles
     c2c_remote: 338cycles
   locks: queued
+  lock_classes: {}
   timing: true
 kernel:
   flavour: linux-6
@@ -136,6 +137,8 @@ kernel:
   transparent_hugepage: false
   pcp: true
   percpu_pagelist_high_fraction: 0
+  pcp_batch: auto
+  pcp_high: auto
   lowmem_reserve_ratio: auto
   pageblock_order: 9
   mobility_grouping: true

@@ -34,15 +34,14 @@ TEST(Errors, UnknownKeysWithDidYouMean) {
   EXPECT_EQ(message("machine:\n  caches:\n    l1d: {size: 32KiB, latncy: 4}\n"),
             "t.yaml:3:24: machine.caches.l1d.latncy: unknown key 'latncy'; did you mean "
             "'latency'?");
-  // No close match: list what is allowed.
+  // No close match: list what is allowed (long messages are cut: yaml_limits).
   EXPECT_EQ(
       message("kernel:\n  allocator: slob\n"),
       "t.yaml:2:3: kernel.allocator: unknown key 'allocator' (expected flavour, min_free_kbytes, "
       "watermark_scale_factor, watermark_boost_factor, transparent_hugepage, pcp, "
-      "percpu_pagelist_high_fraction, lowmem_reserve_ratio, pageblock_order, "
-      "mobility_grouping, reclaim, slab, slab_colouring, slab_merge, slab_max_order, "
-      "slub_min_order, slub_max_order, slub_min_objects, stop_on_error, magazine_rounds, "
-      "zo...");  // long messages are cut (yaml_limits)
+      "percpu_pagelist_high_fraction, pcp_batch, pcp_high, lowmem_reserve_ratio, "
+      "pageblock_order, mobility_grouping, reclaim, slab, slab_colouring, slab_merge, "
+      "slab_max_order, slub_min_order, slub_max_order, slub_min_objects, stop_on_error...");
   EXPECT_EQ(message("run:\n  duration: 5ms\n"),
             "t.yaml:2:3: run.duration: unknown key 'duration' (expected seed, trace_out, "
             "sample_interval, max_samples, events or event_every)");
@@ -214,10 +213,10 @@ TEST(Errors, SetOverridesNameTheKey) {
   EXPECT_EQ(message("", {"kernel.allocator=slob"}),
             "--set kernel.allocator: unknown key 'allocator' (expected flavour, min_free_kbytes, "
             "watermark_scale_factor, watermark_boost_factor, transparent_hugepage, pcp, "
-            "percpu_pagelist_high_fraction, lowmem_reserve_ratio, pageblock_order, "
-            "mobility_grouping, reclaim, slab, slab_colouring, slab_merge, slab_max_order, "
-            "slub_min_order, slub_max_order, slub_min_objects, stop_on_error, magazine_rounds, "
-            "zone_dev...");
+            "percpu_pagelist_high_fraction, pcp_batch, pcp_high, lowmem_reserve_ratio, "
+            "pageblock_order, mobility_grouping, reclaim, slab, slab_colouring, slab_merge, "
+            "slab_max_order, slub_min_order, slub_max_order, slub_min_objects, stop_on_error, "
+            "maga...");
   EXPECT_EQ(message("", {"workload.trace=no/such.trace"}),
             "--set workload.trace: no such trace file or recording directory 'no/such.trace'");
   EXPECT_EQ(message("", {"workload.trace_format=strace"}),
@@ -225,8 +224,7 @@ TEST(Errors, SetOverridesNameTheKey) {
             "trace-cmd, perf, native, wee_alloc, malloc-lab)");
   EXPECT_EQ(message("", {"kernel.slab=slib"}),
             "--set kernel.slab: unknown value 'slib' (expected slab, slub, slob or magazine); did "
-            "you mean "
-            "'slab'?");
+            "you mean 'slab'?");
   EXPECT_EQ(message("", {"kernel.flavour=linux-2.6", "kernel.slab_max_order=2"}),
             "--set kernel.slab_max_order: does not exist in linux-2.6 (a linux-6 tunable)");
   EXPECT_EQ(message("", {"machine.locks="}),

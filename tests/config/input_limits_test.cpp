@@ -117,7 +117,7 @@ TEST(Messages, ControlCharactersAndLongKeysAreQuotedSafely) {
   EXPECT_EQ(message("machine:\n  \"bo\\x04gus\\rkey\\x7f\": 1\n"),
             "t.yaml:2:3: machine.bo\\x04gus\\rkey\\x7f: unknown key 'bo\\x04gus\\rkey\\x7f' "
             "(expected name, arch, frequency, cpus, nodes, cpu_nodes, memory, interconnect, "
-            "zones, caches, coherence, locks or timing)");
+            "zones, caches, coherence, locks, lock_classes or timing)");
   // A 4 MB key (from --set or Python's overrides, which yaml-cpp never sees):
   // one short line, and the did-you-mean search costs nothing.
   const long before = max_rss_kb();

@@ -520,18 +520,29 @@ TEST_P(Reports, VmstatUsesTheFlavoursNamesInKernelOrder) {
   ASSERT_TRUE(b.pa.free_pages(b.machine.cpu(0), *page, 0));
   const std::string text = proc_vmstat(b.pa);
   const std::vector<std::string> expected =
-      v6() ? std::vector<std::string>{"nr_free_pages",    "nr_zone_inactive_file",
-                                      "numa_hit",         "numa_miss",
-                                      "numa_foreign",     "numa_interleave",
-                                      "numa_local",       "numa_other",
-                                      "nr_inactive_file", "nr_file_pages",
-                                      "pgfree",           "pgsteal_kswapd",
-                                      "pgsteal_direct",   "pgsteal_file",
-                                      "pageoutrun"}
-           : std::vector<std::string>{
-                 "nr_free_pages", "nr_inactive_file", "nr_file_pages", "numa_hit",   "numa_miss",
-                 "numa_foreign",  "numa_interleave",  "numa_local",    "numa_other", "pgfree",
-                 "kswapd_steal",  "pageoutrun",       "allocstall"};
+      v6()
+          ? std::vector<std::string>{"nr_free_pages",
+                                     "nr_zone_inactive_file",
+                                     "numa_hit",
+                                     "numa_miss",
+                                     "numa_foreign",
+                                     "numa_interleave",
+                                     "numa_local",
+                                     "numa_other",
+                                     "nr_inactive_file",
+                                     "nr_slab_reclaimable",
+                                     "nr_slab_unreclaimable",
+                                     "nr_file_pages",
+                                     "pgfree",
+                                     "pgsteal_kswapd",
+                                     "pgsteal_direct",
+                                     "pgsteal_file",
+                                     "pageoutrun"}
+          : std::vector<std::string>{
+                "nr_free_pages",         "nr_inactive_file", "nr_file_pages", "nr_slab_reclaimable",
+                "nr_slab_unreclaimable", "numa_hit",         "numa_miss",     "numa_foreign",
+                "numa_interleave",       "numa_local",       "numa_other",    "pgfree",
+                "kswapd_steal",          "pageoutrun",       "allocstall"};
   EXPECT_EQ(names(text), expected);
   std::uint64_t free = 0, hits = 0;
   for (const Zone& z : b.pa.zones()) free += z.nr_free_pages, hits += z.counters.numa_hit;

@@ -72,6 +72,27 @@ def test_kmem_cache_and_sysfs_slab():
         slab.sysfs_slab(c)
 
 
+def test_slab_pages_split_reclaimable_caches_and_match_vmstat():
+    sim = allocsim.Simulator(None, overrides={**SMALL, "kernel.slab": "slub",
+                                              "kernel.slab_merge": False})
+    before = sim.slab_pages()
+    cache = sim.kmem_cache_create("dentry_like", size=192, flags=["SLAB_RECLAIM_ACCOUNT"])
+    for _ in range(100):
+        sim.kmem_cache_alloc(cpu=0, cache=cache)
+    after = sim.slab_pages()
+    assert after["reclaimable"] > before["reclaimable"]
+    assert after["unreclaimable"] == before["unreclaimable"]
+    vmstat = dict(line.split() for line in sim.proc("vmstat").splitlines())
+    assert int(vmstat["nr_slab_reclaimable"]) == after["reclaimable"]
+    assert int(vmstat["nr_slab_unreclaimable"]) == after["unreclaimable"]
+    assert sim.large_kmalloc_pages() == 0
+    big = sim.kmalloc(cpu=0, size=5 * 4096)  # order 3, past the kmalloc caches
+    assert sim.large_kmalloc_pages() == 8
+    assert sim.slab_pages()["unreclaimable"] == after["unreclaimable"] + 8  # 6.x accounts it
+    assert sim.kfree(cpu=0, addr=big)
+    assert sim.large_kmalloc_pages() == 0
+
+
 def test_vmalloc_and_mempool():
     sim = allocsim.Simulator(None, overrides=SMALL)
     area = sim.vmalloc(cpu=0, size=1 << 20)

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
 #include <vector>
 
 #include "sim/machine.hpp"
@@ -17,12 +19,12 @@ struct Contention {
   std::uint64_t wait_cycles, contended;
 };
 
-// n CPUs of one node all take one lock at time 0 and hold it kHold cycles.
-Contention contend(std::uint32_t n, LockKind kind) {
-  MachineConfig c = testing::one_node_config(n);
-  c.lock_kind = kind;
+// n CPUs of one node all take one lock of class `cls` at time 0 and hold it
+// kHold cycles (plus the class's extra acquire and release cycles).
+Contention contend_on(const MachineConfig& c, const std::string& cls) {
+  const std::uint32_t n = c.cpus;
   Machine m(c, 1);
-  SpinLock lock = m.make_lock(testing::kNode0, "test");
+  SpinLock lock = m.make_lock(testing::kNode0, cls);
   Contention out{std::vector<Cycles>(n), std::vector<Cycles>(n), 0, 0};
   for (CpuId i = 0; i < n; ++i)
     m.spawn(i, [&, i](Cpu& cpu) {
@@ -33,11 +35,21 @@ Contention contend(std::uint32_t n, LockKind kind) {
       cpu.unlock(lock);
     });
   m.run();
-  out.wait_cycles = m.stats().total("lock.test.wait_cycles");
-  out.contended = m.stats().total("lock.test.contended");
-  EXPECT_EQ(m.stats().total("lock.test.acquisitions"), n);
-  EXPECT_EQ(m.stats().total("lock.test.hold_cycles"), n * kHold);
+  const std::string stat = "lock." + cls + ".";
+  out.wait_cycles = m.stats().total(stat + "wait_cycles");
+  out.contended = m.stats().total(stat + "contended");
+  Cycles extra = 0;
+  if (const std::size_t i = lock_class_of_stat(cls); i < kLockClasses.size())
+    extra = c.lock_classes[i].acquire_cycles + c.lock_classes[i].release_cycles;
+  EXPECT_EQ(m.stats().total(stat + "acquisitions"), n);
+  EXPECT_EQ(m.stats().total(stat + "hold_cycles"), n * (kHold + extra));
   return out;
+}
+
+Contention contend(std::uint32_t n, LockKind kind) {
+  MachineConfig c = testing::one_node_config(n);
+  c.lock_kind = kind;
+  return contend_on(c, "test");
 }
 
 std::vector<Cycles> handoffs(const Contention& c) {
@@ -55,6 +67,13 @@ std::vector<Cycles> ticket_handoffs(std::uint32_t n) {
   std::vector<Cycles> h;
   for (std::uint32_t waiters = n - 1; waiters >= 1; --waiters)
     h.push_back((waiters == n - 1 ? 50 : 54) + 50 + 40 * (waiters - 1));
+  return h;
+}
+
+// Queued: see QueuedHandoffIsConstant.
+std::vector<Cycles> queued_handoffs(std::uint32_t n) {
+  std::vector<Cycles> h{200};
+  for (std::uint32_t i = 2; i < n; ++i) h.push_back(154);
   return h;
 }
 
@@ -76,11 +95,62 @@ TEST(SpinLock, TicketHandoffGrowsWithWaiters) {
 TEST(SpinLock, QueuedHandoffIsConstant) {
   for (std::uint32_t n : {2u, 4u, 8u}) {
     SCOPED_TRACE(n);
-    const Contention c = contend(n, LockKind::queued);
-    std::vector<Cycles> expected{200};
-    for (std::uint32_t i = 2; i < n; ++i) expected.push_back(154);
-    EXPECT_EQ(handoffs(c), expected);
+    EXPECT_EQ(handoffs(contend(n, LockKind::queued)), queued_handoffs(n));
   }
+}
+
+std::size_t class_index(std::string_view key) {
+  for (std::size_t i = 0; i < kLockClasses.size(); ++i)
+    if (kLockClasses[i].key == key) return i;
+  ADD_FAILURE() << "no lock class " << key;
+  return 0;
+}
+
+TEST(LockClasses, EveryStatNameBelongsToOneClass) {
+  std::set<std::string_view> keys, stats;
+  for (std::size_t i = 0; i < kLockClasses.size(); ++i) {
+    EXPECT_TRUE(keys.insert(kLockClasses[i].key).second) << kLockClasses[i].key;
+    for (std::string_view s : kLockClasses[i].stats) {
+      if (s.empty()) continue;
+      EXPECT_TRUE(stats.insert(s).second) << s;
+      EXPECT_EQ(lock_class_of_stat(s), i);
+    }
+  }
+  EXPECT_EQ(lock_class_of_stat("test"), kLockClasses.size());
+}
+
+// machine.lock_classes.zone.kind: ticket changes the zone locks only.
+TEST(LockClasses, KindPerClass) {
+  MachineConfig c = testing::one_node_config(4);
+  c.lock_kind = LockKind::queued;
+  c.lock_classes[class_index("zone")].kind = LockKind::ticket;
+  EXPECT_EQ(Machine(c, 1).make_lock(testing::kNode0, "zone").kind(), LockKind::ticket);
+  EXPECT_EQ(handoffs(contend_on(c, "zone")), ticket_handoffs(4));
+  EXPECT_EQ(handoffs(contend_on(c, "kmem_cache_node.list_lock")), queued_handoffs(4));
+  EXPECT_EQ(handoffs(contend_on(c, "test")), queued_handoffs(4));  // no class: machine.locks
+  // And the other way round: a queued class on a ticket machine.
+  c.lock_kind = LockKind::ticket;
+  c.lock_classes[class_index("zone")].kind = LockKind::queued;
+  EXPECT_EQ(handoffs(contend_on(c, "zone")), queued_handoffs(4));
+  EXPECT_EQ(handoffs(contend_on(c, "vmap_area_lock")), ticket_handoffs(4));
+}
+
+// Extra acquire and release cycles are spent inside the critical section:
+// every handoff (release to the next grant) grows by both.
+TEST(LockClasses, ExtraCyclesLengthenEveryHandoff) {
+  MachineConfig c = testing::one_node_config(4);
+  LockClassConfig& list_lock = c.lock_classes[class_index("list_lock")];
+  list_lock.acquire_cycles = 30;
+  list_lock.release_cycles = 20;
+  for (const char* cls : {"kmem_list3.list_lock", "kmem_cache_node.list_lock"}) {
+    SCOPED_TRACE(cls);
+    const Contention with = contend_on(c, cls);
+    EXPECT_EQ(with.granted[0], 100u + 30u);
+    std::vector<Cycles> expected = queued_handoffs(4);
+    for (Cycles& h : expected) h += 30 + 20;
+    EXPECT_EQ(handoffs(with), expected);
+  }
+  EXPECT_EQ(handoffs(contend_on(c, "zone")), queued_handoffs(4));  // other classes unchanged
 }
 
 TEST(SpinLock, TicketOvertakesQueuedAsWaitersGrow) {

@@ -60,6 +60,23 @@ TEST(GeneratorRun, PoolFilledThenFreedAllCountsEveryObject) {
   EXPECT_EQ(g.diagnostics, 0u);
 }
 
+// count: all takes the objects the pool holds when the unit starts; on an
+// empty pool (without wait) it does nothing and counts one empty-pool unit.
+TEST(GeneratorRun, CountAllOnAnEmptyPoolIsOneEmptyUnit) {
+  const Outcome r = run(R"y(    name: t
+    threads:
+      - name: w
+        cpus: "0"
+        iterations: 3
+        ops:
+          - kfree: {from: p, count: all}
+          - kmalloc: {size: 64, count: 5, into: p}
+)y");
+  EXPECT_EQ(r.result.empty_pool, 1u);             // the first pass only
+  EXPECT_EQ(r.result.total[kFree].ops, 2u * 5u);  // one free per object, passes 2 and 3
+  EXPECT_EQ(r.result.live_at_end, 5u);            // the last pass's objects stay
+}
+
 TEST(GeneratorRun, LifetimesEndOnTheChosenCpu) {
   const Outcome r = run(R"y(    name: t
     threads:

@@ -335,5 +335,37 @@ TEST(ShippedBenchmarks, FixedWorkloadsRepeatThemselves) {
   }
 }
 
+// hackbench: one repeat per group; each group's senders and receivers have
+// one instance per CPU of 0..last.
+TEST(ShippedBenchmarks, HackbenchExpandsOneSenderAndReceiverPairPerGroup) {
+  const io::Config d = io::load_config({workload_file("hackbench")});
+  ASSERT_EQ(d.generator.threads.size(), 20u);  // 10 groups (perf bench's -g default)
+  const std::vector<sim::CpuId> all = {0, 1, 2, 3, 4, 5, 6, 7};
+  for (int g = 0; g < 10; ++g) {
+    EXPECT_EQ(d.generator.threads[2 * g].name, "sender" + std::to_string(g));
+    EXPECT_EQ(d.generator.threads[2 * g + 1].name, "receiver" + std::to_string(g));
+    EXPECT_EQ(d.generator.threads[2 * g].cpus, all);
+    EXPECT_EQ(d.generator.threads[2 * g + 1].cpus, all);
+  }
+  EXPECT_EQ(d.generator.threads[0].phases[0].iterations, 100u);  // loops
+  EXPECT_EQ(d.generator.threads[0].phases[0].ops[0].amount.max(), 448u);
+
+  // 3 groups of 4 senders and 4 receivers, 5 loops: every sender reaches every
+  // receiver of its group once per loop; the buffer is freed on the receiver's CPU.
+  const std::uint64_t groups = 3, fds = 4, loops = 5;
+  const Ran ran = run("hackbench", {"groups=3", "last=3", "fds=4", "loops=5"});
+  ASSERT_EQ(ran.spec.threads.size(), 2 * groups);
+  EXPECT_EQ(cpus_of(ran.spec, "receiver2"), (std::vector<sim::CpuId>{0, 1, 2, 3}));
+  const std::uint64_t messages = groups * fds * fds * loops;
+  EXPECT_EQ(ran.total(OpKind::kmalloc), messages);
+  EXPECT_EQ(ran.ops("sender1", OpKind::kmalloc), fds * fds * loops);
+  EXPECT_EQ(ran.r.passed, messages);
+  EXPECT_EQ(ran.ops("receiver0", OpKind::free), fds * fds * loops);
+  EXPECT_EQ(ran.kfrees, messages);
+  EXPECT_EQ(ran.remote_kfrees, messages * (fds - 1) / fds);  // receiver j runs on CPU j
+  EXPECT_EQ(ran.r.live_at_end, 0u);
+  expect_clean(ran);
+}
+
 }  // namespace
 }  // namespace allocsim::workloads
