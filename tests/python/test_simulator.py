@@ -238,3 +238,14 @@ def test_kmem_cache_args_under_linux_618_and_linux_6():
     a = old.sysfs_slab(c)
     assert (a["slab_size"], a["objs_per_slab"]) == ("256", "32")  # 8 CPUs: order 1
     assert "sheaf_capacity" not in a
+
+
+def test_a_machine_too_large_for_the_host_is_refused_before_it_is_built():
+    # Issue 18: 4096 CPUs ended in std::bad_alloc; the estimate refuses them first.
+    big = {"machine.cpus": 4096, "machine.nodes": 8, "run.max_host_memory": "1GiB"}
+    with pytest.raises(allocsim.ConfigError,
+                       match=r"run\.max_host_memory: this machine \(4096 CPUs, 8 nodes\) needs "
+                             r"an estimated [\d.]+ GiB of host memory, the largest part"):
+        allocsim.Simulator(None, overrides=big)
+    with pytest.raises(allocsim.ConfigError, match=r"needs an estimated"):
+        allocsim.run(None, overrides=big)
