@@ -111,10 +111,20 @@ void PageAllocator::free_boot_memory() {
   std::vector<std::pair<Pfn, Pfn>> reserved;
   for (const auto& r : machine_.boot_memory().reserved())
     reserved.emplace_back(r.start >> kPageShift, (r.start + r.bytes + kPageSize - 1) >> kPageShift);
+  // Sorted and merged, so a page's test is a binary search: a scan of every
+  // reservation (one per CPU's per-CPU area) per page made boot O(pages x CPUs).
+  std::sort(reserved.begin(), reserved.end());
+  std::vector<std::pair<Pfn, Pfn>> merged;
+  for (const auto& r : reserved) {
+    if (!merged.empty() && r.first <= merged.back().second)
+      merged.back().second = std::max(merged.back().second, r.second);
+    else
+      merged.push_back(r);
+  }
   auto is_reserved = [&](Pfn pfn) {
-    for (const auto& [a, b] : reserved)
-      if (pfn >= a && pfn < b) return true;
-    return false;
+    auto after = std::upper_bound(merged.begin(), merged.end(), pfn,
+                                  [](Pfn p, const std::pair<Pfn, Pfn>& r) { return p < r.first; });
+    return after != merged.begin() && pfn < std::prev(after)->second;
   };
   for (Zone& z : zones_) {
     const Pfn start = z.zone_start_pfn, end = start + z.spanned_pages;

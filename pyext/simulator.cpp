@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "io/run/host_memory.hpp"
 #include "model/gfp.hpp"
 #include "model/slab_flags.hpp"
 #include "model/slub.hpp"
@@ -10,6 +11,7 @@ namespace allocsim::pyext {
 
 Simulator::Simulator(io::Config config, bool raise_on_bad_free)
     : config_(std::move(config)), raise_(raise_on_bad_free) {
+  io::check_host_memory(config_);  // as `allocsim run` does: refused, not std::bad_alloc
   machine_ = std::make_unique<sim::Machine>(config_.machine, config_.run.seed);
   kernel_ = std::make_unique<model::Kernel>(*machine_, config_.kernel);
   kernel_->diagnostics().set_stop_on_error(raise_);

@@ -29,6 +29,15 @@ Cache::Cache(const CacheConfig& config, std::uint32_t line_bytes, std::uint64_t 
   if (policy_ == Replacement::tree_plru) plru_.assign(sets_, 0);
 }
 
+std::uint64_t Cache::host_bytes(const CacheConfig& config, std::uint32_t line_bytes) {
+  const std::uint64_t lines = line_bytes ? config.size_bytes / line_bytes : 0;
+  std::uint64_t per_line = sizeof(std::uint64_t) + sizeof(LineState);             // tags_, state_
+  if (config.replacement == Replacement::lru) per_line += sizeof(std::uint64_t);  // stamp_
+  const std::uint64_t sets = config.ways ? lines / config.ways : 0;
+  const std::uint64_t plru = config.replacement == Replacement::tree_plru ? sets * 8 : 0;
+  return lines * per_line + plru;
+}
+
 void Cache::touch(std::int64_t slot) {
   switch (policy_) {
     case Replacement::lru:

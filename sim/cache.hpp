@@ -25,6 +25,8 @@ class Cache {
   };
 
   Cache(const CacheConfig& config, std::uint32_t line_bytes, std::uint64_t seed);
+  // Host bytes of the arrays below for a cache of this geometry (a valid one).
+  static std::uint64_t host_bytes(const CacheConfig& config, std::uint32_t line_bytes);
 
   std::uint32_t sets() const { return sets_; }
   std::uint32_t ways() const { return ways_; }

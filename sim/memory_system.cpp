@@ -8,11 +8,9 @@
 
 namespace allocsim::sim {
 
-namespace {
-std::uint64_t private_lines(const MachineConfig& c) {
+std::uint64_t MemorySystem::private_lines(const MachineConfig& c) {
   return c.l2.size_bytes / c.line_bytes * c.cpus;
 }
-}  // namespace
 
 MemorySystem::MemorySystem(const MachineConfig& config, const Topology& topology,
                            StatsRegistry& stats, std::uint64_t seed)

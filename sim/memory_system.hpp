@@ -96,6 +96,10 @@ class MemorySystem {
   MemorySystem(const MachineConfig& config, const Topology& topology, StatsRegistry& stats,
                std::uint64_t seed);
 
+  // The most lines the private caches hold at once (L2 is inclusive of L1D):
+  // what the directory is sized for.
+  static std::uint64_t private_lines(const MachineConfig& config);
+
   // Cost of an access of `size` bytes (one or more lines) issued at `now`.
   Cycles access(CpuId cpu, PhysAddr addr, std::uint32_t size, AccessKind kind, Cycles now);
 

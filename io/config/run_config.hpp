@@ -1,7 +1,10 @@
 #pragma once
 // The `run:` section: how a simulation is run (more keys arrive with the runner).
 #include <cstdint>
+#include <optional>
 #include <string>
+
+#include "io/config/error.hpp"
 
 namespace allocsim::io {
 
@@ -19,6 +22,10 @@ struct RunConfig {
   // run.event_every: one operation in every N is kept.
   std::uint64_t events = 0;
   std::uint64_t event_every = 1;
+  // run.max_host_memory: the most host memory a run may be estimated to need
+  // (io/run/host_memory.hpp). nullopt: `auto` (MemAvailable); UINT64_MAX: `none`.
+  std::optional<std::uint64_t> max_host_memory;
+  Origin max_host_memory_origin;  // where it was set, for the refusal message
 };
 
 }  // namespace allocsim::io

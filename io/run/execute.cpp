@@ -14,6 +14,7 @@
 #include "io/results/end_of_run.hpp"
 #include "io/results/summary.hpp"
 #include "io/results/workload_tables.hpp"
+#include "io/run/host_memory.hpp"
 #include "io/run/recorded_caches.hpp"
 #include "io/run/recorded_warm_start.hpp"
 #include "model/kernel.hpp"
@@ -238,6 +239,7 @@ RunOutcome execute(const Config& c, const ExecuteOptions& o) {
       check_runnable(c);  // the exercise builds its machines as it goes
       return run_exercise(c, out);
     }
+    check_host_memory(c);
     std::optional<sim::Machine> machine;
     std::optional<model::Kernel> kernel;
     booting([&] {
@@ -249,6 +251,7 @@ RunOutcome execute(const Config& c, const ExecuteOptions& o) {
 }
 
 void check_runnable(const Config& c) {
+  check_host_memory(c);
   booting([&] {
     sim::Machine machine(c.machine, c.run.seed);
     model::Kernel kernel(machine, c.kernel);

@@ -174,6 +174,7 @@ run:
   max_samples: 2000
   events: 0
   event_every: 1
+  max_host_memory: auto
 )");
 }
 

@@ -44,7 +44,7 @@ TEST(Errors, UnknownKeysWithDidYouMean) {
       "slab_max_order, slub_min_order, slub_max_order, slub_min_objects, stop_on_error...");
   EXPECT_EQ(message("run:\n  duration: 5ms\n"),
             "t.yaml:2:3: run.duration: unknown key 'duration' (expected seed, trace_out, "
-            "sample_interval, max_samples, events or event_every)");
+            "sample_interval, max_samples, events, event_every or max_host_memory)");
   // An unknown key is reported before a value error it may explain.
   EXPECT_EQ(message("machine:\n  caches:\n    l1d: {sise: 48KiB, ways: 12}\n"),
             "t.yaml:3:11: machine.caches.l1d.sise: unknown key 'sise'; did you mean 'size'?");

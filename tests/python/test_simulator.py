@@ -285,3 +285,14 @@ def test_magazine_design_through_the_simulator():
     c = sim.kmem_cache_create("baz", size=64)
     with pytest.raises(ValueError, match="only with SLUB"):
         sim.sysfs_slab(c)
+
+
+def test_a_machine_too_large_for_the_host_is_refused_before_it_is_built():
+    # Issue 18: 4096 CPUs ended in std::bad_alloc; the estimate refuses them first.
+    big = {"machine.cpus": 4096, "machine.nodes": 8, "run.max_host_memory": "1GiB"}
+    with pytest.raises(allocsim.ConfigError,
+                       match=r"run\.max_host_memory: this machine \(4096 CPUs, 8 nodes\) needs "
+                             r"an estimated [\d.]+ GiB of host memory, the largest part"):
+        allocsim.Simulator(None, overrides=big)
+    with pytest.raises(allocsim.ConfigError, match=r"needs an estimated"):
+        allocsim.run(None, overrides=big)

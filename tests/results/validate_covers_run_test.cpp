@@ -108,6 +108,8 @@ const std::vector<Case> kCases = {
     {{"machine.memory.starts=[16TiB]"}, true},
     {{"machine.nodes=2", "machine.memory.starts=[0, 16TiB]"}, false},  // past one mem_map
     {{"machine.arch=i386", "machine.nodes=2", "machine.memory.per_node=32GiB"}, false},
+    {{"run.max_host_memory=1MiB"}, false},  // the estimate exceeds it: run refused
+    {{"run.max_host_memory=none"}, true},
 };
 
 std::string describe(const Case& c) {

@@ -184,6 +184,22 @@ TEST(MemorySystem, RandomStressKeepsInvariants) {
   EXPECT_GT(r.stats.total("llc.remote_hits"), 0u);
 }
 
+// Beyond 64 CPUs the directory keeps sharer sets in a pool: the same protocol
+// on 130 CPUs with lines shared by many, invalidated by writes.
+TEST(MemorySystem, RandomStressKeepsInvariantsBeyond64Cpus) {
+  Rig r(testing::one_node_config(130));
+  Rng rng(43, 0);
+  for (int i = 0; i < 200000; ++i) {
+    const CpuId cpu = static_cast<CpuId>(rng.below(130));
+    const PhysAddr addr = kNode0 + rng.below(4096);
+    const auto kind = rng.below(8) == 0 ? AccessKind::write : AccessKind::read;
+    r.mem.access(cpu, addr, 8, kind, static_cast<Cycles>(i));
+    if (i % 20000 == 0) r.mem.check_invariants();
+  }
+  r.mem.check_invariants();
+  EXPECT_GT(r.stats.total("coherence.invalidations"), 100000u);
+}
+
 }  // namespace
 }  // namespace allocsim::sim
 

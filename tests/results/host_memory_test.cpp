@@ -1,0 +1,111 @@
+// The host-memory estimate made before a machine is built (issue 18): exact
+// sizes of the structures the config sizes, the bounds that keep large
+// machines affordable, and the refusal when the estimate exceeds the limit.
+#include "io/run/host_memory.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "io/run/execute.hpp"
+
+namespace allocsim::io {
+namespace {
+
+std::uint64_t part(const HostMemoryEstimate& e, const std::string& name) {
+  for (const auto& p : e.parts)
+    if (p.name == name) return p.bytes;
+  ADD_FAILURE() << "no part " << name;
+  return 0;
+}
+
+Config machine(std::uint32_t cpus, std::uint32_t nodes, std::vector<std::string> more = {}) {
+  more.push_back("machine.cpus=" + std::to_string(cpus));
+  more.push_back("machine.nodes=" + std::to_string(nodes));
+  return load_config_text("{}", "<test>", more);
+}
+
+TEST(HostMemory, DefaultMachinePartsAreExact) {
+  const HostMemoryEstimate e = estimate_host_memory(machine(8, 2).machine, machine(8, 2).run);
+  // 8 x 16384 L2 lines, + 1, at most 3/4 full: 174764 slots of 32 bytes.
+  EXPECT_EQ(part(e, "coherence directory"), 174764u * 32);
+  // Per CPU 512 L1D + 16384 L2 lines of 17 bytes (tag, state, LRU stamp).
+  EXPECT_EQ(part(e, "private caches (L1D, L2)"), 8u * (512 + 16384) * 17);
+  EXPECT_EQ(part(e, "LLCs"), 2u * 262144 * 17);             // one 16 MiB LLC per node
+  EXPECT_EQ(part(e, "mem_map"), (8ull << 30) / 4096 * 20);  // 16-byte page + 4-byte owner
+  // 2000 samples of 8 CPUs' rows: 3 pcp rows (2 nodes + ZONE_DMA32) and a cpu_caches row.
+  EXPECT_EQ(part(e, "timeseries"), 2000u * 8 * (3 * (56 + sizeof(std::string)) + 96));
+  const Config none = machine(8, 2, {"run.sample_interval=none"});
+  EXPECT_EQ(part(estimate_host_memory(none.machine, none.run), "timeseries"),
+            2u * 8 * (3 * (56 + sizeof(std::string)) + 96));  // the first and the last sample
+}
+
+TEST(HostMemory, TimingOffNeedsNoCaches) {
+  const Config c = machine(64, 8, {"machine.timing=false"});
+  const HostMemoryEstimate e = estimate_host_memory(c.machine, c.run);
+  EXPECT_EQ(part(e, "coherence directory"), 0u);
+  EXPECT_EQ(part(e, "private caches (L1D, L2)"), 0u);
+  EXPECT_EQ(part(e, "LLCs"), 0u);
+}
+
+// Catches a return of O(CPUs^2) host memory (a sharer bitmap per directory
+// entry cost 10 MB per CPU at 1024 CPUs, and 4096 CPUs ran out of memory).
+// Without the timeseries, whose per-CPU rows grow with the samples taken.
+TEST(HostMemory, LargeMachinesStayWithinTheirBudget) {
+  const Config c1024 = machine(1024, 8, {"run.sample_interval=none"});
+  const Config c4096 = machine(4096, 8, {"run.sample_interval=none"});
+  const HostMemoryEstimate e1024 = estimate_host_memory(c1024.machine, c1024.run);
+  const HostMemoryEstimate e4096 = estimate_host_memory(c4096.machine, c4096.run);
+  EXPECT_LT(e1024.total(), 2ull << 30);
+  EXPECT_LT(e4096.total(), 8ull << 30);
+  const std::uint64_t mem_map = part(e4096, "mem_map");
+  const std::uint64_t per_cpu_1024 = (e1024.total() - mem_map) / 1024;
+  const std::uint64_t per_cpu_4096 = (e4096.total() - mem_map) / 4096;
+  EXPECT_LT(per_cpu_1024, 3ull << 19);  // 1.5 MiB
+  EXPECT_LE(per_cpu_4096, per_cpu_1024);
+}
+
+TEST(HostMemory, LimitBelowTheEstimateIsRefusedNamingTheLargestPart) {
+  try {
+    check_runnable(machine(1024, 8, {"run.sample_interval=none", "run.max_host_memory=1GiB"}));
+    FAIL() << "1024 CPUs were accepted within 1 GiB";
+  } catch (const ConfigError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("--set run.max_host_memory: this machine (1024 CPUs, 8 nodes) needs an "
+                        "estimated 1.39 GiB of host memory, the largest part coherence directory "
+                        "(683 MiB), but the limit is 1.00 GiB"),
+              std::string::npos)
+        << what;
+  }
+  // With the default sampling, 2000 samples of 1024 x (9 pcp rows + 1) dominate.
+  try {
+    check_runnable(machine(1024, 8, {"run.max_host_memory=2GiB"}));
+    FAIL() << "1024 CPUs with their timeseries were accepted within 2 GiB";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("the largest part timeseries (1.69 GiB)"),
+              std::string::npos)
+        << e.what();
+  }
+  // 200 nodes of 4 GiB: 200 x 2^20 page frames of 20 host bytes.
+  try {
+    check_runnable(machine(200, 200, {"run.sample_interval=none", "run.max_host_memory=2GiB"}));
+    FAIL() << "200 nodes of 4 GiB were accepted within 2 GiB";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("largest part mem_map (3.91 GiB)"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(HostMemory, LimitKeyTakesAutoNoneOrASize) {
+  EXPECT_FALSE(machine(8, 2).run.max_host_memory);  // auto
+  EXPECT_EQ(host_memory_limit(machine(8, 2).run), host_mem_available());
+  EXPECT_FALSE(host_memory_limit(machine(8, 2, {"run.max_host_memory=none"}).run));
+  EXPECT_EQ(host_memory_limit(machine(8, 2, {"run.max_host_memory=3GiB"}).run), 3ull << 30);
+  EXPECT_THROW(machine(8, 2, {"run.max_host_memory=1KiB"}), ConfigError);  // below 1 MiB
+  EXPECT_THROW(machine(8, 2, {"run.max_host_memory=lots"}), ConfigError);
+  ASSERT_TRUE(host_mem_available());  // Linux: /proc/meminfo has MemAvailable
+  EXPECT_GT(*host_mem_available(), 0u);
+}
+
+}  // namespace
+}  // namespace allocsim::io
