@@ -41,8 +41,8 @@ TEST(Errors, UnknownKeysWithDidYouMean) {
       "watermark_scale_factor, watermark_boost_factor, transparent_hugepage, pcp, "
       "percpu_pagelist_high_fraction, lowmem_reserve_ratio, pageblock_order, "
       "mobility_grouping, reclaim, slab, slab_colouring, slab_merge, slab_max_order, "
-      "slub_min_order, slub_max_order, slub_min_objects, stop_on_error, zone_device or "
-      "slub...");  // long messages are cut (yaml_limits)
+      "slub_min_order, slub_max_order, slub_min_objects, stop_on_error, zone_device, "
+      "slub_s...");  // long messages are cut (yaml_limits)
   EXPECT_EQ(message("run:\n  duration: 5ms\n"),
             "t.yaml:2:3: run.duration: unknown key 'duration' (expected seed, trace_out, "
             "sample_interval, max_samples, events or event_every)");
@@ -216,8 +216,8 @@ TEST(Errors, SetOverridesNameTheKey) {
             "watermark_scale_factor, watermark_boost_factor, transparent_hugepage, pcp, "
             "percpu_pagelist_high_fraction, lowmem_reserve_ratio, pageblock_order, "
             "mobility_grouping, reclaim, slab, slab_colouring, slab_merge, slab_max_order, "
-            "slub_min_order, slub_max_order, slub_min_objects, stop_on_error, zone_device or "
-            "slub_sheaves)");
+            "slub_min_order, slub_max_order, slub_min_objects, stop_on_error, zone_device, "
+            "slub_sheaves...");  // long messages are cut (yaml_limits)
   EXPECT_EQ(message("", {"workload.trace=no/such.trace"}),
             "--set workload.trace: no such trace file or recording directory 'no/such.trace'");
   EXPECT_EQ(message("", {"workload.trace_format=strace"}),

@@ -107,8 +107,9 @@ struct CacheSpec {
   std::string name;
   std::uint32_t size = 0, align = 0;
   model::SlabFlags flags = 0;
-  sim::Cycles ctor = 0;       // constructor cost per object; > 0 makes the cache have a ctor
-  model::KmemCacheArgs args;  // 6.18 sheaf_capacity / freeptr_offset (ignored before 6.18)
+  sim::Cycles ctor = 0;           // constructor cost per object; > 0 makes the cache have a ctor
+  model::KmemCacheArgs args;      // 6.18 sheaf_capacity / freeptr_offset (ignored before 6.18)
+  model::CacheTunables tunables;  // set once the cache exists (ObjectAllocator::set_tunables)
 };
 
 struct MempoolSpec {
