@@ -158,12 +158,12 @@ SlabGeometry geometry_6(const SlabParams& p, std::uint32_t size, std::uint32_t a
 }
 
 // Colouring `forced` (a study knob, after Bonwick 1994, section 4.1): a slab
-// whose leftover gives fewer than two colours gives up one object, so the
-// leftover grows by one stride; a slab of one object first doubles its order.
-// The management area stays sized for the objects the slab could hold.
+// whose leftover gives fewer than two colours gives up as few objects as make
+// room for two; a slab of one object first doubles its order. The management
+// area stays sized for the objects the slab could hold.
 void make_colour_room(const SlabParams& p, SlabGeometry& g) {
-  if (g.num == 1) {
-    if (g.order >= kMaxOrder) return;
+  const std::uint64_t need = 2ull * g.colour_off;
+  if (g.num == 1 && g.left_over < need && g.order < kMaxOrder) {
     const SlabEstimate e = slab_cache_estimate(p, g.order + 1, g.size, g.align, g.mgmt);
     ++g.order;
     g.num = e.num;
@@ -175,8 +175,10 @@ void make_colour_room(const SlabParams& p, SlabGeometry& g) {
     else
       g.mgmt_size = g.num * kBufctlSize + slab_descriptor_size(p.arch);
   }
-  --g.num;
-  g.left_over += g.size;
+  while (g.left_over < need && g.num > 1) {
+    --g.num;
+    g.left_over += g.size;
+  }
 }
 
 }  // namespace

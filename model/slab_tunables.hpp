@@ -55,7 +55,7 @@ std::uint64_t max_shared_entries();
 
 // SLAB colouring of one cache (a study knob): the kernel's (`on`), none, or
 // `forced`: when the leftover gives fewer than two colours, the slab gives up
-// one object so that it has (docs/config.md; Bonwick 1994, section 4.1).
+// objects until it has two (docs/workloads.md; Bonwick 1994, section 4.1).
 enum class SlabColouring : std::uint8_t { on, off, forced };
 
 // The tunables one cache may be given (unset: the kernel's own rule).
