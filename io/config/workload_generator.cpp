@@ -588,6 +588,11 @@ class GeneratorReader {
       case OpFamily::barrier:
         read_barrier(r, op, s);
         break;
+      case OpFamily::reap:
+        if (ctx_.slab.kind != model::SlabKind::slab)
+          fail_at(e.key_origin, item.path() + "." + e.key,
+                  "only SLAB has cache_reap (kernel.slab: slab)");
+        break;
     }
     return op;
   }

@@ -31,7 +31,8 @@ enum class OpKind : std::uint8_t {
   compute,           // cycles
   sleep,             // simulated time
   barrier,           // wait for every thread that uses the barrier
-  pass               // move objects to another thread's pool (another CPU)
+  pass,              // move objects to another thread's pool (another CPU)
+  cache_reap         // SLAB's cache_reap work on the CPU, now
 };
 
 enum class Pick : std::uint8_t { oldest, newest, random, each };
