@@ -42,6 +42,12 @@ struct SlabConfig {
   bool merge = true;        // SLUB: cache merging (false = slab_nomerge)
   int slab_max_order = -1;  // SLAB linux-6 `slab_max_order=`; -1: the kernel's default
   unsigned slub_min_order = 0, slub_max_order = kPageAllocCostlyOrder, slub_min_objects = 0;
+  // Tunables given to every cache (docs/config.md); empty/0: the kernel's rule.
+  std::optional<unsigned> slub_cpu_partial;       // SLUB 6.x: cpu_partial of every cache
+  std::optional<std::uint64_t> slub_min_partial;  // SLUB: min_partial of every cache
+  std::optional<std::uint32_t> slab_limit;        // SLAB: limit of every cache; 0: no arrays
+  std::uint32_t slab_colour_step = 0;             // SLAB colour_off step; 0: the cache line
+  std::uint32_t slab_colour_max = 0;              // SLAB: at most this many colours; 0: no cap
   sim::Cycles reap_interval = 0;  // SLAB cache_reap period; 0: 2*HZ (HZ=250) in machine cycles
   bool stop_on_error = false;     // a workload's bad free stops the run instead of being recorded
   unsigned magazine_rounds = 0;   // magazine design: rounds per magazine; 0: by object size

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "model/slab_tunables.hpp"
+
 namespace allocsim::model {
 
 struct KmemCacheArgs {
@@ -13,6 +15,10 @@ struct KmemCacheArgs {
   unsigned sheaf_capacity = 0;
   std::uint32_t usersize = 0;
   bool empty() const { return !freeptr_offset && !sheaf_capacity && !usersize; }
+  // Study knobs, not kernel args: one SLAB cache's colouring and slab_max_order.
+  std::optional<SlabColouring> colouring;
+  std::optional<unsigned> slab_max_order;
+  bool slab_layout() const { return colouring || slab_max_order; }
 };
 
 }  // namespace allocsim::model

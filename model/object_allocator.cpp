@@ -223,12 +223,30 @@ KmemCache* ObjectAllocator::kmem_cache_create(sim::Cpu& cpu, std::string_view na
                                               std::uint32_t size, std::uint32_t align,
                                               SlabFlags flags, bool ctor,
                                               const KmemCacheArgs& args) {
-  if (pa_.flavour() != Flavour::linux_6_18 || args.empty())
+  if (pa_.flavour() != Flavour::linux_6_18 || args.empty()) {
+    // SLAB's per-cache layout knobs; the other designs ignore them.
+    if (args.slab_layout()) return create_with_args(cpu, name, size, align, flags, ctor, args);
     return kmem_cache_create(cpu, name, size, align, flags, ctor);
+  }
   const std::string why = check_kmem_cache_args(pa_.flavour(), size, flags, args);
   if (!why.empty())
     throw std::invalid_argument("kmem_cache_create: " + why + " (cache " + std::string(name) + ")");
   return create_with_args(cpu, name, size, align, flags, ctor, args);
+}
+
+void ObjectAllocator::cache_reap_now(sim::Cpu& /*cpu*/) {
+  throw std::invalid_argument("cache_reap: not supported by this allocator design (SLAB has it)");
+}
+
+void ObjectAllocator::sysfs_slab_write(sim::Cpu& /*cpu*/, KmemCache& /*c*/,
+                                       std::string_view /*attr*/, std::string_view /*text*/) {
+  throw std::invalid_argument(
+      "/sys/kernel/slab: not supported by this allocator design (SLUB has it)");
+}
+
+void ObjectAllocator::slabinfo_write(sim::Cpu& /*cpu*/, std::string_view /*text*/) {
+  throw std::invalid_argument(
+      "/proc/slabinfo writes: not supported by this allocator design (SLAB has them)");
 }
 
 void ObjectAllocator::register_cache(KmemCache* c) {

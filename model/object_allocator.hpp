@@ -25,6 +25,7 @@
 #include "model/kmem_cache_args.hpp"
 #include "model/slab_design.hpp"
 #include "model/slab_flags.hpp"
+#include "model/slab_tunables.hpp"
 #include "model/slabinfo.hpp"
 #include "sim/stat_decl.hpp"
 
@@ -172,6 +173,20 @@ class ObjectAllocator {
   virtual std::optional<SysfsFiles> sysfs_slab(const KmemCache& /*c*/) const {
     return std::nullopt;
   }
+  // cache_reap's work running now on `cpu`, due or not (SLAB only).
+  virtual void cache_reap_now(sim::Cpu& cpu);
+
+  // --- tunables, through the kernel's own interfaces (model/slab_tunables.hpp)
+  // Each throws SlabTuneError where the kernel refuses the write, and
+  // std::invalid_argument where the design lacks the interface.
+  // A write of `text` to /sys/kernel/slab/<cache>/<attr> (SLUB).
+  virtual void sysfs_slab_write(sim::Cpu& cpu, KmemCache& c, std::string_view attr,
+                                std::string_view text);
+  // A write of `text` to /proc/slabinfo (SLAB).
+  virtual void slabinfo_write(sim::Cpu& cpu, std::string_view text);
+  // A config's or workload's tunables for one cache, checked by the config
+  // reader (SLAB limit 0 included); each design takes its own, ignores the rest.
+  virtual void set_tunables(sim::Cpu& /*cpu*/, KmemCache& /*c*/, const CacheTunables& /*t*/) {}
   // Caches in /proc/slabinfo order (newest first), aliases excluded.
   virtual std::vector<const KmemCache*> slab_caches() const;
   // /proc/slabinfo (version 2.1); "" for a design without one (SLOB).

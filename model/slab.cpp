@@ -32,6 +32,9 @@ Slab::Slab(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
   params_.totalram_pages = managed;
   params_.possible_cpus = mc.cpus;
   params_.slab_max_order = cfg.slab_max_order;
+  params_.colour_step = cfg.slab_colour_step;
+  params_.colour_max = cfg.slab_colour_max;
+  params_.cpucache_limit = cfg.slab_limit;
   gfp_kernel_ = parse_gfp(pa.flavour(), "GFP_KERNEL");
   gfp_thisnode_ = parse_gfp(pa.flavour(), "__GFP_THISNODE");
   const sim::Cycles hz_cycles = static_cast<sim::Cycles>(mc.ghz * 1e9) / kHz;
@@ -93,8 +96,18 @@ KmemCache* Slab::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::ui
   return create_cache(cpu, name, size, align, flags, ctor, false);
 }
 
+KmemCache* Slab::create_with_args(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
+                                  std::uint32_t align, SlabFlags flags, bool ctor,
+                                  const KmemCacheArgs& args) {
+  check_cache_args(name, size, align);
+  SlabCache* c = create_cache(cpu, name, size, align, flags, ctor, false, args);
+  c->merge_target = false;  // its layout is its own
+  return c;
+}
+
 SlabCache* Slab::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
-                              std::uint32_t align, SlabFlags flags, bool ctor, bool general) {
+                              std::uint32_t align, SlabFlags flags, bool ctor, bool general,
+                              const KmemCacheArgs& args) {
   auto c = std::make_unique<SlabCache>();
   c->id = static_cast<std::uint32_t>(caches_.size());
   c->name = std::string(name);
@@ -105,7 +118,10 @@ SlabCache* Slab::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_
     if (idx < 0 || static_cast<std::size_t>(idx) >= kmalloc_caches_.size()) return nullptr;
     return &static_cast<const SlabCache*>(kmalloc_caches_[static_cast<unsigned>(idx)])->g;
   };
-  c->g = slab_geometry(params_, size, align, flags, ctor, boot);
+  SlabParams p = params_;
+  if (args.slab_max_order) p.slab_max_order = static_cast<int>(*args.slab_max_order);
+  if (args.colouring) p.colouring = *args.colouring;
+  c->g = slab_geometry(p, size, align, flags, ctor, boot);
   c->object_size = c->g.object_size;
   c->size = c->g.size;
   c->align = c->g.align;
@@ -113,7 +129,8 @@ SlabCache* Slab::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_
   c->has_ctor = ctor;
   c->objects_per_slab = c->g.num;
   c->general = general;
-  c->colouring = cfg_.colouring && !(flags & SLAB_NO_COLOUR);
+  c->colouring = (args.colouring ? *args.colouring != SlabColouring::off : cfg_.colouring) &&
+                 !(flags & SLAB_NO_COLOUR);
   const sim::MachineConfig& mc = pa_.machine().config();
   c->desc = cache_cache_ ? phys(kmem_cache_alloc(cpu, *cache_cache_, gfp_kernel_))
                          : meta_alloc(cpu, 0, 256);
@@ -141,17 +158,9 @@ SlabCache* Slab::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_
 void Slab::setup_arrays(sim::Cpu& cpu, SlabCache& c) {
   const sim::Machine& m = pa_.machine();
   const std::uint32_t nodes = m.config().nodes;
-  auto make_array = [&](ArrayCache& ac, std::uint32_t limit, std::uint32_t batch,
-                        sim::NodeId node) {
-    ac.limit = limit;
-    ac.batchcount = batch;
-    ac.entry.assign(limit, 0);
-    ac.addr =
-        meta_alloc(cpu, node, ArrayCacheLayout::entry + ArrayCacheLayout::entry_bytes * limit, 64);
-  };
   c.array.resize(m.cpus());
   for (sim::CpuId i = 0; i < m.cpus(); ++i)
-    make_array(c.array[i], c.g.limit, c.g.batchcount, pa_.machine().cpu(i).node());
+    make_array(cpu, c.array[i], c.g.limit, c.g.batchcount, pa_.machine().cpu(i).node());
   for (sim::NodeId n = 0; n < nodes; ++n) {
     SlabNode& nd = c.node[n];
     unsigned cpus_on_node = 0;
@@ -159,18 +168,34 @@ void Slab::setup_arrays(sim::Cpu& cpu, SlabCache& c) {
     nd.free_limit = (1 + cpus_on_node) * c.g.batchcount + c.g.num;
     if (c.g.shared) {
       nd.shared = std::make_unique<ArrayCache>();
-      make_array(*nd.shared, c.g.shared * c.g.batchcount, 0xbaadf00d, n);
+      make_array(cpu, *nd.shared, c.g.shared * c.g.batchcount, 0xbaadf00d, n);
     }
-    if (nodes > 1) {  // use_alien_caches
-      nd.alien.resize(nodes);
-      for (sim::NodeId r = 0; r < nodes; ++r) {
-        if (r == n) continue;
-        nd.alien[r] = std::make_unique<ArrayCache>();
-        make_array(*nd.alien[r], c.g.limit > 1 ? kAlienLimit : 1, 0xbaadf00d, n);
-        nd.alien[r]->lock = std::make_unique<sim::SpinLock>(pa_.machine().make_lock(
-            nd.alien[r]->addr + ArrayCacheLayout::lock, "array_cache.lock"));
-      }
-    }
+    // use_alien_caches; limit 0 (no arrays at all) frees straight to the remote node.
+    if (nodes > 1 && c.g.limit > 0) make_alien_caches(cpu, c, n);
+  }
+}
+
+void Slab::make_array(sim::Cpu& cpu, ArrayCache& ac, std::uint32_t limit, std::uint32_t batch,
+                      sim::NodeId node) {
+  ac.avail = 0;
+  ac.touched = false;
+  ac.limit = limit;
+  ac.batchcount = batch;
+  ac.entry.assign(limit, 0);
+  ac.addr =
+      meta_alloc(cpu, node, ArrayCacheLayout::entry + ArrayCacheLayout::entry_bytes * limit, 64);
+}
+
+void Slab::make_alien_caches(sim::Cpu& cpu, SlabCache& c, sim::NodeId n) {
+  const std::uint32_t nodes = pa_.machine().config().nodes;
+  SlabNode& nd = c.node[n];
+  nd.alien.resize(nodes);
+  for (sim::NodeId r = 0; r < nodes; ++r) {
+    if (r == n) continue;
+    nd.alien[r] = std::make_unique<ArrayCache>();
+    make_array(cpu, *nd.alien[r], c.g.limit > 1 ? kAlienLimit : 1, 0xbaadf00d, n);
+    nd.alien[r]->lock = std::make_unique<sim::SpinLock>(
+        pa_.machine().make_lock(nd.alien[r]->addr + ArrayCacheLayout::lock, "array_cache.lock"));
   }
 }
 
@@ -324,7 +349,10 @@ std::uint64_t Slab::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int no
   cpu.read(c.desc + SlabCacheLayout::cpu_cache, 8);  // cachep->array[smp_processor_id()]
   cpu.read(ac.addr + ArrayCacheLayout::avail, 16);
   std::uint64_t obj;
-  if (ac.avail) {
+  if (ac.limit == 0) {  // limit 0 (a study knob): every allocation from the node lists
+    ++c.stats.refills;
+    obj = cache_alloc_node(cpu, c, gfp, cpu.node());
+  } else if (ac.avail) {
     ac.touched = true;
     --ac.avail;
     cpu.read(ac.entry_addr(ac.avail), 8);
@@ -464,6 +492,13 @@ void Slab::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
   if (c.node.size() > 1 && cache_free_alien(cpu, c, addr, s.node)) return;
   ArrayCache& ac = c.array[cpu.id()];
   cpu.read(ac.addr + ArrayCacheLayout::avail, 16);
+  if (ac.limit == 0) {  // limit 0: straight back to the slab, under the list_lock
+    SlabNode& n = c.node[cpu.node()];
+    cpu.lock(*n.list_lock);
+    free_block(cpu, c, &addr, 1, cpu.node());
+    cpu.unlock(*n.list_lock);
+    return;
+  }
   if (ac.avail >= ac.limit)
     cache_flusharray(cpu, c, ac);
   else
@@ -648,7 +683,7 @@ void Slab::cache_reap(sim::Cpu& cpu) {
     SlabCache& c = *cp;
     if (c.destroyed) continue;
     SlabNode& n = c.node[node];
-    if (nodes > 1) {  // reap_alien: one remote node per pass, round robin
+    if (nodes > 1 && !n.alien.empty()) {  // reap_alien: one remote node per pass, round robin
       sim::NodeId& r = reap_node_[cpu.id()];
       r = (r + 1) % nodes;
       if (r == node) r = (r + 1) % nodes;
@@ -670,6 +705,11 @@ void Slab::cache_reap(sim::Cpu& cpu) {
       c.reaped += drain_freelist(cpu, c, node, (n.free_limit + num5 - 1) / num5);
     }
   }
+}
+
+void Slab::cache_reap_now(sim::Cpu& cpu) {
+  next_reap_[cpu.id()] = cpu.now();  // the delayed work runs now
+  cache_reap(cpu);
 }
 
 int Slab::kmem_cache_shrink(sim::Cpu& cpu, KmemCache& kc) {

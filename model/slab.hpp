@@ -91,6 +91,10 @@ class Slab : public ObjectAllocator {
   void kmem_cache_destroy(sim::Cpu& cpu, KmemCache* c) override;
   int kmem_cache_shrink(sim::Cpu& cpu, KmemCache& c) override;
   void cache_reap(sim::Cpu& cpu) override;
+  void cache_reap_now(sim::Cpu& cpu) override;
+  // mm/slab.c:slabinfo_write and the tunables of a config (slab_tune.cpp).
+  void slabinfo_write(sim::Cpu& cpu, std::string_view text) override;
+  void set_tunables(sim::Cpu& cpu, KmemCache& c, const CacheTunables& t) override;
   std::vector<SlabinfoRow> slabinfo_rows() const override;
   void check_invariants() const override;
 
@@ -108,10 +112,20 @@ class Slab : public ObjectAllocator {
   // Objects a design layered over these slabs keeps in caches of its own (the
   // magazine design's magazines): allocated from the slabs, not with users.
   virtual std::uint64_t objects_above_slabs(const SlabCache& /*c*/) const { return 0; }
+  // A cache with its own colouring or slab_max_order (never merged).
+  KmemCache* create_with_args(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
+                              std::uint32_t align, SlabFlags flags, bool ctor,
+                              const KmemCacheArgs& args) override;
 
   SlabCache* create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
-                          std::uint32_t align, SlabFlags flags, bool ctor, bool general);
+                          std::uint32_t align, SlabFlags flags, bool ctor, bool general,
+                          const KmemCacheArgs& args = {});
   void setup_arrays(sim::Cpu& cpu, SlabCache& c);
+  void make_array(sim::Cpu& cpu, ArrayCache& ac, std::uint32_t limit, std::uint32_t batch,
+                  sim::NodeId node);
+  void make_alien_caches(sim::Cpu& cpu, SlabCache& c, sim::NodeId n);
+  // do_tune_cpucache: new per-CPU and shared arrays, the old ones drained (slab_tune.cpp).
+  void do_tune_cpucache(sim::Cpu& cpu, SlabCache& c, const CpucacheTunables& t);
   std::uint64_t cache_alloc_refill(sim::Cpu& cpu, SlabCache& c, Gfp gfp);
   std::uint64_t cache_alloc_node(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::NodeId node);
   std::uint32_t cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node);

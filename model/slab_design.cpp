@@ -22,11 +22,11 @@ namespace {
 // The one table of designs. SLOB left in 6.4 (commit "mm/slob: remove
 // CONFIG_SLOB"), SLAB in 6.8 ("mm/slab: remove mm/slab.c and slab_def.h").
 constexpr std::array<SlabDesign, 4> kSlabDesigns{{
-    {{"slab", "SLAB", KmallocScheme::slab, true, true, false, "6.8"}, &make_slab},
-    {{"slub", "SLUB", KmallocScheme::slub, true, true, true, ""}, &make_slub},
-    {{"slob", "SLOB", KmallocScheme::slob, false, false, false, "6.4"}, &make_slob},
+    {{"slab", "SLAB", KmallocScheme::slab, true, true, false, true, "6.8"}, &make_slab},
+    {{"slub", "SLUB", KmallocScheme::slub, true, true, true, false, ""}, &make_slub},
+    {{"slob", "SLOB", KmallocScheme::slob, false, false, false, false, "6.4"}, &make_slob},
     // Bonwick and Adams (USENIX 2001): magazines and a depot over SLAB's slab layer.
-    {{"magazine", "magazine", KmallocScheme::slab, true, true, false, ""}, &make_magazine},
+    {{"magazine", "magazine", KmallocScheme::slab, true, true, false, true, ""}, &make_magazine},
 }};
 
 }  // namespace

@@ -30,6 +30,7 @@ struct SlabDesignTraits {
   bool own_slabs;                 // each cache has slabs of its own, so kmem_cache_free
                                   // knows an object's cache (SLOB's share one heap)
   bool slub_layout;               // lays objects out as SLUB (free pointer, calculate_order)
+  bool cache_reap;                // has SLAB's periodic cache_reap work (the workload op)
   std::string_view removed_in;    // the Linux release that removed it; "" when linux-6.18
                                   // has it or it is a research design (allowed everywhere)
 };

@@ -157,6 +157,30 @@ SlabGeometry geometry_6(const SlabParams& p, std::uint32_t size, std::uint32_t a
   return g;
 }
 
+// Colouring `forced` (a study knob, after Bonwick 1994, section 4.1): a slab
+// whose leftover gives fewer than two colours gives up as few objects as make
+// room for two; a slab of one object first doubles its order. The management
+// area stays sized for the objects the slab could hold.
+void make_colour_room(const SlabParams& p, SlabGeometry& g) {
+  const std::uint64_t need = 2ull * g.colour_off;
+  if (g.num == 1 && g.left_over < need && g.order < kMaxOrder) {
+    const SlabEstimate e = slab_cache_estimate(p, g.order + 1, g.size, g.align, g.mgmt);
+    ++g.order;
+    g.num = e.num;
+    g.left_over = e.left_over;
+    if (p.flavour != Flavour::linux_2_6)
+      g.mgmt_size = g.num * kFreelistIdxSize;
+    else if (g.mgmt == SlabMgmt::on_slab)
+      g.mgmt_size = align_up(g.num * kBufctlSize + slab_descriptor_size(p.arch), g.align);
+    else
+      g.mgmt_size = g.num * kBufctlSize + slab_descriptor_size(p.arch);
+  }
+  while (g.left_over < need && g.num > 1) {
+    --g.num;
+    g.left_over += g.size;
+  }
+}
+
 }  // namespace
 
 std::uint32_t slab_descriptor_size(Arch arch) {
@@ -219,12 +243,23 @@ SlabGeometry slab_geometry(const SlabParams& p, std::uint32_t size, std::uint32_
                        ? geometry_2_6(p, size, align, flags, boot)
                        : geometry_6(p, size, align, flags, has_ctor, boot);
   if (g.num == 0) return g;
+  if (p.colour_step) g.colour_off = std::max(p.colour_step, g.align);  // offsets keep the alignment
+  if (p.colouring == SlabColouring::forced && !(flags & SLAB_NO_COLOUR) &&
+      g.left_over / g.colour_off < 2)
+    make_colour_room(p, g);
   // cachep->colour = left_over / colour_off: the number of distinct slab offsets.
   g.colour = (flags & SLAB_NO_COLOUR) ? 0 : g.left_over / g.colour_off;
+  if (p.colour_max) g.colour = std::min(g.colour, p.colour_max);
   const ArrayCacheSize a = slab_enable_cpucache(g.size, p.possible_cpus);
-  g.limit = a.limit;
-  g.batchcount = a.batchcount;
-  g.shared = a.shared;
+  CpucacheTunables t{a.limit, a.batchcount, a.shared};
+  if (p.cpucache_limit) {  // checked by the config reader
+    CacheTunables given;
+    given.limit = p.cpucache_limit;
+    resolve_cpucache(given, p.flavour, t);
+  }
+  g.limit = t.limit;
+  g.batchcount = t.batchcount;
+  g.shared = t.shared;
   return g;
 }
 

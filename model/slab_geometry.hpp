@@ -7,9 +7,11 @@
 // mm/slab.c: kmem_cache_create, cache_estimate, calculate_slab_order, enable_cpucache.
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 #include "model/flavour.hpp"
 #include "model/slab_flags.hpp"
+#include "model/slab_tunables.hpp"
 #include "sim/machine_config.hpp"
 
 namespace allocsim::model {
@@ -21,6 +23,11 @@ struct SlabParams {
   std::uint64_t totalram_pages = 0;  // > 32 MiB raises slab_break_gfp_order / slab_max_order to 1
   unsigned possible_cpus = 1;        // num_possible_cpus(): the shared array needs > 1
   int slab_max_order = -1;           // 6.x `slab_max_order=` boot option; -1: not given
+  // Study knobs (docs/config.md): 0 / empty / `on` keep the kernel's rule.
+  std::uint32_t colour_step = 0;                // colour_off before the alignment; 0: cache line
+  std::uint32_t colour_max = 0;                 // at most this many colours; 0: no cap
+  SlabColouring colouring = SlabColouring::on;  // `forced`: room for colours (slab_geometry)
+  std::optional<std::uint32_t> cpucache_limit;  // every cache's limit; 0: no per-CPU arrays
 };
 
 enum class SlabMgmt : std::uint8_t {

@@ -1,5 +1,6 @@
 #include "model/slub.hpp"
 
+#include <cerrno>
 #include <stdexcept>
 
 #include "model/kernel_math.hpp"
@@ -28,6 +29,8 @@ Slub::Slub(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
   params_.slub_min_order = cfg.slub_min_order;
   params_.slub_max_order = cfg.slub_max_order;
   params_.slub_min_objects = cfg.slub_min_objects;
+  params_.cpu_partial = cfg.slub_cpu_partial;
+  params_.min_partial = cfg.slub_min_partial;
   gfp_kernel_ = parse_gfp(pa.flavour(), "GFP_KERNEL");
   gfp_thisnode_ = parse_gfp(pa.flavour(), "__GFP_THISNODE");
   gfp_reclaim_bits_ = pa.flavour() != Flavour::linux_2_6 ? parse_gfp(pa.flavour(), "__GFP_RECLAIM")
@@ -679,6 +682,49 @@ std::vector<SlabinfoRow> Slub::slabinfo_rows() const {
   return out;
 }
 
+void Slub::sysfs_slab_write(sim::Cpu& cpu, KmemCache& kc, std::string_view attr,
+                            std::string_view text) {
+  SlubCache& s = static_cast<SlubCache&>(kc);
+  const bool v26 = params_.flavour == Flavour::linux_2_6;
+  // unsigned long is 32 bits on i386.
+  const std::uint64_t ulong_max = params_.arch == sim::Arch::i386 ? 0xffffffffull : ~0ull;
+  if (attr == "cpu_partial" && !v26) {
+    // cpu_partial_store (3.2+): kstrtouint; nonzero needs kmem_cache_has_cpu_partial, which the
+    // model's caches (no slub_debug) all have; then flush_all.
+    const auto objects = static_cast<unsigned>(kstrtoul(text, 0xffffffffull));
+    slub_set_cpu_partial(s.g, objects);
+    flush_all(cpu, s);
+    return;
+  }
+  if (attr == "min_partial") {  // min_partial_store
+    slub_set_min_partial(params_.flavour, s.g, kstrtoul(text, ulong_max));
+    return;
+  }
+  if (attr == "shrink") {  // shrink_store: only "1" shrinks
+    if (text.empty() || text[0] != '1')
+      throw SlabTuneError(EINVAL, "shrink takes 1 (kmem_cache_shrink)");
+    kmem_cache_shrink(cpu, s);
+    return;
+  }
+  for (const auto& entry : sysfs(s))
+    if (entry.first == attr)  // kernfs_fop_open: no store method
+      throw SlabTuneError(EACCES, std::string(attr) + " is read-only");
+  throw SlabTuneError(
+      ENOENT, "/sys/kernel/slab/" + s.name + "/" + std::string(attr) +
+                  (attr == "cpu_partial" ? " does not exist in linux-2.6 (per-CPU partial lists "
+                                           "came with 3.2)"
+                                         : " does not exist"));
+}
+
+void Slub::set_tunables(sim::Cpu& cpu, KmemCache& kc, const CacheTunables& t) {
+  SlubCache& s = static_cast<SlubCache&>(kc);
+  if (t.cpu_partial && params_.flavour != Flavour::linux_2_6) {
+    slub_set_cpu_partial(s.g, *t.cpu_partial);
+    flush_all(cpu, s);
+  }
+  if (t.min_partial) slub_set_min_partial(params_.flavour, s.g, *t.min_partial);
+}
+
 std::vector<std::pair<std::string, std::string>> Slub::sysfs(const KmemCache& kc) const {
   const SlubCache& s = cache(kc);
   std::uint64_t objects = 0, slabs = 0, partial = 0, objects_partial = 0;
@@ -698,10 +744,10 @@ std::vector<std::pair<std::string, std::string>> Slub::sysfs(const KmemCache& kc
                                                           {"order", u(s.g.order)}};
   if (params_.flavour == Flavour::linux_6_18)  // 6.18: right after order, for every cache
     out.emplace_back("sheaf_capacity", u(s.g.sheaf_capacity));
-  out.insert(out.end(), {{"objs_per_slab", u(s.g.objects)},
-                         {"min_partial", u(s.g.min_partial)},
-                         {"cpu_partial", u(s.g.cpu_partial)},
-                         {"objects", u(objects)},
+  out.insert(out.end(), {{"objs_per_slab", u(s.g.objects)}, {"min_partial", u(s.g.min_partial)}});
+  if (params_.flavour != Flavour::linux_2_6)  // cpu_partial came with 3.2
+    out.emplace_back("cpu_partial", u(s.g.cpu_partial));
+  out.insert(out.end(), {{"objects", u(objects)},
                          {"objects_partial", u(objects_partial)},
                          {"partial", u(partial)},
                          {"slabs", u(slabs)},

@@ -101,6 +101,10 @@ class Slub final : public ObjectAllocator {
   std::optional<SysfsFiles> sysfs_slab(const KmemCache& c) const override { return sysfs(c); }
   // flush_all: every CPU's active and partial slabs back to the node lists.
   void flush_all(sim::Cpu& cpu, SlubCache& s);
+  // cpu_partial_store, min_partial_store, shrink_store (mm/slub.c).
+  void sysfs_slab_write(sim::Cpu& cpu, KmemCache& c, std::string_view attr,
+                        std::string_view text) override;
+  void set_tunables(sim::Cpu& cpu, KmemCache& c, const CacheTunables& t) override;
 
  protected:
   Lookup lookup(std::uint64_t addr) const override;

@@ -160,7 +160,7 @@ SlubGeometry slub_geometry(const SlubParams& p, std::uint32_t object_size, std::
   // kmem_cache_open: min_partial = clamp(ilog2(size) [6.x: / 2], MIN_PARTIAL, MAX_PARTIAL).
   unsigned log = ilog2(size);
   if (p.flavour != Flavour::linux_2_6) log /= 2;
-  g.min_partial = std::clamp(log, 5u, 10u);
+  g.min_partial = std::clamp(log, 5u, 10u);  // kmem_cache_open / set_min_partial
 
   // set_cpu_partial (6.x; 2.6.32 has no per-CPU partial lists).
   if (p.flavour != Flavour::linux_2_6) {
@@ -172,10 +172,22 @@ SlubGeometry slub_geometry(const SlubParams& p, std::uint32_t object_size, std::
       g.cpu_partial = 52;
     else
       g.cpu_partial = 120;
-    // slub_set_cpu_partial: slabs assumed half full.
-    g.cpu_partial_slabs = (g.cpu_partial * 2 + g.objects - 1) / g.objects;
+    slub_set_cpu_partial(g, p.cpu_partial ? *p.cpu_partial : g.cpu_partial);
   }
+  if (p.min_partial) slub_set_min_partial(p.flavour, g, *p.min_partial);
   return g;
+}
+
+void slub_set_cpu_partial(SlubGeometry& g, unsigned nr_objects) {
+  // mm/slub.c:slub_set_cpu_partial (6.x): slabs assumed half full.
+  g.cpu_partial = nr_objects;
+  g.cpu_partial_slabs = g.objects ? (nr_objects * 2 + g.objects - 1) / g.objects : 0;
+}
+
+void slub_set_min_partial(Flavour f, SlubGeometry& g, std::uint64_t min) {
+  // 2.6.32 min_partial_store -> set_min_partial clamps to MIN_PARTIAL..MAX_PARTIAL;
+  // 6.x min_partial_store sets s->min_partial as written.
+  g.min_partial = f == Flavour::linux_2_6 ? std::clamp<std::uint64_t>(min, 5, 10) : min;
 }
 
 }  // namespace allocsim::model

@@ -22,6 +22,9 @@ struct SlubParams {
   unsigned slub_min_order = 0;
   unsigned slub_max_order = kPageAllocCostlyOrder;  // 3
   unsigned slub_min_objects = 0;                    // 0: automatic
+  // kernel.slub_cpu_partial / slub_min_partial: every cache's sysfs value; empty: the kernel's.
+  std::optional<unsigned> cpu_partial;
+  std::optional<std::uint64_t> min_partial;
 };
 
 struct SlubGeometry {
@@ -34,7 +37,7 @@ struct SlubGeometry {
   std::uint32_t objects = 0;  // oo_objects(s->oo)
   unsigned min_order = 0;     // s->min: fallback when the preferred order fails
   std::uint32_t min_objects = 0;
-  unsigned min_partial = 0;
+  std::uint64_t min_partial = 0;   // unsigned long s->min_partial (sysfs may set any value)
   unsigned cpu_partial = 0;        // objects (0 in 2.6.32: no per-CPU partial lists)
   unsigned cpu_partial_slabs = 0;  // DIV_ROUND_UP(cpu_partial * 2, objects)
   unsigned sheaf_capacity = 0;     // 6.18: per-CPU sheaf size (0: no sheaves)
@@ -46,6 +49,11 @@ struct SlubGeometry {
 // (slub_sheaf_capacity), which knows the sheaves mode.
 SlubGeometry slub_geometry(const SlubParams& p, std::uint32_t object_size, std::uint32_t align,
                            SlabFlags flags, bool has_ctor, const KmemCacheArgs& args = {});
+
+// slub_set_cpu_partial (6.x): cpu_partial objects and the slabs they stand for.
+void slub_set_cpu_partial(SlubGeometry& g, unsigned nr_objects);
+// What a write of `min` to the min_partial attribute leaves (2.6.32 clamps it).
+void slub_set_min_partial(Flavour f, SlubGeometry& g, std::uint64_t min);
 
 // create_cache's check of kmem_cache_args (6.18): an empty string if `args`
 // are valid for such a cache, else why not (the kernel's -EINVAL).

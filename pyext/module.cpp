@@ -100,6 +100,9 @@ PYBIND11_MODULE(_allocsim, m) {
       PyErr_SetString(PyExc_OSError, e.what());
     } catch (const allocsim::pyext::AllocatorError& e) {
       allocator_error(e.what());
+    } catch (const model::SlabTuneError& e) {  // a refused write: OSError(errno, message)
+      py::object err = py::module_::import("builtins").attr("OSError")(e.err, e.what());
+      PyErr_SetObject(PyExc_OSError, err.ptr());
     }
   });
 
@@ -205,6 +208,10 @@ PYBIND11_MODULE(_allocsim, m) {
       .def("slab_pages", &Simulator::slab_pages)
       .def("large_kmalloc_pages", &Simulator::large_kmalloc_pages)
       .def("sysfs_slab", &Simulator::sysfs_slab, py::arg("cache"))
+      .def("sysfs_slab_write", &Simulator::sysfs_slab_write, py::arg("cache"), py::arg("attr"),
+           py::arg("text"))
+      .def("proc_write", &Simulator::proc_write, py::arg("name"), py::arg("text"))
+      .def("cache_reap", &Simulator::cache_reap, py::arg("cpu"))
       .def("stats", &Simulator::stats)
       .def("diagnostics", &Simulator::diagnostics)
       .def(

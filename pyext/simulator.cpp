@@ -241,6 +241,24 @@ std::vector<std::pair<std::string, std::string>> Simulator::sysfs_slab(
   return std::move(*files);
 }
 
+// Written on CPU 0, as a shell on the machine would.
+void Simulator::sysfs_slab_write(const std::string& name, const std::string& attr,
+                                 const std::string& text) {
+  model::KmemCache& kc = cache(name);
+  call([&] { kernel_->slab().sysfs_slab_write(cpu(0), kc, attr, text); });
+}
+
+void Simulator::proc_write(const std::string& name, const std::string& text) {
+  if (name != "slabinfo")
+    throw std::invalid_argument("/proc/" + name + " is not writable (only slabinfo is)");
+  call([&] { kernel_->slab().slabinfo_write(cpu(0), text); });
+}
+
+void Simulator::cache_reap(unsigned c) {
+  sim::Cpu& cp = cpu(c);
+  call([&] { kernel_->slab().cache_reap_now(cp); });
+}
+
 std::vector<std::pair<std::string, std::uint64_t>> Simulator::stats() const {
   std::vector<std::pair<std::string, std::uint64_t>> out;
   for (const auto& e : machine_->stats().counters())

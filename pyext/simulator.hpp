@@ -69,6 +69,11 @@ class Simulator {
   std::pair<std::uint64_t, std::uint64_t> slab_pages() const;
   std::uint64_t large_kmalloc_pages() const;
   std::vector<std::pair<std::string, std::string>> sysfs_slab(const std::string& cache) const;
+  // Writes through the kernel's interfaces: model::SlabTuneError (OSError
+  // with the errno) where the kernel refuses them.
+  void sysfs_slab_write(const std::string& cache, const std::string& attr, const std::string& text);
+  void proc_write(const std::string& name, const std::string& text);
+  void cache_reap(unsigned cpu);
   std::vector<std::pair<std::string, std::uint64_t>> stats() const;
   std::vector<std::string> diagnostics() const;
 

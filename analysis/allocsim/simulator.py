@@ -85,6 +85,26 @@ class Simulator:
         """The /sys/kernel/slab/<cache>/ attributes (SLUB only), as sysfs prints them."""
         return dict(self._native.sysfs_slab(cache))
 
+    def sysfs_slab_write(self, cache: str, attr: str, value: "int | str") -> None:
+        """Writes ``value`` to /sys/kernel/slab/<cache>/<attr> (SLUB), as
+        ``echo value > ...`` would: ``cpu_partial``, ``min_partial``, ``shrink``.
+        A write the kernel refuses raises OSError with its errno (EINVAL, ERANGE,
+        ENOENT for an attribute the flavour lacks, EACCES for a read-only one)."""
+        self._native.sysfs_slab_write(cache, attr, str(value))
+
+    def proc_write(self, name: str, text: str) -> None:
+        """Writes ``text`` to /proc/<name>; only ``slabinfo`` is writable (SLAB):
+        "cache limit batchcount shared". A write the kernel refuses raises
+        OSError(EINVAL, ...); values the kernel accepts but ignores (limit < 1,
+        batchcount < 1 or > limit, shared < 0) raise ValueError."""
+        self._native.proc_write(name, text)
+
+    def cache_reap(self, cpu: int) -> None:
+        """SLAB's cache_reap work on ``cpu``, run now: drains the per-CPU arrays
+        not touched since the last reap (drain_array) and, when due, the node's
+        shared array and free slabs."""
+        self._native.cache_reap(cpu)
+
     def stats(self) -> dict:
         """Every counter (name, with [scope] for per-CPU/node ones) -> value: the
         registry's, every page-allocator event (``vm.<event>``), ``diagnostics``, ``now``."""

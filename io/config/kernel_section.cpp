@@ -1,8 +1,10 @@
 // The `kernel:` section: the Linux generation and the page allocator's
 // tunables. Keys a flavour does not have are errors when set for it.
 #include "io/config/sections.hpp"
+#include "io/config/units.hpp"
 #include "model/magazine.hpp"
 #include "model/slab_design.hpp"
+#include "model/slab_tunables.hpp"
 
 namespace allocsim::io {
 namespace {
@@ -69,6 +71,50 @@ void read_slab_design(MapReader& kernel, model::Flavour f, model::SlabConfig& sc
   }
 }
 
+// A key that is `auto` (the kernel's rule: empty) or an integer in lo..hi.
+std::optional<std::uint64_t> auto_or_uint(MapReader& kernel, std::string_view key, std::uint64_t lo,
+                                          std::uint64_t hi) {
+  const Value v = kernel.get(key);
+  if (v.node().is_scalar() && v.as_string() == "auto") {
+    kernel.record(key, "auto");
+    return std::nullopt;
+  }
+  const std::uint64_t n = v.as_uint(lo, hi);
+  kernel.record(key, std::to_string(n));
+  return n;
+}
+
+// The object-allocator tunables given to every cache (docs/config.md,
+// "Object-allocator tunables").
+void read_slab_tunables(MapReader& kernel, model::Flavour f, sim::Arch arch,
+                        model::SlabConfig& sc) {
+  if (auto limit = auto_or_uint(kernel, "slab_limit", 0, model::max_cpucache_limit(f)))
+    sc.slab_limit = static_cast<std::uint32_t>(*limit);
+  const Value step = kernel.get("slab_colour_step");
+  if (step.node().is_scalar() && step.as_string() == "auto") {
+    kernel.record("slab_colour_step", "auto");
+  } else {
+    const std::uint64_t bytes = step.as_size();
+    const std::uint32_t word = arch == sim::Arch::x86_64 ? 8 : 4;
+    if (bytes & (bytes - 1)) step.fail("must be a power of two, got " + format_size(bytes));
+    if (bytes < word || bytes > model::kPageSize)
+      step.fail("must be between the word size (" + format_size(word) +
+                ") and a page (4KiB), got " + format_size(bytes));
+    sc.slab_colour_step = static_cast<std::uint32_t>(bytes);
+    kernel.record("slab_colour_step", format_size(bytes));
+  }
+  // At most one colour per word of the largest slab.
+  if (auto n =
+          auto_or_uint(kernel, "slab_colour_max", 1, (model::kPageSize << model::kMaxOrder) / 4))
+    sc.slab_colour_max = static_cast<std::uint32_t>(*n);
+  if (linux6_key(kernel, "slub_cpu_partial", f))  // cpu_partial came with 3.2
+    if (auto n = auto_or_uint(kernel, "slub_cpu_partial", 0, 0xffffffffull))
+      sc.slub_cpu_partial = static_cast<unsigned>(*n);
+  // min_partial is an unsigned long.
+  const std::uint64_t ulong_max = arch == sim::Arch::i386 ? 0xffffffffull : ~0ull;
+  sc.slub_min_partial = auto_or_uint(kernel, "slub_min_partial", 0, ulong_max);
+}
+
 }  // namespace
 
 model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
@@ -96,7 +142,12 @@ model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
                                         "stop_on_error",
                                         "magazine_rounds",
                                         "zone_device",
-                                        "slub_sheaves"});
+                                        "slub_sheaves",
+                                        "slub_cpu_partial",
+                                        "slub_min_partial",
+                                        "slab_limit",
+                                        "slab_colour_step",
+                                        "slab_colour_max"});
   model::KernelConfig k;
   k.flavour = kernel.enumeration("flavour", kFlavours);
 
@@ -171,6 +222,7 @@ model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
   if (sc.slub_min_order > sc.slub_max_order)
     kernel.get("slub_min_order").fail("is larger than slub_max_order");
   sc.slub_min_objects = static_cast<unsigned>(kernel.uint("slub_min_objects", 0, 32767));
+  read_slab_tunables(kernel, k.flavour, arch, sc);
   sc.stop_on_error = kernel.boolean("stop_on_error");
 
   MapReader reclaim =

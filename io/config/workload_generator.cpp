@@ -18,6 +18,7 @@
 #include "io/config/workload_repeat.hpp"
 #include "io/config/yaml_limits.hpp"
 #include "model/object_allocator.hpp"
+#include "model/slab_design.hpp"
 #include "model/slub_geometry.hpp"
 #include "workloads/generator/op_table.hpp"
 
@@ -209,8 +210,9 @@ class GeneratorReader {
   }
 
   void read_cache(const Value& item) {
-    MapReader c = reader(
-        item, {"name", "size", "align", "flags", "ctor", "sheaf_capacity", "freeptr_offset"});
+    MapReader c = reader(item, {"name", "size", "align", "flags", "ctor", "sheaf_capacity",
+                                "freeptr_offset", "limit", "batchcount", "shared", "slab_max_order",
+                                "colouring", "cpu_partial", "min_partial"});
     CacheSpec s;
     s.name = unique_name(c.get("name"), cache_names_, "cache");
     // Range-checked in 64 bits, then narrowed: never truncated.
@@ -251,8 +253,48 @@ class GeneratorReader {
           model::check_kmem_cache_args(model::Flavour::linux_6_18, s.size, s.flags, s.args);
       if (!why.empty()) fp->fail(why);
     }
+    read_cache_tunables(c, s);
     check_slub_layout(c, s);
     spec_.caches.push_back(std::move(s));
+  }
+
+  // The per-cache tunables (docs/workloads.md, "caches[]"): each allocator
+  // takes its own and ignores the other's, as with the kernel: keys.
+  void read_cache_tunables(MapReader& c, CacheSpec& s) const {
+    const bool v26 = ctx_.flavour == model::Flavour::linux_2_6;
+    model::CacheTunables& t = s.tunables;
+    auto u32 = [&](const char* key, std::uint64_t max) -> std::optional<std::uint32_t> {
+      if (auto v = c.find(key)) return static_cast<std::uint32_t>(v->as_uint(0, max));
+      return std::nullopt;
+    };
+    t.limit = u32("limit", 0xffffffffull);
+    t.batchcount = u32("batchcount", 0xffffffffull);
+    t.shared = u32("shared", 0xffffffffull);
+    if ((t.batchcount || t.shared) && !t.limit)
+      (t.batchcount ? c.get("batchcount") : c.get("shared")).fail("needs limit in the same cache");
+    if (t.limit) {
+      model::CpucacheTunables check{0, 0, 8};
+      const std::string why = model::resolve_cpucache(t, ctx_.flavour, check);
+      // Blame the key the reason names, if given.
+      const char* key = t.shared && why.find("shared") != std::string::npos           ? "shared"
+                        : t.batchcount && why.find("batchcount") != std::string::npos ? "batchcount"
+                                                                                      : "limit";
+      if (!why.empty()) c.get(key).fail(why);
+    }
+    if (auto v = c.find("slab_max_order")) {
+      if (v26) v->fail("does not exist in linux-2.6 (a linux-6 tunable)");
+      s.args.slab_max_order = static_cast<unsigned>(v->as_uint(0, model::kMaxOrder));
+    }
+    if (auto v = c.find("colouring")) {
+      static const std::vector<std::string> kModes = {"on", "off", "forced"};
+      s.args.colouring = static_cast<model::SlabColouring>(v->as_choice(kModes));
+    }
+    if (auto v = c.find("cpu_partial")) {
+      if (v26) v->fail("does not exist in linux-2.6 (per-CPU partial lists came with 3.2)");
+      t.cpu_partial = static_cast<std::uint32_t>(v->as_uint(0, 0xffffffffull));
+    }
+    if (auto v = c.find("min_partial"))
+      t.min_partial = v->as_uint(0, ctx_.arch == sim::Arch::i386 ? 0xffffffffull : ~0ull);
   }
 
   // SLUB puts the free pointer after an object that must keep its contents
@@ -560,6 +602,11 @@ class GeneratorReader {
         break;
       case OpFamily::barrier:
         read_barrier(r, op, s);
+        break;
+      case OpFamily::reap:
+        if (!model::slab_design(ctx_.slab.design).traits.cache_reap)
+          fail_at(e.key_origin, item.path() + "." + e.key,
+                  "only SLAB and the magazine design have cache_reap (kernel.slab: slab)");
         break;
     }
     return op;

@@ -150,6 +150,11 @@ kernel:
   slub_min_order: 0
   slub_max_order: 3
   slub_min_objects: 0
+  slab_limit: auto
+  slab_colour_step: auto
+  slab_colour_max: auto
+  slub_cpu_partial: auto
+  slub_min_partial: auto
   stop_on_error: false
   reclaim:
     batch: 32

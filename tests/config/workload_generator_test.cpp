@@ -486,12 +486,12 @@ TEST(WorkloadGenerator, UnknownOperation) {
   expect_error(one_op("munmap: p"), 9, kOp0,
                "unknown operation 'munmap' (expected alloc_pages, kmalloc, kmem_cache_alloc, "
                "mempool_alloc, vmalloc, page_cache, free, kfree, kmem_cache_free, free_pages, "
-               "mempool_free, vfree, touch, compute, sleep, barrier or pass)");
+               "mempool_free, vfree, touch, compute, sleep, barrier, pass or cache_reap)");
   expect_error(one_op("{compute: 1, sleep: 1}"), 9, kOp0,
                "an operation is a mapping with one key, the operation's name (alloc_pages, "
                "kmalloc, kmem_cache_alloc, mempool_alloc, vmalloc, page_cache, free, kfree, "
-               "kmem_cache_free, free_pages, mempool_free, vfree, touch, compute, sleep, barrier "
-               "or pass)");
+               "kmem_cache_free, free_pages, mempool_free, vfree, touch, compute, sleep, barrier, "
+               "pass or cache_reap)");
 }
 
 TEST(WorkloadGenerator, UnknownKeyInOperation) {

@@ -274,10 +274,10 @@ def test_run_results_tables_are_consistent(default_run):
         assert zones["cycles"].is_monotonic_increasing
         # Rows per sample (docs/results.md): free_pages a row per zone and order
         # 0..10, pcp per zone and CPU, cpu_caches per CPU, memory per node, vmstat
-        # one, workload all twelve operation kinds.
+        # one, workload all thirteen operation kinds.
         nzones, cpus, nodes = per_sample.iloc[0], s["cpus"], s["nodes"]
         expected_rows = {"free_pages": nzones * 11, "zones": nzones, "pcp": nzones * cpus,
-                         "cpu_caches": cpus, "memory": nodes, "vmstat": 1, "workload": 12}
+                         "cpu_caches": cpus, "memory": nodes, "vmstat": 1, "workload": 13}
         for t, n in expected_rows.items():
             counts = ts[t].groupby("cycles").size()
             assert (counts == n).all(), f"timeseries/{t}: rows per sample {set(counts)} != {n}"

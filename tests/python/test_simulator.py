@@ -296,3 +296,85 @@ def test_a_machine_too_large_for_the_host_is_refused_before_it_is_built():
         allocsim.Simulator(None, overrides=big)
     with pytest.raises(allocsim.ConfigError, match=r"needs an estimated"):
         allocsim.run(None, overrides=big)
+
+
+def test_sysfs_slab_write_follows_cpu_partial_store():
+    import errno
+    sim = allocsim.Simulator(None, overrides={**SMALL, "kernel.slab": "slub",
+                                              "kernel.slab_merge": False})
+    cache = sim.kmem_cache_create("page", size=4096)
+    attrs = sim.sysfs_slab(cache)
+    assert (attrs["objs_per_slab"], attrs["cpu_partial"]) == ("8", "6")
+    sim.sysfs_slab_write(cache, "cpu_partial", 30)
+    assert sim.sysfs_slab(cache)["cpu_partial"] == "30"
+    sim.sysfs_slab_write(cache, "min_partial", "3\n")
+    assert sim.sysfs_slab(cache)["min_partial"] == "3"
+    for value, code in (("-1", errno.EINVAL), ("4294967296", errno.ERANGE)):
+        with pytest.raises(OSError) as e:
+            sim.sysfs_slab_write(cache, "cpu_partial", value)
+        assert e.value.errno == code and errno.errorcode[code] in str(e.value)
+    with pytest.raises(OSError) as e:
+        sim.sysfs_slab_write(cache, "objs_per_slab", 1)
+    assert e.value.errno == errno.EACCES
+    old = allocsim.Simulator(None, overrides={**SMALL, "kernel.slab": "slub",
+                                              "kernel.flavour": "linux-2.6"})
+    with pytest.raises(OSError, match="does not exist in linux-2.6") as e:
+        old.sysfs_slab_write("kmalloc-64", "cpu_partial", 30)
+    assert e.value.errno == errno.ENOENT
+    with pytest.raises(ValueError, match="only slabinfo"):
+        sim.proc_write("zoneinfo", "x")
+    with pytest.raises(ValueError, match="SLAB has"):
+        sim.proc_write("slabinfo", "kmalloc-64 10 5 0")
+
+
+def _slabinfo_fields(sim, name):
+    for line in sim.proc("slabinfo").splitlines():
+        fields = line.split()
+        if fields and fields[0] == name:
+            return fields
+    raise AssertionError(name)
+
+
+def _tunables(sim, name):
+    fields = _slabinfo_fields(sim, name)
+    at = fields.index("tunables")
+    return tuple(int(x) for x in fields[at + 1:at + 4])
+
+
+def test_proc_write_slabinfo_and_cache_reap():
+    import errno
+    sim = allocsim.Simulator(None, overrides={**SMALL, "kernel.slab": "slab"})
+    cache = sim.kmem_cache_create("tun", size=100)
+    assert _tunables(sim, "tun") == (120, 60, 8)
+    sim.proc_write("slabinfo", "tun 20 10 4")
+    assert _tunables(sim, "tun") == (20, 10, 4)
+    for bad in ("tun", "tun 1 2", "nosuch 10 5 0"):
+        with pytest.raises(OSError) as e:
+            sim.proc_write("slabinfo", bad)
+        assert e.value.errno == errno.EINVAL
+    with pytest.raises(ValueError, match="changes nothing"):
+        sim.proc_write("slabinfo", "tun 0 0 0")
+    assert _tunables(sim, "tun") == (20, 10, 4)
+    # drain_array: a touched array is spared once, then gives back (limit + 4) / 5
+    # (or half of the rest); /proc/slabinfo counts objects in the arrays as active.
+    obj = sim.kmem_cache_alloc(cpu=0, cache=cache)  # a refill of batchcount 10
+    sim.kmem_cache_free(cpu=0, cache=cache, addr=obj)
+    active = []
+    for _ in range(4):
+        sim.cache_reap(cpu=0)
+        active.append(int(_slabinfo_fields(sim, "tun")[1]))
+    assert active == [10, 6, 2, 1]
+    with pytest.raises(ValueError, match="SLAB has"):
+        allocsim.Simulator(None, overrides=SMALL).cache_reap(cpu=0)
+
+
+def test_limit_zero_has_no_per_cpu_arrays():
+    sim = allocsim.Simulator(None, overrides={**SMALL, "kernel.slab": "slab",
+                                              "kernel.slab_limit": 0})
+    cache = sim.kmem_cache_create("bare", size=200)
+    objs = [sim.kmem_cache_alloc(cpu=i % 2, cache=cache) for i in range(50)]
+    assert int(_slabinfo_fields(sim, "bare")[1]) == 50  # nothing waits in an array
+    for o in objs:
+        assert sim.kmem_cache_free(cpu=0, cache=cache, addr=o)
+    assert int(_slabinfo_fields(sim, "bare")[1]) == 0
+    assert _tunables(sim, "bare") == (0, 0, 0)

@@ -110,6 +110,39 @@ const std::vector<Case> kCases = {
     {{"machine.arch=i386", "machine.nodes=2", "machine.memory.per_node=32GiB"}, false},
     {{"run.max_host_memory=1MiB"}, false},  // the estimate exceeds it: run refused
     {{"run.max_host_memory=none"}, true},
+    // Object-allocator tunables: every cache's, and the probe cache's own.
+    {{"kernel.slab=slab", "kernel.slab_limit=0"}, true},
+    {{"kernel.slab=slab", "kernel.slab_limit=4094"}, true},
+    {{"kernel.slab=slab", "kernel.slab_limit=4095"}, false},  // beyond one percpu unit
+    {{"kernel.slab=slab", "kernel.flavour=linux-2.6", "kernel.slab_limit=4095"}, true},
+    {{"kernel.slab=slab", "kernel.slab_colour_step=8B"}, true},
+    {{"kernel.slab=slab", "kernel.slab_colour_step=4KiB"}, true},
+    {{"kernel.slab_colour_step=24B"}, false},
+    {{"kernel.slab_colour_step=4B"}, false},
+    {{"machine.arch=i386", "kernel.slab_colour_step=4B"}, true},
+    {{"kernel.slab_colour_step=8KiB"}, false},
+    {{"kernel.slab=slab", "kernel.slab_colour_max=1"}, true},
+    {{"kernel.slab_colour_max=0"}, false},
+    {{"kernel.slub_cpu_partial=4294967295"}, true},
+    {{"kernel.slub_cpu_partial=4294967296"}, false},
+    {{"kernel.flavour=linux-2.6", "kernel.slub_cpu_partial=5"}, false},
+    {{"kernel.slub_min_partial=18446744073709551615"}, true},
+    {{"kernel.slab=slab", "workload.generator.caches.0.limit=0"}, true},
+    {{"workload.generator.caches.0.limit=0", "workload.generator.caches.0.batchcount=1"}, false},
+    {{"workload.generator.caches.0.batchcount=5"}, false},  // needs limit
+    {{"workload.generator.caches.0.limit=10", "workload.generator.caches.0.batchcount=11"}, false},
+    {{"kernel.slab=slab", "workload.generator.caches.0.limit=4094",
+      "workload.generator.caches.0.shared=128"},
+     true},
+    {{"workload.generator.caches.0.limit=4095"}, false},
+    {{"kernel.slab=slab", "workload.generator.caches.0.colouring=forced", p("csize=4KiB")}, true},
+    {{"kernel.slab=slab", "workload.generator.caches.0.colouring=forced", p("csize=4MiB")}, true},
+    {{"workload.generator.caches.0.colouring=always"}, false},
+    {{"kernel.slab=slab", "workload.generator.caches.0.slab_max_order=10"}, true},
+    {{"kernel.flavour=linux-2.6", "workload.generator.caches.0.slab_max_order=1"}, false},
+    {{"workload.generator.caches.0.cpu_partial=7", "workload.generator.caches.0.min_partial=0"},
+     true},
+    {{"kernel.flavour=linux-2.6", "workload.generator.caches.0.cpu_partial=7"}, false},
 };
 
 std::string describe(const Case& c) {

@@ -24,7 +24,8 @@ enum class OpFamily : std::uint8_t {
   pass,        // moves objects to another thread's pool
   compute,     // spends cycles
   sleep,       // waits for simulated time
-  barrier      // waits for the other threads at the barrier
+  barrier,     // waits for the other threads at the barrier
+  reap         // runs the object allocator's periodic reap (SLAB's cache_reap)
 };
 
 struct OpDef {
@@ -91,6 +92,7 @@ inline constexpr OpDef kOps[] = {
     {OpKind::sleep, "sleep", "time", op_keys::kSleep, std::nullopt, OpFamily::sleep},
     {OpKind::barrier, "barrier", "name", op_keys::kBarrier, std::nullopt, OpFamily::barrier},
     {OpKind::pass, "pass", "", op_keys::kPass, std::nullopt, OpFamily::pass},
+    {OpKind::cache_reap, "cache_reap", "", op_keys::kNone, std::nullopt, OpFamily::reap},
 };
 
 namespace detail {

@@ -135,6 +135,9 @@ bool Runner::run_unit(sim::Cpu& cpu, Instance& in, const Op& op) {
     case OpFamily::barrier:
       barrier(cpu, in, op);
       break;
+    case OpFamily::reap:
+      cache_reap(cpu, in, op);
+      break;
   }
   return true;
 }
@@ -165,6 +168,14 @@ void Runner::compute(sim::Cpu& cpu, Instance& in, const Op& op) {
   cpu.spend(c);
   record(cpu, totals(in, op.kind), op.kind, c);
   note(in, op.kind, c, 0);
+}
+
+// The config reader lets cache_reap through for SLAB only.
+void Runner::cache_reap(sim::Cpu& cpu, Instance& in, const Op& op) {
+  const sim::Cycles t0 = cpu.now();
+  k_.slab().cache_reap_now(cpu);
+  record(cpu, totals(in, op.kind), op.kind, cpu.now() - t0);
+  note(in, op.kind, 0, 0);
 }
 
 void Runner::sleep(sim::Cpu& cpu, Instance& in, const Op& op) {

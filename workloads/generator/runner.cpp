@@ -86,6 +86,7 @@ void Runner::setup(sim::Cpu& cpu) {
     model::KmemCache* kc =
         oa.kmem_cache_create(cpu, c.name, c.size, c.align, c.flags, c.ctor > 0, c.args);
     if (!kc) throw std::runtime_error("workload cache '" + c.name + "' could not be created");
+    if (c.tunables.any()) oa.set_tunables(cpu, *kc, c.tunables);
     caches_.push_back(kc);
   }
   for (const MempoolSpec& p : spec_.mempools) {

@@ -116,6 +116,7 @@ class Runner final : public RunProgress {
   void touch_object(sim::Cpu& cpu, const Object& o, std::uint64_t offset, std::uint64_t bytes,
                     TouchMode mode);
   void pass(sim::Cpu& cpu, Instance& in, const Op& op);
+  void cache_reap(sim::Cpu& cpu, Instance& in, const Op& op);
   void schedule_free(sim::Cpu& cpu, Instance& in, const Op& op, ObjectId id, sim::Cycles delay);
   void release_object(sim::Cpu& cpu, int owner);  // the owner's count, a waiting owner
   void advance(Instance& in);                     // past one unit of the current op

@@ -31,7 +31,8 @@ enum class OpKind : std::uint8_t {
   compute,           // cycles
   sleep,             // simulated time
   barrier,           // wait for every thread that uses the barrier
-  pass               // move objects to another thread's pool (another CPU)
+  pass,              // move objects to another thread's pool (another CPU)
+  cache_reap         // SLAB's cache_reap work on the CPU, now
 };
 
 enum class Pick : std::uint8_t { oldest, newest, random, each };
@@ -107,8 +108,9 @@ struct CacheSpec {
   std::string name;
   std::uint32_t size = 0, align = 0;
   model::SlabFlags flags = 0;
-  sim::Cycles ctor = 0;       // constructor cost per object; > 0 makes the cache have a ctor
-  model::KmemCacheArgs args;  // 6.18 sheaf_capacity / freeptr_offset (ignored before 6.18)
+  sim::Cycles ctor = 0;           // constructor cost per object; > 0 makes the cache have a ctor
+  model::KmemCacheArgs args;      // 6.18 sheaf_capacity / freeptr_offset (ignored before 6.18)
+  model::CacheTunables tunables;  // set once the cache exists (ObjectAllocator::set_tunables)
 };
 
 struct MempoolSpec {
