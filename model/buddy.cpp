@@ -110,9 +110,9 @@ std::uint32_t Buddy::rmqueue_fallback_2_6(Zone& z, unsigned order, unsigned star
       const std::uint32_t idx = z.free_area[current_order].free_list[fallback].head;
       unsigned mt = fallback;
       if (current_order >= p_.pageblock_order / 2 || start_mt == t.reclaimable ||
-          !p_.mobility_grouping) {
+          mobility_disabled_) {
         const std::uint64_t moved = move_freepages_block(z, idx, start_mt, c);
-        if (moved >= (1ull << (p_.pageblock_order - 1)) || !p_.mobility_grouping)
+        if (moved >= (1ull << (p_.pageblock_order - 1)) || mobility_disabled_)
           set_pageblock_mt(z, map_.pfn(idx), start_mt);
         mt = start_mt;
       }
@@ -130,7 +130,7 @@ std::uint32_t Buddy::rmqueue_fallback_2_6(Zone& z, unsigned order, unsigned star
 bool Buddy::can_steal_fallback(unsigned order, unsigned start_mt) const {
   const MigrateTypes t = migrate_types(p_.flavour);
   return order >= p_.pageblock_order || order >= p_.pageblock_order / 2 ||
-         start_mt == t.reclaimable || start_mt == t.unmovable || !p_.mobility_grouping;
+         start_mt == t.reclaimable || start_mt == t.unmovable || mobility_disabled_;
 }
 
 int Buddy::find_suitable_fallback(const Zone& z, unsigned order, unsigned start_mt,
@@ -210,7 +210,7 @@ void Buddy::steal_suitable_fallback(Zone& z, std::uint32_t idx, const AllocFlags
     alike = movable;
   else if (old_block_type == t.movable)
     alike = pageblock_nr_pages() - (free_pages + movable);
-  if (free_pages + alike >= (1ull << (p_.pageblock_order - 1)) || !p_.mobility_grouping)
+  if (free_pages + alike >= (1ull << (p_.pageblock_order - 1)) || mobility_disabled_)
     set_pageblock_mt(z, pfn, start_mt);
 }
 

@@ -16,7 +16,9 @@ struct BuddyParams {
   Flavour flavour;
   unsigned pageblock_order;                 // 9 on x86 with hugepages (HUGETLB_PAGE_ORDER)
   unsigned watermark_boost_factor = 15000;  // 6.x
-  bool mobility_grouping = true;            // page_group_by_mobility_disabled when false
+  // kernel.mobility_grouping: false sets page_group_by_mobility_disabled from
+  // the start (before memmap_init marks the pageblocks).
+  bool mobility_grouping = true;
 };
 
 class Buddy {
@@ -37,9 +39,17 @@ class Buddy {
   unsigned pageblock_mt(const Zone& z, Pfn pfn) const {
     return z.pageblock_mt[pageblock_index(z, pfn)];
   }
+  // set_pageblock_migratetype: with grouping disabled every block becomes
+  // Unmovable (2.6.32: whatever the type; 6.x: only the MIGRATE_PCPTYPES).
   void set_pageblock_mt(Zone& z, Pfn pfn, unsigned mt) const {
+    if (mobility_disabled_ && (p_.flavour == Flavour::linux_2_6 || mt < kMigratePcpTypes))
+      mt = migrate_types(p_.flavour).unmovable;
     z.pageblock_mt[pageblock_index(z, pfn)] = static_cast<std::uint8_t>(mt);
   }
+  // page_group_by_mobility_disabled: from kernel.mobility_grouping, then as
+  // build_all_zonelists decides it (PageAllocator::decide_mobility_grouping).
+  bool group_by_mobility_disabled() const { return mobility_disabled_; }
+  void set_group_by_mobility_disabled(bool disabled) { mobility_disabled_ = disabled; }
 
   // __rmqueue (2.6.32) / __rmqueue + rmqueue_buddy's HIGHATOMIC handling (6.8).
   // Returns the mem_map index of a block of 2^order pages, or kNilIndex.
@@ -78,6 +88,7 @@ class Buddy {
   MemMap& map_;
   PageListOps lists_;
   std::uint64_t extfrag_events_ = 0;
+  bool mobility_disabled_ = !p_.mobility_grouping;
 };
 
 // 2.6.32 fallbacks[] (without RESERVE, tried separately) and 6.8 fallbacks[].

@@ -327,7 +327,7 @@ int gfp_zone(Flavour, sim::Arch arch, Gfp gfp) {
   return idx;
 }
 
-unsigned gfp_migratetype(Flavour f, Gfp gfp) {
+unsigned gfp_migratetype(Flavour f, Gfp gfp, bool group_by_mobility_disabled) {
   const bool movable = gfp.bits & (f == Flavour::linux_2_6 ? v26::MOVABLE : v6::MOVABLE);
   const bool reclaimable =
       gfp.bits & (f == Flavour::linux_2_6 ? v26::RECLAIMABLE : v6::RECLAIMABLE);
@@ -335,6 +335,9 @@ unsigned gfp_migratetype(Flavour f, Gfp gfp) {
   if (movable && reclaimable)
     throw std::invalid_argument("GFP flags " + hex(gfp.bits) +
                                 " set both __GFP_MOVABLE and __GFP_RECLAIMABLE (a kernel WARN)");
+  // Both kernels, after the WARN: "if (unlikely(page_group_by_mobility_disabled))
+  // return MIGRATE_UNMOVABLE;".
+  if (group_by_mobility_disabled) return migrate_types(f).unmovable;
   if (f == Flavour::linux_2_6)  // mm/page_alloc.c:allocflags_to_migratetype (2.6.32)
     return (static_cast<unsigned>(movable) << 1) | static_cast<unsigned>(reclaimable);
   // include/linux/gfp.h:gfp_migratetype (6.8): (gfp & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT.

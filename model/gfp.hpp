@@ -30,10 +30,11 @@ std::string format_gfp(Flavour f, Gfp gfp);
 // combinations the kernel treats as a BUG (two of DMA, DMA32, HIGHMEM).
 int gfp_zone(Flavour f, sim::Arch arch, Gfp gfp);
 // gfp_migratetype (6.8) / allocflags_to_migratetype (2.6.32), in the flavour's
-// numbering (mobility grouping enabled). Throws std::invalid_argument for
+// numbering: MIGRATE_UNMOVABLE for every request when mobility grouping is
+// disabled (page_group_by_mobility_disabled). Throws std::invalid_argument for
 // __GFP_MOVABLE|__GFP_RECLAIMABLE, which the kernel WARNs about and then maps
 // to a type without pcp lists.
-unsigned gfp_migratetype(Flavour f, Gfp gfp);
+unsigned gfp_migratetype(Flavour f, Gfp gfp, bool group_by_mobility_disabled = false);
 
 struct GfpTraits {
   bool direct_reclaim = false;  // may sleep and reclaim: 2.6 __GFP_WAIT, 6 __GFP_DIRECT_RECLAIM

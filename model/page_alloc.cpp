@@ -168,7 +168,7 @@ std::optional<Pfn> PageAllocator::alloc_pages_node(sim::Cpu& cpu, sim::NodeId ni
   }
   const GfpTraits traits = gfp_traits(f, gfp);
   const int high_zoneidx = gfp_zone(f, machine_.config().arch, gfp);
-  const unsigned mt = gfp_migratetype(f, gfp);
+  const unsigned mt = gfp_migratetype(f, gfp, buddy_->group_by_mobility_disabled());
   const sim::NodeId node = nid < zonelists_.size() ? nid : cpu.node();
   const std::vector<unsigned>& zonelist =
       traits.thisnode ? thisnode_zonelists_[node] : zonelists_[node];

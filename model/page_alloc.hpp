@@ -133,6 +133,11 @@ class PageAllocator {
   std::uint64_t min_free_kbytes() const { return min_free_kbytes_; }
   unsigned pageblock_order() const { return config_.pageblock_order; }
   const Buddy& buddy() const { return *buddy_; }
+  // page_group_by_mobility_disabled (kernel.mobility_grouping: false, or too
+  // little memory: decide_mobility_grouping).
+  bool group_by_mobility_disabled() const { return buddy_->group_by_mobility_disabled(); }
+  // build_all_zonelists' vm_total_pages, the pages the grouping decision counts.
+  std::uint64_t vm_total_pages() const { return vm_total_pages_; }
   std::uint64_t page_cache_pages(sim::NodeId node) const { return lru_[node].count; }
 
   const std::vector<AllocFailure>& failures() const { return failures_; }
@@ -172,6 +177,7 @@ class PageAllocator {
   void build_zonelists();
   void setup_zone_migrate_reserve(Zone& z);
   void free_boot_memory();
+  void decide_mobility_grouping();
 
   std::uint32_t get_page_from_freelist(sim::Cpu& cpu, Gfp gfp, unsigned order, AllocFlags flags,
                                        int high_zoneidx, unsigned mt,
@@ -216,6 +222,7 @@ class PageAllocator {
   bool zone_reclaim_mode_ = false;                         // 2.6.32: set when a distance exceeds 20
   std::vector<std::vector<sim::NodeId>> node_orders_;
   std::uint64_t min_free_kbytes_ = 0;
+  std::uint64_t vm_total_pages_ = 0;
   Gfp page_cache_gfp_{};                 // GFP_HIGHUSER_MOVABLE in this flavour's bits
   std::vector<FreeList> lru_;            // per node: page-cache stand-in, oldest at the tail
   std::vector<sim::PhysAddr> lru_head_;  // simulated lruvec list heads

@@ -167,6 +167,24 @@ void PageAllocator::free_boot_memory() {
   }
 }
 
+// build_all_zonelists (2.6.32 and 6.x) turns grouping off when
+// vm_total_pages < pageblock_nr_pages * MIGRATE_TYPES. It runs after
+// memmap_init, so the pageblocks stay Movable until a fallback steals them;
+// the watermarks are not set yet (high is 0). vm_total_pages is
+// nr_free_pagecache_pages(): the pages of every populated zone up to
+// ZONE_MOVABLE, present pages in 2.6.32, managed pages in 6.x.
+void PageAllocator::decide_mobility_grouping() {
+  const bool v6 = config_.flavour != Flavour::linux_2_6;
+  vm_total_pages_ = 0;
+  for (const Zone& z : zones_)
+    if (z.populated() && z.type != ZoneType::device)
+      vm_total_pages_ += v6 ? z.managed_pages : z.present_pages;
+  const std::uint64_t needed =
+      (1ull << config_.pageblock_order) * migrate_types(config_.flavour).count;
+  if (!config_.mobility_grouping || vm_total_pages_ < needed)
+    buddy_->set_group_by_mobility_disabled(true);
+}
+
 void PageAllocator::setup_watermarks() {
   const bool v6 = config_.flavour != Flavour::linux_2_6;
   auto size_of = [&](const Zone& z) { return v6 ? z.managed_pages : z.present_pages; };
@@ -365,6 +383,7 @@ PageAllocator::PageAllocator(sim::Machine& machine, const KernelConfig& config)
   buddy_ = std::make_unique<Buddy>(bp, map_, layout_);  // now with the final page layout
   setup_pcp_areas();
   free_boot_memory();
+  decide_mobility_grouping();
   setup_watermarks();
   setup_pcp_sizes();
   build_zonelists();

@@ -77,7 +77,9 @@ std::uint64_t PageAllocator::warm_pcp(sim::Cpu& cpu, std::size_t zone, std::uint
   const std::uint64_t have = static_cast<std::uint64_t>(std::max<std::int64_t>(pcp.count, 0));
   if (count <= have) return 0;
   count -= have;
-  const unsigned mt = migrate_types(config_.flavour).movable;
+  // The list page-cache pages come from (GFP_HIGHUSER_MOVABLE's migrate type).
+  const unsigned mt =
+      gfp_migratetype(config_.flavour, page_cache_gfp_, buddy_->group_by_mobility_disabled());
   const unsigned pindex = config_.flavour == Flavour::linux_6 ? order_to_pindex(mt, 0) : mt;
   const std::uint64_t got = rmqueue_bulk(cpu, z, 0, count, mt, pindex, false, AllocFlags{});
   pcp.count += static_cast<std::int64_t>(got);

@@ -15,15 +15,20 @@ namespace {
 }
 }  // namespace
 
+std::vector<NodeId> default_cpu_nodes(std::uint32_t cpus, std::uint32_t nodes) {
+  std::vector<NodeId> out;
+  if (nodes == 0) return out;
+  const std::uint32_t base = cpus / nodes, extra = cpus % nodes;
+  for (NodeId n = 0; n < nodes; ++n) out.insert(out.end(), base + (n < extra ? 1 : 0), n);
+  return out;
+}
+
 Topology::Topology(const MachineConfig& config) : nodes_(config.nodes) {
   if (config.cpus == 0) fail("a machine needs at least one CPU");
   if (nodes_ == 0) fail("a machine needs at least one node");
 
   if (config.cpu_node.empty()) {
-    if (config.cpus % nodes_ != 0)
-      fail(std::to_string(config.cpus) + " CPUs do not divide evenly over " +
-           std::to_string(nodes_) + " nodes; give cpu_nodes explicitly");
-    for (CpuId c = 0; c < config.cpus; ++c) cpu_node_.push_back(c / (config.cpus / nodes_));
+    cpu_node_ = default_cpu_nodes(config.cpus, nodes_);
   } else {
     if (config.cpu_node.size() != config.cpus) fail("cpu_nodes must name one node per CPU");
     cpu_node_ = config.cpu_node;

@@ -10,6 +10,11 @@
 
 namespace allocsim::sim {
 
+// The CPUs' nodes when machine.cpu_nodes is not given: contiguous blocks, as
+// even as possible, the first nodes taking the extra CPU; with fewer CPUs
+// than nodes the last nodes have none (memory-only nodes).
+std::vector<NodeId> default_cpu_nodes(std::uint32_t cpus, std::uint32_t nodes);
+
 class Topology {
  public:
   explicit Topology(const MachineConfig& config);

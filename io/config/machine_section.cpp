@@ -5,6 +5,7 @@
 
 #include "io/config/machine_parts.hpp"
 #include "io/config/sections.hpp"
+#include "sim/topology.hpp"
 
 namespace allocsim::io {
 namespace {
@@ -21,6 +22,9 @@ constexpr std::array<EnumName<LockKind>, 2> kLockKinds{
 constexpr std::uint64_t kMaxCpus = 8192;
 constexpr std::uint64_t kMaxCpusI386 = 64;
 constexpr std::uint64_t kMaxNodes = 1024;
+// CPU clocks the timing model is meant for: a value outside is a unit typo
+// (3.1MHz for 3.1GHz), not a machine.
+constexpr double kMinGhz = 0.1, kMaxGhz = 10;
 
 void read_cpu_nodes(MapReader& machine, sim::MachineConfig& m) {
   m.cpu_node.clear();
@@ -35,13 +39,7 @@ void read_cpu_nodes(MapReader& machine, sim::MachineConfig& m) {
       m.cpu_node.push_back(read_node_id(item, m));
     }
   } else {
-    if (m.cpus % m.nodes != 0) {
-      Value blamed = machine.get(machine.latest({"nodes", "cpus"}));
-      blamed.fail(std::to_string(m.cpus) + " CPUs do not split into " + std::to_string(m.nodes) +
-                  " equal nodes; list machine.cpu_nodes to place them explicitly");
-    }
-    const std::uint32_t per_node = m.cpus / m.nodes;
-    for (std::uint32_t cpu = 0; cpu < m.cpus; ++cpu) m.cpu_node.push_back(cpu / per_node);
+    m.cpu_node = sim::default_cpu_nodes(m.cpus, m.nodes);
   }
   std::vector<std::string> names;
   for (sim::NodeId node : m.cpu_node) names.push_back(std::to_string(node));
@@ -75,6 +73,10 @@ sim::MachineConfig read_machine(MapReader& top, std::vector<model::ZoneSpec>* zo
   if (m.name.empty()) machine.get("name").fail("must not be empty");
   m.arch = machine.enumeration("arch", kArchs);
   m.ghz = machine.frequency_ghz("frequency");
+  if (!(m.ghz >= kMinGhz && m.ghz <= kMaxGhz)) {
+    machine.get("frequency")
+        .fail("must be between 100MHz and 10GHz, got " + machine.get("frequency").node().text());
+  }
   const std::uint64_t max_cpus = m.arch == sim::Arch::i386 ? kMaxCpusI386 : kMaxCpus;
   m.cpus = static_cast<std::uint32_t>(machine.uint("cpus", 1, max_cpus));
   m.nodes = static_cast<std::uint32_t>(machine.uint("nodes", 1, kMaxNodes));

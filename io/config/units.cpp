@@ -173,9 +173,14 @@ sim::Cycles parse_time(std::string_view text, double ghz) {
       {{"ns", 1}, {"us", 1e3}, {"\u00b5s", 1e3}, {"ms", 1e6}, {"s", 1e9}}};
   const Unit* u = find_unit(kUnits, q.unit);
   if (!u) bad_unit(text, q, "time", "cycles, ns, us, ms or s");
-  double cycles = to_double(q) * u->second * ghz + 0.5;
+  const double value = to_double(q);
+  double cycles = value * u->second * ghz + 0.5;
   if (!(cycles < 0x1p63))
     throw std::invalid_argument("time '" + util::printable(text) + "' is too long");
+  // A time that is not zero must not vanish in the conversion.
+  if (value > 0 && cycles < 1)
+    throw std::invalid_argument("time '" + util::printable(text) +
+                                "' is less than half a cycle at " + format_double(ghz) + "GHz");
   return static_cast<sim::Cycles>(cycles);
 }
 

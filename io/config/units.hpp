@@ -20,7 +20,8 @@ bool parse_bool(std::string_view text);
 // allowed when the result is a whole number of bytes (1.375MiB).
 std::uint64_t parse_size(std::string_view text);
 // Cycles at `ghz`. cycles/cycle (or no unit), ns, us (or µs), ms, s; times are
-// rounded to the nearest cycle, half up (as sim::MachineConfig::ns_to_cycles).
+// rounded to the nearest cycle, half up (as sim::MachineConfig::ns_to_cycles);
+// a time above zero that rounds to 0 cycles is refused.
 sim::Cycles parse_time(std::string_view text, double ghz);
 // GHz from GHz, MHz, kHz or Hz; a unit is required.
 double parse_frequency_ghz(std::string_view text);

@@ -8,6 +8,7 @@
 
 #include "io/config/sections.hpp"
 #include "io/config/workload_generator.hpp"
+#include "sim/topology.hpp"
 
 namespace allocsim::io {
 namespace {
@@ -70,9 +71,7 @@ void read_workload(MapReader& top, const sim::MachineConfig& machine,
     ctx.cpus = machine.cpus;
     ctx.nodes = machine.nodes;
     ctx.cpu_node = machine.cpu_node;
-    if (ctx.cpu_node.empty())
-      for (std::uint32_t c = 0; c < machine.cpus; ++c)
-        ctx.cpu_node.push_back(c / std::max<std::uint32_t>(1, machine.cpus / machine.nodes));
+    if (ctx.cpu_node.empty()) ctx.cpu_node = sim::default_cpu_nodes(machine.cpus, machine.nodes);
     ctx.flavour = flavour;
     ctx.arch = machine.arch;
     ctx.line_bytes = machine.line_bytes;

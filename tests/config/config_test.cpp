@@ -219,6 +219,25 @@ workload:
             (std::vector<ExercisePattern>{ExercisePattern::padded, ExercisePattern::random_read}));
 }
 
+// Issue 15: without machine.cpu_nodes, CPUs split over the nodes in
+// contiguous blocks, as even as possible, the first nodes taking the extra
+// CPU; with fewer CPUs than nodes the last nodes have none.
+TEST(Config, CpusSplitOverNodesInContiguousBlocks) {
+  using Nodes = std::vector<sim::NodeId>;
+  auto nodes_of = [](std::uint32_t cpus, std::uint32_t nodes) {
+    return load_config_text(
+               "", "t.yaml",
+               {"machine.cpus=" + std::to_string(cpus), "machine.nodes=" + std::to_string(nodes)})
+        .machine.cpu_node;
+  };
+  EXPECT_EQ(nodes_of(8, 3), (Nodes{0, 0, 0, 1, 1, 1, 2, 2}));
+  EXPECT_EQ(nodes_of(6, 4), (Nodes{0, 0, 1, 1, 2, 3}));
+  EXPECT_EQ(nodes_of(3, 2), (Nodes{0, 0, 1}));
+  EXPECT_EQ(nodes_of(1, 2), (Nodes{0}));
+  EXPECT_EQ(nodes_of(2, 4), (Nodes{0, 1}));
+  EXPECT_EQ(nodes_of(8, 2), (Nodes{0, 0, 0, 0, 1, 1, 1, 1}));
+}
+
 TEST(Config, SetOverridesFilesAndEachOther) {
   TempDir dir;
   std::string a = dir.write("a.yaml", "machine:\n  caches:\n    l1d: {size: 16KiB}\n");

@@ -88,23 +88,22 @@ TEST(Errors, WrongTypes) {
 TEST(Errors, ImpossibleCpusAndNodes) {
   EXPECT_EQ(message("machine:\n  nodes: 0\n"),
             "t.yaml:2:10: machine.nodes: must be between 1 and 1024, got 0");
-  EXPECT_EQ(message("machine:\n  nodes: 3\n"),
-            "t.yaml:2:10: machine.nodes: 8 CPUs do not split into 3 equal nodes; list "
-            "machine.cpu_nodes to place them explicitly");
-  // The value set last is blamed: here cpus, by --set.
-  EXPECT_EQ(message("machine:\n  nodes: 4\n", {"machine.cpus=6"}),
-            "--set machine.cpus: 6 CPUs do not split into 4 equal nodes; list machine.cpu_nodes "
-            "to place them explicitly");
-  // More nodes than CPUs needs explicit placement too.
-  EXPECT_EQ(message("machine:\n  cpus: 2\n  nodes: 4\n"),
-            "t.yaml:3:10: machine.nodes: 2 CPUs do not split into 4 equal nodes; list "
-            "machine.cpu_nodes to place them explicitly");
   EXPECT_EQ(message("machine:\n  cpu_nodes: [0, 0, 1, 1]\n"),
             "t.yaml:2:14: machine.cpu_nodes: has 4 entries but machine.cpus is 8");
   EXPECT_EQ(message("machine:\n  cpus: 4\n  cpu_nodes: [0, 1, 2, 1]\n"),
             "t.yaml:3:21: machine.cpu_nodes[2]: node 2 does not exist (machine.nodes is 2)");
   EXPECT_EQ(message("machine:\n  arch: i386\n  cpus: 128\n  nodes: 1\n"),
             "t.yaml:3:9: machine.cpus: must be between 1 and 64, got 128");
+  // Issue 15: 3.1MHz ran at "0.00 GHz"; clocks outside 100MHz..10GHz are typos.
+  EXPECT_EQ(message("machine:\n  frequency: 3.1MHz\n"),
+            "t.yaml:2:14: machine.frequency: must be between 100MHz and 10GHz, got 3.1MHz");
+  EXPECT_EQ(message("machine:\n  frequency: 11GHz\n"),
+            "t.yaml:2:14: machine.frequency: must be between 100MHz and 10GHz, got 11GHz");
+  EXPECT_EQ(message("", {"machine.frequency=99MHz"}),
+            "--set machine.frequency: must be between 100MHz and 10GHz, got 99MHz");
+  // A time above zero that rounds to no cycle at all.
+  EXPECT_EQ(message("machine:\n  frequency: 2GHz\n  memory: {latency: 0.2ns}\n"),
+            "t.yaml:3:21: machine.memory.latency: time '0.2ns' is less than half a cycle at 2GHz");
   EXPECT_EQ(message("machine:\n  frequency: 0GHz\n"),
             "t.yaml:2:14: machine.frequency: frequency must be greater than zero");
   EXPECT_EQ(message("machine:\n  name: ''\n"), "t.yaml:2:9: machine.name: must not be empty");
@@ -248,18 +247,16 @@ TEST(Errors, FilesNamedInErrors) {
   EXPECT_EQ(std::string(error_of([&] { load_config({missing}, {}); }).what()),
             missing + ": cannot open config file: No such file or directory");
   std::string a = dir.write("a.yaml", "machine:\n  cpus: 16\n");
-  std::string b = dir.write("b.yaml", "# b\nmachine:\n  nodes: 3\n");
+  std::string b = dir.write("b.yaml", "# b\nmachine:\n  cpu_nodes: [0, 1]\n");
   EXPECT_EQ(std::string(error_of([&] {
                           load_config({a, b}, {});
                         }).what()),
-            b + ":3:10: machine.nodes: 16 CPUs do not split into 3 equal nodes; list "
-                "machine.cpu_nodes to place them explicitly");
-  std::string c = dir.write("c.yaml", "machine:\n  cpus: 10\n");
+            b + ":3:14: machine.cpu_nodes: has 2 entries but machine.cpus is 16");
+  std::string c = dir.write("c.yaml", "machine:\n  arch: i386\n  cpus: 128\n");
   EXPECT_EQ(std::string(error_of([&] {
                           load_config({b, c}, {});
                         }).what()),
-            c + ":2:9: machine.cpus: 10 CPUs do not split into 3 equal nodes; list "
-                "machine.cpu_nodes to place them explicitly");
+            c + ":3:9: machine.cpus: must be between 1 and 64, got 128");
 }
 
 }  // namespace

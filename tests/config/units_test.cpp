@@ -73,6 +73,9 @@ TEST(Units, TimeToCyclesAt2_5GHz) {
   EXPECT_EQ(parse_time("1s", 2.5), 2500000000u);
   EXPECT_EQ(parse_time("1.5 NS", 2.0), 3u);
   EXPECT_EQ(parse_time("0ns", 2.5), 0u);
+  EXPECT_EQ(parse_time("0.2ns", 2.5), 1u);                          // 0.5 cycles rounds up
+  EXPECT_THROW(parse_time("0.1ns", 2.5), std::invalid_argument);    // 0.25: no cycle at all
+  EXPECT_THROW(parse_time("0.001us", 0.1), std::invalid_argument);  // 0.1 cycles
   EXPECT_EQ(parse_time(".5ns", 2.0), 1u);
 }
 

@@ -310,6 +310,11 @@ TEST(GfpMigratetype, BothNumberings) {
   // Each flavour reads its own bits: 0x10 is __GFP_WAIT in 2.6, RECLAIMABLE in 6.x.
   EXPECT_EQ(gfp_migratetype(k26, Gfp{0x10}), 0u);
   EXPECT_EQ(gfp_migratetype(k6, Gfp{0x10}), 2u);
+  // page_group_by_mobility_disabled: MIGRATE_UNMOVABLE for every request.
+  for (const char* g : {"GFP_KERNEL", "GFP_HIGHUSER_MOVABLE", "GFP_TEMPORARY"})
+    EXPECT_EQ(gfp_migratetype(k26, parse_gfp(k26, g), true), 0u) << g;
+  for (const char* g : {"GFP_KERNEL", "GFP_HIGHUSER_MOVABLE", "GFP_KERNEL|__GFP_RECLAIMABLE"})
+    EXPECT_EQ(gfp_migratetype(k6, parse_gfp(k6, g), true), 0u) << g;
 }
 
 TEST(GfpTraits, Linux26) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "model/pcp_sizing.hpp"
@@ -169,6 +170,79 @@ TEST_P(BothFlavours, RandomStressKeepsEveryInvariant) {
   // Everything back: each zone's free pages equal its managed pages.
   for (const Zone& z : b.pa.zones()) EXPECT_EQ(z.nr_free_pages, z.managed_pages);
   EXPECT_TRUE(b.pa.bad_pages().empty());
+}
+
+// Pageblocks of migrate type `mt` in all zones (/proc/pagetypeinfo's counts).
+std::uint64_t blocks_of_type(const PageAllocator& pa, unsigned mt) {
+  std::uint64_t n = 0;
+  for (const Zone& z : pa.zones())
+    n += static_cast<std::uint64_t>(std::count(z.pageblock_mt.begin(), z.pageblock_mt.end(), mt));
+  return n;
+}
+
+// Issue 15: kernel.mobility_grouping: false changed nothing but the fallback.
+// With page_group_by_mobility_disabled, gfp_migratetype is Unmovable for every
+// request and set_pageblock_migratetype marks every block Unmovable.
+TEST_P(BothFlavours, GroupingOffMakesEveryRequestAndEveryPageblockUnmovable) {
+  const MigrateTypes t = migrate_types(GetParam());
+  KernelConfig k = kernel(GetParam());
+  k.mobility_grouping = false;
+  Booted off(small_machine(1, 64), k);
+  Booted on(small_machine(1, 64), kernel(GetParam()));
+  EXPECT_TRUE(off.pa.group_by_mobility_disabled());
+  EXPECT_FALSE(on.pa.group_by_mobility_disabled());
+  // DMA 8 blocks + DMA32 24 blocks; on: only DMA's block 0 (outside the zone)
+  // and 2.6.32's MIGRATE_RESERVE blocks are not Movable.
+  EXPECT_EQ(blocks_of_type(off.pa, t.unmovable), 32u);
+  EXPECT_EQ(blocks_of_type(off.pa, t.movable), 0u);
+  EXPECT_EQ(blocks_of_type(off.pa, t.reserve), 0u);  // setup_zone_migrate_reserve found none
+  EXPECT_GE(blocks_of_type(on.pa, t.movable), 28u);
+
+  for (unsigned i = 0; i < 64; ++i) {
+    const auto o = off.pa.alloc_pages(off.cpu(0), off.gfp("GFP_HIGHUSER_MOVABLE"), i % 3);
+    const auto n = on.pa.alloc_pages(on.cpu(0), on.gfp("GFP_HIGHUSER_MOVABLE"), i % 3);
+    ASSERT_TRUE(o && n);
+    const Zone& oz = off.pa.zones()[off.pa.mem_map().page(*o).zone];
+    const Zone& nz = on.pa.zones()[on.pa.mem_map().page(*n).zone];
+    EXPECT_EQ(off.pa.buddy().pageblock_mt(oz, *o), t.unmovable);
+    EXPECT_EQ(on.pa.buddy().pageblock_mt(nz, *n), t.movable);
+  }
+  EXPECT_EQ(blocks_of_type(off.pa, t.movable), 0u);
+  // Every free page sits on an Unmovable list.
+  for (const Zone& z : off.pa.zones())
+    for (const FreeArea& area : z.free_area)
+      for (unsigned mt = 0; mt < kMaxMigrateTypes; ++mt) {
+        if (mt == t.unmovable) continue;
+        EXPECT_TRUE(area.free_list[mt].empty()) << mt;
+      }
+  off.pa.check_invariants();
+}
+
+// build_all_zonelists turns grouping off by itself below pageblock_nr_pages *
+// MIGRATE_TYPES pages (2560 in 2.6.32, 3072 in 6.8 with CMA and isolation):
+// after memmap_init, so the blocks start Movable and the first Unmovable
+// request steals a whole one.
+TEST_P(BothFlavours, TooLittleMemoryTurnsGroupingOffAfterMemmapInit) {
+  const MigrateTypes t = migrate_types(GetParam());
+  Booted small(small_machine(1, 8), kernel(GetParam()));  // 2048 pages
+  EXPECT_TRUE(small.pa.group_by_mobility_disabled());
+  EXPECT_GT(small.pa.vm_total_pages(), 1900u);
+  EXPECT_LT(small.pa.vm_total_pages(), 2048u);
+  const std::uint64_t movable_at_boot = blocks_of_type(small.pa, t.movable);
+  EXPECT_GT(movable_at_boot, 0u);
+  // More pages than the Unmovable block 0 (pfns 1..511, outside memmap_init's
+  // reach) holds: the requests then steal Movable blocks.
+  for (unsigned i = 0; i < 600; ++i) {
+    const auto pfn = small.pa.alloc_pages(small.cpu(0), small.gfp("GFP_HIGHUSER_MOVABLE"), 0);
+    ASSERT_TRUE(pfn);
+    const Zone& z = small.pa.zones()[small.pa.mem_map().page(*pfn).zone];
+    EXPECT_EQ(small.pa.buddy().pageblock_mt(z, *pfn), t.unmovable);
+  }
+  EXPECT_LT(blocks_of_type(small.pa, t.movable), movable_at_boot);
+  small.pa.check_invariants();
+
+  Booted big(small_machine(1, 16), kernel(GetParam()));  // 4096 pages: grouping stays on
+  EXPECT_FALSE(big.pa.group_by_mobility_disabled());
 }
 
 INSTANTIATE_TEST_SUITE_P(Flavours, BothFlavours,

@@ -271,6 +271,16 @@ TEST(TraceKernel, DamagedPrefixOfAKmemEventIsAnError) {
       TraceError);
   EXPECT_THROW(parse_trace("init-1 [000] 0.1: kmalloc: call_site=c1 junk\n", Format::ftrace, "x"),
                TraceError);
+  // Issue 15: an empty value names its own field, not the next one's text.
+  try {
+    parse_trace(
+        "init-1 [000] 0.1: kmalloc: call_site=c1 ptr=c2 bytes_req=8 bytes_alloc= "
+        "gfp_flags=GFP_KERNEL\n",
+        Format::ftrace, "x");
+    ADD_FAILURE() << "no error";
+  } catch (const TraceError& e) {
+    EXPECT_EQ(std::string(e.what()), "x:1: kmalloc: empty value for bytes_alloc");
+  }
   // Lines that are no event at all are counted, not errors.
   const Trace t = parse_trace("K-PID CPU# TIMESTAMP FUNCTION\n\n", Format::ftrace, "x");
   EXPECT_EQ(t.stats.unrecognised_lines, 1u);

@@ -143,12 +143,16 @@ bool KmemFieldParser::parse(std::string_view fields, TraceEvent& ev) {
     const std::string_view key = tok.substr(0, eq);
     std::string_view value = tok.substr(eq + 1);
     if (value.empty()) {  // "ptr=  (null)", "page= (null)"
-      rest = lex::ltrim(rest);
+      const std::string_view after = lex::ltrim(rest);
       sp = 0;
-      while (sp < rest.size() && !lex::is_space(rest[sp])) ++sp;
-      value = rest.substr(0, sp);
-      rest.remove_prefix(sp);
-      if (value.empty() || value[0] != '(') return fail(key, value);
+      while (sp < after.size() && !lex::is_space(after[sp])) ++sp;
+      if (sp == 0 || after[0] != '(') {  // "bytes_alloc= gfp_flags=...": this field is empty
+        error_ = "empty value for ";
+        error_ += key;
+        return false;
+      }
+      value = after.substr(0, sp);
+      rest = after.substr(sp);
     }
     std::string_view glued;
     if (!field(key, value, ev, glued)) return false;
