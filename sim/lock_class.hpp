@@ -16,7 +16,7 @@ struct LockClassDecl {
   std::string_view symbol;
 };
 
-inline constexpr std::array<LockClassDecl, 9> kLockClasses{{
+inline constexpr std::array<LockClassDecl, 10> kLockClasses{{
     {"zone",
      {"zone", ""},
      "a zone's buddy free lists: allocations and frees past the pcp lists, pcp refills and "
@@ -46,6 +46,10 @@ inline constexpr std::array<LockClassDecl, 9> kLockClasses{{
      "the vmap area tree and list (vmalloc, vfree)",
      "vmap_area_lock"},
     {"mempool", {"mempool.lock", ""}, "a mempool's reserved elements", "mempool_t->lock"},
+    {"depot",
+     {"kmem_cache.cache_depot_lock", ""},
+     "the magazine design's depot of full and empty magazines, one per cache",
+     "cache_depot_lock (Bonwick and Adams, USENIX 2001)"},
 }};
 
 // The class whose locks count under stat name `stat`, or kLockClasses.size().
