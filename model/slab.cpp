@@ -201,9 +201,17 @@ void Slab::make_alien_caches(sim::Cpu& cpu, SlabCache& c, sim::NodeId n) {
 
 // --- slabs -------------------------------------------------------------------------
 
-// cache_grow (2.6.32) / cache_grow_begin (6.5): pages on `node`, the next
-// colour, the management area, every object linked on the free list.
+// cache_grow (2.6.32): cache_grow_begin, then the slab on the node's free list.
 std::uint32_t Slab::cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node) {
+  const std::uint32_t id = cache_grow_begin(cpu, c, gfp, node);
+  if (id != kNoSlabId) cache_grow_end(cpu, c, id);
+  return id;
+}
+
+// cache_grow (2.6.32) up to the list / cache_grow_begin (6.5): pages on
+// `node`, the next colour, the management area, every object linked on the
+// slab's free list; the slab is on no list yet.
+std::uint32_t Slab::cache_grow_begin(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node) {
   cpu.spend(kSlowPathCycles);
   const std::uint32_t offset = next_colour_offset(cpu, c, node);
   // The page allocator may let other CPUs run: the slab id is taken after it.
@@ -223,16 +231,28 @@ std::uint32_t Slab::cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node) {
   alloc_slabmgmt(cpu, c, s);
   cpu.write(pa_.page_desc(*pfn), 16);  // slab_map_pages / __SetPageSlab
   cache_init_objs(cpu, c, s);
+  return id;
+}
+
+// cache_grow_end (6.5) / the end of cache_grow (2.6.32): the new slab goes on
+// the list its use puts it on (slabs_free when no object was taken).
+void Slab::cache_grow_end(sim::Cpu& cpu, SlabCache& c, std::uint32_t id) {
+  SlabSlab& s = slabs_[id];
   SlabNode& n = c.node[s.node];
+  const Charge ch{&cpu};
   cpu.lock(*n.list_lock);
-  list_add(Charge{&cpu}, n.free, n.addr + SlabNodeLayout::slabs_free, id, true,
-           SlabSlab::List::free);
-  n.free_objects += c.g.num;
+  if (s.inuse == 0)
+    list_add(ch, n.free, n.addr + SlabNodeLayout::slabs_free, id, true, SlabSlab::List::free);
+  else if (s.free == kBufctlEnd)  // fixup_slab_list
+    list_add(ch, n.full, n.addr + SlabNodeLayout::slabs_full, id, false, SlabSlab::List::full);
+  else
+    list_add(ch, n.partial, n.addr + SlabNodeLayout::slabs_partial, id, false,
+             SlabSlab::List::partial);
+  n.free_objects += c.g.num - s.inuse;
   ++n.total_slabs;
   cpu.unlock(*n.list_lock);
   ++c.stats.slabs_created;
   ++c.grown;
-  return id;
 }
 
 // The colour offset of the next slab, advanced under the list_lock of the
@@ -396,7 +416,7 @@ std::uint64_t Slab::cache_alloc_refill(sim::Cpu& cpu, SlabCache& c, Gfp gfp) {
   ArrayCache& ac = c.array[cpu.id()];
   SlabNode& n = c.node[node];
   const Charge ch{&cpu};
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  for (;;) {
     std::uint32_t batch = ac.batchcount;
     if (!ac.touched && batch > kBatchRefillLimit) batch = kBatchRefillLimit;
     cpu.lock(*n.list_lock);
@@ -426,10 +446,32 @@ std::uint64_t Slab::cache_alloc_refill(sim::Cpu& cpu, SlabCache& c, Gfp gfp) {
     }
     cpu.unlock(*n.list_lock);
     if (ac.avail) break;
-    // cache_grow(cachep, flags | GFP_THISNODE, node): one new slab, then retry.
-    if (attempt == 1 ||
-        cache_grow(cpu, c, Gfp{gfp.bits | gfp_thisnode_.bits}, static_cast<int>(node)) == kNoSlabId)
-      return 0;
+    const Gfp thisnode{gfp.bits | gfp_thisnode_.bits};
+    if (params_.flavour == Flavour::linux_2_6) {
+      // cache_alloc_refill (2.6.32): grow on this node and retry ("goto
+      // retry") until the array holds objects: another CPU may take the new
+      // slab first. NULL only when the grow fails with the array still empty.
+      const bool grown = cache_grow(cpu, c, thisnode, static_cast<int>(node)) != kNoSlabId;
+      if (!grown && !ac.avail) return 0;
+      if (ac.avail) break;
+      continue;
+    }
+    // cache_alloc_refill (6.5): cache_grow_begin, alloc_block takes up to a
+    // batch from the new slab before cache_grow_end lists it, so no other CPU
+    // can take it first.
+    const std::uint32_t id = cache_grow_begin(cpu, c, thisnode, static_cast<int>(node));
+    if (id != kNoSlabId) {
+      SlabSlab& s = slabs_[id];
+      if (!ac.avail)
+        while (s.inuse < c.g.num && batch > 0) {
+          --batch;
+          cpu.write(ac.entry_addr(ac.avail), 8);
+          ac.entry[ac.avail++] = slab_get_obj(cpu, c, s);
+        }
+      cache_grow_end(cpu, c, id);
+    }
+    if (!ac.avail) return 0;
+    break;
   }
   ac.touched = true;
   --ac.avail;
@@ -466,16 +508,33 @@ std::uint64_t Slab::cache_alloc_node(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::
     return obj;
   };
   if (std::uint64_t obj = take(node)) return obj;
-  if (cache_grow(cpu, c, Gfp{gfp.bits | gfp_thisnode_.bits}, static_cast<int>(node)) != kNoSlabId)
-    if (std::uint64_t obj = take(node)) return obj;
-  // fallback_alloc: other nodes with free objects, then a slab from anywhere.
-  for (sim::NodeId other : pa_.node_order(node)) {
-    if (other == node || other >= c.node.size()) continue;
-    if (std::uint64_t obj = take(other)) return obj;
+  const Gfp thisnode{gfp.bits | gfp_thisnode_.bits};
+  if (params_.flavour == Flavour::linux_2_6) {
+    // ____cache_alloc_node (2.6.32): "goto retry" while cache_grow succeeds,
+    // as another CPU may empty the new slab first.
+    while (cache_grow(cpu, c, thisnode, static_cast<int>(node)) != kNoSlabId)
+      if (std::uint64_t obj = take(node)) return obj;
+  } else {
+    // ____cache_alloc_node (6.5): the object comes from the new slab before
+    // cache_grow_end lists it.
+    const std::uint32_t id = cache_grow_begin(cpu, c, thisnode, static_cast<int>(node));
+    if (id != kNoSlabId) {
+      const std::uint64_t obj = slab_get_obj(cpu, c, slabs_[id]);
+      cache_grow_end(cpu, c, id);
+      return obj;
+    }
   }
-  const std::uint32_t id = cache_grow(cpu, c, gfp, -1);
-  if (id == kNoSlabId) return 0;
-  return take(slabs_[id].node);
+  // fallback_alloc: other nodes with free objects, then a slab from anywhere;
+  // "goto retry" when another CPU emptied that slab first (both kernels).
+  for (;;) {
+    for (sim::NodeId other : pa_.node_order(node)) {
+      if (other == node || other >= c.node.size()) continue;
+      if (std::uint64_t obj = take(other)) return obj;
+    }
+    const std::uint32_t id = cache_grow(cpu, c, gfp, -1);
+    if (id == kNoSlabId) return 0;
+    if (std::uint64_t obj = take(slabs_[id].node)) return obj;
+  }
 }
 
 // --- free ----------------------------------------------------------------------------

@@ -129,6 +129,8 @@ class Slab : public ObjectAllocator {
   std::uint64_t cache_alloc_refill(sim::Cpu& cpu, SlabCache& c, Gfp gfp);
   std::uint64_t cache_alloc_node(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::NodeId node);
   std::uint32_t cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node);
+  std::uint32_t cache_grow_begin(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node);
+  void cache_grow_end(sim::Cpu& cpu, SlabCache& c, std::uint32_t id);
   std::uint32_t next_colour_offset(sim::Cpu& cpu, SlabCache& c, int node);
   void alloc_slabmgmt(sim::Cpu& cpu, SlabCache& c, SlabSlab& s);
   void cache_init_objs(sim::Cpu& cpu, SlabCache& c, SlabSlab& s);

@@ -38,7 +38,7 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
     k = std::make_unique<model::Kernel>(m, kernel);
     k->slab().set_observer(observer);  // boot caches are not events; the churn is
   }
-  // slab_colour: one 384-byte SLAB_HWCACHE_ALIGN cache; each CPU fills 32
+  // slab_colour: one 384-byte SLAB_HWCACHE_ALIGN cache; each CPU in turn fills 32
   // slab pages and then reads the first object of each page in turn. Where
   // those first objects start is what slab colouring changes: without it they
   // share one offset, and so one cache set when the L1's sets span a page.
@@ -51,6 +51,7 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
   const std::uint32_t cpus = m.cpus();
   std::vector<std::vector<std::uint64_t>> hot(cpus);  // slab_colour: the objects read
   std::vector<sim::Cycles> setup(cpus, 0);            // cycles spent before the measured loop
+  sim::CpuId filling = 0;                             // slab_colour: the CPU filling now
   const std::uint32_t line = config.line_bytes;
   const std::uint32_t nodes = config.nodes;
 
@@ -82,6 +83,9 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
           counters + (c / words_per_line) * line + (c % words_per_line) * 8;
       const sim::PhysAddr padded_word = counters + static_cast<sim::PhysAddr>(c) * line;
       if (probe) {  // the lowest object of each of the first kProbePages pages
+        // The CPUs fill in turn: colour_next is per node, and CPUs growing in
+        // lockstep would each get every k-th colour (k CPUs), not all of them.
+        while (filling != c) cpu.sleep_until(cpu.now() + 1000);
         std::vector<std::uint64_t>& first = hot[c];
         for (int n = 0; first.size() < kProbePages && n < 4096; ++n) {
           const std::uint64_t obj = k->slab().kmem_cache_alloc(cpu, *probe, gfp_kernel);
@@ -95,6 +99,7 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
         }
         if (first.empty()) throw std::runtime_error("slab_colour: the probe cache is empty");
         setup[c] = cpu.now();
+        ++filling;
       }
       for (std::uint64_t i = 0; i < ops_per_cpu; ++i) {
         switch (pattern) {
