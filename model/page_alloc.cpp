@@ -152,6 +152,13 @@ void PageAllocator::record_failure(sim::Cpu& cpu, Gfp gfp, unsigned order) {
   failures_.push_back(std::move(f));
 }
 
+bool PageAllocator::has_normal_memory(sim::NodeId node) const {
+  const auto normal = static_cast<unsigned>(zone_index(machine_.config().arch, ZoneType::normal));
+  for (unsigned idx = 0; idx <= normal; ++idx)
+    if (const Zone* z = zone_of(node, idx); z && z->populated()) return true;
+  return false;
+}
+
 std::optional<Pfn> PageAllocator::alloc_pages(sim::Cpu& cpu, Gfp gfp, unsigned order) {
   return alloc_pages_node(cpu, cpu.node(), gfp, order);
 }

@@ -124,6 +124,9 @@ class PageAllocator {
   std::vector<Zone>& zones() { return zones_; }
   // Zones of a node in index order (null where the node lacks that index).
   const Zone* zone_of(sim::NodeId node, unsigned idx) const;
+  // N_NORMAL_MEMORY: a populated zone at or below ZONE_NORMAL (an i386 node
+  // that is all HIGHMEM has none).
+  bool has_normal_memory(sim::NodeId node) const;
   // MAX_NR_ZONES of the simulated kernel (5 with linux-6.18's ZONE_DEVICE).
   unsigned nr_zone_indices() const {
     return model::nr_zone_indices(config_.flavour, machine_.config().arch, config_.zone_device);

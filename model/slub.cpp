@@ -134,7 +134,8 @@ SlubCache* Slub::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_
   for (sim::NodeId n = 0; n < s->node.size(); ++n) {
     SlubNode& nd = s->node[n];
     nd.addr = kmem_cache_node_ && kmem_cache_node_->id != s->id
-                  ? phys(kmem_cache_alloc(cpu, *kmem_cache_node_, gfp_kernel_, static_cast<int>(n)))
+                  ? phys(kmem_cache_alloc(cpu, *kmem_cache_node_, gfp_kernel_,
+                                          pa_.has_normal_memory(n) ? static_cast<int>(n) : -1))
                   : meta_alloc(cpu, n, SlubNodeLayout::size);
     nd.list_lock = std::make_unique<sim::SpinLock>(
         pa_.machine().make_lock(nd.addr + SlubNodeLayout::list_lock, "kmem_cache_node.list_lock"));
@@ -444,7 +445,12 @@ std::uint64_t Slub::slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp
   ++s.stats.refills;
   cpu.spend(kSlowPathCycles);
   const bool v6 = params_.flavour != Flavour::linux_2_6;
-  if (node >= static_cast<int>(s.node.size())) node = -1;  // not a node with memory
+  // ___slab_alloc: a node outside slab_nodes (no N_NORMAL_MEMORY, like an
+  // all-HIGHMEM i386 node) drops the node constraint; else its slabs, which
+  // come from another node, would never match.
+  if (node >= static_cast<int>(s.node.size()) ||
+      (node >= 0 && !pa_.has_normal_memory(static_cast<sim::NodeId>(node))))
+    node = -1;
   for (;;) {
     if (c.slab != kNoSlab) {
       SlubSlab& sl = slabs_[c.slab];

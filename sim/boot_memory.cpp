@@ -15,11 +15,26 @@ BootMemory::BootMemory(const MachineConfig& config) {
 PhysAddr BootMemory::alloc(std::uint64_t bytes, std::uint64_t align, NodeId node, PhysAddr limit) {
   if (align == 0 || (align & (align - 1)))
     throw std::invalid_argument("boot memory: bad alignment");
+  // memblock_alloc_try_nid: the node's own memory first, then any node's
+  // (NUMA_NO_NODE), always below the limit. An i386 node that is all HIGHMEM
+  // thus gets its structures in another node's lowmem.
+  PhysAddr at = try_alloc(bytes, align, node, limit);
+  if (at == kNever) at = try_alloc(bytes, align, kNoNode, limit);
+  if (at == kNever) {
+    std::string where = limit == kNever ? "" : " below " + std::to_string(limit >> 20) + " MiB";
+    throw std::runtime_error("boot memory: no room for " + std::to_string(bytes) +
+                             " bytes for node " + std::to_string(node) + " in any node" + where);
+  }
+  return at;
+}
+
+PhysAddr BootMemory::try_alloc(std::uint64_t bytes, std::uint64_t align, NodeId node,
+                               PhysAddr limit) {
   // memblock_alloc is top-down: the highest fit wins.
   Range* best = nullptr;
   PhysAddr best_start = 0;
   for (Range& r : free_) {
-    if (r.node != node) continue;
+    if (node != kNoNode && r.node != node) continue;
     const PhysAddr top = r.end < limit ? r.end : limit;
     if (top < r.start || top - r.start < bytes) continue;
     const PhysAddr start = (top - bytes) & ~(align - 1);
@@ -29,14 +44,12 @@ PhysAddr BootMemory::alloc(std::uint64_t bytes, std::uint64_t align, NodeId node
       best_start = start;
     }
   }
-  if (!best)
-    throw std::runtime_error("boot memory: node " + std::to_string(node) + " has no room for " +
-                             std::to_string(bytes) + " bytes");
+  if (!best) return kNever;
   const Range r = *best;
   // Split the range around the allocation.
   best->end = best_start;
   if (best_start + bytes < r.end) free_.push_back({best_start + bytes, r.end, r.node});
-  reserved_.push_back({best_start, bytes, node});
+  reserved_.push_back({best_start, bytes, r.node});
   return best_start;
 }
 

@@ -20,11 +20,14 @@ class BootMemory {
 
   explicit BootMemory(const MachineConfig& config);
   // `bytes` at `align` (a power of two), as high as possible in `node`'s memory
-  // but ending at or below `limit`.
+  // but ending at or below `limit`; if `node` has no room there, in any node's
+  // (memblock_alloc_try_nid). `Region::node` is where the memory really is.
   PhysAddr alloc(std::uint64_t bytes, std::uint64_t align, NodeId node, PhysAddr limit = kNever);
   const std::vector<Region>& reserved() const { return reserved_; }
 
  private:
+  static constexpr NodeId kAnyNode = ~NodeId{0};
+  PhysAddr try_alloc(std::uint64_t bytes, std::uint64_t align, NodeId node, PhysAddr limit);
   struct Range {
     PhysAddr start, end;
     NodeId node;

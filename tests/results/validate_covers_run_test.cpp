@@ -107,7 +107,12 @@ const std::vector<Case> kCases = {
     {{"machine.memory.per_node=4097"}, false},
     {{"machine.memory.starts=[16TiB]"}, true},
     {{"machine.nodes=2", "machine.memory.starts=[0, 16TiB]"}, false},  // past one mem_map
-    {{"machine.arch=i386", "machine.nodes=2", "machine.memory.per_node=32GiB"}, false},
+    // i386: a node that is all HIGHMEM boots from node 0's lowmem (issue 15,
+    // bug 3); a lowmem too small for its mem_map is refused, not hung.
+    {{"machine.arch=i386", "machine.nodes=2"}, true},
+    {{"machine.arch=i386", "machine.nodes=2", "machine.memory.nodes=[16MiB, 4GiB]",
+      "machine.memory.starts=[0, 1GiB]"},
+     false},
     {{"run.max_host_memory=1MiB"}, false},  // the estimate exceeds it: run refused
     {{"run.max_host_memory=none"}, true},
     // Object-allocator tunables: every cache's, and the probe cache's own.

@@ -103,5 +103,20 @@ TEST(BootMemory, TopDownBelowALimitAndNeverOverlapping) {
   EXPECT_THROW(b.alloc(2 << 20, 4096, 1), std::runtime_error);
 }
 
+// memblock_alloc_try_nid: a node with no memory below the limit (an i386 node
+// that is all HIGHMEM) gets its structures from any node below it.
+TEST(BootMemory, FallsBackToAnyNodeBelowTheLimit) {
+  MachineConfig c;
+  c.nodes = 2;
+  c.cpus = 2;
+  assign_contiguous_memory(c, 1 << 20);
+  BootMemory b(c);
+  EXPECT_EQ(b.alloc(4096, 4096, 1, 0x80000), 0x7f000u);  // node 0, just under the limit
+  EXPECT_EQ(b.reserved().back().node, 0u);               // where the memory really is
+  EXPECT_EQ(b.alloc(4096, 4096, 1), (2u << 20) - 4096);  // node 1's own memory when it fits
+  EXPECT_EQ(b.reserved().back().node, 1u);
+  EXPECT_THROW(b.alloc(1 << 20, 4096, 1, 0x80000), std::runtime_error);  // no room anywhere
+}
+
 }  // namespace
 }  // namespace allocsim::sim
