@@ -8,7 +8,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
-runs=${1:-1500}
+runs=${1:-5000}
 shift || true
 bin=build-fuzz/tests/fuzz
 work=build-fuzz/corpus
