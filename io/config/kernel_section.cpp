@@ -46,6 +46,19 @@ bool linux618_key(MapReader& kernel, std::string_view key, model::Flavour f,
   return false;
 }
 
+// A key that is `auto` (the kernel's rule: empty) or an integer in lo..hi.
+std::optional<std::uint64_t> auto_or_uint(MapReader& kernel, std::string_view key, std::uint64_t lo,
+                                          std::uint64_t hi) {
+  const Value v = kernel.get(key);
+  if (v.node().is_scalar() && v.as_string() == "auto") {
+    kernel.record(key, "auto");
+    return std::nullopt;
+  }
+  const std::uint64_t n = v.as_uint(lo, hi);
+  kernel.record(key, std::to_string(n));
+  return n;
+}
+
 // kernel.slab: any registered design (model/slab_design.cpp); linux-6.18 runs
 // those Linux still has and the research designs. kernel.magazine_rounds: the
 // magazine design's M, read whatever the design (like the other per-design keys).
@@ -62,26 +75,8 @@ void read_slab_design(MapReader& kernel, model::Flavour f, model::SlabConfig& sc
   }
   sc.design = d.traits.name;
   kernel.record("slab", std::string(d.traits.name));
-  const Value rounds = kernel.get("magazine_rounds");
-  if (rounds.node().is_scalar() && rounds.as_string() == "auto") {
-    kernel.record("magazine_rounds", "auto");
-  } else {
-    sc.magazine_rounds = static_cast<unsigned>(rounds.as_uint(1, model::kMaxMagazineRounds));
-    kernel.record("magazine_rounds", std::to_string(sc.magazine_rounds));
-  }
-}
-
-// A key that is `auto` (the kernel's rule: empty) or an integer in lo..hi.
-std::optional<std::uint64_t> auto_or_uint(MapReader& kernel, std::string_view key, std::uint64_t lo,
-                                          std::uint64_t hi) {
-  const Value v = kernel.get(key);
-  if (v.node().is_scalar() && v.as_string() == "auto") {
-    kernel.record(key, "auto");
-    return std::nullopt;
-  }
-  const std::uint64_t n = v.as_uint(lo, hi);
-  kernel.record(key, std::to_string(n));
-  return n;
+  if (auto m = auto_or_uint(kernel, "magazine_rounds", 1, model::kMaxMagazineRounds))
+    sc.magazine_rounds = static_cast<unsigned>(*m);
 }
 
 // The object-allocator tunables given to every cache (docs/config.md,
@@ -208,15 +203,9 @@ model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
     sc.sheaves = kernel.enumeration("slub_sheaves", kSheaves);
   sc.colouring = kernel.boolean("slab_colouring");
   sc.merge = kernel.boolean("slab_merge");
-  if (linux6_key(kernel, "slab_max_order", k.flavour)) {
-    const Value smo = kernel.get("slab_max_order");
-    if (smo.node().is_scalar() && smo.as_string() == "auto") {
-      kernel.record("slab_max_order", "auto");
-    } else {
-      sc.slab_max_order = static_cast<int>(smo.as_uint(0, model::kMaxOrder));
-      kernel.record("slab_max_order", std::to_string(sc.slab_max_order));
-    }
-  }
+  if (linux6_key(kernel, "slab_max_order", k.flavour))
+    if (auto smo = auto_or_uint(kernel, "slab_max_order", 0, model::kMaxOrder))
+      sc.slab_max_order = static_cast<int>(*smo);
   sc.slub_min_order = static_cast<unsigned>(kernel.uint("slub_min_order", 0, model::kMaxOrder));
   sc.slub_max_order = static_cast<unsigned>(kernel.uint("slub_max_order", 0, model::kMaxOrder));
   if (sc.slub_min_order > sc.slub_max_order)
