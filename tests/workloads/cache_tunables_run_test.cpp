@@ -2,6 +2,9 @@
 // batchcount, shared and forced colouring, SLUB's cpu_partial and min_partial.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "io/config/load.hpp"
 #include "model/kernel.hpp"
 #include "model/slab.hpp"
@@ -31,11 +34,22 @@ workload:
           - kmem_cache_alloc: {cache: tuned, lifetime: 1us}
 )";
 
+// A config's workload run to its end on the kernel the config describes.
+struct Ran {
+  io::Config c;
+  sim::Machine m;
+  model::Kernel k;
+  gen::GeneratorResult r;
+  Ran(const char* yaml, const std::vector<std::string>& sets)
+      : c(io::load_config_text(yaml, "w.yaml", sets)),
+        m(c.machine, c.run.seed),
+        k(m, c.kernel),
+        r(gen::run_generator(c.generator, k)) {}
+};
+
 TEST(CacheTunablesRun, SlabCachesGetTheirArraysAndColouring) {
-  const io::Config c = io::load_config_text(kWorkload, "w.yaml", {"kernel.slab=slab"});
-  sim::Machine m(c.machine, c.run.seed);
-  model::Kernel k(m, c.kernel);
-  gen::run_generator(c.generator, k);
+  Ran run(kWorkload, {"kernel.slab=slab"});
+  model::Kernel& k = run.k;
   const auto& slab = static_cast<const model::Slab&>(k.slab());
   const model::KmemCache* bare = k.slab().find_cache("bare");
   const model::KmemCache* tuned = k.slab().find_cache("tuned");
@@ -53,10 +67,8 @@ TEST(CacheTunablesRun, SlabCachesGetTheirArraysAndColouring) {
 }
 
 TEST(CacheTunablesRun, SlubCachesGetTheirSysfsValues) {
-  const io::Config c = io::load_config_text(kWorkload, "w.yaml", {"kernel.slab_merge=false"});
-  sim::Machine m(c.machine, c.run.seed);
-  model::Kernel k(m, c.kernel);
-  gen::run_generator(c.generator, k);
+  Ran run(kWorkload, {"kernel.slab_merge=false"});
+  model::Kernel& k = run.k;
   const auto& slub = static_cast<const model::Slub&>(k.slab());
   const model::SlubGeometry& g = slub.cache(*k.slab().find_cache("tuned")).g;
   EXPECT_EQ(g.cpu_partial, 13u);
@@ -87,11 +99,9 @@ workload:
 )";
 
 TEST(CacheTunablesRun, TheCacheReapOpDrainsTheCpusArray) {
-  const io::Config c = io::load_config_text(kReap, "w.yaml", {"kernel.slab=slab"});
-  sim::Machine m(c.machine, c.run.seed);
-  model::Kernel k(m, c.kernel);
-  const gen::GeneratorResult r = gen::run_generator(c.generator, k);
-  EXPECT_EQ(r.total[static_cast<std::size_t>(gen::OpKind::cache_reap)].ops, 3u);
+  Ran run(kReap, {"kernel.slab=slab"});
+  model::Kernel& k = run.k;
+  EXPECT_EQ(run.r.total[static_cast<std::size_t>(gen::OpKind::cache_reap)].ops, 3u);
   const auto& slab = static_cast<const model::Slab&>(k.slab());
   // 10 from the refill (one handed out and freed back); the first reap only
   // clears `touched`, then 4 and 4 go back: (limit + 4) / 5.
