@@ -1,7 +1,9 @@
 #pragma once
 // Small machines for the page-allocator tests: few pages, so the invariant
 // checker can run after every operation.
+#include "model/gfp.hpp"
 #include "model/page_alloc.hpp"
+#include "model/zone_type.hpp"
 #include "sim/machine.hpp"
 
 namespace allocsim::model::testing {
@@ -30,5 +32,18 @@ inline KernelConfig kernel(Flavour f) {
   k.flavour = f;
   return k;
 }
+
+// A page allocator booted on `mc` (seed 1), with the lookups its tests use.
+struct BootedPages {
+  sim::Machine machine;
+  PageAllocator pa;
+  BootedPages(const sim::MachineConfig& mc, const KernelConfig& k)
+      : machine(mc, 1), pa(machine, k) {}
+  sim::Cpu& cpu(sim::CpuId c) { return machine.cpu(c); }
+  Gfp gfp(const char* s = "GFP_KERNEL") const { return parse_gfp(pa.flavour(), s); }
+  const Zone& zone(sim::NodeId n, ZoneType t) const {
+    return *pa.zone_of(n, static_cast<unsigned>(zone_index(sim::Arch::x86_64, t)));
+  }
+};
 
 }  // namespace allocsim::model::testing

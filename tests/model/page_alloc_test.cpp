@@ -18,16 +18,7 @@ namespace {
 using testing::kernel;
 using testing::small_machine;
 
-struct Booted {
-  sim::Machine machine;
-  PageAllocator pa;
-  Booted(const sim::MachineConfig& mc, const KernelConfig& k) : machine(mc, 1), pa(machine, k) {}
-  sim::Cpu& cpu(sim::CpuId c) { return machine.cpu(c); }
-  Gfp gfp(const char* s) const { return parse_gfp(pa.flavour(), s); }
-  const Zone& zone(sim::NodeId n, ZoneType t) const {
-    return *pa.zone_of(n, static_cast<unsigned>(zone_index(sim::Arch::x86_64, t)));
-  }
-};
+using Booted = testing::BootedPages;
 
 class BothFlavours : public ::testing::TestWithParam<Flavour> {};
 

@@ -17,14 +17,9 @@ namespace {
 using testing::kernel;
 using testing::small_machine;
 
-struct Booted {
-  sim::Machine machine;
-  PageAllocator pa;
-  Booted(const sim::MachineConfig& mc, const KernelConfig& k) : machine(mc, 1), pa(machine, k) {}
-  Gfp gfp() const { return parse_gfp(pa.flavour(), "GFP_KERNEL"); }
-  const Zone& dma32() const {
-    return *pa.zone_of(0, static_cast<unsigned>(zone_index(sim::Arch::x86_64, ZoneType::dma32)));
-  }
+struct Booted : testing::BootedPages {
+  using BootedPages::BootedPages;
+  const Zone& dma32() const { return zone(0, ZoneType::dma32); }
   // Pages taken on CPU 1, to be freed onto CPU 0's list.
   std::vector<Pfn> take(int n) {
     std::vector<Pfn> pages;
