@@ -77,6 +77,22 @@ void Cpu::sync() {
   if (next.time < clock_ || (next.time == clock_ && next.cpu < id_)) yield();
 }
 
+bool Cpu::queue_work(Work& w, Cycles due, bool deferrable) {
+  if (!work_.queue(w, due, deferrable)) return false;
+  if (!deferrable && idle_kick_) idle_kick_->kick(id_, due);
+  return true;
+}
+
+void Cpu::run_work() {
+  if (in_work_) return;  // an item's own sync points are not op boundaries
+  in_work_ = true;
+  while (Work* w = work_.pop_due(clock_)) {
+    w->run(*this);
+    sync();
+  }
+  in_work_ = false;
+}
+
 void Cpu::sleep_until(Cycles when) {
   if (when > clock_) clock_ = when;
   sync();

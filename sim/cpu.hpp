@@ -11,6 +11,7 @@
 #include "sim/rng.hpp"
 #include "sim/spinlock.hpp"
 #include "sim/types.hpp"
+#include "sim/work_queue.hpp"
 
 namespace allocsim::sim {
 
@@ -57,6 +58,19 @@ class Cpu final : public EventHandler {
   void block();
   void wake(Cycles at);
 
+  // Per-CPU deferred kernel work (sim/work_queue.hpp). queue_work is
+  // queue_delayed_work_on: false if `w` is already pending; work that is not
+  // deferrable wakes this CPU if its workload driver has it idle.
+  bool queue_work(Work& w, Cycles due, bool deferrable);
+  // An op boundary: runs every item due by now, each followed by a sync.
+  void run_due_work() {
+    if (work_.next_due() <= clock_) [[unlikely]]
+      run_work();
+  }
+  // When an idle CPU must wake for its work (kNever: only deferrable work).
+  Cycles next_work_wakeup() const { return work_.next_wakeup(); }
+  const WorkQueue& work() const { return work_; }
+
   bool finished() const { return finished_; }
   bool blocked() const { return blocked_; }
 
@@ -72,6 +86,7 @@ class Cpu final : public EventHandler {
   Cycles record_and_charge(PhysAddr addr, std::uint32_t size, AccessKind kind);
   void on_event(Cycles time, std::uint64_t arg) override;
   void yield();
+  void run_work();
 
   CpuId id_;
   NodeId node_;
@@ -80,6 +95,9 @@ class Cpu final : public EventHandler {
   Engine* engine_;
   MemorySystem* memory_;
   AccessRecorder* recorder_ = nullptr;
+  IdleKick* idle_kick_ = nullptr;  // the workload driver's, set through Machine
+  WorkQueue work_;
+  bool in_work_ = false;
   PhysAddr line_mask_;                             // line_bytes - 1
   const std::vector<PhysAddr>* qnodes_ = nullptr;  // every CPU's MCS queue node
   boost::context::fiber fiber_;

@@ -74,6 +74,10 @@ SpinLock Machine::make_lock(PhysAddr word, const std::string& cls, LockKind kind
   return SpinLock(word, kind, lock_class(cls), cpus());
 }
 
+void Machine::set_idle_kick(IdleKick* kick) {
+  for (auto& c : cpus_) c->idle_kick_ = kick;
+}
+
 void Machine::spawn(CpuId cpu, std::function<void(Cpu&)> body) {
   Cpu& c = this->cpu(cpu);
   if (c.started_ && !c.finished_)

@@ -58,6 +58,10 @@ class Machine {
   SpinLock make_lock(PhysAddr word, const std::string& lock_class);
   SpinLock make_lock(PhysAddr word, const std::string& lock_class, LockKind kind);
 
+  // The workload driver that wakes an idle CPU for work that is due
+  // (sim/work_queue.hpp); null: none, work waits for the CPU's next activity.
+  void set_idle_kick(IdleKick* kick);
+
   // Runs `body` on a CPU as soon as the engine reaches that CPU's clock.
   void spawn(CpuId cpu, std::function<void(Cpu&)> body);
   // Runs until no work is left (or until `until`); throws if CPUs are left

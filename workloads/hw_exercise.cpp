@@ -142,6 +142,7 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
         }
         cpu.spend(1);  // the loop around the access
         cpu.sync();
+        cpu.run_due_work();
       }
     });
   }

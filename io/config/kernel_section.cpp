@@ -1,7 +1,10 @@
 // The `kernel:` section: the Linux generation and the page allocator's
 // tunables. Keys a flavour does not have are errors when set for it.
+#include <algorithm>
+
 #include "io/config/sections.hpp"
 #include "io/config/units.hpp"
+#include "model/jiffies.hpp"
 #include "model/magazine.hpp"
 #include "model/slab_design.hpp"
 #include "model/slab_tunables.hpp"
@@ -142,9 +145,14 @@ model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
                                         "slub_min_partial",
                                         "slab_limit",
                                         "slab_colour_step",
-                                        "slab_colour_max"});
+                                        "slab_colour_max",
+                                        "hz"});
   model::KernelConfig k;
   k.flavour = kernel.enumeration("flavour", kFlavours);
+  k.hz = static_cast<unsigned>(kernel.uint("hz", 1, 1000));
+  if (std::find(model::kHzChoices.begin(), model::kHzChoices.end(), k.hz) ==
+      model::kHzChoices.end())
+    kernel.get("hz").fail("must be 100, 250, 300 or 1000 (CONFIG_HZ)");
 
   const Value mfk = kernel.get("min_free_kbytes");
   if (mfk.node().is_scalar() && mfk.as_string() == "auto") {

@@ -131,6 +131,7 @@ machine:
   timing: true
 kernel:
   flavour: linux-6
+  hz: 250
   min_free_kbytes: auto
   watermark_scale_factor: 10
   watermark_boost_factor: 15000

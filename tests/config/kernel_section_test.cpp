@@ -14,6 +14,8 @@ TEST(KernelSection, DefaultsAndValues) {
   EXPECT_EQ(d.kernel.flavour, model::Flavour::linux_6);
   EXPECT_FALSE(d.kernel.min_free_kbytes);  // auto
   EXPECT_EQ(d.kernel.watermark_scale_factor, 10u);
+  EXPECT_EQ(d.kernel.hz, 250u);
+  EXPECT_EQ(load_config_text("kernel: {hz: 1000}\n").kernel.hz, 1000u);
   EXPECT_TRUE(d.kernel.pcp);
   EXPECT_FALSE(d.kernel.lowmem_reserve_ratio);
   const Config c = load_config_text(
@@ -42,6 +44,11 @@ TEST(KernelSection, Errors) {
   EXPECT_EQ(std::string(load_error("kernel: {percpu_pagelist_high_fraction: 4}\n").what()),
             "t.yaml:1:41: kernel.percpu_pagelist_high_fraction: must be 0 (auto) or at least 8 "
             "(MIN_PERCPU_PAGELIST_HIGH_FRACTION)");
+  EXPECT_EQ(std::string(load_error("kernel: {hz: 200}\n").what()),
+            "t.yaml:1:14: kernel.hz: must be 100, 250, 300 or 1000 (CONFIG_HZ)");
+  EXPECT_EQ(
+      std::string(load_error("kernel: {hz: 1200}\n").what()).rfind("t.yaml:1:14: kernel.hz: ", 0),
+      0u);
   EXPECT_EQ(std::string(load_error("kernel: {lowmem_reserve_ratio: [256, 32]}\n").what()),
             "t.yaml:1:32: kernel.lowmem_reserve_ratio: needs 4 entries, one per zone index");
   EXPECT_EQ(std::string(load_error("kernel: {min_free_kbytes: lots}\n").what())

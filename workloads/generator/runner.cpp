@@ -76,6 +76,12 @@ void Runner::kick(sim::CpuId cpu, sim::Cycles at) {
   m_.cpu(cpu).wake(at);
 }
 
+void Runner::WorkKick::kick(sim::CpuId cpu, sim::Cycles at) {
+  Executor& ex = runner.executors_[cpu];
+  // The wait's own timer stays armed: whichever comes first wakes the executor.
+  if (ex.waiting && !ex.kicked) runner.m_.engine().schedule(at, &ex, ex.wait_gen);
+}
+
 void Runner::kick_all(sim::Cycles at) {
   for (sim::CpuId c = 0; c < m_.cpus(); ++c) kick(c, at);
 }
@@ -154,7 +160,7 @@ sim::Cycles Runner::next_event(const Executor& ex) const {
     if (!in.finished) next = std::min(next, in.next_arrival);
   }
   if (!ex.deferred.empty()) next = std::min(next, ex.deferred.top().due);
-  return next;
+  return std::min(next, m_.cpu(ex.cpu).next_work_wakeup());
 }
 
 void Runner::wait_until(sim::Cpu& cpu, Executor& ex, sim::Cycles when) {
@@ -203,6 +209,7 @@ bool Runner::run_irq(sim::Cpu& cpu, Executor& ex) {
 
 void Runner::executor_loop(sim::Cpu& cpu, Executor& ex) {
   for (;;) {
+    cpu.run_due_work();
     run_due_frees(cpu, ex);
     // Interrupts first, but never two in a row while a thread can run: a
     // backlog of arrivals (handlers slower than the arrival rate) slows the
@@ -290,6 +297,12 @@ GeneratorResult Runner::run(RunHooks* hooks) {
       executor_loop(cpu, ex);
     });
   }
+  // Kernel work that is due wakes an idle executor while the workload runs.
+  struct KickScope {
+    sim::Machine& m;
+    ~KickScope() { m.set_idle_kick(nullptr); }
+  } kick_scope{m_};
+  m_.set_idle_kick(&work_kick_);
   try {
     m_.run();
   } catch (const std::runtime_error& e) {

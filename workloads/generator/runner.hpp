@@ -85,6 +85,12 @@ class Runner final : public RunProgress {
 
  private:
   friend struct Executor;
+  // Wakes an idle executor for kernel work due at `at` (sim/work_queue.hpp).
+  struct WorkKick final : sim::IdleKick {
+    explicit WorkKick(Runner& r) : runner(r) {}
+    void kick(sim::CpuId cpu, sim::Cycles at) override;
+    Runner& runner;
+  };
   void setup(sim::Cpu& cpu);
   void executor_loop(sim::Cpu& cpu, Executor& ex);
   bool ready(const Instance& in, sim::Cycles now) const;
@@ -135,6 +141,7 @@ class Runner final : public RunProgress {
   std::vector<Instance> instances_;
   std::vector<std::vector<int>> instances_of_;  // per spec
   std::vector<Executor> executors_;
+  WorkKick work_kick_{*this};
   std::vector<BarrierState> barriers_;
   ObjectTable objects_;
   std::uint64_t process_unfinished_ = 0, unfinished_ = 0;

@@ -199,6 +199,7 @@ void Replayer::cpu_loop(sim::Cpu& cpu) {
   if (cpu.now() < start_) cpu.spend(start_ - cpu.now());
   Item it;
   while (next_item(cpu, it)) {
+    cpu.run_due_work();  // kernel work due by the event's time runs before it
     execute(cpu, it);
     cpu.sync();
   }
