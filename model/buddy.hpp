@@ -66,6 +66,16 @@ class Buddy {
 
   std::uint64_t extfrag_events() const { return extfrag_events_; }
 
+  // A warm start's direct edits of the lists (model/warm_free_area.cpp):
+  // take a free block off its list, or put one on mt's list (at the tail)
+  // without coalescing. Neither touches nr_free_pages.
+  void take_free_block(Zone& z, std::uint32_t idx, unsigned order, const Charge& c) {
+    del_from_free_list(z, idx, order, c);
+  }
+  void place_free_block(Zone& z, std::uint32_t idx, unsigned order, unsigned mt, const Charge& c) {
+    add_to_free_list(z, idx, order, mt, true, c);
+  }
+
  private:
   void add_to_free_list(Zone& z, std::uint32_t idx, unsigned order, unsigned mt, bool tail,
                         const Charge& c);

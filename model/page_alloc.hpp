@@ -32,6 +32,18 @@ struct AllocFailure {
 };
 
 // A free the kernel would report with bad_page(): recorded, never applied.
+// A zone's free lists as /proc/pagetypeinfo prints them: free blocks per
+// migratetype (the flavour's numbering) and order, and pageblocks per type.
+struct WarmFreeArea {
+  std::array<std::array<std::uint64_t, kNrOrders>, kMaxMigrateTypes> free{};
+  std::array<std::uint64_t, kMaxMigrateTypes> blocks{};
+};
+struct WarmFreeAreaResult {
+  std::uint64_t free_pages = 0;      // pages now on the zone's free lists
+  std::uint64_t held_pages = 0;      // pages the model had free that stay allocated
+  std::uint64_t missing_blocks = 0;  // wanted blocks that found no room
+};
+
 struct BadPage {
   sim::Cycles time;
   sim::CpuId cpu;
@@ -151,11 +163,16 @@ class PageAllocator {
   const VmEvents& events() const { return events_; }
   const PageTracepoints& tracepoints() const { return tracepoints_; }
 
-  // A replay's warm start: `cpu`'s pcp list of zone `zone` holds `count`
-  // order-0 movable pages taken from the buddy lists (as rmqueue_bulk() would)
-  // and its high is `high`, widening high_max to it (the recorded kernel's
-  // auto-tuned high may exceed the model's bound). Returns the pages moved:
-  // fewer when the zone has fewer free.
+  // A replay's warm start (model/warm_free_area.cpp): zone `zone`'s free
+  // lists become exactly `want` (a recording's pagetypeinfo); what the model
+  // had free beyond it stays allocated, as the recorded kernel's memory in use.
+  WarmFreeAreaResult warm_free_area(std::size_t zone, const WarmFreeArea& want);
+  // `cpu`'s pcp list of zone `zone` holds `count` order-0 movable pages and
+  // its high is `high`, widening high_max to it (the recorded kernel's
+  // auto-tuned high may exceed the model's bound). The pages come from what
+  // warm_free_area left allocated, else from the buddy lists (as
+  // rmqueue_bulk() would). Returns the pages moved: fewer when there are not
+  // enough.
   std::uint64_t warm_pcp(sim::Cpu& cpu, std::size_t zone, std::uint64_t count, std::int64_t high);
 
   // Physical address of a frame, and of its simulated struct page.
@@ -234,6 +251,7 @@ class PageAllocator {
   // One per CPU plus kswapd's, reserved at boot: reclaim allocates nothing, and a
   // reclaimer that another interrupts at a lock keeps its own isolated pages.
   std::vector<std::vector<std::uint32_t>> reclaim_scratch_;
+  std::vector<std::vector<std::uint32_t>> warm_held_;  // per zone: warm_free_area's kept pages
   std::vector<AllocFailure> failures_;
   std::vector<BadPage> bad_pages_;
   DiagnosticLog* diag_ = nullptr;

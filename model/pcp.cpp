@@ -80,8 +80,27 @@ std::uint64_t PageAllocator::warm_pcp(sim::Cpu& cpu, std::size_t zone, std::uint
   // The list page-cache pages come from (GFP_HIGHUSER_MOVABLE's migrate type).
   const unsigned mt =
       gfp_migratetype(config_.flavour, page_cache_gfp_, buddy_->group_by_mobility_disabled());
-  const unsigned pindex = config_.flavour == Flavour::linux_6 ? order_to_pindex(mt, 0) : mt;
-  const std::uint64_t got = rmqueue_bulk(cpu, z, 0, count, mt, pindex, false, AllocFlags{});
+  const bool v6 = config_.flavour != Flavour::linux_2_6;
+  const unsigned pindex = v6 ? order_to_pindex(mt, 0) : mt;
+  std::vector<std::uint32_t>* held = zone < warm_held_.size() ? &warm_held_[zone] : nullptr;
+  if (!held || held->empty()) {
+    const std::uint64_t got = rmqueue_bulk(cpu, z, 0, count, mt, pindex, false, AllocFlags{});
+    pcp.count += static_cast<std::int64_t>(got);
+    return got;
+  }
+  // Pages warm_free_area kept allocated: the free lists stay as recorded.
+  const Charge c{&cpu};
+  std::uint64_t got = 0;
+  for (; got < count && !held->empty(); ++got) {
+    const std::uint32_t idx = held->back();
+    held->pop_back();
+    Page& p = map_[idx];
+    p.refcount = 0;
+    p.flags = PG_pcp;
+    p.order = 0;
+    p.list = pcp_list_byte(pindex, buddy_->pageblock_mt(z, map_.pfn(idx)));
+    lists_.add_tail(pcp.lists[pindex], pcp_list_head(pcp, pindex), idx, c);
+  }
   pcp.count += static_cast<std::int64_t>(got);
   return got;
 }

@@ -125,12 +125,12 @@ void run_replay(const Config& c, const ExecuteOptions& o, model::Kernel& kernel,
   // slab pages left to the model's slab allocator, its pcp lists warm.
   std::optional<RecordedCaches> caches;
   workloads::replaying::SlabPageRule slab_pages;
-  std::optional<RecordedPcpWarmStart> warm;
+  std::optional<RecordedWarmStart> warm;
   if (!c.trace.recording.empty()) {
     caches.emplace(c.trace.recording);
     ro.caches = &*caches;
     ro.pages = &slab_pages;
-    warm.emplace(c.trace.recording);  // the pcp lists as recorded (the rest: not yet)
+    warm.emplace(c.trace.recording);  // free lists and pcp lists as recorded
     ro.warm_start = &*warm;
   }
   workloads::ReplayResult r = workloads::replay(stream, kernel, ro);
@@ -267,7 +267,7 @@ void check_runnable(const Config& c) {
   }
   if (!c.trace.recording.empty()) {
     RecordedCaches caches(c.trace.recording);
-    RecordedPcpWarmStart warm(c.trace.recording);
+    RecordedWarmStart warm(c.trace.recording);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "model/kernel.hpp"
+#include "model/migratetype.hpp"
 #include "model/page_alloc.hpp"
 #include "model/zone_type.hpp"
 #include "sim/machine.hpp"
@@ -29,10 +30,16 @@ bool field(const std::string& line, std::string_view key, std::int64_t& v,
 
 }  // namespace
 
-RecordedPcpWarmStart::RecordedPcpWarmStart(const std::filesystem::path& recording) {
+RecordedWarmStart::RecordedWarmStart(const std::filesystem::path& recording) {
+  read_zoneinfo(recording / "before" / "zoneinfo");
+  const std::filesystem::path pagetypeinfo = recording / "before" / "pagetypeinfo";
+  if (std::filesystem::exists(pagetypeinfo)) read_pagetypeinfo(pagetypeinfo);
+}
+
+void RecordedWarmStart::read_zoneinfo(const std::filesystem::path& path) {
   // mm/vmstat.c: zoneinfo_show_print prints each zone's "pagesets", a
   // "cpu: N" line then "count:", "high:", "batch:" per CPU.
-  const std::string file = (recording / "before" / "zoneinfo").string();
+  const std::string file = path.string();
   std::ifstream in(file);
   if (!in) throw std::runtime_error(file + ": cannot read the recording's zoneinfo");
   std::string line;
@@ -65,9 +72,92 @@ RecordedPcpWarmStart::RecordedPcpWarmStart(const std::filesystem::path& recordin
   }
 }
 
-void RecordedPcpWarmStart::apply(model::Kernel& kernel) {
+void RecordedWarmStart::read_pagetypeinfo(const std::filesystem::path& path) {
+  // mm/vmstat.c: pagetypeinfo_showfree prints "Node %4d, zone %8s, type %12s"
+  // and a count per order; pagetypeinfo_showblockcount a header of the type
+  // names, then "Node %d, zone %8s" and a count per type.
+  const std::string file = path.string();
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error(file + ": cannot read the recording's pagetypeinfo");
+  std::string line;
+  std::vector<std::string> block_types;
+  const auto zone_of = [&](int node, const std::string& zone) -> FreeArea& {
+    for (FreeArea& f : free_areas_)
+      if (f.node == node && f.zone == zone) return f;
+    free_areas_.push_back({node, zone, {}, {}});
+    return free_areas_.back();
+  };
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    const std::string where = file + ":" + std::to_string(number);
+    std::istringstream words(line);
+    std::string word;
+    if (line.rfind("Number of blocks type", 0) == 0) {
+      std::istringstream names(line.substr(21));
+      block_types.clear();
+      while (names >> word) block_types.push_back(word);
+      continue;
+    }
+    if (line.rfind("Node", 0) != 0) continue;
+    int node = -1;
+    std::string comma, zone_word, zone;
+    if (!(words >> word >> node >> comma >> zone_word >> zone) || comma != "," ||
+        zone_word != "zone" || node < 0)
+      throw std::runtime_error(where + ": expected 'Node <n>, zone <name>'");
+    std::uint64_t v = 0;
+    if (zone.back() == ',') {  // a free-count line: "..., type <name> <counts>"
+      zone.pop_back();
+      std::string type_word, type;
+      if (!(words >> type_word >> type) || type_word != "type")
+        throw std::runtime_error(where + ": expected 'type <migratetype>'");
+      std::array<std::uint64_t, model::kNrOrders> counts{};
+      std::size_t o = 0;
+      while (words >> v) {
+        if (o == counts.size())
+          throw std::runtime_error(where + ": more orders than the model has");
+        counts[o++] = v;
+      }
+      if (!words.eof() || o == 0) throw std::runtime_error(where + ": expected a count per order");
+      zone_of(node, zone).free.emplace_back(type, counts);
+    } else {
+      if (block_types.empty())
+        throw std::runtime_error(where + ": block counts before the 'Number of blocks type' line");
+      FreeArea& f = zone_of(node, zone);
+      for (const std::string& type : block_types) {
+        if (!(words >> v)) throw std::runtime_error(where + ": expected a block count for " + type);
+        f.blocks.emplace_back(type, v);
+      }
+    }
+  }
+}
+
+void RecordedWarmStart::apply(model::Kernel& kernel) {
   model::PageAllocator& pa = kernel.pages();
   sim::Machine& m = kernel.machine();
+  // The free lists first: the pcp pages then come from the memory in use.
+  const model::Flavour flavour = pa.flavour();
+  const model::MigrateTypes t = model::migrate_types(flavour);
+  const auto migratetype = [&](const std::string& name) -> unsigned {
+    for (unsigned mt = 0; mt < t.count; ++mt)
+      if (model::migratetype_name(flavour, mt) == name) return mt;
+    // 6.x's HighAtomic and 2.6's Reserve are each other's reserve; CMA and
+    // anything else the flavour lacks count as Movable.
+    if (name == "HighAtomic" || name == "Reserve") return t.reserve;
+    return t.movable;
+  };
+  for (const FreeArea& f : free_areas_)
+    for (std::size_t z = 0; z < pa.zones().size(); ++z) {
+      const model::Zone& zone = pa.zones()[z];
+      if (static_cast<int>(zone.node) != f.node || model::zone_name(zone.type) != f.zone) continue;
+      model::WarmFreeArea want;
+      for (const auto& [name, counts] : f.free)
+        for (unsigned o = 0; o < model::kNrOrders; ++o)
+          want.free[migratetype(name)][o] += counts[o];
+      for (const auto& [name, n] : f.blocks) want.blocks[migratetype(name)] += n;
+      const model::WarmFreeAreaResult r = pa.warm_free_area(z, want);
+      free_pages_ += r.free_pages;
+      held_pages_ += r.held_pages;
+      missing_blocks_ += r.missing_blocks;
+    }
   // Each CPU fills its own lists, under the zone locks, as a refill would.
   for (sim::CpuId c = 0; c < m.cpus(); ++c)
     m.spawn(c, [this, &pa, c](sim::Cpu& cpu) {

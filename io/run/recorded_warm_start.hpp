@@ -1,21 +1,26 @@
 #pragma once
-// The part of a replay's warm start (workloads/replay/hooks.hpp, WarmStart)
-// done so far: every CPU's pcp lists as the recording's before/zoneinfo gives
-// them. Each CPU's pcp of each zone gets the recorded `high` and `count`
-// pages, order-0 movable pages from the zone's buddy lists (zoneinfo gives
-// only the total, not the orders and migratetypes on the lists). The free
-// blocks per order and migratetype (pagetypeinfo) and the slab caches' slabs
-// and objects in use are not loaded yet.
+// A replay's warm start (workloads/replay/hooks.hpp, WarmStart) from the
+// recording's before/ snapshot:
+// - each zone's free lists as before/pagetypeinfo gives them: free blocks per
+//   migratetype and order, pageblocks per type (PageAllocator::warm_free_area
+//   chooses the pfns, docs/recording.md); what the model had free beyond that
+//   stays allocated, as the recorded kernel's memory in use;
+// - each CPU's pcp lists of each zone with the `count` and `high` of
+//   before/zoneinfo's pagesets, order-0 movable pages taken from that memory
+//   in use (pcp pages are not on pagetypeinfo's lists).
+// The slab caches' slabs and objects in use are not loaded.
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "model/free_area.hpp"
 #include "workloads/replay/hooks.hpp"
 
 namespace allocsim::io {
 
-class RecordedPcpWarmStart final : public workloads::replaying::WarmStart {
+class RecordedWarmStart final : public workloads::replaying::WarmStart {
  public:
   struct Pcp {
     int node = 0;
@@ -24,20 +29,37 @@ class RecordedPcpWarmStart final : public workloads::replaying::WarmStart {
     std::uint64_t count = 0;
     std::int64_t high = 0;
   };
+  // One zone of pagetypeinfo, by migratetype name as the kernel printed it.
+  struct FreeArea {
+    int node = 0;
+    std::string zone;
+    std::vector<std::pair<std::string, std::array<std::uint64_t, model::kNrOrders>>> free;
+    std::vector<std::pair<std::string, std::uint64_t>> blocks;
+  };
 
-  // Reads <recording>/before/zoneinfo; throws std::runtime_error naming the
-  // file and line of a pageset that does not parse.
-  explicit RecordedPcpWarmStart(const std::filesystem::path& recording);
+  // Reads <recording>/before/zoneinfo and, if present, before/pagetypeinfo;
+  // throws std::runtime_error naming the file and line of what does not parse.
+  explicit RecordedWarmStart(const std::filesystem::path& recording);
   void apply(model::Kernel& kernel) override;
 
   const std::vector<Pcp>& pcps() const { return pcps_; }
+  const std::vector<FreeArea>& free_areas() const { return free_areas_; }
   // Pages moved onto pcp lists by apply(): the recorded counts less what the
-  // model's boot left on the lists, or fewer when a zone has fewer free pages.
+  // model's boot left on the lists, or fewer when there are not enough.
   std::uint64_t moved() const { return moved_; }
+  // After apply(): pages placed on the free lists, pages of the model's free
+  // memory kept allocated, and recorded free blocks that found no room (the
+  // model's zone had less free memory than the recorded one).
+  std::uint64_t free_pages() const { return free_pages_; }
+  std::uint64_t held_pages() const { return held_pages_; }
+  std::uint64_t missing_blocks() const { return missing_blocks_; }
 
  private:
+  void read_zoneinfo(const std::filesystem::path& file);
+  void read_pagetypeinfo(const std::filesystem::path& file);
   std::vector<Pcp> pcps_;
-  std::uint64_t moved_ = 0;
+  std::vector<FreeArea> free_areas_;
+  std::uint64_t moved_ = 0, free_pages_ = 0, held_pages_ = 0, missing_blocks_ = 0;
 };
 
 }  // namespace allocsim::io
