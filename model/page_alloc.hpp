@@ -174,6 +174,12 @@ class PageAllocator {
   // rmqueue_bulk() would). Returns the pages moved: fewer when there are not
   // enough.
   std::uint64_t warm_pcp(sim::Cpu& cpu, std::size_t zone, std::uint64_t count, std::int64_t high);
+  // Up to `pages` of what warm_free_area left allocated on `node` (highest
+  // zone first, as GFP_HIGHUSER_MOVABLE prefers) become page-cache pages on
+  // the node's LRU, which reclaim can take. Returns the pages moved.
+  std::uint64_t warm_page_cache(sim::NodeId node, std::uint64_t pages);
+  // Pages warm_free_area left allocated on `node` and nothing took since.
+  std::uint64_t warm_held_pages(sim::NodeId node) const;
 
   // Physical address of a frame, and of its simulated struct page.
   sim::PhysAddr pfn_to_phys(Pfn pfn) const { return pfn << kPageShift; }

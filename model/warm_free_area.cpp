@@ -167,4 +167,26 @@ WarmFreeAreaResult PageAllocator::warm_free_area(std::size_t zi, const WarmFreeA
   return result;
 }
 
+std::uint64_t PageAllocator::warm_page_cache(sim::NodeId node, std::uint64_t pages) {
+  std::uint64_t moved = 0;
+  for (std::size_t zi = std::min(zones_.size(), warm_held_.size()); zi-- > 0 && moved < pages;) {
+    if (zones_[zi].node != node) continue;
+    std::vector<std::uint32_t>& held = warm_held_[zi];
+    for (; moved < pages && !held.empty(); ++moved) {
+      const std::uint32_t idx = held.back();
+      held.pop_back();
+      map_[idx].flags |= PG_lru;  // alloc_page_cache's page, without the allocation
+      lists_.add(lru_[node], lru_head_[node], idx, Charge{nullptr});
+    }
+  }
+  return moved;
+}
+
+std::uint64_t PageAllocator::warm_held_pages(sim::NodeId node) const {
+  std::uint64_t n = 0;
+  for (std::size_t zi = 0; zi < std::min(zones_.size(), warm_held_.size()); ++zi)
+    if (zones_[zi].node == node) n += warm_held_[zi].size();
+  return n;
+}
+
 }  // namespace allocsim::model

@@ -34,6 +34,26 @@ RecordedWarmStart::RecordedWarmStart(const std::filesystem::path& recording) {
   read_zoneinfo(recording / "before" / "zoneinfo");
   const std::filesystem::path pagetypeinfo = recording / "before" / "pagetypeinfo";
   if (std::filesystem::exists(pagetypeinfo)) read_pagetypeinfo(pagetypeinfo);
+  const std::filesystem::path meminfo = recording / "before" / "meminfo";
+  if (std::filesystem::exists(meminfo)) read_meminfo(meminfo);
+}
+
+void RecordedWarmStart::read_meminfo(const std::filesystem::path& path) {
+  // fs/proc/meminfo.c: "Active(file):    1105848 kB".
+  const std::string file = path.string();
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error(file + ": cannot read the recording's meminfo");
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    if (line.rfind("Active(file):", 0) != 0 && line.rfind("Inactive(file):", 0) != 0) continue;
+    const std::size_t at = line.find_first_not_of(' ', line.find(':') + 1);
+    std::uint64_t kb = 0;
+    const char* end = line.data() + line.size();
+    const auto [stop, ec] = std::from_chars(line.data() + std::min(at, line.size()), end, kb);
+    if (ec != std::errc() || std::string_view(stop, static_cast<std::size_t>(end - stop)) != " kB")
+      throw std::runtime_error(file + ":" + std::to_string(number) + ": expected '<n> kB'");
+    file_lru_pages_ += kb / 4;  // 4 KiB pages
+  }
 }
 
 void RecordedWarmStart::read_zoneinfo(const std::filesystem::path& path) {
@@ -171,6 +191,21 @@ void RecordedWarmStart::apply(model::Kernel& kernel) {
       }
     });
   m.run();
+  // The file LRU, split over the nodes by the memory each still holds.
+  std::uint64_t held = 0;
+  for (sim::NodeId n = 0; n < m.config().nodes; ++n) held += pa.warm_held_pages(n);
+  std::uint64_t left = std::min(file_lru_pages_, held);
+  for (sim::NodeId n = 0; n < m.config().nodes && held > 0; ++n) {
+    const std::uint64_t mine = pa.warm_held_pages(n);
+    const std::uint64_t share =
+        n + 1 == m.config().nodes
+            ? left
+            : static_cast<std::uint64_t>(
+                  static_cast<unsigned __int128>(std::min(file_lru_pages_, held)) * mine / held);
+    const std::uint64_t got = pa.warm_page_cache(n, std::min(share, left));
+    page_cache_pages_ += got;
+    left -= got;
+  }
 }
 
 }  // namespace allocsim::io

@@ -7,7 +7,10 @@
 //   stays allocated, as the recorded kernel's memory in use;
 // - each CPU's pcp lists of each zone with the `count` and `high` of
 //   before/zoneinfo's pagesets, order-0 movable pages taken from that memory
-//   in use (pcp pages are not on pagetypeinfo's lists).
+//   in use (pcp pages are not on pagetypeinfo's lists);
+// - before/meminfo's file LRU pages (Active(file) + Inactive(file)) from the
+//   rest of that memory, as page cache on the nodes' LRUs, which reclaim can
+//   take (split over the nodes by the memory each holds: meminfo is global).
 // The slab caches' slabs and objects in use are not loaded.
 #include <array>
 #include <cstdint>
@@ -53,13 +56,19 @@ class RecordedWarmStart final : public workloads::replaying::WarmStart {
   std::uint64_t free_pages() const { return free_pages_; }
   std::uint64_t held_pages() const { return held_pages_; }
   std::uint64_t missing_blocks() const { return missing_blocks_; }
+  // before/meminfo's Active(file) + Inactive(file) in pages (0 without the
+  // file), and the pages apply() put on the LRUs.
+  std::uint64_t file_lru_pages() const { return file_lru_pages_; }
+  std::uint64_t page_cache_pages() const { return page_cache_pages_; }
 
  private:
   void read_zoneinfo(const std::filesystem::path& file);
   void read_pagetypeinfo(const std::filesystem::path& file);
+  void read_meminfo(const std::filesystem::path& file);
   std::vector<Pcp> pcps_;
   std::vector<FreeArea> free_areas_;
   std::uint64_t moved_ = 0, free_pages_ = 0, held_pages_ = 0, missing_blocks_ = 0;
+  std::uint64_t file_lru_pages_ = 0, page_cache_pages_ = 0;
 };
 
 }  // namespace allocsim::io

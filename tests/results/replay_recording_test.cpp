@@ -173,6 +173,11 @@ TEST(RecordedWarmStart, EachZonesFreeListsAreTheRecordedPagetypeinfo) {
     for (const model::PerCpuPages& p : z.pcp) cold_free += static_cast<std::uint64_t>(p.count);
   }
   EXPECT_EQ(warm.free_pages() + warm.held_pages(), cold_free);
+  // before/meminfo: Active(file) 1105848 kB + Inactive(file) 1131548 kB, as
+  // page cache on node 0's LRU (the memory held has room for it).
+  EXPECT_EQ(warm.file_lru_pages(), (1105848u + 1131548u) / 4);
+  EXPECT_EQ(warm.page_cache_pages(), warm.file_lru_pages());
+  EXPECT_EQ(k.pages().page_cache_pages(0), warm.file_lru_pages());
   EXPECT_NO_THROW(k.pages().check_invariants());
 }
 
@@ -183,6 +188,15 @@ TEST(RecordedWarmStart, MalformedPagetypeinfoNamesFileAndLine) {
   std::ofstream(dir / "before" / "zoneinfo") << "Node 0, zone   Normal\n";
   std::ofstream(dir / "before" / "pagetypeinfo")
       << "Page block order: 9\n\nNode    0, zone   Normal, type    Movable      1  x\n";
+  std::ofstream(dir / "before" / "meminfo") << "MemTotal: 1 kB\nActive(file):    12 MB\n";
+  try {
+    io::RecordedWarmStart warm(dir);
+    ADD_FAILURE() << "a bad meminfo line was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              (dir / "before" / "meminfo").string() + ":2: expected '<n> kB'");
+  }
+  std::filesystem::remove(dir / "before" / "meminfo");
   try {
     io::RecordedWarmStart warm(dir);
     ADD_FAILURE() << "a bad count was accepted";
