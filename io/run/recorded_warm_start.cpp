@@ -31,6 +31,10 @@ bool field(const std::string& line, std::string_view key, std::int64_t& v,
 }  // namespace
 
 RecordedWarmStart::RecordedWarmStart(const std::filesystem::path& recording) {
+  if (std::filesystem::exists(recording / "before" / "slab_caches.tsv")) {
+    geometry_.emplace(recording);
+    slabs_.emplace(recording);
+  }
   read_zoneinfo(recording / "before" / "zoneinfo");
   const std::filesystem::path pagetypeinfo = recording / "before" / "pagetypeinfo";
   if (std::filesystem::exists(pagetypeinfo)) read_pagetypeinfo(pagetypeinfo);
@@ -153,7 +157,9 @@ void RecordedWarmStart::read_pagetypeinfo(const std::filesystem::path& path) {
 void RecordedWarmStart::apply(model::Kernel& kernel) {
   model::PageAllocator& pa = kernel.pages();
   sim::Machine& m = kernel.machine();
-  // The free lists first: the pcp pages then come from the memory in use.
+  // The slabs first, from the model's free memory, then the free lists (what
+  // is left beyond them is the memory in use), the pcp lists from that memory.
+  if (slabs_) slabs_->apply(kernel, *geometry_);
   const model::Flavour flavour = pa.flavour();
   const model::MigrateTypes t = model::migrate_types(flavour);
   const auto migratetype = [&](const std::string& name) -> unsigned {

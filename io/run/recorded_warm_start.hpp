@@ -11,13 +11,17 @@
 // - before/meminfo's file LRU pages (Active(file) + Inactive(file)) from the
 //   rest of that memory, as page cache on the nodes' LRUs, which reclaim can
 //   take (split over the nodes by the memory each holds: meminfo is global).
-// The slab caches' slabs and objects in use are not loaded.
+// - before/slab_caches.tsv's caches with their slabs and objects in use
+//   (io/run/recorded_slab_state.hpp), first, from the model's free memory.
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "io/run/recorded_caches.hpp"
+#include "io/run/recorded_slab_state.hpp"
 #include "model/free_area.hpp"
 #include "workloads/replay/hooks.hpp"
 
@@ -44,6 +48,15 @@ class RecordedWarmStart final : public workloads::replaying::WarmStart {
   // throws std::runtime_error naming the file and line of what does not parse.
   explicit RecordedWarmStart(const std::filesystem::path& recording);
   void apply(model::Kernel& kernel) override;
+  model::KmemCache* cache(std::string_view name) const override {
+    return slabs_ ? slabs_->cache(name) : nullptr;
+  }
+  std::optional<std::pair<model::KmemCache*, std::uint64_t>> take_object(
+      std::string_view name) override {
+    return slabs_ ? slabs_->take_object(name) : std::nullopt;
+  }
+  // The slab part; empty when the recording has no before/slab_caches.tsv.
+  const std::optional<RecordedSlabState>& slabs() const { return slabs_; }
 
   const std::vector<Pcp>& pcps() const { return pcps_; }
   const std::vector<FreeArea>& free_areas() const { return free_areas_; }
@@ -65,6 +78,8 @@ class RecordedWarmStart final : public workloads::replaying::WarmStart {
   void read_zoneinfo(const std::filesystem::path& file);
   void read_pagetypeinfo(const std::filesystem::path& file);
   void read_meminfo(const std::filesystem::path& file);
+  std::optional<RecordedCaches> geometry_;
+  std::optional<RecordedSlabState> slabs_;
   std::vector<Pcp> pcps_;
   std::vector<FreeArea> free_areas_;
   std::uint64_t moved_ = 0, free_pages_ = 0, held_pages_ = 0, missing_blocks_ = 0;

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
 
 #include "../common/accuracy_row.hpp"
@@ -17,6 +19,7 @@
 #include "model/kernel.hpp"
 #include "model/page_alloc.hpp"
 #include "model/slab_flags.hpp"
+#include "model/slabinfo.hpp"
 #include "model/zone_type.hpp"
 #include "sim/machine.hpp"
 #include "workloads/replay/accuracy.hpp"
@@ -56,6 +59,13 @@ TEST(ReplayAccuracy, ARecordingIsComparedWithItsAfterSnapshot) {
       free_pages += a.model << std::stoul(a.key.substr(a.key.rfind('/') + 1));
   EXPECT_EQ(free_pages, s.model_free_pages);
   EXPECT_GT(free_pages, 0u);
+  // Warm-started from before/: the model ends near the recorded free memory
+  // (3,619,814 pages) and most caches near their recorded slabs; two traced
+  // kmem_cache_frees freed objects live before the trace began.
+  EXPECT_EQ(s.model_free_pages, 3617123u);
+  EXPECT_EQ(s.slab_caches_compared, 77u);
+  EXPECT_EQ(s.slab_caches_within_10pct, 70u);
+  EXPECT_EQ(r.warm_frees, 2u);
 }
 
 TEST(RecordedCaches, GeometryAndFlagsComeFromSlabCachesTsv) {
@@ -172,12 +182,79 @@ TEST(RecordedWarmStart, EachZonesFreeListsAreTheRecordedPagetypeinfo) {
     cold_free += z.nr_free_pages;
     for (const model::PerCpuPages& p : z.pcp) cold_free += static_cast<std::uint64_t>(p.count);
   }
-  EXPECT_EQ(warm.free_pages() + warm.held_pages(), cold_free);
+  // ... less the slabs the warm start made first (and a few pages of the new
+  // caches' metadata that are not slabs).
+  const auto slab_pages = [](const model::Kernel& kernel) {
+    std::uint64_t pages = 0;
+    for (const model::SlabinfoRow& r : kernel.slab().slabinfo_rows())
+      pages += r.num_slabs * r.pagesperslab;
+    return pages;
+  };
+  const std::uint64_t accounted =
+      warm.free_pages() + warm.held_pages() + slab_pages(k) - slab_pages(cold);
+  EXPECT_LE(accounted, cold_free);
+  EXPECT_GE(accounted + 8, cold_free);
   // before/meminfo: Active(file) 1105848 kB + Inactive(file) 1131548 kB, as
   // page cache on node 0's LRU (the memory held has room for it).
   EXPECT_EQ(warm.file_lru_pages(), (1105848u + 1131548u) / 4);
   EXPECT_EQ(warm.page_cache_pages(), warm.file_lru_pages());
   EXPECT_EQ(k.pages().page_cache_pages(0), warm.file_lru_pages());
+  EXPECT_NO_THROW(k.pages().check_invariants());
+}
+
+// objs_per_slab of `name`'s row in the recording's before/slab_caches.tsv.
+std::uint32_t objects_per_slab(const std::string& dir, const std::string& name) {
+  std::ifstream in(dir + "/before/slab_caches.tsv");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(name + "\t", 0) == 0) {
+      std::istringstream fields(line);
+      std::string f;
+      for (int i = 0; i < 6; ++i) std::getline(fields, f, '\t');
+      return static_cast<std::uint32_t>(std::stoul(f));
+    }
+  return 0;
+}
+
+TEST(RecordedWarmStart, EachCacheHoldsTheRecordedSlabsAndObjects) {
+  const std::string dir = std::string(ALLOCSIM_SOURCE_DIR) + "/tests/data/recordings/ls-etc";
+  io::RecordedWarmStart warm(dir);
+  ASSERT_EQ(warm.slabs()->caches().size(), 232u);  // the rows of before/slab_caches.tsv
+  const io::Config c = io::load_config({dir});
+  sim::Machine m(c.machine, 1);
+  model::Kernel k(m, c.kernel);
+  warm.apply(k);
+  std::map<std::string, model::SlabinfoRow> rows;
+  for (const model::SlabinfoRow& r : k.slab().slabinfo_rows()) rows[r.name] = r;
+  // /sys/kernel/slab/dentry: objects 44373, slabs 2113, no partial slab.
+  EXPECT_EQ(warm.cache("dentry")->in_use, 44373u);
+  EXPECT_EQ(rows["dentry"].num_slabs, 2113u);
+  // vm_area_struct: 3591 objects in 171 slabs of 21.
+  EXPECT_EQ(warm.cache("vm_area_struct")->in_use, 3591u);
+  EXPECT_EQ(rows["vm_area_struct"].num_slabs, 171u);
+  // An unnamed merge (":0000032") is the cache slabinfo lists it under.
+  EXPECT_EQ(warm.cache("lsm_inode_cache")->in_use, 70896u);
+  EXPECT_EQ(rows["lsm_inode_cache"].num_slabs, 655u);
+  // Every cache the model made itself holds the recorded objects in use
+  // (SLUB's slabinfo counts its per-CPU slabs' free objects as active too,
+  // in the model as in the recording) and, where its slabs hold as many
+  // objects as the recorded ones, the recorded number of slabs.
+  std::uint64_t warmed = 0, objects_exact = 0, same_geometry = 0, slabs_exact = 0;
+  for (const io::RecordedSlabState::Cache& rc : warm.slabs()->caches()) {
+    std::uint64_t objects = 0, slabs = 0;
+    for (const auto& n : rc.nodes) objects += n.objects, slabs += n.slabs;
+    const model::KmemCache* kc = warm.cache(rc.aliases.empty() ? rc.name : rc.aliases[0]);
+    if (!kc || kc->general || objects == 0 || kc->name.rfind("kmem_cache", 0) == 0) continue;
+    ++warmed;
+    objects_exact += kc->in_use == objects;
+    if (rows[kc->name].objperslab != objects_per_slab(dir, rc.name)) continue;
+    ++same_geometry;
+    slabs_exact += rows[kc->name].num_slabs == slabs;
+  }
+  EXPECT_EQ(warmed, 107u);
+  EXPECT_EQ(objects_exact, warmed);
+  EXPECT_EQ(slabs_exact, same_geometry);
+  EXPECT_GT(same_geometry, 100u);
+  EXPECT_NO_THROW(k.slab().check_invariants());
   EXPECT_NO_THROW(k.pages().check_invariants());
 }
 
@@ -187,7 +264,7 @@ TEST(RecordedWarmStart, MalformedPagetypeinfoNamesFileAndLine) {
   std::filesystem::create_directories(dir / "before");
   std::ofstream(dir / "before" / "zoneinfo") << "Node 0, zone   Normal\n";
   std::ofstream(dir / "before" / "pagetypeinfo")
-      << "Page block order: 9\n\nNode    0, zone   Normal, type    Movable      1  x\n";
+      << "Page block order: 9\n\nNode    0, zone   Normal, type    Movable      1  2\n";
   std::ofstream(dir / "before" / "meminfo") << "MemTotal: 1 kB\nActive(file):    12 MB\n";
   try {
     io::RecordedWarmStart warm(dir);
@@ -197,6 +274,8 @@ TEST(RecordedWarmStart, MalformedPagetypeinfoNamesFileAndLine) {
               (dir / "before" / "meminfo").string() + ":2: expected '<n> kB'");
   }
   std::filesystem::remove(dir / "before" / "meminfo");
+  std::ofstream(dir / "before" / "pagetypeinfo")
+      << "Page block order: 9\n\nNode    0, zone   Normal, type    Movable      1  x\n";
   try {
     io::RecordedWarmStart warm(dir);
     ADD_FAILURE() << "a bad count was accepted";

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "model/kernel.hpp"
 #include "model/slab_flags.hpp"
@@ -21,6 +22,15 @@ class WarmStart {
  public:
   virtual ~WarmStart() = default;
   virtual void apply(model::Kernel& kernel) = 0;
+  // After apply(): the cache it made for a trace's cache name (the replay
+  // allocates from it instead of creating one), or null.
+  virtual model::KmemCache* cache(std::string_view /*name*/) const { return nullptr; }
+  // A live object of that cache that the trace's free of an object it never
+  // allocated (one live before it began) may free, or nothing.
+  virtual std::optional<std::pair<model::KmemCache*, std::uint64_t>> take_object(
+      std::string_view /*name*/) {
+    return std::nullopt;
+  }
 };
 
 // kmem_cache_create's arguments for a cache the trace allocates from.

@@ -52,6 +52,16 @@ class ObjectMap {
   // never allocated it.
   SlotId unbind(Space s, std::uint64_t key) { return table(s).take(key); }
 
+  // A slot for a live object the trace never allocated (a warm start's),
+  // bound to no key.
+  SlotId adopt(std::uint64_t addr, model::KmemCache* cache) {
+    const SlotId id = take_slot();
+    slots_[id].addr = addr;
+    slots_[id].cache = cache;
+    slots_[id].state = Slot::State::live;
+    return id;
+  }
+
   Slot& operator[](SlotId id) { return slots_[id]; }
   void release(SlotId id) {
     slots_[id] = Slot{};

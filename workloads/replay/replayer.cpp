@@ -101,7 +101,13 @@ sim::Cycles Replayer::dispatch(const trace::TraceEvent& e, sim::Cpu* reader) {
       slot = map_.unbind(ObjectMap::Space::objects, e.ptr);
       if (slot == kNoSlot) {
         ++r_.unknown_frees;
-        return when;
+        // An object live before the trace began: a warm-started one of its cache.
+        if (!opt_.warm_start || e.kind != EventKind::kmem_cache_free || !e.has(Field::name))
+          return when;
+        const auto warm = opt_.warm_start->take_object(source_.trace().str(e.name));
+        if (!warm) return when;
+        slot = map_.adopt(warm->second, warm->first);
+        ++r_.warm_frees;
       }
       break;
     case Action::alloc_pages:
@@ -267,8 +273,9 @@ model::KmemCache* Replayer::cache_for(sim::Cpu& cpu, const trace::TraceEvent& e)
     if (auto found = opt_.caches->find(traced_name, e.bytes_req, e.bytes_alloc)) spec = *found;
   const std::string name =
       traced_name.empty() ? "replay-" + std::to_string(caches_.size()) : std::string(traced_name);
-  model::KmemCache* made =
-      k_.slab().kmem_cache_create(cpu, name, spec.size, spec.align, spec.flags, spec.ctor);
+  model::KmemCache* made = opt_.warm_start ? opt_.warm_start->cache(traced_name) : nullptr;
+  if (!made)
+    made = k_.slab().kmem_cache_create(cpu, name, spec.size, spec.align, spec.flags, spec.ctor);
   CacheEntry& c = caches_[index];
   c.creating = false;
   c.cache = made;

@@ -37,6 +37,7 @@ struct ReplayCounters {
   std::uint64_t allocations = 0, frees = 0;
   std::uint64_t null_frees = 0;            // kfree(NULL): nothing to do
   std::uint64_t unknown_frees = 0;         // pointer never seen allocated (before the trace began)
+  std::uint64_t warm_frees = 0;            // of those, frees of a warm-started object instead
   std::uint64_t reused_pointers = 0;       // allocation of a pointer still live in the trace
   std::uint64_t failures = 0;              // the simulated allocator returned NULL
   std::uint64_t failed_frees = 0;          // frees of allocations the model failed
@@ -68,7 +69,7 @@ struct ReplayResult : ReplayCounters {
 };
 
 // ReplayResult's counters, in the order `allocsim run` prints them.
-inline constexpr std::array<sim::FieldDecl<ReplayCounters>, 26> kReplayCounters{{
+inline constexpr std::array<sim::FieldDecl<ReplayCounters>, 27> kReplayCounters{{
     {{"events", "1", "events read from the trace", "the replay (workloads/replay/replayer.cpp)"},
      &ReplayCounters::events},
     {{"allocations", "1", "successful object and page allocations replayed", "the replay"},
@@ -78,6 +79,11 @@ inline constexpr std::array<sim::FieldDecl<ReplayCounters>, 26> kReplayCounters{
     {{"unknown_frees", "1", "frees of pointers the trace never allocated (before it began)",
       "the replay: a free whose pointer or pfn is not live in the trace"},
      &ReplayCounters::unknown_frees},
+    {{"warm_frees", "1",
+      "of the unknown frees, kmem_cache_frees that freed a warm-started object of their cache",
+      "the replay of a recording: the cache's most recently allocated warm object "
+      "(io/run/recorded_slab_state.cpp)"},
+     &ReplayCounters::warm_frees},
     {{"null_frees", "1", "kfree(NULL): nothing to do", "the replay"}, &ReplayCounters::null_frees},
     {{"reused_pointers", "1", "allocations of a pointer still live in the trace",
       "the replay: the older allocation stays allocated in the model"},

@@ -1,0 +1,190 @@
+#include "io/run/recorded_slab_state.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <stdexcept>
+
+#include "io/recording/tsv.hpp"
+#include "model/gfp.hpp"
+#include "model/slab_flags.hpp"
+#include "sim/machine.hpp"
+
+namespace allocsim::io {
+
+namespace {
+
+std::size_t column(const std::vector<std::string>& header, const std::string& name,
+                   const std::string& file) {
+  const auto it = std::find(header.begin(), header.end(), name);
+  if (it == header.end()) throw std::runtime_error(file + ":1: no column '" + name + "'");
+  return static_cast<std::size_t>(it - header.begin());
+}
+
+}  // namespace
+
+RecordedSlabState::RecordedSlabState(const std::filesystem::path& recording) {
+  // before/slabinfo's names (s->name), to name unnamed merges as it does.
+  std::ifstream slabinfo(recording / "before" / "slabinfo");
+  for (std::string row; std::getline(slabinfo, row);)
+    if (!row.empty() && row[0] != '#' && row.rfind("slabinfo", 0) != 0)
+      slabinfo_names_.insert(row.substr(0, row.find(' ')));
+  const std::string file = (recording / "before" / "slab_caches.tsv").string();
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error(file + ": cannot read the recording's slab caches");
+  std::string line;
+  if (!std::getline(in, line)) throw std::runtime_error(file + ":1: empty, expected a header");
+  const std::vector<std::string> header = recording::tsv_split(line);
+  const std::size_t name = column(header, "name", file), objects = column(header, "objects", file),
+                    slabs = column(header, "slabs", file),
+                    partial = column(header, "partial", file),
+                    aliases = column(header, "alias_names", file);
+  // mm/slub.c show_slab_objects: the total, then " N<node>=<count>" per node.
+  const std::size_t per_node[] = {column(header, "objects_per_node", file),
+                                  column(header, "slabs_per_node", file),
+                                  column(header, "partial_per_node", file)};
+  for (std::size_t number = 2; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    const std::string where = file + ":" + std::to_string(number);
+    const std::vector<std::string> row = recording::tsv_split(line);
+    if (row.size() != header.size())
+      throw std::runtime_error(where + ": " + std::to_string(row.size()) +
+                               " fields, the header has " + std::to_string(header.size()));
+    const auto parse = [&](std::string_view s, std::size_t col) {
+      std::uint64_t v = 0;
+      const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+      if (ec != std::errc() || end != s.data() + s.size())
+        throw std::runtime_error(where + ": " + header[col] + ": expected a number, not '" +
+                                 std::string(s) + "'");
+      return v;
+    };
+    Cache c;
+    c.name = row[name];
+    const std::string& names = row[aliases];
+    for (std::size_t i = 0; i < names.size();) {
+      const std::size_t comma = std::min(names.find(',', i), names.size());
+      if (comma > i) c.aliases.push_back(names.substr(i, comma - i));
+      i = comma + 1;
+    }
+    const std::uint64_t totals[] = {parse(row[objects], objects), parse(row[slabs], slabs),
+                                    parse(row[partial], partial)};
+    for (int f = 0; f < 3; ++f) {
+      const std::string& text = row[per_node[f]];
+      std::vector<std::uint64_t> values;
+      for (std::size_t i = 0; i < text.size();) {
+        const std::size_t space = std::min(text.find(' ', i), text.size());
+        const std::string_view item(text.data() + i, space - i);
+        const std::size_t eq = item.find('=');
+        if (item.size() < 3 || item[0] != 'N' || eq == std::string_view::npos)
+          throw std::runtime_error(where + ": " + header[per_node[f]] +
+                                   ": expected N<node>=<n>, not '" + std::string(item) + "'");
+        const std::uint64_t node = parse(item.substr(1, eq - 1), per_node[f]);
+        if (node >= 1024)
+          throw std::runtime_error(where + ": node " + std::to_string(node) + " out of range");
+        if (values.size() <= node) values.resize(node + 1, 0);
+        values[node] = parse(item.substr(eq + 1), per_node[f]);
+        i = space + 1;
+      }
+      if (values.empty()) values.push_back(totals[f]);
+      if (c.nodes.size() < values.size()) c.nodes.resize(values.size());
+      for (std::size_t n = 0; n < values.size(); ++n)
+        (f == 0 ? c.nodes[n].objects : f == 1 ? c.nodes[n].slabs : c.nodes[n].partial) = values[n];
+    }
+    caches_.push_back(std::move(c));
+  }
+}
+
+void RecordedSlabState::apply(model::Kernel& kernel, const RecordedCaches& geometry) {
+  sim::Machine& m = kernel.machine();
+  model::ObjectAllocator& oa = kernel.slab();
+  const model::Gfp gfp = model::parse_gfp(kernel.pages().flavour(), "GFP_KERNEL");
+  m.spawn(0, [&](sim::Cpu& cpu) {
+    for (const Cache& c : caches_) {
+      // The cache's name (s->name): its own, or for an unnamed merge
+      // (":0000032") the alias /proc/slabinfo lists it under.
+      std::string name = c.name;
+      if (name[0] == ':' && !c.aliases.empty()) {
+        name = c.aliases[0];
+        for (const std::string& a : c.aliases)
+          if (slabinfo_names_.count(a)) name = a;
+      }
+      model::KmemCache* kc = nullptr;
+      for (const model::KmemCache* existing : oa.slab_caches())
+        if (existing->name == name) kc = const_cast<model::KmemCache*>(existing);
+      if (!kc) {
+        const std::optional<workloads::replaying::CacheSpec> spec = geometry.find(name, 0, 0);
+        if (!spec) continue;
+        // Each real cache of the snapshot stays a cache of its own, as the
+        // recorded kernel kept it (its aliases were merged into it).
+        const model::SlabFlags no_merge =
+            kernel.pages().flavour() == model::Flavour::linux_2_6 ? 0 : model::SLAB_NO_MERGE;
+        kc = oa.kmem_cache_create(cpu, name, spec->size, spec->align, spec->flags | no_merge,
+                                  spec->ctor);
+        if (!kc) continue;
+      }
+      Warm w{kc, {}};
+      const std::uint64_t per_slab = std::max<std::uint64_t>(1, kc->objects_per_slab);
+      for (std::size_t node = 0; node < c.nodes.size(); ++node) {
+        const PerNode& n = c.nodes[node];
+        if (n.objects == 0 || node >= m.config().nodes) continue;
+        const std::uint64_t total =
+            kc->objects_per_slab ? std::max(n.objects, n.slabs * per_slab) : n.objects;
+        std::vector<std::uint64_t> got;
+        got.reserve(total);
+        for (std::uint64_t i = 0; i < total; ++i)
+          if (const std::uint64_t a = oa.kmem_cache_alloc(cpu, *kc, gfp, static_cast<int>(node)))
+            got.push_back(a);
+        // Free the excess from the last `partial` slabs' worth, round-robin.
+        std::uint64_t excess = got.size() > n.objects ? got.size() - n.objects : 0;
+        const std::uint64_t groups_all = (got.size() + per_slab - 1) / per_slab;
+        const std::uint64_t want_groups =
+            std::max(n.partial ? n.partial : groups_all, (excess + per_slab - 1) / per_slab);
+        const std::uint64_t groups =
+            std::clamp<std::uint64_t>(want_groups, 1, std::max<std::uint64_t>(groups_all, 1));
+        std::vector<bool> freed(got.size(), false);
+        for (std::uint64_t k = 0; excess > 0 && k < groups * per_slab; ++k) {
+          const std::uint64_t g = groups_all - groups + k % groups;
+          const std::uint64_t depth = k / groups;
+          const std::uint64_t first = g * per_slab;
+          const std::uint64_t last = std::min<std::uint64_t>(got.size(), first + per_slab);
+          if (depth >= last - first) continue;
+          const std::uint64_t i = last - 1 - depth;
+          if (freed[i]) continue;
+          oa.kmem_cache_free(cpu, *kc, got[i]);
+          freed[i] = true;
+          --excess;
+        }
+        for (std::size_t i = 0; i < got.size(); ++i)
+          if (!freed[i]) w.live.push_back(got[i]);
+      }
+      const std::size_t index = warmed_.size();
+      warmed_.push_back(std::move(w));
+      by_name_.try_emplace(c.name, index);
+      for (const std::string& a : c.aliases) by_name_.try_emplace(a, index);
+    }
+  });
+  m.run();
+}
+
+model::KmemCache* RecordedSlabState::cache(std::string_view name) const {
+  const auto it = by_name_.find(std::string(name));
+  return it == by_name_.end() ? nullptr : warmed_[it->second].cache;
+}
+
+std::optional<std::pair<model::KmemCache*, std::uint64_t>> RecordedSlabState::take_object(
+    std::string_view name) {
+  const auto it = by_name_.find(std::string(name));
+  if (it == by_name_.end() || warmed_[it->second].live.empty()) return std::nullopt;
+  Warm& w = warmed_[it->second];
+  const std::uint64_t addr = w.live.back();
+  w.live.pop_back();
+  return std::make_pair(w.cache, addr);
+}
+
+std::uint64_t RecordedSlabState::objects_live() const {
+  std::uint64_t n = 0;
+  for (const Warm& w : warmed_) n += w.live.size();
+  return n;
+}
+
+}  // namespace allocsim::io
