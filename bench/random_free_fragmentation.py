@@ -39,7 +39,7 @@ PAGE = 4096
 def summary(design: str, flavour: str, idle: str, objects: int, frees: int, seed: int):
     overrides = {"kernel.slab": design, "kernel.flavour": flavour, P + "idle": idle,
                  P + "objects": objects, P + "frees": frees, "run.sample_interval": "none"}
-    return allocsim.run(WORKLOAD, overrides=overrides, seed=seed).summary().iloc[0]
+    return allocsim.run(WORKLOAD, overrides=overrides, seed=seed).summary.iloc[0]
 
 
 def class_bytes(design: str, flavour: str) -> int:
