@@ -48,9 +48,8 @@ struct SlabConfig {
   std::optional<std::uint32_t> slab_limit;        // SLAB: limit of every cache; 0: no arrays
   std::uint32_t slab_colour_step = 0;             // SLAB colour_off step; 0: the cache line
   std::uint32_t slab_colour_max = 0;              // SLAB: at most this many colours; 0: no cap
-  sim::Cycles reap_interval = 0;  // SLAB cache_reap period; 0: 2*HZ (HZ=250) in machine cycles
-  bool stop_on_error = false;     // a workload's bad free stops the run instead of being recorded
-  unsigned magazine_rounds = 0;   // magazine design: rounds per magazine; 0: by object size
+  bool stop_on_error = false;    // a workload's bad free stops the run instead of being recorded
+  unsigned magazine_rounds = 0;  // magazine design: rounds per magazine; 0: by object size
 };
 
 struct KernelConfig {

@@ -25,6 +25,7 @@
 #include "model/kmem_cache_args.hpp"
 #include "model/slab_design.hpp"
 #include "model/slab_flags.hpp"
+#include "model/slab_reap.hpp"
 #include "model/slab_tunables.hpp"
 #include "model/slabinfo.hpp"
 #include "sim/stat_decl.hpp"
@@ -42,11 +43,12 @@ struct KmemCacheStats {
   std::uint64_t free_fastpath = 0;
   std::uint64_t refills = 0;  // slow paths: refill from the node lists / new slab
   std::uint64_t slabs_created = 0, slabs_freed = 0;
+  std::uint64_t reaped = 0;        // slabs freed by SLAB's cache_reap
   std::uint64_t remote_frees = 0;  // objects freed on another node than the slab's
   std::uint64_t alloc_failures = 0;
   std::uint64_t bytes_req = 0, bytes_alloc = 0;  // cumulative, as perf kmem stat sums them
 
-  static constexpr std::array<sim::FieldDecl<KmemCacheStats>, 11> kFields{{
+  static constexpr std::array<sim::FieldDecl<KmemCacheStats>, 12> kFields{{
       {{"allocs", "1", "objects allocated (kmalloc's included, except under SLOB)",
         "ObjectAllocator::kmem_cache_alloc and kmalloc (model/object_allocator.cpp)"},
        &KmemCacheStats::allocs},
@@ -69,6 +71,10 @@ struct KmemCacheStats {
       {{"slabs_freed", "slabs", "slabs given back to the page allocator",
         "slab_destroy() (mm/slab.c); discard_slab(), FREE_SLAB (mm/slub.c)"},
        &KmemCacheStats::slabs_freed},
+      {{"reaped", "slabs", "free slabs SLAB's periodic cache_reap gave back (0 in other designs)",
+        "STATS_ADD_REAPED: drain_freelist() called from cache_reap() (mm/slab.c), slabinfo's "
+        "<reaped>"},
+       &KmemCacheStats::reaped},
       {{"remote_frees", "1", "objects freed on another node than their slab's",
         "cache_free_alien() (mm/slab.c); Slub::do_cache_free (model/slub.cpp)"},
        &KmemCacheStats::remote_frees},
@@ -165,16 +171,16 @@ class ObjectAllocator {
   std::uint64_t krealloc(sim::Cpu& cpu, std::uint64_t addr, std::uint64_t new_size, Gfp gfp);
 
   // --- housekeeping and reports ---------------------------------------------
-  // SLAB's periodic cache_reap on this CPU (others: nothing to do).
-  virtual void cache_reap(sim::Cpu& /*cpu*/) {}
   // /sys/kernel/slab/<cache>/ as (file, contents) pairs; nullopt when the
   // design has no /sys/kernel/slab (only SLUB has one).
   using SysfsFiles = std::vector<std::pair<std::string, std::string>>;
   virtual std::optional<SysfsFiles> sysfs_slab(const KmemCache& /*c*/) const {
     return std::nullopt;
   }
-  // cache_reap's work running now on `cpu`, due or not (SLAB only).
+  // SLAB's cache_reap run now on `cpu`, whenever its timer is due (which
+  // stays as it is); throws std::invalid_argument for the designs without it.
   virtual void cache_reap_now(sim::Cpu& cpu);
+  const CacheReapEvents& reap_events() const { return reap_events_; }
 
   // --- tunables, through the kernel's own interfaces (model/slab_tunables.hpp)
   // Each throws SlabTuneError where the kernel refuses the write, and
@@ -305,6 +311,7 @@ class ObjectAllocator {
   std::vector<KmemCache*> all_caches_;      // creation order
   std::vector<std::uint32_t> owner_;        // mem_map index -> owner id
   std::uint64_t pages_held_ = 0, large_pages_ = 0;
+  CacheReapEvents reap_events_;                        // counted by the designs that reap (SLAB)
   static constexpr std::uint32_t kLargeOwner = 1;      // pages of a large kmalloc
   static constexpr std::uint32_t kMetaOwner = 2;       // meta_alloc pages
   static constexpr std::uint32_t kFirstSlabOwner = 3;  // the design's own ids start here

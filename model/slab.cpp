@@ -13,7 +13,6 @@ constexpr std::uint32_t kBatchRefillLimit = 16;  // BATCHREFILL_LIMIT
 constexpr std::uint32_t kAlienLimit = 12;        // alloc_alien_cache: limit 12 when limit > 1
 constexpr sim::Cycles kFastPathCycles = 6;
 constexpr sim::Cycles kSlowPathCycles = 60;
-constexpr unsigned kHz = 250;  // CONFIG_HZ: REAPTIMEOUT_CPUC = 2*HZ jiffies = 2 s, list3 4 s
 }  // namespace
 
 std::unique_ptr<ObjectAllocator> make_slab(PageAllocator& pa, Highmem& hm,
@@ -22,7 +21,8 @@ std::unique_ptr<ObjectAllocator> make_slab(PageAllocator& pa, Highmem& hm,
 }
 
 Slab::Slab(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, DiagnosticLog& diag)
-    : ObjectAllocator(pa, hm, cfg, diag) {
+    : ObjectAllocator(pa, hm, cfg, diag),
+      jiffies_(pa.machine().config().ghz, pa.config().hz, pa.flavour()) {
   const sim::MachineConfig& mc = pa.machine().config();
   params_.flavour = pa.flavour();
   params_.arch = mc.arch;
@@ -37,10 +37,6 @@ Slab::Slab(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
   params_.cpucache_limit = cfg.slab_limit;
   gfp_kernel_ = parse_gfp(pa.flavour(), "GFP_KERNEL");
   gfp_thisnode_ = parse_gfp(pa.flavour(), "__GFP_THISNODE");
-  const sim::Cycles hz_cycles = static_cast<sim::Cycles>(mc.ghz * 1e9) / kHz;
-  reap_interval_ = cfg.reap_interval ? cfg.reap_interval : 2 * kHz * hz_cycles;
-  next_reap_.assign(mc.cpus, reap_interval_);
-  reap_node_.assign(mc.cpus, 0);
   // kmem_cache_init: cache_cache (on-slab, early), then the general caches.
   sim::Cpu& boot = pa.machine().cpu(0);
   const std::uint32_t word = bytes_per_word(mc.arch);
@@ -56,6 +52,7 @@ Slab::Slab(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg, Dia
     kmalloc_caches_.push_back(
         create_cache(boot, k.name, k.size, kmalloc_align(k.size), kflags, false, true));
   general_ready_ = true;
+  start_cpu_timers();  // cpucache_init, an initcall after kmem_cache_init
 }
 
 Slab::~Slab() = default;
@@ -142,9 +139,11 @@ SlabCache* Slab::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_
                   : meta_alloc(cpu, n, SlabNodeLayout::size);
     nd.list_lock = std::make_unique<sim::SpinLock>(
         pa_.machine().make_lock(nd.addr + SlabNodeLayout::list_lock, "kmem_list3.list_lock"));
-    // cache_grow's first colour; next_reap staggered by the cache (REAPTIMEOUT_LIST3 + cachep %
-    // 4*HZ).
-    nd.next_reap = 2 * reap_interval_ + c->desc % (2 * reap_interval_ + 1);
+    // alloc_kmemlist (2.6.32) / init_cache_node (6.5): the node's first
+    // reap pass staggered by the descriptor's (virtual) address,
+    // jiffies + REAPTIMEOUT_NODE + (unsigned long)cachep % REAPTIMEOUT_NODE.
+    const std::uint64_t timeout = reaptimeout_node(jiffies_.hz());
+    nd.next_reap = jiffies_.at(cpu.now()) + timeout + (hm_.page_offset() + c->desc) % timeout;
   }
   SlabCache* raw = c.get();
   caches_.push_back(std::move(c));
@@ -592,8 +591,9 @@ bool Slab::cache_free_alien(sim::Cpu& cpu, SlabCache& c, std::uint64_t obj, sim:
 }
 
 // __drain_alien_cache: to the remote node's shared array, the rest freed there.
-void Slab::drain_alien(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac, sim::NodeId node) {
-  if (!ac.avail) return;
+std::uint32_t Slab::drain_alien(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac, sim::NodeId node) {
+  if (!ac.avail) return 0;
+  const std::uint32_t drained = ac.avail;
   SlabNode& r = c.node[node];
   cpu.lock(*r.list_lock);
   if (r.shared) transfer_objects(cpu, *r.shared, ac, ac.limit);
@@ -601,6 +601,7 @@ void Slab::drain_alien(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac, sim::NodeId 
   ac.avail = 0;
   cpu.write(ac.addr + ArrayCacheLayout::avail, 8);
   cpu.unlock(*r.list_lock);
+  return drained;
 }
 
 // cache_flusharray: batchcount of the oldest entries to the shared array (as
@@ -700,11 +701,14 @@ std::uint64_t Slab::do_ksize(std::uint64_t addr, const Lookup& l) const {
 
 // --- reaping, shrinking, destroying -------------------------------------------------
 
-void Slab::drain_array(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac, bool force, sim::NodeId node) {
-  if (!ac.avail) return;
+std::uint32_t Slab::drain_array(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac, bool force,
+                                sim::NodeId node) {
+  cpu.read(ac.addr + ArrayCacheLayout::avail, 16);  // avail and touched, unlocked
+  if (!ac.avail) return 0;
   if (ac.touched && !force) {
     ac.touched = false;
-    return;
+    cpu.write(ac.addr + ArrayCacheLayout::avail, 16);
+    return 0;
   }
   SlabNode& n = c.node[node];
   cpu.lock(*n.list_lock);
@@ -715,6 +719,7 @@ void Slab::drain_array(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac, bool force, 
   std::copy(ac.entry.begin() + tofree, ac.entry.begin() + tofree + ac.avail, ac.entry.begin());
   cpu.write(ac.addr + ArrayCacheLayout::avail, 8);
   cpu.unlock(*n.list_lock);
+  return tofree;
 }
 
 std::uint32_t Slab::drain_freelist(sim::Cpu& cpu, SlabCache& c, sim::NodeId node,
@@ -733,41 +738,84 @@ std::uint32_t Slab::drain_freelist(sim::Cpu& cpu, SlabCache& c, sim::NodeId node
   return freed;
 }
 
+// start_cpu_timer for every CPU, at once from the boot CPU (cpucache_init):
+// the first run __round_jiffies_relative(HZ, cpu) away, so that the CPUs'
+// passes are 3 jiffies apart.
+void Slab::start_cpu_timers() {
+  sim::Machine& m = pa_.machine();
+  const sim::Cycles now = m.cpu(0).now();
+  const std::uint32_t nodes = m.config().nodes;
+  reap_node_.assign(m.cpus(), 0);
+  reap_work_.reserve(m.cpus());
+  for (sim::CpuId c = 0; c < m.cpus(); ++c) {
+    // init_reap_node: the next online node after the CPU's own, wrapping.
+    reap_node_[c] = (m.cpu(c).node() + 1) % nodes;
+    reap_work_.emplace_back(*this);
+    queue_reap_work(m.cpu(c), now, jiffies_.hz());
+  }
+}
+
+// schedule_delayed_work_on(cpu, work, round_jiffies(j) relative to `now`).
+// The work is deferrable in 6.5 (INIT_DEFERRABLE_WORK) but not in 2.6.32,
+// whose start_cpu_timer uses INIT_DELAYED_WORK: an idle 2.6.32 CPU wakes for it.
+void Slab::queue_reap_work(sim::Cpu& cpu, sim::Cycles now, std::uint64_t j) {
+  const std::uint64_t delay = jiffies_.round_relative(j, now, cpu.id());
+  cpu.queue_work(reap_work_[cpu.id()], jiffies_.due(now, delay),
+                 params_.flavour != Flavour::linux_2_6);
+}
+
+void SlabReapWork::run(sim::Cpu& cpu) {
+  slab_->cache_reap(cpu);
+  // Set up the next iteration: round_jiffies_relative(REAPTIMEOUT_AC), on this CPU.
+  slab_->queue_reap_work(cpu, cpu.now(), reaptimeout_ac(slab_->jiffies_.hz()));
+}
+
+// reap_alien: the alien cache of this CPU's reap node, if it has objects and
+// its lock is free (spin_trylock_irq), goes home.
+std::uint32_t Slab::reap_alien(sim::Cpu& cpu, SlabCache& c, SlabNode& n) {
+  if (n.alien.empty()) return 0;  // one node: no alien caches
+  const sim::NodeId r = reap_node_[cpu.id()];
+  ArrayCache* a = n.alien[r].get();  // none for the own node
+  if (!a) return 0;
+  cpu.read(a->addr + ArrayCacheLayout::avail, 8);
+  if (!a->avail || !cpu.trylock(*a->lock)) return 0;
+  const std::uint32_t drained = drain_alien(cpu, c, *a, r);
+  cpu.unlock(*a->lock);
+  return drained;
+}
+
+// cache_reap. mutex_trylock(&slab_mutex) always succeeds here: whatever takes
+// slab_mutex in the model (cache creation and destruction, tunable writes)
+// is a whole operation, and work runs only between operations.
 void Slab::cache_reap(sim::Cpu& cpu) {
-  if (cpu.now() < next_reap_[cpu.id()]) return;
-  next_reap_[cpu.id()] = cpu.now() + reap_interval_;
+  ++reap_events_.runs;
   const sim::NodeId node = cpu.node();
-  const std::uint32_t nodes = pa_.machine().config().nodes;
+  const std::uint64_t node_timeout = reaptimeout_node(jiffies_.hz());
   for (auto& cp : caches_) {
     SlabCache& c = *cp;
     if (c.destroyed) continue;
     SlabNode& n = c.node[node];
-    if (nodes > 1 && !n.alien.empty()) {  // reap_alien: one remote node per pass, round robin
-      sim::NodeId& r = reap_node_[cpu.id()];
-      r = (r + 1) % nodes;
-      if (r == node) r = (r + 1) % nodes;
-      ArrayCache& a = *n.alien[r];
-      if (a.avail) {
-        cpu.lock(*a.lock);
-        drain_alien(cpu, c, a, r);
-        cpu.unlock(*a.lock);
-      }
-    }
-    drain_array(cpu, c, c.array[cpu.id()], false, node);
-    if (cpu.now() < n.next_reap) continue;
-    n.next_reap = cpu.now() + 2 * reap_interval_;  // REAPTIMEOUT_LIST3 = 4*HZ
-    if (n.shared) drain_array(cpu, c, *n.shared, false, node);
+    cpu.read(c.desc + SlabCacheLayout::cpu_cache, 8);
+    reap_events_.objects_drained += reap_alien(cpu, c, n);
+    reap_events_.objects_drained += drain_array(cpu, c, c.array[cpu.id()], false, node);
+    cpu.read(n.addr + SlabNodeLayout::next_reap, 8);
+    const std::uint64_t now = jiffies_.at(cpu.now());
+    if (time_after(n.next_reap, now)) continue;
+    n.next_reap = now + node_timeout;
+    cpu.write(n.addr + SlabNodeLayout::next_reap, 8);
+    if (n.shared) reap_events_.objects_drained += drain_array(cpu, c, *n.shared, false, node);
     if (n.free_touched) {
       n.free_touched = false;
     } else {
       const std::uint64_t num5 = 5ull * c.g.num;
-      c.reaped += drain_freelist(cpu, c, node, (n.free_limit + num5 - 1) / num5);
+      c.stats.reaped += drain_freelist(cpu, c, node, (n.free_limit + num5 - 1) / num5);
     }
   }
+  // next_reap_node: once per pass, after every cache.
+  reap_node_[cpu.id()] = (reap_node_[cpu.id()] + 1) % pa_.machine().config().nodes;
 }
 
 void Slab::cache_reap_now(sim::Cpu& cpu) {
-  next_reap_[cpu.id()] = cpu.now();  // the delayed work runs now
   cache_reap(cpu);
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "model/jiffies.hpp"
 #include "model/object_allocator.hpp"
 #include "model/object_bitmap.hpp"
 #include "model/slab_geometry.hpp"
@@ -13,6 +14,7 @@
 #include "model/slab_list.hpp"
 #include "model/slab_table.hpp"
 #include "sim/spinlock.hpp"
+#include "sim/work_queue.hpp"
 
 namespace allocsim::model {
 
@@ -62,7 +64,7 @@ struct SlabNode {
   std::uint64_t free_objects = 0, free_limit = 0, total_slabs = 0;
   std::uint32_t colour_next = 0;
   bool free_touched = false;
-  sim::Cycles next_reap = 0;
+  std::uint64_t next_reap = 0;  // in jiffies: cache_reap's next pass over this node
   std::unique_ptr<ArrayCache> shared;
   std::vector<std::unique_ptr<ArrayCache>> alien;  // by remote node
   std::unique_ptr<sim::SpinLock> list_lock;
@@ -76,8 +78,21 @@ struct SlabCache : KmemCache {
   std::vector<ArrayCache> array;  // per CPU
   std::vector<SlabNode> node;
   bool destroyed = false;
-  std::uint64_t reaped = 0, grown = 0, alien_overflow = 0;
+  std::uint64_t grown = 0, alien_overflow = 0;
   std::vector<std::uint64_t> colour_used;  // slabs grown at each colour index
+};
+
+class Slab;
+
+// The per-CPU delayed work slab_reap_work (2.6.32: reap_work), whose function
+// is cache_reap.
+class SlabReapWork final : public sim::Work {
+ public:
+  explicit SlabReapWork(Slab& slab) : slab_(&slab) {}
+  void run(sim::Cpu& cpu) override;
+
+ private:
+  Slab* slab_;
 };
 
 // Not final: the magazine design (model/magazine.hpp) layers over its slabs.
@@ -90,7 +105,8 @@ class Slab : public ObjectAllocator {
                                std::uint32_t align, SlabFlags flags, bool ctor) override;
   void kmem_cache_destroy(sim::Cpu& cpu, KmemCache* c) override;
   int kmem_cache_shrink(sim::Cpu& cpu, KmemCache& c) override;
-  void cache_reap(sim::Cpu& cpu) override;
+  // cache_reap: one pass on `cpu` over every cache (the work's body).
+  void cache_reap(sim::Cpu& cpu);
   void cache_reap_now(sim::Cpu& cpu) override;
   // mm/slab.c:slabinfo_write and the tunables of a config (slab_tune.cpp).
   void slabinfo_write(sim::Cpu& cpu, std::string_view text) override;
@@ -101,9 +117,13 @@ class Slab : public ObjectAllocator {
   const SlabCache& cache(const KmemCache& c) const { return static_cast<const SlabCache&>(c); }
   const SlabSlab& slab(std::uint32_t id) const { return slabs_[id]; }
   const SlabParams& params() const { return params_; }
-  sim::Cycles reap_interval() const { return reap_interval_; }
+  const Jiffies& jiffies() const { return jiffies_; }
+  // The CPU's slab_reap_work, and the node whose alien caches it drains next.
+  const SlabReapWork& reap_work(sim::CpuId cpu) const { return reap_work_[cpu]; }
+  sim::NodeId reap_node(sim::CpuId cpu) const { return reap_node_[cpu]; }
 
  protected:
+  friend class SlabReapWork;
   Lookup lookup(std::uint64_t addr) const override;
   SlabAccount account_of(std::uint32_t owner) const override;
   std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
@@ -140,8 +160,13 @@ class Slab : public ObjectAllocator {
                   sim::NodeId node);
   void cache_flusharray(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac);
   bool cache_free_alien(sim::Cpu& cpu, SlabCache& c, std::uint64_t obj, sim::NodeId slab_node);
-  void drain_alien(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac, sim::NodeId node);
-  void drain_array(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac, bool force, sim::NodeId node);
+  // Both return the objects they took from the array.
+  std::uint32_t drain_alien(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac, sim::NodeId node);
+  std::uint32_t drain_array(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac, bool force,
+                            sim::NodeId node);
+  void start_cpu_timers();
+  void queue_reap_work(sim::Cpu& cpu, sim::Cycles now, std::uint64_t j);
+  std::uint32_t reap_alien(sim::Cpu& cpu, SlabCache& c, SlabNode& n);
   std::uint32_t drain_freelist(sim::Cpu& cpu, SlabCache& c, sim::NodeId node, std::uint64_t tofree);
   void slab_destroy(sim::Cpu& cpu, SlabCache& c, std::uint32_t id);
   std::uint32_t transfer_objects(sim::Cpu& cpu, ArrayCache& to, ArrayCache& from,
@@ -169,9 +194,9 @@ class Slab : public ObjectAllocator {
   SlabCache* cache_cache_ = nullptr;  // "kmem_cache": the cache of cache descriptors
   bool general_ready_ = false;        // the kmalloc caches exist
   Gfp gfp_kernel_{}, gfp_thisnode_{};
-  sim::Cycles reap_interval_ = 0;
-  std::vector<sim::Cycles> next_reap_;  // per CPU
-  std::vector<sim::NodeId> reap_node_;  // per CPU: the alien cache drained next
+  Jiffies jiffies_;
+  std::vector<SlabReapWork> reap_work_;  // per CPU; sized once (the queues hold pointers)
+  std::vector<sim::NodeId> reap_node_;   // per CPU: slab_reap_node
 };
 
 }  // namespace allocsim::model

@@ -24,6 +24,8 @@ struct SlabNodeLayout {
   static constexpr std::uint32_t slabs_free = 32;    // 6.5: 40
   // 2.6.32: 60, in the first line with the list heads; 6.5: 84.
   static constexpr std::uint32_t colour_next = 64;
+  // cache_reap's next_reap. 2.6.32: 88; 6.5: 104; the second line in both.
+  static constexpr std::uint32_t next_reap = 88;
   // The spinlock word. 2.6.32: 64 (after colour_next); 6.5: 0.
   static constexpr std::uint32_t list_lock = 0;
   static constexpr std::uint32_t size = 128;  // sizeof 104 (2.6.32) / 120 (6.5): kmalloc-128

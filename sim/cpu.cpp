@@ -138,6 +138,20 @@ void Cpu::lock(SpinLock& l) {
   spend(l.acquire_cycles_);
 }
 
+bool Cpu::trylock(SpinLock& l) {
+  if (l.holder_ == id_)
+    throw std::logic_error("CPU " + std::to_string(id_) + " takes a spinlock it already holds");
+  sync();
+  rmw(l.word_);  // the cmpxchg, whether or not it takes the lock
+  if (l.holder_ != kNoCpu) return false;
+  l.holder_ = id_;
+  l.acquired_at_ = clock_;
+  l.stats_.acquisitions->add();
+  l.stats_.wait->record(0);
+  spend(l.acquire_cycles_);
+  return true;
+}
+
 void Cpu::unlock(SpinLock& l) {
   if (l.holder_ != id_)
     throw std::logic_error("CPU " + std::to_string(id_) + " releases a spinlock it does not hold");

@@ -47,6 +47,8 @@ class Cpu final : public EventHandler {
   void spend(Cycles cycles) { clock_ += cycles; }
 
   void lock(SpinLock& lock);
+  // spin_trylock: takes the lock if it is free, else false (one atomic either way).
+  bool trylock(SpinLock& lock);
   void unlock(SpinLock& lock);
 
   // A synchronisation point: if any CPU or timer is behind this CPU in simulated

@@ -133,7 +133,6 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
             const std::uint32_t size = kSizes[cpu.rng().below(std::size(kSizes))];
             slot = k->slab().kmalloc(cpu, size, gfp_kernel);
             if (slot) cpu.write(slot - k->highmem().page_offset(), 8);
-            k->slab().cache_reap(cpu);  // SLAB's periodic work, when its time has come
             break;
           }
           case ExercisePattern::slab_colour:

@@ -100,9 +100,11 @@ class Simulator:
         self._native.proc_write(name, text)
 
     def cache_reap(self, cpu: int) -> None:
-        """SLAB's cache_reap work on ``cpu``, run now: drains the per-CPU arrays
-        not touched since the last reap (drain_array) and, when due, the node's
-        shared array and free slabs."""
+        """One pass of SLAB's cache_reap on ``cpu``, run now: reap_alien, the
+        per-CPU array if not touched since the last pass (drain_array) and, when
+        the node's REAPTIMEOUT_NODE has passed, its shared array and free slabs.
+        The per-CPU timer that runs the same pass every 2*HZ while a workload
+        runs is left as it is."""
         self._native.cache_reap(cpu)
 
     def stats(self) -> dict:

@@ -57,6 +57,7 @@ struct LockRow {
 };
 struct VmRow {
   const model::VmEvents& ev;
+  const model::CacheReapEvents& reap;
   std::uint64_t page_cache_pages, slab_pages, diagnostics;
 };
 struct NodeRow {
@@ -193,7 +194,7 @@ const TableSpec<SlabRow>& slab_spec() {
              "/proc/slabinfo's <active_slabs>: get_slabinfo()"},
             &model::SlabinfoRow::active_slabs),
        info(tree::kNumSlabs, &model::SlabinfoRow::num_slabs), counter(&KS::allocs),
-       counter(&KS::frees)}};
+       counter(&KS::frees), counter(&KS::reaped)}};
   return spec;
 }
 
@@ -240,16 +241,21 @@ const TableSpec<LockRow>& locks_spec() {
 const TableSpec<VmRow>& vmstat_spec() {
   using R = VmRow;
   using VE = model::VmEvents;
+  using RE = model::CacheReapEvents;
   auto event = [](std::uint64_t VE::*m) {
     return field_column<R>(tree::kVmEvents, VE::kFields, m,
                            [](const R& r) -> const VE& { return r.ev; });
+  };
+  auto reap = [](std::uint64_t RE::*m) {
+    return field_column<R>(tree::kSlab, RE::kFields, m,
+                           [](const R& r) -> const RE& { return r.reap; });
   };
   static const TableSpec<R> spec{
       "vmstat",
       "one row per sample",
       {event(&VE::pgalloc), event(&VE::pgfree), event(&VE::allocstall), event(&VE::pgsteal_kswapd),
        event(&VE::pgsteal_direct), event(&VE::kswapd_wakeups), event(&VE::kswapd_runs),
-       event(&VE::kswapd_cycles),
+       event(&VE::kswapd_cycles), reap(&RE::runs), reap(&RE::objects_drained),
        stat_column<R>(Type::u64, tree::kPageAlloc,
                       {"page_cache_pages", "pages", "now: pages on the page-cache LRUs, all nodes",
                        "PageAllocator::page_cache_pages (model/reclaim.cpp)"},
@@ -479,7 +485,8 @@ void Sampler::sample_vm(sim::Cycles at) {
   std::uint64_t page_cache = 0;
   for (sim::NodeId n = 0; n < m_.config().nodes; ++n) page_cache += pa.page_cache_pages(n);
   append(vmstat_, vmstat_spec(), {at, static_cast<double>(at) / m_.config().ghz},
-         VmRow{pa.events(), page_cache, k_.slab().pages_held(), k_.diagnostics().errors()});
+         VmRow{pa.events(), k_.slab().reap_events(), page_cache, k_.slab().pages_held(),
+               k_.diagnostics().errors()});
 }
 
 std::vector<std::pair<std::string, h5::Table>> Sampler::take_tables() {

@@ -110,6 +110,7 @@ std::vector<StatEntry> stats_schema() {
   b.registry(tree::kLocks, sim::kLockWait);
   b.fields(tree::kZone, model::ZoneCounters::kFields);
   b.fields(tree::kVmEvents, model::VmEvents::kFields);
+  b.fields(tree::kSlab, model::CacheReapEvents::kFields);
   b.fields(tree::kSlabCache, model::KmemCacheStats::kFields);
   // Where the results files show them.
   for (const TableSchema& t : summary_schema()) b.columns(t, StatPlace::Kind::summary, "");

@@ -347,6 +347,7 @@ struct KernelIn {
   const sim::StatsRegistry& st;
   const std::deque<sim::Machine::LockClassEntry>& locks;
   const model::VmEvents& ev;
+  const model::CacheReapEvents& reap;
   model::ZoneCounters zones{};     // summed over zones
   model::KmemCacheStats caches{};  // summed over the slab caches
   std::uint64_t managed = 0, free_pages = 0;
@@ -377,6 +378,7 @@ const Part<KernelIn>& kernel_part() {
   using ZC = model::ZoneCounters;
   using VE = model::VmEvents;
   using KS = model::KmemCacheStats;
+  using RE = model::CacheReapEvents;
   auto miss_rate = [](std::string_view name, std::string_view meaning, std::string_view source,
                       sim::Counter* CC::*hits, sim::Counter* CC::*misses) {
     return stat_column<C>(Type::f64, tree::kCaches, {name, "1", meaning, source},
@@ -405,6 +407,10 @@ const Part<KernelIn>& kernel_part() {
     return field_column<C>(
         tree::kSlabCache, KS::kFields, m, [](const C& c) -> const KS& { return c.in.caches; },
         name);
+  };
+  auto reap = [](std::uint64_t RE::*m) {
+    return field_column<C>(tree::kSlab, RE::kFields, m,
+                           [](const C& c) -> const RE& { return c.in.reap; });
   };
   auto value = [](std::string_view name, std::string_view component, const sim::StatDecl& d,
                   std::uint64_t KernelIn::*m) {
@@ -498,8 +504,12 @@ const Part<KernelIn>& kernel_part() {
                return static_cast<double>(model::fragmentation_index(order, info)) / 1000.0;
              })}},
        {nullptr,
-        {vm(&VE::pgalloc), vm(&VE::pgfree), vm(&VE::allocstall, "alloc_stalls"),
-         vm(&VE::kswapd_runs), vm(&VE::pgsteal_kswapd), vm(&VE::pgsteal_direct),
+        {vm(&VE::pgalloc),
+         vm(&VE::pgfree),
+         vm(&VE::allocstall, "alloc_stalls"),
+         vm(&VE::kswapd_runs),
+         vm(&VE::pgsteal_kswapd),
+         vm(&VE::pgsteal_direct),
          value("page_alloc_failures", tree::kPageAlloc,
                {"page_alloc_failures", "1",
                 "page allocations that failed (as recorded: at most 4096)",
@@ -509,7 +519,11 @@ const Part<KernelIn>& kernel_part() {
                {"slab_caches", "1", "kmem caches (merged aliases not counted)",
                 "ObjectAllocator::slab_caches(): the /proc/slabinfo rows"},
                &KernelIn::slab_caches),
-         slab("slab_allocs", &KS::allocs), slab("slab_frees", &KS::frees),
+         slab("slab_allocs", &KS::allocs),
+         slab("slab_frees", &KS::frees),
+         reap(&RE::runs),
+         reap(&RE::objects_drained),
+         slab("slab_reaped", &KS::reaped),
          stat_column<C>(Type::f64, tree::kSlab,
                         {"slab_alloc_fastpath_share", "1",
                          "the share of the caches' allocations served on the fast path",
@@ -574,7 +588,7 @@ void add_exercise_summary(std::uint64_t ops, h5::Table& s) {
 void add_kernel_summary(model::Kernel& kernel, h5::Table& s) {
   const sim::Machine& m = kernel.machine();
   const model::PageAllocator& pa = kernel.pages();
-  KernelIn k{m.stats(), m.lock_classes(), pa.events()};
+  KernelIn k{m.stats(), m.lock_classes(), pa.events(), kernel.slab().reap_events()};
   for (const model::Zone& z : pa.zones()) {
     k.zones += z.counters;
     k.free_pages += z.nr_free_pages;

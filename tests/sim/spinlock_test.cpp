@@ -241,5 +241,35 @@ TEST(SpinLock, TimingOffKeepsTheProtocolAndCostsNothing) {
   EXPECT_EQ(m.now(), 40u);  // only the spent cycles
 }
 
+// spin_trylock: a busy lock is not waited for (reap_alien skips the alien
+// cache); a free one is taken like lock()'s uncontended path.
+TEST(SpinLock, TrylockTakesAFreeLockAndGivesUpOnAHeldOne) {
+  MachineConfig c = testing::one_node_config(2);
+  Machine m(c, 1);
+  SpinLock lock = m.make_lock(testing::kNode0, "try");
+  bool busy = true, free = false;
+  Cycles gave_up_at = 0;
+  m.spawn(0, [&](Cpu& cpu) {
+    cpu.lock(lock);
+    cpu.spend(kHold);
+    cpu.unlock(lock);
+  });
+  m.spawn(1, [&](Cpu& cpu) {
+    cpu.spend(kHold / 2);
+    busy = cpu.trylock(lock);  // CPU 0 holds it
+    gave_up_at = cpu.now();
+    cpu.spend(kHold);
+    free = cpu.trylock(lock);  // released by now
+    cpu.unlock(lock);
+  });
+  m.run();
+  EXPECT_FALSE(busy);
+  EXPECT_TRUE(free);
+  EXPECT_LT(gave_up_at, kHold);  // no wait for the holder
+  EXPECT_EQ(m.stats().total("lock.try.acquisitions"), 2u);
+  EXPECT_EQ(m.stats().total("lock.try.contended"), 0u);
+  EXPECT_THROW(m.cpu(1).trylock(lock) && m.cpu(1).trylock(lock), std::logic_error);
+}
+
 }  // namespace
 }  // namespace allocsim::sim
