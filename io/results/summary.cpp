@@ -355,6 +355,7 @@ struct KernelIn {
   std::uint64_t failures = 0;
   std::uint64_t slab_caches = 0, in_use = 0, live_bytes = 0, num_objs = 0, num_slabs = 0;
   std::uint64_t slab_pages = 0, vmalloc_areas = 0, diagnostics = 0;
+  std::vector<std::uint64_t> kswapd_cpu_cycles{};  // per CPU
 };
 
 std::uint64_t total(const KernelIn& k, sim::Counter* sim::CacheCounters::*m) {
@@ -411,6 +412,11 @@ const Part<KernelIn>& kernel_part() {
     return stat_column<C>(name, Type::u64, component, d,
                           [m](const C& c) -> CellValue { return c.in.*m; });
   };
+  auto vmalloc_purges = [](std::string_view name, sim::Counter* model::VmallocPurgeCounters::*m) {
+    const sim::StatDecl& d = sim::decl_of(model::kVmallocPurgeCounters, m).stat;
+    return stat_column<C>(name, Type::u64, tree::kVmalloc, d,
+                          [n = d.name](const C& c) -> CellValue { return c.in.st.total(n); });
+  };
   static const Part<KernelIn> part{
       "summary/kernel",
       {{nullptr,
@@ -459,6 +465,16 @@ const Part<KernelIn>& kernel_part() {
             "lock_wait_cycles.<class>", Type::u64, tree::kLocks,
             sim::decl_of(sim::kLockCounters, &LS::wait_cycles).stat,
             [](const C& c) -> CellValue { return c.in.locks[c.value].stats.wait_cycles->value; })}},
+       // One column per CPU: the share of kswapd_cycles each ran.
+       {[](const KernelIn& k) {
+          std::vector<std::string> cpus;
+          for (std::size_t c = 0; c < k.kswapd_cpu_cycles.size(); ++c)
+            cpus.push_back(std::to_string(c));
+          return cpus;
+        },
+        {stat_column<C>("kswapd_cycles.cpu<cpu>", Type::u64, tree::kPageAlloc,
+                        model::kKswapdCpuCycles.stat,
+                        [](const C& c) -> CellValue { return c.in.kswapd_cpu_cycles[c.value]; })}},
        {nullptr,
         {zone(&ZC::pcp_refills), zone(&ZC::pcp_drains), zone(&ZC::pcp_drained_pages),
          zone(&ZC::numa_hit), zone(&ZC::numa_miss), zone(&ZC::numa_foreign), zone(&ZC::numa_local),
@@ -498,8 +514,12 @@ const Part<KernelIn>& kernel_part() {
                return static_cast<double>(model::fragmentation_index(order, info)) / 1000.0;
              })}},
        {nullptr,
-        {vm(&VE::pgalloc), vm(&VE::pgfree), vm(&VE::allocstall, "alloc_stalls"),
-         vm(&VE::kswapd_runs), vm(&VE::pgsteal_kswapd), vm(&VE::pgsteal_direct),
+        {vm(&VE::pgalloc),
+         vm(&VE::pgfree),
+         vm(&VE::allocstall, "alloc_stalls"),
+         vm(&VE::kswapd_runs),
+         vm(&VE::pgsteal_kswapd),
+         vm(&VE::pgsteal_direct),
          value("page_alloc_failures", tree::kPageAlloc,
                {"page_alloc_failures", "1",
                 "page allocations that failed (as recorded: at most 4096)",
@@ -509,7 +529,8 @@ const Part<KernelIn>& kernel_part() {
                {"slab_caches", "1", "kmem caches (merged aliases not counted)",
                 "ObjectAllocator::slab_caches(): the /proc/slabinfo rows"},
                &KernelIn::slab_caches),
-         slab("slab_allocs", &KS::allocs), slab("slab_frees", &KS::frees),
+         slab("slab_allocs", &KS::allocs),
+         slab("slab_frees", &KS::frees),
          stat_column<C>(Type::f64, tree::kSlab,
                         {"slab_alloc_fastpath_share", "1",
                          "the share of the caches' allocations served on the fast path",
@@ -534,6 +555,8 @@ const Part<KernelIn>& kernel_part() {
                {"vmalloc_areas", "1", "vmalloc areas in use at the end",
                 "Vmalloc::areas() (model/vmalloc.cpp)"},
                &KernelIn::vmalloc_areas),
+         vmalloc_purges("vmalloc_purges_deferred", &model::VmallocPurgeCounters::deferred),
+         vmalloc_purges("vmalloc_purges_sync", &model::VmallocPurgeCounters::sync),
          value("diagnostics", tree::kKernel, tree::kDiagnostics, &KernelIn::diagnostics)}}}};
   return part;
 }
@@ -597,6 +620,9 @@ void add_kernel_summary(model::Kernel& kernel, h5::Table& s) {
   }
   k.slab_pages = oa.pages_held();
   k.vmalloc_areas = kernel.vmalloc().areas().size();
+  for (sim::CpuId c = 0; c < m.cpus(); ++c)
+    k.kswapd_cpu_cycles.push_back(
+        m.stats().value(model::kKswapdCpuCycles.stat.name, static_cast<int>(c)));
   k.diagnostics = kernel.diagnostics().errors();
   write(kernel_part(), k, s);
 }
