@@ -3,8 +3,13 @@
 // that CPU's clock (model/reclaim.cpp).
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <stdexcept>
+#include <string>
+
 #include "model/kswapd.hpp"
 #include "model_machines.hpp"
+#include "sim/lock_class.hpp"
 
 namespace allocsim::model {
 namespace {
@@ -76,6 +81,30 @@ TEST(Kswapd, RunsOnTheWakingCpuWithTheZoneLockAndIsChargedThere) {
   EXPECT_EQ(cpu.work().size(), 0u);
   EXPECT_EQ(b.pa.events().kswapd_wakeups, wakeups);
   b.pa.check_invariants();
+}
+
+// Timing off, the zone lock costing 7 cycles to take and 5 to release, the
+// LRU lock nothing: every cycle kswapd spends is known.
+TEST(Kswapd, ZoneLockHoldCyclesAndItsCyclesAreExact) {
+  sim::MachineConfig mc = small_machine(1, 64);
+  mc.lock_classes[sim::lock_class_of_stat("zone")] = {std::nullopt, 7, 5};
+  KernelConfig k = kernel(Flavour::linux_2_6);
+  k.pcp = false;
+  BootedPages b(mc, k);
+  sim::Cpu& cpu = b.cpu(1);
+  while (cpu.work().size() == 0) ASSERT_TRUE(b.pa.alloc_page_cache(cpu));
+  const sim::LockStats& zone = lock_class(b.machine, "zone");
+  const std::uint64_t acq = zone.acquisitions->value, hold = zone.hold_cycles->value;
+  cpu.spend(cpu.work().next_due() - cpu.now());
+  const sim::Cycles start = cpu.now();
+  cpu.run_due_work();
+  const std::uint64_t steal = b.pa.events().pgsteal_kswapd;
+  ASSERT_GT(steal, 0u);
+  EXPECT_EQ(zone.acquisitions->value - acq, steal);
+  EXPECT_EQ(zone.hold_cycles->value - hold, steal * (7 + 5));
+  EXPECT_EQ(cpu.now() - start, steal * (k.reclaim_cycles_per_page + 7 + 5));
+  EXPECT_EQ(b.machine.stats().value("kswapd.cycles", 1), steal * (k.reclaim_cycles_per_page + 12));
+  EXPECT_EQ(b.machine.stats().value("kswapd.cycles", 0), 0u);
 }
 
 TEST(Kswapd, EachNodesThreadRunsOnItsOwnCpusAMemoryOnlyNodesOnTheNearest) {
