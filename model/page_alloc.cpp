@@ -87,7 +87,8 @@ std::uint32_t PageAllocator::get_page_from_freelist(sim::Cpu& cpu, Gfp gfp, unsi
       // 2.6.32 zone_reclaim_mode (on when some SLIT distance exceeds
       // RECLAIM_DISTANCE 20): a sleeping request reclaims its own node first.
       if (!ok && !v6 && zone_reclaim_mode_ && traits.direct_reclaim && z.node == cpu.node()) {
-        reclaim_node(z.node, std::max<std::uint64_t>(1ull << order, config_.reclaim_batch), &cpu);
+        reclaim_node(z.node, std::max<std::uint64_t>(1ull << order, config_.reclaim_batch), cpu,
+                     false);
         ok = watermark_ok(z, order, wmark_pages(z, flags.wmark), classzone, flags);
       }
       if (!ok) continue;
@@ -119,7 +120,7 @@ std::uint32_t PageAllocator::rmqueue(sim::Cpu& cpu, Zone& z, unsigned order, Gfp
   cpu.unlock(*z.lock);
   if (v6 && flags.kswapd && z.boosted) {  // ZONE_BOOSTED_WATERMARK: let kswapd restore it
     z.boosted = false;
-    wakeup_kswapd(z.node, cpu.now());
+    wakeup_kswapd(z.node, cpu);
   }
   return idx;
 }
@@ -203,8 +204,7 @@ std::optional<Pfn> PageAllocator::alloc_pages_node(sim::Cpu& cpu, sim::NodeId ni
     // reserves the request may use, then reclaim directly if it may sleep.
     if (traits.kswapd_reclaim)
       for (unsigned zi : zonelist)
-        if (static_cast<int>(zones_[zi].idx) <= high_zoneidx)
-          wakeup_kswapd(zones_[zi].node, cpu.now());
+        if (static_cast<int>(zones_[zi].idx) <= high_zoneidx) wakeup_kswapd(zones_[zi].node, cpu);
     const AllocFlags slow = gfp_to_alloc_flags(f, gfp, order);
     for (unsigned attempt = 0;; ++attempt) {
       idx = get_page_from_freelist(cpu, gfp, order, slow, high_zoneidx, mt, zonelist, &zone);
@@ -212,8 +212,8 @@ std::optional<Pfn> PageAllocator::alloc_pages_node(sim::Cpu& cpu, sim::NodeId ni
       ++events_.allocstall;
       std::uint64_t reclaimed = 0;
       for (sim::NodeId n : node_orders_[node]) {
-        reclaimed =
-            reclaim_node(n, std::max<std::uint64_t>(1ull << order, config_.reclaim_batch), &cpu);
+        reclaimed = reclaim_node(n, std::max<std::uint64_t>(1ull << order, config_.reclaim_batch),
+                                 cpu, false);
         if (reclaimed) break;
       }
       if (reclaimed == 0 || attempt + 1 >= config_.max_reclaim_retries ||

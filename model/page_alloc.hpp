@@ -81,8 +81,9 @@ struct VmEvents {
        &VmEvents::kswapd_wakeups},
       {{"kswapd_runs", "1", "kswapd passes", "balance_pgdat() runs, like PAGEOUTRUN (mm/vmscan.c)"},
        &VmEvents::kswapd_runs},
-      {{"kswapd_cycles", "cycles", "cycles kswapd spent reclaiming (charged to no CPU)",
-        "pages reclaimed x kernel.reclaim_cycles_per_page (model/reclaim.cpp)"},
+      {{"kswapd_cycles", "cycles",
+        "cycles kswapd spent in balance_pgdat, lock waits included, on the CPUs it ran on",
+        "the clock of the CPU running kswapd's work, end minus start (model/reclaim.cpp)"},
        &VmEvents::kswapd_cycles},
       {{"compact_or_fail", "1",
         "order > 0 allocations that failed and would have needed compaction (not modelled)",
@@ -92,6 +93,12 @@ struct VmEvents {
 };
 static_assert(sim::declares_every_field(VmEvents::kFields),
               "every VmEvents field needs its declaration in VmEvents::kFields");
+
+// kswapd_cycles split by the CPU that ran kswapd (registered for every CPU).
+inline constexpr sim::RegistryDecl kKswapdCpuCycles{
+    {"kswapd.cycles", "cycles", "cycles this CPU spent running a node's kswapd",
+     "PageAllocator::Kswapd::run (model/reclaim.cpp): the CPU's clock, end minus start"},
+    sim::StatScope::cpu};
 
 // How often the model passed the places where Linux emits the page
 // allocator's kmem tracepoints (include/trace/events/kmem.h), so that a replay
@@ -154,6 +161,8 @@ class PageAllocator {
   // build_all_zonelists' vm_total_pages, the pages the grouping decision counts.
   std::uint64_t vm_total_pages() const { return vm_total_pages_; }
   std::uint64_t page_cache_pages(sim::NodeId node) const { return lru_[node].count; }
+  // The CPUs node `node`'s kswapd runs on (model/reclaim.cpp).
+  const std::vector<sim::CpuId>& kswapd_cpus(sim::NodeId node) const;
 
   const std::vector<AllocFailure>& failures() const { return failures_; }
   const std::vector<BadPage>& bad_pages() const { return bad_pages_; }
@@ -231,8 +240,10 @@ class PageAllocator {
   void record_failure(sim::Cpu& cpu, Gfp gfp, unsigned order);
 
   // Reclaim of the page-cache stand-in.
-  void wakeup_kswapd(sim::NodeId node, sim::Cycles now);
-  std::uint64_t reclaim_node(sim::NodeId node, std::uint64_t pages, sim::Cpu* cpu);
+  void wakeup_kswapd(sim::NodeId node, sim::Cpu& waker);
+  // Reclaims up to `pages` of the node's page cache on `cpu` (PGSTEAL_KSWAPD
+  // or PGSTEAL_DIRECT by `kswapd`).
+  std::uint64_t reclaim_node(sim::NodeId node, std::uint64_t pages, sim::Cpu& cpu, bool kswapd);
   bool node_balanced(sim::NodeId node) const;
 
   sim::Machine& machine_;
@@ -254,8 +265,10 @@ class PageAllocator {
   std::vector<sim::PhysAddr> lru_head_;  // simulated lruvec list heads
   std::vector<std::unique_ptr<sim::SpinLock>> lru_lock_;
   std::vector<std::unique_ptr<Kswapd>> kswapd_;
-  // One per CPU plus kswapd's, reserved at boot: reclaim allocates nothing, and a
-  // reclaimer that another interrupts at a lock keeps its own isolated pages.
+  std::vector<sim::Counter*> kswapd_cpu_cycles_;  // per CPU: kKswapdCpuCycles
+  // One per CPU (kswapd runs as a CPU's work), reserved at boot: reclaim
+  // allocates nothing, and a reclaimer that another interrupts at a lock keeps
+  // its own isolated pages.
   std::vector<std::vector<std::uint32_t>> reclaim_scratch_;
   std::vector<std::vector<std::uint32_t>> warm_held_;  // per zone: warm_free_area's kept pages
   std::vector<AllocFailure> failures_;

@@ -388,7 +388,7 @@ PageAllocator::PageAllocator(sim::Machine& machine, const KernelConfig& config)
   setup_pcp_sizes();
   build_zonelists();
   start_kswapd();
-  reclaim_scratch_.resize(machine_.cpus() + 1);
+  reclaim_scratch_.resize(machine_.cpus());
   for (auto& scratch : reclaim_scratch_)
     scratch.reserve(std::max<std::uint64_t>(config_.reclaim_batch, 1ull << kMaxOrder));
 }

@@ -1,41 +1,85 @@
 // Reclaim of the page-cache stand-in. Page-cache pages sit on their node's LRU
-// (newest at the head); reclaim takes the oldest. kswapd is a per-node
-// background activity woken when an allocation falls below the low watermark:
-// it runs after a wake-up delay and frees pages until every populated zone of
-// its node is at its high watermark (plus boost), then clears the boost.
-// Direct reclaim runs on the allocating CPU and is charged to it.
-//
-// Simplification: kswapd runs between CPU steps, charged to no CPU (its work is
-// counted in kswapd_cycles) and without taking the simulated zone lock.
+// (newest at the head); reclaim takes the oldest. kswapd is a per-node kernel
+// thread woken when an allocation falls below the low watermark: after a
+// wake-up delay it runs on a CPU of its node and frees pages until every
+// populated zone of its node is at its high watermark (plus boost), then
+// clears the boost. Direct reclaim runs on the allocating CPU. Both take the
+// LRU lock and the zone lock and are charged to the CPU they run on.
 #include "model/kswapd.hpp"
+
+#include <algorithm>
+
 #include "model/page_alloc.hpp"
 
 namespace allocsim::model {
 
-void PageAllocator::Kswapd::on_event(sim::Cycles, std::uint64_t) {
-  pending = false;
+// kswapd() -> balance_pgdat() (mm/vmscan.c), in short. Everything it does is
+// charged to `cpu`, lock waits included: that is kswapd_cycles.
+void PageAllocator::Kswapd::run(sim::Cpu& cpu) {
+  const sim::Cycles start = cpu.now();
+  running_ = true;
   ++pa_.events_.kswapd_runs;
   while (!pa_.node_balanced(node_)) {
-    const std::uint64_t n = pa_.reclaim_node(node_, pa_.config_.reclaim_batch, nullptr);
-    pa_.events_.pgsteal_kswapd += n;
-    pa_.events_.kswapd_cycles += n * pa_.config_.reclaim_cycles_per_page;
+    const std::uint64_t n = pa_.reclaim_node(node_, pa_.config_.reclaim_batch, cpu, true);
     if (n == 0) break;  // nothing left to reclaim on this node
   }
   for (Zone& z : pa_.zones_)
     if (z.node == node_) z.watermark_boost = 0;
+  running_ = false;
+  const sim::Cycles spent = cpu.now() - start;
+  pa_.events_.kswapd_cycles += spent;
+  pa_.kswapd_cpu_cycles_[cpu.id()]->add(spent);
+}
+
+// Where the woken thread runs. kswapd is bound to its node's CPUs (kswapd():
+// set_cpus_allowed_ptr(cpumask_of_node)); the scheduler's wake-up path
+// (select_task_rq_fair -> select_idle_sibling) puts a woken task on an idle
+// CPU it may use, else on the waker's CPU (wake_affine) when allowed. Beyond
+// that, the allowed CPU whose clock is least advanced: its next op boundary,
+// where queued work runs, comes first. Ties go to the lowest CPU id. A CPU
+// whose workload has ended runs no more work and is passed over.
+sim::Cpu& PageAllocator::Kswapd::pick_cpu(sim::Cpu& waker) const {
+  sim::Machine& m = pa_.machine_;
+  for (sim::CpuId c : cpus_)
+    if (m.cpu(c).idle()) return m.cpu(c);
+  if (std::find(cpus_.begin(), cpus_.end(), waker.id()) != cpus_.end()) return waker;
+  sim::Cpu* best = nullptr;
+  for (sim::CpuId c : cpus_) {
+    sim::Cpu& cpu = m.cpu(c);
+    if (!cpu.finished() && (!best || cpu.now() < best->now())) best = &cpu;
+  }
+  return best ? *best : waker;
 }
 
 void PageAllocator::start_kswapd() {
-  for (sim::NodeId n = 0; n < machine_.config().nodes; ++n)
-    kswapd_.push_back(std::make_unique<Kswapd>(*this, n));
+  const sim::Topology& topo = machine_.topology();
+  for (sim::NodeId n = 0; n < machine_.config().nodes; ++n) {
+    // A node without CPUs: its kswapd runs on the nearest node that has some
+    // (the kernel leaves such a kswapd unbound; the nearest CPUs are the model's choice).
+    std::vector<sim::CpuId> cpus;
+    for (sim::NodeId near : topo.fallback_order(n))
+      if (!topo.cpus_of_node(near).empty()) {
+        cpus = topo.cpus_of_node(near);
+        break;
+      }
+    kswapd_.push_back(std::make_unique<Kswapd>(*this, n, std::move(cpus)));
+  }
+  for (sim::CpuId c = 0; c < machine_.cpus(); ++c)
+    kswapd_cpu_cycles_.push_back(&machine_.stats().counter(kKswapdCpuCycles, static_cast<int>(c)));
 }
 
-void PageAllocator::wakeup_kswapd(sim::NodeId node, sim::Cycles now) {
+// wakeup_kswapd() (mm/vmscan.c): wake the node's kswapd unless it is already
+// awake (!waitqueue_active: woken and pending, or running, when balance_pgdat
+// goes on until the node is balanced anyway) or the node is balanced.
+void PageAllocator::wakeup_kswapd(sim::NodeId node, sim::Cpu& waker) {
   Kswapd& k = *kswapd_[node];
   ++events_.kswapd_wakeups;
-  if (k.pending || node_balanced(node)) return;
-  k.pending = true;
-  machine_.engine().schedule(now + config_.kswapd_wakeup_delay, &k);
+  if (k.pending() || k.running() || node_balanced(node)) return;
+  k.pick_cpu(waker).queue_work(k, waker.now() + config_.kswapd_wakeup_delay, false);
+}
+
+const std::vector<sim::CpuId>& PageAllocator::kswapd_cpus(sim::NodeId node) const {
+  return kswapd_[node]->cpus();
 }
 
 bool PageAllocator::node_balanced(sim::NodeId node) const {
@@ -45,12 +89,13 @@ bool PageAllocator::node_balanced(sim::NodeId node) const {
   return true;
 }
 
-std::uint64_t PageAllocator::reclaim_node(sim::NodeId node, std::uint64_t pages, sim::Cpu* cpu) {
-  const Charge c{cpu};
+std::uint64_t PageAllocator::reclaim_node(sim::NodeId node, std::uint64_t pages, sim::Cpu& cpu,
+                                          bool kswapd) {
+  const Charge c{&cpu};
   FreeList& lru = lru_[node];
   std::uint64_t done = 0;
-  if (cpu) cpu->lock(*lru_lock_[node]);
-  std::vector<std::uint32_t>& isolated = reclaim_scratch_[cpu ? cpu->id() : machine_.cpus()];
+  cpu.lock(*lru_lock_[node]);
+  std::vector<std::uint32_t>& isolated = reclaim_scratch_[cpu.id()];
   isolated.clear();
   while (done < pages && !lru.empty()) {
     const std::uint32_t idx = lru.tail;
@@ -58,20 +103,20 @@ std::uint64_t PageAllocator::reclaim_node(sim::NodeId node, std::uint64_t pages,
     isolated.push_back(idx);
     ++done;
   }
-  if (cpu) cpu->unlock(*lru_lock_[node]);
+  cpu.unlock(*lru_lock_[node]);
   for (std::uint32_t idx : isolated) {
     Page& p = map_[idx];
     Zone& z = zones_[p.zone];
-    if (cpu) cpu->spend(config_.reclaim_cycles_per_page);
+    cpu.spend(config_.reclaim_cycles_per_page);
     p.flags = 0;
     p.refcount = 0;
     c.write(map_.desc_addr(idx) + layout_.flags, 8);
     ++events_.pgfree;
-    if (cpu) cpu->lock(*z.lock);
+    cpu.lock(*z.lock);
     free_to_buddy(c, z, idx, 0);
-    if (cpu) cpu->unlock(*z.lock);
+    cpu.unlock(*z.lock);
   }
-  if (cpu) events_.pgsteal_direct += done;
+  (kswapd ? events_.pgsteal_kswapd : events_.pgsteal_direct) += done;
   return done;
 }
 

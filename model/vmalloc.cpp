@@ -43,6 +43,8 @@ Vmalloc::Vmalloc(PageAllocator& pa, Highmem& hm, DiagnosticLog& log, MetaAlloc& 
   range_ = vmalloc_range(pa.flavour(), arch(), hm.page_offset() + (lowmem_end << kPageShift));
   // init() makes the lock on the first vmalloc, which may come after the run has begun.
   pa.machine().expect_lock_class(kVmapAreaLock);
+  pa.machine().stats().register_counters(purge_counters_, kVmallocPurgeCounters,
+                                         sim::StatsRegistry::kGlobal);
 }
 
 sim::NodeId Vmalloc::page_node(Pfn pfn) const {
@@ -350,8 +352,15 @@ bool Vmalloc::remove_area(sim::Cpu& cpu, VirtAddr addr, bool deallocate) {
                              [](VirtAddr s, const LazyArea& l) { return s < l.start; });
   lazy_.insert(it, LazyArea{a.start, a.end, a.va_meta});
   lazy_nr_ += (a.end - a.start) >> kPageShift;
-  // 2.6.32 try_purge_vmap_area_lazy(); 6.8 schedules drain_vmap_work, run here.
-  if (lazy_nr_ > lazy_max_pages()) purge(cpu);
+  // 2.6.32 free_vmap_area_noflush: try_purge_vmap_area_lazy() now. 6.x
+  // free_vmap_area_noflush: schedule_work(&drain_vmap_work), a no-op while it
+  // is pending; the system workqueue runs it on this CPU, after this call.
+  if (lazy_nr_ > lazy_max_pages()) {
+    if (flavour() == Flavour::linux_2_6)
+      purge(cpu);
+    else
+      cpu.queue_work(drain_work_, cpu.now(), false);
+  }
   if (deallocate && a.owns_pages)
     for (Pfn pfn : a.pages) pa_.free_pages(cpu, pfn, 0);
   if (a.pages_vmalloc) {
@@ -365,8 +374,9 @@ bool Vmalloc::remove_area(sim::Cpu& cpu, VirtAddr addr, bool deallocate) {
 
 // __purge_vmap_area_lazy: one TLB flush over all lazy areas, then their
 // address ranges are given back.
-void Vmalloc::purge(sim::Cpu& cpu) {
+void Vmalloc::purge(sim::Cpu& cpu, bool deferred) {
   ++stats_.purges;
+  (deferred ? purge_counters_.deferred : purge_counters_.sync)->add();
   if (lazy_.empty()) return;
   // Taken whole before any lock: a CPU that frees meanwhile starts a new list,
   // and a purge it starts never sees these areas again.
@@ -390,6 +400,14 @@ void Vmalloc::purge(sim::Cpu& cpu) {
   for (const LazyArea& l : purging) alloc_->release(c, l.start, l.end);
   cpu.unlock(*vmap_area_lock_);
   for (const LazyArea& l : purging) meta_.free(cpu, l.va_meta);  // kfree / kmem_cache_free
+}
+
+// drain_vmap_area_work (6.x): purge, then again while areas freed meanwhile
+// keep vmap_lazy_nr above lazy_max_pages().
+void Vmalloc::DrainWork::run(sim::Cpu& cpu) {
+  do {
+    vm.purge(cpu, true);
+  } while (vm.lazy_nr_ > vm.lazy_max_pages());
 }
 
 std::optional<Pfn> Vmalloc::vmalloc_to_pfn(VirtAddr addr) const {

@@ -16,12 +16,16 @@
 //   vfree), one flush_tlb_kernel_range over [lowest start, highest end), and the
 //   address ranges released for reuse. Stale TLB entries of a lazily freed area
 //   stay until that flush, as on the hardware; its addresses are not reused
-//   before it.
+//   before it. Who purges: 2.6.32 the freeing call itself
+//   (free_vmap_area_noflush -> try_purge_vmap_area_lazy); 6.x queues
+//   drain_vmap_work on the freeing CPU (schedule_work), whose
+//   drain_vmap_area_work purges at that CPU's next op boundary.
 // - An address-space shortage purges once and retries, then fails
 //   (DiagKind::alloc_failure), as alloc_vmap_area does.
 // Workload bugs (vfree of a non-vmalloc address, of an address that is not an
 // area's start, twice) are recorded in the DiagnosticLog; nothing crashes.
 // Metadata (vm_struct, vmap_area, pages[]) comes from MetaAlloc.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -34,6 +38,8 @@
 #include "model/kernel_pagetable.hpp"
 #include "model/meta_alloc.hpp"
 #include "model/vmap_area.hpp"
+#include "sim/stats.hpp"
+#include "sim/work_queue.hpp"
 
 namespace allocsim::model {
 
@@ -63,6 +69,25 @@ struct VmallocStats {
   std::uint64_t failures = 0;      // requests that returned NULL
   std::uint64_t bad_accesses = 0;  // access() outside any mapped area
 };
+
+// Lazy purges by who ran them (registered once, machine-wide).
+struct VmallocPurgeCounters {
+  sim::Counter *deferred, *sync;
+};
+inline constexpr std::array<sim::CounterField<VmallocPurgeCounters>, 2> kVmallocPurgeCounters{{
+    {{{"vmalloc.purges_deferred", "1", "lazy vmap purges run by deferred work (6.x)",
+       "drain_vmap_area_work() -> __purge_vmap_area_lazy() (mm/vmalloc.c), on the freeing "
+       "CPU's workqueue"},
+      sim::StatScope::global},
+     &VmallocPurgeCounters::deferred},
+    {{{"vmalloc.purges_sync", "1",
+       "lazy vmap purges run synchronously: by vfree/vunmap (2.6.32), an allocation short of "
+       "address space, vm_unmap_aliases",
+       "try_purge_vmap_area_lazy() (2.6.32), purge_vmap_area_lazy() / "
+       "reclaim_and_purge_vmap_areas() (6.x) in mm/vmalloc.c"},
+      sim::StatScope::global},
+     &VmallocPurgeCounters::sync},
+}};
 
 class Vmalloc {
  public:
@@ -130,7 +155,14 @@ class Vmalloc {
                        std::string_view caller);
   bool unmap_free(sim::Cpu& cpu, VirtAddr addr, bool deallocate, const char* what);
   bool remove_area(sim::Cpu& cpu, VirtAddr addr, bool deallocate);
-  void purge(sim::Cpu& cpu);
+  // __purge_vmap_area_lazy, run synchronously (`deferred` false) or by drain_vmap_work.
+  void purge(sim::Cpu& cpu, bool deferred = false);
+  // 6.x drain_vmap_work: a work item on the system workqueue.
+  struct DrainWork final : sim::Work {
+    explicit DrainWork(Vmalloc& v) : vm(v) {}
+    void run(sim::Cpu& cpu) override;
+    Vmalloc& vm;
+  };
   bool init(sim::Cpu& cpu);
   std::size_t find(VirtAddr start) const;    // index of the area starting there, or npos
   const Area* containing(VirtAddr v) const;  // mapped part only
@@ -154,6 +186,8 @@ class Vmalloc {
   std::vector<LazyArea> lazy_;
   std::unordered_set<VirtAddr> freed_starts_;  // to tell a double vfree from a bad one
   std::uint64_t lazy_nr_ = 0;
+  DrainWork drain_work_{*this};
+  VmallocPurgeCounters purge_counters_{};
   VmallocStats stats_;
 };
 

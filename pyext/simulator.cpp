@@ -1,6 +1,7 @@
 #include "pyext/simulator.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "io/run/host_memory.hpp"
 #include "model/gfp.hpp"
@@ -41,10 +42,22 @@ model::Mempool& Simulator::pool(int id) {
   return *pools_[static_cast<std::size_t>(id)];
 }
 
+// Each call is one op: an op boundary follows it, where every CPU runs the
+// kernel work due by its clock (6.x's vmalloc drain work, kswapd).
 template <class F>
 auto Simulator::call(F&& f) {
+  const auto boundary = [this] {
+    for (sim::CpuId c = 0; c < machine_->cpus(); ++c) machine_->cpu(c).run_due_work();
+  };
   try {
-    return f();
+    if constexpr (std::is_void_v<decltype(f())>) {
+      f();
+      boundary();
+    } else {
+      auto r = f();
+      boundary();
+      return r;
+    }
   } catch (const model::ModelError& e) {
     throw AllocatorError(e.what());
   }

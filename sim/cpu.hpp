@@ -72,6 +72,8 @@ class Cpu final : public EventHandler {
   // When an idle CPU must wake for its work (kNever: only deferrable work).
   Cycles next_work_wakeup() const { return work_.next_wakeup(); }
   const WorkQueue& work() const { return work_; }
+  // Idle in its workload driver (IdleKick::idle); false without a driver.
+  bool idle() const { return idle_kick_ && idle_kick_->idle(id_); }
 
   bool finished() const { return finished_; }
   bool blocked() const { return blocked_; }

@@ -69,6 +69,9 @@ class IdleKick {
  public:
   virtual ~IdleKick() = default;
   virtual void kick(CpuId cpu, Cycles at) = 0;
+  // Whether the driver has `cpu` idle: waiting, with nothing to run before
+  // its next own event (where a woken kernel thread would be placed).
+  virtual bool idle(CpuId) const { return false; }
 };
 
 }  // namespace allocsim::sim

@@ -2,6 +2,7 @@
 
 #include "io/results/stat_tree.hpp"
 #include "model/page_alloc.hpp"
+#include "model/vmalloc.hpp"
 #include "model/zone_type.hpp"
 #include "sim/machine.hpp"
 
@@ -59,6 +60,9 @@ std::vector<CounterRows> counters_schema() {
                  sim::kChannelAccesses.stat});
   add_registry_rows(out, tree::kCaches, sim::kCacheCounters);
   add_registry_rows(out, tree::kLocks, sim::kLockCounters);
+  out.push_back({std::string(model::kKswapdCpuCycles.stat.name), "CPU", tree::kPageAlloc,
+                 model::kKswapdCpuCycles.stat});
+  add_registry_rows(out, tree::kVmalloc, model::kVmallocPurgeCounters);
   for (const auto& f : model::VmEvents::kFields)
     out.push_back(
         {std::string(kVmPrefix) + std::string(f.stat.name), "-1", tree::kVmEvents, f.stat});

@@ -58,6 +58,7 @@ struct LockRow {
 struct VmRow {
   const model::VmEvents& ev;
   const model::CacheReapEvents& reap;
+  const sim::StatsRegistry& st;
   std::uint64_t page_cache_pages, slab_pages, diagnostics;
 };
 struct NodeRow {
@@ -217,7 +218,12 @@ const TableSpec<CpuRow>& cpu_caches_spec() {
        counter("l2_hits", &CC::l2_hits), counter("l2_misses", &CC::l2_misses),
        counter("llc_hits", &CC::llc_hits), counter("llc_misses", &CC::llc_misses),
        counter("llc_remote_hits", &CC::llc_remote_hits),
-       counter("c2c_transfers", &CC::c2c_transfers), counter("false_sharing", &CC::false_sharing)}};
+       counter("c2c_transfers", &CC::c2c_transfers), counter("false_sharing", &CC::false_sharing),
+       stat_column<R>("kswapd_cycles", Type::u64, tree::kPageAlloc, model::kKswapdCpuCycles.stat,
+                      [](const R& r) -> CellValue {
+                        return r.st.value(model::kKswapdCpuCycles.stat.name,
+                                          static_cast<int>(r.cpu));
+                      })}};
   return spec;
 }
 
@@ -250,12 +256,19 @@ const TableSpec<VmRow>& vmstat_spec() {
     return field_column<R>(tree::kSlab, RE::kFields, m,
                            [](const R& r) -> const RE& { return r.reap; });
   };
+  auto vmalloc_purges = [](std::string_view name, sim::Counter* model::VmallocPurgeCounters::*m) {
+    const sim::StatDecl& d = sim::decl_of(model::kVmallocPurgeCounters, m).stat;
+    return stat_column<R>(name, Type::u64, tree::kVmalloc, d,
+                          [n = d.name](const R& r) -> CellValue { return r.st.total(n); });
+  };
   static const TableSpec<R> spec{
       "vmstat",
       "one row per sample",
       {event(&VE::pgalloc), event(&VE::pgfree), event(&VE::allocstall), event(&VE::pgsteal_kswapd),
        event(&VE::pgsteal_direct), event(&VE::kswapd_wakeups), event(&VE::kswapd_runs),
        event(&VE::kswapd_cycles), reap(&RE::runs), reap(&RE::objects_drained),
+       vmalloc_purges("vmalloc_purges_deferred", &model::VmallocPurgeCounters::deferred),
+       vmalloc_purges("vmalloc_purges_sync", &model::VmallocPurgeCounters::sync),
        stat_column<R>(Type::u64, tree::kPageAlloc,
                       {"page_cache_pages", "pages", "now: pages on the page-cache LRUs, all nodes",
                        "PageAllocator::page_cache_pages (model/reclaim.cpp)"},
@@ -485,7 +498,7 @@ void Sampler::sample_vm(sim::Cycles at) {
   std::uint64_t page_cache = 0;
   for (sim::NodeId n = 0; n < m_.config().nodes; ++n) page_cache += pa.page_cache_pages(n);
   append(vmstat_, vmstat_spec(), {at, static_cast<double>(at) / m_.config().ghz},
-         VmRow{pa.events(), k_.slab().reap_events(), page_cache, k_.slab().pages_held(),
+         VmRow{pa.events(), k_.slab().reap_events(), m_.stats(), page_cache, k_.slab().pages_held(),
                k_.diagnostics().errors()});
 }
 

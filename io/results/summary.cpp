@@ -356,6 +356,7 @@ struct KernelIn {
   std::uint64_t failures = 0;
   std::uint64_t slab_caches = 0, in_use = 0, live_bytes = 0, num_objs = 0, num_slabs = 0;
   std::uint64_t slab_pages = 0, vmalloc_areas = 0, diagnostics = 0;
+  std::vector<std::uint64_t> kswapd_cpu_cycles{};  // per CPU
 };
 
 std::uint64_t total(const KernelIn& k, sim::Counter* sim::CacheCounters::*m) {
@@ -417,6 +418,11 @@ const Part<KernelIn>& kernel_part() {
     return stat_column<C>(name, Type::u64, component, d,
                           [m](const C& c) -> CellValue { return c.in.*m; });
   };
+  auto vmalloc_purges = [](std::string_view name, sim::Counter* model::VmallocPurgeCounters::*m) {
+    const sim::StatDecl& d = sim::decl_of(model::kVmallocPurgeCounters, m).stat;
+    return stat_column<C>(name, Type::u64, tree::kVmalloc, d,
+                          [n = d.name](const C& c) -> CellValue { return c.in.st.total(n); });
+  };
   static const Part<KernelIn> part{
       "summary/kernel",
       {{nullptr,
@@ -465,6 +471,16 @@ const Part<KernelIn>& kernel_part() {
             "lock_wait_cycles.<class>", Type::u64, tree::kLocks,
             sim::decl_of(sim::kLockCounters, &LS::wait_cycles).stat,
             [](const C& c) -> CellValue { return c.in.locks[c.value].stats.wait_cycles->value; })}},
+       // One column per CPU: the share of kswapd_cycles each ran.
+       {[](const KernelIn& k) {
+          std::vector<std::string> cpus;
+          for (std::size_t c = 0; c < k.kswapd_cpu_cycles.size(); ++c)
+            cpus.push_back(std::to_string(c));
+          return cpus;
+        },
+        {stat_column<C>("kswapd_cycles.cpu<cpu>", Type::u64, tree::kPageAlloc,
+                        model::kKswapdCpuCycles.stat,
+                        [](const C& c) -> CellValue { return c.in.kswapd_cpu_cycles[c.value]; })}},
        {nullptr,
         {zone(&ZC::pcp_refills), zone(&ZC::pcp_drains), zone(&ZC::pcp_drained_pages),
          zone(&ZC::numa_hit), zone(&ZC::numa_miss), zone(&ZC::numa_foreign), zone(&ZC::numa_local),
@@ -548,6 +564,8 @@ const Part<KernelIn>& kernel_part() {
                {"vmalloc_areas", "1", "vmalloc areas in use at the end",
                 "Vmalloc::areas() (model/vmalloc.cpp)"},
                &KernelIn::vmalloc_areas),
+         vmalloc_purges("vmalloc_purges_deferred", &model::VmallocPurgeCounters::deferred),
+         vmalloc_purges("vmalloc_purges_sync", &model::VmallocPurgeCounters::sync),
          value("diagnostics", tree::kKernel, tree::kDiagnostics, &KernelIn::diagnostics)}}}};
   return part;
 }
@@ -611,6 +629,9 @@ void add_kernel_summary(model::Kernel& kernel, h5::Table& s) {
   }
   k.slab_pages = oa.pages_held();
   k.vmalloc_areas = kernel.vmalloc().areas().size();
+  for (sim::CpuId c = 0; c < m.cpus(); ++c)
+    k.kswapd_cpu_cycles.push_back(
+        m.stats().value(model::kKswapdCpuCycles.stat.name, static_cast<int>(c)));
   k.diagnostics = kernel.diagnostics().errors();
   write(kernel_part(), k, s);
 }

@@ -151,7 +151,19 @@ TEST_P(VmallocLazy, PurgeExactlyWhenLazyPagesExceedTheLimit) {
     EXPECT_EQ(b.vm.lazy_areas().size(), frees_before);
     const VirtAddr v = b.vm.vmalloc(cpu, (area_pages - 1) * P);
     ASSERT_TRUE(b.vm.vfree(cpu, v));
+    if (GetParam() != Flavour::linux_2_6) {
+      // 6.x: vfree only queued drain_vmap_work on this CPU; it purges at the
+      // CPU's next op boundary.
+      EXPECT_EQ(b.vm.stats().purges, 0u);
+      EXPECT_EQ(b.vm.vmap_lazy_nr(), limit + area_pages);
+      EXPECT_EQ(cpu.work().size(), 1u);
+      cpu.run_due_work();
+      EXPECT_EQ(cpu.work().size(), 0u);
+    }
     EXPECT_EQ(b.vm.stats().purges, 1u);
+    const bool v2 = GetParam() == Flavour::linux_2_6;
+    EXPECT_EQ(b.machine.stats().total("vmalloc.purges_sync"), v2 ? 1u : 0u);
+    EXPECT_EQ(b.machine.stats().total("vmalloc.purges_deferred"), v2 ? 0u : 1u);
     EXPECT_EQ(b.vm.stats().tlb_flushes, 1u);
     EXPECT_EQ(b.vm.vmap_lazy_nr(), 0u);
     EXPECT_TRUE(b.vm.lazy_areas().empty());

@@ -378,3 +378,17 @@ def test_limit_zero_has_no_per_cpu_arrays():
         assert sim.kmem_cache_free(cpu=0, cache=cache, addr=o)
     assert int(_slabinfo_fields(sim, "bare")[1]) == 0
     assert _tunables(sim, "bare") == (0, 0, 0)
+
+
+def test_vfree_past_lazy_max_pages_purges_at_the_call_boundary():
+    # 2 CPUs: lazy_max_pages() = fls(2) * 8192 = 16384. Each 16 MiB area
+    # frees 4097 pages plus its 9-page vmalloc'ed pages[] (VM_VPAGES): the
+    # fourth vfree passes the limit. 6.x queues drain_vmap_work on CPU 0, and
+    # the op boundary after the call runs it: 6.8's /proc/vmallocinfo (which
+    # lists lazy areas after the last busy one) then shows none.
+    sim = allocsim.Simulator(None, overrides=SMALL)
+    assert sim.vmalloc(cpu=0, size=4096)  # stays busy
+    for i in range(4):
+        area = sim.vmalloc(cpu=0, size=16 << 20)
+        assert sim.vfree(cpu=0, addr=area)
+        assert ("unpurged vm_area" in sim.proc("vmallocinfo")) == (i < 3)

@@ -82,6 +82,11 @@ void Runner::WorkKick::kick(sim::CpuId cpu, sim::Cycles at) {
   if (ex.waiting && !ex.kicked) runner.m_.engine().schedule(at, &ex, ex.wait_gen);
 }
 
+bool Runner::WorkKick::idle(sim::CpuId cpu) const {
+  const Executor& ex = runner.executors_[cpu];
+  return ex.waiting && !ex.kicked;
+}
+
 void Runner::kick_all(sim::Cycles at) {
   for (sim::CpuId c = 0; c < m_.cpus(); ++c) kick(c, at);
 }

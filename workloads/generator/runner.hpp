@@ -89,6 +89,7 @@ class Runner final : public RunProgress {
   struct WorkKick final : sim::IdleKick {
     explicit WorkKick(Runner& r) : runner(r) {}
     void kick(sim::CpuId cpu, sim::Cycles at) override;
+    bool idle(sim::CpuId cpu) const override;
     Runner& runner;
   };
   void setup(sim::Cpu& cpu);

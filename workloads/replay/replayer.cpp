@@ -162,6 +162,24 @@ void Replayer::end_of_source(sim::Cpu& reader) {
   }
 }
 
+void Replayer::WorkKick::kick(sim::CpuId cpu, sim::Cycles at) {
+  if (idle(cpu)) replayer.m_.engine().schedule(at, this, cpu);
+}
+
+bool Replayer::WorkKick::idle(sim::CpuId cpu) const {
+  const CpuState& s = replayer.cpus_[cpu];
+  return s.blocked && !s.kicked;
+}
+
+void Replayer::WorkKick::on_event(sim::Cycles time, std::uint64_t cpu) {
+  // A stale timer (the CPU got its event first) finds it running, or blocked
+  // again: then it only runs what is due and blocks once more.
+  CpuState& s = replayer.cpus_[cpu];
+  if (!s.blocked || s.kicked) return;
+  s.kicked = true;
+  replayer.m_.cpu(static_cast<sim::CpuId>(cpu)).wake(time);
+}
+
 void Replayer::read_due(sim::Cpu& cpu) {
   trace::TraceEvent e;
   while (!done_ && last_due_ <= cpu.now()) {
@@ -177,8 +195,14 @@ void Replayer::read_for(sim::Cpu& cpu) {
     if (!source_.next(e)) return end_of_source(cpu);
     const sim::Cycles when = dispatch(e, &cpu);
     if (!s.backlog.empty()) return;
-    if (opt_.timing == ReplayTiming::open_loop && when > cpu.now() + horizon_)
+    if (opt_.timing == ReplayTiming::open_loop && when > cpu.now() + horizon_) {
+      // Kernel work due before then runs at its time, as on a CPU woken for it.
+      for (sim::Cycles w; (w = cpu.next_work_wakeup()) < when;) {
+        cpu.sleep_until(w);
+        cpu.run_due_work();
+      }
       return cpu.sleep_until(when);
+    }
   }
 }
 
@@ -195,6 +219,7 @@ bool Replayer::next_item(sim::Cpu& cpu, Item& it) {
       s.kicked = false;
       cpu.block();
       s.blocked = false;
+      cpu.run_due_work();  // woken for kernel work, or for its first event
       continue;
     }
     read_for(cpu);
@@ -499,6 +524,11 @@ ReplayResult Replayer::run() {
   }
   if (opt_.run_hooks) opt_.run_hooks->started(start_, *this);
   for (sim::CpuId c = 0; c < m_.cpus(); ++c) m_.spawn(c, [this](sim::Cpu& cpu) { cpu_loop(cpu); });
+  struct KickScope {
+    sim::Machine& m;
+    ~KickScope() { m.set_idle_kick(nullptr); }
+  } kick_scope{m_};
+  m_.set_idle_kick(&work_kick_);
   m_.run();
 
   for (sim::CpuId c = 0; c < m_.cpus(); ++c) r_.elapsed = std::max(r_.elapsed, m_.cpu(c).now());

@@ -48,6 +48,16 @@ class Replayer final : public gen::RunProgress {
     std::vector<sim::CpuId> waiters;  // CPUs waiting while another creates it
   };
 
+  // Wakes a dormant CPU (blocked until its first event) for kernel work that
+  // is due and not deferrable (sim/work_queue.hpp), as the generator's runner does.
+  struct WorkKick final : sim::IdleKick, sim::EventHandler {
+    explicit WorkKick(Replayer& r) : replayer(r) {}
+    void kick(sim::CpuId cpu, sim::Cycles at) override;
+    bool idle(sim::CpuId cpu) const override;
+    void on_event(sim::Cycles time, std::uint64_t cpu) override;
+    Replayer& replayer;
+  };
+
   void cpu_loop(sim::Cpu& cpu);
   bool next_item(sim::Cpu& cpu, Item& it);
   void read_for(sim::Cpu& cpu);
@@ -93,6 +103,7 @@ class Replayer final : public gen::RunProgress {
   std::vector<std::int32_t> cache_by_name_;  // name id -> index in caches_, -1 none
   std::map<std::pair<std::uint64_t, std::uint64_t>, std::size_t> cache_by_site_;  // (site, size)
   TracepointTotals model_before_;
+  WorkKick work_kick_{*this};
 };
 
 }  // namespace allocsim::workloads::replaying
