@@ -8,6 +8,7 @@
 #include "io/results/stat_tree.hpp"
 #include "model/fragmentation.hpp"
 #include "model/page_alloc.hpp"
+#include "model/rcu.hpp"
 #include "sim/machine.hpp"
 #include "workloads/generator/generator_stats.hpp"
 #include "workloads/replay/accuracy.hpp"
@@ -355,6 +356,8 @@ struct KernelIn {
   std::uint64_t failures = 0;
   std::uint64_t slab_caches = 0, in_use = 0, live_bytes = 0, num_objs = 0, num_slabs = 0;
   std::uint64_t slab_pages = 0, vmalloc_areas = 0, diagnostics = 0;
+  model::RcuStats rcu{};
+  std::uint64_t rcu_pending = 0;
 };
 
 std::uint64_t total(const KernelIn& k, sim::Counter* sim::CacheCounters::*m) {
@@ -405,6 +408,11 @@ const Part<KernelIn>& kernel_part() {
     return field_column<C>(
         tree::kSlabCache, KS::kFields, m, [](const C& c) -> const KS& { return c.in.caches; },
         name);
+  };
+  using RS = model::RcuStats;
+  auto rcu = [](std::uint64_t RS::*m) {
+    return field_column<C>(tree::kRcu, RS::kFields, m,
+                           [](const C& c) -> const RS& { return c.in.rcu; });
   };
   auto value = [](std::string_view name, std::string_view component, const sim::StatDecl& d,
                   std::uint64_t KernelIn::*m) {
@@ -498,8 +506,12 @@ const Part<KernelIn>& kernel_part() {
                return static_cast<double>(model::fragmentation_index(order, info)) / 1000.0;
              })}},
        {nullptr,
-        {vm(&VE::pgalloc), vm(&VE::pgfree), vm(&VE::allocstall, "alloc_stalls"),
-         vm(&VE::kswapd_runs), vm(&VE::pgsteal_kswapd), vm(&VE::pgsteal_direct),
+        {vm(&VE::pgalloc),
+         vm(&VE::pgfree),
+         vm(&VE::allocstall, "alloc_stalls"),
+         vm(&VE::kswapd_runs),
+         vm(&VE::pgsteal_kswapd),
+         vm(&VE::pgsteal_direct),
          value("page_alloc_failures", tree::kPageAlloc,
                {"page_alloc_failures", "1",
                 "page allocations that failed (as recorded: at most 4096)",
@@ -509,7 +521,8 @@ const Part<KernelIn>& kernel_part() {
                {"slab_caches", "1", "kmem caches (merged aliases not counted)",
                 "ObjectAllocator::slab_caches(): the /proc/slabinfo rows"},
                &KernelIn::slab_caches),
-         slab("slab_allocs", &KS::allocs), slab("slab_frees", &KS::frees),
+         slab("slab_allocs", &KS::allocs),
+         slab("slab_frees", &KS::frees),
          stat_column<C>(Type::f64, tree::kSlab,
                         {"slab_alloc_fastpath_share", "1",
                          "the share of the caches' allocations served on the fast path",
@@ -534,7 +547,11 @@ const Part<KernelIn>& kernel_part() {
                {"vmalloc_areas", "1", "vmalloc areas in use at the end",
                 "Vmalloc::areas() (model/vmalloc.cpp)"},
                &KernelIn::vmalloc_areas),
-         value("diagnostics", tree::kKernel, tree::kDiagnostics, &KernelIn::diagnostics)}}}};
+         value("diagnostics", tree::kKernel, tree::kDiagnostics, &KernelIn::diagnostics),
+         rcu(&RS::callbacks_queued),
+         rcu(&RS::callbacks_completed),
+         value("rcu_callbacks_pending", tree::kRcu, model::kRcuPending, &KernelIn::rcu_pending),
+         rcu(&RS::slabs_freed)}}}};
   return part;
 }
 
@@ -598,6 +615,8 @@ void add_kernel_summary(model::Kernel& kernel, h5::Table& s) {
   k.slab_pages = oa.pages_held();
   k.vmalloc_areas = kernel.vmalloc().areas().size();
   k.diagnostics = kernel.diagnostics().errors();
+  k.rcu = kernel.rcu().stats();
+  k.rcu_pending = kernel.rcu().pending();
   write(kernel_part(), k, s);
 }
 
