@@ -28,6 +28,9 @@ class Kernel {
   PageApi& page_api() { return page_api_; }
   ObjectAllocator& slab() { return *slab_; }
   const ObjectAllocator& slab() const { return *slab_; }
+  // RCU (model/rcu.hpp), booted with the object allocator.
+  Rcu& rcu() { return slab_->rcu(); }
+  const Rcu& rcu() const { return slab_->rcu(); }
   Vmalloc& vmalloc() { return *vmalloc_; }
   const Vmalloc& vmalloc() const { return *vmalloc_; }
   DiagnosticLog& diagnostics() { return diag_; }

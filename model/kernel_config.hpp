@@ -55,6 +55,8 @@ struct SlabConfig {
 struct KernelConfig {
   Flavour flavour = Flavour::linux_6;
   unsigned hz = 250;  // CONFIG_HZ (model/jiffies.hpp): jiffies of the periodic work
+  // kernel.rcu_grace_period in cycles (model/rcu.hpp); 0: kDefaultRcuGraceJiffies at hz.
+  sim::Cycles rcu_grace_period = 0;
   std::optional<std::uint64_t> min_free_kbytes;  // empty: the flavour's formula ("auto")
   unsigned watermark_scale_factor = 10;          // 6.x vm.watermark_scale_factor
   unsigned watermark_boost_factor = 15000;       // 6.x vm.watermark_boost_factor

@@ -23,6 +23,7 @@
 #include "model/highmem.hpp"
 #include "model/kmalloc_index.hpp"
 #include "model/kmem_cache_args.hpp"
+#include "model/rcu.hpp"
 #include "model/slab_design.hpp"
 #include "model/slab_flags.hpp"
 #include "model/slab_reap.hpp"
@@ -162,15 +163,26 @@ class ObjectAllocator {
   // False (with a diagnostic, nothing changed) for a bad free.
   bool kmem_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr);
 
+  // call_rcu(&obj->rcu, cb) whose cb does kmem_cache_free(c, obj): the object
+  // stays allocated until a grace period has passed, then is freed on `cpu`.
+  void kmem_cache_free_rcu(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr);
+
   // --- kmalloc -------------------------------------------------------------
   std::uint64_t kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node = -1);
   std::uint64_t kzalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node = -1);
   bool kfree(sim::Cpu& cpu, std::uint64_t addr);
+  // kfree_rcu(obj, rcu): kfree on `cpu` after a grace period (NULL: nothing).
+  // The object stays allocated (ksize works, its slot is not reused) until then.
+  void kfree_rcu(sim::Cpu& cpu, std::uint64_t addr);
   // Usable size of a live kmalloc object (0 for NULL/ZERO_SIZE_PTR/unknown).
   std::uint64_t ksize(std::uint64_t addr) const;
   std::uint64_t krealloc(sim::Cpu& cpu, std::uint64_t addr, std::uint64_t new_size, Gfp gfp);
 
   // --- housekeeping and reports ---------------------------------------------
+  // The kernel's RCU (model/rcu.hpp), booted with the object allocator, its
+  // main user: kfree_rcu, SLAB_TYPESAFE_BY_RCU slabs, SLOB's RCU frees.
+  Rcu& rcu() { return *rcu_; }
+  const Rcu& rcu() const { return *rcu_; }
   // /sys/kernel/slab/<cache>/ as (file, contents) pairs; nullopt when the
   // design has no /sys/kernel/slab (only SLUB has one).
   using SysfsFiles = std::vector<std::pair<std::string, std::string>>;
@@ -267,6 +279,18 @@ class ObjectAllocator {
   std::optional<Pfn> alloc_slab_pages(sim::Cpu& cpu, Gfp gfp, unsigned order, int node,
                                       std::uint32_t owner);
   void free_slab_pages(sim::Cpu& cpu, Pfn pfn, unsigned order);
+  // A SLAB_TYPESAFE_BY_RCU slab of `c` leaving the cache: its pages go back
+  // through free_slab_pages after a grace period (mm/slab.c:slab_destroy ->
+  // call_rcu(kmem_rcu_free); mm/slub.c:free_slab -> call_rcu(rcu_free_slab)),
+  // with `offslab` (a kmalloc'd descriptor, 0: none) kfree'd alongside. Until
+  // then they stay slab pages of no slab. `head`: the struct rcu_head.
+  void free_slab_pages_rcu(sim::Cpu& cpu, const KmemCache& c, Pfn pfn, unsigned order,
+                           sim::PhysAddr head, std::uint64_t offslab = 0);
+  // How the pages of a slab waiting for its grace period are counted: by the
+  // cache's SLAB_RECLAIM_ACCOUNT (`reclaimable`).
+  virtual SlabAccount rcu_account(bool reclaimable) const {
+    return reclaimable ? SlabAccount::reclaimable : SlabAccount::unreclaimable;
+  }
   void set_page_owner(Pfn pfn, unsigned order, std::uint32_t owner);
   // Owner id of the page holding `addr` (0: none). Ids 1 and up are the design's.
   std::uint32_t page_owner(std::uint64_t addr) const;
@@ -311,10 +335,12 @@ class ObjectAllocator {
   std::vector<KmemCache*> all_caches_;      // creation order
   std::vector<std::uint32_t> owner_;        // mem_map index -> owner id
   std::uint64_t pages_held_ = 0, large_pages_ = 0;
-  CacheReapEvents reap_events_;                        // counted by the designs that reap (SLAB)
-  static constexpr std::uint32_t kLargeOwner = 1;      // pages of a large kmalloc
-  static constexpr std::uint32_t kMetaOwner = 2;       // meta_alloc pages
-  static constexpr std::uint32_t kFirstSlabOwner = 3;  // the design's own ids start here
+  CacheReapEvents reap_events_;                         // counted by the designs that reap (SLAB)
+  static constexpr std::uint32_t kLargeOwner = 1;       // pages of a large kmalloc
+  static constexpr std::uint32_t kMetaOwner = 2;        // meta_alloc pages
+  static constexpr std::uint32_t kRcuOwner = 3;         // a freed RCU slab's pages, unreclaimable
+  static constexpr std::uint32_t kRcuReclaimOwner = 4;  // the same, SLAB_RECLAIM_ACCOUNT
+  static constexpr std::uint32_t kFirstSlabOwner = 5;   // the design's own ids start here
   struct MetaChunk {
     sim::PhysAddr next = 0, end = 0;
   };
@@ -325,6 +351,24 @@ class ObjectAllocator {
   Gfp gfp_zero_{}, gfp_comp_{};  // this flavour's __GFP_ZERO, __GFP_COMP bits
   std::uint64_t vmalloc_start_ = 0, vmalloc_end_ = 0;
   AllocObserver* observer_ = nullptr;
+  std::unique_ptr<Rcu> rcu_;
+  // The rcu_head funcs: kfree (a = the object), kmem_cache_free (a = the
+  // cache, b = the object), a slab's pages (a = pfn | order << 56, b = offslab).
+  struct KfreeCb final : RcuCallback {
+    explicit KfreeCb(ObjectAllocator& o) : oa(o) {}
+    void invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t b) override;
+    ObjectAllocator& oa;
+  } kfree_cb_{*this};
+  struct CacheFreeCb final : RcuCallback {
+    explicit CacheFreeCb(ObjectAllocator& o) : oa(o) {}
+    void invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t b) override;
+    ObjectAllocator& oa;
+  } cache_free_cb_{*this};
+  struct SlabFreeCb final : RcuCallback {
+    explicit SlabFreeCb(ObjectAllocator& o) : oa(o) {}
+    void invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t b) override;
+    ObjectAllocator& oa;
+  } slab_free_cb_{*this};
   void notify(sim::Cpu& cpu, AllocEvent::Kind kind, std::uint64_t ptr, std::uint64_t req,
               std::uint64_t alloc, Gfp gfp, int node, const KmemCache* c) const {
     if (observer_)

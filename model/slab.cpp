@@ -320,11 +320,25 @@ void Slab::slab_destroy(sim::Cpu& cpu, SlabCache& c, std::uint32_t id) {
   const std::uint64_t offslab = s.offslab_obj;
   const Pfn pfn = s.pfn;
   const unsigned order = s.order;
+  const sim::PhysAddr mgmt = s.mgmt;
   s.cache = kNoSlabId;
   slabs_.release(id);
   cpu.write(pa_.page_desc(pfn), 8);  // __ClearPageSlab
-  free_slab_pages(cpu, pfn, order);
-  if (offslab) kfree(cpu, offslab);  // kmem_cache_free(cachep->slabp_cache, slabp)
+  if (c.flags & SLAB_TYPESAFE_BY_RCU) {
+    // slab_destroy: call_rcu(kmem_rcu_free). 2.6.32 lays its struct slab_rcu
+    // over the slab descriptor and kmem_rcu_free also frees an off-slab one;
+    // 6.5 uses slab->rcu_head (the struct page) and kfrees the off-slab
+    // freelist at once.
+    if (params_.flavour == Flavour::linux_2_6) {
+      free_slab_pages_rcu(cpu, c, pfn, order, mgmt, offslab);
+    } else {
+      free_slab_pages_rcu(cpu, c, pfn, order, pa_.page_desc(pfn));
+      if (offslab) kfree(cpu, offslab);
+    }
+  } else {
+    free_slab_pages(cpu, pfn, order);
+    if (offslab) kfree(cpu, offslab);  // kmem_cache_free(cachep->slabp_cache, slabp)
+  }
   ++c.stats.slabs_freed;
 }
 

@@ -135,8 +135,9 @@ void Slob::kmem_cache_destroy(sim::Cpu& cpu, KmemCache* kc) {
            std::to_string(c.in_use) + " objects still allocated");
     return;
   }
-  // kmem_cache_destroy: rcu_barrier() for RCU caches (the model frees RCU
-  // objects at once), then slob_free(c, sizeof(struct kmem_cache)).
+  // kmem_cache_destroy: rcu_barrier() for RCU caches (the model does not
+  // wait: a pending kmem_rcu_free needs nothing of the cache), then
+  // slob_free(c, sizeof(struct kmem_cache)).
   const std::uint32_t owner = page_owner(virt(c.desc));
   heap_->free(cpu, owner - kFirstSlabOwner, c.desc, c.desc_size);
   unregister_cache(&c);
@@ -174,15 +175,32 @@ void Slob::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
   auto& c = static_cast<SlobCache&>(kc);
   const sim::PhysAddr b = phys(addr);
   if (c.flags & SLAB_TYPESAFE_BY_RCU) {
-    // struct slob_rcu footer at b + c->size - sizeof(struct slob_rcu), then
-    // call_rcu(kmem_rcu_free). The model does not delay the free.
-    cpu.write(b + c.size - rcu_footer(), rcu_footer());
+    // kmem_cache_free: the struct slob_rcu footer {rcu_head, size} at
+    // b + c->size - sizeof(struct slob_rcu), then call_rcu(kmem_rcu_free).
+    // Until then the block stays allocated, marked so that a second free is
+    // a double free; a big object's pages become slab pages of no cache.
+    const sim::PhysAddr footer = b + c.size - rcu_footer();
+    if (c.size < kPageSize)
+      heap_->mark_rcu(page_owner(addr) - kFirstSlabOwner, b);
+    else
+      set_page_owner(b >> kPageShift, get_order(c.size), kRcuOwner);
+    rcu().call_rcu(cpu, footer, rcu_free_, b, c.size);  // the rcu_head write covers the footer
+    return;
   }
-  // __kmem_cache_free(b, c->size).
-  if (c.size < kPageSize)
-    heap_->free(cpu, page_owner(addr) - kFirstSlabOwner, b, c.size);
+  kmem_cache_free_now(cpu, b, c.size);
+}
+
+void Slob::kmem_cache_free_now(sim::Cpu& cpu, sim::PhysAddr b, std::uint32_t size) {
+  // __kmem_cache_free(b, size).
+  if (size < kPageSize)
+    heap_->free(cpu, page_owner(virt(b)) - kFirstSlabOwner, b, size);
   else
-    free_slab_pages(cpu, b >> kPageShift, get_order(c.size));
+    free_slab_pages(cpu, b >> kPageShift, get_order(size));
+}
+
+void Slob::RcuFree::invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t b) {
+  cpu.read(a + b - slob.rcu_footer() + 2 * slob.ptr_, 4);  // slob_rcu->size
+  slob.kmem_cache_free_now(cpu, a, static_cast<std::uint32_t>(b));
 }
 
 // --- kmalloc -----------------------------------------------------------------------
@@ -299,6 +317,7 @@ ObjectAllocator::Lookup Slob::lookup(std::uint64_t addr) const {
       if (f.block.cache == kDescId) return l;  // a kmem_cache descriptor
       l.cache = f.block.cache < caches_.size() ? caches_[f.block.cache].get() : nullptr;
       l.state = f.state == SlobHeap::Found::live ? Lookup::live : Lookup::interior;
+      if (f.block.rcu && l.state == Lookup::live) l.state = Lookup::free_object;
       return l;
     case SlobHeap::Found::freed:
       l.state = Lookup::free_object;
@@ -315,6 +334,7 @@ void Slob::check_invariants() const {
   std::vector<std::uint64_t> live(caches_.size(), 0);
   std::uint64_t descs = 0;
   heap_->for_each_live([&](Pfn, const SlobHeap::LiveBlock& b) {
+    if (b.rcu) return;  // freed, waiting for its grace period
     if (b.cache == kDescId) {
       ++descs;
     } else {

@@ -46,6 +46,7 @@ class Slob final : public ObjectAllocator, private SlobHeap::PageSource {
  protected:
   Lookup lookup(std::uint64_t addr) const override;
   SlabAccount account_of(std::uint32_t owner) const override;
+  SlabAccount rcu_account(bool /*reclaimable*/) const override { return account_of(0); }
   std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
   void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) override;
   std::uint64_t do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) override;
@@ -66,6 +67,14 @@ class Slob final : public ObjectAllocator, private SlobHeap::PageSource {
   std::unique_ptr<SlobHeap> heap_;
   std::vector<std::unique_ptr<SlobCache>> caches_;  // by id; destroyed ones stay null
   std::unordered_map<Pfn, std::uint64_t> private_;  // 2.6.32 large kmalloc: page->private = size
+  // kmem_rcu_free: __kmem_cache_free(b, size) after the grace period (a = b's
+  // physical address, b = the size its struct slob_rcu footer holds).
+  struct RcuFree final : RcuCallback {
+    explicit RcuFree(Slob& s) : slob(s) {}
+    void invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t b) override;
+    Slob& slob;
+  } rcu_free_{*this};
+  void kmem_cache_free_now(sim::Cpu& cpu, sim::PhysAddr b, std::uint32_t size);
 };
 
 std::unique_ptr<ObjectAllocator> make_slob(PageAllocator& pa, Highmem& hm,

@@ -125,6 +125,16 @@ void SlobHeap::drop_live(Page& p, std::uint16_t start) {
   p.live.erase(it);
 }
 
+void SlobHeap::mark_rcu(std::uint32_t id, sim::PhysAddr block) {
+  Page& p = pages_.at(id);
+  const auto start = static_cast<std::uint16_t>((block - page_phys(p)) / kUnit);
+  auto it = std::lower_bound(p.live.begin(), p.live.end(), start,
+                             [](const LiveBlock& x, std::uint16_t s) { return x.start < s; });
+  if (it == p.live.end() || it->start != start)
+    throw std::logic_error("an RCU free of a block that is not live");
+  it->rcu = true;
+}
+
 SlobHeap::Found SlobHeap::find(std::uint32_t id, sim::PhysAddr phys) const {
   Found f;
   if (id >= pages_.size() || !pages_[id].used) return f;

@@ -74,6 +74,7 @@ class SlobHeap {
     std::uint16_t ptr_off = 0;  // bytes from the block to the user's pointer
     std::uint16_t req = 0;      // kmalloc: the size in the header
     std::uint32_t cache = 0;
+    bool rcu = false;  // freed by its user, waiting for a grace period (SLAB_TYPESAFE_BY_RCU)
   };
   struct Found {
     enum State : std::uint8_t { unknown, live, freed, interior } state = unknown;
@@ -83,6 +84,10 @@ class SlobHeap {
   // What `phys` (in heap page `id`) is: a live block's user pointer, inside a
   // live block, the user pointer of a block freed since (double free), or none.
   Found find(std::uint32_t id, sim::PhysAddr phys) const;
+
+  // The live block at `block` (page `id`) was freed by its user and waits
+  // for a grace period before slob_free: find() still reports it, marked.
+  void mark_rcu(std::uint32_t id, sim::PhysAddr block);
 
   // Throws std::logic_error on the first inconsistency.
   void check_invariants() const;

@@ -219,7 +219,12 @@ void Slub::discard_slab(sim::Cpu& cpu, SlubCache& s, std::uint32_t id) {
   n.total_objects -= sl.objects;
   cpu.rmw(n.addr + SlubNodeLayout::nr_slabs, 16);
   cpu.write(slab_desc(sl) + SlubSlabLayout::head, 8);  // __ClearPageSlab
-  free_slab_pages(cpu, sl.pfn, sl.order);
+  if (s.flags & SLAB_TYPESAFE_BY_RCU)
+    // free_slab: call_rcu(rcu_free_slab), the rcu_head in the struct page
+    // (2.6.32: page->lru; 6.x: slab->rcu_head over slab_list).
+    free_slab_pages_rcu(cpu, s, sl.pfn, sl.order, slab_desc(sl) + SlubSlabLayout::head + 8);
+  else
+    free_slab_pages(cpu, sl.pfn, sl.order);
   ++s.stats.slabs_freed;
   sl.cache = kNoSlab;
   slabs_.release(id);

@@ -193,6 +193,10 @@ PYBIND11_MODULE(_allocsim, m) {
       .def("kmalloc", &Simulator::kmalloc, py::arg("cpu"), py::arg("size"), py::arg("gfp"),
            py::arg("node") = -1, py::arg("zero") = false)
       .def("kfree", &Simulator::kfree, py::arg("cpu"), py::arg("addr"))
+      .def("kfree_rcu", &Simulator::kfree_rcu, py::arg("cpu"), py::arg("addr"))
+      .def("kmem_cache_free_rcu", &Simulator::kmem_cache_free_rcu, py::arg("cpu"), py::arg("cache"),
+           py::arg("addr"))
+      .def("advance", &Simulator::advance, py::arg("cpu"), py::arg("cycles"))
       .def("ksize", &Simulator::ksize, py::arg("addr"))
       .def("vmalloc", &Simulator::vmalloc, py::arg("cpu"), py::arg("size"), py::arg("zero") = false)
       .def("vfree", &Simulator::vfree, py::arg("cpu"), py::arg("addr"))

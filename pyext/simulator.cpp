@@ -165,6 +165,27 @@ bool Simulator::kfree(unsigned c, std::uint64_t addr) {
   return check_free(ok, "kfree", addr);
 }
 
+void Simulator::kfree_rcu(unsigned c, std::uint64_t addr) {
+  sim::Cpu& cp = cpu(c);
+  const std::uint64_t before = kernel_->diagnostics().errors();
+  call([&] { kernel_->slab().kfree_rcu(cp, addr); });
+  check_free(kernel_->diagnostics().errors() == before, "kfree_rcu", addr);
+}
+
+void Simulator::kmem_cache_free_rcu(unsigned c, const std::string& name, std::uint64_t addr) {
+  sim::Cpu& cp = cpu(c);
+  model::KmemCache& kc = cache(name);
+  const std::uint64_t before = kernel_->diagnostics().errors();
+  call([&] { kernel_->slab().kmem_cache_free_rcu(cp, kc, addr); });
+  check_free(kernel_->diagnostics().errors() == before, "kmem_cache_free_rcu", addr);
+}
+
+void Simulator::advance(unsigned c, sim::Cycles cycles) {
+  sim::Cpu& cp = cpu(c);
+  cp.spend(cycles);
+  call([&] { cp.run_due_work(); });
+}
+
 std::uint64_t Simulator::ksize(std::uint64_t addr) const {
   return kernel_->slab().ksize(addr);
 }
@@ -281,6 +302,10 @@ std::vector<std::pair<std::string, std::uint64_t>> Simulator::stats() const {
   for (const auto& f : model::VmEvents::kFields)
     out.emplace_back("vm." + std::string(f.stat.name), ev.*f.member);
   out.emplace_back("diagnostics", kernel_->diagnostics().errors());
+  const model::RcuStats& rcu = kernel_->rcu().stats();
+  for (const auto& f : model::RcuStats::kFields)
+    out.emplace_back(std::string(f.stat.name), rcu.*f.member);
+  out.emplace_back(std::string(model::kRcuPending.name), kernel_->rcu().pending());
   out.emplace_back("now", machine_->now());
   return out;
 }

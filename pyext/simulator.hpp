@@ -49,6 +49,10 @@ class Simulator {
   std::optional<std::uint64_t> kmalloc(unsigned cpu, std::uint64_t size, const std::string& gfp,
                                        int node, bool zero);
   bool kfree(unsigned cpu, std::uint64_t addr);
+  void kfree_rcu(unsigned cpu, std::uint64_t addr);
+  void kmem_cache_free_rcu(unsigned cpu, const std::string& cache, std::uint64_t addr);
+  // `cpu` idles `cycles`, then passes an op boundary: its due kernel work runs.
+  void advance(unsigned cpu, sim::Cycles cycles);
   std::uint64_t ksize(std::uint64_t addr) const;
 
   std::optional<std::uint64_t> vmalloc(unsigned cpu, std::uint64_t size, bool zero);

@@ -107,9 +107,16 @@ class Simulator:
         runs is left as it is."""
         self._native.cache_reap(cpu)
 
+    def advance(self, cpu: int, cycles: int) -> None:
+        """``cpu`` idles ``cycles`` cycles, then passes an operation boundary:
+        the kernel work due on it by then runs there (RCU callbacks, ...)."""
+        self._native.advance(cpu, cycles)
+
     def stats(self) -> dict:
         """Every counter (name, with [scope] for per-CPU/node ones) -> value: the
-        registry's, every page-allocator event (``vm.<event>``), ``diagnostics``, ``now``."""
+        registry's, every page-allocator event (``vm.<event>``), ``diagnostics``,
+        RCU's (``rcu_callbacks_queued``, ``rcu_callbacks_completed``,
+        ``rcu_callbacks_pending``, ``rcu_slabs_freed``), ``now``."""
         return dict(self._native.stats())
 
     def diagnostics(self) -> list:
@@ -148,6 +155,12 @@ class Simulator:
     def kmem_cache_free(self, cpu: int, cache: str, addr: int) -> bool:
         return self._native.kmem_cache_free(cpu, cache, addr)
 
+    def kmem_cache_free_rcu(self, cpu: int, cache: str, addr: int) -> None:
+        """call_rcu whose callback does kmem_cache_free: the object stays
+        allocated until a grace period (``kernel.rcu_grace_period``) has passed;
+        ``cpu`` frees it once ``advance`` takes that CPU past its end."""
+        self._native.kmem_cache_free_rcu(cpu, cache, addr)
+
     def kmem_cache_destroy(self, cache: str) -> None:
         self._native.kmem_cache_destroy(cache)
 
@@ -165,6 +178,12 @@ class Simulator:
 
     def kfree(self, cpu: int, addr: int) -> bool:
         return self._native.kfree(cpu, addr)
+
+    def kfree_rcu(self, cpu: int, addr: int) -> None:
+        """kfree_rcu(): the object stays allocated (``ksize`` works, its slot is
+        not reused) until a grace period (``kernel.rcu_grace_period``) has
+        passed; ``cpu`` kfrees it once ``advance`` takes that CPU past its end."""
+        self._native.kfree_rcu(cpu, addr)
 
     def ksize(self, addr: int) -> int:
         return self._native.ksize(addr)

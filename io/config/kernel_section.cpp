@@ -1,11 +1,14 @@
 // The `kernel:` section: the Linux generation and the page allocator's
 // tunables. Keys a flavour does not have are errors when set for it.
 #include <algorithm>
+#include <charconv>
+#include <string>
 
 #include "io/config/sections.hpp"
 #include "io/config/units.hpp"
 #include "model/jiffies.hpp"
 #include "model/magazine.hpp"
+#include "model/rcu.hpp"
 #include "model/slab_design.hpp"
 #include "model/slab_tunables.hpp"
 
@@ -113,9 +116,43 @@ void read_slab_tunables(MapReader& kernel, model::Flavour f, sim::Arch arch,
   sc.slub_min_partial = auto_or_uint(kernel, "slub_min_partial", 0, ulong_max);
 }
 
+// kernel.rcu_grace_period: auto (model::kDefaultRcuGraceJiffies), a time, or
+// "<n> jiffies" at kernel.hz; resolved to cycles. At most 10 s: a grace period
+// longer than that is a stall RCU warns of (rcu_cpu_stall_timeout, 21 s).
+void read_rcu_grace(MapReader& kernel, double ghz, model::KernelConfig& k) {
+  const Value v = kernel.get("rcu_grace_period");
+  const std::string text = v.as_string();
+  if (text == "auto") {
+    kernel.record("rcu_grace_period", "auto");
+    return;
+  }
+  const model::Jiffies jiffies(ghz, k.hz, k.flavour);
+  sim::Cycles cycles = 0;
+  const std::size_t unit = text.find("jiff");
+  if (unit != std::string::npos) {
+    std::size_t end = unit;
+    while (end > 0 && text[end - 1] == ' ') --end;
+    std::uint64_t n = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + end, n);
+    const std::string_view rest = std::string_view(text).substr(unit);
+    if (ec != std::errc() || ptr != text.data() + end || end == 0 ||
+        (rest != "jiffies" && rest != "jiffy"))
+      v.fail("expected a time (e.g. 12ms), '<n> jiffies' or auto, got '" + text + "'");
+    if (n == 0 || n > 10ull * k.hz)
+      v.fail("must be 1 to " + std::to_string(10 * k.hz) + " jiffies");
+    cycles = n * jiffies.cycles_per_jiffy();
+  } else {
+    cycles = v.as_time(ghz);
+    if (cycles == 0) v.fail("must be at least one cycle");
+    if (cycles > static_cast<sim::Cycles>(10 * ghz * 1e9)) v.fail("must be at most 10s");
+  }
+  k.rcu_grace_period = cycles;
+  kernel.record("rcu_grace_period", std::to_string(cycles) + "cycles");
+}
+
 }  // namespace
 
-model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
+model::KernelConfig read_kernel(MapReader& top, sim::Arch arch, double ghz,
                                 std::vector<model::ZoneSpec> zones) {
   MapReader kernel = top.map("kernel", {"flavour",
                                         "min_free_kbytes",
@@ -146,13 +183,15 @@ model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
                                         "slab_limit",
                                         "slab_colour_step",
                                         "slab_colour_max",
-                                        "hz"});
+                                        "hz",
+                                        "rcu_grace_period"});
   model::KernelConfig k;
   k.flavour = kernel.enumeration("flavour", kFlavours);
   k.hz = static_cast<unsigned>(kernel.uint("hz", 1, 1000));
   if (std::find(model::kHzChoices.begin(), model::kHzChoices.end(), k.hz) ==
       model::kHzChoices.end())
     kernel.get("hz").fail("must be 100, 250, 300 or 1000 (CONFIG_HZ)");
+  read_rcu_grace(kernel, ghz, k);
 
   const Value mfk = kernel.get("min_free_kbytes");
   if (mfk.node().is_scalar() && mfk.as_string() == "auto") {

@@ -59,7 +59,7 @@ Config build_config(const Node& root) {
   Config config;
   std::vector<model::ZoneSpec> zones;
   config.machine = read_machine(top, &zones);
-  config.kernel = read_kernel(top, config.machine.arch, std::move(zones));
+  config.kernel = read_kernel(top, config.machine.arch, config.machine.ghz, std::move(zones));
   read_workload(top, config.machine, config.kernel, config);
   config.run = read_run(top, config.machine.ghz);
   top.done();

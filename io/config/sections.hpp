@@ -17,7 +17,7 @@ using workloads::kExercisePatterns;
 
 // machine_section.cpp; machine.zones go to `zones` (machine_zones.cpp).
 sim::MachineConfig read_machine(MapReader& top, std::vector<model::ZoneSpec>* zones);
-model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
+model::KernelConfig read_kernel(MapReader& top, sim::Arch arch, double ghz,
                                 std::vector<model::ZoneSpec> zones);  // kernel_section.cpp
 void read_pcp_sizes(MapReader& kernel, sim::Arch arch, model::KernelConfig& k);  // kernel_pcp.cpp
 void read_workload(MapReader& top, const sim::MachineConfig& machine,

@@ -5,6 +5,7 @@
 
 #include "io/results/stat_tree.hpp"
 #include "model/page_alloc.hpp"
+#include "model/rcu.hpp"
 #include "model/zone_type.hpp"
 #include "sim/machine.hpp"
 #include "workloads/generator/generator_stats.hpp"
@@ -60,6 +61,8 @@ struct VmRow {
   const model::CacheReapEvents& reap;
   const sim::StatsRegistry& st;
   std::uint64_t page_cache_pages, slab_pages, diagnostics;
+  const model::RcuStats& rcu;
+  std::uint64_t rcu_pending;
 };
 struct NodeRow {
   const sim::StatsRegistry& st;
@@ -261,6 +264,11 @@ const TableSpec<VmRow>& vmstat_spec() {
     return stat_column<R>(name, Type::u64, tree::kVmalloc, d,
                           [n = d.name](const R& r) -> CellValue { return r.st.total(n); });
   };
+  using RS = model::RcuStats;
+  auto rcu = [](std::uint64_t RS::*m) {
+    return field_column<R>(tree::kRcu, RS::kFields, m,
+                           [](const R& r) -> const RS& { return r.rcu; });
+  };
   static const TableSpec<R> spec{
       "vmstat",
       "one row per sample",
@@ -276,7 +284,11 @@ const TableSpec<VmRow>& vmstat_spec() {
        stat_column<R>(Type::u64, tree::kSlab, tree::kSlabPages,
                       [](const R& r) -> CellValue { return r.slab_pages; }),
        stat_column<R>(Type::u64, tree::kKernel, tree::kDiagnostics,
-                      [](const R& r) -> CellValue { return r.diagnostics; })}};
+                      [](const R& r) -> CellValue { return r.diagnostics; }),
+       rcu(&RS::callbacks_queued), rcu(&RS::callbacks_completed),
+       stat_column<R>(Type::u64, tree::kRcu, model::kRcuPending,
+                      [](const R& r) -> CellValue { return r.rcu_pending; }),
+       rcu(&RS::slabs_freed)}};
   return spec;
 }
 
@@ -499,7 +511,7 @@ void Sampler::sample_vm(sim::Cycles at) {
   for (sim::NodeId n = 0; n < m_.config().nodes; ++n) page_cache += pa.page_cache_pages(n);
   append(vmstat_, vmstat_spec(), {at, static_cast<double>(at) / m_.config().ghz},
          VmRow{pa.events(), k_.slab().reap_events(), m_.stats(), page_cache, k_.slab().pages_held(),
-               k_.diagnostics().errors()});
+               k_.diagnostics().errors(), k_.rcu().stats(), k_.rcu().pending()});
 }
 
 std::vector<std::pair<std::string, h5::Table>> Sampler::take_tables() {

@@ -30,6 +30,7 @@ inline constexpr std::string_view kVmEvents = "page_alloc.vm_events";
 inline constexpr std::string_view kSlab = "slab";
 inline constexpr std::string_view kSlabCache = "slab.cache";
 inline constexpr std::string_view kVmalloc = "vmalloc";
+inline constexpr std::string_view kRcu = "kernel.rcu";
 inline constexpr std::string_view kKernel = "kernel";
 
 struct Node {
@@ -37,7 +38,7 @@ struct Node {
   std::string_view what;
 };
 
-inline constexpr std::array<Node, 18> kNodes{{
+inline constexpr std::array<Node, 19> kNodes{{
     {kRun, "what ran, on what, and for how long (every run)"},
     {kOps, "the operations of a generated workload, per kind (io/results, workloads/generator)"},
     {kGenerator, "a generated workload's counters (workloads::gen::GeneratorResult)"},
@@ -57,6 +58,7 @@ inline constexpr std::array<Node, 18> kNodes{{
     {kSlabCache, "the object allocator, per kmem cache (model::KmemCacheStats, /proc/slabinfo)"},
     {kVmalloc, "vmalloc (model::Vmalloc)"},
     {kKernel, "the kernel model as a whole (model::Kernel)"},
+    {kRcu, "RCU callbacks and their grace periods (model::Rcu, model/rcu.hpp)"},
 }};
 
 // The simulated time at the end of a run (the summary; `allocsim run` prints it too).

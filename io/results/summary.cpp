@@ -8,6 +8,7 @@
 #include "io/results/stat_tree.hpp"
 #include "model/fragmentation.hpp"
 #include "model/page_alloc.hpp"
+#include "model/rcu.hpp"
 #include "sim/machine.hpp"
 #include "workloads/generator/generator_stats.hpp"
 #include "workloads/replay/accuracy.hpp"
@@ -357,6 +358,8 @@ struct KernelIn {
   std::uint64_t slab_caches = 0, in_use = 0, live_bytes = 0, num_objs = 0, num_slabs = 0;
   std::uint64_t slab_pages = 0, vmalloc_areas = 0, diagnostics = 0;
   std::vector<std::uint64_t> kswapd_cpu_cycles{};  // per CPU
+  model::RcuStats rcu{};
+  std::uint64_t rcu_pending = 0;
 };
 
 std::uint64_t total(const KernelIn& k, sim::Counter* sim::CacheCounters::*m) {
@@ -412,6 +415,11 @@ const Part<KernelIn>& kernel_part() {
   auto reap = [](std::uint64_t RE::*m) {
     return field_column<C>(tree::kSlab, RE::kFields, m,
                            [](const C& c) -> const RE& { return c.in.reap; });
+  };
+  using RS = model::RcuStats;
+  auto rcu = [](std::uint64_t RS::*m) {
+    return field_column<C>(tree::kRcu, RS::kFields, m,
+                           [](const C& c) -> const RS& { return c.in.rcu; });
   };
   auto value = [](std::string_view name, std::string_view component, const sim::StatDecl& d,
                   std::uint64_t KernelIn::*m) {
@@ -566,7 +574,12 @@ const Part<KernelIn>& kernel_part() {
                &KernelIn::vmalloc_areas),
          vmalloc_purges("vmalloc_purges_deferred", &model::VmallocPurgeCounters::deferred),
          vmalloc_purges("vmalloc_purges_sync", &model::VmallocPurgeCounters::sync),
-         value("diagnostics", tree::kKernel, tree::kDiagnostics, &KernelIn::diagnostics)}}}};
+         value("diagnostics", tree::kKernel, tree::kDiagnostics, &KernelIn::diagnostics),
+
+         rcu(&RS::callbacks_queued),
+         rcu(&RS::callbacks_completed),
+         value("rcu_callbacks_pending", tree::kRcu, model::kRcuPending, &KernelIn::rcu_pending),
+         rcu(&RS::slabs_freed)}}}};
   return part;
 }
 
@@ -633,6 +646,8 @@ void add_kernel_summary(model::Kernel& kernel, h5::Table& s) {
     k.kswapd_cpu_cycles.push_back(
         m.stats().value(model::kKswapdCpuCycles.stat.name, static_cast<int>(c)));
   k.diagnostics = kernel.diagnostics().errors();
+  k.rcu = kernel.rcu().stats();
+  k.rcu_pending = kernel.rcu().pending();
   write(kernel_part(), k, s);
 }
 

@@ -56,6 +56,33 @@ TEST(KernelSection, Errors) {
             0u);
 }
 
+// kernel.rcu_grace_period: auto (0: the model's 3 jiffies), a time or jiffies, in cycles.
+TEST(KernelSection, RcuGracePeriod) {
+  EXPECT_EQ(load_config({}).kernel.rcu_grace_period, 0u);
+  // The default machine runs at 2.5 GHz: a jiffy at HZ 250 is 10,000,000 cycles.
+  EXPECT_EQ(load_config_text("kernel: {rcu_grace_period: 12ms}\n").kernel.rcu_grace_period,
+            30'000'000u);
+  EXPECT_EQ(load_config_text("kernel: {rcu_grace_period: 5 jiffies}\n").kernel.rcu_grace_period,
+            50'000'000u);
+  EXPECT_EQ(
+      load_config_text("kernel: {hz: 1000, rcu_grace_period: 1jiffy}\n").kernel.rcu_grace_period,
+      2'500'000u);
+  const Config c = load_config_text("kernel: {rcu_grace_period: 2 jiffies}\n");
+  EXPECT_EQ(load_config_text(c.resolved_yaml).kernel.rcu_grace_period, 20'000'000u);
+  EXPECT_EQ(std::string(load_error("kernel: {rcu_grace_period: 0 jiffies}\n").what()),
+            "t.yaml:1:28: kernel.rcu_grace_period: must be 1 to 2500 jiffies");
+  EXPECT_EQ(std::string(load_error("kernel: {rcu_grace_period: 11s}\n").what()),
+            "t.yaml:1:28: kernel.rcu_grace_period: must be at most 10s");
+  EXPECT_EQ(std::string(load_error("kernel: {rcu_grace_period: 0ns}\n").what()),
+            "t.yaml:1:28: kernel.rcu_grace_period: must be at least one cycle");
+  EXPECT_EQ(std::string(load_error("kernel: {rcu_grace_period: 3 jiffiesx}\n").what()),
+            "t.yaml:1:28: kernel.rcu_grace_period: expected a time (e.g. 12ms), '<n> jiffies' or "
+            "auto, got '3 jiffiesx'");
+  EXPECT_EQ(std::string(load_error("kernel: {rcu_grace_period: soon}\n").what())
+                .rfind("t.yaml:1:28: kernel.rcu_grace_period: ", 0),
+            0u);
+}
+
 TEST(KernelSection, Linux618Keys) {
   const Config d = load_config_text("kernel: {flavour: linux-6.18}\n");
   EXPECT_EQ(d.kernel.flavour, model::Flavour::linux_6_18);

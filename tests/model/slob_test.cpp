@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <map>
 
 #include "object_alloc_fixture.hpp"
@@ -151,6 +153,10 @@ TEST_P(SlobArch, RcuFooterAndCacheSizes) {
   b.oa->kmem_cache_destroy(b.cpu(), r);
   b.oa->kmem_cache_destroy(b.cpu(), n);
   b.oa->kmem_cache_destroy(b.cpu(), big);
+  // r's objects waited for a grace period (kmem_rcu_free).
+  EXPECT_EQ(b.slob.heap().nr_pages(), 1u);
+  b.cpu().spend(2 * b.oa->rcu().grace_period());
+  b.cpu().run_due_work();
   EXPECT_EQ(b.slob.heap().nr_pages(), 0u);  // the descriptors' page went back too
   EXPECT_EQ(b.diag.errors(), 1u);           // the interior free
   b.oa->check_invariants();
@@ -408,6 +414,16 @@ TEST_P(SlobArch, RandomStress) {
     live[p] = {size, cache};
     if (cache >= 0) ++in_cache[static_cast<unsigned>(cache)];
   };
+  // Every CPU past every grace period begun so far: the RCU caches' objects go back.
+  const auto pass_grace = [&] {
+    sim::Cycles t = 0;
+    for (unsigned c = 0; c < b.machine.cpus(); ++c) t = std::max(t, b.cpu(c).now());
+    t += 2 * b.oa->rcu().grace_period();
+    for (unsigned c = 0; c < b.machine.cpus(); ++c) {
+      b.cpu(c).spend(t - b.cpu(c).now());
+      b.cpu(c).run_due_work();
+    }
+  };
   const unsigned ops = 120000;
   for (unsigned op = 0; op < ops; ++op) {
     sim::Cpu& cpu = b.cpu(static_cast<unsigned>(rng.below(b.machine.cpus())));
@@ -452,7 +468,10 @@ TEST_P(SlobArch, RandomStress) {
       }
       live.erase(it);
     }
-    if (op % 2000 == 0) b.oa->check_invariants();
+    if (op % 2000 == 0) {
+      b.oa->check_invariants();
+      pass_grace();
+    }
   }
   b.oa->check_invariants();
   EXPECT_EQ(b.diag.errors(), 0u);
@@ -464,6 +483,7 @@ TEST_P(SlobArch, RandomStress) {
   }
   for (KmemCache* c : caches)
     if (c) b.oa->kmem_cache_destroy(b.cpu(), c);
+  pass_grace();
   EXPECT_EQ(b.slob.heap().nr_pages(), 0u);
   EXPECT_EQ(b.oa->pages_held(), 1u);  // slob_lock's page
   b.oa->check_invariants();

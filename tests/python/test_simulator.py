@@ -392,3 +392,27 @@ def test_vfree_past_lazy_max_pages_purges_at_the_call_boundary():
         area = sim.vmalloc(cpu=0, size=16 << 20)
         assert sim.vfree(cpu=0, addr=area)
         assert ("unpurged vm_area" in sim.proc("vmallocinfo")) == (i < 3)
+
+
+def test_kfree_rcu_keeps_the_object_until_its_grace_period_ends():
+    # 4 jiffies at HZ 250 on the default 2.5 GHz machine: 40,000,000 cycles.
+    sim = allocsim.Simulator(None, overrides={**SMALL, "kernel.slab": "slub",
+                                              "kernel.rcu_grace_period": "4 jiffies"})
+    grace = 40_000_000
+    p = sim.kmalloc(cpu=1, size=100)
+    size = sim.ksize(p)
+    sim.kfree_rcu(cpu=1, addr=p)
+    assert sim.ksize(p) == size  # still allocated
+    assert sim.kmalloc(cpu=1, size=100) != p  # its slot is not reused
+    stats = sim.stats()
+    assert (stats["rcu_callbacks_queued"], stats["rcu_callbacks_pending"]) == (1, 1)
+    sim.advance(cpu=0, cycles=2 * grace)  # another CPU: its callbacks are not there
+    sim.advance(cpu=1, cycles=grace // 2)
+    assert sim.ksize(p) == size
+    sim.advance(cpu=1, cycles=grace)  # on the queuing CPU, past the grace period
+    assert sim.ksize(p) == 0
+    stats = sim.stats()
+    assert (stats["rcu_callbacks_completed"], stats["rcu_callbacks_pending"]) == (1, 0)
+    assert sim.kmalloc(cpu=1, size=100) == p  # SLUB's freelist is LIFO
+    with pytest.raises(allocsim.AllocatorError):
+        sim.kfree_rcu(cpu=1, addr=p + 8)  # not an object: reported when queued

@@ -203,6 +203,26 @@ TEST(Results, TimeseriesAreConsistentWithEachOther) {
   EXPECT_EQ(last_ops, ops);
 }
 
+// The default workload's fork_exit thread frees task_structs through RCU:
+// the time series shows callbacks queued and completed, the gauge between
+// them, and the end agrees with the summary and the generator's rcu_frees.
+TEST(Results, RcuCountersAgreeWithTheGeneratorsRcuFrees) {
+  const RunOutcome o = execute(small_config());
+  const h5::Table& vm = table(o.results.timeseries, "vmstat");
+  const auto& queued = vm.find("rcu_callbacks_queued")->u;
+  const auto& completed = vm.find("rcu_callbacks_completed")->u;
+  const auto& pending = vm.find("rcu_callbacks_pending")->u;
+  for (std::size_t i = 0; i < vm.rows(); ++i) EXPECT_EQ(pending[i], queued[i] - completed[i]);
+  EXPECT_TRUE(std::is_sorted(queued.begin(), queued.end()));
+  EXPECT_TRUE(std::is_sorted(completed.begin(), completed.end()));
+  EXPECT_GT(completed.back(), 0u);
+  EXPECT_EQ(completed.back(), o.generator->rcu_frees);
+  const h5::Table& s = o.results.summary;
+  EXPECT_EQ(s.find("rcu_callbacks_completed")->u[0], o.generator->rcu_frees);
+  EXPECT_EQ(s.find("rcu_callbacks_queued")->u[0], queued.back());
+  EXPECT_EQ(s.find("rcu_slabs_freed")->u[0], 0u);  // no SLAB_TYPESAFE_BY_RCU cache
+}
+
 TEST(Results, LatencyTablesAddUpToTheOperationCounts) {
   const RunOutcome o = execute(small_config());
   ASSERT_FALSE(o.results.latency.empty());

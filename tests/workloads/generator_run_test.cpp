@@ -8,6 +8,7 @@
 
 #include "io/config/load.hpp"
 #include "model/kernel.hpp"
+#include "model/rcu.hpp"
 #include "sim/machine.hpp"
 #include "workloads/generator/run.hpp"
 
@@ -24,6 +25,8 @@ struct Outcome {
   io::Config config;
   GeneratorResult result;
   std::uint64_t kswapd_runs = 0;
+  model::RcuStats rcu;
+  sim::Cycles rcu_grace = 0;
 };
 
 // `generator` is the body of workload.generator (indented by 4).
@@ -36,6 +39,8 @@ Outcome run(const std::string& generator, std::vector<std::string> sets = {}) {
   model::Kernel kernel(machine, r.config.kernel);
   r.result = run_generator(r.config.generator, kernel);
   r.kswapd_runs = kernel.pages().events().kswapd_runs;
+  r.rcu = kernel.rcu().stats();
+  r.rcu_grace = kernel.rcu().grace_period();
   return r;
 }
 
@@ -238,7 +243,11 @@ TEST(GeneratorRun, MaxLiveMakesTheThreadWait) {
 }
 
 TEST(GeneratorRun, RcuFreesWaitForTheGracePeriod) {
-  const Outcome r = run(R"y(    name: t
+  // Through the kernel's RCU: the first call_rcu starts a grace period
+  // [t, t + 100us); the nine queued during it wait for the next, which ends
+  // 200us after t. A linger of 150us sees only the first freed.
+  const auto outcome = [](const char* linger) {
+    return run(std::string(R"y(    name: t
     rcu_grace: 100us
     threads:
       - name: w
@@ -255,9 +264,48 @@ TEST(GeneratorRun, RcuFreesWaitForTheGracePeriod) {
           - name: linger
             iterations: 1
             ops:
-              - sleep: 200us
-)y");
+              - sleep: )y") +
+               linger + "\n");
+  };
+  const Outcome r = outcome("250us");
+  EXPECT_EQ(r.rcu_grace, 250'000u);  // the workload's rcu_grace at 2.5 GHz
   EXPECT_EQ(r.result.rcu_frees, 10u);
+  EXPECT_EQ(r.result.live_at_end, 0u);
+  EXPECT_EQ(r.rcu.callbacks_queued, 10u);
+  EXPECT_EQ(r.rcu.callbacks_completed, 10u);
+  const Outcome early = outcome("150us");
+  EXPECT_EQ(early.result.rcu_frees, 1u);
+  EXPECT_EQ(early.result.live_at_end, 9u);
+  EXPECT_EQ(early.result.pending_at_end, 9u);
+  EXPECT_EQ(early.rcu.callbacks_completed, 1u);
+}
+
+// Without workload.generator.rcu_grace the kernel's grace period serves;
+// rcu lifetimes end with a call_rcu on the freeing CPU.
+TEST(GeneratorRun, RcuLifetimesUseTheKernelsGracePeriod) {
+  const auto once = [] {
+    return run(R"y(    name: t
+    threads:
+      - name: w
+        cpus: "0-1"
+        iterations: 20
+        ops:
+          - kmem_cache_alloc: {cache: c, lifetime: 1us, free_by: next_cpu, rcu: true}
+          - sleep: 5ms
+    caches:
+      - {name: c, size: 128, flags: SLAB_TYPESAFE_BY_RCU}
+)y",
+               {"kernel.rcu_grace_period=2ms"});
+  };
+  const Outcome r = once();
+  // The same seed: the same interleaving of callbacks and workload.
+  const Outcome again = once();
+  EXPECT_EQ(again.result.fingerprint, r.result.fingerprint);
+  EXPECT_EQ(again.result.elapsed, r.result.elapsed);
+  EXPECT_EQ(r.rcu_grace, 5'000'000u);  // 2 ms at 2.5 GHz
+  EXPECT_EQ(r.rcu.callbacks_queued, 40u);
+  EXPECT_EQ(r.result.rcu_frees, 40u);
+  EXPECT_EQ(r.result.remote_frees, 40u);
   EXPECT_EQ(r.result.live_at_end, 0u);
 }
 

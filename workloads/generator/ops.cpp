@@ -234,7 +234,7 @@ void Runner::allocate(sim::Cpu& cpu, Instance& in, const Op& op) {
   ++in.live;
   result_.peak_live = std::max<std::uint64_t>(result_.peak_live, objects_.live());
   if (op.has_lifetime)
-    schedule_free(cpu, in, op, id, op.lifetime.sample(in.rng) + (op.rcu ? spec_.rcu_grace : 0));
+    schedule_free(cpu, in, op, id, op.lifetime.sample(in.rng));
   else if (pool)
     pool->push(id);
 }
@@ -322,7 +322,7 @@ void Runner::schedule_free(sim::Cpu& cpu, Instance& in, const Op& op, ObjectId i
       target = op.free_cpus[in.rng.below(op.free_cpus.size())];
       break;
   }
-  executors_[target].deferred.push({cpu.now() + delay, seq_++, id, cpu.id(), op.rcu, true});
+  executors_[target].deferred.push({cpu.now() + delay, seq_++, id, cpu.id(), op.rcu});
   if (target != cpu.id()) kick(target, cpu.now());
 }
 
@@ -369,8 +369,7 @@ void Runner::free_from_pool(sim::Cpu& cpu, Instance& in, const Op& op) {
   for (std::size_t i = 0; i < n; ++i) {
     const ObjectId id = p.take(op.pick, in.rng);
     if (op.rcu) {  // call_rcu: freed by this CPU once the grace period has passed
-      executors_[cpu.id()].deferred.push(
-          {cpu.now() + spec_.rcu_grace, seq_++, id, cpu.id(), true, false});
+      free_rcu(cpu, id);
     } else {
       free_object(cpu, id, totals(in, OpKind::free));
     }

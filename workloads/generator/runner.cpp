@@ -57,6 +57,14 @@ Runner::Runner(const GeneratorSpec& spec, model::Kernel& kernel)
           if (b.last_counted != in.id) ++b.parties;
           b.last_counted = in.id;
         }
+  // workload.generator.rcu_grace: this workload's grace period for the
+  // kernel's RCU (else kernel.rcu_grace_period).
+  if (spec_.rcu_grace && spec_.rcu_grace != k_.rcu().grace_period()) {
+    if (k_.rcu().stats().callbacks_queued)
+      throw std::invalid_argument("workload '" + spec_.name +
+                                  "' sets rcu_grace, but the kernel's RCU is already in use");
+    k_.rcu().set_grace_period(spec_.rcu_grace);
+  }
   result_.by_thread.resize(spec_.threads.size());
   for (std::size_t i = 0; i < kOpKinds; ++i)
     for (sim::CpuId c = 0; c < m_.cpus(); ++c)
@@ -67,7 +75,24 @@ Runner::Runner(const GeneratorSpec& spec, model::Kernel& kernel)
   for (const Instance& in : instances_) process_unfinished_ += !in.spec->irq;
 }
 
-Runner::~Runner() = default;
+Runner::~Runner() {
+  k_.rcu().forget(rcu_free_);
+}
+
+void Runner::free_rcu(sim::Cpu& cpu, ObjectId id) {
+  touch_object(cpu, objects_[id], 0, 16, TouchMode::write);  // the rcu_head in the object
+  ++rcu_pending_;
+  k_.rcu().call_rcu(cpu, model::Rcu::kHeadCharged, rcu_free_, id, 0);
+}
+
+void Runner::RcuFree::invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t /*b*/) {
+  const auto id = static_cast<ObjectId>(a);
+  runner.touch_object(cpu, runner.objects_[id], 0, 16, TouchMode::read);
+  --runner.rcu_pending_;
+  ++runner.result_.rcu_frees;
+  const Instance& owner = runner.instances_[static_cast<std::size_t>(runner.objects_[id].owner)];
+  runner.free_object(cpu, id, runner.totals(owner, OpKind::free));
+}
 
 void Runner::kick(sim::CpuId cpu, sim::Cycles at) {
   Executor& ex = executors_[cpu];
@@ -184,12 +209,13 @@ void Runner::run_due_frees(sim::Cpu& cpu, Executor& ex) {
     ex.deferred.pop();
     const Object& o = objects_[d.id];
     const Instance& owner = instances_[static_cast<std::size_t>(o.owner)];
-    if (d.rcu)
-      ++result_.rcu_frees;  // rcu free ops and rcu lifetimes
-    else
+    if (d.from_cpu != cpu.id()) ++result_.remote_frees;
+    if (d.rcu) {
+      free_rcu(cpu, d.id);  // rcu_frees counts it when the grace period is over
+    } else {
       ++result_.lifetime_frees;
-    if (d.lifetime && d.from_cpu != cpu.id()) ++result_.remote_frees;
-    free_object(cpu, d.id, totals(owner, OpKind::free));
+      free_object(cpu, d.id, totals(owner, OpKind::free));
+    }
     cpu.sync();
   }
 }
@@ -322,6 +348,7 @@ GeneratorResult Runner::run(RunHooks* hooks) {
     result_.elapsed = std::max(result_.elapsed, m_.cpu(c).now());
   result_.live_at_end = objects_.live();
   for (const Executor& ex : executors_) result_.pending_at_end += ex.deferred.size();
+  result_.pending_at_end += rcu_pending_;
   result_.diagnostics = k_.diagnostics().errors() - diagnostics_before_;
   for (const auto& per_thread : result_.by_thread)
     for (std::size_t i = 0; i < kOpKinds; ++i) {

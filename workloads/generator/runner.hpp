@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/mempool.hpp"
+#include "model/rcu.hpp"
 #include "sim/fnv.hpp"
 #include "sim/machine.hpp"
 #include "workloads/generator/object_store.hpp"
@@ -44,8 +45,7 @@ struct Deferred {
   std::uint64_t seq;
   ObjectId id;
   sim::CpuId from_cpu;  // where the lifetime began
-  bool rcu;             // after a grace period (call_rcu)
-  bool lifetime;        // the end of an allocation's lifetime (else an rcu free op)
+  bool rcu;             // then call_rcu: freed after a grace period
   bool operator>(const Deferred& o) const { return due != o.due ? due > o.due : seq > o.seq; }
 };
 
@@ -125,6 +125,10 @@ class Runner final : public RunProgress {
   void pass(sim::Cpu& cpu, Instance& in, const Op& op);
   void cache_reap(sim::Cpu& cpu, Instance& in, const Op& op);
   void schedule_free(sim::Cpu& cpu, Instance& in, const Op& op, ObjectId id, sim::Cycles delay);
+  // call_rcu on `cpu` through the kernel's RCU: the object is freed with the
+  // function of its kind (kfree, kmem_cache_free, ...) on this CPU after a
+  // grace period, as kfree_rcu and call_rcu callbacks free.
+  void free_rcu(sim::Cpu& cpu, ObjectId id);
   void release_object(sim::Cpu& cpu, int owner);  // the owner's count, a waiting owner
   void advance(Instance& in);                     // past one unit of the current op
   OpTotals& totals(const Instance& in, OpKind kind) {
@@ -143,6 +147,13 @@ class Runner final : public RunProgress {
   std::vector<std::vector<int>> instances_of_;  // per spec
   std::vector<Executor> executors_;
   WorkKick work_kick_{*this};
+  // The rcu_head func of free_rcu (a = the object id).
+  struct RcuFree final : model::RcuCallback {
+    explicit RcuFree(Runner& r) : runner(r) {}
+    void invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t b) override;
+    Runner& runner;
+  } rcu_free_{*this};
+  std::uint64_t rcu_pending_ = 0;  // objects queued by free_rcu, not yet freed
   std::vector<BarrierState> barriers_;
   ObjectTable objects_;
   std::uint64_t process_unfinished_ = 0, unfinished_ = 0;
