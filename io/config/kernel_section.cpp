@@ -146,13 +146,23 @@ model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
                                         "slab_limit",
                                         "slab_colour_step",
                                         "slab_colour_max",
-                                        "hz"});
+                                        "hz",
+                                        "stat_interval"});
   model::KernelConfig k;
   k.flavour = kernel.enumeration("flavour", kFlavours);
   k.hz = static_cast<unsigned>(kernel.uint("hz", 1, 1000));
   if (std::find(model::kHzChoices.begin(), model::kHzChoices.end(), k.hz) ==
       model::kHzChoices.end())
     kernel.get("hz").fail("must be 100, 250, 300 or 1000 (CONFIG_HZ)");
+  // vm.stat_interval (seconds; proc_dointvec_jiffies), or none: no vmstat work.
+  const Value interval = kernel.get("stat_interval");
+  if (interval.node().is_scalar() && interval.as_string() == "none") {
+    k.stat_interval = 0;
+    kernel.record("stat_interval", "none");
+  } else {
+    k.stat_interval = static_cast<unsigned>(interval.as_uint(1, 3600));
+    kernel.record("stat_interval", std::to_string(k.stat_interval));
+  }
 
   const Value mfk = kernel.get("min_free_kbytes");
   if (mfk.node().is_scalar() && mfk.as_string() == "auto") {

@@ -56,6 +56,19 @@ TEST(KernelSection, Errors) {
             0u);
 }
 
+TEST(KernelSection, StatInterval) {
+  EXPECT_EQ(load_config({}).kernel.stat_interval, 1u);  // vm.stat_interval's default, HZ
+  EXPECT_EQ(load_config_text("kernel: {stat_interval: 10}\n").kernel.stat_interval, 10u);
+  const Config off = load_config_text("kernel: {flavour: linux-2.6, stat_interval: none}\n");
+  EXPECT_EQ(off.kernel.stat_interval, 0u);
+  EXPECT_EQ(load_config_text(off.resolved_yaml).kernel.stat_interval, 0u);
+  for (const char* bad : {"0", "3601", "never", "0.5"})
+    EXPECT_EQ(std::string(load_error(std::string("kernel: {stat_interval: ") + bad + "}\n").what())
+                  .rfind("t.yaml:1:25: kernel.stat_interval: ", 0),
+              0u)
+        << bad;
+}
+
 TEST(KernelSection, Linux618Keys) {
   const Config d = load_config_text("kernel: {flavour: linux-6.18}\n");
   EXPECT_EQ(d.kernel.flavour, model::Flavour::linux_6_18);
