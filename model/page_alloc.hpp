@@ -83,7 +83,7 @@ struct VmEvents {
       {{"vmstat_updates", "1", "runs of a CPU's periodic vmstat work",
         "vmstat_update() in mm/vmstat.c (refresh_cpu_vm_stats; not a Linux counter)"},
        &VmEvents::vmstat_updates},
-      {{"pcp_high_decays", "1", "vmstat passes that lowered a pcp list's high (6.x)",
+      {{"pcp_high_decays", "1", "times a vmstat pass lowered a pcp list's high (6.x)",
         "decay_pcp_high() in mm/page_alloc.c (6.7+; not a Linux counter)"},
        &VmEvents::pcp_high_decays},
       {{"pcp_decay_pages", "pages", "pages decay_pcp_high drained from pcp lists above high (6.x)",

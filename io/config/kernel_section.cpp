@@ -160,6 +160,9 @@ model::KernelConfig read_kernel(MapReader& top, sim::Arch arch,
     k.stat_interval = 0;
     kernel.record("stat_interval", "none");
   } else {
+    if (interval.node().is_scalar() &&
+        interval.as_string().find_first_not_of("0123456789") != std::string::npos)
+      interval.fail("must be whole seconds (1..3600) or none");
     k.stat_interval = static_cast<unsigned>(interval.as_uint(1, 3600));
     kernel.record("stat_interval", std::to_string(k.stat_interval));
   }

@@ -132,6 +132,7 @@ machine:
 kernel:
   flavour: linux-6
   hz: 250
+  stat_interval: 1
   min_free_kbytes: auto
   watermark_scale_factor: 10
   watermark_boost_factor: 15000
