@@ -36,7 +36,8 @@ struct Booted : testing::BootedPages {
   // at each tick), after `setup` ran on it at boot, and records every
   // vmstat pass with the state of `watch` after it.
   std::vector<Pass> run(sim::CpuId c, std::uint64_t jiffies, const PerCpuPages& watch,
-                        const std::function<void(sim::Cpu&)>& setup = {}) {
+                        const std::function<void(sim::Cpu&)>& setup = {},
+                        const std::function<void(sim::Cpu&, std::uint64_t)>& tick = {}) {
     std::vector<Pass> passes;
     machine.spawn(c, [&](sim::Cpu& cpu) {
       if (setup) setup(cpu);
@@ -47,6 +48,7 @@ struct Booted : testing::BootedPages {
         cpu.run_due_work();
         for (; seen < pa.events().vmstat_updates; ++seen)
           passes.push_back({t, watch.high, watch.count});
+        if (tick) tick(cpu, t);
       }
     });
     machine.run();
@@ -145,18 +147,27 @@ TEST(VmstatWork, Linux68DecayPcpHighTakesHighToHighMinByItsFormula) {
 // CPU 0 (node 0) holds as many pages as its high allows on its lists of node
 // 1's DMA32 zone (remote) and of node 0's (local), with 6.8's high at
 // high_min so that decay leaves them alone; the passes as seen on one of them.
+// With `alloc_every`, CPU 0 also allocates one movable page from node 1 (a hit on
+// the remote list) in the middle of every period of that many jiffies.
 std::vector<Pass> expire_run(Flavour f, unsigned hz, std::uint64_t jiffies, bool remote,
-                             std::uint64_t* drained) {
+                             std::uint64_t* drained, std::uint64_t alloc_every = 0) {
   Booted b(small_machine(2, 64), with_hz(f, hz));
   const std::size_t far = b.zone_index(1, ZoneType::dma32), near = b.zone_index(0, ZoneType::dma32);
   const PerCpuPages& watch = b.pa.zones()[remote ? far : near].pcp[0];
-  const std::vector<Pass> p = b.run(0, jiffies, watch, [&](sim::Cpu& cpu) {
-    for (std::size_t zi : {far, near}) {
-      const PerCpuPages& pcp = b.pa.zones()[zi].pcp[0];
-      const std::int64_t high = f == Flavour::linux_2_6 ? pcp.high : pcp.high_min;
-      b.pa.warm_pcp(cpu, zi, static_cast<std::uint64_t>(high), high);
-    }
-  });
+  const std::vector<Pass> p = b.run(
+      0, jiffies, watch,
+      [&](sim::Cpu& cpu) {
+        for (std::size_t zi : {far, near}) {
+          const PerCpuPages& pcp = b.pa.zones()[zi].pcp[0];
+          const std::int64_t high = f == Flavour::linux_2_6 ? pcp.high : pcp.high_min;
+          b.pa.warm_pcp(cpu, zi, static_cast<std::uint64_t>(high), high);
+        }
+      },
+      [&](sim::Cpu& cpu, std::uint64_t t) {
+        if (alloc_every && t % alloc_every == alloc_every / 2) {
+          EXPECT_TRUE(b.pa.alloc_pages_node(cpu, 1, b.gfp("GFP_HIGHUSER_MOVABLE"), 0));
+        }
+      });
   if (remote) {
     EXPECT_EQ(watch.batch, 3);  // node 1's 64 MiB DMA32 zone, both flavours
   }
@@ -208,6 +219,25 @@ TEST(VmstatWork, Linux26DrainsARemoteListAfterThreePassesAtHz1000) {
   const std::vector<Pass> local = expire_run(Flavour::linux_2_6, 1000, 9000, false, &drained);
   ASSERT_EQ(local.size(), 8u);
   for (const Pass& x : local) EXPECT_EQ(x.count, 18) << x.jiffy;
+}
+
+TEST(VmstatWork, PcpHitsKeepARemoteList26ButNot68) {
+  // A pcp hit changes no NR_FREE_PAGES. On 2.6.32 its zone_statistics
+  // (__inc_zone_state of NUMA_HIT, NUMA_OTHER) still leaves a stat diff, so
+  // each pass re-arms expire at 3 and the list never drains by the rule; on
+  // 6.x NUMA events are not zone stat items and the list drains as if idle.
+  std::uint64_t drained = 0;
+  const std::vector<Pass> old = expire_run(Flavour::linux_2_6, 250, 2100, true, &drained, 250);
+  ASSERT_EQ(old.size(), 8u);  // 201 + 250 k, CPU 0: 204, 454, ..., 1954
+  EXPECT_EQ(old.front().jiffy, 204u);
+  EXPECT_EQ(old.back().count, 18 - 8);  // a page taken at 125, 375, ..., 1875; none drained
+  EXPECT_EQ(drained, 0u);
+  // 6.8 at HZ=1000: the shepherd's first run at round_jiffies_relative(1000)
+  // = 1704, at the end of its level-2 bucket (64 jiffies): 1760.
+  const std::vector<Pass> now = expire_run(Flavour::linux_6, 1000, 8000, true, &drained, 1000);
+  ASSERT_FALSE(now.empty());
+  EXPECT_EQ(now.front().jiffy, 1760u);
+  EXPECT_EQ(drained, 6u);  // two batches of 3, at the third and sixth passes
 }
 
 }  // namespace
