@@ -65,7 +65,7 @@ def main() -> None:
         print(f"{run}: stat_interval {row['kernel.stat_interval']}: cpu {args.cpu} node {node} "
               f"{zone}: mean count in idle gaps {idle['count'].mean():.0f} "
               f"({len(idle)} samples), final count {ts['count'].iloc[-1]}, final high "
-              f"{ts['high'].iloc[-1]}, high_min-ish low {ts['high'].min()}, "
+              f"{ts['high'].iloc[-1]}, "
               f"vmstat_updates {v['vmstat_updates'].iloc[-1]}, pcp_high_decays "
               f"{v['pcp_high_decays'].iloc[-1]}, pcp_decay_pages {v['pcp_decay_pages'].iloc[-1]}")
     axes[0].legend(loc="upper right", fontsize=9)

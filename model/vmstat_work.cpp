@@ -22,6 +22,12 @@ namespace allocsim::model {
 namespace {
 constexpr unsigned kPcpBatchScaleMax = 5;  // CONFIG_PCP_BATCH_SCALE_MAX default
 constexpr std::uint8_t kExpirePasses = 3;  // "3 seconds idle till flush"
+// 6.x spin_lock(&pcp->lock) around the drains: the CPU's own, uncontended
+// lock, charged as the atomic on its line (the allocation and free paths do
+// not charge it; the pass is the only place the model does).
+void pcp_lock(sim::Cpu& cpu, const PerCpuPages& pcp) {
+  cpu.rmw(pcp.addr + PerCpuPagesLayout::counts);
+}
 }  // namespace
 
 void PageAllocator::start_vmstat_work() {
@@ -131,6 +137,7 @@ bool PageAllocator::decay_pcp_high(sim::Cpu& cpu, Zone& z, PerCpuPages& pcp) {
   const std::int64_t to_drain = pcp.count - pcp.high;
   if (to_drain > 0) {
     const std::int64_t before = pcp.count;
+    pcp_lock(cpu, pcp);
     free_pcppages_bulk(Charge{&cpu}, z, to_drain, pcp, 0);
     events_.pcp_decay_pages += static_cast<std::uint64_t>(before - pcp.count);
     todo = true;
@@ -143,6 +150,7 @@ void PageAllocator::drain_zone_pages(sim::Cpu& cpu, Zone& z, PerCpuPages& pcp) {
   const std::int64_t to_drain = std::min(pcp.count, pcp.batch);
   if (to_drain <= 0) return;
   const std::int64_t before = pcp.count;
+  if (config_.flavour != Flavour::linux_2_6) pcp_lock(cpu, pcp);  // 2.6.32: irqs off only
   free_pcppages_bulk(Charge{&cpu}, z, to_drain, pcp, 0);
   events_.pcp_expire_pages += static_cast<std::uint64_t>(before - pcp.count);
 }
