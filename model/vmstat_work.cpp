@@ -4,6 +4,7 @@
 // decay_pcp_high takes every pcp list's auto-tuned high back toward high_min
 // and drains what lies above it, and with NUMA a CPU's list of a remote zone
 // that saw no stat change for 3 passes gives back a batch (drain_zone_pages).
+// decay_pcp_high and drain_zone_pages, mm/page_alloc.c's, are in pcp.cpp.
 //
 // The per-CPU diff: the model keeps no vm_stat_diff counters; a CPU's diff
 // for a zone counts as nonzero from the first change it makes to the zone's
@@ -20,14 +21,7 @@
 namespace allocsim::model {
 
 namespace {
-constexpr unsigned kPcpBatchScaleMax = 5;  // CONFIG_PCP_BATCH_SCALE_MAX default
 constexpr std::uint8_t kExpirePasses = 3;  // "3 seconds idle till flush"
-// 6.x spin_lock(&pcp->lock) around the drains: the CPU's own, uncontended
-// lock, charged as the atomic on its line (the allocation and free paths do
-// not charge it; the pass is the only place the model does).
-void pcp_lock(sim::Cpu& cpu, const PerCpuPages& pcp) {
-  cpu.rmw(pcp.addr + PerCpuPagesLayout::counts);
-}
 }  // namespace
 
 void PageAllocator::start_vmstat_work() {
@@ -119,40 +113,6 @@ bool PageAllocator::refresh_cpu_vm_stats(sim::Cpu& cpu) {
     changes = true;
   }
   return changes;
-}
-
-// mm/page_alloc.c:decay_pcp_high (6.7+): high drops by an eighth per pass, but
-// never below high_min nor more than batch << CONFIG_PCP_BATCH_SCALE_MAX under
-// count; the pages above the new high go back to the buddy lists.
-bool PageAllocator::decay_pcp_high(sim::Cpu& cpu, Zone& z, PerCpuPages& pcp) {
-  bool todo = false;
-  if (pcp.high > pcp.high_min) {
-    const std::int64_t old = pcp.high;
-    pcp.high = std::max(
-        {pcp.count - (pcp.batch << kPcpBatchScaleMax), pcp.high - (pcp.high >> 3), pcp.high_min});
-    cpu.write(pcp.addr + PerCpuPagesLayout::counts, 8);
-    events_.pcp_high_decays += pcp.high < old;
-    todo = pcp.high > pcp.high_min;
-  }
-  const std::int64_t to_drain = pcp.count - pcp.high;
-  if (to_drain > 0) {
-    const std::int64_t before = pcp.count;
-    pcp_lock(cpu, pcp);
-    free_pcppages_bulk(Charge{&cpu}, z, to_drain, pcp, 0);
-    events_.pcp_decay_pages += static_cast<std::uint64_t>(before - pcp.count);
-    todo = true;
-  }
-  return todo;
-}
-
-// drain_zone_pages (2.6.32 and 6.x): at most a batch.
-void PageAllocator::drain_zone_pages(sim::Cpu& cpu, Zone& z, PerCpuPages& pcp) {
-  const std::int64_t to_drain = std::min(pcp.count, pcp.batch);
-  if (to_drain <= 0) return;
-  const std::int64_t before = pcp.count;
-  if (config_.flavour != Flavour::linux_2_6) pcp_lock(cpu, pcp);  // 2.6.32: irqs off only
-  free_pcppages_bulk(Charge{&cpu}, z, to_drain, pcp, 0);
-  events_.pcp_expire_pages += static_cast<std::uint64_t>(before - pcp.count);
 }
 
 }  // namespace allocsim::model
