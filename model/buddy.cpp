@@ -6,6 +6,15 @@
 
 namespace allocsim::model {
 
+namespace {
+// __mod_zone_page_state(NR_FREE_PAGES) by a CPU leaves its per-CPU diff for
+// the zone nonzero, which vmstat_update folds (model/vmstat_work.cpp). Boot and
+// uncharged callers change the zone counter only.
+void mark_stat_diff(Zone& z, const Charge& c) {
+  if (c.cpu && c.cpu->id() < z.pcp.size()) z.pcp[c.cpu->id()].stat_diff = true;
+}
+}  // namespace
+
 const std::array<std::uint8_t, 2>& fallback_types(Flavour f, unsigned start_mt) {
   // 2.6.32: UNMOVABLE 0, RECLAIMABLE 1, MOVABLE 2 (RESERVE tried by __rmqueue itself).
   static constexpr std::array<std::array<std::uint8_t, 2>, 3> old_fallbacks{
@@ -93,6 +102,7 @@ std::uint32_t Buddy::rmqueue(Zone& z, unsigned order, unsigned mt, const AllocFl
   if (idx != kNilIndex) {
     z.nr_free_pages -= 1ull << order;
     c.write(z.addr + ZoneLayout::vm_stat);  // NR_FREE_PAGES
+    mark_stat_diff(z, c);
   }
   return idx;
 }
@@ -283,6 +293,7 @@ void Buddy::free_one_page(Zone& z, std::uint32_t idx, unsigned order, unsigned m
                           bool to_tail) {
   z.nr_free_pages += 1ull << order;
   c.write(z.addr + ZoneLayout::vm_stat);
+  mark_stat_diff(z, c);
   Pfn pfn = map_.pfn(idx);
   const std::uint8_t zone_id = map_[idx].zone;
   Pfn buddy_pfn = pfn;

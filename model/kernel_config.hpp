@@ -57,6 +57,9 @@ struct KernelConfig {
   unsigned hz = 250;  // CONFIG_HZ (model/jiffies.hpp): jiffies of the periodic work
   // kernel.rcu_grace_period in cycles (model/rcu.hpp); 0: kDefaultRcuGraceJiffies at hz.
   sim::Cycles rcu_grace_period = 0;
+  // vm.stat_interval in seconds (sysctl_stat_interval = HZ); 0: no vmstat
+  // work at all (kernel.stat_interval: none, a what-if).
+  unsigned stat_interval = 1;
   std::optional<std::uint64_t> min_free_kbytes;  // empty: the flavour's formula ("auto")
   unsigned watermark_scale_factor = 10;          // 6.x vm.watermark_scale_factor
   unsigned watermark_boost_factor = 15000;       // 6.x vm.watermark_boost_factor

@@ -3,6 +3,7 @@
 // rmqueue, prep_new_page and __free_pages with bad_page detection.
 #include "model/page_alloc.hpp"
 #include "model/kswapd.hpp"
+#include "model/vmstat_work.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -43,12 +44,20 @@ bool PageAllocator::watermark_ok(const Zone& z, unsigned order, std::uint64_t ma
                            z.nr_reserved_highatomic);
 }
 
-void PageAllocator::zone_statistics(const Zone& preferred, Zone& z, sim::NodeId local) {
+void PageAllocator::zone_statistics(const Zone& preferred, Zone& z, const sim::Cpu& cpu) {
+  const sim::NodeId local = cpu.node();
+  Zone& pz = zones_[&preferred - zones_.data()];
   if (z.node == preferred.node) {
     ++z.counters.numa_hit;
   } else {
     ++z.counters.numa_miss;
-    ++zones_[&preferred - zones_.data()].counters.numa_foreign;
+    ++pz.counters.numa_foreign;
+  }
+  // 2.6.32 counts these with __inc_zone_state, zone stat items whose per-CPU
+  // diffs vmstat_update folds; 6.x keeps them apart (vm_numa_event).
+  if (config_.flavour == Flavour::linux_2_6 && cpu.id() < z.pcp.size()) {
+    z.pcp[cpu.id()].stat_diff = true;
+    if (&pz != &z && cpu.id() < pz.pcp.size()) pz.pcp[cpu.id()].stat_diff = true;
   }
   ++(z.node == local ? z.counters.numa_local : z.counters.numa_other);
 }
@@ -94,7 +103,7 @@ std::uint32_t PageAllocator::get_page_from_freelist(sim::Cpu& cpu, Gfp gfp, unsi
       if (!ok) continue;
       const std::uint32_t idx = rmqueue(cpu, z, order, gfp, flags, mt);
       if (idx == kNilIndex) continue;
-      zone_statistics(*preferred, z, cpu.node());
+      zone_statistics(*preferred, z, cpu);
       *zone_out = zi;
       return idx;
     }

@@ -15,6 +15,7 @@
 #include "model/buddy.hpp"
 #include "model/diagnostics.hpp"
 #include "model/gfp.hpp"
+#include "model/jiffies.hpp"
 #include "model/kernel_config.hpp"
 #include "model/mem_map.hpp"
 #include "model/zone.hpp"
@@ -57,9 +58,12 @@ struct VmEvents {
   std::uint64_t pgalloc = 0, pgfree = 0, allocstall = 0, pgsteal_kswapd = 0, pgsteal_direct = 0;
   std::uint64_t kswapd_wakeups = 0, kswapd_runs = 0, kswapd_cycles = 0;
   std::uint64_t compact_or_fail = 0;  // allocations that would need compaction (order > 0 failures)
+  // The periodic vmstat work (model/vmstat_work.cpp).
+  std::uint64_t vmstat_updates = 0, pcp_high_decays = 0, pcp_decay_pages = 0;
+  std::uint64_t pcp_expire_pages = 0;
 
   // Every field, in the order the results' counters table lists them.
-  static constexpr std::array<sim::FieldDecl<VmEvents>, 9> kFields{{
+  static constexpr std::array<sim::FieldDecl<VmEvents>, 13> kFields{{
       {{"pgalloc", "pages", "pages allocated (2^order per allocation)",
         "PGALLOC: __count_zone_vm_events() (2.6.32), __count_zid_vm_events() (6.x) in "
         "mm/page_alloc.c"},
@@ -89,6 +93,20 @@ struct VmEvents {
         "order > 0 allocations that failed and would have needed compaction (not modelled)",
         "PageAllocator::record_failure (model/page_alloc.cpp)"},
        &VmEvents::compact_or_fail},
+      {{"vmstat_updates", "1", "runs of a CPU's periodic vmstat work",
+        "vmstat_update() in mm/vmstat.c (refresh_cpu_vm_stats; not a Linux counter)"},
+       &VmEvents::vmstat_updates},
+      {{"pcp_high_decays", "1", "times a vmstat pass lowered a pcp list's high (6.x)",
+        "decay_pcp_high() in mm/page_alloc.c (6.7+; not a Linux counter)"},
+       &VmEvents::pcp_high_decays},
+      {{"pcp_decay_pages", "pages", "pages decay_pcp_high drained from pcp lists above high (6.x)",
+        "decay_pcp_high() -> free_pcppages_bulk() (not a Linux counter)"},
+       &VmEvents::pcp_decay_pages},
+      {{"pcp_expire_pages", "pages",
+        "pages drained from remote nodes' pcp lists after 3 idle vmstat passes",
+        "refresh_cpu_vm_stats() -> drain_zone_pages() in mm/vmstat.c (CONFIG_NUMA; not a Linux "
+        "counter)"},
+       &VmEvents::pcp_expire_pages},
   }};
 };
 static_assert(sim::declares_every_field(VmEvents::kFields),
@@ -171,6 +189,8 @@ class PageAllocator {
   void set_diagnostics(DiagnosticLog* log) { diag_ = log; }
   const VmEvents& events() const { return events_; }
   const PageTracepoints& tracepoints() const { return tracepoints_; }
+  // Kernel time at this kernel's CONFIG_HZ.
+  const Jiffies& jiffies() const { return jiffies_; }
 
   // A replay's warm start (model/warm_free_area.cpp): zone `zone`'s free
   // lists become exactly `want` (a recording's pagetypeinfo); what the model
@@ -203,12 +223,25 @@ class PageAllocator {
  private:
   friend class Kswapd;
   class Kswapd;
+  class VmstatUpdate;
+  class VmstatShepherd;
 
   void build_zones();
   void setup_watermarks();
   void setup_pcp_areas();
   void setup_pcp_sizes();
   void start_kswapd();
+  // The periodic vmstat work (model/vmstat_work.cpp).
+  void start_vmstat_work();
+  void vmstat_update(sim::Cpu& cpu);
+  void vmstat_shepherd(sim::Cpu& cpu);
+  bool need_update(sim::CpuId cpu) const;
+  bool refresh_cpu_vm_stats(sim::Cpu& cpu);
+  bool decay_pcp_high(sim::Cpu& cpu, Zone& z, PerCpuPages& pcp);
+  void drain_zone_pages(sim::Cpu& cpu, Zone& z, PerCpuPages& pcp);
+  std::uint64_t stat_interval_jiffies() const {
+    return std::uint64_t{config_.stat_interval} * jiffies_.hz();
+  }
   void build_zonelists();
   void setup_zone_migrate_reserve(Zone& z);
   void free_boot_memory();
@@ -232,7 +265,7 @@ class PageAllocator {
   bool watermark_ok(const Zone& z, unsigned order, std::uint64_t mark, int high_zoneidx,
                     const AllocFlags& flags) const;
   std::uint64_t wmark_pages(const Zone& z, Wmark w) const;
-  void zone_statistics(const Zone& preferred, Zone& z, sim::NodeId local);
+  void zone_statistics(const Zone& preferred, Zone& z, const sim::Cpu& cpu);
   void prep_new_page(sim::Cpu& cpu, std::uint32_t idx, unsigned order, Gfp gfp, unsigned mt);
   // Why free_pages(pfn, order) is bad (free_pages_check / bad_page in
   // mm/page_alloc.c), with time and CPU left 0; nothing for a good free.
@@ -266,6 +299,9 @@ class PageAllocator {
   std::vector<std::unique_ptr<sim::SpinLock>> lru_lock_;
   std::vector<std::unique_ptr<Kswapd>> kswapd_;
   std::vector<sim::Counter*> kswapd_cpu_cycles_;  // per CPU: kKswapdCpuCycles
+  Jiffies jiffies_;
+  std::vector<std::unique_ptr<VmstatUpdate>> vmstat_work_;  // per CPU
+  std::unique_ptr<VmstatShepherd> shepherd_;                // 6.x, on CPU 0
   // One per CPU (kswapd runs as a CPU's work), reserved at boot: reclaim
   // allocates nothing, and a reclaimer that another interrupts at a lock keeps
   // its own isolated pages.

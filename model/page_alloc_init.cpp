@@ -9,6 +9,7 @@
 #include "model/kswapd.hpp"
 #include "model/page_alloc.hpp"
 #include "model/pcp_sizing.hpp"
+#include "model/vmstat_work.hpp"
 #include "model/watermarks.hpp"
 #include "model/zone_layout.hpp"
 #include "model/zonelist_order.hpp"
@@ -372,7 +373,10 @@ void PageAllocator::build_zonelists() {
 }
 
 PageAllocator::PageAllocator(sim::Machine& machine, const KernelConfig& config)
-    : machine_(machine), config_(config), layout_{64} {
+    : machine_(machine),
+      config_(config),
+      layout_{64},
+      jiffies_(machine.config().ghz, config.hz, config.flavour) {
   page_cache_gfp_ = parse_gfp(config_.flavour, "GFP_HIGHUSER_MOVABLE");
   if (config_.pageblock_order > kMaxOrder)
     throw std::invalid_argument("pageblock_order exceeds MAX_ORDER");
@@ -388,6 +392,7 @@ PageAllocator::PageAllocator(sim::Machine& machine, const KernelConfig& config)
   setup_pcp_sizes();
   build_zonelists();
   start_kswapd();
+  start_vmstat_work();
   reclaim_scratch_.resize(machine_.cpus());
   for (auto& scratch : reclaim_scratch_)
     scratch.reserve(std::max<std::uint64_t>(config_.reclaim_batch, 1ull << kMaxOrder));

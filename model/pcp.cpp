@@ -2,7 +2,9 @@
 // migratetype, hot pages at the head and cold at the tail, high = 6 x batch,
 // free_pcppages_bulk round-robin with batch_free. linux-6 (6.8): orders 0-3
 // (and THP), 12 (+1) lists, high auto-tuned between high_min and high_max,
-// refills scaled by alloc_factor and drains by free_count.
+// refills scaled by alloc_factor and drains by free_count. The vmstat pass's
+// drains (decay_pcp_high, drain_zone_pages) are here too; model/vmstat_work.cpp
+// times them.
 #include <algorithm>
 
 #include "model/page_alloc.hpp"
@@ -14,6 +16,12 @@ namespace allocsim::model {
 
 namespace {
 constexpr unsigned kPcpBatchScaleMax = 5;  // CONFIG_PCP_BATCH_SCALE_MAX default
+// 6.x spin_lock(&pcp->lock) around the vmstat pass's drains: the CPU's own,
+// uncontended lock, charged as the atomic on its line (the allocation and
+// free paths do not charge it).
+void pcp_lock(sim::Cpu& cpu, const PerCpuPages& pcp) {
+  cpu.rmw(pcp.addr + PerCpuPagesLayout::counts);
+}
 constexpr sim::PhysAddr pcp_list_head(const PerCpuPages& p, unsigned pindex) {
   return p.addr + PerCpuPagesLayout::list_head(pindex);
 }
@@ -260,6 +268,40 @@ void PageAllocator::drain_local_pages(sim::Cpu& cpu) {
     PerCpuPages& pcp = z.pcp[cpu.id()];
     if (pcp.count > 0) free_pcppages_bulk(Charge{&cpu}, z, pcp.count, pcp, 0);
   }
+}
+
+// mm/page_alloc.c:decay_pcp_high (6.7+): high drops by an eighth per pass, but
+// never below high_min nor more than batch << CONFIG_PCP_BATCH_SCALE_MAX under
+// count; the pages above the new high go back to the buddy lists.
+bool PageAllocator::decay_pcp_high(sim::Cpu& cpu, Zone& z, PerCpuPages& pcp) {
+  bool todo = false;
+  if (pcp.high > pcp.high_min) {
+    const std::int64_t old = pcp.high;
+    pcp.high = std::max(
+        {pcp.count - (pcp.batch << kPcpBatchScaleMax), pcp.high - (pcp.high >> 3), pcp.high_min});
+    cpu.write(pcp.addr + PerCpuPagesLayout::counts, 8);
+    events_.pcp_high_decays += pcp.high < old;
+    todo = pcp.high > pcp.high_min;
+  }
+  const std::int64_t to_drain = pcp.count - pcp.high;
+  if (to_drain > 0) {
+    const std::int64_t before = pcp.count;
+    pcp_lock(cpu, pcp);
+    free_pcppages_bulk(Charge{&cpu}, z, to_drain, pcp, 0);
+    events_.pcp_decay_pages += static_cast<std::uint64_t>(before - pcp.count);
+    todo = true;
+  }
+  return todo;
+}
+
+// drain_zone_pages (2.6.32 and 6.x): at most a batch.
+void PageAllocator::drain_zone_pages(sim::Cpu& cpu, Zone& z, PerCpuPages& pcp) {
+  const std::int64_t to_drain = std::min(pcp.count, pcp.batch);
+  if (to_drain <= 0) return;
+  const std::int64_t before = pcp.count;
+  if (config_.flavour != Flavour::linux_2_6) pcp_lock(cpu, pcp);  // 2.6.32: irqs off only
+  free_pcppages_bulk(Charge{&cpu}, z, to_drain, pcp, 0);
+  events_.pcp_expire_pages += static_cast<std::uint64_t>(before - pcp.count);
 }
 
 }  // namespace allocsim::model

@@ -29,6 +29,12 @@ struct PerCpuPages {
   std::int64_t free_count = 0;              // 6.x: recent frees, scales the drain
   unsigned alloc_factor = 0;                // 6.x: scales refills
   bool prev_free_high_order = false;        // 6.x PCPF_PREV_FREE_HIGH_ORDER
+  // vmstat_update's remote-list countdown (->expire, CONFIG_NUMA): set to 3
+  // when this CPU's stat diff for the zone is folded (model/vmstat_work.cpp).
+  std::uint8_t expire = 0;
+  // This CPU's per-CPU vm_stat_diff for the zone is nonzero: set when it
+  // changes the zone's NR_FREE_PAGES (and, 2.6.32, its NUMA_* items).
+  bool stat_diff = false;
   std::array<FreeList, kMaxPcpLists> lists{};
   sim::PhysAddr addr = 0;  // simulated per_cpu_pages
 };

@@ -184,7 +184,9 @@ model::KernelConfig read_kernel(MapReader& top, sim::Arch arch, double ghz,
                                         "slab_colour_step",
                                         "slab_colour_max",
                                         "hz",
-                                        "rcu_grace_period"});
+                                        "rcu_grace_period",
+
+                                        "stat_interval"});
   model::KernelConfig k;
   k.flavour = kernel.enumeration("flavour", kFlavours);
   k.hz = static_cast<unsigned>(kernel.uint("hz", 1, 1000));
@@ -192,6 +194,18 @@ model::KernelConfig read_kernel(MapReader& top, sim::Arch arch, double ghz,
       model::kHzChoices.end())
     kernel.get("hz").fail("must be 100, 250, 300 or 1000 (CONFIG_HZ)");
   read_rcu_grace(kernel, ghz, k);
+  // vm.stat_interval (seconds; proc_dointvec_jiffies), or none: no vmstat work.
+  const Value interval = kernel.get("stat_interval");
+  if (interval.node().is_scalar() && interval.as_string() == "none") {
+    k.stat_interval = 0;
+    kernel.record("stat_interval", "none");
+  } else {
+    if (interval.node().is_scalar() &&
+        interval.as_string().find_first_not_of("0123456789") != std::string::npos)
+      interval.fail("must be whole seconds (1..3600) or none");
+    k.stat_interval = static_cast<unsigned>(interval.as_uint(1, 3600));
+    kernel.record("stat_interval", std::to_string(k.stat_interval));
+  }
 
   const Value mfk = kernel.get("min_free_kbytes");
   if (mfk.node().is_scalar() && mfk.as_string() == "auto") {

@@ -133,6 +133,7 @@ kernel:
   flavour: linux-6
   hz: 250
   rcu_grace_period: auto
+  stat_interval: 1
   min_free_kbytes: auto
   watermark_scale_factor: 10
   watermark_boost_factor: 15000

@@ -83,6 +83,22 @@ TEST(KernelSection, RcuGracePeriod) {
             0u);
 }
 
+TEST(KernelSection, StatInterval) {
+  EXPECT_EQ(load_config({}).kernel.stat_interval, 1u);  // vm.stat_interval's default, HZ
+  EXPECT_EQ(load_config_text("kernel: {stat_interval: 10}\n").kernel.stat_interval, 10u);
+  const Config off = load_config_text("kernel: {flavour: linux-2.6, stat_interval: none}\n");
+  EXPECT_EQ(off.kernel.stat_interval, 0u);
+  EXPECT_EQ(load_config_text(off.resolved_yaml).kernel.stat_interval, 0u);
+  EXPECT_EQ(std::string(load_error("kernel: {stat_interval: never}\n").what()),
+            "t.yaml:1:25: kernel.stat_interval: must be whole seconds (1..3600) or none");
+  EXPECT_EQ(std::string(load_error("kernel: {stat_interval: 0.5}\n").what()),
+            "t.yaml:1:25: kernel.stat_interval: must be whole seconds (1..3600) or none");
+  EXPECT_EQ(std::string(load_error("kernel: {stat_interval: 0}\n").what()),
+            "t.yaml:1:25: kernel.stat_interval: must be between 1 and 3600, got 0");
+  EXPECT_EQ(std::string(load_error("kernel: {stat_interval: 3601}\n").what()),
+            "t.yaml:1:25: kernel.stat_interval: must be between 1 and 3600, got 3601");
+}
+
 TEST(KernelSection, Linux618Keys) {
   const Config d = load_config_text("kernel: {flavour: linux-6.18}\n");
   EXPECT_EQ(d.kernel.flavour, model::Flavour::linux_6_18);

@@ -27,6 +27,7 @@ const sim::LockStats& lock_class(const sim::Machine& m, const std::string& name)
 TEST(Kswapd, RunsOnTheWakingCpuWithTheZoneLockAndIsChargedThere) {
   KernelConfig k = kernel(Flavour::linux_6);
   k.pcp = false;
+  k.stat_interval = 0;  // no vmstat work: kswapd's is the only item queued
   BootedPages b(small_machine(1, 64, true), k);
   sim::Cpu& cpu = b.cpu(0);
   // Page cache until an allocation wakes kswapd; no driver, so it is queued
@@ -90,6 +91,7 @@ TEST(Kswapd, ZoneLockHoldCyclesAndItsCyclesAreExact) {
   mc.lock_classes[sim::lock_class_of_stat("zone")] = {std::nullopt, 7, 5};
   KernelConfig k = kernel(Flavour::linux_2_6);
   k.pcp = false;
+  k.stat_interval = 0;  // no vmstat work: kswapd's is the only item queued
   BootedPages b(mc, k);
   sim::Cpu& cpu = b.cpu(1);
   while (cpu.work().size() == 0) ASSERT_TRUE(b.pa.alloc_page_cache(cpu));

@@ -285,6 +285,7 @@ TEST(Reclaim, KswapdRefillsToHighAndDirectReclaimUnblocksSleepers) {
   sim::MachineConfig mc = small_machine(1, 64);
   KernelConfig k = kernel(Flavour::linux_6);
   k.pcp = false;
+  k.stat_interval = 0;  // no vmstat work: kswapd's is the only item queued
   Booted b(mc, k);
   // Fill memory with page cache until an allocation has to reclaim directly
   // (page-cache allocations may sleep, so they recycle older page cache).

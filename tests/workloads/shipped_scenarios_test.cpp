@@ -358,5 +358,60 @@ TEST(ShippedScenarios, ColouringStudySlabColouringMakesHotLinesCheaper) {
   EXPECT_LT(on.l1_misses * 2, off.l1_misses);
 }
 
+// --- bursty-pages ----------------------------------------------------------
+
+// CPU 0's list of the zone its GFP_KERNEL pages come from (node 0's DMA32 on
+// the default machine: node 0 spans 0..4 GiB).
+const model::PerCpuPages& cpu0_list(const Scenario& run) {
+  const model::PageAllocator& pa = run.kernel->pages();
+  const int dma32 = model::zone_index(run.config.machine.arch, model::ZoneType::dma32);
+  return pa.zone_of(0, static_cast<unsigned>(dma32))->pcp[0];
+}
+
+TEST(ShippedScenarios, BurstyPagesDecayPcpHighBetweenBurstsOnlyWithVmstatWork) {
+  const std::vector<std::string> shorter{"workload.generator.duration=4s"};
+  std::vector<std::string> off = shorter;
+  off.push_back("kernel.stat_interval=none");
+  Scenario with("bursty-pages", shorter), again("bursty-pages", shorter),
+      without("bursty-pages", off);
+  for (const Scenario* run : {&with, &without}) {
+    // Bursts at 0, 1.5 and 3 s, each 4000 pages allocated and freed.
+    EXPECT_EQ(run->op("burst", OpKind::alloc_pages).ops, 3u * 4000);
+    EXPECT_EQ(run->op("burst", OpKind::free).ops, 3u * 4000);
+    EXPECT_EQ(run->failures(), 0u);
+    EXPECT_EQ(run->page_allocator_broken(), "");
+  }
+  const model::VmEvents& on = with.kernel->pages().events();
+  const model::VmEvents& none = without.kernel->pages().events();
+  const model::PerCpuPages& list_on = cpu0_list(with);
+  const model::PerCpuPages& list_off = cpu0_list(without);
+  std::printf(
+      "  vmstat_updates %llu, high decays %llu, decay pages %llu; CPU 0 list: count "
+      "%lld high %lld (high_min %lld) with, count %lld high %lld without\n",
+      static_cast<unsigned long long>(on.vmstat_updates),
+      static_cast<unsigned long long>(on.pcp_high_decays),
+      static_cast<unsigned long long>(on.pcp_decay_pages), static_cast<long long>(list_on.count),
+      static_cast<long long>(list_on.high), static_cast<long long>(list_on.high_min),
+      static_cast<long long>(list_off.count), static_cast<long long>(list_off.high));
+  EXPECT_EQ(none.vmstat_updates + none.pcp_high_decays + none.pcp_decay_pages, 0u);
+  EXPECT_GT(on.pcp_high_decays, 0u);
+  EXPECT_GT(on.pcp_decay_pages, 0u);
+  // A burst's frees leave high far above high_min and the pages on the list;
+  // a second of decay takes an eighth of high off and frees what lies above.
+  EXPECT_GT(list_off.high, list_off.high_min);
+  EXPECT_LT(list_on.high, list_off.high);
+  EXPECT_LT(list_on.count, list_off.count);
+  EXPECT_LE(list_on.count, list_on.high);
+  // The same seed gives the same interleaving of vmstat work and workload.
+  const model::VmEvents& on2 = again.kernel->pages().events();
+  EXPECT_EQ(again.r.elapsed, with.r.elapsed);
+  EXPECT_EQ(on2.vmstat_updates, on.vmstat_updates);
+  EXPECT_EQ(on2.pcp_decay_pages, on.pcp_decay_pages);
+  EXPECT_EQ(cpu0_list(again).count, list_on.count);
+  EXPECT_EQ(cpu0_list(again).high, list_on.high);
+  EXPECT_EQ(again.machine->stats().value("l1d.misses", 0),
+            with.machine->stats().value("l1d.misses", 0));
+}
+
 }  // namespace
 }  // namespace allocsim
