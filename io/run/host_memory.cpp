@@ -18,15 +18,16 @@ namespace allocsim::io {
 
 namespace {
 
-// Fitted to peak RSS of the default workload at 8, 64 and 256 CPUs
+// Fitted to peak RSS of the default workload at 8, 64, 256 and 1024 CPUs
 // (bench/memory_scaling.md), after the parts counted exactly and the
-// timeseries: the program and its libraries, and the model's state per CPU
-// (fiber stack pages in use, pcp lists, slab per-CPU caches, statistics, the
-// CPU's share of every spinlock's waiter ring) and per node (zones, slab node
-// lists and their locks).
-constexpr std::uint64_t kBaseBytes = 14ull << 20;
-constexpr std::uint64_t kPerCpuBytes = 240ull << 10;
-constexpr std::uint64_t kPerNodeBytes = 1300ull << 10;
+// timeseries buffers: the program and its libraries, and the model's state
+// per CPU (a latency histogram per operation kind, 13 x 7.8 KB, fiber stack
+// pages in use, pcp lists, slab per-CPU caches, counters, the CPU's share of
+// every spinlock's waiter ring) and per node (zones, slab node lists and
+// their locks).
+constexpr std::uint64_t kBaseBytes = 5ull << 20;
+constexpr std::uint64_t kPerCpuBytes = 190ull << 10;
+constexpr std::uint64_t kPerNodeBytes = 600ull << 10;
 // A page frame's host records: its mem_map entry and its object-allocator owner.
 constexpr std::uint64_t kPerPageBytes = sizeof(model::Page) + sizeof(std::uint32_t);
 
