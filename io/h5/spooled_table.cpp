@@ -76,16 +76,21 @@ void SpooledTable::end_row() {
   if (++buffered_ == block_rows_) spill();
 }
 
-void SpooledTable::fail(const std::string& what) const {
-  throw H5Error(what_ + ": " + what + ": " + std::strerror(errno));
+void SpooledTable::fail(const std::string& what, int err) const {
+  throw H5Error(what_ + ": " + what + ": " + std::strerror(err));
 }
 
 void SpooledTable::spill() {
   if (fd_ < 0) {
-    const std::filesystem::path dir = std::filesystem::temp_directory_path();
+    std::error_code ec;
+    const std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+    if (ec) fail("no temporary directory to spool rows to ($TMPDIR)", ec.value());
     std::string path = (dir / "allocsim-spool-XXXXXX").string();
     fd_ = ::mkstemp(path.data());
-    if (fd_ < 0) fail("cannot create a temporary file in " + dir.string());
+    if (fd_ < 0) {
+      const int err = errno;
+      fail("cannot create a temporary file in " + dir.string(), err);
+    }
     ::unlink(path.c_str());  // the open descriptor keeps it until closed
   }
   const auto* p = reinterpret_cast<const unsigned char*>(block_.data());
@@ -94,7 +99,10 @@ void SpooledTable::spill() {
   while (left > 0) {
     const ssize_t n = ::pwrite(fd_, p, left, at);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) fail("cannot write rows to the temporary file");
+    if (n <= 0) {
+      const int err = n < 0 ? errno : ENOSPC;
+      fail("cannot write rows to the temporary file", err);
+    }
     p += n;
     at += n;
     left -= static_cast<std::size_t>(n);
@@ -114,7 +122,10 @@ void SpooledTable::read(std::uint64_t first, std::size_t n, std::uint64_t* out) 
     while (left > 0) {
       const ssize_t got = ::pread(fd_, p, left, at);
       if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) fail("cannot read rows back from the temporary file");
+      if (got <= 0) {
+        const int err = got < 0 ? errno : EIO;
+        fail("cannot read rows back from the temporary file", err);
+      }
       p += got;
       at += got;
       left -= static_cast<std::size_t>(got);

@@ -66,7 +66,7 @@ class SpooledTable {
   void spill();
   // The cells of rows first .. first + n - 1 into `out` (n x columns).
   void read(std::uint64_t first, std::size_t n, std::uint64_t* out) const;
-  [[noreturn]] void fail(const std::string& what) const;
+  [[noreturn]] void fail(const std::string& what, int err) const;  // err: an errno
 
   std::string what_;
   std::vector<Column> columns_;

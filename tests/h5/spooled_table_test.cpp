@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 
 #include "io/h5/file.hpp"
@@ -33,6 +34,24 @@ class SpooledTableTest : public ::testing::Test {
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
   fs::path dir_;
+};
+
+// $TMPDIR set to `dir` while it lives (the spool's directory).
+class ScopedTmpdir {
+ public:
+  explicit ScopedTmpdir(const fs::path& dir) {
+    if (const char* was = ::getenv("TMPDIR")) was_ = was;
+    ::setenv("TMPDIR", dir.c_str(), 1);
+  }
+  ~ScopedTmpdir() {
+    if (was_)
+      ::setenv("TMPDIR", was_->c_str(), 1);
+    else
+      ::unsetenv("TMPDIR");
+  }
+
+ private:
+  std::optional<std::string> was_;
 };
 
 std::string bytes_of(const std::string& path) {
@@ -118,9 +137,7 @@ INSTANTIATE_TEST_SUITE_P(Counts, SpooledTableRows, ::testing::Values(0, 1, 100, 
 // The rows wait in an unlinked file: the temporary directory stays empty,
 // even while the table is alive (a killed run leaves nothing behind).
 TEST_F(SpooledTableTest, TemporaryFileIsNeverVisible) {
-  const char* before = ::getenv("TMPDIR");
-  const std::string saved = before ? before : "";
-  ::setenv("TMPDIR", dir_.c_str(), 1);
+  const ScopedTmpdir tmpdir(dir_);
   {
     Table t;
     SpooledTable s("test/spooled");
@@ -128,11 +145,23 @@ TEST_F(SpooledTableTest, TemporaryFileIsNeverVisible) {
     EXPECT_TRUE(fs::is_empty(dir_));
     EXPECT_EQ(s.load().rows(), 70000u);
   }
-  if (before)
-    ::setenv("TMPDIR", saved.c_str(), 1);
-  else
-    ::unsetenv("TMPDIR");
   EXPECT_TRUE(fs::is_empty(dir_));
+}
+
+// Rows that cannot be spooled are an error naming the table, not lost rows.
+TEST_F(SpooledTableTest, NoTemporaryDirectoryIsAnErrorNamingTheTable) {
+  const ScopedTmpdir tmpdir(dir_ / "missing");
+  std::string what;
+  try {
+    Table t;
+    SpooledTable s("timeseries/pcp");
+    fill(70000, t, s);
+  } catch (const H5Error& e) {
+    what = e.what();
+  }
+  EXPECT_EQ(what,
+            "timeseries/pcp: no temporary directory to spool rows to ($TMPDIR): No such file or "
+            "directory");
 }
 
 TEST_F(SpooledTableTest, MisuseIsALogicError) {
