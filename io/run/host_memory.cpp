@@ -18,7 +18,7 @@ namespace allocsim::io {
 
 namespace {
 
-// Fitted to peak RSS of the default workload at 8, 64, 256 and 1024 CPUs
+// Fitted to peak RSS of the default workload at 8, 64, 256, 1024 and 4096 CPUs
 // (bench/memory_scaling.md), after the parts counted exactly and the
 // timeseries buffers: the program and its libraries, and the model's state
 // per CPU (a latency histogram per operation kind, 13 x 7.8 KB, fiber stack
@@ -26,7 +26,7 @@ namespace {
 // every spinlock's waiter ring) and per node (zones, slab node lists and
 // their locks).
 constexpr std::uint64_t kBaseBytes = 5ull << 20;
-constexpr std::uint64_t kPerCpuBytes = 190ull << 10;
+constexpr std::uint64_t kPerCpuBytes = 200ull << 10;
 constexpr std::uint64_t kPerNodeBytes = 600ull << 10;
 // A page frame's host records: its mem_map entry and its object-allocator owner.
 constexpr std::uint64_t kPerPageBytes = sizeof(model::Page) + sizeof(std::uint32_t);

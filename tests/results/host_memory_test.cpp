@@ -70,7 +70,7 @@ TEST(HostMemory, LimitBelowTheEstimateIsRefusedNamingTheLargestPart) {
   } catch (const ConfigError& e) {
     const std::string what = e.what();
     EXPECT_NE(what.find("--set run.max_host_memory: this machine (1024 CPUs, 8 nodes) needs an "
-                        "estimated 1.33 GiB of host memory, the largest part coherence directory "
+                        "estimated 1.34 GiB of host memory, the largest part coherence directory "
                         "(683 MiB), but the limit is 1.00 GiB"),
               std::string::npos)
         << what;
@@ -80,7 +80,7 @@ TEST(HostMemory, LimitBelowTheEstimateIsRefusedNamingTheLargestPart) {
     check_runnable(machine(4096, 8, {"run.max_host_memory=4GiB"}));
     FAIL() << "4096 CPUs were accepted within 4 GiB";
   } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("needs an estimated 4.71 GiB of host memory, the largest "
+    EXPECT_NE(std::string(e.what()).find("needs an estimated 4.75 GiB of host memory, the largest "
                                          "part coherence directory (2.67 GiB)"),
               std::string::npos)
         << e.what();
