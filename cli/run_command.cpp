@@ -212,6 +212,8 @@ int run_command(const std::vector<std::string>& args) {
   eo.name = name;
   eo.progress = &cell;
   eo.replay_rows = out.has_value();
+  eo.timeseries =
+      out ? io::ExecuteOptions::Timeseries::streamed : io::ExecuteOptions::Timeseries::none;
   io::RunOutcome o;
   {
     const double ghz = config.machine.ghz;

@@ -128,6 +128,7 @@ PYBIND11_MODULE(_allocsim, m) {
         io::ExecuteOptions eo;
         eo.name = name;
         eo.parameters = parameters;
+        eo.timeseries = io::ExecuteOptions::Timeseries::streamed;
         return run_into([&] { return io::execute(c, eo); }, out);
       },
       py::arg("files"), py::arg("yaml_text"), py::arg("source"), py::arg("sets"), py::arg("seed"),

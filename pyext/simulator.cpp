@@ -329,6 +329,7 @@ io::RunOutcome Simulator::run(const std::string& name, std::optional<std::uint64
   ran_ = true;
   io::ExecuteOptions eo;
   eo.name = name;
+  eo.timeseries = io::ExecuteOptions::Timeseries::streamed;  // written by run_into
   kernel_->diagnostics().set_stop_on_error(false);  // a workload's bugs are recorded, as in the CLI
   io::RunOutcome o = io::execute_on(*kernel_, c, eo);
   kernel_->diagnostics().set_stop_on_error(raise_);

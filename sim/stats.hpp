@@ -151,6 +151,25 @@ class StatsRegistry {
   // Whether `name` is a declared counter (or a member of a declared family).
   bool declared(std::string_view name) const;
 
+  // Each scope's instances of the counters `fields` declares, found in one
+  // pass over the registry (value() searches it for each): out[s].*member is
+  // scope s's counter, or `absent` (which reads 0) if s has none. Readers
+  // that sample every scope resolve them once, after freeze().
+  template <class T, std::size_t N>
+  std::vector<T> instances(const std::array<CounterField<T>, N>& fields, std::size_t scopes,
+                           Counter& absent) {
+    std::vector<T> out(scopes);
+    for (T& t : out)
+      for (const CounterField<T>& f : fields) t.*f.member = &absent;
+    for (CounterEntry& e : counters_) {
+      if (e.scope < 0 || static_cast<std::size_t>(e.scope) >= scopes) continue;
+      for (const CounterField<T>& f : fields)
+        if (e.name == f.decl.stat.name)
+          out[static_cast<std::size_t>(e.scope)].*f.member = &e.counter;
+    }
+    return out;
+  }
+
   const std::deque<CounterEntry>& counters() const { return counters_; }
   const std::deque<HistogramEntry>& histograms() const { return histograms_; }
   const std::deque<LatencyEntry>& latencies() const { return latencies_; }

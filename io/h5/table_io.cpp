@@ -4,6 +4,7 @@
 
 #include "io/h5/detail.hpp"
 #include "io/h5/file.hpp"
+#include "io/h5/table_layout.hpp"
 
 namespace allocsim::h5 {
 
@@ -11,24 +12,7 @@ using detail::At;
 
 namespace {
 
-// Native 64-bit numbers; strings as long as the longest value.
-Handle field_type(const Column& c, const At& at) {
-  switch (c.type) {
-    case Column::Type::u64:
-      return at.own(H5Tcopy(H5T_NATIVE_UINT64), "cannot copy a type");
-    case Column::Type::i64:
-      return at.own(H5Tcopy(H5T_NATIVE_INT64), "cannot copy a type");
-    case Column::Type::f64:
-      return at.own(H5Tcopy(H5T_NATIVE_DOUBLE), "cannot copy a type");
-    case Column::Type::str:
-      break;
-  }
-  std::size_t longest = 0;
-  for (const std::string& s : c.s) longest = std::max(longest, s.size());
-  return detail::string_type(longest, at);
-}
-
-// Value `row` of `c` into a field of `size` bytes at `p` (zeroed: strings are null-padded).
+// Value `row` of `c` into a field at `p` (zeroed: strings are null-padded).
 void pack(const Column& c, std::size_t row, unsigned char* p) {
   switch (c.type) {
     case Column::Type::u64:
@@ -46,28 +30,6 @@ void pack(const Column& c, std::size_t row, unsigned char* p) {
   }
 }
 
-// Up to 4096 rows, and at most 1 MiB (HDF5's default chunk cache) unless one row is larger.
-hsize_t chunk_rows(std::size_t rows, std::size_t row_size) {
-  const std::size_t by_bytes = std::max<std::size_t>(1, (std::size_t{1} << 20) / row_size);
-  return std::clamp<std::size_t>(std::min(rows, by_bytes), 1, 4096);
-}
-
-// "units": one fixed-length string per field, in field order.
-void write_units(hid_t dset, const std::vector<Column>& cols, const At& at) {
-  std::size_t longest = 0;
-  for (const Column& c : cols) longest = std::max(longest, c.unit.size());
-  Handle type = detail::string_type(longest, at);
-  const std::size_t size = std::max<std::size_t>(longest, 1);
-  std::vector<char> buf(cols.size() * size);
-  for (std::size_t i = 0; i < cols.size(); ++i)
-    std::memcpy(buf.data() + i * size, cols[i].unit.data(), cols[i].unit.size());
-  const hsize_t dims[1] = {cols.size()};
-  Handle space = at.own(H5Screate_simple(1, dims, nullptr), "cannot create a dataspace");
-  Handle a = at.own(H5Acreate2(dset, "units", type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT),
-                    "cannot create attribute 'units'");
-  at.ok(H5Awrite(a.id(), type.id(), buf.data()), "cannot write attribute 'units'");
-}
-
 }  // namespace
 
 void write_table(hid_t loc, const std::string& name, const Table& t) {
@@ -75,42 +37,19 @@ void write_table(hid_t loc, const std::string& name, const Table& t) {
   const At at{loc, name};
   const std::size_t rows = t.rows();  // throws std::logic_error on ragged columns
   const std::vector<Column>& cols = t.columns();
-  if (cols.empty()) at.fail("a table needs at least one column");
-
-  std::vector<Handle> fields;
-  std::vector<std::size_t> offsets;
-  std::size_t row_size = 0;
+  std::vector<std::size_t> widths;  // strings: as long as the longest value
   for (const Column& c : cols) {
-    fields.push_back(field_type(c, at));
-    offsets.push_back(row_size);
-    row_size += H5Tget_size(fields.back().id());
+    std::size_t longest = 0;
+    for (const std::string& s : c.s) longest = std::max(longest, s.size());
+    widths.push_back(longest);
   }
-  Handle type = at.own(H5Tcreate(H5T_COMPOUND, row_size), "cannot create the compound type");
-  for (std::size_t i = 0; i < cols.size(); ++i)
-    at.ok(H5Tinsert(type.id(), cols[i].name.c_str(), offsets[i], fields[i].id()),
-          "cannot add field '" + cols[i].name + "'");
-
-  std::vector<unsigned char> buf(rows * row_size);
+  const detail::TableLayout layout = detail::create_table(at, cols, widths, rows);
+  std::vector<unsigned char> buf(rows * layout.row_size);
   for (std::size_t r = 0; r < rows; ++r)
     for (std::size_t i = 0; i < cols.size(); ++i)
-      pack(cols[i], r, buf.data() + r * row_size + offsets[i]);
-
-  std::string leaf;
-  Handle parent = detail::parent_for_new(at, leaf);
-  const hsize_t dims[1] = {rows}, maxdims[1] = {H5S_UNLIMITED};
-  Handle space = at.own(H5Screate_simple(1, dims, maxdims), "cannot create a dataspace");
-  Handle dcpl = detail::untimed(H5P_DATASET_CREATE, at);
-  const hsize_t chunk[1] = {chunk_rows(rows, row_size)};
-  at.ok(H5Pset_chunk(dcpl.id(), 1, chunk), "cannot set chunking");
-  at.ok(H5Pset_shuffle(dcpl.id()), "cannot set the shuffle filter");
-  at.ok(H5Pset_deflate(dcpl.id(), kDeflateLevel), "cannot set the deflate filter");
-  Handle d = at.own(H5Dcreate2(parent.id(), leaf.c_str(), type.id(), space.id(), H5P_DEFAULT,
-                               dcpl.id(), H5P_DEFAULT),
-                    "cannot create dataset");
-  if (rows > 0)
-    at.ok(H5Dwrite(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()),
-          "cannot write the rows");
-  write_units(d.id(), cols, at);
+      pack(cols[i], r, buf.data() + r * layout.row_size + layout.offsets[i]);
+  detail::write_rows(layout, at, 0, rows, buf.data());
+  detail::write_units(layout.dset.id(), cols, at);
 }
 
 namespace {

@@ -8,20 +8,35 @@ namespace allocsim::io {
 
 namespace {
 
-// A table that is also an HDF5 dimension scale of its own rows: the
-// attributes CLASS = "DIMENSION_SCALE" and NAME = the table's name, as
-// H5DSset_scale writes them. netCDF-4 readers (h5netcdf, xarray) then open
-// a group of tables, each a variable along its own dimension.
-void write_scaled_table(hid_t loc, const std::string& name, const h5::Table& t) {
-  h5::write_table(loc, name, t);
+// Makes a table an HDF5 dimension scale of its own rows: the attributes
+// CLASS = "DIMENSION_SCALE" and NAME = the table's name, as H5DSset_scale
+// writes them. netCDF-4 readers (h5netcdf, xarray) then open a group of
+// tables, each a variable along its own dimension.
+void mark_scale(hid_t loc, const std::string& name) {
   h5::set_attr(loc, name, "CLASS", std::string_view("DIMENSION_SCALE\0", 16));
   h5::set_attr(loc, name, "NAME", name);
+}
+
+void write_scaled_table(hid_t loc, const std::string& name, const h5::Table& t) {
+  h5::write_table(loc, name, t);
+  mark_scale(loc, name);
 }
 
 void write_group(hid_t run, const std::string& group,
                  const std::vector<std::pair<std::string, h5::Table>>& tables) {
   h5::Handle g = h5::create_groups(run, group);
   for (const auto& [name, t] : tables) write_scaled_table(g.id(), name, t);
+}
+
+// Spooled tables, as write_group writes the same tables held in memory.
+void write_group(
+    hid_t run, const std::string& group,
+    const std::vector<std::pair<std::string, std::shared_ptr<const h5::SpooledTable>>>& tables) {
+  h5::Handle g = h5::create_groups(run, group);
+  for (const auto& [name, t] : tables) {
+    t->write(g.id(), name);
+    mark_scale(g.id(), name);
+  }
 }
 
 std::vector<std::pair<std::string, h5::Table>> read_group(hid_t run, const std::string& group,
@@ -67,6 +82,7 @@ void write_run(hid_t file, const RunResults& r) {
   write_scaled_table(g, "summary", r.summary);
   write_scaled_table(g, "counters", r.counters);
   write_group(g, "timeseries", r.timeseries);
+  write_group(g, "timeseries", r.spooled_timeseries);
   write_group(g, "latency", r.latency);
   write_group(g, "tables", r.tables);
   for (const auto& t : r.streamed) {
@@ -74,8 +90,7 @@ void write_run(hid_t file, const RunResults& r) {
     h5::copy(from.id(), StreamedTable::kDataset, g, "tables/" + t->name());
     from.close();
     h5::Handle tables = h5::open_group(g, "tables");
-    h5::set_attr(tables.id(), t->name(), "CLASS", std::string_view("DIMENSION_SCALE\0", 16));
-    h5::set_attr(tables.id(), t->name(), "NAME", t->name());
+    mark_scale(tables.id(), t->name());
   }
   if (!r.events.columns().empty()) write_scaled_table(g, "events", r.events);
   h5::Handle proc = h5::create_groups(g, "proc");

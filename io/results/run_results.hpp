@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "io/h5/spooled_table.hpp"
 #include "io/h5/table.hpp"
 #include "io/results/streamed_table.hpp"
 
@@ -29,7 +30,11 @@ struct RunResults {
   RunInfo info;
   h5::Table summary;   // one row
   h5::Table counters;  // name, scope, value
+  // The timeseries in memory (read back from a file, or ExecuteOptions::
+  // timeseries = memory), or spooled while the run went (streamed; written
+  // from the spool, a chunk at a time).
   std::vector<std::pair<std::string, h5::Table>> timeseries;
+  std::vector<std::pair<std::string, std::shared_ptr<const h5::SpooledTable>>> spooled_timeseries;
   std::vector<std::pair<std::string, h5::Table>> latency;
   std::vector<std::pair<std::string, h5::Table>> tables;  // workload-specific (exercise, replay)
   // tables/<name> written while the run went (a replay's rows), finished.

@@ -1,6 +1,7 @@
 #include "io/results/sampler.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <string_view>
 
 #include "io/results/stat_tree.hpp"
@@ -50,8 +51,9 @@ struct SlabRow {
   const model::SlabinfoRow& r;
 };
 struct CpuRow {
-  const sim::StatsRegistry& st;
+  const sim::CacheCounters& counters;  // the CPU's, resolved once
   sim::CpuId cpu;
+  const sim::Counter& kswapd_cycles;  // likewise
 };
 struct LockRow {
   const sim::Machine::LockClassEntry& e;
@@ -59,13 +61,13 @@ struct LockRow {
 struct VmRow {
   const model::VmEvents& ev;
   const model::CacheReapEvents& reap;
-  const sim::StatsRegistry& st;
+  const model::VmallocPurgeCounters& purges;  // resolved once
   std::uint64_t page_cache_pages, slab_pages, diagnostics;
   const model::RcuStats& rcu;
   std::uint64_t rcu_pending;
 };
 struct NodeRow {
-  const sim::StatsRegistry& st;
+  const sim::MemoryCounters& counters;  // the node's, resolved once
   sim::NodeId node;
 };
 struct OpRow {
@@ -206,11 +208,8 @@ const TableSpec<CpuRow>& cpu_caches_spec() {
   using R = CpuRow;
   using CC = sim::CacheCounters;
   auto counter = [](std::string_view name, sim::Counter* CC::*m) {
-    const sim::StatDecl& d = sim::decl_of(sim::kCacheCounters, m).stat;
-    return stat_column<R>(name, Type::u64, tree::kCaches, d,
-                          [counter = d.name](const R& r) -> CellValue {
-                            return r.st.value(counter, static_cast<int>(r.cpu));
-                          });
+    return stat_column<R>(name, Type::u64, tree::kCaches, sim::decl_of(sim::kCacheCounters, m).stat,
+                          [m](const R& r) -> CellValue { return (r.counters.*m)->value; });
   };
   static const TableSpec<R> spec{
       "cpu_caches",
@@ -223,10 +222,7 @@ const TableSpec<CpuRow>& cpu_caches_spec() {
        counter("llc_remote_hits", &CC::llc_remote_hits),
        counter("c2c_transfers", &CC::c2c_transfers), counter("false_sharing", &CC::false_sharing),
        stat_column<R>("kswapd_cycles", Type::u64, tree::kPageAlloc, model::kKswapdCpuCycles.stat,
-                      [](const R& r) -> CellValue {
-                        return r.st.value(model::kKswapdCpuCycles.stat.name,
-                                          static_cast<int>(r.cpu));
-                      })}};
+                      [](const R& r) -> CellValue { return r.kswapd_cycles.value; })}};
   return spec;
 }
 
@@ -262,7 +258,7 @@ const TableSpec<VmRow>& vmstat_spec() {
   auto vmalloc_purges = [](std::string_view name, sim::Counter* model::VmallocPurgeCounters::*m) {
     const sim::StatDecl& d = sim::decl_of(model::kVmallocPurgeCounters, m).stat;
     return stat_column<R>(name, Type::u64, tree::kVmalloc, d,
-                          [n = d.name](const R& r) -> CellValue { return r.st.total(n); });
+                          [m](const R& r) -> CellValue { return (r.purges.*m)->value; });
   };
   using RS = model::RcuStats;
   auto rcu = [](std::uint64_t RS::*m) {
@@ -308,11 +304,9 @@ const TableSpec<NodeRow>& memory_spec() {
   using R = NodeRow;
   using MC = sim::MemoryCounters;
   auto counter = [](std::string_view name, sim::Counter* MC::*m) {
-    const sim::StatDecl& d = sim::decl_of(sim::kMemoryCounters, m).stat;
-    return stat_column<R>(name, Type::u64, tree::kMemory, d,
-                          [counter = d.name](const R& r) -> CellValue {
-                            return r.st.value(counter, static_cast<int>(r.node));
-                          });
+    return stat_column<R>(name, Type::u64, tree::kMemory,
+                          sim::decl_of(sim::kMemoryCounters, m).stat,
+                          [m](const R& r) -> CellValue { return (r.counters.*m)->value; });
   };
   static const TableSpec<R> spec{"memory",
                                  "one row per node",
@@ -359,15 +353,19 @@ const TableSpec<EventRow>& events_spec() {
 }
 
 template <class Row>
-void declare(h5::Table& t, const TableSpec<Row>& spec) {
-  declare_columns(t, time_columns());
-  declare_columns(t, spec.columns);
+std::shared_ptr<h5::SpooledTable> declare(const TableSpec<Row>& spec) {
+  auto t = std::make_shared<h5::SpooledTable>("timeseries/" + std::string(spec.name));
+  declare_columns(*t, time_columns());
+  declare_columns(*t, spec.columns);
+  return t;
 }
 
 template <class Row>
-void append(h5::Table& t, const TableSpec<Row>& spec, const SampleTime& time, const Row& row) {
+void append(h5::SpooledTable& t, const TableSpec<Row>& spec, const SampleTime& time,
+            const Row& row) {
   push_row(t, time_columns(), time);
   push_row(t, spec.columns, row, time_columns().size());
+  t.end_row();
 }
 
 template <class Row>
@@ -399,22 +397,22 @@ TableSchema events_schema() {
 }
 
 Sampler::Sampler(model::Kernel& kernel, std::uint64_t interval, std::uint64_t max_samples,
-                 ProgressCell* progress)
+                 ProgressCell* progress, bool keep_rows)
     : k_(kernel),
       m_(kernel.machine()),
       interval_(interval),
       max_samples_(max_samples),
-      progress_(progress) {
-  declare(free_pages_, free_pages_spec());
-  declare(zones_, zones_spec());
-  declare(pcp_, pcp_spec());
-  declare(slab_, slab_spec());
-  declare(cpu_caches_, cpu_caches_spec());
-  declare(locks_, locks_spec());
-  declare(vmstat_, vmstat_spec());
-  declare(memory_, memory_spec());
-  declare(workload_, workload_spec());
-}
+      progress_(progress),
+      keep_rows_(keep_rows),
+      free_pages_(declare(free_pages_spec())),
+      zones_(declare(zones_spec())),
+      pcp_(declare(pcp_spec())),
+      slab_(declare(slab_spec())),
+      cpu_caches_(declare(cpu_caches_spec())),
+      locks_(declare(locks_spec())),
+      vmstat_(declare(vmstat_spec())),
+      memory_(declare(memory_spec())),
+      workload_(declare(workload_spec())) {}
 
 void Sampler::keep_events(std::uint64_t max, std::uint64_t every) {
   events_max_ = max;
@@ -455,10 +453,12 @@ void Sampler::sample(sim::Cycles at) {
   sampled_any_ = true;
   last_ = at;
   ++samples_;
-  sample_zones(at);
-  sample_slab(at);
-  sample_hardware(at);
-  sample_vm(at);
+  if (keep_rows_) {
+    sample_zones(at);
+    sample_slab(at);
+    sample_hardware(at);
+    sample_vm(at);
+  }
   if (progress_) {
     if (run_progress_)
       progress_->fraction.store(run_progress_->fraction(at), std::memory_order_relaxed);
@@ -471,13 +471,13 @@ void Sampler::sample_zones(sim::Cycles at) {
   for (const model::Zone& z : k_.pages().zones()) {
     if (!z.populated()) continue;
     for (unsigned o = 0; o < model::kNrOrders; ++o)
-      append(free_pages_, free_pages_spec(), time, FreeAreaRow{z, o});
+      append(*free_pages_, free_pages_spec(), time, FreeAreaRow{z, o});
     std::int64_t pcp_pages = 0;
     for (std::size_t cpu = 0; cpu < z.pcp.size(); ++cpu) {
       pcp_pages += z.pcp[cpu].count;
-      append(pcp_, pcp_spec(), time, PcpRow{z, cpu, z.pcp[cpu]});
+      append(*pcp_, pcp_spec(), time, PcpRow{z, cpu, z.pcp[cpu]});
     }
-    append(zones_, zones_spec(), time,
+    append(*zones_, zones_spec(), time,
            ZoneRow{z, static_cast<std::uint64_t>(std::max<std::int64_t>(pcp_pages, 0))});
   }
 }
@@ -490,54 +490,77 @@ void Sampler::sample_slab(sim::Cycles at) {
     const auto row = std::find_if(rows.begin(), rows.end(),
                                   [&](const model::SlabinfoRow& r) { return r.name == c->name; });
     const model::SlabinfoRow none;
-    append(slab_, slab_spec(), time, SlabRow{*c, row == rows.end() ? none : *row});
+    append(*slab_, slab_spec(), time, SlabRow{*c, row == rows.end() ? none : *row});
+  }
+}
+
+void Sampler::resolve_stats() {
+  sim::StatsRegistry& st = m_.stats();
+  if (st.counters().size() == resolved_counters_ && st.latencies().size() == resolved_latencies_)
+    return;
+  resolved_counters_ = st.counters().size();
+  resolved_latencies_ = st.latencies().size();
+  cpu_counters_ = st.instances(sim::kCacheCounters, m_.cpus(), absent_);
+  kswapd_cycles_.assign(m_.cpus(), &absent_);
+  vmalloc_purges_ = {&absent_, &absent_};
+  for (const auto& e : st.counters())
+    for (const auto& f : model::kVmallocPurgeCounters)
+      if (e.name == f.decl.stat.name)
+        vmalloc_purges_.*f.member = const_cast<sim::Counter*>(&e.counter);
+  for (const auto& e : st.counters())
+    if (e.name == model::kKswapdCpuCycles.stat.name && e.scope >= 0 &&
+        static_cast<std::size_t>(e.scope) < kswapd_cycles_.size())
+      kswapd_cycles_[static_cast<std::size_t>(e.scope)] = &e.counter;
+  node_counters_ = st.instances(sim::kMemoryCounters, m_.config().nodes, absent_);
+  // The workload's latency histograms, a run of consecutive ones per row.
+  op_latencies_.clear();
+  for (const auto& e : st.latencies()) {
+    std::string_view op;
+    if (!sim::matches(workloads::gen::kOpLatency.stat.name, e.name, &op)) continue;
+    if (op_latencies_.empty() || op != op_latencies_.back().op) op_latencies_.push_back({op, {}});
+    op_latencies_.back().histograms.push_back(&e.histogram);
   }
 }
 
 void Sampler::sample_hardware(sim::Cycles at) {
   const SampleTime time{at, static_cast<double>(at) / m_.config().ghz};
-  const sim::StatsRegistry& st = m_.stats();
+  resolve_stats();  // once, unless a statistic appeared since (a lock class's first use)
   for (sim::CpuId c = 0; c < m_.cpus(); ++c)
-    append(cpu_caches_, cpu_caches_spec(), time, CpuRow{st, c});
-  for (const auto& e : m_.lock_classes()) append(locks_, locks_spec(), time, LockRow{e});
+    append(*cpu_caches_, cpu_caches_spec(), time, CpuRow{cpu_counters_[c], c, *kswapd_cycles_[c]});
+  for (const auto& e : m_.lock_classes()) append(*locks_, locks_spec(), time, LockRow{e});
   for (sim::NodeId n = 0; n < m_.config().nodes; ++n)
-    append(memory_, memory_spec(), time, NodeRow{st, n});
+    append(*memory_, memory_spec(), time, NodeRow{node_counters_[n], n});
   // Operations so far, from the workload's latency histograms (summed over CPUs).
-  OpRow row{{}, 0, 0};
-  for (const auto& e : st.latencies()) {
-    std::string_view op;
-    if (!sim::matches(workloads::gen::kOpLatency.stat.name, e.name, &op)) continue;
-    if (op != row.op) {
-      if (!row.op.empty()) append(workload_, workload_spec(), time, row);
-      row = {op, 0, 0};
+  for (const OpLatencies& o : op_latencies_) {
+    OpRow row{o.op, 0, 0};
+    for (const sim::LatencyHistogram* h : o.histograms) {
+      row.ops += h->count;
+      row.cycles += h->sum;
     }
-    row.ops += e.histogram.count;
-    row.cycles += e.histogram.sum;
+    append(*workload_, workload_spec(), time, row);
   }
-  if (!row.op.empty()) append(workload_, workload_spec(), time, row);
 }
 
 void Sampler::sample_vm(sim::Cycles at) {
   const model::PageAllocator& pa = k_.pages();
   std::uint64_t page_cache = 0;
   for (sim::NodeId n = 0; n < m_.config().nodes; ++n) page_cache += pa.page_cache_pages(n);
-  append(vmstat_, vmstat_spec(), {at, static_cast<double>(at) / m_.config().ghz},
-         VmRow{pa.events(), k_.slab().reap_events(), m_.stats(), page_cache, k_.slab().pages_held(),
-               k_.diagnostics().errors(), k_.rcu().stats(), k_.rcu().pending()});
+  append(*vmstat_, vmstat_spec(), {at, static_cast<double>(at) / m_.config().ghz},
+         VmRow{pa.events(), k_.slab().reap_events(), vmalloc_purges_, page_cache,
+               k_.slab().pages_held(), k_.diagnostics().errors(), k_.rcu().stats(),
+               k_.rcu().pending()});
 }
 
-std::vector<std::pair<std::string, h5::Table>> Sampler::take_tables() {
-  std::vector<std::pair<std::string, h5::Table>> out;
-  out.emplace_back("free_pages", std::move(free_pages_));
-  out.emplace_back("zones", std::move(zones_));
-  out.emplace_back("pcp", std::move(pcp_));
-  out.emplace_back("slab", std::move(slab_));
-  out.emplace_back("cpu_caches", std::move(cpu_caches_));
-  out.emplace_back("locks", std::move(locks_));
-  out.emplace_back("vmstat", std::move(vmstat_));
-  out.emplace_back("memory", std::move(memory_));
-  out.emplace_back("workload", std::move(workload_));
-  return out;
+SpooledTables Sampler::take_tables() {
+  return {{"free_pages", std::move(free_pages_)},
+          {"zones", std::move(zones_)},
+          {"pcp", std::move(pcp_)},
+          {"slab", std::move(slab_)},
+          {"cpu_caches", std::move(cpu_caches_)},
+          {"locks", std::move(locks_)},
+          {"vmstat", std::move(vmstat_)},
+          {"memory", std::move(memory_)},
+          {"workload", std::move(workload_)}};
 }
 
 }  // namespace allocsim::io

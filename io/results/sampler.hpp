@@ -4,16 +4,23 @@
 // the timeseries/* tables (docs/results.md). Reading charges nothing and
 // changes no state. Samples past run.max_samples double the interval, so a
 // long run keeps a bounded file. The sampler stops re-arming when nothing
-// else is queued, so it never keeps a finished run alive.
+// else is queued, so it never keeps a finished run alive. The rows go into
+// spooled tables (io/h5/spooled_table.hpp), so a large machine's timeseries
+// does not stay in host memory.
 #include <atomic>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "io/h5/spooled_table.hpp"
 #include "io/h5/table.hpp"
 #include "io/results/stat_columns.hpp"
 #include "model/kernel.hpp"
 #include "sim/event_queue.hpp"
+#include "sim/memory.hpp"
+#include "sim/memory_system.hpp"
 #include "workloads/generator/run.hpp"
 
 namespace allocsim::io {
@@ -30,10 +37,14 @@ struct ProgressCell {
   std::atomic<std::uint64_t> cycles{0};
 };
 
+// The timeseries tables by name ("pcp"), in file order.
+using SpooledTables = std::vector<std::pair<std::string, std::shared_ptr<h5::SpooledTable>>>;
+
 class Sampler final : public sim::EventHandler, public workloads::gen::RunHooks {
  public:
+  // Without `keep_rows` it samples only for the progress report (no output to write).
   Sampler(model::Kernel& kernel, std::uint64_t interval, std::uint64_t max_samples,
-          ProgressCell* progress = nullptr);
+          ProgressCell* progress = nullptr, bool keep_rows = true);
   // Keeps one operation in every `every`, at most `max` (run.events, run.event_every).
   void keep_events(std::uint64_t max, std::uint64_t every);
 
@@ -51,7 +62,7 @@ class Sampler final : public sim::EventHandler, public workloads::gen::RunHooks 
   void snapshot(sim::Cycles at) { sample(at); }
 
   std::uint64_t samples() const { return samples_; }
-  std::vector<std::pair<std::string, h5::Table>> take_tables();
+  SpooledTables take_tables();
 
  private:
   void sample(sim::Cycles at);
@@ -59,6 +70,9 @@ class Sampler final : public sim::EventHandler, public workloads::gen::RunHooks 
   void sample_slab(sim::Cycles at);
   void sample_hardware(sim::Cycles at);
   void sample_vm(sim::Cycles at);
+  // The statistics sample_hardware reads, looked up once (by name each time,
+  // a sample cost O(CPUs^2)), again only if the registry has grown since.
+  void resolve_stats();
 
   model::Kernel& k_;
   sim::Machine& m_;
@@ -71,7 +85,21 @@ class Sampler final : public sim::EventHandler, public workloads::gen::RunHooks 
   bool sampled_any_ = false;
   std::uint64_t events_max_ = 0, events_every_ = 1, ops_seen_ = 0;
   h5::Table events_;
-  h5::Table free_pages_, zones_, pcp_, slab_, cpu_caches_, locks_, vmstat_, memory_, workload_;
+  bool keep_rows_;
+  std::shared_ptr<h5::SpooledTable> free_pages_, zones_, pcp_, slab_, cpu_caches_, locks_, vmstat_,
+      memory_, workload_;
+
+  struct OpLatencies {
+    std::string_view op;
+    std::vector<const sim::LatencyHistogram*> histograms;  // one per CPU
+  };
+  std::size_t resolved_counters_ = ~std::size_t{0}, resolved_latencies_ = 0;  // none yet
+  sim::Counter absent_;                             // what a counter without an instance reads (0)
+  std::vector<sim::CacheCounters> cpu_counters_;    // per CPU
+  std::vector<const sim::Counter*> kswapd_cycles_;  // per CPU: kswapd.cycles
+  model::VmallocPurgeCounters vmalloc_purges_{};    // global
+  std::vector<sim::MemoryCounters> node_counters_;  // per node
+  std::vector<OpLatencies> op_latencies_;           // one per workload row
 };
 
 }  // namespace allocsim::io

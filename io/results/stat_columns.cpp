@@ -14,4 +14,8 @@ void push(h5::Table& t, std::size_t column, const CellValue& v) {
   std::visit([&](const auto& x) { t.push_value(column, x); }, v);
 }
 
+void push(h5::SpooledTable& t, std::size_t column, const CellValue& v) {
+  std::visit([&](const auto& x) { t.set(column, x); }, v);  // set checks the type
+}
+
 }  // namespace allocsim::io

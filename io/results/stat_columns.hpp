@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "io/h5/spooled_table.hpp"
 #include "io/h5/table.hpp"
 #include "sim/stat_decl.hpp"
 
@@ -60,15 +61,18 @@ TableSchema schema_of(const TableSpec<Row>& t) {
 
 // Appends `v` to a column, which must have v's type (std::logic_error otherwise).
 void push(h5::Table& t, std::size_t column, const CellValue& v);
+// Sets `v` in the spooled table's row being built (same rule).
+void push(h5::SpooledTable& t, std::size_t column, const CellValue& v);
 
-template <class Row>
-void declare_columns(h5::Table& t, const std::vector<Column<Row>>& columns) {
+// Into an h5::Table or an h5::SpooledTable.
+template <class Table, class Row>
+void declare_columns(Table& t, const std::vector<Column<Row>>& columns) {
   for (const Column<Row>& c : columns)
     t.add(c.decl.name, c.decl.type, std::string(c.decl.stat.unit));
 }
 // One row's values, into the columns from `first` on.
-template <class Row>
-void push_row(h5::Table& t, const std::vector<Column<Row>>& columns, const Row& row,
+template <class Table, class Row>
+void push_row(Table& t, const std::vector<Column<Row>>& columns, const Row& row,
               std::size_t first = 0) {
   for (std::size_t i = 0; i < columns.size(); ++i) push(t, first + i, columns[i].read(row));
 }

@@ -69,6 +69,21 @@ class ReplayTableWriter final : public workloads::ReplayRowSink {
   std::shared_ptr<StreamedTable> table_;
 };
 
+Sampler make_sampler(model::Kernel& kernel, const Config& c, const ExecuteOptions& o) {
+  return Sampler(kernel, c.run.sample_interval, c.run.max_samples, o.progress,
+                 o.timeseries != ExecuteOptions::Timeseries::none);
+}
+
+void collect_timeseries(Sampler& sampler, const ExecuteOptions& o, RunResults& r) {
+  if (o.timeseries == ExecuteOptions::Timeseries::none) return;
+  for (auto& [name, t] : sampler.take_tables()) {
+    if (o.timeseries == ExecuteOptions::Timeseries::memory)
+      r.timeseries.emplace_back(name, t->load());
+    else
+      r.spooled_timeseries.emplace_back(name, std::move(t));
+  }
+}
+
 void collect_kernel_end(model::Kernel& kernel, RunOutcome& out) {
   RunResults& r = out.results;
   add_kernel_summary(kernel, r.summary);
@@ -88,7 +103,7 @@ void run_generator(const Config& c, const ExecuteOptions& o, model::Kernel& kern
   sim::Machine& machine = kernel.machine();
   workloads::TraceRecorder recorder(c.kernel.flavour, c.machine.ghz);
   if (!c.run.trace_out.empty()) kernel.slab().set_observer(&recorder);
-  Sampler sampler(kernel, c.run.sample_interval, c.run.max_samples, o.progress);
+  Sampler sampler = make_sampler(kernel, c, o);
   sampler.keep_events(c.run.events, c.run.event_every);
   gen::GeneratorResult g = gen::run_generator(c.generator, kernel, &sampler);
   sampler.finish(g.elapsed);
@@ -99,7 +114,7 @@ void run_generator(const Config& c, const ExecuteOptions& o, model::Kernel& kern
   add_latency_summary(machine.stats(), s);
   add_generator_summary(g, c.machine.ghz, s);
   collect_kernel_end(kernel, out);
-  out.results.timeseries = sampler.take_tables();
+  collect_timeseries(sampler, o, out.results);
   out.results.events = sampler.take_events();
   out.elapsed = g.elapsed;
   out.generator = std::move(g);
@@ -113,7 +128,7 @@ void run_replay(const Config& c, const ExecuteOptions& o, model::Kernel& kernel,
   sim::Machine& machine = kernel.machine();
   workloads::TraceRecorder recorder(c.kernel.flavour, c.machine.ghz);
   if (!c.run.trace_out.empty()) kernel.slab().set_observer(&recorder);
-  Sampler sampler(kernel, c.run.sample_interval, c.run.max_samples, o.progress);
+  Sampler sampler = make_sampler(kernel, c, o);
   std::optional<ReplayTableWriter> rows;
   if (o.replay_rows) rows.emplace();
   workloads::ReplayOptions ro;
@@ -148,7 +163,7 @@ void run_replay(const Config& c, const ExecuteOptions& o, model::Kernel& kernel,
   add_replay_summary(r, stream.trace().stats, s);
   add_replay_latency_summary(machine.stats(), s);
   collect_kernel_end(kernel, out);
-  out.results.timeseries = sampler.take_tables();
+  collect_timeseries(sampler, o, out.results);
   out.results.tables.emplace_back("replay_accuracy", replay_accuracy_table(r));
   if (rows) out.results.streamed.push_back(rows->finish());
   out.trace_stats = stream.trace().stats;

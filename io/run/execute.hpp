@@ -24,6 +24,12 @@ struct ExecuteOptions {
   // A replay's tables/replay (a row per replayed event, streamed to a
   // temporary file); `allocsim run` without -o has no use for it.
   bool replay_rows = true;
+  // Where the timeseries go: into RunResults::timeseries (memory: for
+  // inspecting them), spooled to a temporary file and written from it a chunk
+  // at a time (streamed: host memory bounded whatever the machine and the
+  // run's length), or nowhere (none: `allocsim run` without -o).
+  enum class Timeseries { memory, streamed, none };
+  Timeseries timeseries = Timeseries::memory;
 };
 
 // What the CLI prints besides the results tables.

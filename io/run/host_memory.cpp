@@ -6,6 +6,8 @@
 #include <limits>
 #include <sstream>
 
+#include "io/h5/spooled_table.hpp"
+#include "io/results/sampler.hpp"
 #include "model/mem_map.hpp"
 #include "sim/cache.hpp"
 #include "sim/directory.hpp"
@@ -16,21 +18,16 @@ namespace allocsim::io {
 
 namespace {
 
-// Fitted to peak RSS of the default workload at 8, 64 and 256 CPUs
+// Fitted to peak RSS of the default workload at 8, 64, 256, 1024 and 4096 CPUs
 // (bench/memory_scaling.md), after the parts counted exactly and the
-// timeseries: the program and its libraries, and the model's state per CPU
-// (fiber stack pages in use, pcp lists, slab per-CPU caches, statistics, the
-// CPU's share of every spinlock's waiter ring) and per node (zones, slab node
-// lists and their locks).
-constexpr std::uint64_t kBaseBytes = 14ull << 20;
-constexpr std::uint64_t kPerCpuBytes = 240ull << 10;
-constexpr std::uint64_t kPerNodeBytes = 1300ull << 10;
-// In-memory bytes of one timeseries row: timeseries/pcp (7 8-byte cells and a
-// std::string zone name), one per CPU and populated zone (nodes + 1 on the
-// default layout: ZONE_DMA32 beside ZONE_NORMAL on node 0), and
-// timeseries/cpu_caches (12 8-byte cells), one per CPU.
-constexpr std::uint64_t kPcpRowBytes = 7 * 8 + sizeof(std::string);
-constexpr std::uint64_t kCpuCachesRowBytes = 12 * 8;
+// timeseries buffers: the program and its libraries, and the model's state
+// per CPU (a latency histogram per operation kind, 13 x 7.8 KB, fiber stack
+// pages in use, pcp lists, slab per-CPU caches, counters, the CPU's share of
+// every spinlock's waiter ring) and per node (zones, slab node lists and
+// their locks).
+constexpr std::uint64_t kBaseBytes = 5ull << 20;
+constexpr std::uint64_t kPerCpuBytes = 200ull << 10;
+constexpr std::uint64_t kPerNodeBytes = 600ull << 10;
 // A page frame's host records: its mem_map entry and its object-allocator owner.
 constexpr std::uint64_t kPerPageBytes = sizeof(model::Page) + sizeof(std::uint32_t);
 
@@ -56,7 +53,7 @@ const HostMemoryPart& HostMemoryEstimate::largest() const {
                            [](const auto& a, const auto& b) { return a.bytes < b.bytes; });
 }
 
-HostMemoryEstimate estimate_host_memory(const sim::MachineConfig& m, const RunConfig& run) {
+HostMemoryEstimate estimate_host_memory(const sim::MachineConfig& m) {
   const sim::Topology topology(m);
   // mem_map spans the lowest to the highest page frame of any node, holes included.
   sim::PhysAddr lo = ~sim::PhysAddr{0}, hi = 0;
@@ -78,11 +75,11 @@ HostMemoryEstimate estimate_host_memory(const sim::MachineConfig& m, const RunCo
   e.parts.push_back(
       {"LLCs", timing ? topology.llc_domains() * sim::Cache::host_bytes(m.llc, m.line_bytes) : 0});
   e.parts.push_back({"mem_map", pages * kPerPageBytes});
-  // run.max_samples samples (a run that long; a longer one adds samples at
-  // doubling intervals), or the first and the last with sample_interval none.
-  const std::uint64_t samples = run.sample_interval ? run.max_samples : 2;
-  const std::uint64_t row_bytes = (m.nodes + 1) * kPcpRowBytes + kCpuCachesRowBytes;
-  e.parts.push_back({"timeseries", samples * m.cpus * row_bytes});
+  // The timeseries are spooled to a temporary file as the run goes
+  // (io/h5/spooled_table.hpp): each table (after "timeseries/*", the time
+  // columns) holds at most a block of rows in memory.
+  e.parts.push_back(
+      {"timeseries buffers", (timeseries_schema().size() - 1) * h5::SpooledTable::kBlockBytes});
   e.parts.push_back({"per-CPU state", std::uint64_t{m.cpus} * kPerCpuBytes});
   e.parts.push_back({"per-node state", std::uint64_t{m.nodes} * kPerNodeBytes});
   e.parts.push_back({"program and results", kBaseBytes});
@@ -110,7 +107,7 @@ std::optional<std::uint64_t> host_memory_limit(const RunConfig& run) {
 void check_host_memory(const Config& c) {
   const std::optional<std::uint64_t> limit = host_memory_limit(c.run);
   if (!limit) return;
-  const HostMemoryEstimate e = estimate_host_memory(c.machine, c.run);
+  const HostMemoryEstimate e = estimate_host_memory(c.machine);
   if (e.total() <= *limit) return;
   const HostMemoryPart& big = e.largest();
   throw ConfigError(c.run.max_host_memory_origin, "run.max_host_memory",

@@ -24,11 +24,12 @@ struct HostMemoryEstimate {
 };
 
 // Peak resident bytes of a generated workload's run on this machine: the
-// structures the machine config sizes, counted exactly; the per-CPU rows of
-// the timeseries for run.max_samples samples; per-CPU and per-node model
-// state and a base fitted to the default workload (bench/memory_scaling.md).
-// A workload that keeps far more memory live than the default adds to it.
-HostMemoryEstimate estimate_host_memory(const sim::MachineConfig& machine, const RunConfig& run);
+// structures the machine config sizes, counted exactly; the timeseries'
+// buffers (their rows are spooled to a file, so the run's length does not
+// count); per-CPU and per-node model state and a base fitted to the default
+// workload (bench/memory_scaling.md). A workload that keeps far more memory
+// live than the default adds to it.
+HostMemoryEstimate estimate_host_memory(const sim::MachineConfig& machine);
 
 // MemAvailable of /proc/meminfo in bytes; nullopt when it cannot be read.
 std::optional<std::uint64_t> host_mem_available();

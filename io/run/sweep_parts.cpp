@@ -58,6 +58,7 @@ RunOutcome run_sweep_point(const Config& config, const SweepPoint& point, const 
   ExecuteOptions options;
   options.name = point.name;
   options.parameters = parameter_lines(point.params);
+  options.timeseries = ExecuteOptions::Timeseries::streamed;
   RunOutcome outcome = execute(config, options);
   AtomicOutput out(part, true);
   write_results_file(out.temp_path(), {&outcome.results});

@@ -56,6 +56,40 @@ TEST(StatsRegistry, UndeclaredNamesThrowDeclaredOnesWithoutInstancesReadZero) {
   EXPECT_THROW(r.total("test.latency"), std::out_of_range);
 }
 
+// instances(): what value() reads for every scope, found once (the sampler's
+// per-CPU columns), with a scope that has no instance pointing at `absent`.
+struct TwoCounters {
+  Counter *hits, *misses;
+};
+constexpr std::array<CounterField<TwoCounters>, 2> kTwo{{
+    {{{"test.hits", "1", "hits", "the test"}, StatScope::cpu}, &TwoCounters::hits},
+    {{{"test.misses", "1", "misses", "the test"}, StatScope::cpu}, &TwoCounters::misses},
+}};
+
+TEST(StatsRegistry, InstancesAreEachScopesCountersFoundOnce) {
+  StatsRegistry r;
+  r.declare(kTwo);
+  TwoCounters cpu0{}, cpu2{};
+  r.register_counters(cpu0, kTwo, 0);
+  r.register_counters(cpu2, kTwo, 2);
+  r.counter(kPerCpu, 5);  // same name as hits: beyond the scopes asked for
+  cpu0.hits->add(3);
+  cpu2.misses->add(7);
+  Counter absent;
+  const std::vector<TwoCounters> in = r.instances(kTwo, 3, absent);
+  ASSERT_EQ(in.size(), 3u);
+  EXPECT_EQ(in[0].hits, cpu0.hits);
+  EXPECT_EQ(in[0].misses, cpu0.misses);
+  EXPECT_EQ(in[1].hits, &absent);  // CPU 1 registered none
+  EXPECT_EQ(in[1].misses, &absent);
+  EXPECT_EQ(in[2].hits, cpu2.hits);
+  EXPECT_EQ(in[2].misses, cpu2.misses);
+  for (int s = 0; s < 3; ++s) {
+    EXPECT_EQ(in[s].hits->value, r.value("test.hits", s)) << s;
+    EXPECT_EQ(in[s].misses->value, r.value("test.misses", s)) << s;
+  }
+}
+
 TEST(StatsRegistry, RegistrationFollowsTheDeclaredScope) {
   StatsRegistry r;
   EXPECT_THROW(r.counter(kPerCpu, StatsRegistry::kGlobal), std::logic_error);
