@@ -760,7 +760,6 @@ void Slab::start_cpu_timers() {
   const sim::Cycles now = m.cpu(0).now();
   const std::uint32_t nodes = m.config().nodes;
   reap_node_.assign(m.cpus(), 0);
-  reap_work_.reserve(m.cpus());
   for (sim::CpuId c = 0; c < m.cpus(); ++c) {
     // init_reap_node: the next online node after the CPU's own, wrapping.
     reap_node_[c] = (m.cpu(c).node() + 1) % nodes;

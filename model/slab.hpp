@@ -3,6 +3,7 @@
 // per-CPU array caches with shared and alien arrays, cache_reap, on- and
 // off-slab management. linux-2.6 follows 2.6.32; linux-6 follows 6.5, the
 // last kernel with SLAB (removed in 6.8).
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -195,8 +196,8 @@ class Slab : public ObjectAllocator {
   bool general_ready_ = false;        // the kmalloc caches exist
   Gfp gfp_kernel_{}, gfp_thisnode_{};
   Jiffies jiffies_;
-  std::vector<SlabReapWork> reap_work_;  // per CPU; sized once (the queues hold pointers)
-  std::vector<sim::NodeId> reap_node_;   // per CPU: slab_reap_node
+  std::deque<SlabReapWork> reap_work_;  // per CPU; a deque: the queues hold pointers
+  std::vector<sim::NodeId> reap_node_;  // per CPU: slab_reap_node
 };
 
 }  // namespace allocsim::model

@@ -4,9 +4,14 @@
 
 namespace allocsim::sim {
 
+Work::~Work() {
+  if (pending_ && queue_) queue_->cancel(*this);
+}
+
 bool WorkQueue::queue(Work& w, Cycles due, bool deferrable) {
   if (w.pending_) return false;
   w.pending_ = true;
+  w.queue_ = this;
   w.due_ = due;
   w.seq_ = next_seq_++;
   std::vector<Work*>& h = heap_[deferrable ? 1 : 0];
@@ -30,8 +35,22 @@ Work* WorkQueue::pop_due(Cycles now) {
   Work* w = from->back();
   from->pop_back();
   w->pending_ = false;
+  w->queue_ = nullptr;
   refresh_next_due();
   return w;
+}
+
+void WorkQueue::cancel(Work& w) {
+  if (!w.pending_ || w.queue_ != this) return;
+  for (std::vector<Work*>& h : heap_) {
+    const auto it = std::find(h.begin(), h.end(), &w);
+    if (it == h.end()) continue;
+    h.erase(it);
+    std::make_heap(h.begin(), h.end(), later);
+  }
+  w.pending_ = false;
+  w.queue_ = nullptr;
+  refresh_next_due();
 }
 
 void WorkQueue::refresh_next_due() {

@@ -8,8 +8,8 @@
 // its due work right after it, as a non-preemptible kernel section delays a
 // kworker, and an operation's latency never includes work run beside it.
 //
-// Deferrable items (INIT_DEFERRABLE_WORK: the kernel's cache_reap and
-// vmstat_update) never wake an idle CPU: they wait for its next activity, as
+// Deferrable items (INIT_DEFERRABLE_WORK: 6.x's cache_reap, vmstat_update; 2.6.32's
+// cache_reap is not deferrable) never wake an idle CPU: they wait for its next activity, as
 // a deferrable timer waits for the next tick of a NO_HZ idle CPU. Other items
 // wake it through the Machine's IdleKick.
 #include <cstdint>
@@ -21,9 +21,16 @@ namespace allocsim::sim {
 
 class Cpu;
 
+class WorkQueue;
+
 class Work {
  public:
-  virtual ~Work() = default;
+  Work() = default;
+  Work(const Work&) = delete;
+  Work& operator=(const Work&) = delete;
+  // A pending item leaves its queue with its owner (cancel_delayed_work), so
+  // a kernel destroyed before its machine leaves nothing queued behind.
+  virtual ~Work();
   virtual void run(Cpu& cpu) = 0;
   bool pending() const { return pending_; }
   Cycles due() const { return due_; }
@@ -32,6 +39,7 @@ class Work {
   friend class WorkQueue;
   Cycles due_ = 0;
   std::uint64_t seq_ = 0;
+  WorkQueue* queue_ = nullptr;  // while pending
   bool pending_ = false;
 };
 
@@ -51,6 +59,8 @@ class WorkQueue {
   Cycles next_wakeup() const;
   // Takes the earliest item due at or before `now`; null if none is.
   Work* pop_due(Cycles now);
+  // Takes `w` off the queue if it is on it (cancel_delayed_work).
+  void cancel(Work& w);
   std::size_t size() const { return heap_[0].size() + heap_[1].size(); }
 
  private:

@@ -105,5 +105,24 @@ TEST(WorkQueue, OnlyWorkThatIsNotDeferrableKicksTheIdleCpu) {
   EXPECT_EQ(kicks.seen.size(), 1u);
 }
 
+TEST(WorkQueue, AnItemDestroyedWhilePendingLeavesItsQueue) {
+  std::vector<std::string> log;
+  WorkQueue q;
+  LogWork keep("keep", log);
+  {
+    LogWork gone("gone", log);
+    q.queue(gone, 10, false);
+    q.queue(keep, 20, true);
+    EXPECT_EQ(q.next_wakeup(), 10u);
+  }
+  EXPECT_EQ(q.size(), 1u);
+  EXPECT_EQ(q.next_due(), 20u);
+  EXPECT_EQ(q.next_wakeup(), kNever);
+  q.cancel(keep);
+  EXPECT_FALSE(keep.pending());
+  EXPECT_EQ(q.pop_due(100), nullptr);
+  EXPECT_TRUE(q.queue(keep, 30, false));  // queueable again
+}
+
 }  // namespace
 }  // namespace allocsim::sim
