@@ -1,5 +1,9 @@
 #include "io/recording/tsv.hpp"
 
+#include <stdexcept>
+
+#include <algorithm>
+
 namespace allocsim::io::recording {
 
 std::string tsv_escape(std::string_view field) {
@@ -51,6 +55,14 @@ void tsv_append_row(std::string& out, const std::vector<std::string>& fields) {
     out += tsv_escape(fields[i]);
   }
   out += '\n';
+}
+
+std::size_t tsv_column(const std::vector<std::string>& header, std::string_view name,
+                       const std::string& file) {
+  const auto it = std::find(header.begin(), header.end(), name);
+  if (it == header.end())
+    throw std::runtime_error(file + ":1: no column '" + std::string(name) + "'");
+  return static_cast<std::size_t>(it - header.begin());
 }
 
 }  // namespace allocsim::io::recording

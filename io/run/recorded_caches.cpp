@@ -16,13 +16,6 @@ namespace {
 
 constexpr std::uint32_t kFreePointer = 8;  // sizeof(void *): recordings are of 64-bit kernels
 
-std::size_t column(const std::vector<std::string>& header, const std::string& name,
-                   const std::string& file) {
-  const auto it = std::find(header.begin(), header.end(), name);
-  if (it == header.end()) throw std::runtime_error(file + ":1: no column '" + name + "'");
-  return static_cast<std::size_t>(it - header.begin());
-}
-
 }  // namespace
 
 RecordedCaches::RecordedCaches(const std::filesystem::path& recording) {
@@ -32,17 +25,18 @@ RecordedCaches::RecordedCaches(const std::filesystem::path& recording) {
   std::string line;
   if (!std::getline(in, line)) throw std::runtime_error(file + ":1: empty, expected a header");
   const std::vector<std::string> header = recording::tsv_split(line);
-  const std::size_t name = column(header, "name", file),
-                    object_size = column(header, "object_size", file),
-                    slab_size = column(header, "slab_size", file),
-                    align = column(header, "align", file), ctor = column(header, "ctor", file),
-                    aliases = column(header, "alias_names", file);
+  const std::size_t name = recording::tsv_column(header, "name", file),
+                    object_size = recording::tsv_column(header, "object_size", file),
+                    slab_size = recording::tsv_column(header, "slab_size", file),
+                    align = recording::tsv_column(header, "align", file),
+                    ctor = recording::tsv_column(header, "ctor", file),
+                    aliases = recording::tsv_column(header, "alias_names", file);
   // The flags sysfs shows as 0/1 attributes (mm/slub.c: *_show).
   const std::pair<std::size_t, model::SlabFlags> flags[] = {
-      {column(header, "hwcache_align", file), model::SLAB_HWCACHE_ALIGN},
-      {column(header, "reclaim_account", file), model::SLAB_RECLAIM_ACCOUNT},
-      {column(header, "destroy_by_rcu", file), model::SLAB_TYPESAFE_BY_RCU},
-      {column(header, "cache_dma", file), model::SLAB_CACHE_DMA},
+      {recording::tsv_column(header, "hwcache_align", file), model::SLAB_HWCACHE_ALIGN},
+      {recording::tsv_column(header, "reclaim_account", file), model::SLAB_RECLAIM_ACCOUNT},
+      {recording::tsv_column(header, "destroy_by_rcu", file), model::SLAB_TYPESAFE_BY_RCU},
+      {recording::tsv_column(header, "cache_dma", file), model::SLAB_CACHE_DMA},
   };
   for (std::size_t number = 2; std::getline(in, line); ++number) {
     if (line.empty()) continue;

@@ -12,17 +12,6 @@
 
 namespace allocsim::io {
 
-namespace {
-
-std::size_t column(const std::vector<std::string>& header, const std::string& name,
-                   const std::string& file) {
-  const auto it = std::find(header.begin(), header.end(), name);
-  if (it == header.end()) throw std::runtime_error(file + ":1: no column '" + name + "'");
-  return static_cast<std::size_t>(it - header.begin());
-}
-
-}  // namespace
-
 RecordedSlabState::RecordedSlabState(const std::filesystem::path& recording) {
   // before/slabinfo's names (s->name), to name unnamed merges as it does.
   std::ifstream slabinfo(recording / "before" / "slabinfo");
@@ -35,14 +24,15 @@ RecordedSlabState::RecordedSlabState(const std::filesystem::path& recording) {
   std::string line;
   if (!std::getline(in, line)) throw std::runtime_error(file + ":1: empty, expected a header");
   const std::vector<std::string> header = recording::tsv_split(line);
-  const std::size_t name = column(header, "name", file), objects = column(header, "objects", file),
-                    slabs = column(header, "slabs", file),
-                    partial = column(header, "partial", file),
-                    aliases = column(header, "alias_names", file);
+  const std::size_t name = recording::tsv_column(header, "name", file),
+                    objects = recording::tsv_column(header, "objects", file),
+                    slabs = recording::tsv_column(header, "slabs", file),
+                    partial = recording::tsv_column(header, "partial", file),
+                    aliases = recording::tsv_column(header, "alias_names", file);
   // mm/slub.c show_slab_objects: the total, then " N<node>=<count>" per node.
-  const std::size_t per_node[] = {column(header, "objects_per_node", file),
-                                  column(header, "slabs_per_node", file),
-                                  column(header, "partial_per_node", file)};
+  const std::size_t per_node[] = {recording::tsv_column(header, "objects_per_node", file),
+                                  recording::tsv_column(header, "slabs_per_node", file),
+                                  recording::tsv_column(header, "partial_per_node", file)};
   for (std::size_t number = 2; std::getline(in, line); ++number) {
     if (line.empty()) continue;
     const std::string where = file + ":" + std::to_string(number);

@@ -1,6 +1,7 @@
 // The HDF5 wrapper (io/h5/file.hpp): tables, text, attributes, groups and
 // copies round trip through real files, which are checked with the C API.
 #include "io/h5/file.hpp"
+#include "scratch_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -22,20 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 using Type = Column::Type;
 
-class H5Test : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("allocsim_h5_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-  fs::path dir_;
-};
+class H5Test : public testing::ScratchDir {};
 
 // The message of the H5Error `f` throws.
 template <typename F>

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "io/h5/file.hpp"
+#include "scratch_dir.hpp"
 
 namespace allocsim::h5 {
 namespace {
@@ -21,20 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using Type = Column::Type;
 
-class SpooledTableTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("allocsim_spool_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-  fs::path dir_;
-};
+class SpooledTableTest : public testing::ScratchDir {};
 
 // $TMPDIR set to `dir` while it lives (the spool's directory).
 class ScopedTmpdir {

@@ -10,6 +10,7 @@
 #include "io/config/load.hpp"
 #include "model/kernel.hpp"
 #include "model/slab.hpp"
+#include "ran_config.hpp"
 #include "sim/machine.hpp"
 #include "workloads/generator/run.hpp"
 
@@ -34,16 +35,8 @@ workload:
           - sleep: 10ms
 )";
 
-struct Ran {
-  io::Config c;
-  sim::Machine m;
-  model::Kernel k;
-  gen::GeneratorResult r;
-  explicit Ran(const std::vector<std::string>& sets)
-      : c(io::load_config_text(kWorkload, "w.yaml", sets)),
-        m(c.machine, c.run.seed),
-        k(m, c.kernel),
-        r(gen::run_generator(c.generator, k)) {}
+struct Ran : testing::Ran {
+  explicit Ran(const std::vector<std::string>& sets) : testing::Ran(kWorkload, sets) {}
   const model::Slab& slab() const { return static_cast<const model::Slab&>(k.slab()); }
 };
 

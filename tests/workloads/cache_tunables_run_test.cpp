@@ -9,6 +9,7 @@
 #include "model/kernel.hpp"
 #include "model/slab.hpp"
 #include "model/slub.hpp"
+#include "ran_config.hpp"
 #include "sim/machine.hpp"
 #include "workloads/generator/run.hpp"
 
@@ -34,18 +35,7 @@ workload:
           - kmem_cache_alloc: {cache: tuned, lifetime: 1us}
 )";
 
-// A config's workload run to its end on the kernel the config describes.
-struct Ran {
-  io::Config c;
-  sim::Machine m;
-  model::Kernel k;
-  gen::GeneratorResult r;
-  Ran(const char* yaml, const std::vector<std::string>& sets)
-      : c(io::load_config_text(yaml, "w.yaml", sets)),
-        m(c.machine, c.run.seed),
-        k(m, c.kernel),
-        r(gen::run_generator(c.generator, k)) {}
-};
+using testing::Ran;
 
 TEST(CacheTunablesRun, SlabCachesGetTheirArraysAndColouring) {
   Ran run(kWorkload, {"kernel.slab=slab"});
