@@ -486,11 +486,16 @@ void Sampler::sample_slab(sim::Cycles at) {
   const SampleTime time{at, static_cast<double>(at) / m_.config().ghz};
   const model::ObjectAllocator& oa = k_.slab();
   const std::vector<model::SlabinfoRow> rows = oa.slabinfo_rows();
-  for (const model::KmemCache* c : oa.slab_caches()) {
-    const auto row = std::find_if(rows.begin(), rows.end(),
-                                  [&](const model::SlabinfoRow& r) { return r.name == c->name; });
-    const model::SlabinfoRow none;
-    append(*slab_, slab_spec(), time, SlabRow{*c, row == rows.end() ? none : *row});
+  const std::vector<const model::KmemCache*> caches = oa.slab_caches();
+  const model::SlabinfoRow none;
+  for (std::size_t i = 0; i < caches.size(); ++i) {
+    const model::KmemCache& c = *caches[i];
+    // The designs list their slabinfo rows in slab_caches() order: look further only if not.
+    auto row = rows.begin() + static_cast<std::ptrdiff_t>(std::min(i, rows.size()));
+    if (row == rows.end() || row->name != c.name)
+      row = std::find_if(rows.begin(), rows.end(),
+                         [&](const model::SlabinfoRow& r) { return r.name == c.name; });
+    append(*slab_, slab_spec(), time, SlabRow{c, row == rows.end() ? none : *row});
   }
 }
 
