@@ -1,9 +1,6 @@
 #include "io/run/recorded_caches.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 #include <vector>
 
@@ -19,41 +16,21 @@ constexpr std::uint32_t kFreePointer = 8;  // sizeof(void *): recordings are of 
 }  // namespace
 
 RecordedCaches::RecordedCaches(const std::filesystem::path& recording) {
-  const std::string file = (recording / "before" / "slab_caches.tsv").string();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error(file + ": cannot read the recording's slab caches");
-  std::string line;
-  if (!std::getline(in, line)) throw std::runtime_error(file + ":1: empty, expected a header");
-  const std::vector<std::string> header = recording::tsv_split(line);
-  const std::size_t name = recording::tsv_column(header, "name", file),
-                    object_size = recording::tsv_column(header, "object_size", file),
-                    slab_size = recording::tsv_column(header, "slab_size", file),
-                    align = recording::tsv_column(header, "align", file),
-                    ctor = recording::tsv_column(header, "ctor", file),
-                    aliases = recording::tsv_column(header, "alias_names", file);
+  const recording::TsvTable t = recording::read_tsv_table(recording / "before" / "slab_caches.tsv",
+                                                          "the recording's slab caches");
+  const std::size_t name = t.column("name"), object_size = t.column("object_size"),
+                    slab_size = t.column("slab_size"), align = t.column("align"),
+                    ctor = t.column("ctor"), aliases = t.column("alias_names");
   // The flags sysfs shows as 0/1 attributes (mm/slub.c: *_show).
   const std::pair<std::size_t, model::SlabFlags> flags[] = {
-      {recording::tsv_column(header, "hwcache_align", file), model::SLAB_HWCACHE_ALIGN},
-      {recording::tsv_column(header, "reclaim_account", file), model::SLAB_RECLAIM_ACCOUNT},
-      {recording::tsv_column(header, "destroy_by_rcu", file), model::SLAB_TYPESAFE_BY_RCU},
-      {recording::tsv_column(header, "cache_dma", file), model::SLAB_CACHE_DMA},
+      {t.column("hwcache_align"), model::SLAB_HWCACHE_ALIGN},
+      {t.column("reclaim_account"), model::SLAB_RECLAIM_ACCOUNT},
+      {t.column("destroy_by_rcu"), model::SLAB_TYPESAFE_BY_RCU},
+      {t.column("cache_dma"), model::SLAB_CACHE_DMA},
   };
-  for (std::size_t number = 2; std::getline(in, line); ++number) {
-    if (line.empty()) continue;
-    const std::vector<std::string> row = recording::tsv_split(line);
-    if (row.size() != header.size())
-      throw std::runtime_error(file + ":" + std::to_string(number) + ": " +
-                               std::to_string(row.size()) + " fields, the header has " +
-                               std::to_string(header.size()));
-    auto number_at = [&](std::size_t col) {
-      std::uint32_t v = 0;
-      const std::string& s = row[col];
-      const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-      if (ec != std::errc() || end != s.data() + s.size())
-        throw std::runtime_error(file + ":" + std::to_string(number) + ": " + header[col] +
-                                 ": expected a number, not '" + s + "'");
-      return v;
-    };
+  for (const recording::TsvTable::Row& r : t.rows) {
+    const std::vector<std::string>& row = r.fields;
+    auto number_at = [&](std::size_t col) { return t.number<std::uint32_t>(r, col, row[col]); };
     workloads::replaying::CacheSpec spec;
     spec.size = number_at(object_size);
     spec.align = row[align] == "-" ? 0 : number_at(align);
@@ -69,12 +46,8 @@ RecordedCaches::RecordedCaches(const std::filesystem::path& recording) {
         number_at(slab_size) < spec.size + kFreePointer)
       spec.flags &= ~model::SLAB_TYPESAFE_BY_RCU;
     by_name_[row[name]] = spec;
-    const std::string& names = row[aliases];
-    for (std::size_t i = 0; i < names.size();) {
-      const std::size_t comma = std::min(names.find(',', i), names.size());
-      if (comma > i) by_name_.try_emplace(names.substr(i, comma - i), spec);
-      i = comma + 1;
-    }
+    for (std::string& alias : recording::tsv_list(row[aliases]))
+      by_name_.try_emplace(std::move(alias), spec);
   }
 }
 

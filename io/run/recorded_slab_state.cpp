@@ -1,7 +1,6 @@
 #include "io/run/recorded_slab_state.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <fstream>
 #include <stdexcept>
 
@@ -18,44 +17,23 @@ RecordedSlabState::RecordedSlabState(const std::filesystem::path& recording) {
   for (std::string row; std::getline(slabinfo, row);)
     if (!row.empty() && row[0] != '#' && row.rfind("slabinfo", 0) != 0)
       slabinfo_names_.insert(row.substr(0, row.find(' ')));
-  const std::string file = (recording / "before" / "slab_caches.tsv").string();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error(file + ": cannot read the recording's slab caches");
-  std::string line;
-  if (!std::getline(in, line)) throw std::runtime_error(file + ":1: empty, expected a header");
-  const std::vector<std::string> header = recording::tsv_split(line);
-  const std::size_t name = recording::tsv_column(header, "name", file),
-                    objects = recording::tsv_column(header, "objects", file),
-                    slabs = recording::tsv_column(header, "slabs", file),
-                    partial = recording::tsv_column(header, "partial", file),
-                    aliases = recording::tsv_column(header, "alias_names", file);
+  const recording::TsvTable t = recording::read_tsv_table(recording / "before" / "slab_caches.tsv",
+                                                          "the recording's slab caches");
+  const std::size_t name = t.column("name"), objects = t.column("objects"),
+                    slabs = t.column("slabs"), partial = t.column("partial"),
+                    aliases = t.column("alias_names");
   // mm/slub.c show_slab_objects: the total, then " N<node>=<count>" per node.
-  const std::size_t per_node[] = {recording::tsv_column(header, "objects_per_node", file),
-                                  recording::tsv_column(header, "slabs_per_node", file),
-                                  recording::tsv_column(header, "partial_per_node", file)};
-  for (std::size_t number = 2; std::getline(in, line); ++number) {
-    if (line.empty()) continue;
-    const std::string where = file + ":" + std::to_string(number);
-    const std::vector<std::string> row = recording::tsv_split(line);
-    if (row.size() != header.size())
-      throw std::runtime_error(where + ": " + std::to_string(row.size()) +
-                               " fields, the header has " + std::to_string(header.size()));
-    const auto parse = [&](std::string_view s, std::size_t col) {
-      std::uint64_t v = 0;
-      const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-      if (ec != std::errc() || end != s.data() + s.size())
-        throw std::runtime_error(where + ": " + header[col] + ": expected a number, not '" +
-                                 std::string(s) + "'");
-      return v;
+  const std::size_t per_node[] = {t.column("objects_per_node"), t.column("slabs_per_node"),
+                                  t.column("partial_per_node")};
+  for (const recording::TsvTable::Row& r : t.rows) {
+    const std::vector<std::string>& row = r.fields;
+    const std::string where = t.where(r);
+    const auto parse = [&](std::string_view text, std::size_t col) {
+      return t.number<std::uint64_t>(r, col, text);
     };
     Cache c;
     c.name = row[name];
-    const std::string& names = row[aliases];
-    for (std::size_t i = 0; i < names.size();) {
-      const std::size_t comma = std::min(names.find(',', i), names.size());
-      if (comma > i) c.aliases.push_back(names.substr(i, comma - i));
-      i = comma + 1;
-    }
+    c.aliases = recording::tsv_list(row[aliases]);
     const std::uint64_t totals[] = {parse(row[objects], objects), parse(row[slabs], slabs),
                                     parse(row[partial], partial)};
     for (int f = 0; f < 3; ++f) {
@@ -66,7 +44,7 @@ RecordedSlabState::RecordedSlabState(const std::filesystem::path& recording) {
         const std::string_view item(text.data() + i, space - i);
         const std::size_t eq = item.find('=');
         if (item.size() < 3 || item[0] != 'N' || eq == std::string_view::npos)
-          throw std::runtime_error(where + ": " + header[per_node[f]] +
+          throw std::runtime_error(where + ": " + t.header[per_node[f]] +
                                    ": expected N<node>=<n>, not '" + std::string(item) + "'");
         const std::uint64_t node = parse(item.substr(1, eq - 1), per_node[f]);
         if (node >= 1024)
@@ -93,7 +71,7 @@ void RecordedSlabState::apply(model::Kernel& kernel, const RecordedCaches& geome
       // The cache's name (s->name): its own, or for an unnamed merge
       // (":0000032") the alias /proc/slabinfo lists it under.
       std::string name = c.name;
-      if (name[0] == ':' && !c.aliases.empty()) {
+      if (!name.empty() && name[0] == ':' && !c.aliases.empty()) {
         name = c.aliases[0];
         for (const std::string& a : c.aliases)
           if (slabinfo_names_.count(a)) name = a;
@@ -124,28 +102,26 @@ void RecordedSlabState::apply(model::Kernel& kernel, const RecordedCaches& geome
         for (std::uint64_t i = 0; i < total; ++i)
           if (const std::uint64_t a = oa.kmem_cache_alloc(cpu, *kc, gfp, static_cast<int>(node)))
             got.push_back(a);
-        // Free the excess from the last `partial` slabs' worth, round-robin.
+        // Free the excess from the last `partial` slabs' worth, round-robin:
+        // the last object of each such slab, then the one before it, ...
         std::uint64_t excess = got.size() > n.objects ? got.size() - n.objects : 0;
         const std::uint64_t groups_all = (got.size() + per_slab - 1) / per_slab;
         const std::uint64_t want_groups =
             std::max(n.partial ? n.partial : groups_all, (excess + per_slab - 1) / per_slab);
         const std::uint64_t groups =
             std::clamp<std::uint64_t>(want_groups, 1, std::max<std::uint64_t>(groups_all, 1));
-        std::vector<bool> freed(got.size(), false);
-        for (std::uint64_t k = 0; excess > 0 && k < groups * per_slab; ++k) {
-          const std::uint64_t g = groups_all - groups + k % groups;
-          const std::uint64_t depth = k / groups;
-          const std::uint64_t first = g * per_slab;
-          const std::uint64_t last = std::min<std::uint64_t>(got.size(), first + per_slab);
-          if (depth >= last - first) continue;
-          const std::uint64_t i = last - 1 - depth;
-          if (freed[i]) continue;
-          oa.kmem_cache_free(cpu, *kc, got[i]);
-          freed[i] = true;
-          --excess;
-        }
-        for (std::size_t i = 0; i < got.size(); ++i)
-          if (!freed[i]) w.live.push_back(got[i]);
+        for (std::uint64_t depth = 0; excess > 0 && depth < per_slab; ++depth)
+          for (std::uint64_t g = groups_all - groups; excess > 0 && g < groups_all; ++g) {
+            const std::uint64_t first = g * per_slab;
+            const std::uint64_t last = std::min<std::uint64_t>(got.size(), first + per_slab);
+            if (depth >= last - first) continue;
+            std::uint64_t& object = got[last - 1 - depth];
+            oa.kmem_cache_free(cpu, *kc, object);
+            object = 0;  // freed (no object is at address 0)
+            --excess;
+          }
+        for (std::uint64_t a : got)
+          if (a) w.live.push_back(a);
       }
       const std::size_t index = warmed_.size();
       warmed_.push_back(std::move(w));

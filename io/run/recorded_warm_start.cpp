@@ -200,14 +200,14 @@ void RecordedWarmStart::apply(model::Kernel& kernel) {
   // The file LRU, split over the nodes by the memory each still holds.
   std::uint64_t held = 0;
   for (sim::NodeId n = 0; n < m.config().nodes; ++n) held += pa.warm_held_pages(n);
-  std::uint64_t left = std::min(file_lru_pages_, held);
+  const std::uint64_t total = std::min(file_lru_pages_, held);
+  std::uint64_t left = total;
   for (sim::NodeId n = 0; n < m.config().nodes && held > 0; ++n) {
-    const std::uint64_t mine = pa.warm_held_pages(n);
     const std::uint64_t share =
         n + 1 == m.config().nodes
             ? left
-            : static_cast<std::uint64_t>(
-                  static_cast<unsigned __int128>(std::min(file_lru_pages_, held)) * mine / held);
+            : static_cast<std::uint64_t>(static_cast<unsigned __int128>(total) *
+                                         pa.warm_held_pages(n) / held);
     const std::uint64_t got = pa.warm_page_cache(n, std::min(share, left));
     page_cache_pages_ += got;
     left -= got;
