@@ -3,7 +3,6 @@
 // rmqueue, prep_new_page and __free_pages with bad_page detection.
 #include "model/page_alloc.hpp"
 #include "model/kswapd.hpp"
-#include "model/vmstat_work.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -223,8 +223,6 @@ class PageAllocator {
  private:
   friend class Kswapd;
   class Kswapd;
-  class VmstatUpdate;
-  class VmstatShepherd;
 
   void build_zones();
   void setup_watermarks();
@@ -235,6 +233,9 @@ class PageAllocator {
   void start_vmstat_work();
   void vmstat_update(sim::Cpu& cpu);
   void vmstat_shepherd(sim::Cpu& cpu);
+  // mm/vmstat.c's per-CPU vmstat_work and 6.x's shepherd (deferrable delayed_work).
+  using VmstatUpdate = sim::MemberWork<PageAllocator, &PageAllocator::vmstat_update>;
+  using VmstatShepherd = sim::MemberWork<PageAllocator, &PageAllocator::vmstat_shepherd>;
   bool need_update(sim::CpuId cpu) const;
   bool refresh_cpu_vm_stats(sim::Cpu& cpu);
   bool decay_pcp_high(sim::Cpu& cpu, Zone& z, PerCpuPages& pcp);

@@ -9,7 +9,6 @@
 #include "model/kswapd.hpp"
 #include "model/page_alloc.hpp"
 #include "model/pcp_sizing.hpp"
-#include "model/vmstat_work.hpp"
 #include "model/watermarks.hpp"
 #include "model/zone_layout.hpp"
 #include "model/zonelist_order.hpp"

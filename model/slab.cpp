@@ -777,10 +777,10 @@ void Slab::queue_reap_work(sim::Cpu& cpu, sim::Cycles now, std::uint64_t j) {
                  params_.flavour != Flavour::linux_2_6);
 }
 
-void SlabReapWork::run(sim::Cpu& cpu) {
-  slab_->cache_reap(cpu);
+void Slab::slab_reap_work(sim::Cpu& cpu) {
+  cache_reap(cpu);
   // Set up the next iteration: round_jiffies_relative(REAPTIMEOUT_AC), on this CPU.
-  slab_->queue_reap_work(cpu, cpu.now(), reaptimeout_ac(slab_->jiffies_.hz()));
+  queue_reap_work(cpu, cpu.now(), reaptimeout_ac(jiffies_.hz()));
 }
 
 // reap_alien: the alien cache of this CPU's reap node, if it has objects and

@@ -83,19 +83,6 @@ struct SlabCache : KmemCache {
   std::vector<std::uint64_t> colour_used;  // slabs grown at each colour index
 };
 
-class Slab;
-
-// The per-CPU delayed work slab_reap_work (2.6.32: reap_work), whose function
-// is cache_reap.
-class SlabReapWork final : public sim::Work {
- public:
-  explicit SlabReapWork(Slab& slab) : slab_(&slab) {}
-  void run(sim::Cpu& cpu) override;
-
- private:
-  Slab* slab_;
-};
-
 // Not final: the magazine design (model/magazine.hpp) layers over its slabs.
 class Slab : public ObjectAllocator {
  public:
@@ -120,11 +107,10 @@ class Slab : public ObjectAllocator {
   const SlabParams& params() const { return params_; }
   const Jiffies& jiffies() const { return jiffies_; }
   // The CPU's slab_reap_work, and the node whose alien caches it drains next.
-  const SlabReapWork& reap_work(sim::CpuId cpu) const { return reap_work_[cpu]; }
+  const sim::Work& reap_work(sim::CpuId cpu) const { return reap_work_[cpu]; }
   sim::NodeId reap_node(sim::CpuId cpu) const { return reap_node_[cpu]; }
 
  protected:
-  friend class SlabReapWork;
   Lookup lookup(std::uint64_t addr) const override;
   SlabAccount account_of(std::uint32_t owner) const override;
   std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
@@ -167,6 +153,9 @@ class Slab : public ObjectAllocator {
                             sim::NodeId node);
   void start_cpu_timers();
   void queue_reap_work(sim::Cpu& cpu, sim::Cycles now, std::uint64_t j);
+  // The per-CPU delayed work slab_reap_work (2.6.32: reap_work): cache_reap,
+  // then re-arming itself.
+  void slab_reap_work(sim::Cpu& cpu);
   std::uint32_t reap_alien(sim::Cpu& cpu, SlabCache& c, SlabNode& n);
   std::uint32_t drain_freelist(sim::Cpu& cpu, SlabCache& c, sim::NodeId node, std::uint64_t tofree);
   void slab_destroy(sim::Cpu& cpu, SlabCache& c, std::uint32_t id);
@@ -196,7 +185,8 @@ class Slab : public ObjectAllocator {
   bool general_ready_ = false;        // the kmalloc caches exist
   Gfp gfp_kernel_{}, gfp_thisnode_{};
   Jiffies jiffies_;
-  std::deque<SlabReapWork> reap_work_;  // per CPU; a deque: the queues hold pointers
+  std::deque<sim::MemberWork<Slab, &Slab::slab_reap_work>>
+      reap_work_;                       // per CPU; a deque: the queues hold pointers
   std::vector<sim::NodeId> reap_node_;  // per CPU: slab_reap_node
 };
 

@@ -404,10 +404,10 @@ void Vmalloc::purge(sim::Cpu& cpu, bool deferred) {
 
 // drain_vmap_area_work (6.x): purge, then again while areas freed meanwhile
 // keep vmap_lazy_nr above lazy_max_pages().
-void Vmalloc::DrainWork::run(sim::Cpu& cpu) {
+void Vmalloc::drain_vmap_area_work(sim::Cpu& cpu) {
   do {
-    vm.purge(cpu, true);
-  } while (vm.lazy_nr_ > vm.lazy_max_pages());
+    purge(cpu, true);
+  } while (lazy_nr_ > lazy_max_pages());
 }
 
 std::optional<Pfn> Vmalloc::vmalloc_to_pfn(VirtAddr addr) const {

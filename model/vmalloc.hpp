@@ -158,11 +158,8 @@ class Vmalloc {
   // __purge_vmap_area_lazy, run synchronously (`deferred` false) or by drain_vmap_work.
   void purge(sim::Cpu& cpu, bool deferred = false);
   // 6.x drain_vmap_work: a work item on the system workqueue.
-  struct DrainWork final : sim::Work {
-    explicit DrainWork(Vmalloc& v) : vm(v) {}
-    void run(sim::Cpu& cpu) override;
-    Vmalloc& vm;
-  };
+  // drain_vmap_work's function (6.x).
+  void drain_vmap_area_work(sim::Cpu& cpu);
   bool init(sim::Cpu& cpu);
   std::size_t find(VirtAddr start) const;    // index of the area starting there, or npos
   const Area* containing(VirtAddr v) const;  // mapped part only
@@ -186,7 +183,7 @@ class Vmalloc {
   std::vector<LazyArea> lazy_;
   std::unordered_set<VirtAddr> freed_starts_;  // to tell a double vfree from a bad one
   std::uint64_t lazy_nr_ = 0;
-  DrainWork drain_work_{*this};
+  sim::MemberWork<Vmalloc, &Vmalloc::drain_vmap_area_work> drain_work_{*this};
   VmallocPurgeCounters purge_counters_{};
   VmallocStats stats_;
 };

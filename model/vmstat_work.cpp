@@ -14,9 +14,10 @@
 // __mod_zone_page_state (which can leave a zero diff) and the other zone and
 // node items (LRU, slab, ...) are not modelled.
 #include <algorithm>
+#include <memory>
 
+#include "model/page_alloc.hpp"
 #include "model/pcp_layout.hpp"
-#include "model/vmstat_work.hpp"
 
 namespace allocsim::model {
 

@@ -43,6 +43,18 @@ class Work {
   bool pending_ = false;
 };
 
+// Work whose function is a member of its owner (the delayed_work embedded in
+// a kernel structure, whose function finds the structure): runs owner.*Fn.
+template <class Owner, void (Owner::*Fn)(Cpu&)>
+class MemberWork final : public Work {
+ public:
+  explicit MemberWork(Owner& owner) : owner_(owner) {}
+  void run(Cpu& cpu) override { (owner_.*Fn)(cpu); }
+
+ private:
+  Owner& owner_;
+};
+
 // Items leave in (due, queueing order) order, so equal due times run in the
 // order they were queued: deterministic whatever the host.
 class WorkQueue {

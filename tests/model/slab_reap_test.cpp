@@ -59,7 +59,7 @@ TEST(SlabReap, StartCpuTimerStaggersTheFirstRuns) {
 
 TEST(SlabReap, RearmsEveryRoundedTwoSecondsOnTheSameCpu) {
   Booted b(Flavour::linux_2_6, "slab");
-  const SlabReapWork& w = slab_of(b).reap_work(1);
+  const sim::Work& w = slab_of(b).reap_work(1);
   advance_to(b, 804'000'000);  // CPU 1's first run, at jiffy 201
   EXPECT_EQ(b.oa->reap_events().runs, 1u);
   // round_jiffies_relative(2*HZ) on CPU 1 from jiffies % 250 = 247:

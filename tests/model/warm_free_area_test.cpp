@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <vector>
 
 #include "model/page_alloc.hpp"
 #include "model_machines.hpp"
@@ -23,6 +24,14 @@ struct Warm : testing::BootedPages {
     return static_cast<std::size_t>(z - pa.zones().data());
   }
   const Zone& dma32() const { return pa.zones()[dma32_index()]; }
+  // The first pfn of each block on DMA32's free list of `order` and `mt`, in list order.
+  std::vector<Pfn> free_blocks(unsigned order, unsigned mt) const {
+    std::vector<Pfn> out;
+    for (std::uint32_t i = dma32().free_area[order].free_list[mt].head; i != kNilIndex;
+         i = pa.mem_map()[i].next)
+      out.push_back(pa.mem_map().pfn(i));
+    return out;
+  }
 };
 
 TEST(WarmFreeArea, TheListsHoldExactlyTheRecordedBlocks) {
@@ -60,9 +69,7 @@ TEST(WarmFreeArea, TheListsHoldExactlyTheRecordedBlocks) {
     // Every block lies in a pageblock of its own type (there was room).
     for (unsigned mt = 0; mt < kMaxMigrateTypes; ++mt)
       for (unsigned o = 0; o < kNrOrders; ++o)
-        for (std::uint32_t i = z.free_area[o].free_list[mt].head; i != kNilIndex;
-             i = w.pa.mem_map()[i].next)
-          EXPECT_EQ(w.pa.buddy().pageblock_mt(z, w.pa.mem_map().pfn(i)), mt);
+        for (Pfn pfn : w.free_blocks(o, mt)) EXPECT_EQ(w.pa.buddy().pageblock_mt(z, pfn), mt);
     EXPECT_NO_THROW(w.pa.check_invariants());  // among others: no unmerged free buddies
     // The zone allocates from the new lists.
     EXPECT_TRUE(w.pa.alloc_pages(w.cpu(0), w.gfp(), 3));
@@ -77,11 +84,8 @@ TEST(WarmFreeArea, SinglePagesNeverEndAsUnmergedBuddies) {
   want.free[t.movable][0] = 9;
   want.free[t.movable][1] = 3;
   w.pa.warm_free_area(w.dma32_index(), want);
-  const Zone& z = w.dma32();
-  std::set<Pfn> singles;
-  for (std::uint32_t i = z.free_area[0].free_list[t.movable].head; i != kNilIndex;
-       i = w.pa.mem_map()[i].next)
-    singles.insert(w.pa.mem_map().pfn(i));
+  const std::vector<Pfn> blocks = w.free_blocks(0, t.movable);
+  const std::set<Pfn> singles(blocks.begin(), blocks.end());
   ASSERT_EQ(singles.size(), 9u);
   for (Pfn p : singles) EXPECT_EQ(singles.count(p ^ 1), 0u) << p;
   // Packed as the buddy allocator splits: a page, then its buddy's guard.
