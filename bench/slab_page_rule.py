@@ -19,7 +19,10 @@ SLAB_FRAMES = ("allocate_slab", "new_slab", "alloc_slab_page", "___slab_alloc")
 def rule(gfp: str) -> bool:
     """SlabPageRule::slab_gfp."""
     flags = set(gfp.split("|"))
-    return ({"__GFP_COMP", "__GFP_NOWARN", "__GFP_NORETRY"} <= flags
+    nowait = "GFP_NOWAIT" in flags  # 6.x: __GFP_KSWAPD_RECLAIM|__GFP_NOWARN
+    page_frag = nowait and ("__GFP_IO" in flags or "__GFP_FS" in flags)
+    return ({"__GFP_COMP", "__GFP_NORETRY"} <= flags
+            and (nowait or "__GFP_NOWARN" in flags) and not page_frag
             and "__GFP_MOVABLE" not in flags and "GFP_HIGHUSER_MOVABLE" not in flags)
 
 

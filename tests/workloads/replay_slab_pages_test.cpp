@@ -15,7 +15,13 @@ TEST(SlabPageRule, TheGfpFlagsOfAllocateSlabsFirstAttempt) {
       SlabPageRule::slab_gfp("GFP_KERNEL|__GFP_RECLAIMABLE|__GFP_NOWARN|__GFP_NORETRY|"
                              "__GFP_COMP"));
   EXPECT_TRUE(SlabPageRule::slab_gfp("GFP_KERNEL|__GFP_NOWARN|__GFP_NORETRY|__GFP_COMP"));
-  // Not slab pages there: skb page frags (no __GFP_NOWARN), page cache and user pages.
+  // From a 6.18 perf-messaging recording: a GFP_NOWAIT caller's slab page
+  // (GFP_NOWAIT prints for __GFP_KSWAPD_RECLAIM|__GFP_NOWARN).
+  EXPECT_TRUE(SlabPageRule::slab_gfp("GFP_NOWAIT|__GFP_NORETRY|__GFP_COMP"));
+  EXPECT_TRUE(SlabPageRule::slab_gfp("GFP_NOWAIT|__GFP_NORETRY|__GFP_COMP|__GFP_THISNODE"));
+  EXPECT_FALSE(SlabPageRule::slab_gfp("GFP_NOWAIT|__GFP_COMP"));
+  // Not slab pages there: skb page frags (GFP_NOWAIT with __GFP_IO|__GFP_FS), page
+  // cache and user pages.
   EXPECT_FALSE(SlabPageRule::slab_gfp("GFP_NOWAIT|__GFP_IO|__GFP_FS|__GFP_NORETRY|__GFP_COMP"));
   EXPECT_FALSE(SlabPageRule::slab_gfp(
       "GFP_NOFS|__GFP_HIGHMEM|__GFP_MOVABLE|__GFP_NOWARN|__GFP_NORETRY|__GFP_COMP|__GFP_HARDWALL"));

@@ -21,9 +21,16 @@ bool has_flag(std::string_view gfp, std::string_view flag) {
 }  // namespace
 
 bool SlabPageRule::slab_gfp(std::string_view gfp) {
+  // 6.x's GFP_NOWAIT is __GFP_KSWAPD_RECLAIM|__GFP_NOWARN (gfp_types.h), and
+  // show_gfp_flags prints it instead of __GFP_NOWARN when both bits are set.
+  const bool nowait = has_flag(gfp, "GFP_NOWAIT");
+  // skb_page_frag_refill() clears only __GFP_DIRECT_RECLAIM from a GFP_KERNEL
+  // socket's flags and adds the same three: GFP_NOWAIT with __GFP_IO or __GFP_FS.
+  // allocate_slab() clears both reclaim bits when it clears one.
+  const bool page_frag = nowait && (has_flag(gfp, "__GFP_IO") || has_flag(gfp, "__GFP_FS"));
   // GFP_HIGHUSER_MOVABLE and GFP_MOVABLE_MASK-carrying names include __GFP_MOVABLE.
-  return has_flag(gfp, "__GFP_COMP") && has_flag(gfp, "__GFP_NOWARN") &&
-         has_flag(gfp, "__GFP_NORETRY") && !has_flag(gfp, "__GFP_MOVABLE") &&
+  return has_flag(gfp, "__GFP_COMP") && (nowait || has_flag(gfp, "__GFP_NOWARN")) &&
+         has_flag(gfp, "__GFP_NORETRY") && !page_frag && !has_flag(gfp, "__GFP_MOVABLE") &&
          !has_flag(gfp, "GFP_HIGHUSER_MOVABLE");
 }
 

@@ -4,7 +4,9 @@
 // leaves out (hooks.hpp, PageEventClassifier).
 //
 // The rule: an mm_page_alloc is a slab page when its gfp_flags print
-// __GFP_COMP, __GFP_NOWARN and __GFP_NORETRY and not __GFP_MOVABLE. SLUB's
+// __GFP_COMP, __GFP_NOWARN (or 6.x's GFP_NOWAIT, which includes it) and
+// __GFP_NORETRY, not __GFP_MOVABLE, and not GFP_NOWAIT with __GFP_IO or
+// __GFP_FS (skb page frags: skb_page_frag_refill). SLUB's
 // allocate_slab() adds __GFP_NOWARN|__GFP_NORETRY to the cache's flags
 // (which include __GFP_COMP) for its first attempt (mm/slub.c); of the
 // other allocations that print all three, the ones seen in this machine's
