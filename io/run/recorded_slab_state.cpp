@@ -67,39 +67,38 @@ void RecordedSlabState::apply(model::Kernel& kernel, const RecordedCaches& geome
   model::ObjectAllocator& oa = kernel.slab();
   const model::Gfp gfp = model::parse_gfp(kernel.pages().flavour(), "GFP_KERNEL");
   m.spawn(0, [&](sim::Cpu& cpu) {
-    for (const Cache& c : caches_) {
-      // The cache's name (s->name): its own, or for an unnamed merge
-      // (":0000032") the alias /proc/slabinfo lists it under.
-      std::string name = c.name;
-      if (!name.empty() && name[0] == ':' && !c.aliases.empty()) {
-        name = c.aliases[0];
-        for (const std::string& a : c.aliases)
-          if (slabinfo_names_.count(a)) name = a;
-      }
-      model::KmemCache* kc = nullptr;
-      for (const model::KmemCache* existing : oa.slab_caches())
-        if (existing->name == name) kc = const_cast<model::KmemCache*>(existing);
-      if (!kc) {
-        const std::optional<workloads::replaying::CacheSpec> spec = geometry.find(name, 0, 0);
-        if (!spec) continue;
-        // Each real cache of the snapshot stays a cache of its own, as the
-        // recorded kernel kept it (its aliases were merged into it).
-        const model::SlabFlags no_merge =
-            kernel.pages().flavour() == model::Flavour::linux_2_6 ? 0 : model::SLAB_NO_MERGE;
-        kc = oa.kmem_cache_create(cpu, name, spec->size, spec->align, spec->flags | no_merge,
-                                  spec->ctor);
-        if (!kc) continue;
-      }
+    // Every cache first: the recorded counts of kmem_cache and kmem_cache_node
+    // include the descriptors of all the others.
+    std::vector<model::KmemCache*> made(caches_.size(), nullptr);
+    for (std::size_t i = 0; i < caches_.size(); ++i)
+      made[i] = find_or_create(cpu, kernel, geometry, caches_[i]);
+    // The recorded objects include the kernel's own (its caches' descriptors,
+    // its boot allocations): the model's own live objects count towards them.
+    std::unordered_map<std::string_view, std::uint64_t> own;
+    const std::vector<model::SlabinfoRow> rows = oa.slabinfo_rows();
+    for (const model::SlabinfoRow& r : rows) own[r.name] = r.active_objs;
+    for (std::size_t i = 0; i < caches_.size(); ++i) {
+      model::KmemCache* kc = made[i];
+      if (!kc) continue;
+      const Cache& c = caches_[i];
+      const auto mine = own.find(kc->name);
+      std::uint64_t already = mine == own.end() ? 0 : mine->second;
       Warm w{kc, {}};
       const std::uint64_t per_slab = std::max<std::uint64_t>(1, kc->objects_per_slab);
       for (std::size_t node = 0; node < c.nodes.size(); ++node) {
-        const PerNode& n = c.nodes[node];
+        PerNode n = c.nodes[node];
         if (n.objects == 0 || node >= m.config().nodes) continue;
+        // Node by node, from node 0: the model does not say on which node its own are.
+        const std::uint64_t counted = std::min(already, n.objects);
+        already -= counted;
+        n.objects -= counted;
+        n.slabs -= std::min(n.slabs, counted / per_slab);
+        if (n.objects == 0) continue;
         const std::uint64_t total =
             kc->objects_per_slab ? std::max(n.objects, n.slabs * per_slab) : n.objects;
         std::vector<std::uint64_t> got;
         got.reserve(total);
-        for (std::uint64_t i = 0; i < total; ++i)
+        for (std::uint64_t k = 0; k < total; ++k)
           if (const std::uint64_t a = oa.kmem_cache_alloc(cpu, *kc, gfp, static_cast<int>(node)))
             got.push_back(a);
         // Free the excess from the last `partial` slabs' worth, round-robin:
@@ -130,6 +129,30 @@ void RecordedSlabState::apply(model::Kernel& kernel, const RecordedCaches& geome
     }
   });
   m.run();
+}
+
+model::KmemCache* RecordedSlabState::find_or_create(sim::Cpu& cpu, model::Kernel& kernel,
+                                                    const RecordedCaches& geometry,
+                                                    const Cache& c) const {
+  model::ObjectAllocator& oa = kernel.slab();
+  // The cache's name (s->name): its own, or for an unnamed merge
+  // (":0000032") the alias /proc/slabinfo lists it under.
+  std::string name = c.name;
+  if (!name.empty() && name[0] == ':' && !c.aliases.empty()) {
+    name = c.aliases[0];
+    for (const std::string& a : c.aliases)
+      if (slabinfo_names_.count(a)) name = a;
+  }
+  for (const model::KmemCache* existing : oa.slab_caches())
+    if (existing->name == name) return const_cast<model::KmemCache*>(existing);
+  const std::optional<workloads::replaying::CacheSpec> spec = geometry.find(name, 0, 0);
+  if (!spec) return nullptr;
+  // Each real cache of the snapshot stays a cache of its own, as the
+  // recorded kernel kept it (its aliases were merged into it).
+  const model::SlabFlags no_merge =
+      kernel.pages().flavour() == model::Flavour::linux_2_6 ? 0 : model::SLAB_NO_MERGE;
+  return oa.kmem_cache_create(cpu, name, spec->size, spec->align, spec->flags | no_merge,
+                              spec->ctor);
 }
 
 model::KmemCache* RecordedSlabState::cache(std::string_view name) const {

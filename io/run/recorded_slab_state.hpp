@@ -55,6 +55,8 @@ class RecordedSlabState {
   std::uint64_t objects_live() const;
 
  private:
+  model::KmemCache* find_or_create(sim::Cpu& cpu, model::Kernel& kernel,
+                                   const RecordedCaches& geometry, const Cache& c) const;
   struct Warm {
     model::KmemCache* cache = nullptr;
     std::vector<std::uint64_t> live;  // allocation order

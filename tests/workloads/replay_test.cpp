@@ -155,6 +155,43 @@ TEST(Replay, ImpossibleRequestsAreFailuresNotCrashes) {
   EXPECT_EQ(r.allocations, 0u);
 }
 
+// A pointer handed out again while the trace still holds it live was freed
+// without a kmem event (kmem_cache_free_bulk): the model frees the older
+// object then, to its cache, and the live counts agree.
+TEST(Replay, APointerAllocatedAgainWhileLiveFreesTheOlderObject) {
+  const std::string text =
+      "# allocsim-trace 1\n"
+      "kmem_cache_alloc 1 0 0 2 x call_site=0x10 ptr=0x1000 bytes_req=256 bytes_alloc=256 "
+      "gfp_flags=GFP_KERNEL node=-1 name=maple_node\n"
+      "kmalloc 2 0 0 3 x call_site=0x10 ptr=0x2000 bytes_req=64 bytes_alloc=64 "
+      "gfp_flags=GFP_KERNEL node=-1\n"
+      "kmem_cache_alloc 3 0 0 4 x call_site=0x10 ptr=0x1000 bytes_req=256 bytes_alloc=256 "
+      "gfp_flags=GFP_KERNEL node=-1 name=maple_node\n"
+      "kmalloc 4 0 0 5 x call_site=0x10 ptr=0x2000 bytes_req=64 bytes_alloc=64 "
+      "gfp_flags=GFP_KERNEL node=-1\n"
+      "kmalloc 5 0 0 6 x call_site=0x10 ptr=0x3000 bytes_req=64 bytes_alloc=64 "
+      "gfp_flags=GFP_KERNEL node=-1\n";
+  const trace::Trace t = trace::parse_trace(text, trace::Format::native, "reuse.trace");
+  sim::MachineConfig mc = i386_machine();
+  mc.arch = sim::Arch::x86_64;
+  sim::Machine m(mc, 1);
+  model::Kernel k(m, model::KernelConfig{});
+  const ReplayResult r = replay(t, k);
+  EXPECT_EQ(r.allocations, 5u);
+  EXPECT_EQ(r.reused_pointers, 2u);
+  EXPECT_EQ(r.frees, 2u);  // the two implied frees
+  EXPECT_EQ(r.traced_live, 3u);
+  EXPECT_EQ(r.simulated_live, 3u);
+  EXPECT_EQ(r.table.size(), 5u);  // an implied free has no row
+  EXPECT_EQ(k.diagnostics().errors(), 0u);
+  const model::KmemCache* maple = nullptr;
+  for (const model::KmemCache* c : k.slab().slab_caches())
+    if (c->name == "maple_node") maple = c;
+  ASSERT_NE(maple, nullptr);
+  EXPECT_EQ(maple->stats.allocs, 2u);
+  EXPECT_EQ(maple->stats.frees, 1u);  // to its cache, not a kfree
+}
+
 TEST(Replay, ARecordedRunReplaysUnderAnotherAllocator) {
   sim::MachineConfig mc = i386_machine();
   mc.arch = sim::Arch::x86_64;

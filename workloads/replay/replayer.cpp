@@ -72,6 +72,10 @@ void Replayer::push(sim::CpuId cpu, const Item& it) {
   if (held_ > r_.peak_backlog) r_.peak_backlog = held_;
 }
 
+sim::CpuId Replayer::cpu_of(const trace::TraceEvent& e) const {
+  return e.cpu >= 0 ? static_cast<sim::CpuId>(e.cpu) % m_.cpus() : 0;
+}
+
 sim::Cycles Replayer::dispatch(const trace::TraceEvent& e, sim::Cpu* reader) {
   if (!have_t0_) {
     have_t0_ = true;
@@ -89,8 +93,18 @@ sim::Cycles Replayer::dispatch(const trace::TraceEvent& e, sim::Cpu* reader) {
     case Action::alloc_object:
       // A traced NULL or ZERO_SIZE_PTR is replayed but names no object to free.
       if (e.ptr != 0 && e.ptr != kZeroSizePtr) {
+        // The kernel never hands out a live object: one still live in the trace
+        // was freed without a kmem event (kmem_cache_free_bulk, as kfree_rcu's
+        // batches, the maple tree's mt_free_bulk and 6.18's RCU sheaf free), so
+        // the model frees it on this CPU just before.
+        const SlotId old = map_.unbind(ObjectMap::Space::objects, e.ptr);
+        if (old != kNoSlot) {
+          ++r_.reused_pointers;
+          trace::TraceEvent free = e;
+          free.kind = EventKind::kmem_cache_free;  // kfree for an object of no cache
+          push(cpu_of(e), {free, old, true});
+        }
         slot = map_.bind(ObjectMap::Space::objects, e.ptr, reused);
-        r_.reused_pointers += reused;
       }
       break;
     case Action::free_object:
@@ -135,7 +149,7 @@ sim::Cycles Replayer::dispatch(const trace::TraceEvent& e, sim::Cpu* reader) {
       }
       break;
   }
-  const sim::CpuId cpu = e.cpu >= 0 ? static_cast<sim::CpuId>(e.cpu) % m_.cpus() : 0;
+  const sim::CpuId cpu = cpu_of(e);
   push(cpu, {e, slot});
   last_due_ = when;
   CpuState& s = cpus_[cpu];
@@ -453,7 +467,7 @@ void Replayer::execute(sim::Cpu& cpu, const Item& it) {
     const sim::Cycles when = due(e);
     if (cpu.now() < when) {
       cpu.sleep_until(when);
-    } else if (cpu.now() > when) {
+    } else if (cpu.now() > when && !it.implied) {
       ++r_.late_events;
       r_.late_cycles += cpu.now() - when;
     }
@@ -485,7 +499,7 @@ void Replayer::execute(sim::Cpu& cpu, const Item& it) {
     case Action::count:
       break;
   }
-  if (!ran) return;
+  if (!ran || it.implied) return;
   row.latency = cpu.now() - row.start;
   cpus_[cpu.id()].latency[run_index(e.kind)]->record(row.latency);
   if (opt_.rows) opt_.rows->row(row);

@@ -32,6 +32,7 @@ class Replayer final : public gen::RunProgress {
   struct Item {
     trace::TraceEvent ev;
     SlotId slot;
+    bool implied = false;  // a free the trace did not show (no row, no latency sample)
   };
   struct CpuState {
     explicit CpuState(std::size_t limit) : backlog(limit) {}
@@ -65,6 +66,7 @@ class Replayer final : public gen::RunProgress {
   void read_due(sim::Cpu& cpu);
   // Binds and queues one event read from the source; returns when it is due.
   sim::Cycles dispatch(const trace::TraceEvent& e, sim::Cpu* reader);
+  sim::CpuId cpu_of(const trace::TraceEvent& e) const;  // the simulated CPU of a traced one
   void count_traced(const trace::TraceEvent& e);
   void end_of_source(sim::Cpu& reader);
   void push(sim::CpuId cpu, const Item& it);

@@ -85,8 +85,11 @@ inline constexpr std::array<sim::FieldDecl<ReplayCounters>, 27> kReplayCounters{
       "(io/run/recorded_slab_state.cpp)"},
      &ReplayCounters::warm_frees},
     {{"null_frees", "1", "kfree(NULL): nothing to do", "the replay"}, &ReplayCounters::null_frees},
-    {{"reused_pointers", "1", "allocations of a pointer still live in the trace",
-      "the replay: the older allocation stays allocated in the model"},
+    {{"reused_pointers", "1",
+      "allocations of a pointer still live in the trace (an object: freed untraced just before)",
+      "the replay: the kernel hands out no object twice, so the older one was freed without a "
+      "kmem event (kmem_cache_free_bulk, kfree_rcu batches) and the model frees it then; a "
+      "page block stays allocated"},
      &ReplayCounters::reused_pointers},
     {{"failures", "1", "allocations the model could not satisfy",
       "the replay: the simulated allocator returned NULL"},
