@@ -13,8 +13,9 @@ inline constexpr std::uint32_t kMapleNodeSize = 256;
 // object_size of the distribution kernel in tests/data/live-618.
 inline constexpr std::uint32_t kVmAreaStructSize = 192;
 
-// maple_tree_init (lib/maple_tree.c) and vma_state_init (mm/vma_init.c), in
-// start_kernel's order, on the boot CPU. Nothing before linux-6.18.
+// maple_tree_init (lib/maple_tree.c) and vma_state_init (mm/vma_init.c, from
+// mmap_init in proc_caches_init), in start_kernel's order, on the boot CPU.
+// Nothing before linux-6.18.
 void create_boot_caches(ObjectAllocator& oa);
 
 }  // namespace allocsim::model
