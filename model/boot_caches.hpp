@@ -1,7 +1,11 @@
 #pragma once
 // The caches a kernel creates at boot beside the allocator's own: under
 // linux-6.18, the two that ask for sheaves, maple_node and vm_area_struct,
-// so a workload or a Python session can kmem_cache_alloc them by name.
+// so a workload (by name, without declaring it) or a Python session can
+// kmem_cache_alloc them.
+#include <string_view>
+#include <vector>
+
 #include "model/object_allocator.hpp"
 
 namespace allocsim::model {
@@ -13,9 +17,19 @@ inline constexpr std::uint32_t kMapleNodeSize = 256;
 // object_size of the distribution kernel in tests/data/live-618.
 inline constexpr std::uint32_t kVmAreaStructSize = 192;
 
-// maple_tree_init (lib/maple_tree.c) and vma_state_init (mm/vma_init.c, from
-// mmap_init in proc_caches_init), in start_kernel's order, on the boot CPU.
-// Nothing before linux-6.18.
+struct BootCache {
+  std::string_view name;
+  std::uint32_t size = 0, align = 0;
+  SlabFlags flags = 0;
+  KmemCacheArgs args;
+};
+
+// In creation order: maple_tree_init (lib/maple_tree.c), then vma_state_init
+// (mm/vma_init.c, from mmap_init in proc_caches_init), as start_kernel runs
+// them. None before linux-6.18.
+std::vector<BootCache> boot_caches(Flavour f, sim::Arch arch);
+
+// Creates them on the boot CPU.
 void create_boot_caches(ObjectAllocator& oa);
 
 }  // namespace allocsim::model
