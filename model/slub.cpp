@@ -842,7 +842,7 @@ void Slub::check_invariants() const {
     }
     for (const SlubBarn& b : s.barn)
       for (std::uint32_t i : b.full)
-        if (s.sheaf_pool[i].size != s.g.sheaf_capacity) fail(s, "a barn's full sheaf is not full");
+        if (s.sheaf_pool[i].size == 0) fail(s, "a barn's full sheaf is empty");
     if (node_slabs != slabs) fail(s, "nr_slabs does not match the slabs that exist");
     if (user_live != s.in_use) fail(s, "objects in use do not match the live objects");
   }

@@ -354,10 +354,20 @@ void Slub::RcuSheafCb::invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t b) {
 void Slub::rcu_free_sheaf(sim::Cpu& cpu, SlubCache& s, std::uint32_t i, bool to_barn) {
   SlubSheaf& sh = s.sheaf_pool[i];
   sh.rcu = false;
-  for (std::uint32_t k = 0; k < sh.size; ++k) {
+  for (std::uint32_t k = 0; k < sh.size;) {
     cpu.read(sh.addr + SlabSheafLayout::objects + 8 * k, 8);
-    set_live(sh.objects[k], false);
-    rcu_batch_freed(cpu, s, sh.objects[k]);
+    const std::uint64_t obj = sh.objects[k];
+    if (classify(obj).state != Lookup::live) {
+      // kfree_rcu'ed twice into this sheaf: slab_free_hook refuses it and
+      // __rcu_free_sheaf_prepare drops it (p[i] = p[--size]).
+      report(cpu, DiagKind::double_free, obj, &s, "kfree_rcu of an object already freed");
+      sh.objects[k] = sh.objects[--sh.size];
+      cpu.write(sh.addr + SlabSheafLayout::size, 4);
+      continue;
+    }
+    set_live(obj, false);
+    rcu_batch_freed(cpu, s, obj);
+    ++k;
   }
   if (!to_barn) {
     flush_sheaf(cpu, s, i);
@@ -366,13 +376,16 @@ void Slub::rcu_free_sheaf(sim::Cpu& cpu, SlubCache& s, std::uint32_t i, bool to_
   }
   SlubBarn& b = s.barn[std::min<std::size_t>(sh.node, s.barn.size() - 1)];
   cpu.read(b.addr + NodeBarnLayout::nr_full, 8);  // data_race(barn->nr_full)
-  if (b.full.size() < kMaxFullSheaves) {
+  // A sheaf the free hooks shortened still counts as full, unless emptied.
+  if (sh.size && b.full.size() < kMaxFullSheaves) {
     ++s.sheaf_stats.barn_put;
     barn_put(cpu, s, b, i, true);
     return;
   }
-  ++s.sheaf_stats.barn_put_fail;
-  flush_sheaf(cpu, s, i);  // sheaf_flush_unused
+  if (sh.size) {
+    ++s.sheaf_stats.barn_put_fail;
+    flush_sheaf(cpu, s, i);  // sheaf_flush_unused
+  }
   if (b.empty.size() < kMaxEmptySheaves) {
     barn_put(cpu, s, b, i, false);
     return;

@@ -128,6 +128,25 @@ TEST(KfreeRcuSheaf, AFlushSubmitsThePartSheafWhichIsFlushedAndFreed) {
   EXPECT_EQ(r.b.diag.errors(), 0u);
 }
 
+// The same object kfree_rcu'ed twice into one sheaf: after the grace period
+// the second entry is reported as a double free and dropped, as the free
+// hook makes __rcu_free_sheaf_prepare drop it; the shorter sheaf still joins
+// the barn as a full one and the accounting stays right.
+TEST(KfreeRcuSheaf, ATwiceQueuedObjectIsReportedAndDropped) {
+  Rig r;
+  sim::Cpu& cpu = r.b.cpu();
+  r.b.oa->kfree_rcu(cpu, r.objs[0]);
+  for (int i = 0; i < 31; ++i) r.b.oa->kfree_rcu(cpu, r.objs[static_cast<std::size_t>(i)]);
+  ASSERT_EQ(r.b.oa->rcu().stats().callbacks_queued, 1u);  // 32 entries: full
+  r.after_grace();
+  EXPECT_EQ(r.b.diag.count(DiagKind::double_free), 1u);
+  EXPECT_EQ(r.vma->in_use, 64u - 31u);
+  EXPECT_EQ(r.vma->stats.frees, 31u);
+  ASSERT_EQ(r.barn().full.size(), 1u);
+  EXPECT_EQ(r.vma->sheaf_pool[r.barn().full[0]].size, 31u);
+  r.b.oa->check_invariants();
+}
+
 // Objects of caches without sheaves (6.18's kmalloc caches, every cache of
 // linux-6) keep the kvfree_rcu path: one callback per object.
 TEST(KfreeRcuSheaf, CachesWithoutSheavesQueueOneCallbackPerObject) {
