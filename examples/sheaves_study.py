@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
 """SLUB per-CPU sheaves (linux-6.18): off, opt-in and all, from 1 to 64 CPUs.
 
-Two caches shaped like 6.18's: a vm_area_struct-like one (192 bytes,
-SLAB_TYPESAFE_BY_RCU with its free pointer inside, sheaf_capacity 32) and a
-maple_node-like one (256 bytes, 256-aligned, sheaf_capacity 32). Two patterns
-drive them on every CPU of a one-node machine:
+The two caches linux-6.18 boots with sheaves: vm_area_struct (192 bytes,
+SLAB_TYPESAFE_BY_RCU with its free pointer inside, sheaf_capacity 32) and
+maple_node (256 bytes, 256-aligned, sheaf_capacity 32), used by name. Two
+patterns drive them on every CPU of a one-node machine:
 
 * fork/exit: a fork allocates 16 VMAs and 8 maple nodes; the child exits on
   the next CPU, which frees them (frees away from the allocating CPU);
 * mmap: mmap allocates one VMA and two maple nodes, munmap frees them on the
   same CPU.
+
+VMAs go back with kmem_cache_free (vm_area_free); maple nodes with kfree_rcu,
+as 6.18's ma_free_rcu does: with sheaves they collect in the CPU's rcu_free
+sheaf, which after its grace period joins the barn as a full sheaf. Every CPU
+idles one grace period after each round, so the callbacks run (their cycles
+are not in cycles/op).
 
 Then workloads/fork-exit.yaml itself (its vm_area_struct asks for no sheaves,
 so opt-in equals none there) runs as a sweep over the three modes into
@@ -32,7 +38,9 @@ import sys
 
 import _example
 
-VMA_FLAGS = ["SLAB_HWCACHE_ALIGN", "SLAB_TYPESAFE_BY_RCU", "SLAB_ACCOUNT"]
+# Idle this long after each round: more than two grace periods of the default
+# kernel.rcu_grace_period (3 jiffies, 12 ms at HZ 250: 24 M cycles at 2 GHz).
+GRACE_CYCLES = 80_000_000
 
 
 def run_point(allocsim, mode: str, cpus: int, rounds: int) -> list[dict]:
@@ -41,9 +49,7 @@ def run_point(allocsim, mode: str, cpus: int, rounds: int) -> list[dict]:
         sim = allocsim.Simulator(overrides={
             "kernel.flavour": "linux-6.18", "kernel.slub_sheaves": mode,
             "machine.nodes": 1, "machine.cpus": cpus, "machine.memory.per_node": "2GiB"}, seed=1)
-        vma = sim.kmem_cache_create("vm_area_struct", 192, flags=VMA_FLAGS, sheaf_capacity=32,
-                                    freeptr_offset=176)
-        maple = sim.kmem_cache_create("maple_node", 256, align=256, sheaf_capacity=32)
+        vma, maple = "vm_area_struct", "maple_node"  # the boot caches
         cycles = ops = 0
 
         def timed(cpu, fn, *a):
@@ -54,33 +60,45 @@ def run_point(allocsim, mode: str, cpus: int, rounds: int) -> list[dict]:
             ops += 1
             return r
 
+        def free(cpu, cache, addr):
+            if cache == maple:
+                timed(cpu, lambda c, a: sim.kfree_rcu(cpu=c, addr=a), addr)
+            else:
+                timed(cpu, sim.kmem_cache_free, cache, addr)
+
         for _ in range(rounds):
             for cpu in range(cpus):
                 if pattern == "fork/exit":
                     got = [(vma, timed(cpu, sim.kmem_cache_alloc, vma)) for _ in range(16)]
                     got += [(maple, timed(cpu, sim.kmem_cache_alloc, maple)) for _ in range(8)]
                     for cache, addr in got:
-                        timed((cpu + 1) % cpus, sim.kmem_cache_free, cache, addr)
+                        free((cpu + 1) % cpus, cache, addr)
                 else:
                     got = [(vma, timed(cpu, sim.kmem_cache_alloc, vma)),
                            (maple, timed(cpu, sim.kmem_cache_alloc, maple)),
                            (maple, timed(cpu, sim.kmem_cache_alloc, maple))]
                     for cache, addr in got:
-                        timed(cpu, sim.kmem_cache_free, cache, addr)
+                        free(cpu, cache, addr)
+            for cpu in range(cpus):
+                sim.advance(cpu, GRACE_CYCLES)
         st = sim.stats()
-        held = 0  # bytes: the cached objects plus the kmalloc-512 sheaves
+        held = 0  # bytes: the objects in sheaves (rcu_free ones too) plus the kmalloc-512 sheaves
+        rcu_sheaf = 0
         for cache, size in ((vma, 192), (maple, 256)):
             a = sim.sysfs_slab(cache)
             if a.get("sheaf_capacity", "0") != "0":
                 objects = int(a["sheaf_refill"]) + int(a["free_cpu_sheaf"]) \
-                    - int(a["alloc_cpu_sheaf"]) - int(a["sheaf_flush"])
+                    + int(a["free_rcu_sheaf"]) - int(a["alloc_cpu_sheaf"]) - int(a["sheaf_flush"])
                 sheaves = int(a["sheaf_alloc"]) - int(a["sheaf_free"])
                 held += objects * size + sheaves * 512
+                rcu_sheaf += int(a["free_rcu_sheaf"])
         rows.append({"sheaves": mode, "cpus": cpus, "pattern": pattern,
                      "cycles/op": cycles / ops,
                      "list_lock taken": st.get("lock.kmem_cache_node.list_lock.acquisitions", 0),
                      "barn lock taken": st.get("lock.node_barn.lock.acquisitions", 0),
-                     "KiB in sheaves": held / 1024})
+                     "KiB in sheaves": held / 1024,
+                     "kfree_rcu via rcu_free sheaf": rcu_sheaf,
+                     "RCU callbacks": st.get("rcu_callbacks_queued", 0)})
     return rows
 
 
@@ -118,6 +136,12 @@ def main(argv=None) -> int:
                                       "workload.generator.params.forks": 10 if args.small else 300},
                            out=out / "sheaves-fork-exit.h5", jobs=1 if args.small else None)
         print(s.set_index("kernel.slub_sheaves")[["ops_per_ms", "lock_wait_cycles"]].to_string())
+        # The same through the results file: the summary's sheaf columns (only
+        # runs with sheaves have them).
+        summary = allocsim.load(out / "sheaves-fork-exit.h5").summary
+        sheaf_cols = [c for c in ("sheaf_caches", "sheaf_objects", "sheaf_bytes", "barn_full")
+                      if c in summary.columns]
+        print(summary[sheaf_cols].to_string())
     except Exception as e:  # ConfigError, AllocatorError, OSError, ...
         print(f"sheaves_study: error: {e}", file=sys.stderr)
         return 1

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "model/boot_caches.hpp"
 #include "model/proc_page.hpp"
 #include "model/proc_vmallocinfo.hpp"
 
@@ -27,6 +28,7 @@ Kernel::Kernel(sim::Machine& machine, const KernelConfig& config)
   pa_.set_diagnostics(&diag_);
   vmalloc_ = std::make_unique<Vmalloc>(pa_, hm_, diag_, meta_);
   slab_->set_vmalloc_range(vmalloc_->range().start, vmalloc_->range().end);
+  create_boot_caches(*slab_);
 }
 
 Kernel::~Kernel() = default;

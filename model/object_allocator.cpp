@@ -165,14 +165,23 @@ void ObjectAllocator::kfree_rcu(sim::Cpu& cpu, std::uint64_t addr) {
   // kvfree_rcu_arg_2: a NULL pointer queues nothing. The rcu_head is inside
   // the object; the model puts it at the start. 6.x batches kfree_rcu pointers
   // in per-CPU pages drained by kfree_rcu_monitor (kvfree_call_rcu); the model
-  // queues each as one callback, as 3.0's __kfree_rcu did.
+  // queues each as one callback, as 3.0's __kfree_rcu did. 6.18's
+  // kvfree_call_rcu first offers a local slab object of a cache with sheaves
+  // to its CPU's rcu_free sheaf (kfree_rcu_sheaf, mm/slab_common.c).
   if (addr == 0 || addr == kZeroSizePtr) return;
   const Lookup l = classify(addr);
   if (l.state != Lookup::live && l.state != Lookup::large) {
     kfree(cpu, addr);  // not an object: reported now, as a kfree would be
     return;
   }
+  if (l.state == Lookup::live && kfree_rcu_sheaf(cpu, *l.cache, addr)) return;
   rcu_->call_rcu(cpu, phys(addr), kfree_cb_, addr, 0);
+}
+
+void ObjectAllocator::rcu_batch_freed(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) {
+  ++c.stats.frees;
+  --c.in_use;
+  notify(cpu, AllocEvent::Kind::kfree, addr, 0, 0, {}, -1, nullptr);
 }
 
 void ObjectAllocator::kmem_cache_free_rcu(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) {

@@ -24,6 +24,7 @@
 #include "model/kmalloc_index.hpp"
 #include "model/kmem_cache_args.hpp"
 #include "model/rcu.hpp"
+#include "model/sheaf_stats.hpp"
 #include "model/slab_design.hpp"
 #include "model/slab_flags.hpp"
 #include "model/slab_reap.hpp"
@@ -189,6 +190,10 @@ class ObjectAllocator {
   virtual std::optional<SysfsFiles> sysfs_slab(const KmemCache& /*c*/) const {
     return std::nullopt;
   }
+  // linux-6.18 SLUB sheaves of `c` (model/sheaf_stats.hpp): their counters,
+  // null for a cache without sheaves, and what they hold now.
+  virtual const SheafStats* sheaf_stats(const KmemCache& /*c*/) const { return nullptr; }
+  virtual SheafUsage sheaf_usage(const KmemCache& /*c*/) const { return {}; }
   // SLAB's cache_reap run now on `cpu`, whenever its timer is due (which
   // stays as it is); throws std::invalid_argument for the designs without it.
   virtual void cache_reap_now(sim::Cpu& cpu);
@@ -263,6 +268,15 @@ class ObjectAllocator {
   }
   // The object was checked to be live in `c`.
   virtual void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) = 0;
+  // kvfree_call_rcu's kfree_rcu_sheaf (6.18): true when the design took the
+  // live object `addr` of `c` into a per-CPU RCU batch of its own; false: the
+  // common kvfree_rcu path queues it.
+  virtual bool kfree_rcu_sheaf(sim::Cpu& /*cpu*/, KmemCache& /*c*/, std::uint64_t /*addr*/) {
+    return false;
+  }
+  // The end of a kfree_rcu whose object the design batched: the user's free
+  // is counted and reported now; the design has already put the object back.
+  void rcu_batch_freed(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr);
   // kmalloc backend: the default uses the general caches and the large path.
   virtual std::uint64_t do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node);
   // False (after reporting) when the design refuses the free.

@@ -834,14 +834,15 @@ void Slub::check_invariants() const {
       for (std::uint32_t k = 0; k < sh.size; ++k) {
         const SlubSlab& sl = slabs_[slabs_.id_of_owner(page_owner(sh.objects[k]))];
         if (sl.cache != s.id) fail(s, "a sheaf holds another cache's object");
-        if (sl.live.test(static_cast<std::uint32_t>(
-                (phys(sh.objects[k]) - pa_.pfn_to_phys(sl.pfn)) / s.size)))
-          fail(s, "a sheaf holds a live object");
+        // An rcu_free sheaf's objects are the users' until their grace period ends.
+        if (sh.rcu != sl.live.test(static_cast<std::uint32_t>(
+                          (phys(sh.objects[k]) - pa_.pfn_to_phys(sl.pfn)) / s.size)))
+          fail(s, sh.rcu ? "an rcu_free sheaf holds a free object" : "a sheaf holds a live object");
       }
     }
     for (const SlubBarn& b : s.barn)
       for (std::uint32_t i : b.full)
-        if (s.sheaf_pool[i].size != s.g.sheaf_capacity) fail(s, "a barn's full sheaf is not full");
+        if (s.sheaf_pool[i].size == 0) fail(s, "a barn's full sheaf is empty");
     if (node_slabs != slabs) fail(s, "nr_slabs does not match the slabs that exist");
     if (user_live != s.in_use) fail(s, "objects in use do not match the live objects");
   }

@@ -84,10 +84,13 @@ class Slub final : public ObjectAllocator {
 
   KmemCache* kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
                                std::uint32_t align, SlabFlags flags, bool ctor) override;
-  // Objects held in the cache's sheaves (main, spare, barn) and the bytes of
+  // Objects held in the cache's sheaves (main, spare, barn; not the rcu_free
+  // sheaves, whose objects are still in use) and the bytes of
   // the sheaves and barns themselves.
   std::uint64_t sheaf_objects(const SlubCache& s) const;
   std::uint64_t sheaf_bytes(const SlubCache& s) const;
+  const SheafStats* sheaf_stats(const KmemCache& c) const override;
+  SheafUsage sheaf_usage(const KmemCache& c) const override;
   void kmem_cache_destroy(sim::Cpu& cpu, KmemCache* c) override;
   int kmem_cache_shrink(sim::Cpu& cpu, KmemCache& c) override;
   std::vector<SlabinfoRow> slabinfo_rows() const override;
@@ -116,6 +119,8 @@ class Slub final : public ObjectAllocator {
                               const KmemCacheArgs& args) override;
   // 6.18: kmalloc_slab picks the cache of kmalloc_type(gfp).
   std::uint64_t do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) override;
+  // 6.18 kfree_rcu_sheaf / __kfree_rcu_sheaf (slub_sheaves.cpp).
+  bool kfree_rcu_sheaf(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) override;
 
  private:
   SlubCache* create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
@@ -141,6 +146,14 @@ class Slub final : public ObjectAllocator {
   std::uint32_t barn_take(sim::Cpu& cpu, SlubCache& s, SlubBarn& b, bool full);
   void barn_put(sim::Cpu& cpu, SlubCache& s, SlubBarn& b, std::uint32_t i, bool full);
   void set_live(std::uint64_t addr, bool live);
+  // call_rcu(&sheaf->rcu_head, rcu_free_sheaf or, from a flush, rcu_free_sheaf_nobarn).
+  void submit_rcu_sheaf(sim::Cpu& cpu, SlubCache& s, std::uint32_t i, bool to_barn);
+  void rcu_free_sheaf(sim::Cpu& cpu, SlubCache& s, std::uint32_t i, bool to_barn);
+  struct RcuSheafCb final : RcuCallback {  // a = the cache id, b = sheaf | to_barn << 32
+    explicit RcuSheafCb(Slub& o) : slub(o) {}
+    void invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t b) override;
+    Slub& slub;
+  } rcu_sheaf_cb_{*this};
   std::uint64_t slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp gfp, int node);
   std::uint64_t get_freelist(sim::Cpu& cpu, SlubCache& s, SlubCpu& c);
   bool take_cpu_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int node);

@@ -4,15 +4,14 @@
 // pointers; each CPU has a `main` and a `spare` sheaf, each node a barn of
 // full and empty sheaves. The host-side state mirrors the kernel structures;
 // every access is charged at the simulated addresses below.
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
 
 #include "model/kernel_config.hpp"
+#include "model/sheaf_stats.hpp"
 #include "model/slab_flags.hpp"
 #include "sim/spinlock.hpp"
-#include "sim/stat_decl.hpp"
 #include "sim/types.hpp"
 
 namespace allocsim::model {
@@ -28,7 +27,9 @@ inline constexpr std::uint32_t kPcsBatchMax = 32;
 // (288, a kmalloc-512 object, for capacity 32).
 struct SlabSheafLayout {
   static constexpr std::uint32_t barn_list = 0;
-  static constexpr std::uint32_t size = 24;  // sheaf->size (after cache)
+  static constexpr std::uint32_t rcu_head = 0;  // in a union with barn_list
+  static constexpr std::uint32_t size = 24;     // sheaf->size (after cache)
+  static constexpr std::uint32_t node = 28;     // only used for the rcu_free sheaf
   static constexpr std::uint32_t objects = 32;
   static constexpr std::uint32_t bytes(unsigned capacity) { return objects + 8 * capacity; }
 };
@@ -39,6 +40,7 @@ struct SlubPercpuSheavesLayout {
   static constexpr std::uint32_t lock = 0;
   static constexpr std::uint32_t main = 8;
   static constexpr std::uint32_t spare = 16;
+  static constexpr std::uint32_t rcu_free = 24;
   static constexpr std::uint32_t size = 32;
 };
 
@@ -58,12 +60,17 @@ struct SlubSheaf {
   std::uint64_t va = 0;  // the kmalloc object that holds it (0: slot unused)
   sim::PhysAddr addr = 0;
   std::uint32_t size = 0;
+  sim::NodeId node = 0;  // an rcu_free sheaf's: the barn it goes to after the grace period
+  // An rcu_free sheaf, filling or waiting for its grace period: its objects
+  // are still the users' (kfree_rcu'ed, not yet freed).
+  bool rcu = false;
   std::vector<std::uint64_t> objects;  // capacity reserved once: the hot path does not allocate
 };
 
 struct SlubPcs {
   sim::PhysAddr addr = 0;
   std::uint32_t main = kNoSheaf, spare = kNoSheaf;
+  std::uint32_t rcu_free = kNoSheaf;  // kfree_rcu's sheaf, submitted to call_rcu when full
 };
 
 struct SlubBarn {
@@ -72,49 +79,6 @@ struct SlubBarn {
   std::vector<std::uint32_t> full, empty;  // LIFO: the back is the list head
   std::unique_ptr<sim::SpinLock> lock;
 };
-
-// The CONFIG_SLUB_STATS sheaf counters of 6.18, by their sysfs names.
-struct SheafStats {
-  std::uint64_t alloc_cpu_sheaf = 0, free_cpu_sheaf = 0;
-  std::uint64_t sheaf_refill = 0, sheaf_flush = 0, sheaf_alloc = 0, sheaf_free = 0;
-  std::uint64_t barn_get = 0, barn_get_fail = 0, barn_put = 0, barn_put_fail = 0;
-
-  static constexpr std::array<sim::FieldDecl<SheafStats>, 10> kFields{{
-      {{"alloc_cpu_sheaf", "1", "allocations served by the CPU's main or spare sheaf",
-        "ALLOC_PCS in alloc_from_pcs() (mm/slub.c, 6.18)"},
-       &SheafStats::alloc_cpu_sheaf},
-      {{"free_cpu_sheaf", "1", "frees absorbed by the CPU's main sheaf",
-        "FREE_PCS in free_to_pcs() (mm/slub.c, 6.18)"},
-       &SheafStats::free_cpu_sheaf},
-      {{"sheaf_refill", "1", "objects bulk-allocated from slabs into a sheaf",
-        "SHEAF_REFILL in refill_sheaf() (mm/slub.c, 6.18)"},
-       &SheafStats::sheaf_refill},
-      {{"sheaf_flush", "1", "objects freed from a sheaf back to their slabs",
-        "SHEAF_FLUSH in sheaf_flush_unused() / sheaf_flush_main() (mm/slub.c, 6.18)"},
-       &SheafStats::sheaf_flush},
-      {{"sheaf_alloc", "1", "sheaves allocated (kmalloc)",
-        "SHEAF_ALLOC in alloc_empty_sheaf() (mm/slub.c, 6.18)"},
-       &SheafStats::sheaf_alloc},
-      {{"sheaf_free", "1", "sheaves freed (kfree)",
-        "SHEAF_FREE in free_empty_sheaf() (mm/slub.c, 6.18)"},
-       &SheafStats::sheaf_free},
-      {{"barn_get", "1", "full sheaves taken from the barn for an empty main",
-        "BARN_GET in __pcs_replace_empty_main() (mm/slub.c, 6.18)"},
-       &SheafStats::barn_get},
-      {{"barn_get_fail", "1", "empty mains the barn had no full sheaf for",
-        "BARN_GET_FAIL in __pcs_replace_empty_main() (mm/slub.c, 6.18)"},
-       &SheafStats::barn_get_fail},
-      {{"barn_put", "1", "full sheaves put into the barn",
-        "BARN_PUT in __pcs_replace_full_main() (mm/slub.c, 6.18)"},
-       &SheafStats::barn_put},
-      {{"barn_put_fail", "1", "full mains the barn could not take (10 full sheaves, or no empty)",
-        "BARN_PUT_FAIL in __pcs_replace_full_main() (mm/slub.c, 6.18)"},
-       &SheafStats::barn_put_fail},
-  }};
-  SheafStats& operator+=(const SheafStats& o) { return sim::add_fields(*this, o, kFields); }
-};
-static_assert(sim::declares_every_field(SheafStats::kFields),
-              "every SheafStats field needs its declaration in SheafStats::kFields");
 
 // calculate_sheaf_capacity: how many objects a cache's sheaves hold (0: no
 // sheaves). linux-6.18 opt-in: exactly the kmem_cache_args.sheaf_capacity the

@@ -285,6 +285,114 @@ bool Slub::free_to_pcs(sim::Cpu& cpu, SlubCache& s, std::uint64_t addr) {
   return true;
 }
 
+// kfree_rcu_sheaf (mm/slab_common.c, 6.18): only an object of a cache with
+// sheaves whose slab is on this CPU's node; remote objects take the common
+// kvfree_rcu path without a count.
+bool Slub::kfree_rcu_sheaf(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
+  SlubCache& s = static_cast<SlubCache&>(kc);
+  if (s.pcs.empty()) return false;
+  const SlubSlab& sl = slabs_[slabs_.id_of_owner(page_owner(addr))];
+  cpu.read(slab_desc(sl) + SlubSlabLayout::head, 8);  // virt_to_folio, slab->slab_cache
+  if (sl.node != cpu.node()) return false;
+  // __kfree_rcu_sheaf: without an rcu_free sheaf, an empty spare becomes
+  // it, else an empty sheaf from the barn, else a new one (GFP_NOWAIT).
+  SlubPcs& pcs = s.pcs[cpu.id()];
+  cpu.spend(kSheafPathCycles);
+  cpu.read(s.desc + SlubCacheLayout::cpu_slab, 8);  // s->cpu_sheaves
+  cpu.read(pcs.addr + SlubPercpuSheavesLayout::lock, 8);
+  cpu.read(pcs.addr + SlubPercpuSheavesLayout::rcu_free, 8);
+  if (pcs.rcu_free == kNoSheaf) {
+    std::uint32_t empty = kNoSheaf;
+    if (pcs.spare != kNoSheaf) cpu.read(s.sheaf_pool[pcs.spare].addr + SlabSheafLayout::size, 4);
+    if (pcs.spare != kNoSheaf && s.sheaf_pool[pcs.spare].size == 0) {
+      empty = pcs.spare;
+      pcs.spare = kNoSheaf;
+      cpu.write(pcs.addr + SlubPercpuSheavesLayout::spare, 16);  // spare and rcu_free
+    } else {
+      empty = barn_take(cpu, s, barn_of(s, cpu), false);  // barn_get_empty_sheaf
+      if (empty == kNoSheaf) empty = alloc_empty_sheaf(cpu, s, gfp_nowait_);
+      if (empty == kNoSheaf) {
+        ++s.sheaf_stats.free_rcu_sheaf_fail;
+        return false;
+      }
+      cpu.write(pcs.addr + SlubPercpuSheavesLayout::rcu_free, 8);
+    }
+    pcs.rcu_free = empty;
+    s.sheaf_pool[empty].rcu = true;
+  }
+  const std::uint32_t i = pcs.rcu_free;
+  SlubSheaf& sh = s.sheaf_pool[i];
+  cpu.write(sh.addr + SlabSheafLayout::objects + 8 * sh.size, 8);
+  sh.objects[sh.size++] = addr;
+  cpu.write(sh.addr + SlabSheafLayout::size, 4);
+  if (sh.size == s.g.sheaf_capacity) {  // full: off to RCU, the next kfree_rcu starts another
+    pcs.rcu_free = kNoSheaf;
+    cpu.write(pcs.addr + SlubPercpuSheavesLayout::rcu_free, 8);
+    sh.node = cpu.node();  // numa_mem_id()
+    cpu.write(sh.addr + SlabSheafLayout::node, 4);
+    submit_rcu_sheaf(cpu, s, i, true);
+  }
+  ++s.sheaf_stats.free_rcu_sheaf;
+  return true;
+}
+
+void Slub::submit_rcu_sheaf(sim::Cpu& cpu, SlubCache& s, std::uint32_t i, bool to_barn) {
+  rcu_->call_rcu(cpu, s.sheaf_pool[i].addr + SlabSheafLayout::rcu_head, rcu_sheaf_cb_, s.id,
+                 i | std::uint64_t{to_barn} << 32);
+}
+
+void Slub::RcuSheafCb::invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t b) {
+  slub.rcu_free_sheaf(cpu, *slub.caches_[a], static_cast<std::uint32_t>(b), (b >> 32) != 0);
+}
+
+// rcu_free_sheaf: after the grace period the objects are freed
+// (__rcu_free_sheaf_prepare runs the free hooks) but stay in the sheaf, which
+// goes to its node's barn as a full sheaf unless the barn holds
+// MAX_FULL_SHEAVES (racy check, no re-check under the lock); then it is
+// flushed to the slabs and kept as an empty one below MAX_EMPTY_SHEAVES, else
+// freed. rcu_free_sheaf_nobarn (a flush's rcu_free sheaf): flushed and freed.
+void Slub::rcu_free_sheaf(sim::Cpu& cpu, SlubCache& s, std::uint32_t i, bool to_barn) {
+  SlubSheaf& sh = s.sheaf_pool[i];
+  sh.rcu = false;
+  for (std::uint32_t k = 0; k < sh.size;) {
+    cpu.read(sh.addr + SlabSheafLayout::objects + 8 * k, 8);
+    const std::uint64_t obj = sh.objects[k];
+    if (classify(obj).state != Lookup::live) {
+      // kfree_rcu'ed twice into this sheaf: slab_free_hook refuses it and
+      // __rcu_free_sheaf_prepare drops it (p[i] = p[--size]).
+      report(cpu, DiagKind::double_free, obj, &s, "kfree_rcu of an object already freed");
+      sh.objects[k] = sh.objects[--sh.size];
+      cpu.write(sh.addr + SlabSheafLayout::size, 4);
+      continue;
+    }
+    set_live(obj, false);
+    rcu_batch_freed(cpu, s, obj);
+    ++k;
+  }
+  if (!to_barn) {
+    flush_sheaf(cpu, s, i);
+    free_empty_sheaf(cpu, s, i);
+    return;
+  }
+  SlubBarn& b = s.barn[std::min<std::size_t>(sh.node, s.barn.size() - 1)];
+  cpu.read(b.addr + NodeBarnLayout::nr_full, 8);  // data_race(barn->nr_full)
+  // A sheaf the free hooks shortened still counts as full, unless emptied.
+  if (sh.size && b.full.size() < kMaxFullSheaves) {
+    ++s.sheaf_stats.barn_put;
+    barn_put(cpu, s, b, i, true);
+    return;
+  }
+  if (sh.size) {
+    ++s.sheaf_stats.barn_put_fail;
+    flush_sheaf(cpu, s, i);  // sheaf_flush_unused
+  }
+  if (b.empty.size() < kMaxEmptySheaves) {
+    barn_put(cpu, s, b, i, false);
+    return;
+  }
+  free_empty_sheaf(cpu, s, i);
+}
+
 // init_percpu_sheaves and init_kmem_cache_nodes: an empty main sheaf for
 // every CPU, a barn (kmalloc-64) per node.
 void Slub::init_sheaves(sim::Cpu& cpu, SlubCache& s) {
@@ -314,6 +422,12 @@ void Slub::init_sheaves(sim::Cpu& cpu, SlubCache& s) {
 // freed, each CPU keeps its (empty) main.
 void Slub::flush_sheaves(sim::Cpu& cpu, SlubCache& s, bool free_main) {
   for (SlubPcs& pcs : s.pcs) {
+    // pcs_flush_all: a partly filled rcu_free sheaf goes to RCU now, to be
+    // flushed and freed after the grace period (rcu_free_sheaf_nobarn).
+    if (pcs.rcu_free != kNoSheaf) {
+      submit_rcu_sheaf(cpu, s, pcs.rcu_free, false);
+      pcs.rcu_free = kNoSheaf;
+    }
     if (pcs.spare != kNoSheaf) {
       flush_sheaf(cpu, s, pcs.spare);
       free_empty_sheaf(cpu, s, pcs.spare);
@@ -339,7 +453,7 @@ void Slub::flush_sheaves(sim::Cpu& cpu, SlubCache& s, bool free_main) {
 std::uint64_t Slub::sheaf_objects(const SlubCache& s) const {
   std::uint64_t n = 0;
   for (const SlubSheaf& sh : s.sheaf_pool)
-    if (sh.va) n += sh.size;
+    if (sh.va && !sh.rcu) n += sh.size;
   return n;
 }
 
@@ -349,6 +463,21 @@ std::uint64_t Slub::sheaf_bytes(const SlubCache& s) const {
     if (sh.va) n += ksize(sh.va);
   for (const SlubBarn& b : s.barn) n += ksize(b.va);
   return n;
+}
+
+const SheafStats* Slub::sheaf_stats(const KmemCache& c) const {
+  const SlubCache& s = cache(c);
+  return s.g.sheaf_capacity ? &s.sheaf_stats : nullptr;
+}
+
+SheafUsage Slub::sheaf_usage(const KmemCache& c) const {
+  const SlubCache& s = cache(c);
+  SheafUsage u{sheaf_objects(s), sheaf_bytes(s), 0, 0};
+  for (const SlubBarn& b : s.barn) {
+    u.barn_full += b.full.size();
+    u.barn_empty += b.empty.size();
+  }
+  return u;
 }
 
 }  // namespace allocsim::model

@@ -7,8 +7,9 @@ or :func:`allocsim.sweep`) holds one group per run under ``/runs/<name>``::
                             start_time, wall_seconds, workload, parameters, complete
         summary             one row: the run's headline numbers
         counters            (name, scope, value): every statistics counter
-        timeseries/<name>   free_pages, zones, pcp, slab, cpu_caches, locks, vmstat,
-                            memory, workload: sampled over the run (cycles, time_ns, ...)
+        timeseries/<name>   free_pages, zones, pcp, slab, slab_sheaves (linux-6.18 caches
+                            with sheaves), cpu_caches, locks, vmstat, memory, workload:
+                            sampled over the run (cycles, time_ns, ...)
         latency/<op>        (cpu, lower_cycles, upper_cycles, count): latency histograms
         tables/<name>       exercise or replay: per-pattern / per-event rows
         proc/<name>         end-of-run /proc reports as text (buddyinfo, slabinfo, ...)
@@ -43,6 +44,7 @@ TIMESERIES_INDEX = {
     "zones": ["node", "zone"],
     "pcp": ["cpu", "node", "zone"],
     "slab": ["cache"],
+    "slab_sheaves": ["cache"],
     "cpu_caches": ["cpu"],
     "locks": ["class"],
     "vmstat": [],

@@ -182,7 +182,11 @@ class Simulator:
     def kfree_rcu(self, cpu: int, addr: int) -> None:
         """kfree_rcu(): the object stays allocated (``ksize`` works, its slot is
         not reused) until a grace period (``kernel.rcu_grace_period``) has
-        passed; ``cpu`` kfrees it once ``advance`` takes that CPU past its end."""
+        passed; ``cpu`` kfrees it once ``advance`` takes that CPU past its end.
+        Under linux-6.18, an object of a cache with sheaves (``maple_node``,
+        ``vm_area_struct``, ...) first collects in ``cpu``'s rcu_free sheaf:
+        the grace period starts only when that sheaf is full (its
+        ``sheaf_capacity`` objects) or flushed (``kmem_cache_shrink``)."""
         self._native.kfree_rcu(cpu, addr)
 
     def ksize(self, addr: int) -> int:

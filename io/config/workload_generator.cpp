@@ -17,6 +17,7 @@
 #include "io/config/workload_pools.hpp"
 #include "io/config/workload_repeat.hpp"
 #include "io/config/yaml_limits.hpp"
+#include "model/boot_caches.hpp"
 #include "model/object_allocator.hpp"
 #include "model/slab_design.hpp"
 #include "model/slub_geometry.hpp"
@@ -182,12 +183,28 @@ class GeneratorReader {
     return name;
   }
 
-  int cache_index(const Value& v) const {
+  // A declared cache, else one the kernel creates at boot (linux-6.18's
+  // maple_node and vm_area_struct), used as it is.
+  int cache_index(const Value& v) {
     const std::string name = v.as_string();
     for (std::size_t i = 0; i < spec_.caches.size(); ++i)
       if (spec_.caches[i].name == name) return static_cast<int>(i);
     std::vector<std::string> names;
     for (const CacheSpec& c : spec_.caches) names.push_back(c.name);
+    for (const model::BootCache& b : model::boot_caches(ctx_.flavour, ctx_.arch)) {
+      if (b.name == name) {
+        CacheSpec s;
+        s.name = name;
+        s.size = b.size;
+        s.align = b.align;
+        s.flags = b.flags;
+        s.args = b.args;
+        s.boot = true;
+        spec_.caches.push_back(std::move(s));
+        return static_cast<int>(spec_.caches.size() - 1);
+      }
+      names.emplace_back(b.name);
+    }
     unknown(v, "cache", name, names);
   }
   int mempool_index(const Value& v) const {
@@ -689,7 +706,7 @@ class GeneratorReader {
   }
 
   // What to allocate: the order, size, cache or mempool.
-  void read_alloc_source(MapReader& r, Op& op, const ThreadSpec& s) const {
+  void read_alloc_source(MapReader& r, Op& op, const ThreadSpec& s) {
     switch (op.kind) {
       case OpKind::alloc_pages:
         op.amount = dist(r.get("order"), Quantity::count);

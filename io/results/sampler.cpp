@@ -50,6 +50,11 @@ struct SlabRow {
   const model::KmemCache& c;
   const model::SlabinfoRow& r;
 };
+struct SheavesRow {
+  const model::KmemCache& c;
+  const model::SheafStats& st;
+  model::SheafUsage u;
+};
 struct CpuRow {
   const sim::CacheCounters& counters;  // the CPU's, resolved once
   sim::CpuId cpu;
@@ -201,6 +206,34 @@ const TableSpec<SlabRow>& slab_spec() {
             &model::SlabinfoRow::active_slabs),
        info(tree::kNumSlabs, &model::SlabinfoRow::num_slabs), counter(&KS::allocs),
        counter(&KS::frees), counter(&KS::reaped)}};
+  return spec;
+}
+
+const TableSpec<SheavesRow>& slab_sheaves_spec() {
+  using R = SheavesRow;
+  using SS = model::SheafStats;
+  auto counter = [](std::uint64_t SS::*m) {
+    return field_column<R>(tree::kSlabSheaves, SS::kFields, m,
+                           [](const R& r) -> const SS& { return r.st; });
+  };
+  auto usage = [](const sim::StatDecl& d, std::uint64_t model::SheafUsage::*m) {
+    return stat_column<R>(Type::u64, tree::kSlabSheaves, d,
+                          [m](const R& r) -> CellValue { return r.u.*m; });
+  };
+  static const TableSpec<R> spec{
+      "slab_sheaves",
+      "one row per kmem cache with sheaves (linux-6.18), in slab order; the table is "
+      "left out when no cache has sheaves",
+      {key_column<R>("cache", Type::str, "", "the cache's name",
+                     [](const R& r) -> CellValue { return std::string_view(r.c.name); }),
+       usage(model::kSheafObjects, &model::SheafUsage::objects),
+       usage(model::kSheafBytes, &model::SheafUsage::bytes),
+       usage(model::kBarnFull, &model::SheafUsage::barn_full),
+       usage(model::kBarnEmpty, &model::SheafUsage::barn_empty), counter(&SS::alloc_cpu_sheaf),
+       counter(&SS::free_cpu_sheaf), counter(&SS::free_rcu_sheaf),
+       counter(&SS::free_rcu_sheaf_fail), counter(&SS::sheaf_refill), counter(&SS::sheaf_flush),
+       counter(&SS::sheaf_alloc), counter(&SS::sheaf_free), counter(&SS::barn_get),
+       counter(&SS::barn_get_fail), counter(&SS::barn_put), counter(&SS::barn_put_fail)}};
   return spec;
 }
 
@@ -385,6 +418,7 @@ std::vector<TableSchema> timeseries_schema() {
           timeseries_table(zones_spec()),
           timeseries_table(pcp_spec()),
           timeseries_table(slab_spec()),
+          timeseries_table(slab_sheaves_spec()),
           timeseries_table(cpu_caches_spec()),
           timeseries_table(locks_spec()),
           timeseries_table(vmstat_spec()),
@@ -408,6 +442,7 @@ Sampler::Sampler(model::Kernel& kernel, std::uint64_t interval, std::uint64_t ma
       zones_(declare(zones_spec())),
       pcp_(declare(pcp_spec())),
       slab_(declare(slab_spec())),
+      slab_sheaves_(declare(slab_sheaves_spec())),
       cpu_caches_(declare(cpu_caches_spec())),
       locks_(declare(locks_spec())),
       vmstat_(declare(vmstat_spec())),
@@ -496,6 +531,8 @@ void Sampler::sample_slab(sim::Cycles at) {
       row = std::find_if(rows.begin(), rows.end(),
                          [&](const model::SlabinfoRow& r) { return r.name == c.name; });
     append(*slab_, slab_spec(), time, SlabRow{c, row == rows.end() ? none : *row});
+    if (const model::SheafStats* st = oa.sheaf_stats(c))
+      append(*slab_sheaves_, slab_sheaves_spec(), time, SheavesRow{c, *st, oa.sheaf_usage(c)});
   }
 }
 
@@ -557,15 +594,18 @@ void Sampler::sample_vm(sim::Cycles at) {
 }
 
 SpooledTables Sampler::take_tables() {
-  return {{"free_pages", std::move(free_pages_)},
-          {"zones", std::move(zones_)},
-          {"pcp", std::move(pcp_)},
-          {"slab", std::move(slab_)},
-          {"cpu_caches", std::move(cpu_caches_)},
-          {"locks", std::move(locks_)},
-          {"vmstat", std::move(vmstat_)},
-          {"memory", std::move(memory_)},
-          {"workload", std::move(workload_)}};
+  SpooledTables out{{"free_pages", std::move(free_pages_)},
+                    {"zones", std::move(zones_)},
+                    {"pcp", std::move(pcp_)},
+                    {"slab", std::move(slab_)}};
+  // Only a kernel with sheaves (linux-6.18) has rows for it.
+  if (slab_sheaves_->rows()) out.emplace_back("slab_sheaves", std::move(slab_sheaves_));
+  out.emplace_back("cpu_caches", std::move(cpu_caches_));
+  out.emplace_back("locks", std::move(locks_));
+  out.emplace_back("vmstat", std::move(vmstat_));
+  out.emplace_back("memory", std::move(memory_));
+  out.emplace_back("workload", std::move(workload_));
+  return out;
 }
 
 }  // namespace allocsim::io

@@ -86,8 +86,8 @@ class Sampler final : public sim::EventHandler, public workloads::gen::RunHooks 
   std::uint64_t events_max_ = 0, events_every_ = 1, ops_seen_ = 0;
   h5::Table events_;
   bool keep_rows_;
-  std::shared_ptr<h5::SpooledTable> free_pages_, zones_, pcp_, slab_, cpu_caches_, locks_, vmstat_,
-      memory_, workload_;
+  std::shared_ptr<h5::SpooledTable> free_pages_, zones_, pcp_, slab_, slab_sheaves_, cpu_caches_,
+      locks_, vmstat_, memory_, workload_;
 
   struct OpLatencies {
     std::string_view op;

@@ -29,6 +29,7 @@ inline constexpr std::string_view kPcp = "page_alloc.pcp";
 inline constexpr std::string_view kVmEvents = "page_alloc.vm_events";
 inline constexpr std::string_view kSlab = "slab";
 inline constexpr std::string_view kSlabCache = "slab.cache";
+inline constexpr std::string_view kSlabSheaves = "slab.sheaves";
 inline constexpr std::string_view kVmalloc = "vmalloc";
 inline constexpr std::string_view kRcu = "kernel.rcu";
 inline constexpr std::string_view kKernel = "kernel";
@@ -38,7 +39,7 @@ struct Node {
   std::string_view what;
 };
 
-inline constexpr std::array<Node, 19> kNodes{{
+inline constexpr std::array<Node, 20> kNodes{{
     {kRun, "what ran, on what, and for how long (every run)"},
     {kOps, "the operations of a generated workload, per kind (io/results, workloads/generator)"},
     {kGenerator, "a generated workload's counters (workloads::gen::GeneratorResult)"},
@@ -56,6 +57,8 @@ inline constexpr std::array<Node, 19> kNodes{{
     {kVmEvents, "the page allocator's events (model::VmEvents, /proc/vmstat)"},
     {kSlab, "the object allocator as a whole (model::ObjectAllocator)"},
     {kSlabCache, "the object allocator, per kmem cache (model::KmemCacheStats, /proc/slabinfo)"},
+    {kSlabSheaves,
+     "linux-6.18 SLUB sheaves and barns, per cache with sheaves (model::SheafStats, SheafUsage)"},
     {kVmalloc, "vmalloc (model::Vmalloc)"},
     {kKernel, "the kernel model as a whole (model::Kernel)"},
     {kRcu, "RCU callbacks and their grace periods (model::Rcu, model/rcu.hpp)"},

@@ -115,10 +115,13 @@ std::string stats_json(const std::vector<StatEntry>& stats) {
 
 std::vector<std::string> results_doc_sections() {
   std::vector<std::string> out;
+  std::size_t after_summary = 0;
   for (const TableSchema& t : results_tables_schema()) {
     out.push_back(t.name);
-    if (t.name == "summary/kernel") out.push_back("counters");  // the counters follow the summary
+    if (t.name.starts_with("summary/")) after_summary = out.size();
   }
+  // The counters follow the summary's last part.
+  out.insert(out.begin() + static_cast<std::ptrdiff_t>(after_summary), "counters");
   return out;
 }
 

@@ -112,6 +112,7 @@ std::vector<StatEntry> stats_schema() {
   b.fields(tree::kVmEvents, model::VmEvents::kFields);
   b.fields(tree::kSlab, model::CacheReapEvents::kFields);
   b.fields(tree::kSlabCache, model::KmemCacheStats::kFields);
+  b.fields(tree::kSlabSheaves, model::SheafStats::kFields);
   // Where the results files show them.
   for (const TableSchema& t : summary_schema()) b.columns(t, StatPlace::Kind::summary, "");
   for (const CounterRows& r : counters_schema())

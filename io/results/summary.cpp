@@ -587,6 +587,44 @@ const Part<KernelIn>& kernel_part() {
   return part;
 }
 
+// --- linux-6.18 sheaves (only when some cache has them) ---------------------------
+
+struct SheavesIn {
+  std::uint64_t caches = 0;
+  model::SheafStats st{};  // summed over the caches with sheaves
+  model::SheafUsage u{};   // likewise
+};
+
+const Part<SheavesIn>& sheaves_part() {
+  using C = Cell<SheavesIn>;
+  using SS = model::SheafStats;
+  auto counter = [](std::uint64_t SS::*m) {
+    return field_column<C>(tree::kSlabSheaves, SS::kFields, m,
+                           [](const C& c) -> const SS& { return c.in.st; });
+  };
+  auto usage = [](const sim::StatDecl& d, std::uint64_t model::SheafUsage::*m) {
+    return stat_column<C>(Type::u64, tree::kSlabSheaves, d,
+                          [m](const C& c) -> CellValue { return c.in.u.*m; });
+  };
+  static const Part<SheavesIn> part{
+      "summary/sheaves",
+      {{nullptr,
+        {stat_column<C>(
+             Type::u64, tree::kSlabSheaves,
+             {"sheaf_caches", "1", "kmem caches with sheaves (written only when there is one)",
+              "caches whose sheaf_capacity is not 0 (linux-6.18 SLUB)"},
+             [](const C& c) -> CellValue { return c.in.caches; }),
+         usage(model::kSheafObjects, &model::SheafUsage::objects),
+         usage(model::kSheafBytes, &model::SheafUsage::bytes),
+         usage(model::kBarnFull, &model::SheafUsage::barn_full),
+         usage(model::kBarnEmpty, &model::SheafUsage::barn_empty), counter(&SS::alloc_cpu_sheaf),
+         counter(&SS::free_cpu_sheaf), counter(&SS::free_rcu_sheaf),
+         counter(&SS::free_rcu_sheaf_fail), counter(&SS::sheaf_refill), counter(&SS::sheaf_flush),
+         counter(&SS::sheaf_alloc), counter(&SS::sheaf_free), counter(&SS::barn_get),
+         counter(&SS::barn_get_fail), counter(&SS::barn_put), counter(&SS::barn_put_fail)}}}};
+  return part;
+}
+
 }  // namespace
 
 void add_run_summary(const RunSummary& run, h5::Table& s) {
@@ -653,11 +691,24 @@ void add_kernel_summary(model::Kernel& kernel, h5::Table& s) {
   k.rcu = kernel.rcu().stats();
   k.rcu_pending = kernel.rcu().pending();
   write(kernel_part(), k, s);
+  SheavesIn sh;
+  for (const model::KmemCache* c : oa.slab_caches())
+    if (const model::SheafStats* st = oa.sheaf_stats(*c)) {
+      ++sh.caches;
+      sh.st += *st;
+      const model::SheafUsage u = oa.sheaf_usage(*c);
+      sh.u.objects += u.objects;
+      sh.u.bytes += u.bytes;
+      sh.u.barn_full += u.barn_full;
+      sh.u.barn_empty += u.barn_empty;
+    }
+  if (sh.caches) write(sheaves_part(), sh, s);
 }
 
 std::vector<TableSchema> summary_schema() {
   return {schema(run_part()),    schema(ops_part()),      schema(generator_part()),
-          schema(replay_part()), schema(exercise_part()), schema(kernel_part())};
+          schema(replay_part()), schema(exercise_part()), schema(kernel_part()),
+          schema(sheaves_part())};
 }
 
 }  // namespace allocsim::io

@@ -41,7 +41,8 @@ void add_replay_latency_summary(const sim::StatsRegistry& stats, h5::Table& summ
 void add_exercise_summary(std::uint64_t ops, h5::Table& summary);
 // Hardware and kernel: cache miss rates, c2c transfers, remote accesses, lock
 // waits (per class too), pcp and NUMA counters, free memory, fragmentation
-// indices, reclaim, slab counts and overhead, vmalloc areas, diagnostics.
+// indices, reclaim, slab counts and overhead, vmalloc areas, diagnostics;
+// then, when some cache has linux-6.18 sheaves, their counters and contents.
 void add_kernel_summary(model::Kernel& kernel, h5::Table& summary);
 
 // Every part's column declarations, in the order the parts are written

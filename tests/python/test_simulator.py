@@ -261,6 +261,50 @@ def test_kmem_cache_args_under_linux_618_and_linux_6():
     assert "sheaf_capacity" not in a
 
 
+def test_linux_618_boot_caches_and_kfree_rcu_into_the_rcu_free_sheaf():
+    """6.18 boots maple_node and vm_area_struct with sheaves; kfree_rcu of
+    their objects fills the CPU's rcu_free sheaf, whose 32 objects wait one
+    grace period as one RCU callback and then join the barn as a full sheaf."""
+    sim = allocsim.Simulator(overrides={"kernel.flavour": "linux-6.18", "machine.nodes": 1,
+                                        "machine.cpus": 2, "kernel.rcu_grace_period": "1ms"},
+                             seed=1)
+    a = sim.sysfs_slab("maple_node")
+    assert (a["object_size"], a["slab_size"], a["objs_per_slab"], a["sheaf_capacity"]) == \
+        ("256", "256", "16", "32")
+    assert "maple_node" in sim.proc("slabinfo") and "vm_area_struct" in sim.proc("slabinfo")
+    nodes = [sim.kmem_cache_alloc(cpu=0, cache="maple_node") for _ in range(33)]
+    for n in nodes:
+        sim.kfree_rcu(cpu=0, addr=n)
+    a = sim.sysfs_slab("maple_node")
+    assert (a["free_rcu_sheaf"], a["free_rcu_sheaf_fail"]) == ("33", "0")
+    assert sim.stats()["rcu_callbacks_queued"] == 1  # one for the full sheaf, none per object
+    assert sim.ksize(nodes[0]) == 256  # still allocated
+    sim.advance(0, 10_000_000)  # past the grace period (1 ms = 2 M cycles at 2 GHz)
+    assert sim.ksize(nodes[0]) == 0
+    a = sim.sysfs_slab("maple_node")
+    assert (a["barn_put"], a["sheaf_flush"]) == ("1", "0")  # kept whole in the barn
+    # linux-6 has neither the boot caches nor sheaves: one callback per object.
+    old = allocsim.Simulator(overrides={"kernel.flavour": "linux-6"}, seed=1)
+    with pytest.raises(ValueError):
+        old.sysfs_slab("maple_node")
+    for _ in range(3):
+        old.kfree_rcu(cpu=0, addr=old.kmalloc(cpu=0, size=100))
+    assert old.stats()["rcu_callbacks_queued"] == 3
+
+
+def test_sheaf_results_load_from_a_linux_618_run(tmp_path):
+    res = allocsim.run(None, out=tmp_path / "r.h5", kernel__flavour="linux-6.18",
+                       machine__cpus=2, run__sample_interval="50us",
+                       workload__generator__duration="100us")
+    loaded = allocsim.load(tmp_path / "r.h5")
+    assert loaded.summary["sheaf_caches"].iloc[0] == 2
+    ts = loaded.timeseries("slab_sheaves")
+    assert set(ts["cache"]) == {"maple_node", "vm_area_struct"}
+    assert (ts["sheaf_alloc"] == 2).all()  # each CPU's empty main sheaf
+    assert loaded.units("timeseries/slab_sheaves")["sheaf_bytes"] == "bytes"
+    assert res.runs == loaded.runs
+
+
 def test_slab_designs_lists_the_registry():
     designs = allocsim.slab_designs()
     assert [d["name"] for d in designs] == ["slab", "slub", "slob", "magazine"]

@@ -223,6 +223,50 @@ TEST(Results, RcuCountersAgreeWithTheGeneratorsRcuFrees) {
   EXPECT_EQ(s.find("rcu_slabs_freed")->u[0], 0u);  // no SLAB_TYPESAFE_BY_RCU cache
 }
 
+// linux-6.18 boots two caches with sheaves (maple_node, vm_area_struct): each
+// sample has a slab_sheaves row per cache, with each CPU's empty main sheaf
+// (a kmalloc-512 object) and each node's barn (kmalloc-64) counted; the
+// summary sums the last sample and survives the round trip. linux-6 has
+// neither the table nor the columns.
+TEST(Results, SheafStatisticsReachTheTimeseriesAndTheSummary) {
+  const fs::path dir = temp_dir("sheaves");
+  const Config c = small_config({"kernel.flavour=linux-6.18"});
+  ExecuteOptions eo;
+  eo.name = "sheaves";
+  const RunOutcome o = execute(c, eo);
+  const h5::Table& sh = table(o.results.timeseries, "slab_sheaves");
+  const std::size_t samples = table(o.results.timeseries, "vmstat").rows();
+  ASSERT_EQ(sh.rows(), 2 * samples);
+  const std::uint64_t cpus = c.machine.cpus, nodes = c.machine.nodes;
+  std::uint64_t last_alloc = 0, last_bytes = 0;
+  for (std::size_t i = 0; i < sh.rows(); ++i) {
+    const std::string& name = sh.find("cache")->s[i];
+    EXPECT_TRUE(name == "vm_area_struct" || name == "maple_node") << name;
+    EXPECT_EQ(u64(sh, "sheaf_alloc", i), cpus) << name;
+    EXPECT_EQ(u64(sh, "sheaf_bytes", i), cpus * 512 + nodes * 64) << name;
+    if (i >= sh.rows() - 2) {
+      last_alloc += u64(sh, "sheaf_alloc", i);
+      last_bytes += u64(sh, "sheaf_bytes", i);
+    }
+  }
+  const h5::Table& s = o.results.summary;
+  EXPECT_EQ(u64(s, "sheaf_caches"), 2u);
+  EXPECT_EQ(u64(s, "sheaf_alloc"), last_alloc);
+  EXPECT_EQ(u64(s, "sheaf_bytes"), last_bytes);
+  EXPECT_EQ(s.find("sheaf_bytes")->unit, "bytes");
+  const std::string path = (dir / "out.h5").string();
+  write_results_file(path, {&o.results});
+  h5::File f = h5::File::open(path, false);
+  const RunResults r = read_run(f.id(), "sheaves");
+  expect_same_table(table(r.timeseries, "slab_sheaves"), sh, "slab_sheaves");
+  expect_same_table(r.summary, s, "summary");
+  fs::remove_all(dir);
+
+  const RunOutcome old = execute(small_config({"kernel.flavour=linux-6"}));
+  EXPECT_THROW(table(old.results.timeseries, "slab_sheaves"), std::runtime_error);
+  EXPECT_EQ(old.results.summary.find("sheaf_caches"), nullptr);
+}
+
 TEST(Results, LatencyTablesAddUpToTheOperationCounts) {
   const RunOutcome o = execute(small_config());
   ASSERT_FALSE(o.results.latency.empty());

@@ -119,6 +119,12 @@ void Runner::kick_all(sim::Cycles at) {
 void Runner::setup(sim::Cpu& cpu) {
   model::ObjectAllocator& oa = k_.slab();
   for (const CacheSpec& c : spec_.caches) {
+    if (c.boot) {  // the kernel made it at boot: the first cache of that name
+      caches_.push_back(oa.find_cache(c.name));
+      if (!caches_.back())
+        throw std::runtime_error("the kernel has no boot cache '" + c.name + "'");
+      continue;
+    }
     model::KmemCache* kc =
         oa.kmem_cache_create(cpu, c.name, c.size, c.align, c.flags, c.ctor > 0, c.args);
     if (!kc) throw std::runtime_error("workload cache '" + c.name + "' could not be created");

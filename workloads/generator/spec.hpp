@@ -111,6 +111,7 @@ struct CacheSpec {
   sim::Cycles ctor = 0;           // constructor cost per object; > 0 makes the cache have a ctor
   model::KmemCacheArgs args;      // 6.18 sheaf_capacity / freeptr_offset (ignored before 6.18)
   model::CacheTunables tunables;  // set once the cache exists (ObjectAllocator::set_tunables)
+  bool boot = false;  // one of the kernel's boot caches (model/boot_caches.hpp), used by name
 };
 
 struct MempoolSpec {
