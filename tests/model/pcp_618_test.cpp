@@ -83,5 +83,29 @@ TEST(Pcp618, ZoneDrainGoesInChunks) {
   }
 }
 
+// A page freed onto a pcp list while its pageblock is of one type and
+// drained after the block changed type: 6.8 frees it to the type cached on
+// the list, 6.18 (freelist hygiene, 6.10) to the block's type at the drain.
+TEST(Pcp618, DrainFreesToThePageblocksCurrentType) {
+  for (Flavour f : {Flavour::linux_6, Flavour::linux_6_18}) {
+    Booted b(f, 1000);
+    const MigrateTypes t = migrate_types(f);
+    const Pfn pfn = b.take(1, 0)[0];
+    Zone& z = b.pa.zones()[b.pa.mem_map().page(pfn).zone];
+    const std::size_t block =
+        (pfn >> b.pa.pageblock_order()) - (z.zone_start_pfn >> b.pa.pageblock_order());
+    const unsigned before = z.pageblock_mt[block];
+    ASSERT_NE(before, t.reclaimable);
+    b.pa.free_pages(b.cpu(0), pfn, 0);
+    ASSERT_EQ(z.pcp[0].count, 1);
+    z.pageblock_mt[block] = t.reclaimable;
+    b.pa.drain_local_pages(b.cpu(0));
+    const Page& page = b.pa.mem_map().page(pfn);
+    ASSERT_TRUE(page.flags & PG_buddy);
+    ASSERT_EQ(page.order, 0u);  // its buddy is on CPU 1's list
+    EXPECT_EQ(page.list, f == Flavour::linux_6_18 ? t.reclaimable : before) << to_string(f);
+  }
+}
+
 }  // namespace
 }  // namespace allocsim::model
