@@ -2,7 +2,8 @@
 // migratetype, hot pages at the head and cold at the tail, high = 6 x batch,
 // free_pcppages_bulk round-robin with batch_free. linux-6 (6.8): orders 0-3
 // (and THP), 12 (+1) lists, high auto-tuned between high_min and high_max,
-// refills scaled by alloc_factor and drains by free_count. The vmstat pass's
+// refills scaled by alloc_factor and drains by free_count; linux-6.18 the
+// same with the rules of model/page_alloc_rules.hpp. The vmstat pass's
 // drains (decay_pcp_high, drain_zone_pages) are here too; model/vmstat_work.cpp
 // times them.
 #include <algorithm>
