@@ -132,6 +132,25 @@ TEST(BuddyClaim, LargeBlockChangesTypeWhole) {
     EXPECT_EQ(r.list(o, r.t.unmovable), (std::vector<Pfn>{1024 + (Pfn{1} << o)})) << o;
 }
 
+// rmqueue_mode: after a steal, rmqueue_bulk's next page skips the own lists
+// and the claim search (they failed under the same zone lock), so a block
+// that a fresh search would claim is stolen from instead: the order-10
+// Movable block is split with its remainder left Movable.
+TEST(BuddyClaim, StealModeSkipsTheClaim) {
+  for (RmqueueMode start : {RmqueueMode::normal, RmqueueMode::steal}) {
+    Rig r(Flavour::linux_6_18);
+    r.free(1024, 10, r.t.movable);
+    RmqueueMode mode = start;
+    EXPECT_EQ(r.rmqueue(0, r.t.unmovable, &mode), 1024u);
+    const bool claimed = start == RmqueueMode::normal;
+    EXPECT_EQ(mode, claimed ? RmqueueMode::normal : RmqueueMode::steal);
+    const unsigned rest = claimed ? r.t.unmovable : r.t.movable;
+    EXPECT_EQ(r.buddy.pageblock_mt(r.zone, 1024), rest);
+    EXPECT_EQ(r.list(9, rest), (std::vector<Pfn>{1536}));
+    EXPECT_EQ(r.list(0, rest), (std::vector<Pfn>{1025}));
+  }
+}
+
 // ALLOC_NOFRAGMENT: no steal (RMQUEUE_STEAL is skipped), and claims only
 // from pageblock order up, so the order-2 Unmovable block is left alone.
 TEST(BuddyClaim, NoFragmentNeverSteals) {
