@@ -105,7 +105,7 @@ class Buddy {
   std::uint32_t try_to_claim_block(Zone& z, std::uint32_t idx, unsigned current_order,
                                    unsigned order, unsigned start_mt, unsigned block_mt,
                                    const AllocFlags& flags, const Charge& c);
-  int find_fallback_migratetype(const Zone& z, unsigned order, unsigned start_mt) const;
+  int find_fallback_type(const Zone& z, unsigned order, unsigned start_mt) const;
   bool prep_move_freepages_block(const Zone& z, std::uint32_t idx, const Charge& c,
                                  std::uint64_t* free_pages, std::uint64_t* movable_pages) const;
   bool can_steal_fallback(unsigned order, unsigned start_mt) const;

@@ -35,9 +35,11 @@ std::uint32_t Buddy::rmqueue_claim_or_steal(Zone& z, unsigned order, unsigned mt
   return idx;
 }
 
-// find_fallback_migratetype (6.16; find_suitable_fallback before): the first
-// type in fallbacks[] with a free block of this order.
-int Buddy::find_fallback_migratetype(const Zone& z, unsigned order, unsigned start_mt) const {
+// find_suitable_fallback (6.16, "mm: page_alloc: tighten up
+// find_suitable_fallback()") without its claimable test, which
+// rmqueue_claim makes itself: the first type in fallbacks[] with a free block
+// of this order.
+int Buddy::find_fallback_type(const Zone& z, unsigned order, unsigned start_mt) const {
   if (z.free_area[order].nr_free == 0) return -1;
   for (unsigned fallback : fallback_types(p_.flavour, start_mt))
     if (!z.free_area[order].free_list[fallback].empty()) return static_cast<int>(fallback);
@@ -45,8 +47,8 @@ int Buddy::find_fallback_migratetype(const Zone& z, unsigned order, unsigned sta
 }
 
 // __rmqueue_claim: from MAX_PAGE_ORDER down, as long as the order may claim
-// a block (can_claim_block, the model's can_steal_fallback), try the first
-// block of a fallback type.
+// a block (find_suitable_fallback's -2 from should_try_claim_block, the
+// model's can_steal_fallback), try the first block of a fallback type.
 std::uint32_t Buddy::rmqueue_claim(Zone& z, unsigned order, unsigned start_mt,
                                    const AllocFlags& flags, const Charge& c) {
   unsigned min_order = order;
@@ -54,7 +56,7 @@ std::uint32_t Buddy::rmqueue_claim(Zone& z, unsigned order, unsigned start_mt,
   for (int o = kMaxOrder; o >= static_cast<int>(min_order); --o) {
     const auto current_order = static_cast<unsigned>(o);
     if (!can_steal_fallback(current_order, start_mt)) break;  // orders too low to claim
-    const int fallback = find_fallback_migratetype(z, current_order, start_mt);
+    const int fallback = find_fallback_type(z, current_order, start_mt);
     if (fallback == -1) continue;
     const auto block_mt = static_cast<unsigned>(fallback);
     c.read(list_head(z, current_order, block_mt));
@@ -73,7 +75,7 @@ std::uint32_t Buddy::rmqueue_claim(Zone& z, unsigned order, unsigned start_mt,
 // its type and the remainder goes back on that type's lists.
 std::uint32_t Buddy::rmqueue_steal(Zone& z, unsigned order, unsigned start_mt, const Charge& c) {
   for (unsigned current_order = order; current_order < kNrOrders; ++current_order) {
-    const int fallback = find_fallback_migratetype(z, current_order, start_mt);
+    const int fallback = find_fallback_type(z, current_order, start_mt);
     if (fallback == -1) continue;
     const auto block_mt = static_cast<unsigned>(fallback);
     c.read(list_head(z, current_order, block_mt));
