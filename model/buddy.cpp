@@ -79,7 +79,7 @@ std::uint32_t Buddy::rmqueue_smallest(Zone& z, unsigned order, unsigned mt, cons
 }
 
 std::uint32_t Buddy::rmqueue(Zone& z, unsigned order, unsigned mt, const AllocFlags& flags,
-                             const Charge& c) {
+                             const Charge& c, RmqueueMode* mode) {
   std::uint32_t idx = kNilIndex;
   const MigrateTypes t = migrate_types(p_.flavour);
   if (p_.flavour == Flavour::linux_2_6) {
@@ -90,12 +90,18 @@ std::uint32_t Buddy::rmqueue(Zone& z, unsigned order, unsigned mt, const AllocFl
       if (idx == kNilIndex) idx = rmqueue_smallest(z, order, t.reserve, c);
     }
   } else {
-    // rmqueue_buddy (6.8): HIGHATOMIC first for high-order atomics, then
-    // __rmqueue (own type, steal and retry), HIGHATOMIC again for OOM.
+    // rmqueue_buddy (6.x): HIGHATOMIC first for high-order atomics, then
+    // __rmqueue (6.8: own type, steal and retry; 6.15+: own type, claim a
+    // block, steal a page), HIGHATOMIC again for OOM.
     if (flags.highatomic) idx = rmqueue_smallest(z, order, t.reserve, c);
-    while (idx == kNilIndex) {
-      idx = rmqueue_smallest(z, order, mt, c);
-      if (idx != kNilIndex || !rmqueue_fallback_6(z, order, mt, flags, c)) break;
+    if (idx == kNilIndex && rules_.claim_or_steal) {
+      RmqueueMode fresh = RmqueueMode::normal;
+      idx = rmqueue_claim_or_steal(z, order, mt, flags, c, mode ? *mode : fresh);
+    } else {
+      while (idx == kNilIndex) {
+        idx = rmqueue_smallest(z, order, mt, c);
+        if (idx != kNilIndex || !rmqueue_fallback_6(z, order, mt, flags, c)) break;
+      }
     }
     if (idx == kNilIndex && flags.oom) idx = rmqueue_smallest(z, order, t.reserve, c);
   }

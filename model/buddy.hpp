@@ -7,6 +7,7 @@
 #include "model/alloc_flags.hpp"
 #include "model/charge.hpp"
 #include "model/flavour.hpp"
+#include "model/page_alloc_rules.hpp"
 #include "model/page_list.hpp"
 #include "model/zone.hpp"
 
@@ -20,6 +21,12 @@ struct BuddyParams {
   // the start (before memmap_init marks the pageblocks).
   bool mobility_grouping = true;
 };
+
+// enum rmqueue_mode (6.15, "mm: page_alloc: speed up fallbacks in
+// rmqueue_bulk()"): where __rmqueue found its last block, so that
+// rmqueue_bulk's next call under the same zone->lock skips the searches that
+// already failed. RMQUEUE_CMA is not needed: the model has no CMA areas.
+enum class RmqueueMode : std::uint8_t { normal, claim, steal };
 
 class Buddy {
  public:
@@ -51,10 +58,12 @@ class Buddy {
   bool group_by_mobility_disabled() const { return mobility_disabled_; }
   void set_group_by_mobility_disabled(bool disabled) { mobility_disabled_ = disabled; }
 
-  // __rmqueue (2.6.32) / __rmqueue + rmqueue_buddy's HIGHATOMIC handling (6.8).
+  // __rmqueue (2.6.32) / __rmqueue + rmqueue_buddy's HIGHATOMIC handling (6.x).
   // Returns the mem_map index of a block of 2^order pages, or kNilIndex.
+  // `mode` carries rmqueue_bulk's rmqueue_mode from one call to the next
+  // (claim_or_steal rules only); null: a fresh RMQUEUE_NORMAL, as rmqueue_buddy.
   std::uint32_t rmqueue(Zone& z, unsigned order, unsigned mt, const AllocFlags& flags,
-                        const Charge& c);
+                        const Charge& c, RmqueueMode* mode = nullptr);
   std::uint32_t rmqueue_smallest(Zone& z, unsigned order, unsigned mt, const Charge& c);
   // __free_one_page: coalesces and puts the block on its list.
   void free_one_page(Zone& z, std::uint32_t idx, unsigned order, unsigned mt, const Charge& c,
@@ -87,6 +96,18 @@ class Buddy {
                           const Charge& c);
   int find_suitable_fallback(const Zone& z, unsigned order, unsigned start_mt,
                              bool* can_steal) const;
+  // The 6.15+ fallback (model/buddy_claim.cpp).
+  std::uint32_t rmqueue_claim_or_steal(Zone& z, unsigned order, unsigned mt,
+                                       const AllocFlags& flags, const Charge& c, RmqueueMode& mode);
+  std::uint32_t rmqueue_claim(Zone& z, unsigned order, unsigned start_mt, const AllocFlags& flags,
+                              const Charge& c);
+  std::uint32_t rmqueue_steal(Zone& z, unsigned order, unsigned start_mt, const Charge& c);
+  std::uint32_t try_to_claim_block(Zone& z, std::uint32_t idx, unsigned current_order,
+                                   unsigned order, unsigned start_mt, unsigned block_mt,
+                                   const AllocFlags& flags, const Charge& c);
+  int find_fallback_type(const Zone& z, unsigned order, unsigned start_mt) const;
+  bool prep_move_freepages_block(const Zone& z, std::uint32_t idx, const Charge& c,
+                                 std::uint64_t* free_pages, std::uint64_t* movable_pages) const;
   bool can_steal_fallback(unsigned order, unsigned start_mt) const;
   void steal_suitable_fallback(Zone& z, std::uint32_t idx, const AllocFlags& flags,
                                unsigned start_mt, bool whole_block, const Charge& c);
@@ -95,6 +116,7 @@ class Buddy {
   bool buddy_merge_likely(const Zone& z, Pfn pfn, Pfn buddy_pfn, unsigned order) const;
 
   BuddyParams p_;
+  PageAllocRules rules_ = page_alloc_rules(p_.flavour);
   MemMap& map_;
   PageListOps lists_;
   std::uint64_t extfrag_events_ = 0;

@@ -5,7 +5,8 @@
 //  - linux_6:   6.8 (managed pages, watermark_scale_factor, HIGHATOMIC,
 //    auto-tuned pcp high over 12 order/type lists, MAX_PAGE_ORDER 10 inclusive);
 //  - linux_6_18: 6.18, the 6.8 rules plus what changed up to 6.18 (ZONE_DEVICE,
-//    SLUB sheaves, kmem_cache_args, kmalloc type caches, /proc formats); each
+//    SLUB sheaves, kmem_cache_args, kmalloc type caches, /proc formats, the
+//    page allocator's rules in model/page_alloc_rules.hpp); each other
 //    difference is tested with `== Flavour::linux_6_18` where it applies.
 // `!= Flavour::linux_2_6` selects a rule shared by 6.8 and 6.18.
 #include <cstdint>

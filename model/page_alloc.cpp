@@ -38,9 +38,13 @@ bool PageAllocator::watermark_ok(const Zone& z, unsigned order, std::uint64_t ma
   if (config_.flavour != Flavour::linux_2_6 && order == 0 && flags.high && z.watermark_boost &&
       flags.wmark == Wmark::min)
     mark = z.wmark.min;
+  // __zone_watermark_unusable_free: 6.8 holds back the whole HighAtomic
+  // reserve, 6.12+ only its free pages.
+  const std::uint64_t highatomic = rules_.unusable_free_highatomic
+                                       ? nr_free_highatomic(config_.flavour, z.free_area)
+                                       : z.nr_reserved_highatomic;
   return zone_watermark_ok(config_.flavour, order, mark, z.lowmem_reserve[classzone], flags,
-                           static_cast<std::int64_t>(z.nr_free_pages), z.free_area,
-                           z.nr_reserved_highatomic);
+                           static_cast<std::int64_t>(z.nr_free_pages), z.free_area, highatomic);
 }
 
 void PageAllocator::zone_statistics(const Zone& preferred, Zone& z, const sim::Cpu& cpu) {

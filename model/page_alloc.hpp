@@ -18,6 +18,7 @@
 #include "model/jiffies.hpp"
 #include "model/kernel_config.hpp"
 #include "model/mem_map.hpp"
+#include "model/page_alloc_rules.hpp"
 #include "model/zone.hpp"
 #include "sim/machine.hpp"
 #include "sim/stat_decl.hpp"
@@ -282,6 +283,7 @@ class PageAllocator {
 
   sim::Machine& machine_;
   KernelConfig config_;
+  PageAllocRules rules_ = page_alloc_rules(config_.flavour);  // 6.18's changes, or none
   MemMap map_;
   PageLayout layout_;
   std::unique_ptr<Buddy> buddy_;

@@ -2,7 +2,8 @@
 // migratetype, hot pages at the head and cold at the tail, high = 6 x batch,
 // free_pcppages_bulk round-robin with batch_free. linux-6 (6.8): orders 0-3
 // (and THP), 12 (+1) lists, high auto-tuned between high_min and high_max,
-// refills scaled by alloc_factor and drains by free_count. The vmstat pass's
+// refills scaled by alloc_factor and drains by free_count; linux-6.18 the
+// same with the rules of model/page_alloc_rules.hpp. The vmstat pass's
 // drains (decay_pcp_high, drain_zone_pages) are here too; model/vmstat_work.cpp
 // times them.
 #include <algorithm>
@@ -38,9 +39,10 @@ std::uint64_t PageAllocator::rmqueue_bulk(sim::Cpu& cpu, Zone& z, unsigned order
   PerCpuPages& pcp = z.pcp[cpu.id()];
   FreeList& list = pcp.lists[pindex];
   cpu.lock(*z.lock);
+  RmqueueMode mode = RmqueueMode::normal;  // one per batch, as the zone lock is held
   std::uint64_t i = 0;
   for (; i < count; ++i) {
-    const std::uint32_t idx = buddy_->rmqueue(z, order, mt, flags, c);
+    const std::uint32_t idx = buddy_->rmqueue(z, order, mt, flags, c, &mode);
     if (idx == kNilIndex) break;
     tracepoints_.pcp_refill_pages += 1ull << order;  // trace_mm_page_alloc_zone_locked
     Page& p = map_[idx];
@@ -185,12 +187,17 @@ void PageAllocator::free_to_pcp(sim::Cpu& cpu, Zone& z, std::uint32_t idx, unsig
     if (pcp.count >= pcp.high) free_pcppages_bulk(c, z, pcp.batch, pcp, 0);
     return;
   }
-  // free_unref_page_commit (6.8).
+  // free_unref_page_commit (6.8) / free_frozen_page_commit (6.18).
   pcp.alloc_factor >>= 1;
   const std::int64_t batch = pcp.batch;
   bool free_high = false;
   if (order && order <= kPageAllocCostlyOrder) {
-    free_high = pcp.free_count >= batch && pcp.prev_free_high_order;
+    // 6.16 raised the threshold by half of high_min: with free_count capped
+    // at batch << CONFIG_PCP_BATCH_SCALE_MAX below, free_high never fires
+    // where high_min / 2 exceeds that cap minus a batch.
+    const std::int64_t threshold =
+        rules_.free_high_half_high_min ? batch + pcp.high_min / 2 : batch;
+    free_high = pcp.free_count >= threshold && pcp.prev_free_high_order;
     pcp.prev_free_high_order = true;
   } else {
     pcp.prev_free_high_order = false;
@@ -256,17 +263,29 @@ void PageAllocator::free_pcppages_bulk(const Charge& c, Zone& z, std::int64_t co
         count -= 1ll << order;
         pcp.count -= 1ll << order;
         z.counters.pcp_drained_pages += 1ull << order;
-        buddy_->free_one_page(z, idx, order, pcp_mt(map_[idx].list), c);
+        // 6.8 frees to the type cached when the page went on the list; 6.10
+        // to its pageblock's type now (get_pfnblock_migratetype).
+        const unsigned mt = rules_.free_to_block_type ? buddy_->pageblock_mt(z, map_.pfn(idx))
+                                                      : pcp_mt(map_[idx].list);
+        buddy_->free_one_page(z, idx, order, mt, c);
       } while (count > 0 && !list->empty());
     }
   }
   if (c.cpu) c.cpu->unlock(*z.lock);
 }
 
+// drain_pages_zone for each zone: all of the list under one lock (6.8), or
+// (6.10+) batch << CONFIG_PCP_BATCH_SCALE_MAX pages at a time, each chunk a
+// free_pcppages_bulk of its own that starts again at list 0.
 void PageAllocator::drain_local_pages(sim::Cpu& cpu) {
   for (Zone& z : zones_) {
     PerCpuPages& pcp = z.pcp[cpu.id()];
-    if (pcp.count > 0) free_pcppages_bulk(Charge{&cpu}, z, pcp.count, pcp, 0);
+    while (pcp.count > 0) {
+      const std::int64_t to_drain = rules_.chunked_zone_drain
+                                        ? std::min(pcp.count, pcp.batch << kPcpBatchScaleMax)
+                                        : pcp.count;
+      free_pcppages_bulk(Charge{&cpu}, z, to_drain, pcp, 0);
+    }
   }
 }
 

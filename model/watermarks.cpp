@@ -130,7 +130,7 @@ std::uint64_t totalreserve_pages(const std::vector<ZoneReserveInput>& zones) {
 
 bool zone_watermark_ok(Flavour f, unsigned order, std::uint64_t mark, std::uint64_t lowmem_reserve,
                        const AllocFlags& flags, std::int64_t free_pages, const FreeAreas& free_area,
-                       std::uint64_t nr_reserved_highatomic, std::uint64_t free_cma) {
+                       std::uint64_t highatomic, std::uint64_t free_cma) {
   // Signed, as the kernel's long: free_pages may go negative.
   auto min = static_cast<std::int64_t>(mark);
   const auto reserve = static_cast<std::int64_t>(lowmem_reserve);
@@ -153,7 +153,7 @@ bool zone_watermark_ok(Flavour f, unsigned order, std::uint64_t mark, std::uint6
   const bool reserves = flags.harder || flags.high || flags.highatomic || flags.oom;
   // __zone_watermark_unusable_free.
   std::int64_t unusable = (std::int64_t{1} << order) - 1;
-  if (!reserves) unusable += static_cast<std::int64_t>(nr_reserved_highatomic);
+  if (!reserves) unusable += static_cast<std::int64_t>(highatomic);
   if (!flags.cma) unusable += static_cast<std::int64_t>(free_cma);
   free_pages -= unusable;
   if (reserves) {  // ALLOC_RESERVES
@@ -175,6 +175,13 @@ bool zone_watermark_ok(Flavour f, unsigned order, std::uint64_t mark, std::uint6
     if ((flags.highatomic || flags.oom) && !a.free_list[t.reserve].empty()) return true;
   }
   return false;
+}
+
+std::uint64_t nr_free_highatomic(Flavour f, const FreeAreas& free_area) {
+  const unsigned reserve = migrate_types(f).reserve;
+  std::uint64_t pages = 0;
+  for (unsigned o = 0; o < kNrOrders; ++o) pages += free_area[o].free_list[reserve].count << o;
+  return pages;
 }
 
 }  // namespace allocsim::model

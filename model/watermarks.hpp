@@ -57,13 +57,18 @@ struct ZoneReserveInput {
 // min(max_j lowmem_reserve[j] + high watermark, pages).
 std::uint64_t totalreserve_pages(const std::vector<ZoneReserveInput>& zones);
 
-// zone_watermark_ok (2.6.32) / __zone_watermark_ok (6.8). lowmem_reserve is
+// zone_watermark_ok (2.6.32) / __zone_watermark_ok (6.x). lowmem_reserve is
 // the zone's lowmem_reserve[classzone_idx] (2.6) / [highest_zoneidx] (6.x);
-// free_pages is NR_FREE_PAGES. nr_reserved_highatomic and free_cma (6.x) are
-// unusable without ALLOC_RESERVES / ALLOC_CMA. ALLOC_NO_WATERMARKS is the
-// caller's business, as in the kernel.
+// free_pages is NR_FREE_PAGES. `highatomic` (6.8: nr_reserved_highatomic;
+// 6.12+: nr_free_highatomic) and free_cma (6.x) are unusable without
+// ALLOC_RESERVES / ALLOC_CMA. ALLOC_NO_WATERMARKS is the caller's business,
+// as in the kernel.
 bool zone_watermark_ok(Flavour f, unsigned order, std::uint64_t mark, std::uint64_t lowmem_reserve,
                        const AllocFlags& flags, std::int64_t free_pages, const FreeAreas& free_area,
-                       std::uint64_t nr_reserved_highatomic = 0, std::uint64_t free_cma = 0);
+                       std::uint64_t highatomic = 0, std::uint64_t free_cma = 0);
+
+// zone->nr_free_highatomic (6.12, account_freepages): the pages on the
+// HighAtomic free lists of every order.
+std::uint64_t nr_free_highatomic(Flavour f, const FreeAreas& free_area);
 
 }  // namespace allocsim::model

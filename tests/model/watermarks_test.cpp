@@ -395,6 +395,23 @@ TEST(ZoneWatermarkOk, AtomicReachesThirtySevenAndAHalfPercentOfMin) {
   }
 }
 
+// 6.12+ (__zone_watermark_unusable_free): what a request without
+// ALLOC_RESERVES cannot use is the zone's nr_free_highatomic, the pages on the
+// HighAtomic lists (5 order-0 and 2 order-3 blocks: 5 + 16 = 21), not the
+// whole reserve.
+TEST(ZoneWatermarkOk, Linux618FreeHighAtomicIsUnusable) {
+  constexpr auto k618 = Flavour::linux_6_18;
+  const unsigned highatomic = migrate_types(k618).reserve;
+  FreeAreas a = areas({{0, 5}, {3, 2}}, highatomic);
+  EXPECT_EQ(nr_free_highatomic(k618, a), 21u);
+  EXPECT_EQ(nr_free_highatomic(k618, areas({{3, 2}}, migrate_types(k618).movable)), 0u);
+  const std::uint64_t held = nr_free_highatomic(k618, a);
+  EXPECT_FALSE(zone_watermark_ok(k618, 0, 1000, 0, slow(k618, "GFP_KERNEL"), 1021, a, held));
+  EXPECT_TRUE(zone_watermark_ok(k618, 0, 1000, 0, slow(k618, "GFP_KERNEL"), 1022, a, held));
+  // GFP_ATOMIC has ALLOC_RESERVES: the HighAtomic pages count (min 375).
+  EXPECT_TRUE(zone_watermark_ok(k618, 0, 1000, 0, slow(k618, "GFP_ATOMIC"), 376, a, held));
+}
+
 TEST(ZoneWatermarkOk, NonBlockingAndRealtimeDifferBetweenGenerations) {
   const FreeAreas none{};
   // GFP_NOWAIT: 2.6 ALLOC_HARDER alone takes min/4: 750.

@@ -78,7 +78,8 @@ inline constexpr std::array<sim::FieldDecl<AccuracySummary>, 16> kAccuracySummar
       "mm_page_alloc_extfrag events"},
      &AccuracySummary::traced_extfrag_steals},
     {{"model_extfrag_steals", "1", "fallback steals of the model",
-      "Buddy::extfrag_events: __rmqueue_fallback (model/buddy.cpp), during the replay"},
+      "Buddy::extfrag_events: __rmqueue_fallback (model/buddy.cpp; linux-6.18: "
+      "__rmqueue_claim and __rmqueue_steal, model/buddy_claim.cpp), during the replay"},
      &AccuracySummary::model_extfrag_steals},
     {{"traced_page_allocs", "1", "page allocations of the traced kernel, every order",
       "successful mm_page_alloc events"},
