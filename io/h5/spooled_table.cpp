@@ -59,6 +59,12 @@ void SpooledTable::set(std::size_t column, double v) {
 void SpooledTable::set(std::size_t column, std::string_view v) {
   std::uint64_t* c = cell(column, Column::Type::str);
   Strings& s = strings_[column];
+  // Samples repeat their rows' values in the same order: try the value after
+  // the last one before searching.
+  if (s.next < s.values.size() && s.values[s.next] == v) {
+    *c = s.next++;
+    return;
+  }
   auto it = s.ids.find(v);
   if (it == s.ids.end()) {
     it = s.ids.emplace(std::string(v), s.values.size()).first;
@@ -66,6 +72,7 @@ void SpooledTable::set(std::size_t column, std::string_view v) {
     s.longest = std::max(s.longest, v.size());
   }
   *c = it->second;
+  s.next = it->second + 1;
 }
 
 void SpooledTable::end_row() {
