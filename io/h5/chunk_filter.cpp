@@ -3,12 +3,38 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
 #include "io/h5/file.hpp"
 
 namespace allocsim::h5 {
+
+namespace {
+
+// The 8x8 byte matrix in `m` (row r = m[r]) transposed in place.
+void transpose8(std::uint64_t m[8]) {
+  // Little-endian: byte c of row r is bits 8c .. 8c+7 of m[r]. Swap the
+  // off-diagonal 4x4, 2x2 and 1x1 blocks.
+  for (unsigned r = 0; r < 4; ++r) {
+    const std::uint64_t t = ((m[r] >> 32) ^ m[r + 4]) & 0x00000000ffffffffull;
+    m[r] ^= t << 32;
+    m[r + 4] ^= t;
+  }
+  for (unsigned r : {0u, 1u, 4u, 5u}) {
+    const std::uint64_t t = ((m[r] >> 16) ^ m[r + 2]) & 0x0000ffff0000ffffull;
+    m[r] ^= t << 16;
+    m[r + 2] ^= t;
+  }
+  for (unsigned r : {0u, 2u, 4u, 6u}) {
+    const std::uint64_t t = ((m[r] >> 8) ^ m[r + 1]) & 0x00ff00ff00ff00ffull;
+    m[r] ^= t << 8;
+    m[r + 1] ^= t;
+  }
+}
+
+}  // namespace
 
 void shuffle_bytes(const unsigned char* in, std::size_t n, std::size_t element_size,
                    unsigned char* out) {
@@ -17,16 +43,20 @@ void shuffle_bytes(const unsigned char* in, std::size_t n, std::size_t element_s
     return;
   }
   const std::size_t elements = n / element_size;
-  // A block of elements at a time, so that its bytes stay in the L1 cache
-  // while each of its element_size runs is written (a cache-blocked transpose).
-  const std::size_t block = std::max<std::size_t>(1, (std::size_t{16} << 10) / element_size);
-  for (std::size_t first = 0; first < elements; first += block) {
-    const std::size_t count = std::min(block, elements - first);
-    const unsigned char* src = in + first * element_size;
-    for (std::size_t k = 0; k < element_size; ++k) {
-      unsigned char* dst = out + k * elements + first;
-      for (std::size_t i = 0; i < count; ++i) dst[i] = src[i * element_size + k];
+  // Eight elements by eight of their bytes at a time, transposed as an 8x8
+  // byte matrix; the bytes and elements left over one by one.
+  const std::size_t elements8 = elements & ~std::size_t{7}, bytes8 = element_size & ~std::size_t{7};
+  for (std::size_t i = 0; i < elements8; i += 8)
+    for (std::size_t k = 0; k < bytes8; k += 8) {
+      std::uint64_t m[8];
+      for (unsigned r = 0; r < 8; ++r) std::memcpy(&m[r], in + (i + r) * element_size + k, 8);
+      transpose8(m);
+      for (unsigned r = 0; r < 8; ++r) std::memcpy(out + (k + r) * elements + i, &m[r], 8);
     }
+  for (std::size_t k = 0; k < element_size; ++k) {
+    unsigned char* dst = out + k * elements;
+    const std::size_t from = k < bytes8 ? elements8 : 0;
+    for (std::size_t i = from; i < elements; ++i) dst[i] = in[i * element_size + k];
   }
   const std::size_t whole = elements * element_size;
   if (whole < n) std::memcpy(out + whole, in + whole, n - whole);

@@ -128,5 +128,22 @@ TEST(ChunkFilter, ShuffleGroupsEachByteOfTheElements) {
   EXPECT_EQ(out, in);
 }
 
+// The 8x8 blocks and the bytes and elements left over agree with the
+// definition, for element sizes and counts on and off multiples of 8.
+TEST(ChunkFilter, ShuffleMatchesItsDefinitionForAnySize) {
+  for (const std::size_t size : {2u, 7u, 8u, 9u, 28u, 249u})
+    for (const std::size_t elements : {0u, 1u, 8u, 13u, 4096u})
+      for (const std::size_t tail : {0u, 1u}) {
+        const std::size_t n = elements * size + (size > tail ? tail : 0);
+        std::vector<unsigned char> in(n), out(n), want(n);
+        for (std::size_t b = 0; b < n; ++b) in[b] = static_cast<unsigned char>(b * 131 + b / 7);
+        for (std::size_t k = 0; k < size; ++k)
+          for (std::size_t i = 0; i < elements; ++i) want[k * elements + i] = in[i * size + k];
+        for (std::size_t b = elements * size; b < n; ++b) want[b] = in[b];
+        shuffle_bytes(in.data(), n, size, out.data());
+        ASSERT_EQ(out, want) << size << "-byte elements, " << elements << " of them, tail " << tail;
+      }
+}
+
 }  // namespace
 }  // namespace allocsim::h5
