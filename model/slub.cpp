@@ -230,6 +230,16 @@ void Slub::discard_slab(sim::Cpu& cpu, SlubCache& s, std::uint32_t id) {
   slabs_.release(id);
 }
 
+void Slub::add_partial(const Charge& ch, SlubNode& n, std::uint32_t id, bool tail) {
+  slabs_.list_add(ch, n.partial, n.addr + SlubNodeLayout::partial, id, tail);
+  n.partial_free += slabs_[id].objects - slabs_[id].inuse;
+}
+
+void Slub::remove_partial(const Charge& ch, SlubNode& n, std::uint32_t id) {
+  slabs_.list_del(ch, n.partial, n.addr + SlubNodeLayout::partial, id);
+  n.partial_free -= slabs_[id].objects - slabs_[id].inuse;
+}
+
 // get_partial_node: the first node-partial slab becomes the CPU's; 6.x also
 // refills the per-CPU partial list up to half of cpu_partial_slabs.
 std::uint32_t Slub::get_partial_node(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, sim::NodeId node) {
@@ -242,7 +252,7 @@ std::uint32_t Slub::get_partial_node(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, si
   unsigned partial_slabs = 0;
   while (n.partial.head != kNoSlab) {
     const std::uint32_t id = n.partial.head;
-    slabs_.list_del(ch, n.partial, n.addr + SlubNodeLayout::partial, id);
+    remove_partial(ch, n, id);
     slabs_[id].where = SlubSlab::Where::none;
     if (got == kNoSlab) {
       got = id;
@@ -308,7 +318,7 @@ void Slub::unfreeze_partials(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
       discard_slab(cpu, s, id);
       continue;
     }
-    slabs_.list_add(ch, n.partial, n.addr + SlubNodeLayout::partial, id, true);
+    add_partial(ch, n, id, true);
     sl.where = SlubSlab::Where::node_partial;
     cpu.unlock(*n.list_lock);
   }
@@ -353,7 +363,7 @@ void Slub::deactivate_slab(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
   } else if (sl.freelist != kNoObject) {
     cpu.lock(*n.list_lock);
     sl.frozen = false;
-    slabs_.list_add(Charge{&cpu}, n.partial, n.addr + SlubNodeLayout::partial, id, tail);
+    add_partial(Charge{&cpu}, n, id, tail);
     sl.where = SlubSlab::Where::node_partial;
     cpu.unlock(*n.list_lock);
   } else {
@@ -439,7 +449,7 @@ bool Slub::take_cpu_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int node) {
   SlubNode& n = s.node[sl.node];
   sl.where = SlubSlab::Where::none;
   cpu.lock(*n.list_lock);
-  slabs_.list_add(Charge{&cpu}, n.partial, n.addr + SlubNodeLayout::partial, id, true);
+  add_partial(Charge{&cpu}, n, id, true);
   sl.where = SlubSlab::Where::node_partial;
   cpu.unlock(*n.list_lock);
   return false;
@@ -531,6 +541,7 @@ void Slub::slab_free_slow(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::ui
   sl.next_free[obj] = prior;
   sl.freelist = obj;
   --sl.inuse;
+  if (sl.where == SlubSlab::Where::node_partial) ++s.node[sl.node].partial_free;
   cpu.rmw(desc + SlubSlabLayout::freelist, 16);  // cmpxchg_double_slab(freelist, counters)
   if (sl.frozen) return;                         // FREE_FROZEN: the owning CPU deals with it
   if (v6)
@@ -556,7 +567,7 @@ void Slub::slab_free_lists_6(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std:
   // Re-checked under the lock: another CPU may have taken the slab meanwhile.
   if (sl.inuse == 0 && !sl.frozen && sl.where == SlubSlab::Where::node_partial &&
       n.partial.count >= s.g.min_partial) {
-    slabs_.list_del(Charge{&cpu}, n.partial, n.addr + SlubNodeLayout::partial, id);
+    remove_partial(Charge{&cpu}, n, id);
     sl.where = SlubSlab::Where::none;
     cpu.unlock(*n.list_lock);
     discard_slab(cpu, s, id);
@@ -580,7 +591,7 @@ void Slub::slab_free_lists_2_6(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, st
         cpu.unlock(*n.list_lock);
         return;
       }
-      slabs_.list_del(ch, n.partial, n.addr + SlubNodeLayout::partial, id);
+      remove_partial(ch, n, id);
       cpu.unlock(*n.list_lock);
     }
     sl.where = SlubSlab::Where::none;
@@ -590,7 +601,7 @@ void Slub::slab_free_lists_2_6(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, st
   if (prior == kNoObject) {
     cpu.lock(*n.list_lock);
     if (!sl.frozen && sl.where == SlubSlab::Where::none && sl.freelist != kNoObject) {
-      slabs_.list_add(ch, n.partial, n.addr + SlubNodeLayout::partial, id, true);
+      add_partial(ch, n, id, true);
       sl.where = SlubSlab::Where::node_partial;
     }
     cpu.unlock(*n.list_lock);
@@ -631,7 +642,7 @@ int Slub::kmem_cache_shrink(sim::Cpu& cpu, KmemCache& kc) {
     for (std::uint32_t id = n.partial.head; id != kNoSlab;) {
       const std::uint32_t next = slabs_[id].next;
       if (slabs_[id].inuse == 0) {
-        slabs_.list_del(Charge{&cpu}, n.partial, n.addr + SlubNodeLayout::partial, id);
+        remove_partial(Charge{&cpu}, n, id);
         slabs_[id].where = SlubSlab::Where::none;
         discard_slab(cpu, s, id);
       }
@@ -683,8 +694,7 @@ std::vector<SlabinfoRow> Slub::slabinfo_rows() const {
     for (const SlubNode& n : s.node) {
       r.num_slabs += n.nr_slabs;
       r.num_objs += n.total_objects;
-      for (std::uint32_t id = n.partial.head; id != kNoSlab; id = slabs_[id].next)
-        free += slabs_[id].objects - slabs_[id].inuse;
+      free += n.partial_free;
     }
     r.active_objs = r.num_objs - free;
     r.active_slabs = r.num_slabs;
@@ -811,10 +821,14 @@ void Slub::check_invariants() const {
     for (const SlubNode& n : s.node) {
       node_slabs += n.nr_slabs;
       std::uint32_t count = 0;
-      for (std::uint32_t id = n.partial.head; id != kNoSlab; id = slabs_[id].next, ++count)
+      std::uint64_t free = 0;
+      for (std::uint32_t id = n.partial.head; id != kNoSlab; id = slabs_[id].next, ++count) {
         if (slabs_[id].where != SlubSlab::Where::node_partial || slabs_[id].cache != s.id)
           fail(s, "node partial list holds a foreign slab");
+        free += slabs_[id].objects - slabs_[id].inuse;
+      }
       if (count != n.partial.count) fail(s, "node partial count is wrong");
+      if (free != n.partial_free) fail(s, "node partial free-object count is wrong");
     }
     for (const SlubCpu& c : s.cpu) {
       if (c.slab != kNoSlab) {

@@ -58,6 +58,10 @@ struct SlubCpu {  // struct kmem_cache_cpu
 
 struct SlubNode {  // struct kmem_cache_node
   SlubList partial;
+  // Free objects on `partial`: count_partial(n, count_free) kept as slabs move
+  // on and off the list and objects are freed into them, so /proc/slabinfo
+  // (sampled often) needs no walk of the list.
+  std::uint64_t partial_free = 0;
   std::uint64_t nr_slabs = 0, total_objects = 0;
   std::unique_ptr<sim::SpinLock> list_lock;
   sim::PhysAddr addr = 0;
@@ -154,6 +158,9 @@ class Slub final : public ObjectAllocator {
     void invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t b) override;
     Slub& slub;
   } rcu_sheaf_cb_{*this};
+  // add_partial / remove_partial: the node partial list and its free-object count.
+  void add_partial(const Charge& ch, SlubNode& n, std::uint32_t id, bool tail);
+  void remove_partial(const Charge& ch, SlubNode& n, std::uint32_t id);
   std::uint64_t slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp gfp, int node);
   std::uint64_t get_freelist(sim::Cpu& cpu, SlubCache& s, SlubCpu& c);
   bool take_cpu_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int node);

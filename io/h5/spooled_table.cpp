@@ -59,6 +59,12 @@ void SpooledTable::set(std::size_t column, double v) {
 void SpooledTable::set(std::size_t column, std::string_view v) {
   std::uint64_t* c = cell(column, Column::Type::str);
   Strings& s = strings_[column];
+  // Samples repeat their rows' values in the same order: try the value after
+  // the last one before searching.
+  if (s.next < s.values.size() && s.values[s.next] == v) {
+    *c = s.next++;
+    return;
+  }
   auto it = s.ids.find(v);
   if (it == s.ids.end()) {
     it = s.ids.emplace(std::string(v), s.values.size()).first;
@@ -66,6 +72,7 @@ void SpooledTable::set(std::size_t column, std::string_view v) {
     s.longest = std::max(s.longest, v.size());
   }
   *c = it->second;
+  s.next = it->second + 1;
 }
 
 void SpooledTable::end_row() {
@@ -147,27 +154,23 @@ void SpooledTable::write(hid_t loc, const std::string& name) const {
   for (const Strings& s : strings_) widths.push_back(s.longest);
   const std::uint64_t n = rows();
   const detail::TableLayout layout = detail::create_table(at, columns_, widths, n);
-  // A chunk at a time, packed as write_table packs rows (zeroed: strings null-padded).
+  // A chunk at a time, packed as write_table packs rows.
   std::vector<std::uint64_t> cells(layout.chunk * columns_.size());
-  std::vector<unsigned char> buf(layout.chunk * layout.row_size);
-  for (std::uint64_t first = 0; first < n; first += layout.chunk) {
-    const std::size_t count =
-        static_cast<std::size_t>(std::min<std::uint64_t>(layout.chunk, n - first));
-    read(first, count, cells.data());
-    std::fill(buf.begin(), buf.end(), 0);
-    for (std::size_t r = 0; r < count; ++r)
-      for (std::size_t i = 0; i < columns_.size(); ++i) {
-        unsigned char* p = buf.data() + r * layout.row_size + layout.offsets[i];
-        const std::uint64_t v = cells[r * columns_.size() + i];
-        if (columns_[i].type == Column::Type::str) {
-          const std::string& s = strings_[i].values[v];
-          std::memcpy(p, s.data(), s.size());
-        } else {
-          std::memcpy(p, &v, sizeof v);
-        }
-      }
-    detail::write_rows(layout, at, static_cast<std::size_t>(first), count, buf.data());
-  }
+  detail::write_chunked(layout, at, static_cast<std::size_t>(n),
+                        [&](std::size_t first, std::size_t count, unsigned char* buf) {
+                          read(first, count, cells.data());
+                          for (std::size_t r = 0; r < count; ++r)
+                            for (std::size_t i = 0; i < columns_.size(); ++i) {
+                              unsigned char* p = buf + r * layout.row_size + layout.offsets[i];
+                              const std::uint64_t v = cells[r * columns_.size() + i];
+                              if (columns_[i].type == Column::Type::str) {
+                                const std::string& s = strings_[i].values[v];
+                                std::memcpy(p, s.data(), s.size());
+                              } else {
+                                std::memcpy(p, &v, sizeof v);
+                              }
+                            }
+                        });
   detail::write_units(layout.dset.id(), columns_, at);
 }
 

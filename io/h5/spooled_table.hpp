@@ -60,6 +60,7 @@ class SpooledTable {
     std::vector<std::string> values;
     std::map<std::string, std::uint64_t, std::less<>> ids;
     std::size_t longest = 0;
+    std::uint64_t next = 0;  // the index after the last value set
   };
 
   std::uint64_t* cell(std::size_t column, Column::Type type);

@@ -41,6 +41,7 @@ TableAppender::TableAppender(hid_t loc, const std::string& name, std::vector<Col
   // Chunks as write_table makes them: up to 4096 rows and 1 MiB.
   chunk_rows_ = std::clamp<std::size_t>((std::size_t{1} << 20) / row_size_, 1, 4096);
   buf_.assign(chunk_rows_ * row_size_, 0);
+  filter_ = std::make_unique<ChunkFilterThread>(row_size_);
   std::string leaf;
   Handle parent = detail::parent_for_new(at, leaf);
   const hsize_t dims[1] = {0}, maxdims[1] = {H5S_UNLIMITED};
@@ -83,14 +84,37 @@ void TableAppender::set(std::size_t column, std::string_view v) {
 }
 
 void TableAppender::end_row() {
-  if (++buffered_ == chunk_rows_) flush();
+  if (++buffered_ < chunk_rows_) return;
+  if (written_ % chunk_rows_) {  // after a flush of part of a chunk: through H5Dwrite
+    flush();
+    return;
+  }
+  if (!filter_->idle()) store_filtered();
+  filtering_ = written_;
+  filter_->submit(buf_);  // buf_ comes back zeroed
+  written_ += buffered_;
+  buffered_ = 0;
+}
+
+void TableAppender::extend(std::uint64_t rows) {
+  const hsize_t size[1] = {rows};
+  At{dset_.id(), path_}.ok(H5Dset_extent(dset_.id(), size), "cannot extend the table");
+}
+
+void TableAppender::store_filtered() {
+  const std::vector<unsigned char>& bytes = filter_->wait();
+  extend(filtering_ + chunk_rows_);
+  const hsize_t offset[1] = {filtering_};
+  At{dset_.id(), path_}.ok(
+      H5Dwrite_chunk(dset_.id(), H5P_DEFAULT, 0, offset, bytes.size(), bytes.data()),
+      "cannot write the rows");
 }
 
 void TableAppender::flush() {
+  if (!filter_->idle()) store_filtered();
   if (buffered_ == 0) return;
   const At at{dset_.id(), path_};
-  const hsize_t size[1] = {written_ + buffered_};
-  at.ok(H5Dset_extent(dset_.id(), size), "cannot extend the table");
+  extend(written_ + buffered_);
   Handle file_space = at.own(H5Dget_space(dset_.id()), "cannot get the dataspace");
   const hsize_t start[1] = {written_}, count[1] = {buffered_};
   at.ok(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr),

@@ -4,13 +4,17 @@
 // write_table gives (one field per column, a "units" attribute), so
 // read_table, h5py and pandas read it alike. Rows are packed into a buffer
 // and appended a chunk at a time. Strings have a fixed width given up front.
+// A full chunk is shuffled and deflated on a worker thread while the next
+// fills, then stored with H5Dwrite_chunk (the same bytes H5Dwrite stores).
 #include <hdf5.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "io/h5/chunk_filter.hpp"
 #include "io/h5/file.hpp"
 
 namespace allocsim::h5 {
@@ -41,6 +45,9 @@ class TableAppender {
 
  private:
   void put(std::size_t column, const void* v, std::size_t n);
+  // The chunk on the worker thread into the file (waits for it).
+  void store_filtered();
+  void extend(std::uint64_t rows);
 
   std::string path_;
   std::vector<ColumnSpec> columns_;
@@ -49,7 +56,9 @@ class TableAppender {
   Handle type_, dset_;
   std::vector<unsigned char> buf_;  // chunk_rows_ rows
   std::size_t buffered_ = 0;
-  std::uint64_t written_ = 0;
+  std::uint64_t written_ = 0;    // rows stored or on the worker thread
+  std::uint64_t filtering_ = 0;  // first row of the chunk on the worker thread
+  std::unique_ptr<ChunkFilterThread> filter_;
 };
 
 }  // namespace allocsim::h5

@@ -44,11 +44,12 @@ void write_table(hid_t loc, const std::string& name, const Table& t) {
     widths.push_back(longest);
   }
   const detail::TableLayout layout = detail::create_table(at, cols, widths, rows);
-  std::vector<unsigned char> buf(rows * layout.row_size);
-  for (std::size_t r = 0; r < rows; ++r)
-    for (std::size_t i = 0; i < cols.size(); ++i)
-      pack(cols[i], r, buf.data() + r * layout.row_size + layout.offsets[i]);
-  detail::write_rows(layout, at, 0, rows, buf.data());
+  detail::write_chunked(
+      layout, at, rows, [&](std::size_t first, std::size_t count, unsigned char* buf) {
+        for (std::size_t r = 0; r < count; ++r)
+          for (std::size_t i = 0; i < cols.size(); ++i)
+            pack(cols[i], first + r, buf + r * layout.row_size + layout.offsets[i]);
+      });
   detail::write_units(layout.dset.id(), cols, at);
 }
 

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <string>
 
+#include "io/h5/chunk_filter.hpp"
+
 namespace allocsim::h5::detail {
 
 namespace {
@@ -72,6 +74,36 @@ void write_rows(const TableLayout& t, const At& at, std::size_t first, std::size
   Handle mem_space = at.own(H5Screate_simple(1, n, nullptr), "cannot create a dataspace");
   at.ok(H5Dwrite(t.dset.id(), t.type.id(), mem_space.id(), file_space.id(), H5P_DEFAULT, buf),
         "cannot write the rows");
+}
+
+void write_chunked(const TableLayout& t, const At& at, std::size_t rows,
+                   const std::function<void(std::size_t, std::size_t, unsigned char*)>& pack) {
+  std::vector<unsigned char> buf(t.chunk * t.row_size);
+  if (rows <= t.chunk) {
+    pack(0, rows, buf.data());
+    write_rows(t, at, 0, rows, buf.data());
+    return;
+  }
+  ChunkFilterThread filter(t.row_size);
+  std::size_t filtering = 0;  // first row of the chunk on the worker thread
+  auto store = [&] {
+    const std::vector<unsigned char>& bytes = filter.wait();
+    const hsize_t offset[1] = {filtering};
+    at.ok(H5Dwrite_chunk(t.dset.id(), H5P_DEFAULT, 0, offset, bytes.size(), bytes.data()),
+          "cannot write the rows");
+  };
+  for (std::size_t first = 0; first < rows; first += t.chunk) {
+    const std::size_t count = std::min(t.chunk, rows - first);
+    pack(first, count, buf.data());
+    if (!filter.idle()) store();
+    if (count < t.chunk) {
+      write_rows(t, at, first, count, buf.data());
+      break;
+    }
+    filtering = first;
+    filter.submit(buf);  // buf comes back zeroed
+  }
+  if (!filter.idle()) store();
 }
 
 void write_units(hid_t dset, const std::vector<Column>& cols, const At& at) {

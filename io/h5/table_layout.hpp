@@ -5,6 +5,7 @@
 #include <hdf5.h>
 
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "io/h5/detail.hpp"
@@ -25,6 +26,14 @@ TableLayout create_table(const At& at, const std::vector<Column>& cols,
 // Rows first .. first + count - 1, packed as the layout's rows in `buf`.
 void write_rows(const TableLayout& t, const At& at, std::size_t first, std::size_t count,
                 const void* buf);
+// All `rows` rows, a chunk at a time: `pack(first, count, buf)` packs rows
+// first .. first + count - 1 into `buf`, which is zeroed (strings null-padded).
+// A table of more than one chunk has its whole chunks filtered on a worker
+// thread (chunk_filter.hpp) while the next is packed, and stored with
+// H5Dwrite_chunk; a one-chunk table and a last part-chunk go through H5Dwrite.
+// Every table writer uses this, so the same rows give the same file bytes.
+void write_chunked(const TableLayout& t, const At& at, std::size_t rows,
+                   const std::function<void(std::size_t, std::size_t, unsigned char*)>& pack);
 // "units": one fixed-length string per field, in field order.
 void write_units(hid_t dset, const std::vector<Column>& cols, const At& at);
 
