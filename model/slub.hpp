@@ -107,28 +107,28 @@ class Slub final : public ObjectAllocator {
   void set_tunables(sim::Cpu& cpu, KmemCache& c, const CacheTunables& t) override;
 
  protected:
-  Lookup lookup(std::uint64_t addr) const override;
+  Lookup lookup(VirtAddr addr) const override;
   SlabAccount account_of(std::uint32_t owner) const override;
-  std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
-  void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) override;
+  VirtAddr do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
+  void do_cache_free(sim::Cpu& cpu, KmemCache& c, VirtAddr addr) override;
   KmemCache* create_with_args(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
                               std::uint32_t align, SlabFlags flags, bool ctor,
                               const KmemCacheArgs& args) override;
   // 6.18: kmalloc_slab picks the cache of kmalloc_type(gfp).
-  std::uint64_t do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) override;
+  VirtAddr do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) override;
 
  private:
   SlubCache* create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
                           std::uint32_t align, SlabFlags flags, bool ctor, bool general,
                           const KmemCacheArgs& args = {});
   // The 6.8 per-CPU slab paths (slab_alloc_node / do_slab_free).
-  std::uint64_t slab_alloc_node(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node);
-  void do_slab_free(sim::Cpu& cpu, SlubCache& s, std::uint64_t addr);
+  VirtAddr slab_alloc_node(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node);
+  void do_slab_free(sim::Cpu& cpu, SlubCache& s, VirtAddr addr);
   // Sheaves (slub_sheaves.cpp).
   void init_sheaves(sim::Cpu& cpu, SlubCache& s);
   void flush_sheaves(sim::Cpu& cpu, SlubCache& s, bool free_main);
-  std::uint64_t alloc_from_pcs(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node);
-  bool free_to_pcs(sim::Cpu& cpu, SlubCache& s, std::uint64_t addr);
+  VirtAddr alloc_from_pcs(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node);
+  bool free_to_pcs(sim::Cpu& cpu, SlubCache& s, VirtAddr addr);
   bool pcs_replace_empty_main(sim::Cpu& cpu, SlubCache& s, SlubPcs& pcs, Gfp gfp);
   bool pcs_replace_full_main(sim::Cpu& cpu, SlubCache& s, SlubPcs& pcs);
   std::uint32_t alloc_empty_sheaf(sim::Cpu& cpu, SlubCache& s, Gfp gfp);
@@ -140,9 +140,9 @@ class Slub final : public ObjectAllocator {
   void barn_move(sim::Cpu& cpu, SlubBarn& b, const SlubSheaf& sh, std::uint32_t list);
   std::uint32_t barn_take(sim::Cpu& cpu, SlubCache& s, SlubBarn& b, bool full);
   void barn_put(sim::Cpu& cpu, SlubCache& s, SlubBarn& b, std::uint32_t i, bool full);
-  void set_live(std::uint64_t addr, bool live);
-  std::uint64_t slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp gfp, int node);
-  std::uint64_t get_freelist(sim::Cpu& cpu, SlubCache& s, SlubCpu& c);
+  void set_live(VirtAddr addr, bool live);
+  VirtAddr slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp gfp, int node);
+  VirtAddr get_freelist(sim::Cpu& cpu, SlubCache& s, SlubCpu& c);
   bool take_cpu_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int node);
   std::uint32_t new_slab(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node);
   void discard_slab(sim::Cpu& cpu, SlubCache& s, std::uint32_t id);

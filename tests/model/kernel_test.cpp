@@ -24,10 +24,10 @@ TEST_P(Assembled, CrossAllocatorMisuseIsReportedAndProcFilesRender) {
   const Gfp g = parse_gfp(f, "GFP_KERNEL");
   const std::uint64_t pages_before = k.slab().pages_held();
   const VirtAddr v = k.vmalloc().vmalloc(cpu, 64 * 1024, "test_caller");
-  ASSERT_NE(v, 0u);
+  ASSERT_TRUE(v);
   EXPECT_GT(k.slab().pages_held() + k.slab().large_kmalloc_pages(), pages_before - 1);
-  const std::uint64_t p = k.slab().kmalloc(cpu, 100, g);
-  ASSERT_NE(p, 0u);
+  const sim::VirtAddr p = k.slab().kmalloc(cpu, 100, g);
+  ASSERT_TRUE(p);
   EXPECT_FALSE(k.slab().kfree(cpu, v));
   EXPECT_EQ(k.diagnostics().count(DiagKind::kfree_vmalloc), 1u);
   EXPECT_FALSE(k.vmalloc().vfree(cpu, p));
