@@ -26,7 +26,7 @@ Highmem::Highmem(PageAllocator& pa)
   waiters_.reserve(pa.machine().cpus());
   if (!highmem_) return;
   pkmap_count_.assign(kLastPkmap, 0);
-  pkmap_page_.assign(kLastPkmap, 0);
+  pkmap_page_.assign(kLastPkmap, Pfn{});
   sim::BootMemory& boot = pa.machine().boot_memory();
   const sim::PhysAddr limit = pa.machine().lowmem_limit();
   pkmap_pte_ = boot.alloc(kLastPkmap * 4, kPageSize, 0, limit);
@@ -53,7 +53,7 @@ std::optional<Pfn> Highmem::virt_to_page(VirtAddr v) const {
     return pkmap_page_[i];
   }
   if (v < page_offset_) return std::nullopt;
-  const Pfn pfn = (v - page_offset_) >> kPageShift;
+  const Pfn pfn = pa_.phys_to_pfn(pa(v));
   if (!pa_.mem_map().contains(pfn) || pa_.is_highmem(pfn)) return std::nullopt;
   return pfn;
 }
@@ -128,7 +128,7 @@ void Highmem::kunmap(sim::Cpu& cpu, Pfn pfn) {
     if (pkmap_count_[i] > 1 && pkmap_page_[i] == pfn) nr = i;
   if (nr == kLastPkmap) {
     cpu.unlock(*kmap_lock_);
-    note("kunmap of pfn " + std::to_string(pfn) + ", which is not kmapped");
+    note("kunmap of pfn " + std::to_string(pfn.value()) + ", which is not kmapped");
     return;
   }
   cpu.write(pkmap_count_addr_ + nr * 4, 4);

@@ -143,11 +143,12 @@ void ObjectAllocator::free_slab_pages(sim::Cpu& cpu, Pfn pfn, unsigned order) {
 void ObjectAllocator::free_slab_pages_rcu(sim::Cpu& cpu, const KmemCache& c, Pfn pfn,
                                           unsigned order, sim::PhysAddr head, VirtAddr offslab) {
   set_page_owner(pfn, order, (c.flags & SLAB_RECLAIM_ACCOUNT) ? kRcuReclaimOwner : kRcuOwner);
-  rcu_->call_rcu(cpu, head, slab_free_cb_, pfn | std::uint64_t{order} << 56, offslab.value());
+  rcu_->call_rcu(cpu, head, slab_free_cb_, pfn.value() | std::uint64_t{order} << 56,
+                 offslab.value());
 }
 
 void ObjectAllocator::SlabFreeCb::invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t b) {
-  oa.free_slab_pages(cpu, a & ((std::uint64_t{1} << 56) - 1), static_cast<unsigned>(a >> 56));
+  oa.free_slab_pages(cpu, Pfn(a & ((std::uint64_t{1} << 56) - 1)), static_cast<unsigned>(a >> 56));
   if (b) oa.kfree(cpu, VirtAddr(b));
   oa.rcu_->count_slab_freed();
 }

@@ -25,7 +25,7 @@ bool PageApi::free_pages(sim::Cpu& cpu, VirtAddr addr, unsigned order) {
   if (!addr) return true;  // free_pages(0) is a no-op
   const std::optional<Pfn> pfn = hm_.virt_to_page(addr);
   // An address that maps no page is still handed to __free_pages' checks.
-  return pa_.free_pages(cpu, pfn ? *pfn : ~Pfn{0}, order);
+  return pa_.free_pages(cpu, pfn ? *pfn : Pfn(~std::uint64_t{0}), order);
 }
 
 }  // namespace allocsim::model

@@ -25,7 +25,7 @@ inline constexpr std::uint32_t kBufctlEnd = 0xffffffffu;  // BUFCTL_END
 // struct slab (2.6.32) / the slab fields of struct page (6.5), plus host state.
 struct SlabSlab {
   std::uint32_t cache = kNoSlabId;
-  Pfn pfn = 0;
+  Pfn pfn{};
   unsigned order = 0;
   sim::NodeId node = 0;
   std::uint32_t inuse = 0;            // slabp->inuse / slab->active

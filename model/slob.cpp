@@ -183,7 +183,7 @@ void Slob::do_cache_free(sim::Cpu& cpu, KmemCache& kc, VirtAddr addr) {
     if (c.size < kPageSize)
       heap_->mark_rcu(page_owner(addr) - kFirstSlabOwner, b);
     else
-      set_page_owner(b >> kPageShift, get_order(c.size), kRcuOwner);
+      set_page_owner(pa_.phys_to_pfn(b), get_order(c.size), kRcuOwner);
     rcu().call_rcu(cpu, footer, rcu_free_, b, c.size);  // the rcu_head write covers the footer
     return;
   }
@@ -195,7 +195,7 @@ void Slob::kmem_cache_free_now(sim::Cpu& cpu, sim::PhysAddr b, std::uint32_t siz
   if (size < kPageSize)
     heap_->free(cpu, page_owner(virt(b)) - kFirstSlabOwner, b, size);
   else
-    free_slab_pages(cpu, b >> kPageShift, get_order(size));
+    free_slab_pages(cpu, pa_.phys_to_pfn(b), get_order(size));
 }
 
 void Slob::RcuFree::invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t b) {

@@ -26,7 +26,7 @@ inline constexpr std::uint32_t kNoObject = 0xffffffffu;
 // struct slab (the slab's head struct page) plus host-side bookkeeping.
 struct SlubSlab {
   std::uint32_t cache = 0;  // index into the allocator's cache table
-  Pfn pfn = 0;
+  Pfn pfn{};
   unsigned order = 0;
   sim::NodeId node = 0;
   std::uint32_t objects = 0;

@@ -34,13 +34,13 @@ Vmalloc::Vmalloc(PageAllocator& pa, Highmem& hm, DiagnosticLog& log, MetaAlloc& 
       numa_info_(config.numa_info.value_or(pa.machine().config().nodes > 1)),
       ptr_bytes_(bytes_per_word(pa.machine().config().arch)) {
   // high_memory: the end of the directly mapped (lowmem) frames.
-  Pfn lowmem_end = 0;
+  Pfn lowmem_end{};
   for (const Zone& z : pa.zones()) {
     totalram_ += z.managed_pages;
     if (z.type != ZoneType::highmem)
-      lowmem_end = std::max<Pfn>(lowmem_end, z.zone_start_pfn + z.spanned_pages);
+      lowmem_end = std::max(lowmem_end, z.zone_start_pfn + z.spanned_pages);
   }
-  range_ = vmalloc_range(pa.flavour(), arch(), hm.page_offset() + (lowmem_end << kPageShift));
+  range_ = vmalloc_range(pa.flavour(), arch(), hm.va(pa.pfn_to_phys(lowmem_end)));
   // init() makes the lock on the first vmalloc, which may come after the run has begun.
   pa.machine().expect_lock_class(kVmapAreaLock);
   pa.machine().stats().register_counters(purge_counters_, kVmallocPurgeCounters,

@@ -77,16 +77,18 @@ std::optional<std::uint64_t> Simulator::alloc_pages(unsigned c, unsigned order,
     throw std::invalid_argument("order " + std::to_string(order) + " is above MAX_ORDER");
   sim::Cpu& cp = cpu(c);
   const model::Gfp flags = gfp(g);
-  return call([&] {
+  const std::optional<model::Pfn> pfn = call([&] {
     return node < 0 ? kernel_->pages().alloc_pages(cp, flags, order)
                     : kernel_->pages().alloc_pages_node(cp, static_cast<sim::NodeId>(node), flags,
                                                         order);
   });
+  if (!pfn) return std::nullopt;
+  return pfn->value();
 }
 
 bool Simulator::free_pages(unsigned c, std::uint64_t pfn, unsigned order) {
   sim::Cpu& cp = cpu(c);
-  const bool ok = call([&] { return kernel_->pages().free_pages(cp, pfn, order); });
+  const bool ok = call([&] { return kernel_->pages().free_pages(cp, model::Pfn(pfn), order); });
   return check_free(ok, "free_pages", pfn);
 }
 
@@ -252,7 +254,8 @@ sim::Cycles Simulator::touch(unsigned c, std::uint64_t addr, std::uint64_t size,
     kernel_->vmalloc().access(cp, v, size, write);
     return cp.now() - t0;
   }
-  const sim::PhysAddr a = pfn ? addr << model::kPageShift : kernel_->highmem().virt_to_phys(v);
+  const sim::PhysAddr a =
+      pfn ? kernel_->pages().pfn_to_phys(model::Pfn(addr)) : kernel_->highmem().virt_to_phys(v);
   cp.access_range(a, size, write ? sim::AccessKind::write : sim::AccessKind::read);
   return cp.now() - t0;
 }

@@ -31,15 +31,16 @@ TEST_P(I386, ZonesAndWhoGetsHighmem) {
   Booted32 b(GetParam());
   ASSERT_EQ(b.pa.zones().size(), 3u);
   EXPECT_EQ(b.pa.zones()[1].type, ZoneType::normal);
-  EXPECT_EQ(b.pa.zones()[1].zone_start_pfn + b.pa.zones()[1].spanned_pages, kLowmemEndPfn);
+  EXPECT_EQ(b.pa.zones()[1].zone_start_pfn + b.pa.zones()[1].spanned_pages, Pfn(kLowmemEndPfn));
   EXPECT_EQ(b.pa.zones()[2].type, ZoneType::highmem);
-  EXPECT_EQ(b.pa.zones()[2].zone_start_pfn, kLowmemEndPfn);
+  EXPECT_EQ(b.pa.zones()[2].zone_start_pfn, Pfn(kLowmemEndPfn));
   // Boot data (mem_map, per-CPU areas) stays in lowmem.
   EXPECT_EQ(b.pa.zones()[2].managed_pages, b.pa.zones()[2].present_pages);
   sim::Cpu& cpu = b.machine.cpu(0);
   for (int i = 0; i < 200; ++i) {
-    EXPECT_LT(*b.pa.alloc_pages(cpu, b.gfp("GFP_KERNEL"), 0), kLowmemEndPfn);
-    EXPECT_GE(*b.pa.alloc_pages(cpu, b.gfp("GFP_HIGHUSER"), 0), kLowmemEndPfn);  // HighMem first
+    EXPECT_LT(*b.pa.alloc_pages(cpu, b.gfp("GFP_KERNEL"), 0), Pfn(kLowmemEndPfn));
+    EXPECT_GE(*b.pa.alloc_pages(cpu, b.gfp("GFP_HIGHUSER"), 0),
+              Pfn(kLowmemEndPfn));  // HighMem first
   }
   b.pa.check_invariants();
 }
@@ -49,14 +50,14 @@ TEST_P(I386, HighmemPagesHaveNoAddressUntilMapped) {
   sim::Cpu& cpu = b.machine.cpu(0);
   const Pfn low = *b.pa.alloc_pages(cpu, b.gfp("GFP_KERNEL"), 0);
   const Pfn high = *b.pa.alloc_pages(cpu, b.gfp("GFP_HIGHUSER"), 0);
-  EXPECT_EQ(b.hm.page_address(low), VirtAddr(0xC0000000u + (low << 12)));
+  EXPECT_EQ(b.hm.page_address(low), VirtAddr(0xC0000000u + (low.value() << 12)));
   EXPECT_FALSE(b.hm.page_address(high));
   EXPECT_EQ(*b.hm.virt_to_page(b.hm.page_address(low) + 123), low);
   const VirtAddr v = b.hm.kmap(cpu, high);
   EXPECT_GE(v, VirtAddr(0xff800000u));
   EXPECT_EQ(b.hm.page_address(high), v);
   EXPECT_EQ(*b.hm.virt_to_page(v), high);
-  EXPECT_EQ(b.hm.virt_to_phys(v + 8), (high << 12) + 8);
+  EXPECT_EQ(b.hm.virt_to_phys(v + 8), (high.value() << 12) + 8);
   EXPECT_EQ(b.hm.kmap(cpu, high), v);  // a second user shares the entry
   b.hm.kunmap(cpu, high);
   b.hm.kunmap(cpu, high);

@@ -290,7 +290,7 @@ TEST(TypesafeByRcu, SlobFreesEachObjectAfterTheGracePeriod) {
     KmemCache* c = b.oa->kmem_cache_create(cpu, "rcu", 100, 0, SLAB_TYPESAFE_BY_RCU, false);
     KmemCache* big = b.oa->kmem_cache_create(cpu, "big", 5000, 0, SLAB_TYPESAFE_BY_RCU, false);
     const sim::VirtAddr p = b.oa->kmem_cache_alloc(cpu, *c, b.gfp("GFP_KERNEL"));
-    const Pfn pfn = (p - b.hm.page_offset()) >> kPageShift;
+    const Pfn pfn = b.pa.phys_to_pfn(b.hm.pa(p));
     const std::int32_t free_units = slob.heap().page_free_units(pfn);
     EXPECT_TRUE(b.oa->kmem_cache_free(cpu, *c, p));
     EXPECT_EQ(c->in_use, 0u);

@@ -221,7 +221,7 @@ void Runner::allocate(sim::Cpu& cpu, Instance& in, const Op& op) {
   OpTotals& t = totals(in, op.kind);
   record(cpu, t, op.kind, cpu.now() - t0);
   // The fingerprint word of an object: its pfn (pages) or its address.
-  note(in, op.kind, amount, o.kind == ObjectKind::pages ? o.pfn : o.addr.value());
+  note(in, op.kind, amount, o.kind == ObjectKind::pages ? o.pfn.value() : o.addr.value());
   if (o.kind == ObjectKind::pages ? o.size == 0 : !o.addr) {
     ++t.failures;
     return;
@@ -304,7 +304,8 @@ void Runner::add_page_cache(sim::Cpu& cpu, Instance& in, const Op& op) {
   OpTotals& t = totals(in, op.kind);
   record(cpu, t, op.kind, cpu.now() - t0);
   if (!pfn) ++t.failures;
-  note(in, op.kind, pfn ? *pfn : 0, 0);  // owned by the page cache from now on: reclaim frees it
+  note(in, op.kind, pfn ? pfn->value() : 0,
+       0);  // owned by the page cache from now on: reclaim frees it
 }
 
 void Runner::schedule_free(sim::Cpu& cpu, Instance& in, const Op& op, ObjectId id,
@@ -355,7 +356,7 @@ void Runner::free_object(sim::Cpu& cpu, ObjectId id, OpTotals& as) {
       break;
   }
   record(cpu, as, OpKind::free, cpu.now() - t0);
-  fingerprint_.word(o.kind == ObjectKind::pages ? o.pfn : o.addr.value());
+  fingerprint_.word(o.kind == ObjectKind::pages ? o.pfn.value() : o.addr.value());
   objects_.remove(id);
   release_object(cpu, o.owner);
 }
