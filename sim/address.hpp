@@ -57,7 +57,9 @@ class Address {
 };
 
 using Pfn = Address<PfnTag>;  // page frame number
-// using PhysAddr = Address<PhysAddrTag>;  (sim/types.hpp: still an integer)
+// PhysAddr (sim/types.hpp) is still a plain integer: the sim layer's caches,
+// directory and boot memory take it everywhere; it becomes Address<PhysAddrTag>
+// in a later step.
 using VirtAddr = Address<VirtAddrTag>;  // kernel virtual address
 
 }  // namespace allocsim::sim
