@@ -31,7 +31,7 @@ void BM_DirectLoop(benchmark::State& state) {
     for (sim::CpuId cpu = 0; cpu < machine.cpus(); ++cpu)
       machine.spawn(cpu, [&](sim::Cpu& self) {
         for (std::uint64_t i = 0; i < kPairsPerCpu; ++i) {
-          const std::uint64_t a = kernel.slab().kmalloc(self, 512, gfp);
+          const sim::VirtAddr a = kernel.slab().kmalloc(self, 512, gfp);
           kernel.slab().kfree(self, a);
           self.sync();
         }

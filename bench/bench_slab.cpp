@@ -80,13 +80,13 @@ std::vector<std::uint32_t> size_sequence() {
 
 // Fills kSlots live kmalloc objects per CPU; false if any allocation failed.
 bool fill_rings(Booted& b, model::Gfp gfp, unsigned cpus, const std::vector<std::uint32_t>& seq,
-                std::vector<std::vector<std::uint64_t>>& live) {
-  live.assign(cpus, std::vector<std::uint64_t>(kSlots, 0));
+                std::vector<std::vector<sim::VirtAddr>>& live) {
+  live.assign(cpus, std::vector<sim::VirtAddr>(kSlots));
   std::size_t j = 0;
   for (unsigned c = 0; c < cpus; ++c)
     for (auto& slot : live[c]) {
       slot = b.oa->kmalloc(b.m.cpu(c), seq[j++ % kSeqLen], gfp);
-      if (slot == 0) return false;
+      if (!slot) return false;
     }
   return true;
 }
@@ -104,7 +104,7 @@ void BM_KmallocKfree(benchmark::State& state) {
   Booted b(f, slab_design(state.range(0)), cpus, state.range(3) != 0);
   const model::Gfp gfp = model::parse_gfp(f, "GFP_KERNEL");
   const std::vector<std::uint32_t> seq = size_sequence();
-  std::vector<std::vector<std::uint64_t>> live;
+  std::vector<std::vector<sim::VirtAddr>> live;
   if (!fill_rings(b, gfp, cpus, seq, live)) {
     state.SkipWithError("kmalloc failed while filling the rings");
     return;
@@ -116,7 +116,7 @@ void BM_KmallocKfree(benchmark::State& state) {
     auto& slot = live[c][(i / cpus) % kSlots];
     b.oa->kfree(cpu, slot);
     slot = b.oa->kmalloc(cpu, seq[s], gfp);
-    if (slot == 0) {
+    if (!slot) {
       state.SkipWithError("kmalloc failed");
       break;
     }
@@ -138,10 +138,10 @@ void cache_alloc_free_ring(benchmark::State& state, Booted& b, model::KmemCache*
     return;
   }
   sim::Cpu& cpu = b.m.cpu(0);
-  std::vector<std::uint64_t> live(kSlots, 0);
+  std::vector<sim::VirtAddr> live(kSlots);
   for (auto& slot : live) {
     slot = b.oa->kmem_cache_alloc(cpu, *cache, gfp);
-    if (slot == 0) {
+    if (!slot) {
       state.SkipWithError("kmem_cache_alloc failed while filling the ring");
       return;
     }
@@ -151,7 +151,7 @@ void cache_alloc_free_ring(benchmark::State& state, Booted& b, model::KmemCache*
     auto& slot = live[i % kSlots];
     b.oa->kmem_cache_free(cpu, *cache, slot);
     slot = b.oa->kmem_cache_alloc(cpu, *cache, gfp);
-    if (slot == 0) {
+    if (!slot) {
       state.SkipWithError("kmem_cache_alloc failed");
       break;
     }
@@ -195,7 +195,7 @@ void BM_CrossCpuFree(benchmark::State& state) {
   Booted b(f, slab_design(state.range(0)), cpus, true);
   const model::Gfp gfp = model::parse_gfp(f, "GFP_KERNEL");
   const std::vector<std::uint32_t> seq = size_sequence();
-  std::vector<std::vector<std::uint64_t>> live;
+  std::vector<std::vector<sim::VirtAddr>> live;
   if (!fill_rings(b, gfp, cpus, seq, live)) {
     state.SkipWithError("kmalloc failed while filling the rings");
     return;
@@ -206,7 +206,7 @@ void BM_CrossCpuFree(benchmark::State& state) {
     auto& slot = live[c][(i / cpus) % kSlots];  // allocated earlier on CPU c
     b.oa->kfree(b.m.cpu((c + 4) % cpus), slot);
     slot = b.oa->kmalloc(b.m.cpu(c), seq[s], gfp);
-    if (slot == 0) {
+    if (!slot) {
       state.SkipWithError("kmalloc failed");
       break;
     }

@@ -250,7 +250,7 @@ std::uint64_t Buddy::move_freepages_block(Zone& z, std::uint32_t idx, unsigned m
                                           std::uint64_t* movable_pages) {
   const MigrateTypes t = migrate_types(p_.flavour);
   const Pfn pfn = map_.pfn(idx);
-  Pfn start = pfn & ~(pageblock_nr_pages() - 1);
+  Pfn start(pfn.value() & ~(pageblock_nr_pages() - 1));
   const Pfn end = start + pageblock_nr_pages() - 1;
   if (start < z.zone_start_pfn) start = pfn;
   if (end >= z.zone_start_pfn + z.spanned_pages) return 0;
@@ -286,8 +286,8 @@ std::uint64_t Buddy::move_freepages_block(Zone& z, std::uint32_t idx, unsigned m
 
 bool Buddy::buddy_merge_likely(const Zone& z, Pfn pfn, Pfn buddy_pfn, unsigned order) const {
   if (order >= kMaxOrder - 1) return false;
-  const Pfn higher = buddy_pfn & pfn;
-  const Pfn higher_buddy = higher ^ (1ull << (order + 1));
+  const Pfn higher(buddy_pfn.value() & pfn.value());
+  const Pfn higher_buddy = find_buddy_pfn(higher, order + 1);
   if (!map_.contains(higher_buddy)) return false;
   const Page& b = map_.page(higher_buddy);
   return (b.flags & PG_buddy) && b.order == order + 1 && b.zone == map_.page(pfn).zone &&
@@ -304,7 +304,7 @@ void Buddy::free_one_page(Zone& z, std::uint32_t idx, unsigned order, unsigned m
   const std::uint8_t zone_id = map_[idx].zone;
   Pfn buddy_pfn = pfn;
   while (order < kMaxOrder) {
-    buddy_pfn = pfn ^ (1ull << order);
+    buddy_pfn = find_buddy_pfn(pfn, order);
     if (!map_.contains(buddy_pfn)) break;
     const std::uint32_t bidx = map_.index(buddy_pfn);
     const Page& buddy = map_[bidx];
@@ -316,7 +316,7 @@ void Buddy::free_one_page(Zone& z, std::uint32_t idx, unsigned order, unsigned m
       if (mt != b && (mt >= kMigratePcpTypes || b >= kMigratePcpTypes)) break;
     }
     del_from_free_list(z, bidx, order, c);
-    pfn &= buddy_pfn;
+    pfn = Pfn(pfn.value() & buddy_pfn.value());  // combined_pfn
     ++order;
   }
   bool tail = false;

@@ -41,7 +41,7 @@ class Buddy {
   }
   // The pageblock bitmap starts at the zone start rounded down to a block.
   std::size_t pageblock_index(const Zone& z, Pfn pfn) const {
-    return (pfn >> p_.pageblock_order) - (z.zone_start_pfn >> p_.pageblock_order);
+    return (pfn.value() >> p_.pageblock_order) - (z.zone_start_pfn.value() >> p_.pageblock_order);
   }
   unsigned pageblock_mt(const Zone& z, Pfn pfn) const {
     return z.pageblock_mt[pageblock_index(z, pfn)];

@@ -124,7 +124,7 @@ bool Buddy::prep_move_freepages_block(const Zone& z, std::uint32_t idx, const Ch
                                       std::uint64_t* free_pages,
                                       std::uint64_t* movable_pages) const {
   const MigrateTypes t = migrate_types(p_.flavour);
-  const Pfn start = map_.pfn(idx) & ~(pageblock_nr_pages() - 1);
+  const Pfn start(map_.pfn(idx).value() & ~(pageblock_nr_pages() - 1));
   const Pfn end = start + pageblock_nr_pages();
   if (start < z.zone_start_pfn || end > z.zone_start_pfn + z.spanned_pages) return false;
   for (Pfn p = start; p < end;) {

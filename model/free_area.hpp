@@ -7,10 +7,16 @@
 
 #include "model/flavour.hpp"
 #include "model/migratetype.hpp"
+#include "sim/address.hpp"
 
 namespace allocsim::model {
 
-using Pfn = std::uint64_t;
+using sim::Pfn;
+// __find_buddy_pfn() (mm/internal.h): the buddy of the order-`order` block at pfn.
+constexpr Pfn find_buddy_pfn(Pfn pfn, unsigned order) {
+  return Pfn(pfn.value() ^ (std::uint64_t{1} << order));
+}
+
 inline constexpr std::uint32_t kNilIndex = 0xffffffffu;  // "no page" in a list link
 
 struct FreeList {

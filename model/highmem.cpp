@@ -18,15 +18,15 @@ Highmem::Highmem(PageAllocator& pa)
       highmem_(pa.machine().config().arch == sim::Arch::i386),
       atomic_slots_(pa.flavour() == Flavour::linux_2_6 ? kKmTypeNr26 : kKmMaxIdx6) {
   const sim::Arch arch = pa.machine().config().arch;
-  page_offset_ = arch == sim::Arch::i386              ? 0xC0000000ull
-                 : pa.flavour() == Flavour::linux_2_6 ? 0xffff880000000000ull
-                                                      : 0xffff888000000000ull;
+  page_offset_ = VirtAddr(arch == sim::Arch::i386              ? 0xC0000000ull
+                          : pa.flavour() == Flavour::linux_2_6 ? 0xffff880000000000ull
+                                                               : 0xffff888000000000ull);
   atomic_stack_.assign(pa.machine().cpus(), {});
   for (auto& s : atomic_stack_) s.reserve(atomic_slots_);
   waiters_.reserve(pa.machine().cpus());
   if (!highmem_) return;
   pkmap_count_.assign(kLastPkmap, 0);
-  pkmap_page_.assign(kLastPkmap, 0);
+  pkmap_page_.assign(kLastPkmap, Pfn{});
   sim::BootMemory& boot = pa.machine().boot_memory();
   const sim::PhysAddr limit = pa.machine().lowmem_limit();
   pkmap_pte_ = boot.alloc(kLastPkmap * 4, kPageSize, 0, limit);
@@ -43,7 +43,7 @@ VirtAddr Highmem::page_address(Pfn pfn) const {
   if (!pa_.is_highmem(pfn)) return page_offset_ + pa_.pfn_to_phys(pfn);
   for (unsigned i = 0; i < pkmap_count_.size(); ++i)
     if (pkmap_count_[i] >= 1 && pkmap_page_[i] == pfn) return pkmap_base_ + i * kPageSize;
-  return 0;
+  return VirtAddr{};
 }
 
 std::optional<Pfn> Highmem::virt_to_page(VirtAddr v) const {
@@ -53,14 +53,14 @@ std::optional<Pfn> Highmem::virt_to_page(VirtAddr v) const {
     return pkmap_page_[i];
   }
   if (v < page_offset_) return std::nullopt;
-  const Pfn pfn = (v - page_offset_) >> kPageShift;
+  const Pfn pfn = pa_.phys_to_pfn(pa(v));
   if (!pa_.mem_map().contains(pfn) || pa_.is_highmem(pfn)) return std::nullopt;
   return pfn;
 }
 
 sim::PhysAddr Highmem::virt_to_phys(VirtAddr v) const {
   const std::optional<Pfn> pfn = virt_to_page(v);
-  return pfn ? pa_.pfn_to_phys(*pfn) + (v & (kPageSize - 1)) : 0;
+  return pfn ? pa_.pfn_to_phys(*pfn) + (v.value() & (kPageSize - 1)) : 0;
 }
 
 // flush_all_zero_pkmaps: every entry mapped but unused is cleared, then one
@@ -128,7 +128,7 @@ void Highmem::kunmap(sim::Cpu& cpu, Pfn pfn) {
     if (pkmap_count_[i] > 1 && pkmap_page_[i] == pfn) nr = i;
   if (nr == kLastPkmap) {
     cpu.unlock(*kmap_lock_);
-    note("kunmap of pfn " + std::to_string(pfn) + ", which is not kmapped");
+    note("kunmap of pfn " + std::to_string(pfn.value()) + ", which is not kmapped");
     return;
   }
   cpu.write(pkmap_count_addr_ + nr * 4, 4);
@@ -145,7 +145,7 @@ VirtAddr Highmem::kmap_atomic(sim::Cpu& cpu, Pfn pfn) {
   if (stack.size() >= atomic_slots_) {
     note("kmap_atomic on CPU " + std::to_string(cpu.id()) + " beyond its " +
          std::to_string(atomic_slots_) + " slots");
-    return 0;
+    return VirtAddr{};
   }
   const std::size_t idx = cpu.id() * atomic_slots_ + stack.size();
   stack.push_back(pfn);
@@ -159,7 +159,8 @@ void Highmem::kunmap_atomic(sim::Cpu& cpu, VirtAddr v) {
   if (v >= page_offset_ && v < pkmap_base_) return;  // a lowmem address: nothing was mapped
   auto& stack = atomic_stack_[cpu.id()];
   const VirtAddr top =
-      stack.empty() ? 0 : fixmap_top_ - (cpu.id() * atomic_slots_ + stack.size() - 1) * kPageSize;
+      stack.empty() ? VirtAddr{}
+                    : fixmap_top_ - (cpu.id() * atomic_slots_ + stack.size() - 1) * kPageSize;
   if (stack.empty() || v != top) {
     note("kunmap_atomic of a slot that is not the last mapped on CPU " + std::to_string(cpu.id()));
     return;

@@ -10,16 +10,21 @@
 #include <vector>
 
 #include "model/page_alloc.hpp"
+#include "sim/address.hpp"
 
 namespace allocsim::model {
 
-using VirtAddr = std::uint64_t;
+using sim::VirtAddr;
 
 class Highmem {
  public:
   explicit Highmem(PageAllocator& pa);
 
   VirtAddr page_offset() const { return page_offset_; }
+  // __pa() and __va(): the linear map of lowmem at PAGE_OFFSET
+  // (arch/x86/include/asm/page.h); no check that the address is lowmem.
+  sim::PhysAddr pa(VirtAddr v) const { return v - page_offset_; }
+  VirtAddr va(sim::PhysAddr p) const { return page_offset_ + p; }
   // page_address(): 0 for an unmapped HIGHMEM page.
   VirtAddr page_address(Pfn pfn) const;
   // virt_to_page() for direct-mapped and pkmap addresses; nothing for others.
@@ -47,9 +52,9 @@ class Highmem {
   PageAllocator& pa_;
   bool highmem_;  // i386: HIGHMEM exists
   VirtAddr page_offset_;
-  VirtAddr pkmap_base_ = 0xff800000;  // i386 PKMAP_BASE (non-PAE)
-  VirtAddr fixmap_top_ = 0xfffff000;  // kmap_atomic slots grow down from here
-  std::vector<int> pkmap_count_;      // 0 free, 1 mapped unused, n > 1: n - 1 users
+  VirtAddr pkmap_base_{0xff800000};  // i386 PKMAP_BASE (non-PAE)
+  VirtAddr fixmap_top_{0xfffff000};  // kmap_atomic slots grow down from here
+  std::vector<int> pkmap_count_;     // 0 free, 1 mapped unused, n > 1: n - 1 users
   std::vector<Pfn> pkmap_page_;
   unsigned last_pkmap_nr_ = 0;
   std::unique_ptr<sim::SpinLock> kmap_lock_;

@@ -8,11 +8,11 @@
 
 namespace allocsim::model {
 
-std::uint64_t Kernel::KmallocMeta::alloc(sim::Cpu& cpu, std::uint64_t bytes, int node) {
+VirtAddr Kernel::KmallocMeta::alloc(sim::Cpu& cpu, std::uint64_t bytes, int node) {
   return oa_->kmalloc(cpu, bytes, parse_gfp(oa_->page_allocator().flavour(), "GFP_KERNEL"), node);
 }
 
-void Kernel::KmallocMeta::free(sim::Cpu& cpu, std::uint64_t addr) {
+void Kernel::KmallocMeta::free(sim::Cpu& cpu, VirtAddr addr) {
   oa_->kfree(cpu, addr);
 }
 

@@ -46,8 +46,8 @@ class Kernel {
   // vmalloc's vm_struct, vmap_area and pages[] come from kmalloc.
   struct KmallocMeta final : MetaAlloc {
     explicit KmallocMeta(ObjectAllocator*& oa) : oa_(oa) {}
-    std::uint64_t alloc(sim::Cpu& cpu, std::uint64_t bytes, int node) override;
-    void free(sim::Cpu& cpu, std::uint64_t addr) override;
+    VirtAddr alloc(sim::Cpu& cpu, std::uint64_t bytes, int node) override;
+    void free(sim::Cpu& cpu, VirtAddr addr) override;
     ObjectAllocator*& oa_;
   };
 

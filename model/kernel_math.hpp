@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "model/flavour.hpp"
+#include "sim/address.hpp"
 #include "sim/machine_config.hpp"
 
 namespace allocsim::model {
@@ -56,6 +57,11 @@ template <class T>
 constexpr T align_up(T x, std::type_identity_t<T> a) {
   static_assert(std::is_unsigned_v<T>);
   return (x + (a - 1)) & ~(a - 1);
+}
+// ALIGN() of an address (the kernel applies it to addresses as to sizes).
+template <class Tag>
+constexpr sim::Address<Tag> align_up(sim::Address<Tag> x, std::uint64_t a) {
+  return sim::Address<Tag>(align_up(x.value(), a));
 }
 
 // sizeof(void *) (mm/slab.c's BYTES_PER_WORD): 8 on x86_64, 4 on i386.

@@ -24,7 +24,7 @@ unsigned KernelPageTables::table_shift(unsigned level) const {
 
 sim::PhysAddr KernelPageTables::table(unsigned level, VirtAddr v) const {
   if (level == kPgd) return pgd_;
-  const auto it = tables_.find(key(level, v >> table_shift(level)));
+  const auto it = tables_.find(key(level, v.value() >> table_shift(level)));
   return it == tables_.end() ? 0 : it->second;
 }
 
@@ -36,7 +36,7 @@ sim::PhysAddr KernelPageTables::alloc_table(sim::Cpu& cpu, unsigned level, VirtA
   if (!pfn) return 0;
   ++table_pages_;
   const sim::PhysAddr t = pa_.pfn_to_phys(*pfn);
-  tables_.emplace(key(level, v >> table_shift(level)), t);
+  tables_.emplace(key(level, v.value() >> table_shift(level)), t);
   return t;
 }
 
@@ -71,7 +71,7 @@ sim::PhysAddr KernelPageTables::pte_addr(VirtAddr v) const {
   const sim::PhysAddr t = table(kPte, v);
   if (!t) return 0;
   const std::uint64_t mask = x86_64_ ? 511 : 1023;
-  return t + ((v >> kPageShift) & mask) * entry_bytes();
+  return t + ((v.value() >> kPageShift) & mask) * entry_bytes();
 }
 
 void KernelPageTables::translate(sim::Cpu& cpu, VirtAddr v, bool huge) {
@@ -86,7 +86,7 @@ void KernelPageTables::translate(sim::Cpu& cpu, VirtAddr v, bool huge) {
   const unsigned bytes = entry_bytes();
   auto read_entry = [&](unsigned level, unsigned entry_shift, std::uint64_t mask) {
     const sim::PhysAddr t = table(level, v);
-    if (t) cpu.read(t + ((v >> entry_shift) & mask) * bytes, bytes);
+    if (t) cpu.read(t + ((v.value() >> entry_shift) & mask) * bytes, bytes);
   };
   if (x86_64_) {
     read_entry(kPgd, 39, 511);
@@ -125,7 +125,8 @@ sim::Cycles KernelAccess::access(sim::Cpu& cpu, VirtAddr v, std::uint64_t bytes,
     if (v < hm.page_offset() || !hm.virt_to_page(v)) break;
     // One chunk per 4 KiB page (a large page holds many; each access still
     // looks up the large-page TLB entry).
-    const std::uint64_t n = std::min<std::uint64_t>(bytes, kPageSize - (v & (kPageSize - 1)));
+    const std::uint64_t n =
+        std::min<std::uint64_t>(bytes, kPageSize - (v.value() & (kPageSize - 1)));
     pt_.translate(cpu, v, true);
     const sim::PhysAddr p = hm.virt_to_phys(v);
     if (write)

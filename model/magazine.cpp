@@ -92,7 +92,7 @@ KmemCache* Magazine::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std
 
 // --- the slab layer --------------------------------------------------------------
 
-std::uint64_t Magazine::slab_alloc(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::NodeId node) {
+VirtAddr Magazine::slab_alloc(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::NodeId node) {
   ++c.stats.refills;
   ++mag_[c.id].slab_allocs;
   cpu.spend(kSlowPathCycles);
@@ -100,7 +100,7 @@ std::uint64_t Magazine::slab_alloc(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::No
 }
 
 // kmem_slab_free: the object back to its slab, under its node's list_lock.
-void Magazine::slab_free(sim::Cpu& cpu, SlabCache& c, std::uint64_t obj) {
+void Magazine::slab_free(sim::Cpu& cpu, SlabCache& c, VirtAddr obj) {
   ++mag_[c.id].slab_frees;
   const sim::NodeId node = slabs_[slab_of(obj)].node;
   SlabNode& n = c.node[node];
@@ -162,7 +162,7 @@ void Magazine::reload(sim::Cpu& cpu, MagazineCpu& cc, std::uint32_t mag, int rou
 
 // An empty magazine from the magazine cache (KM_NOSLEEP); kNoMagazine if none.
 std::uint32_t Magazine::new_magazine(sim::Cpu& cpu, MagazineCache& m) {
-  const std::uint64_t addr = kmem_cache_alloc(cpu, *m.magazine_cache, gfp_nowait_);
+  const VirtAddr addr = kmem_cache_alloc(cpu, *m.magazine_cache, gfp_nowait_);
   if (!addr) return kNoMagazine;
   std::uint32_t id;
   if (!free_ids_.empty()) {
@@ -174,7 +174,7 @@ std::uint32_t Magazine::new_magazine(sim::Cpu& cpu, MagazineCache& m) {
   }
   KmemMagazine& mg = mags_[id];
   mg.addr = addr;
-  mg.round.assign(m.rounds, 0);
+  mg.round.assign(m.rounds, VirtAddr{});
   mg.next = kNoMagazine;
   ++m.magazines_allocated;
   return id;
@@ -185,13 +185,13 @@ std::uint32_t Magazine::new_magazine(sim::Cpu& cpu, MagazineCache& m) {
 // kmem_cache_alloc: the loaded magazine, the previous one if full, a full one
 // from the depot, else the slab layer. Another node's object (node >= 0) comes
 // from that node's slabs, as SLAB's __cache_alloc_node does.
-std::uint64_t Magazine::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int node) {
+VirtAddr Magazine::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int node) {
   SlabCache& c = static_cast<SlabCache&>(kc);
   MagazineCache& m = mag_[c.id];
   cpu.spend(kFastPathCycles);
   const bool other_node = node >= 0 && static_cast<sim::NodeId>(node) != cpu.node() &&
                           static_cast<std::size_t>(node) < c.node.size();
-  std::uint64_t obj = 0;
+  VirtAddr obj{};
   if (m.rounds && !other_node) {
     MagazineCpu& cc = m.cpu[cpu.id()];
     cpu.rmw(cc.addr + kCpuCacheLock, 8);  // cc_lock
@@ -220,7 +220,7 @@ std::uint64_t Magazine::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, in
     cpu.write(cc.addr + kCpuCacheLock, 8);
   }
   if (!obj) obj = slab_alloc(cpu, c, gfp, other_node ? static_cast<sim::NodeId>(node) : cpu.node());
-  if (!obj) return 0;
+  if (!obj) return {};
   SlabSlab& s = slabs_[slab_of(obj)];
   s.live.set(obj_index(s, c, obj), true);
   return obj;
@@ -229,7 +229,7 @@ std::uint64_t Magazine::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, in
 // kmem_cache_free: the loaded magazine, the previous one if empty, an empty
 // one from the depot (a new one from the magazine cache if it has none), else
 // the slab layer.
-void Magazine::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
+void Magazine::do_cache_free(sim::Cpu& cpu, KmemCache& kc, VirtAddr addr) {
   SlabCache& c = static_cast<SlabCache&>(kc);
   MagazineCache& m = mag_[c.id];
   cpu.spend(kFastPathCycles);
@@ -284,7 +284,7 @@ void Magazine::free_magazine(sim::Cpu& cpu, SlabCache& c, std::uint32_t id, int 
     slab_free(cpu, c, mags_[id].round[static_cast<std::size_t>(i)]);
   }
   kmem_cache_free(cpu, *mag_[c.id].magazine_cache, mags_[id].addr);
-  mags_[id].addr = 0;
+  mags_[id].addr = VirtAddr{};
   free_ids_.push_back(id);
 }
 

@@ -60,8 +60,8 @@ inline constexpr std::uint32_t kNoMagazine = 0xffffffffu;
 
 // kmem_magazine_t: mag_next (the depot's list link) then mag_round[M].
 struct KmemMagazine {
-  std::uint64_t addr = 0;            // the magazine object (kmem_magazine_<M>)
-  std::vector<std::uint64_t> round;  // M slots
+  VirtAddr addr{};                   // the magazine object (kmem_magazine_<M>)
+  std::vector<VirtAddr> round;       // M slots
   std::uint32_t next = kNoMagazine;  // mag_next
 };
 
@@ -106,15 +106,15 @@ class Magazine final : public Slab {
   }
 
  protected:
-  std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
-  void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) override;
+  VirtAddr do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
+  void do_cache_free(sim::Cpu& cpu, KmemCache& c, VirtAddr addr) override;
   std::uint64_t objects_above_slabs(const SlabCache& c) const override;
 
  private:
   void setup_magazines(sim::Cpu& cpu, SlabCache& c);
   KmemCache* magazine_cache(sim::Cpu& cpu, std::uint32_t rounds);
-  std::uint64_t slab_alloc(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::NodeId node);
-  void slab_free(sim::Cpu& cpu, SlabCache& c, std::uint64_t obj);
+  VirtAddr slab_alloc(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::NodeId node);
+  void slab_free(sim::Cpu& cpu, SlabCache& c, VirtAddr obj);
   // The depot's lists under its lock: pop one (kNoMagazine if none), push one.
   std::uint32_t depot_alloc(sim::Cpu& cpu, MagazineCache& m, bool full);
   void depot_free(sim::Cpu& cpu, MagazineCache& m, std::uint32_t mag, bool full);

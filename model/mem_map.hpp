@@ -79,7 +79,7 @@ class MemMap {
     std::uint32_t first, end;  // mem_map indices
     sim::PhysAddr base;
   };
-  Pfn first_ = 0;
+  Pfn first_{};
   std::vector<Page> pages_;
   std::vector<NodeMap> node_maps_;
   std::uint32_t desc_size_ = 64;

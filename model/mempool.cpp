@@ -35,13 +35,13 @@ std::unique_ptr<Mempool> Mempool::create(sim::Cpu& cpu, ObjectAllocator& oa, uns
     oa.kfree(cpu, p->elements_addr_);
     return nullptr;
   }
-  p->lock_ = std::make_unique<sim::SpinLock>(oa.page_allocator().machine().make_lock(
-      p->struct_addr_ - oa.highmem().page_offset(), "mempool.lock"));
+  p->lock_ = std::make_unique<sim::SpinLock>(
+      oa.page_allocator().machine().make_lock(oa.highmem().pa(p->struct_addr_), "mempool.lock"));
   p->elements_.reserve(min_nr);
   p->min_nr_ = min_nr;
   // mempool_init_node: fill the reserve (2.6.32 with GFP_KERNEL, 6.8 the caller's gfp).
   while (p->elements_.size() < min_nr) {
-    const std::uint64_t e = p->backend_alloc(cpu, p->gfp_kernel_);
+    const VirtAddr e = p->backend_alloc(cpu, p->gfp_kernel_);
     if (!e) {
       p->destroy(cpu);
       return nullptr;
@@ -51,7 +51,7 @@ std::unique_ptr<Mempool> Mempool::create(sim::Cpu& cpu, ObjectAllocator& oa, uns
   return p;
 }
 
-std::uint64_t Mempool::backend_alloc(sim::Cpu& cpu, Gfp gfp) {
+VirtAddr Mempool::backend_alloc(sim::Cpu& cpu, Gfp gfp) {
   switch (backend_) {
     case Backend::slab:
       return oa_.kmem_cache_alloc(cpu, *cache_, gfp, node_);
@@ -62,13 +62,13 @@ std::uint64_t Mempool::backend_alloc(sim::Cpu& cpu, Gfp gfp) {
       const std::optional<Pfn> pfn =
           node_ >= 0 ? pa.alloc_pages_node(cpu, static_cast<sim::NodeId>(node_), gfp, order_)
                      : pa.alloc_pages(cpu, gfp, order_);
-      return pfn ? oa_.highmem().page_offset() + pa.pfn_to_phys(*pfn) : 0;
+      return pfn ? oa_.highmem().va(pa.pfn_to_phys(*pfn)) : VirtAddr{};
     }
   }
-  return 0;
+  return {};
 }
 
-void Mempool::backend_free(sim::Cpu& cpu, std::uint64_t e) {
+void Mempool::backend_free(sim::Cpu& cpu, VirtAddr e) {
   switch (backend_) {
     case Backend::slab:
       oa_.kmem_cache_free(cpu, *cache_, e);
@@ -77,37 +77,38 @@ void Mempool::backend_free(sim::Cpu& cpu, std::uint64_t e) {
       oa_.kfree(cpu, e);
       break;
     case Backend::pages:
-      oa_.page_allocator().free_pages(cpu, (e - oa_.highmem().page_offset()) >> kPageShift, order_);
+      oa_.page_allocator().free_pages(cpu, oa_.page_allocator().phys_to_pfn(oa_.highmem().pa(e)),
+                                      order_);
       break;
   }
 }
 
-void Mempool::add_element(sim::Cpu& cpu, std::uint64_t e) {
-  cpu.write(elements_addr_ - oa_.highmem().page_offset() + 8 * elements_.size(), 8);
+void Mempool::add_element(sim::Cpu& cpu, VirtAddr e) {
+  cpu.write(oa_.highmem().pa(elements_addr_) + 8 * elements_.size(), 8);
   elements_.push_back(e);
 }
 
-std::uint64_t Mempool::remove_element(sim::Cpu& cpu) {
-  const std::uint64_t e = elements_.back();
+VirtAddr Mempool::remove_element(sim::Cpu& cpu) {
+  const VirtAddr e = elements_.back();
   elements_.pop_back();
-  cpu.read(elements_addr_ - oa_.highmem().page_offset() + 8 * elements_.size(), 8);
+  cpu.read(oa_.highmem().pa(elements_addr_) + 8 * elements_.size(), 8);
   return e;
 }
 
-std::uint64_t Mempool::alloc(sim::Cpu& cpu, Gfp gfp) {
+VirtAddr Mempool::alloc(sim::Cpu& cpu, Gfp gfp) {
   const bool v6 = oa_.page_allocator().flavour() != Flavour::linux_2_6;
   gfp.bits |= extra_.bits;
   Gfp temp{gfp.bits & ~(wait_bits_.bits | io_bit_.bits)};  // first try: no reclaim, no I/O
   for (;;) {
-    if (const std::uint64_t e = backend_alloc(cpu, temp)) {
+    if (const VirtAddr e = backend_alloc(cpu, temp)) {
       ++stats_.from_allocator;
       return e;
     }
     cpu.lock(*lock_);
-    cpu.read(struct_addr_ - oa_.highmem().page_offset(), 8);  // curr_nr
+    cpu.read(oa_.highmem().pa(struct_addr_), 8);  // curr_nr
     if (!elements_.empty()) {
-      const std::uint64_t e = remove_element(cpu);
-      cpu.write(struct_addr_ - oa_.highmem().page_offset(), 8);
+      const VirtAddr e = remove_element(cpu);
+      cpu.write(oa_.highmem().pa(struct_addr_), 8);
       cpu.unlock(*lock_);
       ++stats_.from_reserve;
       return e;
@@ -120,7 +121,7 @@ std::uint64_t Mempool::alloc(sim::Cpu& cpu, Gfp gfp) {
     if (!(gfp.bits & wait_bits_.bits)) {  // atomic: fail here
       cpu.unlock(*lock_);
       ++stats_.null_returns;
-      return 0;
+      return {};
     }
     // Sleep on pool->wait until mempool_free hands an element back. (The
     // kernel's 5*HZ timeout retry is not modelled: a pool nobody refills is
@@ -133,14 +134,14 @@ std::uint64_t Mempool::alloc(sim::Cpu& cpu, Gfp gfp) {
   }
 }
 
-void Mempool::free(sim::Cpu& cpu, std::uint64_t element) {
+void Mempool::free(sim::Cpu& cpu, VirtAddr element) {
   if (!element) return;
-  cpu.read(struct_addr_ - oa_.highmem().page_offset(), 8);  // unlocked curr_nr < min_nr
+  cpu.read(oa_.highmem().pa(struct_addr_), 8);  // unlocked curr_nr < min_nr
   if (elements_.size() < min_nr_) {
     cpu.lock(*lock_);
     if (elements_.size() < min_nr_) {
       add_element(cpu, element);
-      cpu.write(struct_addr_ - oa_.highmem().page_offset(), 8);
+      cpu.write(oa_.highmem().pa(struct_addr_), 8);
       cpu.unlock(*lock_);
       ++stats_.to_reserve;
       // wake_up(&pool->wait): every sleeper retries.
@@ -157,7 +158,7 @@ void Mempool::free(sim::Cpu& cpu, std::uint64_t element) {
 bool Mempool::resize(sim::Cpu& cpu, unsigned new_min_nr) {
   cpu.lock(*lock_);
   while (elements_.size() > new_min_nr) {
-    const std::uint64_t e = remove_element(cpu);
+    const VirtAddr e = remove_element(cpu);
     cpu.unlock(*lock_);
     backend_free(cpu, e);
     cpu.lock(*lock_);
@@ -169,14 +170,14 @@ bool Mempool::resize(sim::Cpu& cpu, unsigned new_min_nr) {
   }
   cpu.unlock(*lock_);
   // Growing: a bigger elements[] (kmalloc, copy, kfree), then refill with GFP_KERNEL.
-  const std::uint64_t bigger = oa_.kmalloc(cpu, 8ull * new_min_nr, gfp_kernel_, node_);
+  const VirtAddr bigger = oa_.kmalloc(cpu, 8ull * new_min_nr, gfp_kernel_, node_);
   if (!bigger) return false;
   oa_.kfree(cpu, elements_addr_);
   elements_addr_ = bigger;
   elements_.reserve(new_min_nr);
   min_nr_ = new_min_nr;
   while (elements_.size() < min_nr_) {
-    const std::uint64_t e = backend_alloc(cpu, gfp_kernel_);
+    const VirtAddr e = backend_alloc(cpu, gfp_kernel_);
     if (!e) return false;
     cpu.lock(*lock_);
     add_element(cpu, e);
@@ -189,7 +190,7 @@ void Mempool::destroy(sim::Cpu& cpu) {
   while (!elements_.empty()) backend_free(cpu, remove_element(cpu));
   oa_.kfree(cpu, elements_addr_);
   oa_.kfree(cpu, struct_addr_);
-  elements_addr_ = struct_addr_ = 0;
+  elements_addr_ = struct_addr_ = VirtAddr{};
   min_nr_ = 0;
 }
 

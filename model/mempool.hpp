@@ -32,8 +32,8 @@ class Mempool {
   ~Mempool();
 
   // 0 when an atomic request finds the allocator and the reserve empty.
-  std::uint64_t alloc(sim::Cpu& cpu, Gfp gfp);
-  void free(sim::Cpu& cpu, std::uint64_t element);
+  VirtAddr alloc(sim::Cpu& cpu, Gfp gfp);
+  void free(sim::Cpu& cpu, VirtAddr element);
   // mempool_resize: false if growing could not allocate the new elements.
   bool resize(sim::Cpu& cpu, unsigned new_min_nr);
   // mempool_destroy: the reserve is given back; elements still out are the caller's bug.
@@ -47,10 +47,10 @@ class Mempool {
  private:
   Mempool(ObjectAllocator& oa, Backend b, KmemCache* cache, std::uint64_t size, unsigned order,
           int node);
-  std::uint64_t backend_alloc(sim::Cpu& cpu, Gfp gfp);
-  void backend_free(sim::Cpu& cpu, std::uint64_t e);
-  void add_element(sim::Cpu& cpu, std::uint64_t e);
-  std::uint64_t remove_element(sim::Cpu& cpu);
+  VirtAddr backend_alloc(sim::Cpu& cpu, Gfp gfp);
+  void backend_free(sim::Cpu& cpu, VirtAddr e);
+  void add_element(sim::Cpu& cpu, VirtAddr e);
+  VirtAddr remove_element(sim::Cpu& cpu);
 
   ObjectAllocator& oa_;
   Backend backend_;
@@ -59,8 +59,8 @@ class Mempool {
   unsigned order_;
   int node_;
   unsigned min_nr_ = 0;
-  std::vector<std::uint64_t> elements_;                // the LIFO reserve
-  std::uint64_t struct_addr_ = 0, elements_addr_ = 0;  // kmalloc'ed mempool_t and elements[]
+  std::vector<VirtAddr> elements_;        // the LIFO reserve
+  VirtAddr struct_addr_, elements_addr_;  // kmalloc'ed mempool_t and elements[]
   std::unique_ptr<sim::SpinLock> lock_;
   std::vector<sim::Cpu*> waiters_;
   MempoolStats stats_;

@@ -5,15 +5,16 @@
 // implements it; tests use a trivial fake.
 #include <cstdint>
 
+#include "sim/address.hpp"
 #include "sim/cpu.hpp"
 
 namespace allocsim::model {
 
 struct MetaAlloc {
   virtual ~MetaAlloc() = default;
-  // 0 on failure. `node` < 0: no preference (NUMA_NO_NODE).
-  virtual std::uint64_t alloc(sim::Cpu& cpu, std::uint64_t bytes, int node) = 0;
-  virtual void free(sim::Cpu& cpu, std::uint64_t addr) = 0;
+  // NULL on failure. `node` < 0: no preference (NUMA_NO_NODE).
+  virtual sim::VirtAddr alloc(sim::Cpu& cpu, std::uint64_t bytes, int node) = 0;
+  virtual void free(sim::Cpu& cpu, sim::VirtAddr addr) = 0;
 };
 
 }  // namespace allocsim::model

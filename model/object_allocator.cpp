@@ -38,20 +38,20 @@ ObjectAllocator::ObjectAllocator(PageAllocator& pa, Highmem& hm, const ObjectAll
   // VMALLOC_START/END (arch/x86/include/asm/pgtable_{32,64}_types.h); i386: high_memory + 8 MiB up
   // to PKMAP_BASE - 2 pages. The vmalloc layer sets its exact range.
   if (pa.machine().config().arch == sim::Arch::x86_64) {
-    vmalloc_start_ = 0xffffc90000000000ull;
-    vmalloc_end_ = 0xffffe90000000000ull;
+    vmalloc_start_ = VirtAddr(0xffffc90000000000ull);
+    vmalloc_end_ = VirtAddr(0xffffe90000000000ull);
   } else {
     vmalloc_start_ = hm.page_offset() + pa.machine().lowmem_limit() + (8ull << 20);
-    vmalloc_end_ = 0xff800000ull - 2 * kPageSize;
+    vmalloc_end_ = VirtAddr(0xff800000ull - 2 * kPageSize);
   }
 }
 
-ObjectAllocator::Lookup ObjectAllocator::classify(std::uint64_t addr) const {
+ObjectAllocator::Lookup ObjectAllocator::classify(VirtAddr addr) const {
   if (page_owner(addr) == kLargeOwner) {
     Lookup l;
-    const Pfn pfn = phys(addr) >> kPageShift;
+    const Pfn pfn = pa_.phys_to_pfn(phys(addr));
     const Page& p = pa_.mem_map().page(pfn);
-    if ((addr & (kPageSize - 1)) || !(p.flags & PG_head)) {
+    if ((addr.value() & (kPageSize - 1)) || !(p.flags & PG_head)) {
       l.state = Lookup::interior;
     } else {
       l.state = Lookup::large;
@@ -68,12 +68,12 @@ std::uint32_t ObjectAllocator::kmalloc_align(std::uint32_t size) const {
   return min;
 }
 
-std::uint64_t ObjectAllocator::virt(sim::PhysAddr phys) const {
-  return hm_.page_offset() + phys;
+VirtAddr ObjectAllocator::virt(sim::PhysAddr phys) const {
+  return hm_.va(phys);
 }
 
-sim::PhysAddr ObjectAllocator::phys(std::uint64_t virt) const {
-  return virt - hm_.page_offset();
+sim::PhysAddr ObjectAllocator::phys(VirtAddr virt) const {
+  return hm_.pa(virt);
 }
 
 std::uint32_t ObjectAllocator::page_owner_pfn(Pfn pfn) const {
@@ -81,9 +81,9 @@ std::uint32_t ObjectAllocator::page_owner_pfn(Pfn pfn) const {
   return map.contains(pfn) ? owner_[map.index(pfn)] : 0;
 }
 
-std::uint32_t ObjectAllocator::page_owner(std::uint64_t addr) const {
+std::uint32_t ObjectAllocator::page_owner(VirtAddr addr) const {
   if (addr < hm_.page_offset()) return 0;
-  return page_owner_pfn(phys(addr) >> kPageShift);
+  return page_owner_pfn(pa_.phys_to_pfn(phys(addr)));
 }
 
 std::optional<Pfn> ObjectAllocator::alloc_slab_pages(sim::Cpu& cpu, Gfp gfp, unsigned order,
@@ -141,65 +141,67 @@ void ObjectAllocator::free_slab_pages(sim::Cpu& cpu, Pfn pfn, unsigned order) {
 }
 
 void ObjectAllocator::free_slab_pages_rcu(sim::Cpu& cpu, const KmemCache& c, Pfn pfn,
-                                          unsigned order, sim::PhysAddr head,
-                                          std::uint64_t offslab) {
+                                          unsigned order, sim::PhysAddr head, VirtAddr offslab) {
   set_page_owner(pfn, order, (c.flags & SLAB_RECLAIM_ACCOUNT) ? kRcuReclaimOwner : kRcuOwner);
-  rcu_->call_rcu(cpu, head, slab_free_cb_, pfn | std::uint64_t{order} << 56, offslab);
+  rcu_->call_rcu(cpu, head, slab_free_cb_, pfn.value() | std::uint64_t{order} << 56,
+                 offslab.value());
 }
 
 void ObjectAllocator::SlabFreeCb::invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t b) {
-  oa.free_slab_pages(cpu, a & ((std::uint64_t{1} << 56) - 1), static_cast<unsigned>(a >> 56));
-  if (b) oa.kfree(cpu, b);
+  oa.free_slab_pages(cpu, Pfn(a & ((std::uint64_t{1} << 56) - 1)), static_cast<unsigned>(a >> 56));
+  if (b) oa.kfree(cpu, VirtAddr(b));
   oa.rcu_->count_slab_freed();
 }
 
 void ObjectAllocator::KfreeCb::invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t /*b*/) {
-  oa.kfree(cpu, a);
+  oa.kfree(cpu, VirtAddr(a));
 }
 
 void ObjectAllocator::CacheFreeCb::invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t b) {
-  oa.kmem_cache_free(cpu, *reinterpret_cast<KmemCache*>(a), b);
+  oa.kmem_cache_free(cpu, *reinterpret_cast<KmemCache*>(a), VirtAddr(b));
 }
 
-void ObjectAllocator::kfree_rcu(sim::Cpu& cpu, std::uint64_t addr) {
+void ObjectAllocator::kfree_rcu(sim::Cpu& cpu, VirtAddr addr) {
   // kvfree_rcu_arg_2: a NULL pointer queues nothing. The rcu_head is inside
   // the object; the model puts it at the start. 6.x batches kfree_rcu pointers
   // in per-CPU pages drained by kfree_rcu_monitor (kvfree_call_rcu); the model
   // queues each as one callback, as 3.0's __kfree_rcu did. 6.18's
   // kvfree_call_rcu first offers a local slab object of a cache with sheaves
   // to its CPU's rcu_free sheaf (kfree_rcu_sheaf, mm/slab_common.c).
-  if (addr == 0 || addr == kZeroSizePtr) return;
+  if (!addr || addr == kZeroSizePtr) return;
   const Lookup l = classify(addr);
   if (l.state != Lookup::live && l.state != Lookup::large) {
     kfree(cpu, addr);  // not an object: reported now, as a kfree would be
     return;
   }
   if (l.state == Lookup::live && kfree_rcu_sheaf(cpu, *l.cache, addr)) return;
-  rcu_->call_rcu(cpu, phys(addr), kfree_cb_, addr, 0);
+  rcu_->call_rcu(cpu, phys(addr), kfree_cb_, addr.value(), 0);
 }
 
-void ObjectAllocator::rcu_batch_freed(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) {
+void ObjectAllocator::rcu_batch_freed(sim::Cpu& cpu, KmemCache& c, VirtAddr addr) {
   ++c.stats.frees;
   --c.in_use;
   notify(cpu, AllocEvent::Kind::kfree, addr, 0, 0, {}, -1, nullptr);
 }
 
-void ObjectAllocator::kmem_cache_free_rcu(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) {
-  if (addr == 0) return;
+void ObjectAllocator::kmem_cache_free_rcu(sim::Cpu& cpu, KmemCache& c, VirtAddr addr) {
+  if (!addr) return;
   const Lookup l = classify(addr);
   if (l.state != Lookup::live || l.cache != &c) {
     kmem_cache_free(cpu, c, addr);  // not an object of `c`: reported now
     return;
   }
-  rcu_->call_rcu(cpu, phys(addr), cache_free_cb_, reinterpret_cast<std::uint64_t>(&c), addr);
+  rcu_->call_rcu(cpu, phys(addr), cache_free_cb_, reinterpret_cast<std::uint64_t>(&c),
+                 addr.value());
 }
 
-void ObjectAllocator::report(sim::Cpu& cpu, DiagKind kind, std::uint64_t addr, const KmemCache* c,
+void ObjectAllocator::report(sim::Cpu& cpu, DiagKind kind, VirtAddr addr, const KmemCache* c,
                              std::string detail) {
-  diag_.report({kind, cpu.now(), cpu.id(), addr, c ? c->name : std::string(), std::move(detail)});
+  diag_.report(
+      {kind, cpu.now(), cpu.id(), addr.value(), c ? c->name : std::string(), std::move(detail)});
 }
 
-void ObjectAllocator::write_object(sim::Cpu& cpu, std::uint64_t addr, std::uint32_t bytes) {
+void ObjectAllocator::write_object(sim::Cpu& cpu, VirtAddr addr, std::uint32_t bytes) {
   cpu.access_range(phys(addr), bytes, sim::AccessKind::write);
 }
 
@@ -346,18 +348,18 @@ void ObjectAllocator::count_alloc(KmemCache& c, std::uint64_t bytes_req) {
   c.stats.bytes_alloc += c.size;
 }
 
-void ObjectAllocator::free_object(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) {
+void ObjectAllocator::free_object(sim::Cpu& cpu, KmemCache& c, VirtAddr addr) {
   do_cache_free(cpu, c, addr);
   ++c.stats.frees;
   --c.in_use;
 }
 
-std::uint64_t ObjectAllocator::kmem_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) {
-  const std::uint64_t obj = do_cache_alloc(cpu, c, gfp, node);
+VirtAddr ObjectAllocator::kmem_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) {
+  const VirtAddr obj = do_cache_alloc(cpu, c, gfp, node);
   if (!obj) {
     ++c.stats.alloc_failures;
-    report(cpu, DiagKind::alloc_failure, 0, &c, "kmem_cache_alloc returned NULL");
-    return 0;
+    report(cpu, DiagKind::alloc_failure, VirtAddr{}, &c, "kmem_cache_alloc returned NULL");
+    return VirtAddr{};
   }
   const std::uint64_t before = c.stats.bytes_alloc;  // the design may correct its own entry
   count_alloc(c, c.object_size);
@@ -367,7 +369,7 @@ std::uint64_t ObjectAllocator::kmem_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp
   return obj;
 }
 
-bool ObjectAllocator::kmem_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) {
+bool ObjectAllocator::kmem_cache_free(sim::Cpu& cpu, KmemCache& c, VirtAddr addr) {
   const Lookup l = classify(addr);
   switch (l.state) {
     case Lookup::live:
@@ -395,21 +397,21 @@ bool ObjectAllocator::kmem_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t
   return false;
 }
 
-std::uint64_t ObjectAllocator::large_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
+VirtAddr ObjectAllocator::large_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
   // kmalloc_large (6.x) / kmalloc_order (2.6.32 SLUB): a compound page of get_order(size).
   const unsigned order = get_order(size);
   Gfp g{gfp.bits | gfp_comp_.bits};
   const std::optional<Pfn> pfn = alloc_slab_pages(cpu, g, order, node, kLargeOwner);
-  if (!pfn) return 0;
+  if (!pfn) return VirtAddr{};
   large_pages_ += 1u << order;
   return virt(pa_.pfn_to_phys(*pfn));
 }
 
-std::uint64_t ObjectAllocator::do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
+VirtAddr ObjectAllocator::do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
   const int idx = sizes_.index(size);
   if (idx >= 0) {
     KmemCache& c = *kmalloc_caches_[static_cast<unsigned>(idx)];
-    const std::uint64_t obj = do_cache_alloc(cpu, c, gfp, node);
+    const VirtAddr obj = do_cache_alloc(cpu, c, gfp, node);
     if (obj) {
       count_alloc(c, size);
     } else {
@@ -417,39 +419,39 @@ std::uint64_t ObjectAllocator::do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp
     }
     return obj;
   }
-  if (!sizes_.large_to_page_allocator() || size > sizes_.max_size()) return 0;
+  if (!sizes_.large_to_page_allocator() || size > sizes_.max_size()) return VirtAddr{};
   return large_kmalloc(cpu, size, gfp, node);
 }
 
-std::uint64_t ObjectAllocator::kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
+VirtAddr ObjectAllocator::kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
   if (size == 0) return kZeroSizePtr;
-  const std::uint64_t obj = do_kmalloc(cpu, size, gfp, node);
+  const VirtAddr obj = do_kmalloc(cpu, size, gfp, node);
   if (!obj) {
-    report(cpu, DiagKind::alloc_failure, 0, nullptr,
+    report(cpu, DiagKind::alloc_failure, VirtAddr{}, nullptr,
            "kmalloc(" + std::to_string(size) + ") returned NULL");
-    return 0;
+    return VirtAddr{};
   }
   if (gfp.bits & gfp_zero_.bits) write_object(cpu, obj, static_cast<std::uint32_t>(size));
   notify(cpu, AllocEvent::Kind::kmalloc, obj, size, sizes_.bytes_alloc(size), gfp, node, nullptr);
   return obj;
 }
 
-std::uint64_t ObjectAllocator::kzalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
+VirtAddr ObjectAllocator::kzalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
   return kmalloc(cpu, size, Gfp{gfp.bits | gfp_zero_.bits}, node);
 }
 
-bool ObjectAllocator::do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l) {
+bool ObjectAllocator::do_kfree(sim::Cpu& cpu, VirtAddr addr, const Lookup& l) {
   if (l.state == Lookup::large) {
     large_pages_ -= 1u << l.order;
-    free_slab_pages(cpu, phys(addr) >> kPageShift, l.order);
+    free_slab_pages(cpu, pa_.phys_to_pfn(phys(addr)), l.order);
     return true;
   }
   free_object(cpu, *l.cache, addr);
   return true;
 }
 
-bool ObjectAllocator::kfree(sim::Cpu& cpu, std::uint64_t addr) {
-  if (addr == 0 || addr == kZeroSizePtr) return true;  // ZERO_OR_NULL_PTR
+bool ObjectAllocator::kfree(sim::Cpu& cpu, VirtAddr addr) {
+  if (!addr || addr == kZeroSizePtr) return true;  // ZERO_OR_NULL_PTR
   const Lookup l = classify(addr);
   switch (l.state) {
     case Lookup::live:
@@ -474,20 +476,19 @@ bool ObjectAllocator::kfree(sim::Cpu& cpu, std::uint64_t addr) {
   return false;
 }
 
-std::uint64_t ObjectAllocator::do_ksize(std::uint64_t /*addr*/, const Lookup& l) const {
+std::uint64_t ObjectAllocator::do_ksize(VirtAddr /*addr*/, const Lookup& l) const {
   if (l.state == Lookup::large) return kPageSize << l.order;
   return l.cache->size;
 }
 
-std::uint64_t ObjectAllocator::ksize(std::uint64_t addr) const {
-  if (addr == 0 || addr == kZeroSizePtr) return 0;
+std::uint64_t ObjectAllocator::ksize(VirtAddr addr) const {
+  if (!addr || addr == kZeroSizePtr) return 0;
   const Lookup l = classify(addr);
   if (l.state != Lookup::live && l.state != Lookup::large) return 0;
   return do_ksize(addr, l);
 }
 
-std::uint64_t ObjectAllocator::krealloc(sim::Cpu& cpu, std::uint64_t addr, std::uint64_t new_size,
-                                        Gfp gfp) {
+VirtAddr ObjectAllocator::krealloc(sim::Cpu& cpu, VirtAddr addr, std::uint64_t new_size, Gfp gfp) {
   // mm/slab_common.c:krealloc: size 0 frees; a block that is big enough is kept.
   if (new_size == 0) {
     kfree(cpu, addr);
@@ -495,8 +496,8 @@ std::uint64_t ObjectAllocator::krealloc(sim::Cpu& cpu, std::uint64_t addr, std::
   }
   const std::uint64_t ks = ksize(addr);
   if (ks >= new_size) return addr;
-  const std::uint64_t fresh = kmalloc(cpu, new_size, gfp);
-  if (!fresh) return 0;
+  const VirtAddr fresh = kmalloc(cpu, new_size, gfp);
+  if (!fresh) return VirtAddr{};
   if (ks) {  // memcpy of the old contents
     const std::uint32_t line = pa_.machine().config().line_bytes;
     for (std::uint64_t off = 0; off < ks; off += line) {
@@ -510,7 +511,7 @@ std::uint64_t ObjectAllocator::krealloc(sim::Cpu& cpu, std::uint64_t addr, std::
   return fresh;
 }
 
-bool ObjectAllocator::is_vmalloc_addr(std::uint64_t addr) const {
+bool ObjectAllocator::is_vmalloc_addr(VirtAddr addr) const {
   return addr >= vmalloc_start_ && addr < vmalloc_end_;
 }
 

@@ -160,24 +160,24 @@ class ObjectAllocator {
   // Releases free slabs; returns 0 if the cache is now empty of free slabs.
   virtual int kmem_cache_shrink(sim::Cpu& cpu, KmemCache& c) = 0;
   // 0 on failure. node -1: the CPU's own node (numa_mem_id()).
-  std::uint64_t kmem_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node = -1);
+  VirtAddr kmem_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node = -1);
   // False (with a diagnostic, nothing changed) for a bad free.
-  bool kmem_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr);
+  bool kmem_cache_free(sim::Cpu& cpu, KmemCache& c, VirtAddr addr);
 
   // call_rcu(&obj->rcu, cb) whose cb does kmem_cache_free(c, obj): the object
   // stays allocated until a grace period has passed, then is freed on `cpu`.
-  void kmem_cache_free_rcu(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr);
+  void kmem_cache_free_rcu(sim::Cpu& cpu, KmemCache& c, VirtAddr addr);
 
   // --- kmalloc -------------------------------------------------------------
-  std::uint64_t kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node = -1);
-  std::uint64_t kzalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node = -1);
-  bool kfree(sim::Cpu& cpu, std::uint64_t addr);
+  VirtAddr kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node = -1);
+  VirtAddr kzalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node = -1);
+  bool kfree(sim::Cpu& cpu, VirtAddr addr);
   // kfree_rcu(obj, rcu): kfree on `cpu` after a grace period (NULL: nothing).
   // The object stays allocated (ksize works, its slot is not reused) until then.
-  void kfree_rcu(sim::Cpu& cpu, std::uint64_t addr);
+  void kfree_rcu(sim::Cpu& cpu, VirtAddr addr);
   // Usable size of a live kmalloc object (0 for NULL/ZERO_SIZE_PTR/unknown).
-  std::uint64_t ksize(std::uint64_t addr) const;
-  std::uint64_t krealloc(sim::Cpu& cpu, std::uint64_t addr, std::uint64_t new_size, Gfp gfp);
+  std::uint64_t ksize(VirtAddr addr) const;
+  VirtAddr krealloc(sim::Cpu& cpu, VirtAddr addr, std::uint64_t new_size, Gfp gfp);
 
   // --- housekeeping and reports ---------------------------------------------
   // The kernel's RCU (model/rcu.hpp), booted with the object allocator, its
@@ -226,16 +226,16 @@ class ObjectAllocator {
   SlabPages slab_pages(int zone = -1) const;
   KmemCache* find_cache(std::string_view name) const;
   // The vmalloc range, so kfree() can name a vmalloc address for what it is.
-  void set_vmalloc_range(std::uint64_t start, std::uint64_t end) {
+  void set_vmalloc_range(VirtAddr start, VirtAddr end) {
     vmalloc_start_ = start;
     vmalloc_end_ = end;
   }
-  bool is_vmalloc_addr(std::uint64_t addr) const;
+  bool is_vmalloc_addr(VirtAddr addr) const;
   // Every successful kmalloc/kfree/kmem_cache_alloc/kmem_cache_free from now
   // on is reported to `o` (null: none).
   void set_observer(AllocObserver* o) { observer_ = o; }
 
-  static constexpr std::uint64_t kZeroSizePtr = 16;  // ZERO_SIZE_PTR
+  static constexpr VirtAddr kZeroSizePtr{16};  // ZERO_SIZE_PTR
 
  protected:
   ObjectAllocator(PageAllocator& pa, Highmem& hm, const ObjectAllocatorConfig& cfg,
@@ -257,9 +257,9 @@ class ObjectAllocator {
   enum class SlabAccount : std::uint8_t { none, reclaimable, unreclaimable };
   virtual SlabAccount account_of(std::uint32_t owner) const = 0;
   // The design's view of a slab address (large kmallocs are recognised here first).
-  virtual Lookup lookup(std::uint64_t addr) const = 0;
-  Lookup classify(std::uint64_t addr) const;
-  virtual std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) = 0;
+  virtual Lookup lookup(VirtAddr addr) const = 0;
+  Lookup classify(VirtAddr addr) const;
+  virtual VirtAddr do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) = 0;
   // kmem_cache_create with args, for the designs that have them (6.18 SLUB).
   virtual KmemCache* create_with_args(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
                                       std::uint32_t align, SlabFlags flags, bool ctor,
@@ -267,25 +267,25 @@ class ObjectAllocator {
     return kmem_cache_create(cpu, name, size, align, flags, ctor);
   }
   // The object was checked to be live in `c`.
-  virtual void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) = 0;
+  virtual void do_cache_free(sim::Cpu& cpu, KmemCache& c, VirtAddr addr) = 0;
   // kvfree_call_rcu's kfree_rcu_sheaf (6.18): true when the design took the
   // live object `addr` of `c` into a per-CPU RCU batch of its own; false: the
   // common kvfree_rcu path queues it.
-  virtual bool kfree_rcu_sheaf(sim::Cpu& /*cpu*/, KmemCache& /*c*/, std::uint64_t /*addr*/) {
+  virtual bool kfree_rcu_sheaf(sim::Cpu& /*cpu*/, KmemCache& /*c*/, VirtAddr /*addr*/) {
     return false;
   }
   // The end of a kfree_rcu whose object the design batched: the user's free
   // is counted and reported now; the design has already put the object back.
-  void rcu_batch_freed(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr);
+  void rcu_batch_freed(sim::Cpu& cpu, KmemCache& c, VirtAddr addr);
   // kmalloc backend: the default uses the general caches and the large path.
-  virtual std::uint64_t do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node);
+  virtual VirtAddr do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node);
   // False (after reporting) when the design refuses the free.
-  virtual bool do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l);
+  virtual bool do_kfree(sim::Cpu& cpu, VirtAddr addr, const Lookup& l);
   // The per-cache counters of one allocation (bytes_req as requested) and of
   // one free of a live object through the design's do_cache_free.
   void count_alloc(KmemCache& c, std::uint64_t bytes_req);
-  void free_object(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr);
-  virtual std::uint64_t do_ksize(std::uint64_t addr, const Lookup& l) const;
+  void free_object(sim::Cpu& cpu, KmemCache& c, VirtAddr addr);
+  virtual std::uint64_t do_ksize(VirtAddr addr, const Lookup& l) const;
 
   // Pages for slabs (and large kmallocs): alloc_pages on the CPU, on `node`
   // when >= 0 (__GFP_THISNODE semantics left to the gfp), tagged with an owner
@@ -299,7 +299,7 @@ class ObjectAllocator {
   // with `offslab` (a kmalloc'd descriptor, 0: none) kfree'd alongside. Until
   // then they stay slab pages of no slab. `head`: the struct rcu_head.
   void free_slab_pages_rcu(sim::Cpu& cpu, const KmemCache& c, Pfn pfn, unsigned order,
-                           sim::PhysAddr head, std::uint64_t offslab = 0);
+                           sim::PhysAddr head, VirtAddr offslab = {});
   // How the pages of a slab waiting for its grace period are counted: by the
   // cache's SLAB_RECLAIM_ACCOUNT (`reclaimable`).
   virtual SlabAccount rcu_account(bool reclaimable) const {
@@ -307,19 +307,18 @@ class ObjectAllocator {
   }
   void set_page_owner(Pfn pfn, unsigned order, std::uint32_t owner);
   // Owner id of the page holding `addr` (0: none). Ids 1 and up are the design's.
-  std::uint32_t page_owner(std::uint64_t addr) const;
+  std::uint32_t page_owner(VirtAddr addr) const;
   std::uint32_t page_owner_pfn(Pfn pfn) const;
-  std::uint64_t large_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node);
+  VirtAddr large_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node);
 
   // Alignment a general cache is created with: ARCH_KMALLOC_MINALIGN, and in
   // 6.x create_boot_cache also the natural alignment of power-of-two sizes.
   std::uint32_t kmalloc_align(std::uint32_t size) const;
-  std::uint64_t virt(sim::PhysAddr phys) const;  // linear map
-  sim::PhysAddr phys(std::uint64_t virt) const;
-  void report(sim::Cpu& cpu, DiagKind kind, std::uint64_t addr, const KmemCache* c,
-              std::string detail);
+  VirtAddr virt(sim::PhysAddr phys) const;  // linear map
+  sim::PhysAddr phys(VirtAddr virt) const;
+  void report(sim::Cpu& cpu, DiagKind kind, VirtAddr addr, const KmemCache* c, std::string detail);
   // Cost of a constructor or __GFP_ZERO: writes over the object.
-  void write_object(sim::Cpu& cpu, std::uint64_t addr, std::uint32_t bytes);
+  void write_object(sim::Cpu& cpu, VirtAddr addr, std::uint32_t bytes);
   // Simulated kernel memory for metadata the kernel keeps in per-CPU chunks,
   // boot memory or its own descriptor caches before they exist: bump-allocated
   // from pages taken (and kept) on `node`.
@@ -363,7 +362,7 @@ class ObjectAllocator {
   sim::PhysAddr bump(sim::Cpu& cpu, MetaChunk& m, sim::NodeId node, std::uint32_t bytes,
                      std::uint32_t align);
   Gfp gfp_zero_{}, gfp_comp_{};  // this flavour's __GFP_ZERO, __GFP_COMP bits
-  std::uint64_t vmalloc_start_ = 0, vmalloc_end_ = 0;
+  VirtAddr vmalloc_start_, vmalloc_end_;
   AllocObserver* observer_ = nullptr;
   std::unique_ptr<Rcu> rcu_;
   // The rcu_head funcs: kfree (a = the object), kmem_cache_free (a = the
@@ -383,10 +382,10 @@ class ObjectAllocator {
     void invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t b) override;
     ObjectAllocator& oa;
   } slab_free_cb_{*this};
-  void notify(sim::Cpu& cpu, AllocEvent::Kind kind, std::uint64_t ptr, std::uint64_t req,
+  void notify(sim::Cpu& cpu, AllocEvent::Kind kind, VirtAddr ptr, std::uint64_t req,
               std::uint64_t alloc, Gfp gfp, int node, const KmemCache* c) const {
     if (observer_)
-      observer_->on_event({kind, cpu.id(), cpu.now(), ptr, req, alloc, gfp, node,
+      observer_->on_event({kind, cpu.id(), cpu.now(), ptr.value(), req, alloc, gfp, node,
                            c ? std::string_view(c->name) : std::string_view()});
   }
 };

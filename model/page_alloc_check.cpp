@@ -15,9 +15,9 @@ void PageAllocator::check_invariants() const {
   auto cover = [&](Pfn pfn, unsigned order, const char* what) {
     for (Pfn p = pfn; p < pfn + (1ull << order); ++p) {
       if (!map_.contains(p))
-        fail(std::string(what) + " block runs past memory at pfn " + std::to_string(p));
+        fail(std::string(what) + " block runs past memory at pfn " + std::to_string(p.value()));
       if (seen[map_.index(p)]++)
-        fail(std::string(what) + " block overlaps another at pfn " + std::to_string(p));
+        fail(std::string(what) + " block overlaps another at pfn " + std::to_string(p.value()));
     }
   };
   for (std::size_t zi = 0; zi < zones_.size(); ++zi) {
@@ -37,15 +37,15 @@ void PageAllocator::check_invariants() const {
           const Pfn pfn = map_.pfn(i);
           if (p.prev != prev) fail(zname + ": broken back link on a free list");
           if (!(p.flags & PG_buddy) || p.order != o || p.list != mt || p.zone != zi)
-            fail(zname + ": pfn " + std::to_string(pfn) + " on free_area[" + std::to_string(o) +
-                 "] is not a free block of that order and type");
-          if (pfn & ((1ull << o) - 1))
-            fail(zname + ": misaligned free block at pfn " + std::to_string(pfn));
+            fail(zname + ": pfn " + std::to_string(pfn.value()) + " on free_area[" +
+                 std::to_string(o) + "] is not a free block of that order and type");
+          if (pfn.value() & ((1ull << o) - 1))
+            fail(zname + ": misaligned free block at pfn " + std::to_string(pfn.value()));
           if (pfn < z.zone_start_pfn || pfn + (1ull << o) > zend)
             fail(zname + ": free block outside the zone");
           cover(pfn, o, "free");
           // Uncoalesced buddies (6.x may keep blocks of unmergeable types apart).
-          const Pfn buddy = pfn ^ (1ull << o);
+          const Pfn buddy = find_buddy_pfn(pfn, o);
           if (o < kMaxOrder && map_.contains(buddy)) {
             const Page& b = map_.page(buddy);
             const bool mergeable = config_.flavour == Flavour::linux_2_6 ||
@@ -53,8 +53,9 @@ void PageAllocator::check_invariants() const {
                                    (buddy_->pageblock_mt(z, pfn) < kMigratePcpTypes &&
                                     buddy_->pageblock_mt(z, buddy) < kMigratePcpTypes);
             if ((b.flags & PG_buddy) && b.order == o && b.zone == zi && mergeable)
-              fail(zname + ": free buddies " + std::to_string(pfn) + " and " +
-                   std::to_string(buddy) + " of order " + std::to_string(o) + " were not merged");
+              fail(zname + ": free buddies " + std::to_string(pfn.value()) + " and " +
+                   std::to_string(buddy.value()) + " of order " + std::to_string(o) +
+                   " were not merged");
           }
           prev = i;
           ++n;
@@ -91,18 +92,20 @@ void PageAllocator::check_invariants() const {
       cover(map_.pfn(i), p.order, "allocated");
       for (std::uint32_t t = 1; t < (1u << p.order); ++t)
         if (!(map_[i + t].flags & PG_tail))
-          fail("allocated block at pfn " + std::to_string(map_.pfn(i)) + " has a bad tail page");
+          fail("allocated block at pfn " + std::to_string(map_.pfn(i).value()) +
+               " has a bad tail page");
       if (p.refcount <= 0)
-        fail("allocated page with refcount <= 0 at pfn " + std::to_string(map_.pfn(i)));
+        fail("allocated page with refcount <= 0 at pfn " + std::to_string(map_.pfn(i).value()));
       lru_pages += (p.flags & PG_lru) != 0;
     }
     if (p.flags & (PG_nomap | PG_reserved)) {
       if (seen[i])
-        fail("reserved page is also free or allocated at pfn " + std::to_string(map_.pfn(i)));
+        fail("reserved page is also free or allocated at pfn " +
+             std::to_string(map_.pfn(i).value()));
       seen[i] = 1;
     }
     if (!seen[i])
-      fail("page " + std::to_string(map_.pfn(i)) +
+      fail("page " + std::to_string(map_.pfn(i).value()) +
            " is neither free, on a pcp list, allocated nor reserved");
   }
   std::uint64_t on_lrus = 0;

@@ -6,6 +6,7 @@
 #include <bit>
 #include <stdexcept>
 
+#include "model/kernel_math.hpp"
 #include "model/kswapd.hpp"
 #include "model/page_alloc.hpp"
 #include "model/pcp_sizing.hpp"
@@ -30,11 +31,11 @@ void PageAllocator::build_zones() {
                             : zone_index(mc.arch, a.type) < zone_index(mc.arch, b.type);
   });
 
-  Pfn lo = ~0ull, hi = 0;
+  Pfn lo(~0ull), hi{};
   for (const auto& m : mc.node_memory) {
     if (!m.bytes) continue;
-    lo = std::min<Pfn>(lo, m.start >> kPageShift);
-    hi = std::max<Pfn>(hi, (m.start + m.bytes) >> kPageShift);
+    lo = std::min(lo, phys_to_pfn(m.start));
+    hi = std::max(hi, phys_to_pfn(m.start + m.bytes));
   }
   if (hi - lo > kNilIndex) throw std::invalid_argument("too many page frames for one mem_map");
   map_ = MemMap(lo, hi);
@@ -49,7 +50,7 @@ void PageAllocator::build_zones() {
   for (sim::NodeId n = 0; n < mc.nodes; ++n) {
     const auto& m = mc.node_memory[n];
     if (!m.bytes) continue;
-    const Pfn start = m.start >> kPageShift, end = (m.start + m.bytes) >> kPageShift;
+    const Pfn start = phys_to_pfn(m.start), end = phys_to_pfn(m.start + m.bytes);
     const sim::PhysAddr memmap =
         boot.alloc((end - start) * layout_.size, kPageSize, n, machine_.lowmem_limit());
     map_.set_node_memmap(start, end, memmap, layout_.size);
@@ -68,13 +69,13 @@ void PageAllocator::build_zones() {
     z.type = s.type;
     z.idx = static_cast<unsigned>(zone_index(mc.arch, s.type));
     z.node = s.node;
-    z.zone_start_pfn = s.start_pfn;
+    z.zone_start_pfn = Pfn(s.start_pfn);  // a config number
     z.spanned_pages = s.spanned;
     z.present_pages = s.present;
     z.addr = pgdat[s.node] + kNodeHeaderBytes + z.idx * ZoneLayout::size;
     z.lock = std::make_unique<sim::SpinLock>(machine_.make_lock(z.addr + ZoneLayout::lock, "zone"));
-    const Pfn first_block = s.start_pfn >> config_.pageblock_order;
-    const Pfn last_block = (s.start_pfn + s.spanned - 1) >> config_.pageblock_order;
+    const std::uint64_t first_block = s.start_pfn >> config_.pageblock_order;
+    const std::uint64_t last_block = (s.start_pfn + s.spanned - 1) >> config_.pageblock_order;
     // memmap_init marks a block MOVABLE at its aligned first pfn; a block whose
     // first pfn lies outside the zone (or in a hole) keeps type 0, Unmovable.
     z.pageblock_mt.assign(last_block - first_block + 1, 0);
@@ -90,17 +91,18 @@ void PageAllocator::build_zones() {
     const Pfn start = z.zone_start_pfn, end = start + z.spanned_pages;
     std::uint64_t holes = z.spanned_pages - z.present_pages;
     std::uint64_t isa = 0;
-    if (start < kIsaHole.end_pfn && kIsaHole.start_pfn < end)
-      isa = std::min(end, kIsaHole.end_pfn) - std::max(start, kIsaHole.start_pfn);
+    const Pfn isa_start(kIsaHole.start_pfn), isa_end(kIsaHole.end_pfn);
+    if (start < isa_end && isa_start < end)
+      isa = std::min(end, isa_end) - std::max(start, isa_start);
     isa = std::min(isa, holes);
     std::uint64_t tail_holes = holes - isa;
     for (Pfn pfn = start; pfn < end; ++pfn) {
       Page& p = map_.page(pfn);
-      const bool in_isa = isa && pfn >= kIsaHole.start_pfn && pfn < kIsaHole.end_pfn;
+      const bool in_isa = isa && pfn >= isa_start && pfn < isa_end;
       const bool in_tail = pfn >= end - tail_holes;
       p.zone = static_cast<std::uint8_t>(zi);
       p.flags = (in_isa || in_tail) ? PG_nomap : PG_reserved;
-      if (!(p.flags & PG_nomap) && (pfn & ((1ull << config_.pageblock_order) - 1)) == 0)
+      if (!(p.flags & PG_nomap) && (pfn.value() & ((1ull << config_.pageblock_order) - 1)) == 0)
         buddy_->set_pageblock_mt(z, pfn, movable);
     }
   }
@@ -155,7 +157,7 @@ void PageAllocator::free_boot_memory() {
         ++run_end;
       while (pfn < run_end) {
         unsigned order = std::min<unsigned>(
-            kMaxOrder, static_cast<unsigned>(std::countr_zero(pfn | (1ull << 63))));
+            kMaxOrder, static_cast<unsigned>(std::countr_zero(pfn.value() | (1ull << 63))));
         while (pfn + (1ull << order) > run_end) --order;
         for (Pfn q = pfn; q < pfn + (1ull << order); ++q) map_.page(q).flags = 0;
         // 6.x __free_pages_core frees to the tail (FPI_TO_TAIL); 2.6 to the head.
@@ -237,7 +239,7 @@ void PageAllocator::setup_zone_migrate_reserve(Zone& z) {
   std::uint64_t reserve =
       std::min<std::uint64_t>(2, ((z.wmark.min + pbn - 1) / pbn * pbn) >> config_.pageblock_order);
   const Pfn end = z.zone_start_pfn + z.spanned_pages;
-  for (Pfn pfn = (z.zone_start_pfn + pbn - 1) & ~(pbn - 1); pfn < end; pfn += pbn) {
+  for (Pfn pfn = align_up(z.zone_start_pfn, pbn); pfn < end; pfn += pbn) {
     const Page& p = map_.page(pfn);
     if (p.flags & PG_nomap) continue;
     const unsigned mt = buddy_->pageblock_mt(z, pfn);

@@ -14,8 +14,8 @@ std::string proc_vmallocinfo(const Vmalloc& v) {
   auto range_line = [&](VirtAddr a, VirtAddr b) {
     // 2.6.32 "0x%p-0x%p %7ld"; 6.8 "0x%pK-0x%pK %7ld" (kptr_restrict=0: raw).
     std::snprintf(buf, sizeof buf, "0x%0*llx-0x%0*llx %7lld", width,
-                  static_cast<unsigned long long>(a), width, static_cast<unsigned long long>(b),
-                  static_cast<long long>(b - a));
+                  static_cast<unsigned long long>(a.value()), width,
+                  static_cast<unsigned long long>(b.value()), static_cast<long long>(b - a));
     out += buf;
   };
   for (const Vmalloc::Area& a : v.areas()) {

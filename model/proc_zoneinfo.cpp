@@ -348,7 +348,7 @@ void zone_2_6(std::string& out, const PageAllocator& pa, const ObjectAllocator* 
           "\n  prev_priority:     %i"
           "\n  start_pfn:         %lu"
           "\n  inactive_ratio:    %u",
-          0u, 12, ul(z.zone_start_pfn), static_cast<unsigned>(gb ? int_sqrt(10 * gb) : 1));
+          0u, 12, ul(z.zone_start_pfn.value()), static_cast<unsigned>(gb ? int_sqrt(10 * gb) : 1));
   out += '\n';
 }
 
@@ -413,7 +413,7 @@ void zone_6(std::string& out, const PageAllocator& pa, const ObjectAllocator* sl
   appendf(out,
           "\n  node_unreclaimable:  %u"
           "\n  start_pfn:           %lu",
-          0u, ul(z->zone_start_pfn));
+          0u, ul(z->zone_start_pfn.value()));
   out += '\n';
 }
 

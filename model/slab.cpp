@@ -143,7 +143,7 @@ SlabCache* Slab::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_
     // reap pass staggered by the descriptor's (virtual) address,
     // jiffies + REAPTIMEOUT_NODE + (unsigned long)cachep % REAPTIMEOUT_NODE.
     const std::uint64_t timeout = reaptimeout_node(jiffies_.hz());
-    nd.next_reap = jiffies_.at(cpu.now()) + timeout + (hm_.page_offset() + c->desc) % timeout;
+    nd.next_reap = jiffies_.at(cpu.now()) + timeout + hm_.va(c->desc).value() % timeout;
   }
   SlabCache* raw = c.get();
   caches_.push_back(std::move(c));
@@ -180,7 +180,7 @@ void Slab::make_array(sim::Cpu& cpu, ArrayCache& ac, std::uint32_t limit, std::u
   ac.touched = false;
   ac.limit = limit;
   ac.batchcount = batch;
-  ac.entry.assign(limit, 0);
+  ac.entry.assign(limit, VirtAddr{});
   ac.addr =
       meta_alloc(cpu, node, ArrayCacheLayout::entry + ArrayCacheLayout::entry_bytes * limit, 64);
 }
@@ -276,7 +276,7 @@ void Slab::alloc_slabmgmt(sim::Cpu& cpu, SlabCache& c, SlabSlab& s) {
   const sim::PhysAddr base = pa_.pfn_to_phys(s.pfn);
   const std::uint32_t offset = s.colouroff;
   const bool v6 = params_.flavour != Flavour::linux_2_6;
-  s.offslab_obj = 0;
+  s.offslab_obj = VirtAddr{};
   switch (c.g.mgmt) {
     case SlabMgmt::on_slab:
       if (v6) {  // freelist at the end of the slab, objects from the colour offset
@@ -317,7 +317,7 @@ void Slab::cache_init_objs(sim::Cpu& cpu, SlabCache& c, SlabSlab& s) {
 void Slab::slab_destroy(sim::Cpu& cpu, SlabCache& c, std::uint32_t id) {
   SlabSlab& s = slabs_[id];
   --c.node[s.node].total_slabs;
-  const std::uint64_t offslab = s.offslab_obj;
+  const VirtAddr offslab = s.offslab_obj;
   const Pfn pfn = s.pfn;
   const unsigned order = s.order;
   const sim::PhysAddr mgmt = s.mgmt;
@@ -342,7 +342,7 @@ void Slab::slab_destroy(sim::Cpu& cpu, SlabCache& c, std::uint32_t id) {
   ++c.stats.slabs_freed;
 }
 
-std::uint64_t Slab::slab_get_obj(sim::Cpu& cpu, SlabCache& c, SlabSlab& s) {
+VirtAddr Slab::slab_get_obj(sim::Cpu& cpu, SlabCache& c, SlabSlab& s) {
   const std::uint32_t obj = s.free;
   cpu.read(s.mgmt + SlabMgmtLayout::counters, 16);    // slabp->inuse, slabp->free
   cpu.read(bufctl_addr(s, c, obj), c.g.bufctl_size);  // slab_bufctl(slabp)[free]
@@ -361,19 +361,19 @@ void Slab::slab_put_obj(sim::Cpu& cpu, SlabCache& c, SlabSlab& s, std::uint32_t 
   cpu.write(s.mgmt + SlabMgmtLayout::counters, 16);
 }
 
-std::uint32_t Slab::slab_of(std::uint64_t addr) const {
+std::uint32_t Slab::slab_of(VirtAddr addr) const {
   return slabs_.id_of_owner(page_owner(addr));
 }
 
 // --- allocation --------------------------------------------------------------------
 
-std::uint64_t Slab::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int node) {
+VirtAddr Slab::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int node) {
   SlabCache& c = static_cast<SlabCache&>(kc);
   cpu.spend(kFastPathCycles);
   // __cache_alloc_node: another node's objects come straight from its lists.
   if (node >= 0 && static_cast<sim::NodeId>(node) != cpu.node() &&
       static_cast<std::size_t>(node) < c.node.size()) {
-    const std::uint64_t obj = cache_alloc_node(cpu, c, gfp, static_cast<sim::NodeId>(node));
+    const VirtAddr obj = cache_alloc_node(cpu, c, gfp, static_cast<sim::NodeId>(node));
     if (obj) slabs_[slab_of(obj)].live.set(obj_index(slabs_[slab_of(obj)], c, obj), true);
     return obj;
   }
@@ -381,7 +381,7 @@ std::uint64_t Slab::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int no
   ArrayCache& ac = c.array[cpu.id()];
   cpu.read(c.desc + SlabCacheLayout::cpu_cache, 8);  // cachep->array[smp_processor_id()]
   cpu.read(ac.addr + ArrayCacheLayout::avail, 16);
-  std::uint64_t obj;
+  VirtAddr obj;
   if (ac.limit == 0) {  // limit 0 (a study knob): every allocation from the node lists
     ++c.stats.refills;
     obj = cache_alloc_node(cpu, c, gfp, cpu.node());
@@ -396,7 +396,7 @@ std::uint64_t Slab::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int no
     obj = cache_alloc_refill(cpu, c, gfp);
     if (!obj) obj = cache_alloc_node(cpu, c, gfp, cpu.node());  // ____cache_alloc_node + fallback
   }
-  if (!obj) return 0;
+  if (!obj) return {};
   const std::uint32_t id = slab_of(obj);
   SlabSlab& s = slabs_[id];
   s.live.set(obj_index(s, c, obj), true);
@@ -422,7 +422,7 @@ std::uint32_t Slab::transfer_objects(sim::Cpu& cpu, ArrayCache& to, ArrayCache& 
 
 // cache_alloc_refill: batchcount objects from the shared array, else from the
 // node's partial then free slabs; grow when there are none.
-std::uint64_t Slab::cache_alloc_refill(sim::Cpu& cpu, SlabCache& c, Gfp gfp) {
+VirtAddr Slab::cache_alloc_refill(sim::Cpu& cpu, SlabCache& c, Gfp gfp) {
   ++c.stats.refills;
   cpu.spend(kSlowPathCycles);
   const sim::NodeId node = cpu.node();
@@ -465,7 +465,7 @@ std::uint64_t Slab::cache_alloc_refill(sim::Cpu& cpu, SlabCache& c, Gfp gfp) {
       // retry") until the array holds objects: another CPU may take the new
       // slab first. NULL only when the grow fails with the array still empty.
       const bool grown = cache_grow(cpu, c, thisnode, static_cast<int>(node)) != kNoSlabId;
-      if (!grown && !ac.avail) return 0;
+      if (!grown && !ac.avail) return {};
       if (ac.avail) break;
       continue;
     }
@@ -483,7 +483,7 @@ std::uint64_t Slab::cache_alloc_refill(sim::Cpu& cpu, SlabCache& c, Gfp gfp) {
         }
       cache_grow_end(cpu, c, id);
     }
-    if (!ac.avail) return 0;
+    if (!ac.avail) return {};
     break;
   }
   ac.touched = true;
@@ -494,9 +494,9 @@ std::uint64_t Slab::cache_alloc_refill(sim::Cpu& cpu, SlabCache& c, Gfp gfp) {
 
 // ____cache_alloc_node with fallback_alloc: one object from a node's lists,
 // growing there, then from any node in zonelist order.
-std::uint64_t Slab::cache_alloc_node(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::NodeId node) {
+VirtAddr Slab::cache_alloc_node(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::NodeId node) {
   const Charge ch{&cpu};
-  auto take = [&](sim::NodeId nid) -> std::uint64_t {
+  auto take = [&](sim::NodeId nid) -> VirtAddr {
     SlabNode& n = c.node[nid];
     cpu.lock(*n.list_lock);
     std::uint32_t id = n.partial.head;
@@ -506,10 +506,10 @@ std::uint64_t Slab::cache_alloc_node(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::
     }
     if (id == kNoSlabId) {
       cpu.unlock(*n.list_lock);
-      return 0;
+      return {};
     }
     SlabSlab& s = slabs_[id];
-    const std::uint64_t obj = slab_get_obj(cpu, c, s);
+    const VirtAddr obj = slab_get_obj(cpu, c, s);
     --n.free_objects;
     list_del_any(ch, n, id);
     if (s.free == kBufctlEnd)
@@ -520,19 +520,19 @@ std::uint64_t Slab::cache_alloc_node(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::
     cpu.unlock(*n.list_lock);
     return obj;
   };
-  if (std::uint64_t obj = take(node)) return obj;
+  if (VirtAddr obj = take(node)) return obj;
   const Gfp thisnode{gfp.bits | gfp_thisnode_.bits};
   if (params_.flavour == Flavour::linux_2_6) {
     // ____cache_alloc_node (2.6.32): "goto retry" while cache_grow succeeds,
     // as another CPU may empty the new slab first.
     while (cache_grow(cpu, c, thisnode, static_cast<int>(node)) != kNoSlabId)
-      if (std::uint64_t obj = take(node)) return obj;
+      if (VirtAddr obj = take(node)) return obj;
   } else {
     // ____cache_alloc_node (6.5): the object comes from the new slab before
     // cache_grow_end lists it.
     const std::uint32_t id = cache_grow_begin(cpu, c, thisnode, static_cast<int>(node));
     if (id != kNoSlabId) {
-      const std::uint64_t obj = slab_get_obj(cpu, c, slabs_[id]);
+      const VirtAddr obj = slab_get_obj(cpu, c, slabs_[id]);
       cache_grow_end(cpu, c, id);
       return obj;
     }
@@ -542,17 +542,17 @@ std::uint64_t Slab::cache_alloc_node(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::
   for (;;) {
     for (sim::NodeId other : pa_.node_order(node)) {
       if (other == node || other >= c.node.size()) continue;
-      if (std::uint64_t obj = take(other)) return obj;
+      if (VirtAddr obj = take(other)) return obj;
     }
     const std::uint32_t id = cache_grow(cpu, c, gfp, -1);
-    if (id == kNoSlabId) return 0;
-    if (std::uint64_t obj = take(slabs_[id].node)) return obj;
+    if (id == kNoSlabId) return {};
+    if (VirtAddr obj = take(slabs_[id].node)) return obj;
   }
 }
 
 // --- free ----------------------------------------------------------------------------
 
-void Slab::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
+void Slab::do_cache_free(sim::Cpu& cpu, KmemCache& kc, VirtAddr addr) {
   SlabCache& c = static_cast<SlabCache&>(kc);
   cpu.spend(kFastPathCycles);
   const std::uint32_t id = slab_of(addr);
@@ -580,7 +580,7 @@ void Slab::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
   cpu.write(ac.addr + ArrayCacheLayout::avail, 8);
 }
 
-bool Slab::cache_free_alien(sim::Cpu& cpu, SlabCache& c, std::uint64_t obj, sim::NodeId slab_node) {
+bool Slab::cache_free_alien(sim::Cpu& cpu, SlabCache& c, VirtAddr obj, sim::NodeId slab_node) {
   const sim::NodeId node = cpu.node();
   if (slab_node == node) return false;
   SlabNode& l3 = c.node[node];
@@ -649,13 +649,13 @@ void Slab::cache_flusharray(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac) {
 }
 
 // free_block: objects back to their slabs (the node's list_lock is held).
-void Slab::free_block(sim::Cpu& cpu, SlabCache& c, const std::uint64_t* objs, std::uint32_t nr,
+void Slab::free_block(sim::Cpu& cpu, SlabCache& c, const VirtAddr* objs, std::uint32_t nr,
                       sim::NodeId node) {
   SlabNode& n = c.node[node];
   const Charge ch{&cpu};
   const bool v6 = params_.flavour != Flavour::linux_2_6;
   for (std::uint32_t i = 0; i < nr; ++i) {
-    const std::uint64_t obj = objs[i];
+    const VirtAddr obj = objs[i];
     const std::uint32_t id = slab_of(obj);
     SlabSlab& s = slabs_[id];
     cpu.read(pa_.page_desc(s.pfn), 8);
@@ -691,7 +691,7 @@ ObjectAllocator::SlabAccount Slab::account_of(std::uint32_t owner) const {
                                                                    : SlabAccount::unreclaimable;
 }
 
-ObjectAllocator::Lookup Slab::lookup(std::uint64_t addr) const {
+ObjectAllocator::Lookup Slab::lookup(VirtAddr addr) const {
   Lookup l;
   const std::uint32_t id = slab_of(addr);
   if (id == kNoSlabId) return l;
@@ -706,7 +706,7 @@ ObjectAllocator::Lookup Slab::lookup(std::uint64_t addr) const {
   return l;
 }
 
-std::uint64_t Slab::do_ksize(std::uint64_t addr, const Lookup& l) const {
+std::uint64_t Slab::do_ksize(VirtAddr addr, const Lookup& l) const {
   if (l.state == Lookup::large) return kPageSize << l.order;
   (void)addr;
   // 2.6.32 ksize: obj_size(cachep) = buffer_size; 6.5: cachep->object_size.

@@ -25,7 +25,7 @@ inline constexpr std::uint32_t kBufctlEnd = 0xffffffffu;  // BUFCTL_END
 // struct slab (2.6.32) / the slab fields of struct page (6.5), plus host state.
 struct SlabSlab {
   std::uint32_t cache = kNoSlabId;
-  Pfn pfn = 0;
+  Pfn pfn{};
   unsigned order = 0;
   sim::NodeId node = 0;
   std::uint32_t inuse = 0;            // slabp->inuse / slab->active
@@ -35,7 +35,7 @@ struct SlabSlab {
   std::uint32_t colouroff = 0;        // colour offset in bytes
   std::uint32_t s_mem = 0;            // first object, bytes from the slab's start
   sim::PhysAddr mgmt = 0;             // struct slab / freelist address
-  std::uint64_t offslab_obj = 0;      // kmalloc'ed descriptor (virtual), 0 if on-slab
+  VirtAddr offslab_obj{};             // kmalloc'ed descriptor, NULL if on-slab
   enum class List : std::uint8_t { none, full, partial, free } list = List::none;
   std::uint32_t prev = kNoSlabId, next = kNoSlabId;
 };
@@ -51,7 +51,7 @@ struct SlabSlabLinks {
 struct ArrayCache {
   std::uint32_t avail = 0, limit = 0, batchcount = 0;
   bool touched = false;
-  std::vector<std::uint64_t> entry;
+  std::vector<VirtAddr> entry;
   sim::PhysAddr addr = 0;
   std::unique_ptr<sim::SpinLock> lock;  // alien caches only
   sim::PhysAddr entry_addr(std::uint32_t i) const {
@@ -111,11 +111,11 @@ class Slab : public ObjectAllocator {
   sim::NodeId reap_node(sim::CpuId cpu) const { return reap_node_[cpu]; }
 
  protected:
-  Lookup lookup(std::uint64_t addr) const override;
+  Lookup lookup(VirtAddr addr) const override;
   SlabAccount account_of(std::uint32_t owner) const override;
-  std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
-  void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) override;
-  std::uint64_t do_ksize(std::uint64_t addr, const Lookup& l) const override;
+  VirtAddr do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
+  void do_cache_free(sim::Cpu& cpu, KmemCache& c, VirtAddr addr) override;
+  std::uint64_t do_ksize(VirtAddr addr, const Lookup& l) const override;
   // Objects a design layered over these slabs keeps in caches of its own (the
   // magazine design's magazines): allocated from the slabs, not with users.
   virtual std::uint64_t objects_above_slabs(const SlabCache& /*c*/) const { return 0; }
@@ -133,20 +133,20 @@ class Slab : public ObjectAllocator {
   void make_alien_caches(sim::Cpu& cpu, SlabCache& c, sim::NodeId n);
   // do_tune_cpucache: new per-CPU and shared arrays, the old ones drained (slab_tune.cpp).
   void do_tune_cpucache(sim::Cpu& cpu, SlabCache& c, const CpucacheTunables& t);
-  std::uint64_t cache_alloc_refill(sim::Cpu& cpu, SlabCache& c, Gfp gfp);
-  std::uint64_t cache_alloc_node(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::NodeId node);
+  VirtAddr cache_alloc_refill(sim::Cpu& cpu, SlabCache& c, Gfp gfp);
+  VirtAddr cache_alloc_node(sim::Cpu& cpu, SlabCache& c, Gfp gfp, sim::NodeId node);
   std::uint32_t cache_grow(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node);
   std::uint32_t cache_grow_begin(sim::Cpu& cpu, SlabCache& c, Gfp gfp, int node);
   void cache_grow_end(sim::Cpu& cpu, SlabCache& c, std::uint32_t id);
   std::uint32_t next_colour_offset(sim::Cpu& cpu, SlabCache& c, int node);
   void alloc_slabmgmt(sim::Cpu& cpu, SlabCache& c, SlabSlab& s);
   void cache_init_objs(sim::Cpu& cpu, SlabCache& c, SlabSlab& s);
-  std::uint64_t slab_get_obj(sim::Cpu& cpu, SlabCache& c, SlabSlab& s);
+  VirtAddr slab_get_obj(sim::Cpu& cpu, SlabCache& c, SlabSlab& s);
   void slab_put_obj(sim::Cpu& cpu, SlabCache& c, SlabSlab& s, std::uint32_t obj);
-  void free_block(sim::Cpu& cpu, SlabCache& c, const std::uint64_t* objs, std::uint32_t nr,
+  void free_block(sim::Cpu& cpu, SlabCache& c, const VirtAddr* objs, std::uint32_t nr,
                   sim::NodeId node);
   void cache_flusharray(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac);
-  bool cache_free_alien(sim::Cpu& cpu, SlabCache& c, std::uint64_t obj, sim::NodeId slab_node);
+  bool cache_free_alien(sim::Cpu& cpu, SlabCache& c, VirtAddr obj, sim::NodeId slab_node);
   // Both return the objects they took from the array.
   std::uint32_t drain_alien(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac, sim::NodeId node);
   std::uint32_t drain_array(sim::Cpu& cpu, SlabCache& c, ArrayCache& ac, bool force,
@@ -166,7 +166,7 @@ class Slab : public ObjectAllocator {
   void list_del(const Charge& ch, SlabList& l, sim::PhysAddr head, std::uint32_t id);
   void list_del_any(const Charge& ch, SlabNode& n, std::uint32_t id);  // off whichever list
   SlabList& list_of(SlabNode& n, SlabSlab::List which);
-  std::uint32_t slab_of(std::uint64_t addr) const;
+  std::uint32_t slab_of(VirtAddr addr) const;
   sim::PhysAddr obj_phys(const SlabSlab& s, const SlabCache& c, std::uint32_t i) const {
     return pa_.pfn_to_phys(s.pfn) + s.s_mem + static_cast<sim::PhysAddr>(i) * c.size;
   }
@@ -174,7 +174,7 @@ class Slab : public ObjectAllocator {
   static sim::PhysAddr bufctl_addr(const SlabSlab& s, const SlabCache& c, std::uint32_t obj) {
     return s.mgmt + SlabMgmtLayout::bufctl + std::uint64_t{c.g.bufctl_size} * obj;
   }
-  std::uint32_t obj_index(const SlabSlab& s, const SlabCache& c, std::uint64_t addr) const {
+  std::uint32_t obj_index(const SlabSlab& s, const SlabCache& c, VirtAddr addr) const {
     return static_cast<std::uint32_t>((phys(addr) - pa_.pfn_to_phys(s.pfn) - s.s_mem) / c.size);
   }
 

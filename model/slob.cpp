@@ -148,11 +148,11 @@ std::vector<const KmemCache*> Slob::slab_caches() const {
   return {all_caches_.rbegin(), all_caches_.rend()};
 }
 
-std::uint64_t Slob::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int node) {
+VirtAddr Slob::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int node) {
   // kmem_cache_alloc_node (slob_alloc_node in 6.x).
   auto& c = static_cast<SlobCache&>(kc);
   const Gfp g{gfp.bits & ~gfp_zero_.bits};  // the caller's __GFP_ZERO is charged by the base
-  std::uint64_t obj = 0;
+  VirtAddr obj{};
   if (c.size < kPageSize) {
     const sim::PhysAddr b = heap_->alloc(cpu, c.size, g, c.align, 0, node, c.id, 0, 0);
     if (b) obj = virt(b);
@@ -162,7 +162,7 @@ std::uint64_t Slob::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int no
         alloc_slab_pages(cpu, g, get_order(c.size), node, kBigOwnerBit | c.id);
     if (pfn) obj = virt(pa_.pfn_to_phys(*pfn));
   }
-  if (!obj) return 0;
+  if (!obj) return {};
   if (c.has_ctor) write_object(cpu, obj, c.object_size);  // c->ctor(b) on every allocation
   // The base adds object_size and size; the tracepoint's numbers (§4b.5, §4b.7)
   // are c->size (2.6.32) / object_size (6.x) and SLOB_UNITS(c->size) * 2.
@@ -171,7 +171,7 @@ std::uint64_t Slob::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int no
   return obj;
 }
 
-void Slob::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
+void Slob::do_cache_free(sim::Cpu& cpu, KmemCache& kc, VirtAddr addr) {
   auto& c = static_cast<SlobCache&>(kc);
   const sim::PhysAddr b = phys(addr);
   if (c.flags & SLAB_TYPESAFE_BY_RCU) {
@@ -183,7 +183,7 @@ void Slob::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
     if (c.size < kPageSize)
       heap_->mark_rcu(page_owner(addr) - kFirstSlabOwner, b);
     else
-      set_page_owner(b >> kPageShift, get_order(c.size), kRcuOwner);
+      set_page_owner(pa_.phys_to_pfn(b), get_order(c.size), kRcuOwner);
     rcu().call_rcu(cpu, footer, rcu_free_, b, c.size);  // the rcu_head write covers the footer
     return;
   }
@@ -195,7 +195,7 @@ void Slob::kmem_cache_free_now(sim::Cpu& cpu, sim::PhysAddr b, std::uint32_t siz
   if (size < kPageSize)
     heap_->free(cpu, page_owner(virt(b)) - kFirstSlabOwner, b, size);
   else
-    free_slab_pages(cpu, b >> kPageShift, get_order(size));
+    free_slab_pages(cpu, pa_.phys_to_pfn(b), get_order(size));
 }
 
 void Slob::RcuFree::invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t b) {
@@ -205,7 +205,7 @@ void Slob::RcuFree::invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t b) {
 
 // --- kmalloc -----------------------------------------------------------------------
 
-std::uint64_t Slob::do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
+VirtAddr Slob::do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
   const Gfp g{gfp.bits & ~gfp_zero_.bits};
   // __kmalloc_node: `if (size < PAGE_SIZE - align)` -> the heap with a header.
   if (size < kPageSize - align_) {
@@ -222,7 +222,7 @@ std::uint64_t Slob::do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int n
     const sim::PhysAddr m =
         heap_->alloc(cpu, total, g, align, offset, node, kKmallocId,
                      static_cast<std::uint16_t>(align_), static_cast<std::uint16_t>(size));
-    if (!m) return 0;
+    if (!m) return {};
     cpu.write(m, 4);  // *m = size
     SlobCache& k = *caches_[kKmallocId];
     ++k.stats.allocs;
@@ -232,21 +232,21 @@ std::uint64_t Slob::do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int n
     return virt(m) + align_;
   }
   // The page path: get_order(size), __GFP_COMP (2.6.32 always; 6.x kmalloc_large).
-  if (get_order(size) > kMaxOrder) return 0;
-  const std::uint64_t p = large_kmalloc(cpu, size, g, node);
+  if (get_order(size) > kMaxOrder) return {};
+  const VirtAddr p = large_kmalloc(cpu, size, g, node);
   if (p && !linux6_) {
     // 2.6.32: page->private = size (ksize reports it).
-    const Pfn pfn = phys(p) >> kPageShift;
+    const Pfn pfn = pa_.phys_to_pfn(phys(p));
     cpu.write(pa_.page_desc(pfn) + 40, 8);
     private_[pfn] = size;
   }
   return p;
 }
 
-bool Slob::do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l) {
+bool Slob::do_kfree(sim::Cpu& cpu, VirtAddr addr, const Lookup& l) {
   if (l.state == Lookup::large) {
     // put_page(page) (2.6.32) / __free_pages(page, order) (6.x).
-    const Pfn pfn = phys(addr) >> kPageShift;
+    const Pfn pfn = pa_.phys_to_pfn(phys(addr));
     if (!linux6_) {
       cpu.read(pa_.page_desc(pfn) + 40, 8);
       private_.erase(pfn);
@@ -273,10 +273,10 @@ bool Slob::do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l) {
   return true;
 }
 
-std::uint64_t Slob::do_ksize(std::uint64_t addr, const Lookup& l) const {
+std::uint64_t Slob::do_ksize(VirtAddr addr, const Lookup& l) const {
   if (l.state == Lookup::large) {
     if (linux6_) return kPageSize << l.order;  // the folio size (5.x+)
-    const auto it = private_.find(phys(addr) >> kPageShift);
+    const auto it = private_.find(pa_.phys_to_pfn(phys(addr)));
     return it == private_.end() ? 0 : it->second;  // page->private: the exact request
   }
   const auto& c = static_cast<const SlobCache&>(*l.cache);
@@ -298,14 +298,15 @@ ObjectAllocator::SlabAccount Slob::account_of(std::uint32_t /*owner*/) const {
   return linux6_ ? SlabAccount::unreclaimable : SlabAccount::none;
 }
 
-ObjectAllocator::Lookup Slob::lookup(std::uint64_t addr) const {
+ObjectAllocator::Lookup Slob::lookup(VirtAddr addr) const {
   Lookup l;
   const std::uint32_t owner = page_owner(addr);
   if (owner & kBigOwnerBit) {
     const std::uint32_t id = owner & ~kBigOwnerBit;
     l.cache = id < caches_.size() ? caches_[id].get() : nullptr;
-    const Pfn pfn = phys(addr) >> kPageShift;
-    const bool head = !(addr & (kPageSize - 1)) && (pa_.mem_map().page(pfn).flags & PG_head);
+    const Pfn pfn = pa_.phys_to_pfn(phys(addr));
+    const bool head =
+        !(addr.value() & (kPageSize - 1)) && (pa_.mem_map().page(pfn).flags & PG_head);
     l.state = head ? Lookup::live : Lookup::interior;
     return l;
   }

@@ -44,14 +44,14 @@ class Slob final : public ObjectAllocator, private SlobHeap::PageSource {
   const KmemCache& kmalloc_objects() const { return *caches_[0]; }
 
  protected:
-  Lookup lookup(std::uint64_t addr) const override;
+  Lookup lookup(VirtAddr addr) const override;
   SlabAccount account_of(std::uint32_t owner) const override;
   SlabAccount rcu_account(bool /*reclaimable*/) const override { return account_of(0); }
-  std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
-  void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) override;
-  std::uint64_t do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) override;
-  bool do_kfree(sim::Cpu& cpu, std::uint64_t addr, const Lookup& l) override;
-  std::uint64_t do_ksize(std::uint64_t addr, const Lookup& l) const override;
+  VirtAddr do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
+  void do_cache_free(sim::Cpu& cpu, KmemCache& c, VirtAddr addr) override;
+  VirtAddr do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) override;
+  bool do_kfree(sim::Cpu& cpu, VirtAddr addr, const Lookup& l) override;
+  std::uint64_t do_ksize(VirtAddr addr, const Lookup& l) const override;
 
  private:
   std::optional<Pfn> get_page(sim::Cpu& cpu, Gfp gfp, int node, std::uint32_t id) override;

@@ -395,7 +395,7 @@ void SlobHeap::free(sim::Cpu& cpu, std::uint32_t id, sim::PhysAddr block, std::u
 
 void SlobHeap::check_invariants() const {
   auto fail = [](const std::string& what, Pfn pfn) {
-    throw std::logic_error("SLOB page " + std::to_string(pfn) + ": " + what);
+    throw std::logic_error("SLOB page " + std::to_string(pfn.value()) + ": " + what);
   };
   std::uint64_t used = 0;
   std::vector<std::pair<std::int32_t, std::int32_t>> spans;

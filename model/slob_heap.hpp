@@ -111,7 +111,7 @@ class SlobHeap {
     std::uint16_t off, units;
   };
   struct Page {  // struct page (slob_page in 2.6.32) + host records
-    Pfn pfn = 0;
+    Pfn pfn{};
     sim::NodeId node = 0;
     bool used = false;
     ListId list = none;                              // PageSlobFree: on a list

@@ -150,13 +150,13 @@ SlubCache* Slub::create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_
   return raw;
 }
 
-std::uint64_t Slub::do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
+VirtAddr Slub::do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) {
   const KmallocType t =
       type_caches_[0].empty() ? KmallocType::normal : kmalloc_type(type_bits_, gfp, false);
   const int idx = sizes_.index(size);
   if (t == KmallocType::normal || idx < 0) return ObjectAllocator::do_kmalloc(cpu, size, gfp, node);
   KmemCache& c = *type_caches_[static_cast<unsigned>(t) - 1][static_cast<unsigned>(idx)];
-  const std::uint64_t obj = do_cache_alloc(cpu, c, gfp, node);
+  const VirtAddr obj = do_cache_alloc(cpu, c, gfp, node);
   if (obj)
     count_alloc(c, size);
   else
@@ -383,14 +383,14 @@ void Slub::flush_all(sim::Cpu& cpu, SlubCache& s) {
 // --- allocation -----------------------------------------------------------------
 
 // slab_alloc_node: 6.18 caches with sheaves try alloc_from_pcs first.
-std::uint64_t Slub::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int node) {
+VirtAddr Slub::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int node) {
   SlubCache& s = static_cast<SlubCache&>(kc);
   if (!s.pcs.empty() && !bypass_sheaves_)
-    if (const std::uint64_t obj = alloc_from_pcs(cpu, s, gfp, node)) return obj;
+    if (const VirtAddr obj = alloc_from_pcs(cpu, s, gfp, node)) return obj;
   return slab_alloc_node(cpu, s, gfp, node);
 }
 
-std::uint64_t Slub::slab_alloc_node(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node) {
+VirtAddr Slub::slab_alloc_node(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node) {
   SlubCpu& c = s.cpu[cpu.id()];
   cpu.spend(kFastPathCycles);
   cpu.read(s.desc + SlubCacheLayout::cpu_slab, 8);
@@ -412,7 +412,7 @@ std::uint64_t Slub::slab_alloc_node(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int no
 // get_freelist: what remote frees put on the CPU slab's own freelist becomes
 // the CPU's, and its first object is returned. A full slab (0) leaves the CPU
 // on no list (DEACTIVATE_BYPASS).
-std::uint64_t Slub::get_freelist(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
+VirtAddr Slub::get_freelist(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
   SlubSlab& sl = slabs_[c.slab];
   cpu.rmw(slab_desc(sl) + SlubSlabLayout::head, 16);
   if (sl.freelist != kNoObject) {
@@ -429,7 +429,7 @@ std::uint64_t Slub::get_freelist(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
   sl.where = SlubSlab::Where::none;
   c.slab = kNoSlab;
   c.freelist = kNoObject;
-  return 0;
+  return {};
 }
 
 // slub_percpu_partial (6.x): the first per-CPU partial slab becomes the CPU
@@ -456,7 +456,7 @@ bool Slub::take_cpu_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int node) {
 }
 
 // ___slab_alloc.
-std::uint64_t Slub::slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp gfp, int node) {
+VirtAddr Slub::slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp gfp, int node) {
   ++s.stats.refills;
   cpu.spend(kSlowPathCycles);
   const bool v6 = params_.flavour != Flavour::linux_2_6;
@@ -471,7 +471,7 @@ std::uint64_t Slub::slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp
       SlubSlab& sl = slabs_[c.slab];
       if (node >= 0 && sl.node != static_cast<sim::NodeId>(node)) {
         deactivate_slab(cpu, s, c);  // ALLOC_NODE_MISMATCH
-      } else if (const std::uint64_t obj = get_freelist(cpu, s, c)) {
+      } else if (const VirtAddr obj = get_freelist(cpu, s, c)) {
         return obj;
       }
     }
@@ -479,7 +479,7 @@ std::uint64_t Slub::slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp
     std::uint32_t id = get_partial(cpu, s, c, node);
     if (id == kNoSlab) {
       id = new_slab(cpu, s, gfp, node);
-      if (id == kNoSlab) return 0;  // slab_out_of_memory
+      if (id == kNoSlab) return {};  // slab_out_of_memory
     }
     SlubSlab& sl = slabs_[id];
     sl.frozen = true;
@@ -492,7 +492,7 @@ std::uint64_t Slub::slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp
 // --- free -------------------------------------------------------------------------
 
 // slab_free: 6.18 caches with sheaves free a local object to free_to_pcs.
-void Slub::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
+void Slub::do_cache_free(sim::Cpu& cpu, KmemCache& kc, VirtAddr addr) {
   SlubCache& s = static_cast<SlubCache&>(kc);
   if (!s.pcs.empty() && !bypass_sheaves_) {
     SlubSlab& sl = slabs_[slabs_.id_of_owner(page_owner(addr))];
@@ -505,7 +505,7 @@ void Slub::do_cache_free(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
   do_slab_free(cpu, s, addr);
 }
 
-void Slub::do_slab_free(sim::Cpu& cpu, SlubCache& s, std::uint64_t addr) {
+void Slub::do_slab_free(sim::Cpu& cpu, SlubCache& s, VirtAddr addr) {
   const sim::PhysAddr p = phys(addr);
   const std::uint32_t id = slabs_.id_of_owner(page_owner(addr));
   SlubSlab& sl = slabs_[id];
@@ -616,7 +616,7 @@ ObjectAllocator::SlabAccount Slub::account_of(std::uint32_t owner) const {
                                                                    : SlabAccount::unreclaimable;
 }
 
-ObjectAllocator::Lookup Slub::lookup(std::uint64_t addr) const {
+ObjectAllocator::Lookup Slub::lookup(VirtAddr addr) const {
   Lookup l;
   const std::uint32_t id = slabs_.id_of_owner(page_owner(addr));
   if (id == kNoSlab) return l;

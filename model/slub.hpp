@@ -26,7 +26,7 @@ inline constexpr std::uint32_t kNoObject = 0xffffffffu;
 // struct slab (the slab's head struct page) plus host-side bookkeeping.
 struct SlubSlab {
   std::uint32_t cache = 0;  // index into the allocator's cache table
-  Pfn pfn = 0;
+  Pfn pfn{};
   unsigned order = 0;
   sim::NodeId node = 0;
   std::uint32_t objects = 0;
@@ -114,30 +114,30 @@ class Slub final : public ObjectAllocator {
   void set_tunables(sim::Cpu& cpu, KmemCache& c, const CacheTunables& t) override;
 
  protected:
-  Lookup lookup(std::uint64_t addr) const override;
+  Lookup lookup(VirtAddr addr) const override;
   SlabAccount account_of(std::uint32_t owner) const override;
-  std::uint64_t do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
-  void do_cache_free(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) override;
+  VirtAddr do_cache_alloc(sim::Cpu& cpu, KmemCache& c, Gfp gfp, int node) override;
+  void do_cache_free(sim::Cpu& cpu, KmemCache& c, VirtAddr addr) override;
   KmemCache* create_with_args(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
                               std::uint32_t align, SlabFlags flags, bool ctor,
                               const KmemCacheArgs& args) override;
   // 6.18: kmalloc_slab picks the cache of kmalloc_type(gfp).
-  std::uint64_t do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) override;
+  VirtAddr do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) override;
   // 6.18 kfree_rcu_sheaf / __kfree_rcu_sheaf (slub_sheaves.cpp).
-  bool kfree_rcu_sheaf(sim::Cpu& cpu, KmemCache& c, std::uint64_t addr) override;
+  bool kfree_rcu_sheaf(sim::Cpu& cpu, KmemCache& c, VirtAddr addr) override;
 
  private:
   SlubCache* create_cache(sim::Cpu& cpu, std::string_view name, std::uint32_t size,
                           std::uint32_t align, SlabFlags flags, bool ctor, bool general,
                           const KmemCacheArgs& args = {});
   // The 6.8 per-CPU slab paths (slab_alloc_node / do_slab_free).
-  std::uint64_t slab_alloc_node(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node);
-  void do_slab_free(sim::Cpu& cpu, SlubCache& s, std::uint64_t addr);
+  VirtAddr slab_alloc_node(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node);
+  void do_slab_free(sim::Cpu& cpu, SlubCache& s, VirtAddr addr);
   // Sheaves (slub_sheaves.cpp).
   void init_sheaves(sim::Cpu& cpu, SlubCache& s);
   void flush_sheaves(sim::Cpu& cpu, SlubCache& s, bool free_main);
-  std::uint64_t alloc_from_pcs(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node);
-  bool free_to_pcs(sim::Cpu& cpu, SlubCache& s, std::uint64_t addr);
+  VirtAddr alloc_from_pcs(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node);
+  bool free_to_pcs(sim::Cpu& cpu, SlubCache& s, VirtAddr addr);
   bool pcs_replace_empty_main(sim::Cpu& cpu, SlubCache& s, SlubPcs& pcs, Gfp gfp);
   bool pcs_replace_full_main(sim::Cpu& cpu, SlubCache& s, SlubPcs& pcs);
   std::uint32_t alloc_empty_sheaf(sim::Cpu& cpu, SlubCache& s, Gfp gfp);
@@ -149,7 +149,7 @@ class Slub final : public ObjectAllocator {
   void barn_move(sim::Cpu& cpu, SlubBarn& b, const SlubSheaf& sh, std::uint32_t list);
   std::uint32_t barn_take(sim::Cpu& cpu, SlubCache& s, SlubBarn& b, bool full);
   void barn_put(sim::Cpu& cpu, SlubCache& s, SlubBarn& b, std::uint32_t i, bool full);
-  void set_live(std::uint64_t addr, bool live);
+  void set_live(VirtAddr addr, bool live);
   // call_rcu(&sheaf->rcu_head, rcu_free_sheaf or, from a flush, rcu_free_sheaf_nobarn).
   void submit_rcu_sheaf(sim::Cpu& cpu, SlubCache& s, std::uint32_t i, bool to_barn);
   void rcu_free_sheaf(sim::Cpu& cpu, SlubCache& s, std::uint32_t i, bool to_barn);
@@ -161,8 +161,8 @@ class Slub final : public ObjectAllocator {
   // add_partial / remove_partial: the node partial list and its free-object count.
   void add_partial(const Charge& ch, SlubNode& n, std::uint32_t id, bool tail);
   void remove_partial(const Charge& ch, SlubNode& n, std::uint32_t id);
-  std::uint64_t slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp gfp, int node);
-  std::uint64_t get_freelist(sim::Cpu& cpu, SlubCache& s, SlubCpu& c);
+  VirtAddr slab_alloc_slow(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, Gfp gfp, int node);
+  VirtAddr get_freelist(sim::Cpu& cpu, SlubCache& s, SlubCpu& c);
   bool take_cpu_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int node);
   std::uint32_t new_slab(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node);
   void discard_slab(sim::Cpu& cpu, SlubCache& s, std::uint32_t id);

@@ -11,6 +11,7 @@
 #include "model/kernel_config.hpp"
 #include "model/sheaf_stats.hpp"
 #include "model/slab_flags.hpp"
+#include "sim/address.hpp"
 #include "sim/spinlock.hpp"
 #include "sim/types.hpp"
 
@@ -57,14 +58,14 @@ struct NodeBarnLayout {
 inline constexpr std::uint32_t kNoSheaf = 0xffffffffu;
 
 struct SlubSheaf {
-  std::uint64_t va = 0;  // the kmalloc object that holds it (0: slot unused)
+  sim::VirtAddr va{};  // the kmalloc object that holds it (NULL: slot unused)
   sim::PhysAddr addr = 0;
   std::uint32_t size = 0;
   sim::NodeId node = 0;  // an rcu_free sheaf's: the barn it goes to after the grace period
   // An rcu_free sheaf, filling or waiting for its grace period: its objects
   // are still the users' (kfree_rcu'ed, not yet freed).
   bool rcu = false;
-  std::vector<std::uint64_t> objects;  // capacity reserved once: the hot path does not allocate
+  std::vector<sim::VirtAddr> objects;  // capacity reserved once: the hot path does not allocate
 };
 
 struct SlubPcs {
@@ -74,7 +75,7 @@ struct SlubPcs {
 };
 
 struct SlubBarn {
-  std::uint64_t va = 0;
+  sim::VirtAddr va{};
   sim::PhysAddr addr = 0;
   std::vector<std::uint32_t> full, empty;  // LIFO: the back is the list head
   std::unique_ptr<sim::SpinLock> lock;

@@ -30,7 +30,7 @@ unsigned slub_sheaf_capacity(Flavour f, SlubSheaves mode, SlabFlags flags, std::
   return std::max(filled, requested);
 }
 
-void Slub::set_live(std::uint64_t addr, bool live) {
+void Slub::set_live(VirtAddr addr, bool live) {
   SlubSlab& sl = slabs_[slabs_.id_of_owner(page_owner(addr))];
   const SlubCache& s = *caches_[sl.cache];
   sl.live.set(static_cast<std::uint32_t>((phys(addr) - pa_.pfn_to_phys(sl.pfn)) / s.size), live);
@@ -41,7 +41,7 @@ void Slub::set_live(std::uint64_t addr, bool live) {
 // kernel arranges with its bootstrap sheaf.
 std::uint32_t Slub::alloc_empty_sheaf(sim::Cpu& cpu, SlubCache& s, Gfp gfp) {
   bypass_sheaves_ = true;
-  const std::uint64_t va = kzalloc(cpu, SlabSheafLayout::bytes(s.g.sheaf_capacity), gfp);
+  const VirtAddr va = kzalloc(cpu, SlabSheafLayout::bytes(s.g.sheaf_capacity), gfp);
   bypass_sheaves_ = false;
   if (!va) return kNoSheaf;
   std::uint32_t i;
@@ -66,7 +66,7 @@ void Slub::free_empty_sheaf(sim::Cpu& cpu, SlubCache& s, std::uint32_t i) {
   bypass_sheaves_ = true;
   kfree(cpu, sh.va);
   bypass_sheaves_ = false;
-  sh.va = 0;
+  sh.va = VirtAddr{};
   s.free_sheaf_slots.push_back(i);
   ++s.sheaf_stats.sheaf_free;
 }
@@ -76,10 +76,10 @@ bool Slub::refill_sheaf(sim::Cpu& cpu, SlubCache& s, std::uint32_t i, Gfp gfp) {
   SlubSheaf& sh = s.sheaf_pool[i];
   const std::uint32_t start = sh.size;
   while (sh.size < s.g.sheaf_capacity) {
-    const std::uint64_t obj = slab_alloc_node(cpu, s, gfp, -1);
+    const VirtAddr obj = slab_alloc_node(cpu, s, gfp, -1);
     if (!obj) {  // __kmem_cache_alloc_bulk frees what it got
       while (sh.size > start) {
-        const std::uint64_t o = sh.objects[--sh.size];
+        const VirtAddr o = sh.objects[--sh.size];
         do_slab_free(cpu, s, o);
       }
       return false;
@@ -101,7 +101,7 @@ void Slub::flush_sheaf(sim::Cpu& cpu, SlubCache& s, std::uint32_t i) {
   while (sh.size) {
     const std::uint32_t batch = std::min(sh.size, kPcsBatchMax);
     for (std::uint32_t k = 0; k < batch; ++k) {
-      const std::uint64_t o = sh.objects[--sh.size];
+      const VirtAddr o = sh.objects[--sh.size];
       cpu.read(sh.addr + SlabSheafLayout::objects + 8 * sh.size, 8);
       do_slab_free(cpu, s, o);
     }
@@ -192,8 +192,8 @@ bool Slub::pcs_replace_empty_main(sim::Cpu& cpu, SlubCache& s, SlubPcs& pcs, Gfp
 }
 
 // alloc_from_pcs: the last pointer of main (LIFO). 0: take the slab path.
-std::uint64_t Slub::alloc_from_pcs(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node) {
-  if (node >= 0 && static_cast<sim::NodeId>(node) != cpu.node()) return 0;  // remote: bypass
+VirtAddr Slub::alloc_from_pcs(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int node) {
+  if (node >= 0 && static_cast<sim::NodeId>(node) != cpu.node()) return {};  // remote: bypass
   SlubPcs& pcs = s.pcs[cpu.id()];
   cpu.spend(kSheafPathCycles);
   cpu.read(s.desc + SlubCacheLayout::cpu_slab, 8);         // s->cpu_sheaves
@@ -201,10 +201,10 @@ std::uint64_t Slub::alloc_from_pcs(sim::Cpu& cpu, SlubCache& s, Gfp gfp, int nod
   SlubSheaf* main = &s.sheaf_pool[pcs.main];
   cpu.read(main->addr + SlabSheafLayout::size, 4);
   if (main->size == 0) {
-    if (!pcs_replace_empty_main(cpu, s, pcs, gfp)) return 0;
+    if (!pcs_replace_empty_main(cpu, s, pcs, gfp)) return {};
     main = &s.sheaf_pool[pcs.main];
   }
-  const std::uint64_t obj = main->objects[--main->size];
+  const VirtAddr obj = main->objects[--main->size];
   cpu.read(main->addr + SlabSheafLayout::objects + 8 * main->size, 8);
   cpu.write(main->addr + SlabSheafLayout::size, 4);
   set_live(obj, true);
@@ -269,7 +269,7 @@ bool Slub::pcs_replace_full_main(sim::Cpu& cpu, SlubCache& s, SlubPcs& pcs) {
 }
 
 // free_to_pcs: append to main, replacing a full one first.
-bool Slub::free_to_pcs(sim::Cpu& cpu, SlubCache& s, std::uint64_t addr) {
+bool Slub::free_to_pcs(sim::Cpu& cpu, SlubCache& s, VirtAddr addr) {
   SlubPcs& pcs = s.pcs[cpu.id()];
   cpu.spend(kSheafPathCycles);
   cpu.read(s.desc + SlubCacheLayout::cpu_slab, 8);
@@ -288,7 +288,7 @@ bool Slub::free_to_pcs(sim::Cpu& cpu, SlubCache& s, std::uint64_t addr) {
 // kfree_rcu_sheaf (mm/slab_common.c, 6.18): only an object of a cache with
 // sheaves whose slab is on this CPU's node; remote objects take the common
 // kvfree_rcu path without a count.
-bool Slub::kfree_rcu_sheaf(sim::Cpu& cpu, KmemCache& kc, std::uint64_t addr) {
+bool Slub::kfree_rcu_sheaf(sim::Cpu& cpu, KmemCache& kc, VirtAddr addr) {
   SlubCache& s = static_cast<SlubCache&>(kc);
   if (s.pcs.empty()) return false;
   const SlubSlab& sl = slabs_[slabs_.id_of_owner(page_owner(addr))];
@@ -356,7 +356,7 @@ void Slub::rcu_free_sheaf(sim::Cpu& cpu, SlubCache& s, std::uint32_t i, bool to_
   sh.rcu = false;
   for (std::uint32_t k = 0; k < sh.size;) {
     cpu.read(sh.addr + SlabSheafLayout::objects + 8 * k, 8);
-    const std::uint64_t obj = sh.objects[k];
+    const VirtAddr obj = sh.objects[k];
     if (classify(obj).state != Lookup::live) {
       // kfree_rcu'ed twice into this sheaf: slab_free_hook refuses it and
       // __rcu_free_sheaf_prepare drops it (p[i] = p[--size]).

@@ -22,8 +22,8 @@ Tlb::Tlb(const TlbConfig& config, std::uint32_t cpus)
       clock_(cpus, 0),
       counters_(cpus) {}
 
-std::uint64_t Tlb::tag_of(std::uint64_t vaddr, bool huge, std::uint64_t* vpn) const {
-  *vpn = vaddr >> (huge ? huge_shift_ : 12);
+std::uint64_t Tlb::tag_of(sim::VirtAddr vaddr, bool huge, std::uint64_t* vpn) const {
+  *vpn = vaddr.value() >> (huge ? huge_shift_ : 12);
   return (*vpn << 1) | (huge ? 1 : 0);
 }
 
@@ -51,7 +51,7 @@ void Tlb::insert(Array& a, sim::CpuId cpu, std::uint64_t vpn, std::uint64_t tag)
   victim->stamp = ++clock_[cpu];
 }
 
-TlbHit Tlb::lookup(sim::CpuId cpu, std::uint64_t vaddr, bool huge) {
+TlbHit Tlb::lookup(sim::CpuId cpu, sim::VirtAddr vaddr, bool huge) {
   std::uint64_t vpn;
   const std::uint64_t tag = tag_of(vaddr, huge, &vpn);
   Array& l1 = huge ? l1_huge_ : l1_4k_;
@@ -68,7 +68,7 @@ TlbHit Tlb::lookup(sim::CpuId cpu, std::uint64_t vaddr, bool huge) {
   return TlbHit::miss;
 }
 
-void Tlb::fill(sim::CpuId cpu, std::uint64_t vaddr, bool huge) {
+void Tlb::fill(sim::CpuId cpu, sim::VirtAddr vaddr, bool huge) {
   std::uint64_t vpn;
   const std::uint64_t tag = tag_of(vaddr, huge, &vpn);
   insert(stlb_, cpu, vpn, tag);
@@ -84,7 +84,7 @@ void Tlb::flush_all(sim::CpuId cpu) {
   }
 }
 
-void Tlb::flush_range(sim::CpuId cpu, std::uint64_t start, std::uint64_t end) {
+void Tlb::flush_range(sim::CpuId cpu, sim::VirtAddr start, sim::VirtAddr end) {
   ++counters_[cpu].flushes;
   for (Array* a : {&l1_4k_, &l1_huge_, &stlb_}) {
     Entry* e = a->set(cpu, 0);
@@ -94,7 +94,7 @@ void Tlb::flush_range(sim::CpuId cpu, std::uint64_t start, std::uint64_t end) {
       const unsigned shift = huge ? huge_shift_ : 12;
       const std::uint64_t first = (e[i].tag >> 1) << shift;
       const std::uint64_t last = first + (1ull << shift);
-      if (first < end && start < last) e[i].tag = kInvalid;
+      if (first < end.value() && start.value() < last) e[i].tag = kInvalid;
     }
   }
 }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/address.hpp"
 #include "sim/types.hpp"
 
 namespace allocsim::model {
@@ -48,13 +49,13 @@ class Tlb {
 
   // Looks the page up on `cpu`; on an STLB hit the L1 entry is filled, on a
   // miss nothing is filled (call fill() after the walk).
-  TlbHit lookup(sim::CpuId cpu, std::uint64_t vaddr, bool huge);
-  void fill(sim::CpuId cpu, std::uint64_t vaddr, bool huge);
+  TlbHit lookup(sim::CpuId cpu, sim::VirtAddr vaddr, bool huge);
+  void fill(sim::CpuId cpu, sim::VirtAddr vaddr, bool huge);
   // Invalidates every entry of one CPU (global ones too).
   void flush_all(sim::CpuId cpu);
   // Invalidates the 4K entries of [start, end) and the large entries
   // overlapping it, on one CPU.
-  void flush_range(sim::CpuId cpu, std::uint64_t start, std::uint64_t end);
+  void flush_range(sim::CpuId cpu, sim::VirtAddr start, sim::VirtAddr end);
 
   const TlbConfig& config() const { return config_; }
   unsigned huge_shift() const { return huge_shift_; }
@@ -82,7 +83,7 @@ class Tlb {
   static Array make_array(const TlbLevelConfig& c, std::uint32_t cpus);
   bool probe(Array& a, sim::CpuId cpu, std::uint64_t vpn, std::uint64_t tag);
   void insert(Array& a, sim::CpuId cpu, std::uint64_t vpn, std::uint64_t tag);
-  std::uint64_t tag_of(std::uint64_t vaddr, bool huge, std::uint64_t* vpn) const;
+  std::uint64_t tag_of(sim::VirtAddr vaddr, bool huge, std::uint64_t* vpn) const;
 
   TlbConfig config_;
   unsigned huge_shift_ = 21;

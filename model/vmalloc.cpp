@@ -34,13 +34,13 @@ Vmalloc::Vmalloc(PageAllocator& pa, Highmem& hm, DiagnosticLog& log, MetaAlloc& 
       numa_info_(config.numa_info.value_or(pa.machine().config().nodes > 1)),
       ptr_bytes_(bytes_per_word(pa.machine().config().arch)) {
   // high_memory: the end of the directly mapped (lowmem) frames.
-  Pfn lowmem_end = 0;
+  Pfn lowmem_end{};
   for (const Zone& z : pa.zones()) {
     totalram_ += z.managed_pages;
     if (z.type != ZoneType::highmem)
-      lowmem_end = std::max<Pfn>(lowmem_end, z.zone_start_pfn + z.spanned_pages);
+      lowmem_end = std::max(lowmem_end, z.zone_start_pfn + z.spanned_pages);
   }
-  range_ = vmalloc_range(pa.flavour(), arch(), hm.page_offset() + (lowmem_end << kPageShift));
+  range_ = vmalloc_range(pa.flavour(), arch(), hm.va(pa.pfn_to_phys(lowmem_end)));
   // init() makes the lock on the first vmalloc, which may come after the run has begun.
   pa.machine().expect_lock_class(kVmapAreaLock);
   pa.machine().stats().register_counters(purge_counters_, kVmallocPurgeCounters,
@@ -58,12 +58,13 @@ std::uint64_t Vmalloc::lazy_max_pages() const {
 
 std::string Vmalloc::ptr(VirtAddr a) const {
   char buf[24];
-  std::snprintf(buf, sizeof buf, "%0*llx", ptr_bytes_ * 2, static_cast<unsigned long long>(a));
+  std::snprintf(buf, sizeof buf, "%0*llx", ptr_bytes_ * 2,
+                static_cast<unsigned long long>(a.value()));
   return buf;
 }
 
 void Vmalloc::report(sim::Cpu& cpu, DiagKind kind, VirtAddr addr, std::string detail) {
-  log_.report(Diagnostic{kind, cpu.now(), cpu.id(), addr, {}, std::move(detail)});
+  log_.report(Diagnostic{kind, cpu.now(), cpu.id(), addr.value(), {}, std::move(detail)});
 }
 
 void Vmalloc::fail(sim::Cpu& cpu, VirtAddr addr, std::string detail) {
@@ -74,9 +75,9 @@ void Vmalloc::fail(sim::Cpu& cpu, VirtAddr addr, std::string detail) {
 // vmalloc_init: the lock and, in 6.8, the free tree's first node.
 bool Vmalloc::init(sim::Cpu& cpu) {
   if (alloc_) return true;
-  const std::uint64_t lock = meta_.alloc(cpu, 64, -1);
+  const VirtAddr lock = meta_.alloc(cpu, 64, -1);
   if (!lock) return false;
-  const std::uint64_t root = meta_.alloc(cpu, vmap_area_bytes(flavour(), arch()), -1);
+  const VirtAddr root = meta_.alloc(cpu, vmap_area_bytes(flavour(), arch()), -1);
   if (!root) {
     meta_.free(cpu, lock);
     return false;
@@ -91,8 +92,8 @@ bool Vmalloc::init(sim::Cpu& cpu) {
   vmap_area_lock_ =
       std::make_unique<sim::SpinLock>(pa_.machine().make_lock(meta_phys(lock), kVmapAreaLock));
   // 6.8 vmap_init_free_space: the free space spans [1, ULONG_MAX).
-  const VirtAddr top = arch() == sim::Arch::x86_64 ? ~0ull : 0xffffffffull;
-  alloc_ = VmapAreaAllocator::create(flavour(), 1, top, meta_phys(root));
+  const VirtAddr top(arch() == sim::Arch::x86_64 ? ~0ull : 0xffffffffull);
+  alloc_ = VmapAreaAllocator::create(flavour(), VirtAddr(1), top, meta_phys(root));
   return true;
 }
 
@@ -114,17 +115,17 @@ const Vmalloc::Area* Vmalloc::containing(VirtAddr v) const {
 // __get_vm_area_node + alloc_vmap_area: `size` is page-aligned, without the guard.
 VirtAddr Vmalloc::get_vm_area(sim::Cpu& cpu, std::uint64_t size, unsigned flags, int node,
                               std::string_view caller) {
-  const std::uint64_t vm = meta_.alloc(cpu, vm_struct_bytes(arch()), node);  // kzalloc_node
+  const VirtAddr vm = meta_.alloc(cpu, vm_struct_bytes(arch()), node);  // kzalloc_node
   if (!vm) {
-    fail(cpu, 0, "vmalloc: no memory for the vm_struct");
-    return 0;
+    fail(cpu, VirtAddr{}, "vmalloc: no memory for the vm_struct");
+    return {};
   }
   const std::uint64_t total = size + kPageSize;  // the guard page
-  const std::uint64_t va = meta_.alloc(cpu, vmap_area_bytes(flavour(), arch()), node);
+  const VirtAddr va = meta_.alloc(cpu, vmap_area_bytes(flavour(), arch()), node);
   if (!va) {
     meta_.free(cpu, vm);
-    fail(cpu, 0, "vmalloc: no memory for the vmap_area");
-    return 0;
+    fail(cpu, VirtAddr{}, "vmalloc: no memory for the vmap_area");
+    return {};
   }
   const Charge c{&cpu};
   std::optional<VirtAddr> addr;
@@ -139,11 +140,11 @@ VirtAddr Vmalloc::get_vm_area(sim::Cpu& cpu, std::uint64_t size, unsigned flags,
     meta_.free(cpu, va);
     meta_.free(cpu, vm);
     // 2.6.32 ends the message with a full stop, 6.8 does not.
-    fail(cpu, 0,
+    fail(cpu, VirtAddr{},
          "vmap allocation for size " + std::to_string(total) +
              " failed: use vmalloc=<size> to increase size" +
              (flavour() == Flavour::linux_2_6 ? "." : ""));
-    return 0;
+    return {};
   }
   freed_starts_.erase(*addr);
   Area a;
@@ -185,23 +186,23 @@ VirtAddr Vmalloc::vmalloc_impl(sim::Cpu& cpu, std::uint64_t size, int node, bool
   const bool v26 = flavour() == Flavour::linux_2_6;
   // __vmalloc_node: a zero size or more pages than totalram_pages gives NULL.
   if (size == 0 || (size >> kPageShift) > totalram_) {
-    fail(cpu, 0,
+    fail(cpu, VirtAddr{},
          v26 ? "vmalloc: size " + std::to_string(size) + " refused"
              : "vmalloc error: size " + std::to_string(size) + ", exceeds total pages");
-    return 0;
+    return {};
   }
   if (!init(cpu)) {
-    fail(cpu, 0, "vmalloc: no memory for vmalloc's own structures");
-    return 0;
+    fail(cpu, VirtAddr{}, "vmalloc: no memory for vmalloc's own structures");
+    return {};
   }
   const std::uint64_t data = align_up(size, kPageSize);  // PAGE_ALIGN
   const VirtAddr start = get_vm_area(cpu, data, VM_ALLOC, node, caller);
-  if (!start) return 0;
+  if (!start) return {};
   const std::uint64_t nr_pages = data >> kPageShift;
   const std::uint64_t array_size = nr_pages * ptr_bytes_;
   // pages[]: kmalloc_node, or __vmalloc_node (zeroed) above a page.
-  VirtAddr pages_v = 0;
-  std::uint64_t pages_m = 0;
+  VirtAddr pages_v{};
+  VirtAddr pages_m{};
   if (array_size > kPageSize)
     pages_v = vmalloc_impl(cpu, array_size, node, true, caller);
   else
@@ -209,7 +210,7 @@ VirtAddr Vmalloc::vmalloc_impl(sim::Cpu& cpu, std::uint64_t size, int node, bool
   if (!pages_v && !pages_m) {
     remove_area(cpu, start, false);  // remove_vm_area + kfree(area)
     fail(cpu, start, "vmalloc: no memory for the pages array");
-    return 0;
+    return {};
   }
   {
     Area& a = busy_[find(start)];
@@ -238,7 +239,7 @@ VirtAddr Vmalloc::vmalloc_impl(sim::Cpu& cpu, std::uint64_t size, int node, bool
                                   ", page order 0, failed to allocate pages";
       remove_area(cpu, start, true);  // vfree() of what was allocated
       fail(cpu, start, std::move(why));
-      return 0;
+      return {};
     }
     busy_[find(start)].pages.push_back(*pfn);
     ++stats_.pages;
@@ -253,7 +254,7 @@ VirtAddr Vmalloc::vmalloc_impl(sim::Cpu& cpu, std::uint64_t size, int node, bool
     if (!pte) {
       remove_area(cpu, start, true);
       fail(cpu, start, "vmalloc: no memory for page tables");
-      return 0;
+      return {};
     }
     cpu.write(pte, pt_.entry_bytes());
   }
@@ -266,18 +267,18 @@ VirtAddr Vmalloc::vmap(sim::Cpu& cpu, const std::vector<Pfn>& pfns, unsigned fla
                        std::string_view caller) {
   cpu.spend(kVmallocCall);
   if (pfns.empty() || pfns.size() > totalram_ || !init(cpu)) {  // count > totalram_pages
-    fail(cpu, 0, "vmap of " + std::to_string(pfns.size()) + " pages refused");
-    return 0;
+    fail(cpu, VirtAddr{}, "vmap of " + std::to_string(pfns.size()) + " pages refused");
+    return {};
   }
   const VirtAddr start = get_vm_area(cpu, pfns.size() * kPageSize, flags, -1, caller);
-  if (!start) return 0;
+  if (!start) return {};
   busy_[find(start)].pages = pfns;
   for (std::size_t i = 0; i < pfns.size(); ++i) {
     const sim::PhysAddr pte = pt_.populate_pte(cpu, start + i * kPageSize);
     if (!pte) {
       remove_area(cpu, start, false);
       fail(cpu, start, "vmap: no memory for page tables");
-      return 0;
+      return {};
     }
     cpu.write(pte, pt_.entry_bytes());
   }
@@ -302,7 +303,7 @@ bool Vmalloc::unmap_free(sim::Cpu& cpu, VirtAddr addr, bool deallocate, const ch
            "Trying to " + name + "() nonexistent vm area (" + ptr(addr) + ")");
     return false;
   }
-  if (addr & (kPageSize - 1)) {
+  if (addr.value() & (kPageSize - 1)) {
     report(cpu, DiagKind::invalid_free, addr,
            flavour() == Flavour::linux_2_6
                ? "Trying to vfree() bad address (" + ptr(addr) + ")"
@@ -382,7 +383,7 @@ void Vmalloc::purge(sim::Cpu& cpu, bool deferred) {
   // and a purge it starts never sees these areas again.
   std::vector<LazyArea> purging;
   purging.swap(lazy_);
-  VirtAddr start = ~0ull, end = 0;
+  VirtAddr start(~0ull), end{};
   std::uint64_t nr = 0;
   for (const LazyArea& l : purging) {
     start = std::min(start, l.start);
@@ -424,7 +425,7 @@ sim::Cycles Vmalloc::access(sim::Cpu& cpu, VirtAddr v, std::uint64_t bytes, bool
       ++stats_.bad_accesses;
       break;
     }
-    const std::uint64_t off = v & (kPageSize - 1);
+    const std::uint64_t off = v.value() & (kPageSize - 1);
     const std::uint64_t n = std::min<std::uint64_t>(bytes, kPageSize - off);
     pt_.translate(cpu, v, false);
     const sim::PhysAddr p = pa_.pfn_to_phys(a->pages[(v - a->start) >> kPageShift]) + off;

@@ -92,21 +92,21 @@ inline constexpr std::array<sim::CounterField<VmallocPurgeCounters>, 2> kVmalloc
 class Vmalloc {
  public:
   struct Area {               // a busy vmap_area with its vm_struct
-    VirtAddr start = 0;       // va_start == vm->addr
-    VirtAddr end = 0;         // va_end == addr + vm->size (the guard page included)
+    VirtAddr start{};         // va_start == vm->addr
+    VirtAddr end{};           // va_end == addr + vm->size (the guard page included)
     unsigned flags = 0;       // VmFlag
     std::vector<Pfn> pages;   // the frames mapped, in address order
     bool owns_pages = false;  // vmalloc: vm->pages/nr_pages set ("pages=N")
     std::string caller;
-    std::uint64_t va_meta = 0;     // struct vmap_area (virtual)
-    std::uint64_t vm_meta = 0;     // struct vm_struct (virtual)
-    std::uint64_t pages_meta = 0;  // kmalloc'ed pages[] (virtual)
-    VirtAddr pages_vmalloc = 0;    // vmalloc'ed pages[] (VM_VPAGES)
+    VirtAddr va_meta{};        // struct vmap_area (virtual)
+    VirtAddr vm_meta{};        // struct vm_struct (virtual)
+    VirtAddr pages_meta{};     // kmalloc'ed pages[] (virtual)
+    VirtAddr pages_vmalloc{};  // vmalloc'ed pages[] (VM_VPAGES)
     std::uint64_t size() const { return end - start; }
   };
   struct LazyArea {  // freed, not yet purged
     VirtAddr start, end;
-    std::uint64_t va_meta;  // virtual
+    VirtAddr va_meta;
   };
 
   Vmalloc(PageAllocator& pa, Highmem& hm, DiagnosticLog& log, MetaAlloc& meta,
@@ -166,7 +166,7 @@ class Vmalloc {
   void fail(sim::Cpu& cpu, VirtAddr addr, std::string detail);
   void report(sim::Cpu& cpu, DiagKind kind, VirtAddr addr, std::string detail);
   std::string ptr(VirtAddr a) const;  // %p
-  sim::PhysAddr meta_phys(std::uint64_t v) const { return hm_.virt_to_phys(v); }
+  sim::PhysAddr meta_phys(VirtAddr v) const { return hm_.virt_to_phys(v); }
 
   PageAllocator& pa_;
   Highmem& hm_;

@@ -7,10 +7,10 @@
 namespace allocsim::model {
 
 namespace {
-constexpr VirtAddr kVmallocStart64 = 0xffffc90000000000ull;  // VMALLOC_START, both flavours
-constexpr VirtAddr kVmallocEnd64 = 0xffffe8ffffffffffull;    // start + (32 TB) - 1
-constexpr VirtAddr kVmallocOffset32 = 8ull << 20;            // VMALLOC_OFFSET
-constexpr VirtAddr kPkmapBase32 = 0xff800000ull;             // PKMAP_BASE (as in Highmem)
+constexpr VirtAddr kVmallocStart64{0xffffc90000000000ull};  // VMALLOC_START, both flavours
+constexpr VirtAddr kVmallocEnd64{0xffffe8ffffffffffull};    // start + (32 TB) - 1
+constexpr std::uint64_t kVmallocOffset32 = 8ull << 20;      // VMALLOC_OFFSET
+constexpr VirtAddr kPkmapBase32{0xff800000ull};             // PKMAP_BASE (as in Highmem)
 
 // 2.6.32 alloc_vmap_area over the busy tree.
 class BusyFirstFit final : public VmapAreaAllocator {

@@ -92,8 +92,8 @@ WarmFreeAreaResult PageAllocator::warm_free_area(std::size_t zi, const WarmFreeA
       continue;
     }
     unsigned o = kMaxOrder;
-    while (o > 0 && (((start + off) & ((1ull << o) - 1)) != 0 || !all_space(off, 1ull << o) ||
-                     !uniform_type(off, o)))
+    while (o > 0 && (((start + off).value() & ((1ull << o) - 1)) != 0 ||
+                     !all_space(off, 1ull << o) || !uniform_type(off, o)))
       --o;
     space[type_at(off)][o].insert(off);
     off += 1ull << o;
@@ -129,7 +129,7 @@ WarmFreeAreaResult PageAllocator::warm_free_area(std::size_t zi, const WarmFreeA
         }
         std::fill_n(state.begin() + static_cast<std::ptrdiff_t>(off), 1ull << o, kPlaced);
         // The buddy may not become wholly free: guard its last page.
-        const std::uint64_t b = ((start + off) ^ (1ull << o)) - start;
+        const std::uint64_t b = find_buddy_pfn(start + off, o) - start;
         if (o < kMaxOrder && b < span) {
           std::set<std::uint64_t>& s = space[type_at(b)][o];
           if (s.erase(b)) {

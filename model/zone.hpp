@@ -95,7 +95,7 @@ struct Zone {
   ZoneType type = ZoneType::normal;
   unsigned idx = 0;  // zone index within its node (compacted per arch)
   sim::NodeId node = 0;
-  Pfn zone_start_pfn = 0;
+  Pfn zone_start_pfn{};
   std::uint64_t spanned_pages = 0;
   std::uint64_t present_pages = 0;
   std::uint64_t managed_pages = 0;

@@ -77,25 +77,27 @@ std::optional<std::uint64_t> Simulator::alloc_pages(unsigned c, unsigned order,
     throw std::invalid_argument("order " + std::to_string(order) + " is above MAX_ORDER");
   sim::Cpu& cp = cpu(c);
   const model::Gfp flags = gfp(g);
-  return call([&] {
+  const std::optional<model::Pfn> pfn = call([&] {
     return node < 0 ? kernel_->pages().alloc_pages(cp, flags, order)
                     : kernel_->pages().alloc_pages_node(cp, static_cast<sim::NodeId>(node), flags,
                                                         order);
   });
+  if (!pfn) return std::nullopt;
+  return pfn->value();
 }
 
 bool Simulator::free_pages(unsigned c, std::uint64_t pfn, unsigned order) {
   sim::Cpu& cp = cpu(c);
-  const bool ok = call([&] { return kernel_->pages().free_pages(cp, pfn, order); });
+  const bool ok = call([&] { return kernel_->pages().free_pages(cp, model::Pfn(pfn), order); });
   return check_free(ok, "free_pages", pfn);
 }
 
 std::optional<std::uint64_t> Simulator::get_zeroed_page(unsigned c, const std::string& g) {
   sim::Cpu& cp = cpu(c);
   const model::Gfp flags = gfp(g);
-  const std::uint64_t v = call([&] { return kernel_->page_api().get_zeroed_page(cp, flags); });
+  const sim::VirtAddr v = call([&] { return kernel_->page_api().get_zeroed_page(cp, flags); });
   if (!v) return std::nullopt;
-  return v;
+  return v.value();
 }
 
 // sheaf_capacity and freeptr_offset (>= 0) are 6.18 kmem_cache_args, ignored
@@ -120,16 +122,17 @@ std::optional<std::uint64_t> Simulator::kmem_cache_alloc(unsigned c, const std::
   sim::Cpu& cp = cpu(c);
   model::KmemCache& kc = cache(name);
   const model::Gfp flags = gfp(g);
-  const std::uint64_t a =
+  const sim::VirtAddr a =
       call([&] { return kernel_->slab().kmem_cache_alloc(cp, kc, flags, node); });
   if (!a) return std::nullopt;
-  return a;
+  return a.value();
 }
 
 bool Simulator::kmem_cache_free(unsigned c, const std::string& name, std::uint64_t addr) {
   sim::Cpu& cp = cpu(c);
   model::KmemCache& kc = cache(name);
-  const bool ok = call([&] { return kernel_->slab().kmem_cache_free(cp, kc, addr); });
+  const bool ok =
+      call([&] { return kernel_->slab().kmem_cache_free(cp, kc, sim::VirtAddr(addr)); });
   return check_free(ok, "kmem_cache_free", addr);
 }
 
@@ -151,24 +154,24 @@ std::optional<std::uint64_t> Simulator::kmalloc(unsigned c, std::uint64_t size,
                                                 const std::string& g, int node, bool zero) {
   sim::Cpu& cp = cpu(c);
   const model::Gfp flags = gfp(g);
-  const std::uint64_t a = call([&] {
+  const sim::VirtAddr a = call([&] {
     return zero ? kernel_->slab().kzalloc(cp, size, flags, node)
                 : kernel_->slab().kmalloc(cp, size, flags, node);
   });
   if (!a) return std::nullopt;
-  return a;
+  return a.value();
 }
 
 bool Simulator::kfree(unsigned c, std::uint64_t addr) {
   sim::Cpu& cp = cpu(c);
-  const bool ok = call([&] { return kernel_->slab().kfree(cp, addr); });
+  const bool ok = call([&] { return kernel_->slab().kfree(cp, sim::VirtAddr(addr)); });
   return check_free(ok, "kfree", addr);
 }
 
 void Simulator::kfree_rcu(unsigned c, std::uint64_t addr) {
   sim::Cpu& cp = cpu(c);
   const std::uint64_t before = kernel_->diagnostics().errors();
-  call([&] { kernel_->slab().kfree_rcu(cp, addr); });
+  call([&] { kernel_->slab().kfree_rcu(cp, sim::VirtAddr(addr)); });
   check_free(kernel_->diagnostics().errors() == before, "kfree_rcu", addr);
 }
 
@@ -176,7 +179,7 @@ void Simulator::kmem_cache_free_rcu(unsigned c, const std::string& name, std::ui
   sim::Cpu& cp = cpu(c);
   model::KmemCache& kc = cache(name);
   const std::uint64_t before = kernel_->diagnostics().errors();
-  call([&] { kernel_->slab().kmem_cache_free_rcu(cp, kc, addr); });
+  call([&] { kernel_->slab().kmem_cache_free_rcu(cp, kc, sim::VirtAddr(addr)); });
   check_free(kernel_->diagnostics().errors() == before, "kmem_cache_free_rcu", addr);
 }
 
@@ -187,22 +190,22 @@ void Simulator::advance(unsigned c, sim::Cycles cycles) {
 }
 
 std::uint64_t Simulator::ksize(std::uint64_t addr) const {
-  return kernel_->slab().ksize(addr);
+  return kernel_->slab().ksize(sim::VirtAddr(addr));
 }
 
 std::optional<std::uint64_t> Simulator::vmalloc(unsigned c, std::uint64_t size, bool zero) {
   sim::Cpu& cp = cpu(c);
-  const std::uint64_t a = call([&] {
+  const sim::VirtAddr a = call([&] {
     return zero ? kernel_->vmalloc().vzalloc(cp, size, "python")
                 : kernel_->vmalloc().vmalloc(cp, size, "python");
   });
   if (!a) return std::nullopt;
-  return a;
+  return a.value();
 }
 
 bool Simulator::vfree(unsigned c, std::uint64_t addr) {
   sim::Cpu& cp = cpu(c);
-  const bool ok = call([&] { return kernel_->vmalloc().vfree(cp, addr); });
+  const bool ok = call([&] { return kernel_->vmalloc().vfree(cp, sim::VirtAddr(addr)); });
   return check_free(ok, "vfree", addr);
 }
 
@@ -230,26 +233,29 @@ std::optional<std::uint64_t> Simulator::mempool_alloc(unsigned c, int id, const 
   sim::Cpu& cp = cpu(c);
   model::Mempool& p = pool(id);
   const model::Gfp flags = gfp(g);
-  const std::uint64_t a = call([&] { return p.alloc(cp, flags); });
+  const sim::VirtAddr a = call([&] { return p.alloc(cp, flags); });
   if (!a) return std::nullopt;
-  return a;
+  return a.value();
 }
 
 void Simulator::mempool_free(unsigned c, int id, std::uint64_t addr) {
   sim::Cpu& cp = cpu(c);
   model::Mempool& p = pool(id);
-  call([&] { p.free(cp, addr); });
+  call([&] { p.free(cp, sim::VirtAddr(addr)); });
 }
 
 sim::Cycles Simulator::touch(unsigned c, std::uint64_t addr, std::uint64_t size, bool write,
                              bool pfn) {
   sim::Cpu& cp = cpu(c);
   const sim::Cycles t0 = cp.now();
-  if (!pfn && kernel_->slab().is_vmalloc_addr(addr)) {
-    kernel_->vmalloc().access(cp, addr, size, write);
+  // Python passes plain ints: `addr` is a pfn or a kernel virtual address.
+  const sim::VirtAddr v(addr);
+  if (!pfn && kernel_->slab().is_vmalloc_addr(v)) {
+    kernel_->vmalloc().access(cp, v, size, write);
     return cp.now() - t0;
   }
-  const sim::PhysAddr a = pfn ? addr << model::kPageShift : kernel_->highmem().virt_to_phys(addr);
+  const sim::PhysAddr a =
+      pfn ? kernel_->pages().pfn_to_phys(model::Pfn(addr)) : kernel_->highmem().virt_to_phys(v);
   cp.access_range(a, size, write ? sim::AccessKind::write : sim::AccessKind::read);
   return cp.now() - t0;
 }

@@ -49,7 +49,7 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
                                         false);
   const model::Gfp gfp_kernel = model::parse_gfp(kernel.flavour, "GFP_KERNEL");
   const std::uint32_t cpus = m.cpus();
-  std::vector<std::vector<std::uint64_t>> hot(cpus);  // slab_colour: the objects read
+  std::vector<std::vector<sim::VirtAddr>> hot(cpus);  // slab_colour: the objects read
   std::vector<sim::Cycles> setup(cpus, 0);            // cycles spent before the measured loop
   sim::CpuId filling = 0;                             // slab_colour: the CPU filling now
   const std::uint32_t line = config.line_bytes;
@@ -74,8 +74,7 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
   // in the slot is freed, a new one allocated and its first line written.
   constexpr std::size_t kLiveObjects = 64;
   constexpr std::uint32_t kSizes[] = {32, 64, 96, 128, 192, 256, 512, 1024, 64, 128, 2048, 4096};
-  std::vector<std::vector<std::uint64_t>> objects(cpus,
-                                                  std::vector<std::uint64_t>(kLiveObjects, 0));
+  std::vector<std::vector<sim::VirtAddr>> objects(cpus, std::vector<sim::VirtAddr>(kLiveObjects));
   m.stats().freeze();  // set up: from here on no statistic may appear
   for (sim::CpuId c = 0; c < cpus; ++c) {
     m.spawn(c, [&, c](sim::Cpu& cpu) {
@@ -86,11 +85,13 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
         // The CPUs fill in turn: colour_next is per node, and CPUs growing in
         // lockstep would each get every k-th colour (k CPUs), not all of them.
         while (filling != c) cpu.sleep_until(cpu.now() + 1000);
-        std::vector<std::uint64_t>& first = hot[c];
+        std::vector<sim::VirtAddr>& first = hot[c];
         for (int n = 0; first.size() < kProbePages && n < 4096; ++n) {
-          const std::uint64_t obj = k->slab().kmem_cache_alloc(cpu, *probe, gfp_kernel);
+          const sim::VirtAddr obj = k->slab().kmem_cache_alloc(cpu, *probe, gfp_kernel);
           if (!obj) break;
-          const auto same_page = [&](std::uint64_t a) { return a >> 12 == obj >> 12; };
+          const auto same_page = [&](sim::VirtAddr a) {
+            return a.value() >> 12 == obj.value() >> 12;
+          };
           const auto it = std::find_if(first.begin(), first.end(), same_page);
           if (it == first.end())
             first.push_back(obj);
@@ -128,15 +129,15 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
             break;
           }
           case ExercisePattern::kmalloc_churn: {
-            std::uint64_t& slot = objects[c][i % kLiveObjects];
+            sim::VirtAddr& slot = objects[c][i % kLiveObjects];
             if (slot) k->slab().kfree(cpu, slot);
             const std::uint32_t size = kSizes[cpu.rng().below(std::size(kSizes))];
             slot = k->slab().kmalloc(cpu, size, gfp_kernel);
-            if (slot) cpu.write(slot - k->highmem().page_offset(), 8);
+            if (slot) cpu.write(k->highmem().pa(slot), 8);
             break;
           }
           case ExercisePattern::slab_colour:
-            cpu.read(hot[c][i % hot[c].size()] - k->highmem().page_offset(), 8);
+            cpu.read(k->highmem().pa(hot[c][i % hot[c].size()]), 8);
             break;
         }
         cpu.spend(1);  // the loop around the access

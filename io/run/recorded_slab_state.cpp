@@ -96,10 +96,10 @@ void RecordedSlabState::apply(model::Kernel& kernel, const RecordedCaches& geome
         if (n.objects == 0) continue;
         const std::uint64_t total =
             kc->objects_per_slab ? std::max(n.objects, n.slabs * per_slab) : n.objects;
-        std::vector<std::uint64_t> got;
+        std::vector<sim::VirtAddr> got;
         got.reserve(total);
         for (std::uint64_t k = 0; k < total; ++k)
-          if (const std::uint64_t a = oa.kmem_cache_alloc(cpu, *kc, gfp, static_cast<int>(node)))
+          if (const sim::VirtAddr a = oa.kmem_cache_alloc(cpu, *kc, gfp, static_cast<int>(node)))
             got.push_back(a);
         // Free the excess from the last `partial` slabs' worth, round-robin:
         // the last object of each such slab, then the one before it, ...
@@ -114,12 +114,12 @@ void RecordedSlabState::apply(model::Kernel& kernel, const RecordedCaches& geome
             const std::uint64_t first = g * per_slab;
             const std::uint64_t last = std::min<std::uint64_t>(got.size(), first + per_slab);
             if (depth >= last - first) continue;
-            std::uint64_t& object = got[last - 1 - depth];
+            sim::VirtAddr& object = got[last - 1 - depth];
             oa.kmem_cache_free(cpu, *kc, object);
-            object = 0;  // freed (no object is at address 0)
+            object = sim::VirtAddr{};  // freed (no object is NULL)
             --excess;
           }
-        for (std::uint64_t a : got)
+        for (const sim::VirtAddr a : got)
           if (a) w.live.push_back(a);
       }
       const std::size_t index = warmed_.size();
@@ -160,12 +160,12 @@ model::KmemCache* RecordedSlabState::cache(std::string_view name) const {
   return it == by_name_.end() ? nullptr : warmed_[it->second].cache;
 }
 
-std::optional<std::pair<model::KmemCache*, std::uint64_t>> RecordedSlabState::take_object(
+std::optional<std::pair<model::KmemCache*, sim::VirtAddr>> RecordedSlabState::take_object(
     std::string_view name) {
   const auto it = by_name_.find(std::string(name));
   if (it == by_name_.end() || warmed_[it->second].live.empty()) return std::nullopt;
   Warm& w = warmed_[it->second];
-  const std::uint64_t addr = w.live.back();
+  const sim::VirtAddr addr = w.live.back();
   w.live.pop_back();
   return std::make_pair(w.cache, addr);
 }

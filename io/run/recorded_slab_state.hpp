@@ -49,7 +49,7 @@ class RecordedSlabState {
   // The warm cache a trace name means (an alias names its cache), or null.
   model::KmemCache* cache(std::string_view name) const;
   // A live warm object of that cache for a free, or nothing.
-  std::optional<std::pair<model::KmemCache*, std::uint64_t>> take_object(std::string_view name);
+  std::optional<std::pair<model::KmemCache*, sim::VirtAddr>> take_object(std::string_view name);
 
   std::uint64_t caches_warmed() const { return warmed_.size(); }
   std::uint64_t objects_live() const;
@@ -59,7 +59,7 @@ class RecordedSlabState {
                                    const RecordedCaches& geometry, const Cache& c) const;
   struct Warm {
     model::KmemCache* cache = nullptr;
-    std::vector<std::uint64_t> live;  // allocation order
+    std::vector<sim::VirtAddr> live;  // allocation order
   };
   std::vector<Cache> caches_;
   std::vector<Warm> warmed_;

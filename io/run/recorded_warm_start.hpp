@@ -51,7 +51,7 @@ class RecordedWarmStart final : public workloads::replaying::WarmStart {
   model::KmemCache* cache(std::string_view name) const override {
     return slabs_ ? slabs_->cache(name) : nullptr;
   }
-  std::optional<std::pair<model::KmemCache*, std::uint64_t>> take_object(
+  std::optional<std::pair<model::KmemCache*, sim::VirtAddr>> take_object(
       std::string_view name) override {
     return slabs_ ? slabs_->take_object(name) : std::nullopt;
   }

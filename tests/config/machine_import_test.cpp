@@ -74,7 +74,7 @@ TEST(MachineImport, TheWrittenConfigReproducesTheZones) {
     const model::Zone& z = pa.zones()[i];
     EXPECT_EQ(z.node, expect[i].node);
     EXPECT_EQ(z.type, expect[i].type);
-    EXPECT_EQ(z.zone_start_pfn, expect[i].start);
+    EXPECT_EQ(z.zone_start_pfn.value(), expect[i].start);
     EXPECT_EQ(z.spanned_pages, expect[i].spanned);
     EXPECT_EQ(z.present_pages, expect[i].present);
     EXPECT_EQ(z.managed_pages, expect[i].managed);

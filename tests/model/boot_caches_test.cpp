@@ -89,9 +89,9 @@ TEST(BootCaches618, UsableByNameAndADuplicateNameIsACacheOfItsOwn) {
   sim::Cpu& cpu = b.m.cpu(0);
   KmemCache* vma = b.k.slab().find_cache("vm_area_struct");
   ASSERT_NE(vma, nullptr);
-  const std::uint64_t p =
+  const VirtAddr p =
       b.k.slab().kmem_cache_alloc(cpu, *vma, parse_gfp(Flavour::linux_6_18, "GFP_KERNEL"));
-  ASSERT_NE(p, 0u);
+  ASSERT_TRUE(p);
   EXPECT_EQ(vma->in_use, 1u);
   EXPECT_EQ(b.k.slab().sheaf_stats(*vma)->alloc_cpu_sheaf, 1u);  // served by its sheaves
   // kmem_cache_create allows a name that exists (fork-exit.yaml's 176-byte

@@ -12,42 +12,43 @@ namespace {
 
 // 8192 frames, pageblock order 9 (16 blocks), every block Movable.
 struct Rig {
-  MemMap map{0, 8192};
+  MemMap map{Pfn(0), Pfn(8192)};
   Zone zone;
   Buddy buddy;
   MigrateTypes t;
   explicit Rig(Flavour f)
       : buddy(BuddyParams{f, 9, 15000, true}, map, PageLayout{64}), t(migrate_types(f)) {
-    map.set_node_memmap(0, 8192, 1u << 30, 64);
-    zone.zone_start_pfn = 0;
+    map.set_node_memmap(Pfn(0), Pfn(8192), 1u << 30, 64);
+    zone.zone_start_pfn = Pfn(0);
     zone.spanned_pages = zone.present_pages = zone.managed_pages = 8192;
     zone.pageblock_mt.assign(16, t.movable);
-    for (Pfn p = 0; p < 8192; ++p) {
-      map.page(p).flags = 0;
-      map.page(p).zone = 0;
+    for (std::uint64_t p = 0; p < 8192; ++p) {
+      map.page(Pfn(p)).flags = 0;
+      map.page(Pfn(p)).zone = 0;
     }
   }
   // Pages in use by movable allocations (PageLRU for the block's count).
-  void in_use_movable(Pfn from, Pfn to) {
-    for (Pfn p = from; p < to; ++p) {
-      map.page(p).flags = PG_head;
-      map.page(p).order = 0;
-      map.page(p).list = t.movable;
+  void in_use_movable(std::uint64_t from, std::uint64_t to) {
+    for (std::uint64_t p = from; p < to; ++p) {
+      map.page(Pfn(p)).flags = PG_head;
+      map.page(Pfn(p)).order = 0;
+      map.page(Pfn(p)).list = t.movable;
     }
   }
-  void free(Pfn pfn, unsigned order, unsigned mt) {
-    buddy.free_one_page(zone, map.index(pfn), order, mt, Charge{});
+  void free(std::uint64_t pfn, unsigned order, unsigned mt) {
+    buddy.free_one_page(zone, map.index(Pfn(pfn)), order, mt, Charge{});
   }
-  std::vector<Pfn> list(unsigned order, unsigned mt) const {
-    std::vector<Pfn> out;
+  // Pfns as numbers, for the expected lists.
+  std::vector<std::uint64_t> list(unsigned order, unsigned mt) const {
+    std::vector<std::uint64_t> out;
     for (std::uint32_t i = zone.free_area[order].free_list[mt].head; i != kNilIndex;
          i = map[i].next)
-      out.push_back(map.pfn(i));
+      out.push_back(map.pfn(i).value());
     return out;
   }
-  Pfn rmqueue(unsigned order, unsigned mt, RmqueueMode* mode = nullptr) {
+  std::uint64_t rmqueue(unsigned order, unsigned mt, RmqueueMode* mode = nullptr) {
     const std::uint32_t idx = buddy.rmqueue(zone, order, mt, AllocFlags{}, Charge{}, mode);
-    return idx == kNilIndex ? ~Pfn{0} : map.pfn(idx);
+    return idx == kNilIndex ? ~std::uint64_t{0} : map.pfn(idx).value();
   }
 };
 
@@ -65,11 +66,11 @@ TEST(BuddyClaim, StealLeavesTheRemainderOnTheBlocksType) {
     EXPECT_EQ(r.rmqueue(0, r.t.movable, &mode), 8u);
     const unsigned rest = f == Flavour::linux_6_18 ? r.t.unmovable : r.t.movable;
     const unsigned other = f == Flavour::linux_6_18 ? r.t.movable : r.t.unmovable;
-    EXPECT_EQ(r.list(0, rest), (std::vector<Pfn>{9}));
-    EXPECT_EQ(r.list(1, rest), (std::vector<Pfn>{10}));
+    EXPECT_EQ(r.list(0, rest), (std::vector<std::uint64_t>{9}));
+    EXPECT_EQ(r.list(1, rest), (std::vector<std::uint64_t>{10}));
     EXPECT_TRUE(r.list(0, other).empty());
     EXPECT_TRUE(r.list(1, other).empty());
-    EXPECT_EQ(r.buddy.pageblock_mt(r.zone, 0), r.t.unmovable);  // never claimed
+    EXPECT_EQ(r.buddy.pageblock_mt(r.zone, Pfn(0)), r.t.unmovable);  // never claimed
     EXPECT_EQ(r.buddy.extfrag_events(), 1u);
     if (f == Flavour::linux_6_18) {
       EXPECT_EQ(mode, RmqueueMode::steal);
@@ -90,11 +91,11 @@ TEST(BuddyClaim, UnclaimedBlockKeepsItsFreePages) {
     r.free(64, 5, r.t.movable);
     r.free(128, 4, r.t.movable);
     EXPECT_EQ(r.rmqueue(0, r.t.unmovable), 128u);
-    EXPECT_EQ(r.buddy.pageblock_mt(r.zone, 0), r.t.movable);
+    EXPECT_EQ(r.buddy.pageblock_mt(r.zone, Pfn(0)), r.t.movable);
     const unsigned moved = f == Flavour::linux_6_18 ? r.t.movable : r.t.unmovable;
-    EXPECT_EQ(r.list(5, moved), (std::vector<Pfn>{64})) << to_string(f);
-    EXPECT_EQ(r.list(3, moved), (std::vector<Pfn>{136})) << to_string(f);
-    EXPECT_EQ(r.list(0, moved), (std::vector<Pfn>{129})) << to_string(f);
+    EXPECT_EQ(r.list(5, moved), (std::vector<std::uint64_t>{64})) << to_string(f);
+    EXPECT_EQ(r.list(3, moved), (std::vector<std::uint64_t>{136})) << to_string(f);
+    EXPECT_EQ(r.list(0, moved), (std::vector<std::uint64_t>{129})) << to_string(f);
     EXPECT_EQ(r.zone.nr_free_pages, 47u);
   }
 }
@@ -111,11 +112,11 @@ TEST(BuddyClaim, ClaimMovesTheWholeBlock) {
   RmqueueMode mode = RmqueueMode::claim;
   EXPECT_EQ(r.rmqueue(0, r.t.reclaimable, &mode), 16u);
   EXPECT_EQ(mode, RmqueueMode::normal);
-  EXPECT_EQ(r.buddy.pageblock_mt(r.zone, 0), r.t.reclaimable);
-  EXPECT_EQ(r.list(8, r.t.reclaimable), (std::vector<Pfn>{256}));
-  EXPECT_EQ(r.list(2, r.t.reclaimable), (std::vector<Pfn>{20}));
-  EXPECT_EQ(r.list(1, r.t.reclaimable), (std::vector<Pfn>{18}));
-  EXPECT_EQ(r.list(0, r.t.reclaimable), (std::vector<Pfn>{17}));
+  EXPECT_EQ(r.buddy.pageblock_mt(r.zone, Pfn(0)), r.t.reclaimable);
+  EXPECT_EQ(r.list(8, r.t.reclaimable), (std::vector<std::uint64_t>{256}));
+  EXPECT_EQ(r.list(2, r.t.reclaimable), (std::vector<std::uint64_t>{20}));
+  EXPECT_EQ(r.list(1, r.t.reclaimable), (std::vector<std::uint64_t>{18}));
+  EXPECT_EQ(r.list(0, r.t.reclaimable), (std::vector<std::uint64_t>{17}));
   for (unsigned o = 0; o < kNrOrders; ++o) EXPECT_TRUE(r.list(o, r.t.movable).empty()) << o;
   EXPECT_EQ(r.buddy.extfrag_events(), 1u);
 }
@@ -126,10 +127,12 @@ TEST(BuddyClaim, LargeBlockChangesTypeWhole) {
   Rig r(Flavour::linux_6_18);
   r.free(1024, 10, r.t.movable);
   EXPECT_EQ(r.rmqueue(2, r.t.unmovable), 1024u);
-  EXPECT_EQ(r.buddy.pageblock_mt(r.zone, 1024), r.t.unmovable);
-  EXPECT_EQ(r.buddy.pageblock_mt(r.zone, 1536), r.t.unmovable);
+  EXPECT_EQ(r.buddy.pageblock_mt(r.zone, Pfn(1024)), r.t.unmovable);
+  EXPECT_EQ(r.buddy.pageblock_mt(r.zone, Pfn(1536)), r.t.unmovable);
   for (unsigned o = 2; o < 10; ++o)
-    EXPECT_EQ(r.list(o, r.t.unmovable), (std::vector<Pfn>{1024 + (Pfn{1} << o)})) << o;
+    EXPECT_EQ(r.list(o, r.t.unmovable),
+              (std::vector<std::uint64_t>{1024 + (std::uint64_t{1} << o)}))
+        << o;
 }
 
 // rmqueue_mode: after a steal, rmqueue_bulk's next page skips the own lists
@@ -145,9 +148,9 @@ TEST(BuddyClaim, StealModeSkipsTheClaim) {
     const bool claimed = start == RmqueueMode::normal;
     EXPECT_EQ(mode, claimed ? RmqueueMode::normal : RmqueueMode::steal);
     const unsigned rest = claimed ? r.t.unmovable : r.t.movable;
-    EXPECT_EQ(r.buddy.pageblock_mt(r.zone, 1024), rest);
-    EXPECT_EQ(r.list(9, rest), (std::vector<Pfn>{1536}));
-    EXPECT_EQ(r.list(0, rest), (std::vector<Pfn>{1025}));
+    EXPECT_EQ(r.buddy.pageblock_mt(r.zone, Pfn(1024)), rest);
+    EXPECT_EQ(r.list(9, rest), (std::vector<std::uint64_t>{1536}));
+    EXPECT_EQ(r.list(0, rest), (std::vector<std::uint64_t>{1025}));
   }
 }
 
@@ -160,7 +163,7 @@ TEST(BuddyClaim, NoFragmentNeverSteals) {
   AllocFlags flags;
   flags.nofragment = true;
   EXPECT_EQ(r.buddy.rmqueue(r.zone, 0, r.t.movable, flags, Charge{}), kNilIndex);
-  EXPECT_EQ(r.list(2, r.t.unmovable), (std::vector<Pfn>{8}));
+  EXPECT_EQ(r.list(2, r.t.unmovable), (std::vector<std::uint64_t>{8}));
   EXPECT_EQ(r.buddy.extfrag_events(), 0u);
 }
 

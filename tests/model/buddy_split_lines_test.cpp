@@ -39,14 +39,14 @@ TEST_P(BuddySplitLines, ReadsEachOrderThenUnlinksAndPutsBackThreeHalves) {
   const unsigned mt = migrate_types(f).movable;
   constexpr sim::PhysAddr kMemMap = 1u << 30, kZone = 1u << 29;
   const PageLayout layout{64};
-  MemMap map(0, 1024);
-  map.set_node_memmap(0, 1024, kMemMap, layout.size);
+  MemMap map(Pfn(0), Pfn(1024));
+  map.set_node_memmap(Pfn(0), Pfn(1024), kMemMap, layout.size);
   Buddy buddy(BuddyParams{f, 9, 15000, true}, map, layout);
   Zone z;
   z.addr = kZone;
   z.spanned_pages = z.present_pages = z.managed_pages = 1024;
   z.pageblock_mt.assign(2, static_cast<std::uint8_t>(mt));
-  for (Pfn p = 0; p < 1024; ++p) {
+  for (Pfn p{}; p < Pfn(1024); ++p) {
     map.page(p).flags = 0;  // allocated
     map.page(p).zone = 0;
   }

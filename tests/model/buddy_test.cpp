@@ -12,29 +12,31 @@ namespace allocsim::model {
 namespace {
 
 struct Rig {
-  MemMap map{0, 8192};
+  MemMap map{Pfn(0), Pfn(8192)};
   Zone zone;
   Buddy buddy;
-  explicit Rig(Flavour f, Pfn start = 0, Pfn end = 8192)
+  // The tests name frames by number.
+  explicit Rig(Flavour f, std::uint64_t start = 0, std::uint64_t end = 8192)
       : buddy(BuddyParams{f, 9, 15000, true}, map, PageLayout{64}) {
-    map.set_node_memmap(0, 8192, 1u << 30, 64);
-    zone.zone_start_pfn = start;
+    map.set_node_memmap(Pfn(0), Pfn(8192), 1u << 30, 64);
+    zone.zone_start_pfn = Pfn(start);
     zone.spanned_pages = zone.present_pages = zone.managed_pages = end - start;
     zone.pageblock_mt.assign(((end - 1) >> 9) - (start >> 9) + 1, migrate_types(f).movable);
-    for (Pfn p = start; p < end; ++p) {
-      map.page(p).flags = 0;
-      map.page(p).zone = 0;
+    for (std::uint64_t p = start; p < end; ++p) {
+      map.page(Pfn(p)).flags = 0;
+      map.page(Pfn(p)).zone = 0;
     }
   }
   unsigned movable() const { return migrate_types(buddy.params().flavour).movable; }
-  void free(Pfn pfn, unsigned order) {
-    buddy.free_one_page(zone, map.index(pfn), order, movable(), Charge{});
+  void free(std::uint64_t pfn, unsigned order) {
+    buddy.free_one_page(zone, map.index(Pfn(pfn)), order, movable(), Charge{});
   }
-  std::vector<Pfn> list(unsigned order) const {
-    std::vector<Pfn> out;
+  std::uint64_t pfn_at(std::uint32_t idx) const { return map.pfn(idx).value(); }
+  std::vector<std::uint64_t> list(unsigned order) const {
+    std::vector<std::uint64_t> out;
     for (std::uint32_t i = zone.free_area[order].free_list[movable()].head; i != kNilIndex;
          i = map[i].next)
-      out.push_back(map.pfn(i));
+      out.push_back(map.pfn(i).value());
     return out;
   }
   std::uint32_t take(unsigned order) {
@@ -48,19 +50,19 @@ TEST_P(BuddyBothFlavours, SeedWalkThrough256From512Then1024) {
   Rig r(GetParam());
   r.free(0, 10);    // pfns 0..1023
   r.free(2048, 9);  // pfns 2048..2559, its buddy 2560 stays allocated
-  ASSERT_EQ(r.list(9), (std::vector<Pfn>{2048}));
+  ASSERT_EQ(r.list(9), (std::vector<std::uint64_t>{2048}));
   // 256 frames: the 512 list has a block, so it is split once.
-  EXPECT_EQ(r.map.pfn(r.take(8)), 2048u);
-  EXPECT_EQ(r.list(9), (std::vector<Pfn>{}));
-  EXPECT_EQ(r.list(8), (std::vector<Pfn>{2304}));  // the upper half of 2048..2559
-  EXPECT_EQ(r.list(10), (std::vector<Pfn>{0}));
+  EXPECT_EQ(r.pfn_at(r.take(8)), 2048u);
+  EXPECT_EQ(r.list(9), (std::vector<std::uint64_t>{}));
+  EXPECT_EQ(r.list(8), (std::vector<std::uint64_t>{2304}));  // the upper half of 2048..2559
+  EXPECT_EQ(r.list(10), (std::vector<std::uint64_t>{0}));
   // Again: the 256 list is served first...
-  EXPECT_EQ(r.map.pfn(r.take(8)), 2304u);
+  EXPECT_EQ(r.pfn_at(r.take(8)), 2304u);
   // ...and now with the 512 list empty the 1024 block is split twice.
-  EXPECT_EQ(r.map.pfn(r.take(8)), 0u);
-  EXPECT_EQ(r.list(10), (std::vector<Pfn>{}));
-  EXPECT_EQ(r.list(9), (std::vector<Pfn>{512}));
-  EXPECT_EQ(r.list(8), (std::vector<Pfn>{256}));
+  EXPECT_EQ(r.pfn_at(r.take(8)), 0u);
+  EXPECT_EQ(r.list(10), (std::vector<std::uint64_t>{}));
+  EXPECT_EQ(r.list(9), (std::vector<std::uint64_t>{512}));
+  EXPECT_EQ(r.list(8), (std::vector<std::uint64_t>{256}));
   EXPECT_EQ(r.zone.free_area[9].nr_free, 1u);
   EXPECT_EQ(r.zone.free_area[8].nr_free, 1u);
 }
@@ -68,8 +70,8 @@ TEST_P(BuddyBothFlavours, SeedWalkThrough256From512Then1024) {
 TEST_P(BuddyBothFlavours, CoalescesBackToTheLargestOrder) {
   Rig r(GetParam());
   // Free 1024 single pages in a scrambled order: they must end as one block.
-  for (Pfn i = 0; i < 1024; ++i) r.free((i * 389) % 1024 + 4096, 0);
-  EXPECT_EQ(r.list(10), (std::vector<Pfn>{4096}));
+  for (std::uint64_t i = 0; i < 1024; ++i) r.free((i * 389) % 1024 + 4096, 0);
+  EXPECT_EQ(r.list(10), (std::vector<std::uint64_t>{4096}));
   for (unsigned o = 0; o < 10; ++o) EXPECT_EQ(r.zone.free_area[o].nr_free, 0u) << o;
   EXPECT_EQ(r.zone.nr_free_pages, 1024u);
 }
@@ -78,29 +80,33 @@ TEST_P(BuddyBothFlavours, ZoneNotAlignedToMaxOrder) {
   // A DMA-like zone starting at pfn 1: freeing every page leaves the largest
   // aligned blocks, 1 | 2-3 | 4-7 | ... | 512-1023, then order-10 blocks.
   Rig r(GetParam(), 1, 4096);
-  for (Pfn p = 1; p < 4096; ++p) r.free(p, 0);
-  for (unsigned o = 0; o < 10; ++o) EXPECT_EQ(r.list(o), (std::vector<Pfn>{Pfn{1} << o})) << o;
+  for (std::uint64_t p = 1; p < 4096; ++p) r.free(p, 0);
+  for (unsigned o = 0; o < 10; ++o)
+    EXPECT_EQ(r.list(o), (std::vector<std::uint64_t>{std::uint64_t{1} << o})) << o;
   const auto big = r.list(10);
-  EXPECT_EQ(std::set<Pfn>(big.begin(), big.end()), (std::set<Pfn>{1024, 2048, 3072}));
+  EXPECT_EQ(std::set<std::uint64_t>(big.begin(), big.end()),
+            (std::set<std::uint64_t>{1024, 2048, 3072}));
   EXPECT_EQ(r.zone.nr_free_pages, 4095u);
 }
 
 TEST_P(BuddyBothFlavours, NeverMergesAcrossAZoneEdge) {
   Rig r(GetParam(), 0, 8192);
-  for (Pfn p = 1024; p < 2048; ++p) r.map.page(p).zone = 1;  // another zone in the middle
+  for (std::uint64_t p = 1024; p < 2048; ++p)
+    r.map.page(Pfn(p)).zone = 1;  // another zone in the middle
   r.free(512, 9);
   r.free(1024, 9);  // buddy of 1536 within zone 1 would be fine, but 512's buddy (0) is not free
   EXPECT_EQ(r.list(9).size(), 2u);
   r.free(0, 9);  // 0 and 512 merge; 1024 (other zone) must not join them
-  EXPECT_EQ(r.list(10), (std::vector<Pfn>{0}));
-  EXPECT_EQ(r.list(9), (std::vector<Pfn>{1024}));
+  EXPECT_EQ(r.list(10), (std::vector<std::uint64_t>{0}));
+  EXPECT_EQ(r.list(9), (std::vector<std::uint64_t>{1024}));
 }
 
 TEST_P(BuddyBothFlavours, ExpandPutsUpperHalvesOnTheListsLargestFirst) {
   Rig r(GetParam());
   r.free(0, 10);
-  EXPECT_EQ(r.map.pfn(r.take(0)), 0u);
-  for (unsigned o = 0; o < 10; ++o) EXPECT_EQ(r.list(o), (std::vector<Pfn>{Pfn{1} << o})) << o;
+  EXPECT_EQ(r.pfn_at(r.take(0)), 0u);
+  for (unsigned o = 0; o < 10; ++o)
+    EXPECT_EQ(r.list(o), (std::vector<std::uint64_t>{std::uint64_t{1} << o})) << o;
 }
 
 INSTANTIATE_TEST_SUITE_P(Flavours, BuddyBothFlavours,
@@ -116,12 +122,12 @@ TEST(Buddy, Linux6PutsLikelyMergesAtTheTail) {
   r.free(4, 2);
   r.free(16, 1);
   r.free(2, 1);  // buddy 0 is allocated: stays order 1; 0..3's buddy 4..7 is free
-  EXPECT_EQ(r.list(1), (std::vector<Pfn>{16, 2}));
+  EXPECT_EQ(r.list(1), (std::vector<std::uint64_t>{16, 2}));
   Rig old(Flavour::linux_2_6);
   old.free(4, 2);
   old.free(16, 1);
   old.free(2, 1);
-  EXPECT_EQ(old.list(1), (std::vector<Pfn>{2, 16}));  // 2.6 always at the head
+  EXPECT_EQ(old.list(1), (std::vector<std::uint64_t>{2, 16}));  // 2.6 always at the head
 }
 
 TEST(Buddy, FallbackStealsAWholeBlockForALargeRequest26) {
@@ -133,9 +139,9 @@ TEST(Buddy, FallbackStealsAWholeBlockForALargeRequest26) {
   ASSERT_NE(idx, kNilIndex);
   // The order-10 block is moved to the unmovable lists, both pageblocks it
   // covers change type (change_pageblock_range), and it is split from the bottom.
-  EXPECT_EQ(r.map.pfn(idx), 0u);
-  EXPECT_EQ(r.buddy.pageblock_mt(r.zone, 0), t.unmovable);
-  EXPECT_EQ(r.buddy.pageblock_mt(r.zone, 512), t.unmovable);
+  EXPECT_EQ(r.pfn_at(idx), 0u);
+  EXPECT_EQ(r.buddy.pageblock_mt(r.zone, Pfn(0)), t.unmovable);
+  EXPECT_EQ(r.buddy.pageblock_mt(r.zone, Pfn(512)), t.unmovable);
   EXPECT_EQ(r.zone.free_area[9].free_list[t.unmovable].count, 1u);
   EXPECT_EQ(r.zone.free_area[5].free_list[t.unmovable].count, 1u);
   EXPECT_EQ(r.buddy.extfrag_events(), 1u);

@@ -31,15 +31,16 @@ TEST_P(I386, ZonesAndWhoGetsHighmem) {
   Booted32 b(GetParam());
   ASSERT_EQ(b.pa.zones().size(), 3u);
   EXPECT_EQ(b.pa.zones()[1].type, ZoneType::normal);
-  EXPECT_EQ(b.pa.zones()[1].zone_start_pfn + b.pa.zones()[1].spanned_pages, kLowmemEndPfn);
+  EXPECT_EQ(b.pa.zones()[1].zone_start_pfn + b.pa.zones()[1].spanned_pages, Pfn(kLowmemEndPfn));
   EXPECT_EQ(b.pa.zones()[2].type, ZoneType::highmem);
-  EXPECT_EQ(b.pa.zones()[2].zone_start_pfn, kLowmemEndPfn);
+  EXPECT_EQ(b.pa.zones()[2].zone_start_pfn, Pfn(kLowmemEndPfn));
   // Boot data (mem_map, per-CPU areas) stays in lowmem.
   EXPECT_EQ(b.pa.zones()[2].managed_pages, b.pa.zones()[2].present_pages);
   sim::Cpu& cpu = b.machine.cpu(0);
   for (int i = 0; i < 200; ++i) {
-    EXPECT_LT(*b.pa.alloc_pages(cpu, b.gfp("GFP_KERNEL"), 0), kLowmemEndPfn);
-    EXPECT_GE(*b.pa.alloc_pages(cpu, b.gfp("GFP_HIGHUSER"), 0), kLowmemEndPfn);  // HighMem first
+    EXPECT_LT(*b.pa.alloc_pages(cpu, b.gfp("GFP_KERNEL"), 0), Pfn(kLowmemEndPfn));
+    EXPECT_GE(*b.pa.alloc_pages(cpu, b.gfp("GFP_HIGHUSER"), 0),
+              Pfn(kLowmemEndPfn));  // HighMem first
   }
   b.pa.check_invariants();
 }
@@ -49,14 +50,14 @@ TEST_P(I386, HighmemPagesHaveNoAddressUntilMapped) {
   sim::Cpu& cpu = b.machine.cpu(0);
   const Pfn low = *b.pa.alloc_pages(cpu, b.gfp("GFP_KERNEL"), 0);
   const Pfn high = *b.pa.alloc_pages(cpu, b.gfp("GFP_HIGHUSER"), 0);
-  EXPECT_EQ(b.hm.page_address(low), 0xC0000000u + (low << 12));
-  EXPECT_EQ(b.hm.page_address(high), 0u);
+  EXPECT_EQ(b.hm.page_address(low), VirtAddr(0xC0000000u + (low.value() << 12)));
+  EXPECT_FALSE(b.hm.page_address(high));
   EXPECT_EQ(*b.hm.virt_to_page(b.hm.page_address(low) + 123), low);
   const VirtAddr v = b.hm.kmap(cpu, high);
-  EXPECT_GE(v, 0xff800000u);
+  EXPECT_GE(v, VirtAddr(0xff800000u));
   EXPECT_EQ(b.hm.page_address(high), v);
   EXPECT_EQ(*b.hm.virt_to_page(v), high);
-  EXPECT_EQ(b.hm.virt_to_phys(v + 8), (high << 12) + 8);
+  EXPECT_EQ(b.hm.virt_to_phys(v + 8), (high.value() << 12) + 8);
   EXPECT_EQ(b.hm.kmap(cpu, high), v);  // a second user shares the entry
   b.hm.kunmap(cpu, high);
   b.hm.kunmap(cpu, high);
@@ -81,7 +82,7 @@ TEST_P(I386, KmapWaitsForAFreeEntryAndKmapAtomicNever) {
     cpu.sleep_until(500000);
     // Never sleeps, whatever the pool's state.
     const VirtAddr a = b.hm.kmap_atomic(cpu, pages.back());
-    EXPECT_NE(a, 0u);
+    EXPECT_TRUE(a);
     b.hm.kunmap_atomic(cpu, a);
     EXPECT_LT(cpu.now(), 600000u);
     b.hm.kmap(cpu, pages.back());  // the pool is full: waits for CPU 0's kunmap
@@ -106,7 +107,7 @@ TEST_P(I386, KmapAtomicSlotsAreAStack) {
   b.hm.kunmap_atomic(cpu, a);
   EXPECT_EQ(b.hm.misuse().size(), 1u);
   for (unsigned i = 0; i < b.hm.kmap_atomic_slots(); ++i) b.hm.kmap_atomic(cpu, p);
-  EXPECT_EQ(b.hm.kmap_atomic(cpu, p), 0u);  // out of slots
+  EXPECT_FALSE(b.hm.kmap_atomic(cpu, p));  // out of slots
   EXPECT_EQ(b.hm.misuse().size(), 2u);
 }
 
@@ -134,22 +135,22 @@ TEST(PageApi, AddressBasedCallsOnBothArchitectures) {
     Highmem hm(pa);
     PageApi api(pa, hm);
     sim::Cpu& cpu = m.cpu(0);
-    const VirtAddr base = arch == sim::Arch::i386 ? 0xC0000000ull : 0xffff888000000000ull;
+    const VirtAddr base(arch == sim::Arch::i386 ? 0xC0000000ull : 0xffff888000000000ull);
     const VirtAddr v = api.get_free_pages(cpu, parse_gfp(Flavour::linux_6, "GFP_KERNEL"), 2);
-    ASSERT_NE(v, 0u);
+    ASSERT_TRUE(v);
     EXPECT_EQ((v - base) % (4096 * 4), 0u);  // an order-2 block is 16 KiB aligned
     const Pfn pfn = *hm.virt_to_page(v);
     EXPECT_EQ(api.pfn_to_page(pfn), pa.page_desc(pfn));
     EXPECT_TRUE(api.free_pages(cpu, v, 2));
-    EXPECT_FALSE(api.free_pages(cpu, v, 2));  // double free, reported
-    EXPECT_TRUE(api.free_pages(cpu, 0, 0));   // free_pages(0): nothing
+    EXPECT_FALSE(api.free_pages(cpu, v, 2));          // double free, reported
+    EXPECT_TRUE(api.free_pages(cpu, VirtAddr{}, 0));  // free_pages(0): nothing
     // get_zeroed_page writes the whole page: 64 lines cost at least 64 L1 writes.
     const sim::Cycles t0 = cpu.now();
-    ASSERT_NE(api.get_zeroed_page(cpu, parse_gfp(Flavour::linux_6, "GFP_KERNEL")), 0u);
+    ASSERT_TRUE(api.get_zeroed_page(cpu, parse_gfp(Flavour::linux_6, "GFP_KERNEL")));
     EXPECT_GT(cpu.now() - t0, 64u * 4);
     // 6.8 masks __GFP_HIGHMEM off: the page comes from lowmem.
     const VirtAddr h = api.get_free_pages(cpu, parse_gfp(Flavour::linux_6, "GFP_HIGHUSER"), 0);
-    ASSERT_NE(h, 0u);
+    ASSERT_TRUE(h);
     EXPECT_FALSE(pa.is_highmem(*hm.virt_to_page(h)));
     EXPECT_EQ(api.highmem_misuse(), 0u);
     // PGFREE counts pages (1 << order): the order-2 block is 4.
@@ -160,7 +161,7 @@ TEST(PageApi, AddressBasedCallsOnBothArchitectures) {
   PageAllocator pa(m, testing::kernel(Flavour::linux_2_6));
   Highmem hm(pa);
   PageApi api(pa, hm);
-  EXPECT_EQ(api.get_free_pages(m.cpu(0), parse_gfp(Flavour::linux_2_6, "GFP_HIGHUSER"), 0), 0u);
+  EXPECT_FALSE(api.get_free_pages(m.cpu(0), parse_gfp(Flavour::linux_2_6, "GFP_HIGHUSER"), 0));
   EXPECT_EQ(api.highmem_misuse(), 1u);
 }
 

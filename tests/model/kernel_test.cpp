@@ -24,10 +24,10 @@ TEST_P(Assembled, CrossAllocatorMisuseIsReportedAndProcFilesRender) {
   const Gfp g = parse_gfp(f, "GFP_KERNEL");
   const std::uint64_t pages_before = k.slab().pages_held();
   const VirtAddr v = k.vmalloc().vmalloc(cpu, 64 * 1024, "test_caller");
-  ASSERT_NE(v, 0u);
+  ASSERT_TRUE(v);
   EXPECT_GT(k.slab().pages_held() + k.slab().large_kmalloc_pages(), pages_before - 1);
-  const std::uint64_t p = k.slab().kmalloc(cpu, 100, g);
-  ASSERT_NE(p, 0u);
+  const sim::VirtAddr p = k.slab().kmalloc(cpu, 100, g);
+  ASSERT_TRUE(p);
   EXPECT_FALSE(k.slab().kfree(cpu, v));
   EXPECT_EQ(k.diagnostics().count(DiagKind::kfree_vmalloc), 1u);
   EXPECT_FALSE(k.vmalloc().vfree(cpu, p));
@@ -57,7 +57,7 @@ TEST(KernelDiagnostics, BadPageFreesAreRecordedWithCpuCycleAndOrders) {
   sim::Cpu& cpu = m.cpu(1);
   const Pfn p = *k.pages().alloc_pages(cpu, parse_gfp(Flavour::linux_6, "GFP_KERNEL"), 2);
   EXPECT_FALSE(k.pages().free_pages(cpu, p, 1));
-  EXPECT_FALSE(k.pages().free_pages(cpu, 1u << 30, 0));
+  EXPECT_FALSE(k.pages().free_pages(cpu, Pfn(1u << 30), 0));
   EXPECT_FALSE(k.pages().free_pages(cpu, p + 1, 0));
   EXPECT_TRUE(k.pages().free_pages(cpu, p, 2));
   EXPECT_FALSE(k.pages().free_pages(cpu, p, 2));
@@ -70,14 +70,14 @@ TEST(KernelDiagnostics, BadPageFreesAreRecordedWithCpuCycleAndOrders) {
   ASSERT_EQ(log.entries().size(), 4u);
   const Diagnostic& d = log.entries()[0];
   EXPECT_EQ(d.cpu, 1u);
-  EXPECT_EQ(d.addr, p << kPageShift);
+  EXPECT_EQ(d.addr, p.value() << kPageShift);
   char want[160];
   std::snprintf(want, sizeof want,
                 "cpu 1 at cycle %llu: bad order at 0x%llx: free_pages: pfn 0x%llx, order 1: freed "
                 "with order 1, allocated with order 2",
                 static_cast<unsigned long long>(d.time),
-                static_cast<unsigned long long>(p << kPageShift),
-                static_cast<unsigned long long>(p));
+                static_cast<unsigned long long>(p.value() << kPageShift),
+                static_cast<unsigned long long>(p.value()));
   EXPECT_EQ(DiagnosticLog::format(d), want);
   EXPECT_NE(DiagnosticLog::format(log.entries()[1])
                 .find(": not a page of this machine at 0x40000000000: free_pages: pfn 0x40000000, "

@@ -35,15 +35,15 @@ TEST(KmallocType618, RoutingPrecedence) {
 TEST(KmallocType618, KmallocLandsInItsTypesCache) {
   testing::Booted b(Flavour::linux_6_18, "slub");
   sim::Cpu& cpu = b.cpu();
-  const std::uint64_t cg = b.oa->kmalloc(cpu, 100, b.gfp("GFP_KERNEL_ACCOUNT"));
-  const std::uint64_t rcl = b.oa->kmalloc(cpu, 100, b.gfp("GFP_KERNEL|__GFP_RECLAIMABLE"));
-  const std::uint64_t dma = b.oa->kmalloc(cpu, 100, b.gfp("GFP_KERNEL|GFP_DMA"));
-  const std::uint64_t normal = b.oa->kmalloc(cpu, 100, b.gfp("GFP_KERNEL"));
+  const sim::VirtAddr cg = b.oa->kmalloc(cpu, 100, b.gfp("GFP_KERNEL_ACCOUNT"));
+  const sim::VirtAddr rcl = b.oa->kmalloc(cpu, 100, b.gfp("GFP_KERNEL|__GFP_RECLAIMABLE"));
+  const sim::VirtAddr dma = b.oa->kmalloc(cpu, 100, b.gfp("GFP_KERNEL|GFP_DMA"));
+  const sim::VirtAddr normal = b.oa->kmalloc(cpu, 100, b.gfp("GFP_KERNEL"));
   EXPECT_EQ(b.oa->find_cache("kmalloc-cg-128")->in_use, 1u);
   EXPECT_EQ(b.oa->find_cache("kmalloc-rcl-128")->in_use, 1u);
   EXPECT_EQ(b.oa->find_cache("dma-kmalloc-128")->in_use, 1u);
   EXPECT_EQ(b.oa->find_cache("kmalloc-128")->in_use, 1u);
-  for (std::uint64_t p : {cg, rcl, dma, normal}) EXPECT_TRUE(b.oa->kfree(cpu, p));
+  for (const sim::VirtAddr p : {cg, rcl, dma, normal}) EXPECT_TRUE(b.oa->kfree(cpu, p));
   EXPECT_EQ(b.oa->find_cache("kmalloc-cg-128")->in_use, 0u);
   b.oa->check_invariants();
   // linux-6 (6.8 as modelled) has only the normal caches.

@@ -74,10 +74,10 @@ struct Scripted : Booted {
 TEST(Magazine, OneCpuFreesFillMagazinesAndAllocsEmptyThemLifo) {
   Scripted s;
   const Gfp k = s.gfp("GFP_KERNEL");
-  std::vector<std::uint64_t> objs;
+  std::vector<sim::VirtAddr> objs;
   for (int i = 0; i < 7; ++i) objs.push_back(s.oa->kmem_cache_alloc(s.cpu(), *s.c, k));
   EXPECT_EQ(s.m().slab_allocs, 7u);  // no magazine loaded yet: all from the slab layer
-  for (std::uint64_t p : objs) ASSERT_TRUE(s.oa->kmem_cache_free(s.cpu(), *s.c, p));
+  for (sim::VirtAddr p : objs) ASSERT_TRUE(s.oa->kmem_cache_free(s.cpu(), *s.c, p));
   // Frees 1, 4 and 7 find no room and no empty magazine in the depot: each
   // allocates one, puts it in the depot and takes it back. Free 7 also hands
   // the full previous magazine to the depot.
@@ -89,7 +89,7 @@ TEST(Magazine, OneCpuFreesFillMagazinesAndAllocsEmptyThemLifo) {
   s.oa->check_invariants();
   // Eight allocations: 1 from the loaded magazine, a swap with the full
   // previous one (3), a full one from the depot (3), then the slab layer.
-  std::vector<std::uint64_t> again;
+  std::vector<sim::VirtAddr> again;
   for (int i = 0; i < 8; ++i) again.push_back(s.oa->kmem_cache_alloc(s.cpu(), *s.c, k));
   EXPECT_EQ(s.m().loaded_allocs, 7u);
   EXPECT_EQ(s.m().swaps, 1u);
@@ -107,13 +107,13 @@ TEST(Magazine, CrossCpuFreesReachTheAllocatorThroughTheDepot) {
   Scripted s(/*cpus_nodes=*/1);
   ASSERT_GE(s.machine.cpus(), 2u);
   const Gfp k = s.gfp("GFP_KERNEL");
-  std::vector<std::uint64_t> objs;
+  std::vector<sim::VirtAddr> objs;
   for (int i = 0; i < 9; ++i) objs.push_back(s.oa->kmem_cache_alloc(s.cpu(0), *s.c, k));
-  for (std::uint64_t p : objs) ASSERT_TRUE(s.oa->kmem_cache_free(s.cpu(1), *s.c, p));
+  for (sim::VirtAddr p : objs) ASSERT_TRUE(s.oa->kmem_cache_free(s.cpu(1), *s.c, p));
   // CPU 1 keeps two magazines (loaded and previous); the third full one is in the depot.
   EXPECT_EQ(s.m().nfull, 1u);
   EXPECT_EQ(s.m().magazines_allocated, 3u);
-  std::vector<std::uint64_t> again;
+  std::vector<sim::VirtAddr> again;
   for (int i = 0; i < 9; ++i) again.push_back(s.oa->kmem_cache_alloc(s.cpu(0), *s.c, k));
   // CPU 0 gets the depot's magazine (objects 3, 2, 1), then falls to the slabs.
   EXPECT_EQ(s.m().full_taken, 1u);
@@ -125,7 +125,7 @@ TEST(Magazine, CrossCpuFreesReachTheAllocatorThroughTheDepot) {
   s.oa->check_invariants();
   // Shrinking purges every magazine: the rounds go back to their slabs and
   // the magazines to kmem_magazine_3.
-  for (std::uint64_t p : again) ASSERT_TRUE(s.oa->kmem_cache_free(s.cpu(0), *s.c, p));
+  for (sim::VirtAddr p : again) ASSERT_TRUE(s.oa->kmem_cache_free(s.cpu(0), *s.c, p));
   EXPECT_EQ(s.oa->kmem_cache_shrink(s.cpu(0), *s.c), 0);
   EXPECT_EQ(s.m().nfull + s.m().nempty, 0u);
   EXPECT_EQ(s.oa->find_cache("kmem_magazine_3")->in_use, 0u);
@@ -137,7 +137,7 @@ TEST(Magazine, CrossCpuFreesReachTheAllocatorThroughTheDepot) {
 TEST(Magazine, ADoubleFreeOfAnObjectInAMagazineIsReported) {
   Scripted s;
   const Gfp k = s.gfp("GFP_KERNEL");
-  const std::uint64_t p = s.oa->kmem_cache_alloc(s.cpu(), *s.c, k);
+  const sim::VirtAddr p = s.oa->kmem_cache_alloc(s.cpu(), *s.c, k);
   ASSERT_TRUE(s.oa->kmem_cache_free(s.cpu(), *s.c, p));
   EXPECT_EQ(s.m().loaded_frees, 1u);
   EXPECT_FALSE(s.oa->kmem_cache_free(s.cpu(), *s.c, p));
@@ -149,9 +149,9 @@ TEST(Magazine, ADoubleFreeOfAnObjectInAMagazineIsReported) {
 TEST(Magazine, SlabinfoTunablesShowTheMagazineSize) {
   Scripted s;
   const Gfp k = s.gfp("GFP_KERNEL");
-  std::vector<std::uint64_t> objs;
+  std::vector<sim::VirtAddr> objs;
   for (int i = 0; i < 7; ++i) objs.push_back(s.oa->kmem_cache_alloc(s.cpu(), *s.c, k));
-  for (std::uint64_t p : objs) s.oa->kmem_cache_free(s.cpu(), *s.c, p);
+  for (sim::VirtAddr p : objs) s.oa->kmem_cache_free(s.cpu(), *s.c, p);
   for (const SlabinfoRow& r : s.oa->slabinfo_rows()) {
     if (r.name == "scripted") {
       EXPECT_EQ(r.limit, 3u);

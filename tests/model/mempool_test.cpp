@@ -31,25 +31,25 @@ TEST_P(Pool, ReserveServesWhenTheAllocatorIsExhaustedThenAtomicGetsNull) {
   const std::vector<Pfn> taken = exhaust(b);
   ASSERT_FALSE(taken.empty());
   const Gfp atomic = b.gfp("GFP_ATOMIC");
-  std::vector<std::uint64_t> got;
+  std::vector<sim::VirtAddr> got;
   for (int i = 0; i < 4; ++i) {
     got.push_back(pool->alloc(cpu, atomic));
-    EXPECT_NE(got.back(), 0u) << i;
+    EXPECT_TRUE(got.back()) << i;
   }
   EXPECT_EQ(pool->stats().from_reserve, 4u);
   EXPECT_EQ(pool->curr_nr(), 0u);
-  EXPECT_EQ(pool->alloc(cpu, atomic), 0u);  // reserve empty, may not sleep
+  EXPECT_FALSE(pool->alloc(cpu, atomic));  // reserve empty, may not sleep
   EXPECT_EQ(pool->stats().null_returns, 1u);
   // The reserve is LIFO and is refilled first on free.
   pool->free(cpu, got[3]);
   EXPECT_EQ(pool->curr_nr(), 1u);
   EXPECT_EQ(pool->alloc(cpu, atomic), got[3]);
-  for (std::uint64_t e : got) pool->free(cpu, e);
+  for (sim::VirtAddr e : got) pool->free(cpu, e);
   EXPECT_EQ(pool->curr_nr(), 4u);
   for (Pfn p : taken) b.pa.free_pages(cpu, p, 0);
   // Full again: frees go back to the allocator.
-  const std::uint64_t extra = pool->alloc(cpu, b.gfp("GFP_KERNEL"));
-  ASSERT_NE(extra, 0u);
+  const sim::VirtAddr extra = pool->alloc(cpu, b.gfp("GFP_KERNEL"));
+  ASSERT_TRUE(extra);
   EXPECT_EQ(pool->stats().from_allocator, 1u);
   pool->free(cpu, extra);
   EXPECT_EQ(pool->stats().to_allocator, 1u);
@@ -68,13 +68,13 @@ TEST_P(Pool, SleepingRequestWaitsUntilAnElementIsFreed) {
   ASSERT_TRUE(pool);
   const std::vector<Pfn> taken = exhaust(b);
   // Everything the pool's cache still has on its CPU slab is used up too.
-  std::vector<std::uint64_t> cached;
+  std::vector<sim::VirtAddr> cached;
   for (unsigned cpu = 0; cpu < b.machine.cpus(); ++cpu)
-    while (std::uint64_t o =
+    while (sim::VirtAddr o =
                b.oa->kmem_cache_alloc(b.cpu(cpu), *c, b.gfp("GFP_ATOMIC|__GFP_NOWARN")))
       cached.push_back(o);
   const Gfp kernel = b.gfp("GFP_KERNEL");
-  std::uint64_t e1 = 0, e2 = 0, e3 = 0;
+  sim::VirtAddr e1, e2, e3;
   sim::Cycles freed_at = 0, third_at = 0;
   b.machine.spawn(0, [&](sim::Cpu& cpu) {
     e1 = pool->alloc(cpu, kernel);
@@ -88,7 +88,7 @@ TEST_P(Pool, SleepingRequestWaitsUntilAnElementIsFreed) {
     pool->free(cpu, e1);
   });
   b.machine.run();
-  EXPECT_NE(e2, 0u);
+  EXPECT_TRUE(e2);
   EXPECT_EQ(e3, e1);  // the element handed back
   EXPECT_GE(third_at, freed_at);
   EXPECT_GE(freed_at, 2'000'000u);

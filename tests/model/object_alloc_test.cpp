@@ -28,11 +28,11 @@ TEST_P(EveryAllocator, KmallocServesEverySizeWithinItsClass) {
   sim::Cpu& cpu = b.cpu();
   const Gfp k = b.gfp("GFP_KERNEL");
   const KmallocSizes& sizes = b.oa->kmalloc_sizes();
-  std::set<std::uint64_t> seen;
-  std::vector<std::uint64_t> held;
+  std::set<sim::VirtAddr> seen;
+  std::vector<sim::VirtAddr> held;
   for (std::uint64_t size = 1; size <= 9000; size += (size < 300 ? 1 : 37)) {
-    const std::uint64_t p = b.oa->kmalloc(cpu, size, k);
-    ASSERT_NE(p, 0u) << size;
+    const sim::VirtAddr p = b.oa->kmalloc(cpu, size, k);
+    ASSERT_TRUE(p) << size;
     EXPECT_TRUE(seen.insert(p).second) << "address handed out twice at size " << size;
     EXPECT_GE(b.oa->ksize(p), size) << size;
     if (design().kmalloc != KmallocScheme::slob) {
@@ -41,16 +41,16 @@ TEST_P(EveryAllocator, KmallocServesEverySizeWithinItsClass) {
         EXPECT_EQ(b.oa->ksize(p) >= sizes.caches()[static_cast<unsigned>(idx)].size ||
                       flavour() == Flavour::linux_6,
                   true);
-        EXPECT_EQ(p % 8, 0u) << "kmalloc objects are at least 8-byte aligned";
+        EXPECT_EQ(p.value() % 8, 0u) << "kmalloc objects are at least 8-byte aligned";
       } else {
-        EXPECT_EQ(p % kPageSize, 0u) << "large kmalloc is page aligned: " << size;
+        EXPECT_EQ(p.value() % kPageSize, 0u) << "large kmalloc is page aligned: " << size;
       }
     }
     held.push_back(p);
   }
   EXPECT_EQ(b.oa->kmalloc(cpu, 0, k), ObjectAllocator::kZeroSizePtr);
   b.oa->check_invariants();
-  for (std::uint64_t p : held) EXPECT_TRUE(b.oa->kfree(cpu, p));
+  for (sim::VirtAddr p : held) EXPECT_TRUE(b.oa->kfree(cpu, p));
   EXPECT_EQ(b.diag.errors(), 0u);
   b.oa->check_invariants();
 }
@@ -62,20 +62,20 @@ TEST_P(EveryAllocator, BadFreesAreReportedAndChangeNothing) {
   KmemCache* a = b.oa->kmem_cache_create(cpu, "test_a", 100, 0, 0, false);
   KmemCache* c = b.oa->kmem_cache_create(cpu, "test_c", 200, 0, SLAB_RECLAIM_ACCOUNT, false);
   ASSERT_TRUE(a && c);
-  const std::uint64_t x = b.oa->kmem_cache_alloc(cpu, *a, k);
-  const std::uint64_t y = b.oa->kmalloc(cpu, 64, k);
-  ASSERT_NE(x, 0u);
-  ASSERT_NE(y, 0u);
+  const sim::VirtAddr x = b.oa->kmem_cache_alloc(cpu, *a, k);
+  const sim::VirtAddr y = b.oa->kmalloc(cpu, 64, k);
+  ASSERT_TRUE(x);
+  ASSERT_TRUE(y);
   EXPECT_TRUE(b.oa->kmem_cache_free(cpu, *a, x));
   EXPECT_FALSE(b.oa->kmem_cache_free(cpu, *a, x));  // double free
   EXPECT_EQ(b.diag.count(DiagKind::double_free), 1u);
-  const std::uint64_t x2 = b.oa->kmem_cache_alloc(cpu, *a, k);
+  const sim::VirtAddr x2 = b.oa->kmem_cache_alloc(cpu, *a, k);
   if (design().own_slabs) {  // SLOB has no per-cache ownership beyond its header
     EXPECT_FALSE(b.oa->kmem_cache_free(cpu, *c, x2));  // wrong cache
     EXPECT_EQ(b.diag.count(DiagKind::wrong_cache), 1u);
   }
-  EXPECT_FALSE(b.oa->kfree(cpu, y + 8));                  // inside an object
-  EXPECT_FALSE(b.oa->kfree(cpu, 0xffffc90000001000ull));  // a vmalloc address
+  EXPECT_FALSE(b.oa->kfree(cpu, y + 8));                                 // inside an object
+  EXPECT_FALSE(b.oa->kfree(cpu, sim::VirtAddr(0xffffc90000001000ull)));  // a vmalloc address
   EXPECT_EQ(b.diag.count(DiagKind::kfree_vmalloc), 1u);
   EXPECT_FALSE(b.oa->kfree(cpu, b.hm.page_offset() + (1ull << 20) + 24));  // never allocated
   EXPECT_GE(b.diag.count(DiagKind::invalid_free), 2u);
@@ -84,7 +84,7 @@ TEST_P(EveryAllocator, BadFreesAreReportedAndChangeNothing) {
   EXPECT_TRUE(b.oa->kmem_cache_free(cpu, *a, x2));
   b.oa->check_invariants();
   // Destroying a cache with an object still allocated is reported; the cache stays.
-  const std::uint64_t z = b.oa->kmem_cache_alloc(cpu, *c, k);
+  const sim::VirtAddr z = b.oa->kmem_cache_alloc(cpu, *c, k);
   b.oa->kmem_cache_destroy(cpu, c);
   EXPECT_EQ(b.diag.count(DiagKind::cache_busy), 1u);
   EXPECT_TRUE(b.oa->kmem_cache_free(cpu, *c, z));
@@ -108,7 +108,7 @@ TEST_P(EveryAllocator, RandomStressAcrossCpusKeepsEveryInvariant) {
                                              i % 3 == 0 ? 64 : 0, i % 2 ? SLAB_HWCACHE_ALIGN : 0,
                                              i == 3));
   struct Held {
-    std::uint64_t addr;
+    sim::VirtAddr addr;
     int cache;  // -1: kmalloc
   };
   std::vector<Held> held;
@@ -122,7 +122,7 @@ TEST_P(EveryAllocator, RandomStressAcrossCpusKeepsEveryInvariant) {
       const int which = static_cast<int>(rng.below(std::size(sizes) + 2)) - 2;
       const Gfp g = rng.below(10) == 0 ? atomic : k;
       const int node = rng.below(8) == 0 ? static_cast<int>(rng.below(2)) : -1;
-      std::uint64_t p;
+      sim::VirtAddr p;
       if (which < 0) {
         const std::uint64_t size = rng.below(8) == 0 ? 1 + rng.below(20000) : 1 + rng.below(700);
         p = b.oa->kmalloc(cpu, size, g, node);
@@ -174,12 +174,12 @@ TEST_P(EveryAllocator, SameSeedSameAddresses) {
     Booted b(flavour(), kind(), 2, 64);
     std::vector<std::uint64_t> out;
     sim::Rng rng(7, 0);
-    std::vector<std::uint64_t> held;
+    std::vector<sim::VirtAddr> held;
     for (int i = 0; i < 3000; ++i) {
       sim::Cpu& cpu = b.cpu(static_cast<unsigned>(rng.below(4)));
       if (held.empty() || rng.below(3)) {
         held.push_back(b.oa->kmalloc(cpu, 1 + rng.below(3000), b.gfp("GFP_KERNEL")));
-        out.push_back(held.back());
+        out.push_back(held.back().value());
       } else {
         const std::size_t j = rng.below(held.size());
         b.oa->kfree(cpu, held[j]);
@@ -198,16 +198,16 @@ TEST_P(EveryAllocator, I386SlabsComeFromLowmemAndWordsAreFourBytes) {
   Booted b(flavour(), kind(), mc);
   const Gfp k = b.gfp("GFP_KERNEL");
   sim::Rng rng(3, 0);
-  std::vector<std::uint64_t> held;
+  std::vector<sim::VirtAddr> held;
   for (int i = 0; i < 20000; ++i) {
     sim::Cpu& cpu = b.cpu(static_cast<unsigned>(rng.below(2)));
     if (held.size() < 500 && rng.below(2)) {
-      const std::uint64_t p = b.oa->kmalloc(cpu, 1 + rng.below(5000), k);
-      ASSERT_NE(p, 0u);
+      const sim::VirtAddr p = b.oa->kmalloc(cpu, 1 + rng.below(5000), k);
+      ASSERT_TRUE(p);
       // Directly mapped kernel memory: below PAGE_OFFSET + 896 MiB, 4-byte aligned at least.
-      EXPECT_GE(p, 0xC0000000ull);
-      EXPECT_LT(p, 0xC0000000ull + (896ull << 20));
-      EXPECT_EQ(p % 4, 0u);
+      EXPECT_GE(p, sim::VirtAddr(0xC0000000ull));
+      EXPECT_LT(p, sim::VirtAddr(0xC0000000ull) + (896ull << 20));
+      EXPECT_EQ(p.value() % 4, 0u);
       held.push_back(p);
     } else if (!held.empty()) {
       const std::size_t j = rng.below(held.size());

@@ -27,11 +27,11 @@ TEST_P(BothFlavours, BootAccountsEveryPage) {
   b.pa.check_invariants();
   const Zone& dma = b.zone(0, ZoneType::dma);
   const Zone& dma32 = b.zone(0, ZoneType::dma32);
-  EXPECT_EQ(dma.zone_start_pfn, 1u);  // pfn 0 is never the kernel's
+  EXPECT_EQ(dma.zone_start_pfn, Pfn(1));  // pfn 0 is never the kernel's
   EXPECT_EQ(dma.spanned_pages, 4095u);
   EXPECT_EQ(dma.present_pages, 3998u);  // minus the ISA hole 0x9f..0xff
   EXPECT_EQ(dma.managed_pages, 3998u);  // boot data went to the top of memory
-  EXPECT_EQ(dma32.zone_start_pfn, 4096u);
+  EXPECT_EQ(dma32.zone_start_pfn, Pfn(4096));
   EXPECT_EQ(dma32.spanned_pages, 16384u - 4096u);
   EXPECT_LT(dma32.managed_pages, dma32.present_pages);  // mem_map, pgdat and per-CPU areas
   // mem_map: 64 bytes per page at the top of the node = 16384 * 64 / 4096 pages.
@@ -45,10 +45,10 @@ TEST_P(BothFlavours, GfpZonesAreRespected) {
   for (int i = 0; i < 50; ++i) {
     const auto dma = b.pa.alloc_pages(b.cpu(0), b.gfp("GFP_DMA"), 0);
     ASSERT_TRUE(dma);
-    EXPECT_LT(*dma, 4096u);
+    EXPECT_LT(*dma, Pfn(4096));
     const auto any = b.pa.alloc_pages(b.cpu(0), b.gfp("GFP_KERNEL"), 2);
     ASSERT_TRUE(any);
-    EXPECT_GE(*any, 4096u);  // DMA32 first; the DMA zone is protected by lowmem_reserve
+    EXPECT_GE(*any, Pfn(4096));  // DMA32 first; the DMA zone is protected by lowmem_reserve
   }
   b.pa.check_invariants();
 }
@@ -99,10 +99,10 @@ TEST_P(BothFlavours, FallsBackToTheNextNodeWhenTheLocalOneIsFull) {
 TEST_P(BothFlavours, BadFreesAreReportedAndChangeNothing) {
   Booted b(small_machine(1, 64), kernel(GetParam()));
   const Pfn p = *b.pa.alloc_pages(b.cpu(0), b.gfp("GFP_KERNEL"), 2);
-  EXPECT_FALSE(b.pa.free_pages(b.cpu(0), p, 1));         // wrong order
-  EXPECT_FALSE(b.pa.free_pages(b.cpu(0), p + 1, 0));     // a tail page
-  EXPECT_FALSE(b.pa.free_pages(b.cpu(0), 1u << 30, 0));  // outside memory
-  EXPECT_FALSE(b.pa.free_pages(b.cpu(0), 0x9f, 0));      // a hole
+  EXPECT_FALSE(b.pa.free_pages(b.cpu(0), p, 1));              // wrong order
+  EXPECT_FALSE(b.pa.free_pages(b.cpu(0), p + 1, 0));          // a tail page
+  EXPECT_FALSE(b.pa.free_pages(b.cpu(0), Pfn(1u << 30), 0));  // outside memory
+  EXPECT_FALSE(b.pa.free_pages(b.cpu(0), Pfn(0x9f), 0));      // a hole
   EXPECT_TRUE(b.pa.free_pages(b.cpu(0), p, 2));
   EXPECT_FALSE(b.pa.free_pages(b.cpu(0), p, 2));  // double free
   ASSERT_EQ(b.pa.bad_pages().size(), 5u);

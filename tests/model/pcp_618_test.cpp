@@ -92,8 +92,8 @@ TEST(Pcp618, DrainFreesToThePageblocksCurrentType) {
     const MigrateTypes t = migrate_types(f);
     const Pfn pfn = b.take(1, 0)[0];
     Zone& z = b.pa.zones()[b.pa.mem_map().page(pfn).zone];
-    const std::size_t block =
-        (pfn >> b.pa.pageblock_order()) - (z.zone_start_pfn >> b.pa.pageblock_order());
+    const std::size_t block = (pfn.value() >> b.pa.pageblock_order()) -
+                              (z.zone_start_pfn.value() >> b.pa.pageblock_order());
     const unsigned before = z.pageblock_mt[block];
     ASSERT_NE(before, t.reclaimable);
     b.pa.free_pages(b.cpu(0), pfn, 0);

@@ -264,7 +264,7 @@ TEST(Zoneinfo, Linux26FieldOrderAndSpacing) {
     e += pagesets(z, 4);
     e += "\n  all_unreclaimable: 0";
     e += "\n  prev_priority:     12";
-    e += "\n  start_pfn:         " + s(z.zone_start_pfn);
+    e += "\n  start_pfn:         " + s(z.zone_start_pfn.value());
     e += "\n  inactive_ratio:    1\n";
     return e;
   };
@@ -362,7 +362,7 @@ TEST(Zoneinfo, Linux68FieldOrderAndSpacing) {
     e += numa_items(6, z.counters);
     e += pagesets(z, 4);  // managed < 128 MiB, 2 CPUs
     e += "\n  node_unreclaimable:  0";
-    e += "\n  start_pfn:           " + s(z.zone_start_pfn) + "\n";
+    e += "\n  start_pfn:           " + s(z.zone_start_pfn.value()) + "\n";
     return e;
   };
   // Empty zones end after protection. __setup_per_zone_wmarks gives an empty

@@ -147,15 +147,15 @@ TEST_P(KfreeRcu, TheObjectStaysAllocatedUntilItsGracePeriodEnds) {
   RcuBooted b(GetParam().flavour, GetParam().design, 10'000);
   sim::Cpu& cpu = b.cpu(1);
   const Gfp g = b.gfp("GFP_KERNEL");
-  const std::uint64_t p = b.oa->kmalloc(cpu, 100, g);
-  ASSERT_NE(p, 0u);
+  const sim::VirtAddr p = b.oa->kmalloc(cpu, 100, g);
+  ASSERT_TRUE(p);
   const std::uint64_t ks = b.oa->ksize(p);
   ASSERT_GT(ks, 0u);
   b.oa->kfree_rcu(cpu, p);
-  b.oa->kfree_rcu(cpu, 0);  // NULL: nothing queued
+  b.oa->kfree_rcu(cpu, sim::VirtAddr{});  // NULL: nothing queued
   EXPECT_EQ(b.oa->rcu().pending(1), 1u);
   EXPECT_EQ(b.oa->ksize(p), ks);  // still allocated
-  const std::uint64_t q = b.oa->kmalloc(cpu, 100, g);
+  const sim::VirtAddr q = b.oa->kmalloc(cpu, 100, g);
   EXPECT_NE(q, p);  // its slot is not reused
   EXPECT_TRUE(b.oa->kfree(cpu, q));
   b.oa->check_invariants();
@@ -178,7 +178,7 @@ TEST_P(KfreeRcu, TheObjectStaysAllocatedUntilItsGracePeriodEnds) {
 
 TEST_P(KfreeRcu, ABadPointerIsReportedWhenQueued) {
   RcuBooted b(GetParam().flavour, GetParam().design, 10'000);
-  const std::uint64_t p = b.oa->kmalloc(b.cpu(), 100, b.gfp("GFP_KERNEL"));
+  const sim::VirtAddr p = b.oa->kmalloc(b.cpu(), 100, b.gfp("GFP_KERNEL"));
   b.oa->kfree_rcu(b.cpu(), p + 8);
   EXPECT_EQ(b.diag.errors(), 1u);
   EXPECT_EQ(b.oa->rcu().stats().callbacks_queued, 0u);
@@ -197,7 +197,7 @@ TEST(KfreeRcuReuse, TheSlotComesBackAfterTheGracePeriod) {
     SCOPED_TRACE(design);
     RcuBooted b(Flavour::linux_6, design, 10'000);
     sim::Cpu& cpu = b.cpu();
-    const std::uint64_t p = b.oa->kmalloc(cpu, 100, b.gfp("GFP_KERNEL"));
+    const sim::VirtAddr p = b.oa->kmalloc(cpu, 100, b.gfp("GFP_KERNEL"));
     b.oa->kfree_rcu(cpu, p);
     b.after_grace(cpu);
     EXPECT_EQ(b.oa->kmalloc(cpu, 100, b.gfp("GFP_KERNEL")), p);
@@ -209,7 +209,7 @@ TEST(KmemCacheFreeRcu, FreesThroughTheCacheAfterTheGracePeriod) {
   sim::Cpu& cpu = b.cpu();
   KmemCache* c = b.oa->kmem_cache_create(cpu, "objs", 200, 0, 0, false);
   KmemCache* other = b.oa->kmem_cache_create(cpu, "other", 96, 0, SLAB_NO_MERGE, false);
-  const std::uint64_t p = b.oa->kmem_cache_alloc(cpu, *c, b.gfp("GFP_KERNEL"));
+  const sim::VirtAddr p = b.oa->kmem_cache_alloc(cpu, *c, b.gfp("GFP_KERNEL"));
   b.oa->kmem_cache_free_rcu(cpu, *other, p);  // the wrong cache: reported now
   EXPECT_EQ(b.diag.errors(), 1u);
   b.oa->kmem_cache_free_rcu(cpu, *c, p);
@@ -233,7 +233,7 @@ void typesafe_slab(Flavour f, const char* design) {
     KmemCache* c =
         b.oa->kmem_cache_create(cpu, "typesafe", 256, 0, rcu ? SLAB_TYPESAFE_BY_RCU : 0, true);
     ASSERT_NE(c, nullptr);
-    std::vector<std::uint64_t> objs;
+    std::vector<sim::VirtAddr> objs;
     for (std::uint32_t i = 0; i < c->objects_per_slab; ++i)
       objs.push_back(b.oa->kmem_cache_alloc(cpu, *c, b.gfp("GFP_KERNEL")));
     ASSERT_EQ(c->stats.slabs_created, 1u);
@@ -241,7 +241,7 @@ void typesafe_slab(Flavour f, const char* design) {
     for (const SlabinfoRow& r : b.oa->slabinfo_rows())
       if (r.name == "typesafe") pages = r.pagesperslab;
     ASSERT_GT(pages, 0u);
-    for (std::uint64_t o : objs) ASSERT_TRUE(b.oa->kmem_cache_free(cpu, *c, o));
+    for (sim::VirtAddr o : objs) ASSERT_TRUE(b.oa->kmem_cache_free(cpu, *c, o));
     const std::uint64_t held = b.oa->pages_held();
     const SlabPages counted = b.oa->slab_pages();
     b.oa->kmem_cache_shrink(cpu, *c);
@@ -257,7 +257,7 @@ void typesafe_slab(Flavour f, const char* design) {
     EXPECT_EQ(b.oa->rcu().pending(), 1u);
     EXPECT_EQ(b.oa->rcu().stats().slabs_freed, 0u);
     // A new slab never takes the waiting pages.
-    const std::uint64_t fresh = b.oa->kmem_cache_alloc(cpu, *c, b.gfp("GFP_KERNEL"));
+    const sim::VirtAddr fresh = b.oa->kmem_cache_alloc(cpu, *c, b.gfp("GFP_KERNEL"));
     EXPECT_EQ(c->stats.slabs_created, 2u);
     EXPECT_TRUE(b.oa->kmem_cache_free(cpu, *c, fresh));
     const std::uint64_t held2 = b.oa->pages_held();
@@ -289,8 +289,8 @@ TEST(TypesafeByRcu, SlobFreesEachObjectAfterTheGracePeriod) {
     const auto& slob = static_cast<const Slob&>(*b.oa);
     KmemCache* c = b.oa->kmem_cache_create(cpu, "rcu", 100, 0, SLAB_TYPESAFE_BY_RCU, false);
     KmemCache* big = b.oa->kmem_cache_create(cpu, "big", 5000, 0, SLAB_TYPESAFE_BY_RCU, false);
-    const std::uint64_t p = b.oa->kmem_cache_alloc(cpu, *c, b.gfp("GFP_KERNEL"));
-    const Pfn pfn = (p - b.hm.page_offset()) >> kPageShift;
+    const sim::VirtAddr p = b.oa->kmem_cache_alloc(cpu, *c, b.gfp("GFP_KERNEL"));
+    const Pfn pfn = b.pa.phys_to_pfn(b.hm.pa(p));
     const std::int32_t free_units = slob.heap().page_free_units(pfn);
     EXPECT_TRUE(b.oa->kmem_cache_free(cpu, *c, p));
     EXPECT_EQ(c->in_use, 0u);
@@ -299,7 +299,7 @@ TEST(TypesafeByRcu, SlobFreesEachObjectAfterTheGracePeriod) {
     EXPECT_FALSE(b.oa->kmem_cache_free(cpu, *c, p));  // but freed: a double free
     EXPECT_EQ(b.diag.errors(), 1u);
     // A big (page-sized) RCU object: its pages stay held until then.
-    const std::uint64_t q = b.oa->kmem_cache_alloc(cpu, *big, b.gfp("GFP_KERNEL"));
+    const sim::VirtAddr q = b.oa->kmem_cache_alloc(cpu, *big, b.gfp("GFP_KERNEL"));
     const std::uint64_t held = b.oa->pages_held();
     EXPECT_TRUE(b.oa->kmem_cache_free(cpu, *big, q));
     EXPECT_EQ(b.oa->pages_held(), held);

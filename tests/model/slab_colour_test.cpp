@@ -16,16 +16,16 @@ using testing::Booted;
 // Allocates `slabs` slabs' worth of objects and returns, per slab in creation
 // order, the offset of its first object within the slab's page.
 std::vector<std::uint64_t> first_object_offsets(Booted& b, KmemCache& c, unsigned slabs,
-                                                std::vector<std::uint64_t>* firsts = nullptr) {
+                                                std::vector<sim::VirtAddr>* firsts = nullptr) {
   const auto& g = static_cast<const Slab&>(*b.oa).cache(c).g;
   std::map<std::uint64_t, std::uint64_t> min_offset;  // slab base -> lowest object offset
   std::vector<std::uint64_t> order;
   const std::uint64_t slab_bytes = kPageSize << g.order;
   for (unsigned i = 0; i < slabs * g.num; ++i) {
-    const std::uint64_t p = b.oa->kmem_cache_alloc(b.cpu(), c, b.gfp("GFP_KERNEL"));
-    EXPECT_NE(p, 0u);
-    const std::uint64_t base = (p - b.hm.page_offset()) / slab_bytes * slab_bytes;
-    const std::uint64_t off = p - b.hm.page_offset() - base;
+    const sim::VirtAddr p = b.oa->kmem_cache_alloc(b.cpu(), c, b.gfp("GFP_KERNEL"));
+    EXPECT_TRUE(p);
+    const std::uint64_t base = b.hm.pa(p) / slab_bytes * slab_bytes;
+    const std::uint64_t off = b.hm.pa(p) - base;
     auto [it, fresh] = min_offset.emplace(base, off);
     if (fresh) order.push_back(base);
     if (off < it->second) it->second = off;
@@ -33,7 +33,7 @@ std::vector<std::uint64_t> first_object_offsets(Booted& b, KmemCache& c, unsigne
   std::vector<std::uint64_t> out;
   for (std::uint64_t base : order) {
     out.push_back(min_offset[base]);
-    if (firsts) firsts->push_back(b.hm.page_offset() + base + min_offset[base]);
+    if (firsts) firsts->push_back(b.hm.va(base + min_offset[base]));
   }
   return out;
 }
@@ -88,14 +88,14 @@ TEST(SlabColour, ColouringRemovesConflictMissesWhenL1SetsSpanAPage) {
     oc.colouring = colouring;
     Booted b(Flavour::linux_6, "slab", mc, oc);
     KmemCache* c = b.oa->kmem_cache_create(b.cpu(), "probe", 384, 0, SLAB_HWCACHE_ALIGN, false);
-    std::vector<std::uint64_t> firsts;
+    std::vector<sim::VirtAddr> firsts;
     first_object_offsets(b, *c, 32, &firsts);
     EXPECT_EQ(firsts.size(), 32u);
     sim::Cpu& cpu = b.cpu();
-    for (std::uint64_t p : firsts) cpu.read(p - b.hm.page_offset(), 8);  // warm up
+    for (const sim::VirtAddr p : firsts) cpu.read(b.hm.pa(p), 8);  // warm up
     const sim::Cycles t0 = cpu.now();
     for (int round = 0; round < 50; ++round)
-      for (std::uint64_t p : firsts) cpu.read(p - b.hm.page_offset(), 8);
+      for (const sim::VirtAddr p : firsts) cpu.read(b.hm.pa(p), 8);
     return cpu.now() - t0;
   };
   const sim::Cycles with = cycles(true), without = cycles(false);

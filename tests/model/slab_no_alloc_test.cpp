@@ -20,12 +20,12 @@ TEST(SlabNoAlloc, SteadyStateKmallocKfreeAllocatesNothing) {
       KmemCache* c = b.oa->kmem_cache_create(b.cpu(), "steady", 200, 0, 0, false);
       const Gfp g = b.gfp("GFP_KERNEL");
       const std::uint64_t sizes[] = {24, 64, 100, 200, 512, 1000};
-      std::vector<std::uint64_t> ring(256, 0);
+      std::vector<sim::VirtAddr> ring(256);
       unsigned i = 0;
       auto churn = [&](unsigned n) {
         for (const unsigned end = i + n; i < end; ++i) {
           sim::Cpu& cpu = b.cpu(i % 4);
-          std::uint64_t& slot = ring[i % ring.size()];
+          sim::VirtAddr& slot = ring[i % ring.size()];
           if (slot) {
             if (i % 3 == 0)
               b.oa->kmem_cache_free(cpu, *c, slot);

@@ -91,10 +91,10 @@ std::vector<Freed> reap_freed_slabs(Flavour f, std::uint64_t until, std::uint64_
   b.oa->slabinfo_write(cpu, "reapme 200 100 0");
   EXPECT_EQ(sc.g.num, 4u);
   EXPECT_EQ(sc.node[0].free_limit, 304u);
-  std::vector<std::uint64_t> objs;
+  std::vector<sim::VirtAddr> objs;
   for (int i = 0; i < 400; ++i)
     objs.push_back(b.oa->kmem_cache_alloc(cpu, *c, b.gfp("GFP_KERNEL")));
-  for (std::uint64_t o : objs) b.oa->kmem_cache_free(cpu, *c, o);
+  for (sim::VirtAddr o : objs) b.oa->kmem_cache_free(cpu, *c, o);
   // A second write drains the per-CPU arrays (do_tune_cpucache); free_block
   // keeps free_limit objects on empty slabs and frees the other slabs.
   b.oa->slabinfo_write(cpu, "reapme 200 100 0");
@@ -103,7 +103,7 @@ std::vector<Freed> reap_freed_slabs(Flavour f, std::uint64_t until, std::uint64_
   // The node's first pass: jiffies + REAPTIMEOUT_NODE + cachep % REAPTIMEOUT_NODE.
   const std::uint64_t j0 = slab_of(b).jiffies().initial();
   *first_pass = sc.node[0].next_reap - j0;
-  EXPECT_EQ(*first_pass, 1000 + (b.hm.page_offset() + c->desc) % 1000);
+  EXPECT_EQ(*first_pass, 1000 + b.hm.va(c->desc).value() % 1000);
   std::vector<Freed> out;
   std::uint64_t reaped = 0;
   for (std::uint64_t j = 1; j <= until; ++j) {
@@ -151,10 +151,10 @@ TEST(SlabReap, ReapAlienStepsItsNodeOncePerPass) {
     // in node 0's alien caches for nodes 1 and 2.
     for (KmemCache* c : {a, z})
       for (int remote : {1, 2}) {
-        std::vector<std::uint64_t> objs;
+        std::vector<sim::VirtAddr> objs;
         for (int i = 0; i < 5; ++i)
           objs.push_back(b.oa->kmem_cache_alloc(cpu, *c, b.gfp("GFP_KERNEL"), remote));
-        for (std::uint64_t o : objs) b.oa->kmem_cache_free(cpu, *c, o);
+        for (sim::VirtAddr o : objs) b.oa->kmem_cache_free(cpu, *c, o);
       }
     auto alien = [&](KmemCache* c, sim::NodeId r) {
       return slab.cache(*c).node[0].alien[r]->avail;

@@ -46,8 +46,8 @@ TEST(SlabRuntime, ArrayRefillTakesABatchAndObjectsInArraysCountAsActive) {
   ASSERT_EQ(sc.g.limit, 120u);
   // The first allocation finds an empty array: cache_alloc_refill takes
   // min(batchcount, BATCHREFILL_LIMIT) = 16 objects (the array is untouched).
-  const std::uint64_t first = b.oa->kmem_cache_alloc(b.cpu(), *c, b.gfp("GFP_KERNEL"));
-  ASSERT_NE(first, 0u);
+  const sim::VirtAddr first = b.oa->kmem_cache_alloc(b.cpu(), *c, b.gfp("GFP_KERNEL"));
+  ASSERT_TRUE(first);
   EXPECT_EQ(sc.array[0].avail, 15u);
   EXPECT_EQ(c->stats.refills, 1u);
   // /proc/slabinfo: the 15 in the array are active objects too.
@@ -73,7 +73,7 @@ TEST(SlabRuntime, RemoteFreesGoThroughAlienCaches) {
   Booted b(Flavour::linux_2_6, "slab", /*nodes=*/2);
   const Slab& slab = static_cast<const Slab&>(*b.oa);
   KmemCache* c = b.oa->kmem_cache_create(b.cpu(0), "alien", 200, 0, 0, false);
-  std::vector<std::uint64_t> objs;
+  std::vector<sim::VirtAddr> objs;
   for (int i = 0; i < 13; ++i)
     objs.push_back(b.oa->kmem_cache_alloc(b.cpu(0), *c, b.gfp("GFP_KERNEL")));
   sim::Cpu& remote = b.cpu(2);  // node 1
@@ -95,10 +95,10 @@ TEST(SlabRuntime, CacheReapDrainsAFifthOfAnUntouchedArray) {
   Booted b(Flavour::linux_6, "slab", testing::small_machine(1, 64));
   const Slab& slab = static_cast<const Slab&>(*b.oa);
   KmemCache* c = b.oa->kmem_cache_create(b.cpu(), "reaped", 100, 0, 0, false);
-  std::vector<std::uint64_t> objs;
+  std::vector<sim::VirtAddr> objs;
   for (int i = 0; i < 100; ++i)
     objs.push_back(b.oa->kmem_cache_alloc(b.cpu(), *c, b.gfp("GFP_KERNEL")));
-  for (std::uint64_t o : objs) b.oa->kmem_cache_free(b.cpu(), *c, o);
+  for (sim::VirtAddr o : objs) b.oa->kmem_cache_free(b.cpu(), *c, o);
   const ArrayCache& ac = slab.cache(*c).array[0];
   const std::uint32_t before = ac.avail;
   ASSERT_GT(before, 30u);
@@ -132,7 +132,8 @@ TEST(SlabRuntime, RefillSurvivesAnotherCpuTakingTheNewSlab) {
     int nulls = 0;
     for (sim::CpuId id = 0; id < 16; ++id)
       b.machine.spawn(id, [&](sim::Cpu& cpu) {
-        for (int i = 0; i < 100; ++i) nulls += b.oa->kmem_cache_alloc(cpu, *c, gfp) == 0;
+        for (int i = 0; i < 100; ++i)
+          nulls += b.oa->kmem_cache_alloc(cpu, *c, gfp) == sim::VirtAddr{};
       });
     b.machine.run();
     EXPECT_EQ(nulls, 0) << testing::name(f, "slab");

@@ -78,13 +78,13 @@ TEST(SlubTunables, CpuPartialWriteFlushesEveryCpuSlab) {
   Booted b(Flavour::linux_6, "slub");
   auto& slub = static_cast<Slub&>(*b.oa);
   KmemCache* c = b.oa->kmem_cache_create(b.cpu(), "flush", 256, 0, 0, false);
-  std::vector<std::uint64_t> objs;
+  std::vector<sim::VirtAddr> objs;
   for (unsigned i = 0; i < 40; ++i)
     objs.push_back(b.oa->kmem_cache_alloc(b.cpu(i % 2), *c, b.gfp("GFP_KERNEL")));
   EXPECT_NE(attr(slub, *c, "cpu_slabs"), "0");
   b.oa->sysfs_slab_write(b.cpu(), *c, "cpu_partial", "10");
   EXPECT_EQ(attr(slub, *c, "cpu_slabs"), "0");  // flush_all
-  for (std::uint64_t o : objs) EXPECT_TRUE(b.oa->kmem_cache_free(b.cpu(), *c, o));
+  for (sim::VirtAddr o : objs) EXPECT_TRUE(b.oa->kmem_cache_free(b.cpu(), *c, o));
   b.oa->check_invariants();
 }
 
@@ -132,7 +132,7 @@ TEST(SlabTunables, SlabinfoWriteChangesTheTunablesOrIsRefusedAsTheKernelDoes) {
     std::vector<SlabinfoRow> rows;
     EXPECT_EQ(row(*b.oa, "tun", rows).limit, 120u);  // enable_cpucache: size <= 256
     // Objects in the per-CPU array when the write comes are freed back to their slabs.
-    const std::uint64_t o = b.oa->kmem_cache_alloc(b.cpu(), *c, b.gfp("GFP_KERNEL"));
+    const sim::VirtAddr o = b.oa->kmem_cache_alloc(b.cpu(), *c, b.gfp("GFP_KERNEL"));
     const auto& sc = static_cast<const Slab&>(*b.oa).cache(*c);
     EXPECT_GT(sc.array[0].avail, 0u);
     b.oa->slabinfo_write(b.cpu(), "tun 20 10 4\n");
@@ -191,7 +191,7 @@ TEST(SlabTunables, LimitZeroSendsEveryAllocationAndFreeToTheNodeLists) {
       const auto& sc = static_cast<const Slab&>(*b.oa).cache(*c);
       EXPECT_EQ(sc.g.limit, 0u);
       EXPECT_FALSE(sc.node[0].shared);
-      std::vector<std::uint64_t> objs;
+      std::vector<sim::VirtAddr> objs;
       for (unsigned i = 0; i < 100; ++i)
         objs.push_back(b.oa->kmem_cache_alloc(b.cpu(i % 4), *c, b.gfp("GFP_KERNEL")));
       b.oa->check_invariants();
@@ -212,7 +212,7 @@ TEST(SlabTunables, CacheReapDrainsAFifthOfTheLimitFromUntouchedArrays) {
   KmemCache* c = b.oa->kmem_cache_create(b.cpu(), "reap", 100, 0, 0, false);
   b.oa->slabinfo_write(b.cpu(), "reap 20 10 0");
   const auto& ac = static_cast<const Slab&>(*b.oa).cache(*c).array[0];
-  const std::uint64_t o = b.oa->kmem_cache_alloc(b.cpu(), *c, b.gfp("GFP_KERNEL"));
+  const sim::VirtAddr o = b.oa->kmem_cache_alloc(b.cpu(), *c, b.gfp("GFP_KERNEL"));
   EXPECT_EQ(ac.avail, 9u);  // a refill of batchcount 10, one handed out
   EXPECT_TRUE(b.oa->kmem_cache_free(b.cpu(), *c, o));
   EXPECT_EQ(ac.avail, 10u);

@@ -75,7 +75,7 @@ TEST_P(SlabVmstat, CountsReclaimableCachesApart) {
       b.oa->kmem_cache_create(b.cpu(), "dentry_like", 192, 0, SLAB_RECLAIM_ACCOUNT, false);
   KmemCache* plain = b.oa->kmem_cache_create(b.cpu(), "plain", 192, 0, 0, false);
   ASSERT_TRUE(rcl && plain);
-  std::vector<std::uint64_t> objs;
+  std::vector<sim::VirtAddr> objs;
   for (int i = 0; i < 300; ++i)
     objs.push_back(b.oa->kmem_cache_alloc(b.cpu(i % 4), *rcl, b.gfp("GFP_KERNEL")));
   for (int i = 0; i < 100; ++i) b.oa->kmem_cache_alloc(b.cpu(i % 4), *plain, b.gfp("GFP_KERNEL"));
@@ -90,7 +90,7 @@ TEST_P(SlabVmstat, CountsReclaimableCachesApart) {
   EXPECT_GT(now.unreclaimable, boot.unreclaimable);
 
   // Frees that empty slabs give their pages back, and the count follows.
-  for (std::uint64_t o : objs) b.oa->kmem_cache_free(b.cpu(), *rcl, o);
+  for (sim::VirtAddr o : objs) b.oa->kmem_cache_free(b.cpu(), *rcl, o);
   b.oa->kmem_cache_shrink(b.cpu(), *rcl);
   EXPECT_EQ(b.oa->slab_pages().reclaimable, boot.reclaimable + slab_pages_of(*b.oa, "dentry_like"));
 

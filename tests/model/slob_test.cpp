@@ -30,9 +30,9 @@ struct SlobBooted : Booted {
         k(gfp("GFP_KERNEL")) {}
   Slob& slob;
   Gfp k;
-  std::uint64_t base(std::uint64_t p) const { return p & ~(kPageSize - 1); }
-  Pfn pfn(std::uint64_t p) const { return (p - hm.page_offset()) >> kPageShift; }
-  std::vector<std::pair<std::int32_t, std::int32_t>> blocks(std::uint64_t p) const {
+  sim::VirtAddr base(sim::VirtAddr p) const { return sim::VirtAddr(p.value() & ~(kPageSize - 1)); }
+  Pfn pfn(sim::VirtAddr p) const { return pa.phys_to_pfn(hm.pa(p)); }
+  std::vector<std::pair<std::int32_t, std::int32_t>> blocks(sim::VirtAddr p) const {
     return slob.heap().free_blocks(pfn(p));
   }
 };
@@ -69,14 +69,14 @@ TEST_P(SlobArch, BytesAllocAndKsizeFollowTheTable) {
     const std::uint64_t want = align4() ? r.bytes_alloc4 : r.bytes_alloc8;
     EXPECT_EQ(b.slob.kmalloc_bytes_alloc(r.req), want) << r.req;
     EXPECT_EQ(b.oa->kmalloc_sizes().bytes_alloc(r.req), want) << r.req;
-    const std::uint64_t p = b.oa->kmalloc(b.cpu(), r.req, b.k);
-    ASSERT_NE(p, 0u);
+    const sim::VirtAddr p = b.oa->kmalloc(b.cpu(), r.req, b.k);
+    ASSERT_TRUE(p);
     const bool pages = r.req >= kPageSize - b.slob.header();
     std::uint64_t ks = r.ksize8;
     // 6.x: the page path reports the folio size (§4b.8).
     if (pages && flavour() == Flavour::linux_6) ks = kPageSize << (r.req > kPageSize ? 1 : 0);
     EXPECT_EQ(b.oa->ksize(p), ks) << r.req;
-    EXPECT_EQ(p % (pages ? kPageSize : b.slob.header()), 0u);
+    EXPECT_EQ(p.value() % (pages ? kPageSize : b.slob.header()), 0u);
     EXPECT_TRUE(b.oa->kfree(b.cpu(), p));
   }
   EXPECT_EQ(b.slob.kmalloc_bytes_alloc(0), 0u);
@@ -88,10 +88,10 @@ TEST_P(SlobArch, BytesAllocAndKsizeFollowTheTable) {
 
 TEST_P(SlobArch, ListsAreChosenBySizePlusHeader) {
   SlobBooted b(flavour(), arch());
-  const std::uint64_t p = b.oa->kmalloc(b.cpu(), 250, b.k);
+  const sim::VirtAddr p = b.oa->kmalloc(b.cpu(), 250, b.k);
   // 258 >= 256: medium; 254 (2.6.32 i386): small.
   EXPECT_EQ(b.slob.heap().list_pfns(align4() ? SlobHeap::small : SlobHeap::medium).size(), 1u);
-  const std::uint64_t q = b.oa->kmalloc(b.cpu(), 1020, b.k);  // 1028 / 1024: large
+  const sim::VirtAddr q = b.oa->kmalloc(b.cpu(), 1020, b.k);  // 1028 / 1024: large
   EXPECT_EQ(b.slob.heap().list_pfns(SlobHeap::large).size(), 1u);
   b.oa->kfree(b.cpu(), p);
   b.oa->kfree(b.cpu(), q);
@@ -102,14 +102,14 @@ TEST_P(SlobArch, HeapAndPageThreshold) {
   SlobBooted b(flavour(), arch());
   const std::uint64_t a = b.slob.header();
   const std::uint64_t heap = kPageSize - a - 1;  // 4087 / 4091
-  const std::uint64_t p = b.oa->kmalloc(b.cpu(), heap, b.k);
+  const sim::VirtAddr p = b.oa->kmalloc(b.cpu(), heap, b.k);
   EXPECT_EQ(b.oa->large_kmalloc_pages(), 0u);
   EXPECT_EQ(b.slob.heap().nr_pages(), 1u);
-  EXPECT_EQ(p % kPageSize, a);  // after the header at the page start
+  EXPECT_EQ(p.value() % kPageSize, a);  // after the header at the page start
   EXPECT_EQ(b.slob.heap().list_pfns(SlobHeap::large).size(), 0u);  // the page is full
-  const std::uint64_t q = b.oa->kmalloc(b.cpu(), heap + 1, b.k);   // 4088 / 4092
+  const sim::VirtAddr q = b.oa->kmalloc(b.cpu(), heap + 1, b.k);   // 4088 / 4092
   EXPECT_EQ(b.oa->large_kmalloc_pages(), 1u);
-  EXPECT_EQ(q % kPageSize, 0u);
+  EXPECT_EQ(q.value() % kPageSize, 0u);
   EXPECT_TRUE(b.oa->kfree(b.cpu(), p));
   EXPECT_TRUE(b.oa->kfree(b.cpu(), q));
   EXPECT_EQ(b.oa->large_kmalloc_pages(), 0u);
@@ -131,9 +131,9 @@ TEST_P(SlobArch, RcuFooterAndCacheSizes) {
   EXPECT_EQ(b.slob.cache_bytes_alloc(*r), 102u + footer);
   EXPECT_EQ(b.slob.cache_bytes_alloc(*n), 102u);
   EXPECT_EQ(r->align, align4() ? 4u : 8u);
-  const std::uint64_t x = b.oa->kmem_cache_alloc(b.cpu(), *r, b.k);
+  const sim::VirtAddr x = b.oa->kmem_cache_alloc(b.cpu(), *r, b.k);
   const std::int32_t before = b.slob.heap().page_free_units(b.pfn(x));
-  const std::uint64_t y = b.oa->kmem_cache_alloc(b.cpu(), *r, b.k);
+  const sim::VirtAddr y = b.oa->kmem_cache_alloc(b.cpu(), *r, b.k);
   ASSERT_EQ(b.base(x), b.base(y));
   EXPECT_EQ(before - b.slob.heap().page_free_units(b.pfn(x)), (102 + footer) / 2);
   EXPECT_EQ(r->stats.bytes_alloc, 2u * (102 + footer));
@@ -143,8 +143,8 @@ TEST_P(SlobArch, RcuFooterAndCacheSizes) {
   // Objects of PAGE_SIZE and up come straight from the page allocator.
   KmemCache* big = b.oa->kmem_cache_create(b.cpu(), "big", 5000, 0, 0, false);
   const std::uint64_t held = b.oa->pages_held();
-  const std::uint64_t z = b.oa->kmem_cache_alloc(b.cpu(), *big, b.k);
-  EXPECT_EQ(z % kPageSize, 0u);
+  const sim::VirtAddr z = b.oa->kmem_cache_alloc(b.cpu(), *big, b.k);
+  EXPECT_EQ(z.value() % kPageSize, 0u);
   EXPECT_EQ(b.oa->pages_held(), held + 2);
   EXPECT_FALSE(b.oa->kmem_cache_free(b.cpu(), *big, z + kPageSize));  // interior
   EXPECT_TRUE(b.oa->kmem_cache_free(b.cpu(), *big, z));
@@ -177,15 +177,15 @@ class Slob2 : public ::testing::TestWithParam<Flavour> {};
 TEST_P(Slob2, FirstFitInsideAPageAndMergingOnFree) {
   SlobBooted b(GetParam());
   sim::Cpu& cpu = b.cpu();
-  std::vector<std::uint64_t> p;
+  std::vector<sim::VirtAddr> p;
   for (int i = 0; i < 4; ++i) p.push_back(b.oa->kmalloc(cpu, 200, b.k));  // 208 B = 104 units
-  const std::uint64_t page = b.base(p[0]);
+  const sim::VirtAddr page = b.base(p[0]);
   for (int i = 0; i < 4; ++i) EXPECT_EQ(p[i], page + 208 * i + 8);
   EXPECT_EQ(b.blocks(page), (Blocks{{416, 1632}}));
   EXPECT_TRUE(b.oa->kfree(cpu, p[1]));
   EXPECT_EQ(b.blocks(page), (Blocks{{104, 104}, {416, 1632}}));
   // First fit: the hole at unit 104 takes a smaller request.
-  const std::uint64_t s = b.oa->kmalloc(cpu, 30, b.k);  // 38 B = 19 units
+  const sim::VirtAddr s = b.oa->kmalloc(cpu, 30, b.k);  // 38 B = 19 units
   EXPECT_EQ(s, page + 208 + 8);
   EXPECT_EQ(b.blocks(page), (Blocks{{123, 85}, {416, 1632}}));
   EXPECT_TRUE(b.oa->kfree(cpu, s));
@@ -207,44 +207,44 @@ TEST_P(Slob2, NextFitRotatesTheListHead) {
   sim::Cpu& cpu = b.cpu();
   const bool linux6 = GetParam() == Flavour::linux_6;
   // Three small-list pages, each with 19 blocks of 104 units (72 units left).
-  std::vector<std::uint64_t> pg;
+  std::vector<sim::VirtAddr> pg;
   for (int page = 0; page < 3; ++page)
     for (int i = 0; i < 19; ++i) {
-      const std::uint64_t p = b.oa->kmalloc(cpu, 200, b.k);
+      const sim::VirtAddr p = b.oa->kmalloc(cpu, 200, b.k);
       if (i == 0) pg.push_back(b.base(p));
       EXPECT_EQ(p, pg.back() + 208 * i + 8);
     }
   auto small = [&] {
-    std::vector<std::uint64_t> v;
+    std::vector<sim::VirtAddr> v;
     for (Pfn f : b.slob.heap().list_pfns(SlobHeap::small))
-      v.push_back(b.hm.page_offset() + (f << kPageShift));
+      v.push_back(b.hm.va(b.pa.pfn_to_phys(f)));
     return v;
   };
   // New pages go to the head.
-  EXPECT_EQ(small(), (std::vector<std::uint64_t>{pg[2], pg[1], pg[0]}));
+  EXPECT_EQ(small(), (std::vector<sim::VirtAddr>{pg[2], pg[1], pg[0]}));
   // The first page keeps 53 units: a 72-unit request skips it and fills the second.
-  const std::uint64_t c = b.oa->kmalloc(cpu, 30, b.k);  // 19 units on the head page
+  const sim::VirtAddr c = b.oa->kmalloc(cpu, 30, b.k);  // 19 units on the head page
   EXPECT_EQ(c, pg[2] + 3952 + 8);
-  const std::uint64_t full = b.oa->kmalloc(cpu, 136, b.k);  // 144 B = 72 units
+  const sim::VirtAddr full = b.oa->kmalloc(cpu, 136, b.k);  // 144 B = 72 units
   EXPECT_EQ(full, pg[1] + 3952 + 8);
   // 2.6.32/3.6: the page after the filled one becomes first; 5.2+: no move.
   if (linux6) {
-    EXPECT_EQ(small(), (std::vector<std::uint64_t>{pg[2], pg[0]}));
+    EXPECT_EQ(small(), (std::vector<sim::VirtAddr>{pg[2], pg[0]}));
   } else {
-    EXPECT_EQ(small(), (std::vector<std::uint64_t>{pg[0], pg[2]}));
+    EXPECT_EQ(small(), (std::vector<sim::VirtAddr>{pg[0], pg[2]}));
   }
   // A hit on a page that is not first and stays partial makes it first (both).
-  const std::uint64_t d = b.oa->kmalloc(cpu, 100, b.k);  // 54 units: only pg[0] has 72
+  const sim::VirtAddr d = b.oa->kmalloc(cpu, 100, b.k);  // 54 units: only pg[0] has 72
   EXPECT_EQ(d, pg[0] + 3952 + 8);
-  EXPECT_EQ(small(), (std::vector<std::uint64_t>{pg[0], pg[2]}));
+  EXPECT_EQ(small(), (std::vector<sim::VirtAddr>{pg[0], pg[2]}));
   b.oa->check_invariants();
 }
 
 TEST_P(Slob2, FreeInAFullPageChoosesTheList) {
   SlobBooted b(GetParam());
   sim::Cpu& cpu = b.cpu();
-  const std::uint64_t x = b.oa->kmalloc(cpu, 2040, b.k);  // 2048 B: the large list
-  const std::uint64_t y = b.oa->kmalloc(cpu, 2040, b.k);
+  const sim::VirtAddr x = b.oa->kmalloc(cpu, 2040, b.k);  // 2048 B: the large list
+  const sim::VirtAddr y = b.oa->kmalloc(cpu, 2040, b.k);
   ASSERT_EQ(b.base(x), b.base(y));
   EXPECT_TRUE(b.slob.heap().list_pfns(SlobHeap::large).empty());  // full
   EXPECT_TRUE(b.oa->kfree(cpu, x));
@@ -268,11 +268,11 @@ TEST_P(Slob2, HwcacheAlignLeavesFragments) {
   EXPECT_EQ(b.oa->slab_caches().size(), 1u);
   EXPECT_EQ(b.oa->slabinfo(), "");
   EXPECT_EQ(b.oa->kmem_cache_shrink(cpu, *c), 0);
-  const std::uint64_t x = b.oa->kmem_cache_alloc(cpu, *c, b.k);
-  const std::uint64_t y = b.oa->kmem_cache_alloc(cpu, *c, b.k);
-  const std::uint64_t page = b.base(x);
+  const sim::VirtAddr x = b.oa->kmem_cache_alloc(cpu, *c, b.k);
+  const sim::VirtAddr y = b.oa->kmem_cache_alloc(cpu, *c, b.k);
+  const sim::VirtAddr page = b.base(x);
   // The descriptor (32 B in 2.6.32, a 64-B aligned 64 B in 6.x) is first.
-  EXPECT_EQ(c->desc, page - b.hm.page_offset());
+  EXPECT_EQ(c->desc, b.hm.pa(page));
   EXPECT_EQ(x, page + 64);
   EXPECT_EQ(y, page + 192);  // 164 rounded up to 192: a 14-unit fragment in front
   EXPECT_EQ(b.blocks(x),
@@ -280,7 +280,7 @@ TEST_P(Slob2, HwcacheAlignLeavesFragments) {
   // A small aligned request fits into a fragment; the fragment is not subtracted.
   KmemCache* t = b.oa->kmem_cache_create(cpu, "tiny", 8, 0, 0, false);
   if (!linux6) {
-    EXPECT_EQ(t->desc, page - b.hm.page_offset() + 32);
+    EXPECT_EQ(t->desc, b.hm.pa(page) + 32);
   }
   EXPECT_TRUE(b.oa->kmem_cache_free(cpu, *c, x));
   EXPECT_TRUE(b.oa->kmem_cache_free(cpu, *c, y));
@@ -294,19 +294,19 @@ TEST_P(Slob2, HwcacheAlignLeavesFragments) {
 TEST_P(Slob2, NaturalAlignmentOfPowerOfTwoKmalloc) {
   SlobBooted b(GetParam());
   sim::Cpu& cpu = b.cpu();
-  const std::uint64_t a = b.oa->kmalloc(cpu, 100, b.k);  // 108 B at 0
-  const std::uint64_t p = b.oa->kmalloc(cpu, 256, b.k);  // 264 B: medium list, new page
-  const std::uint64_t q = b.oa->kmalloc(cpu, 64, b.k);   // back on the small page
-  EXPECT_EQ(a % kPageSize, 8u);
+  const sim::VirtAddr a = b.oa->kmalloc(cpu, 100, b.k);  // 108 B at 0
+  const sim::VirtAddr p = b.oa->kmalloc(cpu, 256, b.k);  // 264 B: medium list, new page
+  const sim::VirtAddr q = b.oa->kmalloc(cpu, 64, b.k);   // back on the small page
+  EXPECT_EQ(a.value() % kPageSize, 8u);
   if (GetParam() == Flavour::linux_6) {
     // 5.4+: the pointer (not the header) is aligned to the size.
-    EXPECT_EQ(p % 256, 0u);
-    EXPECT_EQ(p % kPageSize, 256u);
-    EXPECT_EQ(q % kPageSize, 128u);  // header at 120, fragment [108, 120)
+    EXPECT_EQ(p.value() % 256, 0u);
+    EXPECT_EQ(p.value() % kPageSize, 256u);
+    EXPECT_EQ(q.value() % kPageSize, 128u);  // header at 120, fragment [108, 120)
     EXPECT_EQ(b.blocks(q), (Blocks{{54, 6}, {96, 1952}}));
   } else {
-    EXPECT_EQ(p % kPageSize, 8u);
-    EXPECT_EQ(q % kPageSize, 120u);  // header at 112: a 2-unit fragment at 108
+    EXPECT_EQ(p.value() % kPageSize, 8u);
+    EXPECT_EQ(q.value() % kPageSize, 120u);  // header at 112: a 2-unit fragment at 108
     EXPECT_EQ(b.blocks(q), (Blocks{{54, 2}, {92, 1956}}));
   }
   b.oa->check_invariants();
@@ -317,19 +317,19 @@ TEST_P(Slob2, BadFreesAreReportedAndChangeNothing) {
   sim::Cpu& cpu = b.cpu();
   KmemCache* a = b.oa->kmem_cache_create(cpu, "a", 100, 0, 0, false);
   KmemCache* c = b.oa->kmem_cache_create(cpu, "c", 100, 0, 0, false);
-  const std::uint64_t x = b.oa->kmem_cache_alloc(cpu, *a, b.k);
-  const std::uint64_t y = b.oa->kmalloc(cpu, 64, b.k);
-  const std::uint64_t z = b.oa->kmalloc(cpu, 50, b.k);
+  const sim::VirtAddr x = b.oa->kmem_cache_alloc(cpu, *a, b.k);
+  const sim::VirtAddr y = b.oa->kmalloc(cpu, 64, b.k);
+  const sim::VirtAddr z = b.oa->kmalloc(cpu, 50, b.k);
   const Blocks before = b.blocks(x);
   const std::uint64_t held = b.oa->pages_held();
   EXPECT_FALSE(b.oa->kmem_cache_free(cpu, *c, x));  // wrong cache
   EXPECT_FALSE(b.oa->kmem_cache_free(cpu, *a, y));  // a kmalloc object
   b.oa->kfree(cpu, x);  // kfree of a cache object: reported, nothing freed
   EXPECT_EQ(b.diag.count(DiagKind::wrong_cache), 3u);
-  EXPECT_FALSE(b.oa->kfree(cpu, y + 8));                         // interior
-  EXPECT_FALSE(b.oa->kfree(cpu, y - 8));                         // the header
-  EXPECT_FALSE(b.oa->kfree(cpu, y + 4096 - 8 - (y % 4096)));     // free space of the page
-  EXPECT_FALSE(b.oa->kfree(cpu, b.hm.page_offset() + c->desc));  // a descriptor
+  EXPECT_FALSE(b.oa->kfree(cpu, y + 8));                              // interior
+  EXPECT_FALSE(b.oa->kfree(cpu, y - 8));                              // the header
+  EXPECT_FALSE(b.oa->kfree(cpu, y + 4096 - 8 - (y.value() % 4096)));  // free space of the page
+  EXPECT_FALSE(b.oa->kfree(cpu, b.hm.page_offset() + c->desc));       // a descriptor
   EXPECT_EQ(b.diag.count(DiagKind::invalid_free), 4u);
   EXPECT_EQ(b.blocks(x), before);
   EXPECT_EQ(b.oa->pages_held(), held);
@@ -340,7 +340,7 @@ TEST_P(Slob2, BadFreesAreReportedAndChangeNothing) {
   EXPECT_FALSE(b.oa->kmem_cache_free(cpu, *a, x));
   EXPECT_EQ(b.diag.count(DiagKind::double_free), 2u);
   // A busy cache is reported and kept.
-  const std::uint64_t w = b.oa->kmem_cache_alloc(cpu, *c, b.k);
+  const sim::VirtAddr w = b.oa->kmem_cache_alloc(cpu, *c, b.k);
   b.oa->kmem_cache_destroy(cpu, c);
   EXPECT_EQ(b.diag.count(DiagKind::cache_busy), 1u);
   EXPECT_EQ(b.oa->find_cache("c"), c);
@@ -356,9 +356,9 @@ TEST_P(Slob2, BadFreesAreReportedAndChangeNothing) {
 TEST_P(Slob2, NodeRequestsSkipOtherNodesPages) {
   SlobBooted b(GetParam(), sim::Arch::x86_64, 2);
   sim::Cpu& cpu = b.cpu(0);
-  const std::uint64_t x = b.oa->kmalloc(cpu, 100, b.k, 1);
-  const std::uint64_t y = b.oa->kmalloc(cpu, 100, b.k, 0);
-  const std::uint64_t z = b.oa->kmalloc(cpu, 100, b.k, 1);
+  const sim::VirtAddr x = b.oa->kmalloc(cpu, 100, b.k, 1);
+  const sim::VirtAddr y = b.oa->kmalloc(cpu, 100, b.k, 0);
+  const sim::VirtAddr z = b.oa->kmalloc(cpu, 100, b.k, 1);
   EXPECT_NE(b.base(x), b.base(y));
   EXPECT_EQ(b.base(x), b.base(z));
   EXPECT_EQ(b.slob.heap().list_pfns(SlobHeap::small).size(), 2u);
@@ -370,10 +370,10 @@ TEST_P(Slob2, AccessesAreCharged) {
   Booted b(GetParam(), "slob", mc);
   sim::Cpu& cpu = b.cpu();
   const sim::Cycles t0 = cpu.now();
-  const std::uint64_t p = b.oa->kmalloc(cpu, 100, b.gfp("GFP_KERNEL"));
+  const sim::VirtAddr p = b.oa->kmalloc(cpu, 100, b.gfp("GFP_KERNEL"));
   const sim::Cycles t1 = cpu.now();
   EXPECT_GT(t1, t0);
-  const std::uint64_t q = b.oa->kmalloc(cpu, 100, b.gfp("GFP_KERNEL"));
+  const sim::VirtAddr q = b.oa->kmalloc(cpu, 100, b.gfp("GFP_KERNEL"));
   EXPECT_GT(cpu.now(), t1);
   EXPECT_LT(cpu.now() - t1, t1 - t0);  // no new page this time
   EXPECT_TRUE(b.oa->kfree(cpu, p));
@@ -396,13 +396,13 @@ TEST_P(SlobArch, RandomStress) {
     std::uint64_t size;
     int cache;  // -1: kmalloc
   };
-  std::map<std::uint64_t, Obj> live;  // address -> object
+  std::map<sim::VirtAddr, Obj> live;  // address -> object
   std::vector<KmemCache*> caches;
   std::vector<std::uint64_t> in_cache;
   const std::uint32_t sizes[] = {8, 24, 72, 100, 250, 600, 1500, 3000, 4096, 5000};
   sim::Rng rng(7, 0);
-  auto add = [&](std::uint64_t p, std::uint64_t size, int cache) {
-    ASSERT_NE(p, 0u);
+  auto add = [&](sim::VirtAddr p, std::uint64_t size, int cache) {
+    ASSERT_TRUE(p);
     auto it = live.lower_bound(p);
     if (it != live.end()) {
       ASSERT_LE(p + size, it->first) << "overlap";
@@ -452,7 +452,7 @@ TEST_P(SlobArch, RandomStress) {
       } else {
         const std::uint64_t size = rng.below(50) == 0 ? 1 + rng.below(3 * kPageSize)
                                                       : 1 + rng.below(rng.below(3) ? 128 : 2000);
-        const std::uint64_t p = b.oa->kmalloc(cpu, size, rng.below(8) ? b.k : zero, node);
+        const sim::VirtAddr p = b.oa->kmalloc(cpu, size, rng.below(8) ? b.k : zero, node);
         add(p, size, -1);
         ASSERT_GE(b.oa->ksize(p), size);
       }

@@ -34,15 +34,15 @@ TEST_P(SlubFastPathLines, ReadsCpuSlabFreelistAndFreePointerThenOneCmpxchg) {
   const Gfp gfp = b.gfp("GFP_KERNEL");
   // The first allocation makes the CPU slab; its other 63 objects are then on
   // the per-CPU freelist in address order.
-  const std::uint64_t first = b.oa->kmem_cache_alloc(b.cpu(), *kc, gfp);
-  ASSERT_NE(first, 0u);
-  std::uint64_t obj = 0;
+  const sim::VirtAddr first = b.oa->kmem_cache_alloc(b.cpu(), *kc, gfp);
+  ASSERT_TRUE(first);
+  sim::VirtAddr obj;
   const auto lines = record(b.cpu(), [&] { obj = b.oa->kmem_cache_alloc(b.cpu(), *kc, gfp); });
   ASSERT_EQ(obj, first + s.size);
   EXPECT_EQ(kc->stats.alloc_fastpath, 1u);
 
   const sim::PhysAddr cpu_slab = s.cpu[b.cpu().id()].addr;
-  const sim::PhysAddr free_pointer = obj - b.hm.page_offset() + s.g.offset;
+  const sim::PhysAddr free_pointer = b.hm.pa(obj) + s.g.offset;
   EXPECT_EQ(lines, (std::vector<sim::LineAccess>{
                        touch(s.desc + SlubCacheLayout::cpu_slab, R, 8),
                        touch(cpu_slab + KmemCacheCpuLayout::freelist, R, 16),

@@ -17,7 +17,7 @@ constexpr SlabFlags kVmaFlags = SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU | SLAB
 struct Rig {
   Booted b{Flavour::linux_6_18, "slub", testing::small_machine(1, 64)};
   SlubCache* vma = nullptr;
-  std::vector<std::uint64_t> objs;
+  std::vector<VirtAddr> objs;
   Rig() {
     KmemCacheArgs args;
     args.freeptr_offset = 176;
@@ -92,7 +92,7 @@ TEST(KfreeRcuSheaf, AFullBarnTakesTheSheafFlushedAsAnEmptyOne) {
   const Gfp k = r.b.gfp("GFP_KERNEL");
   for (int i = 0; i < 32 * 11 - 64; ++i) r.objs.push_back(r.b.oa->kmem_cache_alloc(cpu, *r.vma, k));
   ASSERT_EQ(r.objs.size(), 352u);  // 11 sheaves' worth
-  for (std::uint64_t o : r.objs) r.b.oa->kfree_rcu(cpu, o);
+  for (VirtAddr o : r.objs) r.b.oa->kfree_rcu(cpu, o);
   EXPECT_EQ(r.b.oa->rcu().stats().callbacks_queued, 11u);
   r.after_grace();
   EXPECT_EQ(r.vma->in_use, 0u);

@@ -51,7 +51,7 @@ TEST(SlubSheaves, AllocationOrderMainSpareBarnRefill) {
   Rig r;
   sim::Cpu& cpu = r.b.cpu();
   const Gfp k = r.b.gfp("GFP_KERNEL");
-  std::vector<std::uint64_t> objs;
+  std::vector<sim::VirtAddr> objs;
   // First allocation: no full sheaf anywhere -> a new sheaf refilled with 32
   // objects from the slabs, the empty main into the barn.
   objs.push_back(r.b.oa->kmem_cache_alloc(cpu, *r.vma, k));
@@ -61,7 +61,7 @@ TEST(SlubSheaves, AllocationOrderMainSpareBarnRefill) {
   EXPECT_EQ(r.vma->barn[0].empty.size(), 1u);
   EXPECT_EQ(r.main().size, 31u);
   // LIFO: the next object is the one below in the sheaf.
-  const std::uint64_t expected_next = r.main().objects[30];
+  const sim::VirtAddr expected_next = r.main().objects[30];
   objs.push_back(r.b.oa->kmem_cache_alloc(cpu, *r.vma, k));
   EXPECT_EQ(objs.back(), expected_next);
   for (int i = 0; i < 30; ++i) objs.push_back(r.b.oa->kmem_cache_alloc(cpu, *r.vma, k));
@@ -76,10 +76,10 @@ TEST(SlubSheaves, AllocationOrderMainSpareBarnRefill) {
   while (r.main().size) objs.push_back(r.b.oa->kmem_cache_alloc(cpu, *r.vma, k));
   const std::uint64_t fast = r.vma->stats.alloc_fastpath + r.vma->stats.refills;
   objs.push_back(r.b.oa->kmem_cache_alloc(cpu, *r.vma, r.b.gfp("GFP_ATOMIC")));
-  EXPECT_NE(objs.back(), 0u);
+  EXPECT_TRUE(objs.back());
   EXPECT_EQ(r.vma->sheaf_stats.alloc_cpu_sheaf, 64u);
   EXPECT_EQ(r.vma->stats.alloc_fastpath + r.vma->stats.refills, fast + 1);
-  for (std::uint64_t o : objs) EXPECT_TRUE(r.b.oa->kmem_cache_free(cpu, *r.vma, o));
+  for (sim::VirtAddr o : objs) EXPECT_TRUE(r.b.oa->kmem_cache_free(cpu, *r.vma, o));
   r.b.oa->check_invariants();
 }
 
@@ -91,10 +91,10 @@ TEST(SlubSheaves, FreeOrderAndTheBarnLimit) {
   Rig r;
   sim::Cpu& cpu = r.b.cpu();
   const Gfp k = r.b.gfp("GFP_KERNEL");
-  std::vector<std::uint64_t> objs;
+  std::vector<sim::VirtAddr> objs;
   for (int i = 0; i < 385; ++i) objs.push_back(r.b.oa->kmem_cache_alloc(cpu, *r.vma, k));
   EXPECT_EQ(r.main().size, 31u);
-  for (std::uint64_t o : objs) ASSERT_TRUE(r.b.oa->kmem_cache_free(cpu, *r.vma, o));
+  for (sim::VirtAddr o : objs) ASSERT_TRUE(r.b.oa->kmem_cache_free(cpu, *r.vma, o));
   const SlubBarn& barn = r.vma->barn[0];
   EXPECT_EQ(barn.full.size(), kMaxFullSheaves);
   EXPECT_EQ(barn.empty.size(), 0u);
@@ -122,7 +122,7 @@ TEST(SlubSheaves, FreeOrderAndTheBarnLimit) {
 TEST(SlubSheaves, DoubleFreeIntoASheafIsReported) {
   Rig r;
   sim::Cpu& cpu = r.b.cpu();
-  const std::uint64_t o = r.b.oa->kmem_cache_alloc(cpu, *r.vma, r.b.gfp("GFP_KERNEL"));
+  const sim::VirtAddr o = r.b.oa->kmem_cache_alloc(cpu, *r.vma, r.b.gfp("GFP_KERNEL"));
   EXPECT_TRUE(r.b.oa->kmem_cache_free(cpu, *r.vma, o));
   EXPECT_FALSE(r.b.oa->kmem_cache_free(cpu, *r.vma, o));
   r.b.oa->check_invariants();
@@ -160,8 +160,8 @@ TEST(SlubSheaves, AllModeGivesKmallocCachesSheaves) {
     EXPECT_EQ(s.pcs.empty(), boot);
   }
   sim::Cpu& cpu = m.cpu(0);
-  const std::uint64_t p = oa->kmalloc(cpu, 100, parse_gfp(pa.flavour(), "GFP_KERNEL"));
-  EXPECT_NE(p, 0u);
+  const sim::VirtAddr p = oa->kmalloc(cpu, 100, parse_gfp(pa.flavour(), "GFP_KERNEL"));
+  EXPECT_TRUE(p);
   EXPECT_TRUE(oa->kfree(cpu, p));
   oa->check_invariants();
 }

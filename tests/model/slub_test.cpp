@@ -42,7 +42,7 @@ TEST(SlubRuntime, FastPathsStayOnTheCpuSlab) {
   const Slub& slub = static_cast<const Slub&>(*b.oa);
   KmemCache* c = b.oa->kmem_cache_create(b.cpu(), "fp", 64, 0, 0, false);
   const Gfp k = b.gfp("GFP_KERNEL");
-  std::vector<std::uint64_t> p;
+  std::vector<sim::VirtAddr> p;
   for (int i = 0; i < 64; ++i) p.push_back(b.oa->kmem_cache_alloc(b.cpu(), *c, k));
   // 64-byte objects: 64 per order-0 slab; objects in address order.
   for (int i = 1; i < 64; ++i) EXPECT_EQ(p[i], p[0] + 64u * i);
@@ -66,7 +66,7 @@ TEST(SlubRuntime, FreesFromAnotherCpuGoToTheSlabAndPartialLists) {
     const Slub& slub = static_cast<const Slub&>(*b.oa);
     const std::uint32_t per_slab = slub.cache(*c).g.objects;
     const Gfp k = b.gfp("GFP_KERNEL");
-    std::vector<std::uint64_t> p;
+    std::vector<sim::VirtAddr> p;
     for (std::uint32_t i = 0; i < 3 * per_slab; ++i)
       p.push_back(b.oa->kmem_cache_alloc(b.cpu(0), *c, k));
     // CPU 1 frees one object of each of the two full slabs.

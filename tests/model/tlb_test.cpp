@@ -11,6 +11,10 @@ namespace allocsim::model {
 namespace {
 
 constexpr std::uint64_t P = 4096;
+// The TLB is tested with plain numbers as virtual addresses.
+constexpr sim::VirtAddr va(std::uint64_t v) {
+  return sim::VirtAddr(v);
+}
 
 TEST(Tlb, SkylakeDefaults) {
   const TlbConfig c;
@@ -26,14 +30,14 @@ TEST(Tlb, SkylakeDefaults) {
 TEST(Tlb, HitsMissesAndPageSizes) {
   Tlb t(TlbConfig{}, 2);
   const std::uint64_t v = 0xffffc90000000000ull;
-  EXPECT_EQ(t.lookup(0, v, false), TlbHit::miss);
-  t.fill(0, v, false);
-  EXPECT_EQ(t.lookup(0, v + 100, false), TlbHit::l1);  // same 4 KiB page
-  EXPECT_EQ(t.lookup(0, v + P, false), TlbHit::miss);  // next page
-  EXPECT_EQ(t.lookup(0, v, true), TlbHit::miss);       // large entries are separate
-  EXPECT_EQ(t.lookup(1, v, false), TlbHit::miss);      // per CPU
-  t.fill(0, 0xffff888000000000ull, true);
-  EXPECT_EQ(t.lookup(0, 0xffff888000000000ull + (2 << 20) - 1, true), TlbHit::l1);
+  EXPECT_EQ(t.lookup(0, va(v), false), TlbHit::miss);
+  t.fill(0, va(v), false);
+  EXPECT_EQ(t.lookup(0, va(v + 100), false), TlbHit::l1);  // same 4 KiB page
+  EXPECT_EQ(t.lookup(0, va(v + P), false), TlbHit::miss);  // next page
+  EXPECT_EQ(t.lookup(0, va(v), true), TlbHit::miss);       // large entries are separate
+  EXPECT_EQ(t.lookup(1, va(v), false), TlbHit::miss);      // per CPU
+  t.fill(0, va(0xffff888000000000ull), true);
+  EXPECT_EQ(t.lookup(0, va(0xffff888000000000ull + (2 << 20) - 1), true), TlbHit::l1);
   EXPECT_EQ(t.counters(0).l1_hits, 2u);
   EXPECT_EQ(t.total().misses, 4u);
 }
@@ -41,31 +45,31 @@ TEST(Tlb, HitsMissesAndPageSizes) {
 TEST(Tlb, FourWayL1EvictsLruIntoTheStlb) {
   Tlb t(TlbConfig{}, 1);
   // 16 sets in the 4K L1: pages 16 apart share a set; in the 128-set STLB they do not.
-  for (std::uint64_t i = 0; i < 5; ++i) t.fill(0, i * 16 * P, false);
-  EXPECT_EQ(t.lookup(0, 0, false), TlbHit::stlb);  // page 0 was the LRU way: evicted
-  EXPECT_EQ(t.lookup(0, 0, false), TlbHit::l1);    // refilled from the STLB
-  EXPECT_EQ(t.lookup(0, 4 * 16 * P, false), TlbHit::l1);
+  for (std::uint64_t i = 0; i < 5; ++i) t.fill(0, va(i * 16 * P), false);
+  EXPECT_EQ(t.lookup(0, va(0), false), TlbHit::stlb);  // page 0 was the LRU way: evicted
+  EXPECT_EQ(t.lookup(0, va(0), false), TlbHit::l1);    // refilled from the STLB
+  EXPECT_EQ(t.lookup(0, va(4 * 16 * P), false), TlbHit::l1);
   // Reach: 1536 distinct pages fit in the STLB, 1537 in a cyclic sweep do not.
   Tlb s(TlbConfig{}, 1);
-  for (std::uint64_t i = 0; i < 1536; ++i) s.fill(0, i * P, false);
+  for (std::uint64_t i = 0; i < 1536; ++i) s.fill(0, va(i * P), false);
   std::uint64_t misses = 0;
-  for (std::uint64_t i = 0; i < 1536; ++i) misses += s.lookup(0, i * P, false) == TlbHit::miss;
+  for (std::uint64_t i = 0; i < 1536; ++i) misses += s.lookup(0, va(i * P), false) == TlbHit::miss;
   EXPECT_EQ(misses, 0u);
 }
 
 TEST(Tlb, FlushRangeAndFlushAll) {
   Tlb t(TlbConfig{}, 1);
-  for (std::uint64_t i = 0; i < 8; ++i) t.fill(0, i * P, false);
-  t.fill(0, 64ull << 20, true);
-  t.flush_range(0, 2 * P, 4 * P);
-  EXPECT_EQ(t.lookup(0, 1 * P, false), TlbHit::l1);
-  EXPECT_EQ(t.lookup(0, 2 * P, false), TlbHit::miss);
-  EXPECT_EQ(t.lookup(0, 3 * P, false), TlbHit::miss);
-  EXPECT_EQ(t.lookup(0, 4 * P, false), TlbHit::l1);
-  t.flush_range(0, (64ull << 20) + P, (64ull << 20) + 2 * P);  // overlaps the 2 MiB page
-  EXPECT_EQ(t.lookup(0, 64ull << 20, true), TlbHit::miss);
+  for (std::uint64_t i = 0; i < 8; ++i) t.fill(0, va(i * P), false);
+  t.fill(0, va(64ull << 20), true);
+  t.flush_range(0, va(2 * P), va(4 * P));
+  EXPECT_EQ(t.lookup(0, va(1 * P), false), TlbHit::l1);
+  EXPECT_EQ(t.lookup(0, va(2 * P), false), TlbHit::miss);
+  EXPECT_EQ(t.lookup(0, va(3 * P), false), TlbHit::miss);
+  EXPECT_EQ(t.lookup(0, va(4 * P), false), TlbHit::l1);
+  t.flush_range(0, va((64ull << 20) + P), va((64ull << 20) + 2 * P));  // overlaps the 2 MiB page
+  EXPECT_EQ(t.lookup(0, va(64ull << 20), true), TlbHit::miss);
   t.flush_all(0);
-  EXPECT_EQ(t.lookup(0, 1 * P, false), TlbHit::miss);
+  EXPECT_EQ(t.lookup(0, va(1 * P), false), TlbHit::miss);
   EXPECT_EQ(t.counters(0).flushes, 3u);
 }
 
@@ -78,7 +82,7 @@ TEST(TlbWalk, MissReadsEveryLevelThenHitsAreFree) {
     Highmem hm(pa);
     KernelPageTables pt(pa, hm);
     sim::Cpu& cpu = m.cpu(0);
-    const VirtAddr v = arch == sim::Arch::x86_64 ? 0xffffc90000000000ull : 0xf8800000ull;
+    const VirtAddr v(arch == sim::Arch::x86_64 ? 0xffffc90000000000ull : 0xf8800000ull);
     ASSERT_NE(pt.populate_pte(cpu, v), 0u);
     EXPECT_EQ(pt.pte_addr(v + P) - pt.pte_addr(v), pt.entry_bytes());
     EXPECT_EQ(pt.entry_bytes(), arch == sim::Arch::x86_64 ? 8u : 4u);

@@ -11,19 +11,19 @@
 namespace allocsim::model {
 namespace {
 
-constexpr VirtAddr S = 0xffffc90000000000ull;  // VMALLOC_START, x86_64
+constexpr VirtAddr S{0xffffc90000000000ull};  // VMALLOC_START, x86_64
 constexpr std::uint64_t P = kPageSize;
 
 // kmalloc stand-in: carves 64-byte aligned pieces from lowmem pages; free is a no-op.
 class FakeMeta final : public MetaAlloc {
  public:
   FakeMeta(PageAllocator& pa, Highmem& hm) : pa_(pa), hm_(hm) {}
-  std::uint64_t alloc(sim::Cpu& cpu, std::uint64_t bytes, int) override {
+  VirtAddr alloc(sim::Cpu& cpu, std::uint64_t bytes, int) override {
     bytes = (bytes + 63) & ~63ull;
-    if (bytes > kPageSize) return 0;
+    if (bytes > kPageSize) return {};
     if (!cur_ || used_ + bytes > kPageSize) {
       const auto pfn = pa_.alloc_pages(cpu, parse_gfp(pa_.flavour(), "GFP_KERNEL"), 0);
-      if (!pfn) return 0;
+      if (!pfn) return {};
       cur_ = hm_.page_address(*pfn);
       used_ = 0;
     }
@@ -31,13 +31,13 @@ class FakeMeta final : public MetaAlloc {
     ++live;
     return cur_ + used_ - bytes;
   }
-  void free(sim::Cpu&, std::uint64_t) override { --live; }
+  void free(sim::Cpu&, VirtAddr) override { --live; }
   long live = 0;
 
  private:
   PageAllocator& pa_;
   Highmem& hm_;
-  VirtAddr cur_ = 0;
+  VirtAddr cur_;
   std::uint64_t used_ = 0;
 };
 
@@ -71,13 +71,13 @@ std::string flavour_name(const ::testing::TestParamInfo<Flavour>& info) {
 
 TEST(VmallocRange, PerArchitecture) {
   for (Flavour f : {Flavour::linux_2_6, Flavour::linux_6}) {
-    const VmallocRange r = vmalloc_range(f, sim::Arch::x86_64, 0);
-    EXPECT_EQ(r.start, 0xffffc90000000000ull);
-    EXPECT_EQ(r.end, 0xffffe8ffffffffffull);
+    const VmallocRange r = vmalloc_range(f, sim::Arch::x86_64, VirtAddr{});
+    EXPECT_EQ(r.start, sim::VirtAddr(0xffffc90000000000ull));
+    EXPECT_EQ(r.end, sim::VirtAddr(0xffffe8ffffffffffull));
     EXPECT_EQ(r.end - r.start + 1, 32ull << 40);  // 32 TB
-    const VmallocRange r32 = vmalloc_range(f, sim::Arch::i386, 0xf8000000ull);
-    EXPECT_EQ(r32.start, 0xf8800000ull);  // high_memory + 8 MiB
-    EXPECT_EQ(r32.end, 0xff7fe000ull);    // PKMAP_BASE - 2 pages
+    const VmallocRange r32 = vmalloc_range(f, sim::Arch::i386, VirtAddr(0xf8000000ull));
+    EXPECT_EQ(r32.start, sim::VirtAddr(0xf8800000ull));  // high_memory + 8 MiB
+    EXPECT_EQ(r32.end, sim::VirtAddr(0xff7fe000ull));    // PKMAP_BASE - 2 pages
   }
 }
 
@@ -144,7 +144,7 @@ TEST_P(VmallocLazy, PurgeExactlyWhenLazyPagesExceedTheLimit) {
     const unsigned frees_before = limit / area_pages;
     for (unsigned i = 0; i < frees_before; ++i) {
       const VirtAddr v = b.vm.vmalloc(cpu, (area_pages - 1) * P);
-      ASSERT_NE(v, 0u);
+      ASSERT_TRUE(v);
       ASSERT_TRUE(b.vm.vfree(cpu, v));
     }
     EXPECT_EQ(b.vm.vmap_lazy_nr(), limit);  // equal is not above: no purge yet
@@ -179,17 +179,17 @@ TEST_P(VmallocLazy, AddressSpaceExhaustionPurgesOnceThenFails) {
   c.cpus = 4;  // lazy_max_pages() = 3 * 8192
   Booted b(GetParam(), c);
   sim::Cpu& cpu = b.cpu();
-  EXPECT_EQ(b.vm.range().start, 0xf8800000ull);  // 896 MiB of lowmem + 8 MiB
+  EXPECT_EQ(b.vm.range().start, sim::VirtAddr(0xf8800000ull));  // 896 MiB of lowmem + 8 MiB
   const VirtAddr a = b.vm.vmalloc(cpu, 64 << 20);
-  ASSERT_EQ(a, 0xf8800000ull);
+  ASSERT_EQ(a, sim::VirtAddr(0xf8800000ull));
   ASSERT_TRUE(b.vm.vfree(cpu, a));  // lazy: 16385 + 17 (pages[]) < 24576, no purge
   EXPECT_EQ(b.vm.stats().purges, 0u);
   // 100 MiB does not fit beside the lazily freed 64 MiB: purge once, then it fits.
   const VirtAddr c2 = b.vm.vmalloc(cpu, 100 << 20);
-  EXPECT_EQ(c2, 0xf8800000ull);
+  EXPECT_EQ(c2, sim::VirtAddr(0xf8800000ull));
   EXPECT_EQ(b.vm.stats().purges, 1u);
   // 200 MiB is beyond the whole ~112 MiB range: purge once more, then NULL.
-  EXPECT_EQ(b.vm.vmalloc(cpu, 200 << 20), 0u);
+  EXPECT_FALSE(b.vm.vmalloc(cpu, 200 << 20));
   EXPECT_EQ(b.vm.stats().purges, 2u);
   EXPECT_EQ(b.vm.stats().failures, 1u);
   ASSERT_EQ(b.log.count(DiagKind::alloc_failure), 1u);
@@ -254,9 +254,9 @@ TEST(VmallocInfo, Linux26LinesAndI386Width) {
   b32.vm.vmalloc(b32.cpu(), P);
   EXPECT_EQ(proc_vmallocinfo(b32.vm), "0xf8800000-0xf8802000    8192 pages=1 vmalloc\n");
   // i386: vmalloc pages come from HIGHMEM first, and are still reachable.
-  const Pfn pfn = *b32.vm.vmalloc_to_pfn(0xf8800000ull);
+  const Pfn pfn = *b32.vm.vmalloc_to_pfn(VirtAddr(0xf8800000ull));
   EXPECT_TRUE(b32.pa.is_highmem(pfn));
-  EXPECT_GT(b32.vm.access(b32.cpu(), 0xf8800000ull + 8, 8, true), 0u);
+  EXPECT_GT(b32.vm.access(b32.cpu(), VirtAddr(0xf8800000ull) + 8, 8, true), 0u);
 }
 
 TEST(VmallocNuma, PagesOnTheRequestedNode) {
@@ -265,7 +265,7 @@ TEST(VmallocNuma, PagesOnTheRequestedNode) {
   sim::Cpu& cpu = b.cpu(0);
   ASSERT_EQ(cpu.node(), 0u);
   const VirtAddr v = b.vm.vmalloc_node(cpu, 16 * P, 1, "drv+0x0/0x10");
-  ASSERT_NE(v, 0u);
+  ASSERT_TRUE(v);
   for (unsigned i = 0; i < 16; ++i) EXPECT_EQ(b.vm.page_node(*b.vm.vmalloc_to_pfn(v + i * P)), 1u);
   b.vm.vmalloc(cpu, 3 * P);                // NUMA_NO_NODE: the CPU's node
   b.vm.vmalloc_node(b.cpu(2), 2 * P, -1);  // a node-1 CPU
@@ -288,7 +288,7 @@ TEST_P(VmallocBugs, BadFreesAreRecordedNotApplied) {
   const VirtAddr v = b.vm.vmalloc(cpu, 4 * P);
   const VirtAddr lin = b.hm.page_address(
       *b.pa.alloc_pages(cpu, parse_gfp(GetParam(), "GFP_KERNEL"), 0));  // e.g. a kmalloc address
-  EXPECT_TRUE(b.vm.vfree(cpu, 0));                                      // vfree(NULL) is fine
+  EXPECT_TRUE(b.vm.vfree(cpu, VirtAddr{}));                             // vfree(NULL) is fine
   EXPECT_FALSE(b.vm.vfree(cpu, lin));
   EXPECT_EQ(b.log.count(DiagKind::vfree_kmalloc), 1u);
   EXPECT_FALSE(b.vm.vfree(cpu, v + P));             // inside an area, not its start
@@ -315,7 +315,7 @@ TEST_P(VmallocBugs, PagesAndMetadataComeBack) {
   Booted b(GetParam(), machine());
   sim::Cpu& cpu = b.cpu();
   const VirtAddr v = b.vm.vzalloc(cpu, 600 * P);  // pages[] vmalloc'ed (4800 bytes)
-  ASSERT_NE(v, 0u);
+  ASSERT_TRUE(v);
   EXPECT_EQ(b.vm.areas().size(), 2u);
   EXPECT_EQ(b.vm.stats().pages, 602u);
   const std::uint64_t free_before = b.pa.events().pgfree;
@@ -340,7 +340,7 @@ TEST(VmallocTiming, SlowerThanTheLinearMapBeyondTlbReach) {
     sim::Cpu& cpu = b.cpu();
     const std::uint64_t pages = 2048;  // 8 MiB > 1536 * 4 KiB
     const VirtAddr v = b.vm.vmalloc(cpu, pages * P);
-    ASSERT_NE(v, 0u);
+    ASSERT_TRUE(v);
     KernelAccess linear(b.vm.page_tables());
     std::vector<VirtAddr> lin;
     for (std::uint64_t i = 0; i < pages; ++i)
@@ -396,10 +396,10 @@ TEST(VmallocConcurrency, FreesWhileOthersAllocateLoseNothing) {
     Booted b(f, machine(4, 1, true, 256));
     for (sim::CpuId c = 0; c < 4; ++c)
       b.machine.spawn(c, [&](sim::Cpu& cpu) {
-        VirtAddr prev = 0;
+        VirtAddr prev{};
         for (int i = 0; i < 300; ++i) {
           const VirtAddr a = b.vm.vmalloc(cpu, (1 + i % 4) * P);
-          ASSERT_NE(a, 0u);
+          ASSERT_TRUE(a);
           if (prev) {
             EXPECT_TRUE(b.vm.vfree(cpu, prev));
           }

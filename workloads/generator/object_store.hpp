@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "model/free_area.hpp"
+#include "sim/address.hpp"
 #include "sim/rng.hpp"
 #include "workloads/generator/spec.hpp"
 
@@ -14,7 +16,8 @@ namespace allocsim::workloads::gen {
 using ObjectId = std::uint32_t;
 
 struct Object {
-  std::uint64_t addr = 0;  // kernel virtual address; pages: the pfn
+  sim::VirtAddr addr{};    // the kernel virtual address (NULL for pages)
+  model::Pfn pfn{};        // pages: the block's first frame
   std::uint64_t size = 0;  // bytes the workload may touch
   ObjectKind kind = ObjectKind::kmalloc;
   std::int16_t index = kNone;  // cache or mempool

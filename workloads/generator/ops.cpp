@@ -220,8 +220,9 @@ void Runner::allocate(sim::Cpu& cpu, Instance& in, const Op& op) {
   Object o = make_object(cpu, in, op, amount);
   OpTotals& t = totals(in, op.kind);
   record(cpu, t, op.kind, cpu.now() - t0);
-  note(in, op.kind, amount, o.addr);
-  if (!o.addr) {
+  // The fingerprint word of an object: its pfn (pages) or its address.
+  note(in, op.kind, amount, o.kind == ObjectKind::pages ? o.pfn.value() : o.addr.value());
+  if (o.kind == ObjectKind::pages ? o.size == 0 : !o.addr) {
     ++t.failures;
     return;
   }
@@ -252,7 +253,7 @@ Object Runner::make_object(sim::Cpu& cpu, const Instance& in, const Op& op, std:
           node >= 0
               ? k_.pages().alloc_pages_node(cpu, static_cast<sim::NodeId>(node), op.gfp, order)
               : k_.pages().alloc_pages(cpu, op.gfp, order);
-      o.addr = pfn ? *pfn : 0;
+      o.pfn = pfn ? *pfn : model::Pfn{};
       o.order = static_cast<std::uint8_t>(order);
       o.size = pfn ? model::kPageSize << order : 0;
       break;
@@ -303,7 +304,8 @@ void Runner::add_page_cache(sim::Cpu& cpu, Instance& in, const Op& op) {
   OpTotals& t = totals(in, op.kind);
   record(cpu, t, op.kind, cpu.now() - t0);
   if (!pfn) ++t.failures;
-  note(in, op.kind, pfn ? *pfn : 0, 0);  // owned by the page cache from now on: reclaim frees it
+  note(in, op.kind, pfn ? pfn->value() : 0,
+       0);  // owned by the page cache from now on: reclaim frees it
 }
 
 void Runner::schedule_free(sim::Cpu& cpu, Instance& in, const Op& op, ObjectId id,
@@ -338,7 +340,7 @@ void Runner::free_object(sim::Cpu& cpu, ObjectId id, OpTotals& as) {
   const sim::Cycles t0 = cpu.now();
   switch (o.kind) {
     case ObjectKind::pages:
-      k_.pages().free_pages(cpu, o.addr, o.order);
+      k_.pages().free_pages(cpu, o.pfn, o.order);
       break;
     case ObjectKind::kmalloc:
       k_.slab().kfree(cpu, o.addr);
@@ -354,7 +356,7 @@ void Runner::free_object(sim::Cpu& cpu, ObjectId id, OpTotals& as) {
       break;
   }
   record(cpu, as, OpKind::free, cpu.now() - t0);
-  fingerprint_.word(o.addr);
+  fingerprint_.word(o.kind == ObjectKind::pages ? o.pfn.value() : o.addr.value());
   objects_.remove(id);
   release_object(cpu, o.owner);
 }
@@ -385,8 +387,8 @@ void Runner::touch_object(sim::Cpu& cpu, const Object& o, std::uint64_t offset, 
     k_.vmalloc().access(cpu, o.addr + offset, bytes, mode != TouchMode::read);
     return;
   }
-  const sim::PhysAddr base = o.kind == ObjectKind::pages ? o.addr << model::kPageShift
-                                                         : o.addr - k_.highmem().page_offset();
+  const sim::PhysAddr base =
+      o.kind == ObjectKind::pages ? k_.pages().pfn_to_phys(o.pfn) : k_.highmem().pa(o.addr);
   const sim::AccessKind kind = mode == TouchMode::read    ? sim::AccessKind::read
                                : mode == TouchMode::write ? sim::AccessKind::write
                                                           : sim::AccessKind::rmw;

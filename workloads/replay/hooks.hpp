@@ -27,7 +27,7 @@ class WarmStart {
   virtual model::KmemCache* cache(std::string_view /*name*/) const { return nullptr; }
   // A live object of that cache that the trace's free of an object it never
   // allocated (one live before it began) may free, or nothing.
-  virtual std::optional<std::pair<model::KmemCache*, std::uint64_t>> take_object(
+  virtual std::optional<std::pair<model::KmemCache*, sim::VirtAddr>> take_object(
       std::string_view /*name*/) {
     return std::nullopt;
   }

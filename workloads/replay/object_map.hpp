@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/object_allocator.hpp"
+#include "sim/address.hpp"
 #include "sim/types.hpp"
 #include "workloads/replay/key_table.hpp"
 
@@ -20,7 +21,8 @@ inline constexpr SlotId kNoSlot = KeyTable::kNone;
 
 struct Slot {
   enum class State : std::uint8_t { pending, live, failed };
-  std::uint64_t addr = 0;             // the model's object, or first pfn of its block
+  sim::VirtAddr addr{};               // the model's object (NULL for pages)
+  model::Pfn pfn{};                   // pages: the first frame of the block
   model::KmemCache* cache = nullptr;  // kmem_cache objects
   sim::Cycles done_at = 0;            // when its allocation finished on its CPU
   std::int32_t waiter = -1;           // the CPU whose free waits for the allocation
@@ -54,7 +56,7 @@ class ObjectMap {
 
   // A slot for a live object the trace never allocated (a warm start's),
   // bound to no key.
-  SlotId adopt(std::uint64_t addr, model::KmemCache* cache) {
+  SlotId adopt(sim::VirtAddr addr, model::KmemCache* cache) {
     const SlotId id = take_slot();
     slots_[id].addr = addr;
     slots_[id].cache = cache;

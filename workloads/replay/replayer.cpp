@@ -22,7 +22,8 @@ using trace::Field;
 // CPUs' events longer in memory, reading less would wake it more often.
 constexpr double kReadHorizonNs = 100'000;
 
-constexpr std::uint64_t kZeroSizePtr = model::ObjectAllocator::kZeroSizePtr;
+// ZERO_SIZE_PTR as a traced pointer (a number in the trace, not a model address).
+constexpr std::uint64_t kZeroSizePtr = model::ObjectAllocator::kZeroSizePtr.value();
 
 }  // namespace
 
@@ -325,11 +326,12 @@ model::KmemCache* Replayer::cache_for(sim::Cpu& cpu, const trace::TraceEvent& e)
   return made;
 }
 
-void Replayer::allocation_done(sim::Cpu& cpu, SlotId id, std::uint64_t addr, bool ok,
-                               unsigned order) {
+void Replayer::allocation_done(sim::Cpu& cpu, SlotId id, sim::VirtAddr addr, model::Pfn pfn,
+                               bool ok, unsigned order) {
   if (id == kNoSlot) return;
   Slot& s = map_[id];
   s.addr = addr;
+  s.pfn = pfn;
   s.order = static_cast<std::uint8_t>(order);
   s.state = ok ? Slot::State::live : Slot::State::failed;
   s.done_at = cpu.now();
@@ -369,7 +371,8 @@ bool Replayer::alloc_object(sim::Cpu& cpu, const Item& it, ReplayRow& row) {
     row.call_site = std::string_view(buf, static_cast<std::size_t>(n));
   }
   const model::Gfp gfp = gfp_of(e);
-  std::uint64_t addr = 0, simulated = 0;
+  sim::VirtAddr addr{};
+  std::uint64_t simulated = 0;
   model::KmemCache* cache = nullptr;
   if (is_kmalloc(e.kind)) {
     row.start = cpu.now();
@@ -387,7 +390,7 @@ bool Replayer::alloc_object(sim::Cpu& cpu, const Item& it, ReplayRow& row) {
   // A cache object is freed to its cache (kmem_cache_free): SLOB, unlike SLAB
   // and SLUB, cannot kfree() one.
   if (it.slot != kNoSlot && cache) map_[it.slot].cache = cache;
-  allocation_done(cpu, it.slot, addr, addr != 0, 0);
+  allocation_done(cpu, it.slot, addr, model::Pfn{}, static_cast<bool>(addr), 0);
   if (!addr) {
     ++r_.failures;
     return true;
@@ -436,7 +439,8 @@ bool Replayer::alloc_pages(sim::Cpu& cpu, const Item& it, ReplayRow& row) {
   row.migratetype = model::migratetype_name(f, model::gfp_migratetype(f, gfp));
   row.start = cpu.now();
   const std::optional<model::Pfn> pfn = k_.pages().alloc_pages(cpu, gfp, order);
-  allocation_done(cpu, it.slot, pfn.value_or(0), pfn.has_value(), order);
+  allocation_done(cpu, it.slot, sim::VirtAddr{}, pfn.value_or(model::Pfn{}), pfn.has_value(),
+                  order);
   if (!pfn) {
     ++r_.failures;
     return true;
@@ -456,7 +460,7 @@ bool Replayer::free_pages(sim::Cpu& cpu, const Item& it, ReplayRow& row) {
   }
   row.order = s.order;  // the block as allocated (a batched free prints order 0)
   row.start = cpu.now();
-  k_.pages().free_pages(cpu, s.addr, s.order);
+  k_.pages().free_pages(cpu, s.pfn, s.order);
   ++r_.frees;
   return true;
 }

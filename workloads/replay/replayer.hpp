@@ -77,7 +77,9 @@ class Replayer final : public gen::RunProgress {
   bool free_object(sim::Cpu& cpu, const Item& it, ReplayRow& row);
   bool alloc_pages(sim::Cpu& cpu, const Item& it, ReplayRow& row);
   bool free_pages(sim::Cpu& cpu, const Item& it, ReplayRow& row);
-  void allocation_done(sim::Cpu& cpu, SlotId id, std::uint64_t addr, bool ok, unsigned order);
+  // `addr` for an object, `pfn` for a page block.
+  void allocation_done(sim::Cpu& cpu, SlotId id, sim::VirtAddr addr, model::Pfn pfn, bool ok,
+                       unsigned order);
   void wait_for_allocation(sim::Cpu& cpu, SlotId id, ReplayRow& row);
   model::KmemCache* cache_for(sim::Cpu& cpu, const trace::TraceEvent& e);
   model::Gfp gfp_of(const trace::TraceEvent& e);
