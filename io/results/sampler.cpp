@@ -4,6 +4,7 @@
 #include <memory>
 #include <string_view>
 
+#include "io/results/sheaf_columns.hpp"
 #include "io/results/stat_tree.hpp"
 #include "model/page_alloc.hpp"
 #include "model/rcu.hpp"
@@ -211,29 +212,20 @@ const TableSpec<SlabRow>& slab_spec() {
 
 const TableSpec<SheavesRow>& slab_sheaves_spec() {
   using R = SheavesRow;
-  using SS = model::SheafStats;
-  auto counter = [](std::uint64_t SS::*m) {
-    return field_column<R>(tree::kSlabSheaves, SS::kFields, m,
-                           [](const R& r) -> const SS& { return r.st; });
-  };
-  auto usage = [](const sim::StatDecl& d, std::uint64_t model::SheafUsage::*m) {
-    return stat_column<R>(Type::u64, tree::kSlabSheaves, d,
-                          [m](const R& r) -> CellValue { return r.u.*m; });
-  };
-  static const TableSpec<R> spec{
-      "slab_sheaves",
-      "one row per kmem cache with sheaves (linux-6.18), in slab order; the table is "
-      "left out when no cache has sheaves",
-      {key_column<R>("cache", Type::str, "", "the cache's name",
-                     [](const R& r) -> CellValue { return std::string_view(r.c.name); }),
-       usage(model::kSheafObjects, &model::SheafUsage::objects),
-       usage(model::kSheafBytes, &model::SheafUsage::bytes),
-       usage(model::kBarnFull, &model::SheafUsage::barn_full),
-       usage(model::kBarnEmpty, &model::SheafUsage::barn_empty), counter(&SS::alloc_cpu_sheaf),
-       counter(&SS::free_cpu_sheaf), counter(&SS::free_rcu_sheaf),
-       counter(&SS::free_rcu_sheaf_fail), counter(&SS::sheaf_refill), counter(&SS::sheaf_flush),
-       counter(&SS::sheaf_alloc), counter(&SS::sheaf_free), counter(&SS::barn_get),
-       counter(&SS::barn_get_fail), counter(&SS::barn_put), counter(&SS::barn_put_fail)}};
+  static const TableSpec<R> spec = [] {
+    std::vector<Column<R>> columns{
+        key_column<R>("cache", Type::str, "", "the cache's name",
+                      [](const R& r) -> CellValue { return std::string_view(r.c.name); })};
+    for (Column<R>& c :
+         sheaf_columns<R>([](const R& r) -> const model::SheafStats& { return r.st; },
+                          [](const R& r) -> const model::SheafUsage& { return r.u; }))
+      columns.push_back(std::move(c));
+    return TableSpec<R>{
+        "slab_sheaves",
+        "one row per kmem cache with sheaves (linux-6.18), in slab order; the table "
+        "is left out when no cache has sheaves",
+        std::move(columns)};
+  }();
   return spec;
 }
 

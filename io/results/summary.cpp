@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 
+#include "io/results/sheaf_columns.hpp"
 #include "io/results/stat_tree.hpp"
 #include "model/fragmentation.hpp"
 #include "model/page_alloc.hpp"
@@ -597,31 +598,18 @@ struct SheavesIn {
 
 const Part<SheavesIn>& sheaves_part() {
   using C = Cell<SheavesIn>;
-  using SS = model::SheafStats;
-  auto counter = [](std::uint64_t SS::*m) {
-    return field_column<C>(tree::kSlabSheaves, SS::kFields, m,
-                           [](const C& c) -> const SS& { return c.in.st; });
-  };
-  auto usage = [](const sim::StatDecl& d, std::uint64_t model::SheafUsage::*m) {
-    return stat_column<C>(Type::u64, tree::kSlabSheaves, d,
-                          [m](const C& c) -> CellValue { return c.in.u.*m; });
-  };
-  static const Part<SheavesIn> part{
-      "summary/sheaves",
-      {{nullptr,
-        {stat_column<C>(
-             Type::u64, tree::kSlabSheaves,
-             {"sheaf_caches", "1", "kmem caches with sheaves (written only when there is one)",
-              "caches whose sheaf_capacity is not 0 (linux-6.18 SLUB)"},
-             [](const C& c) -> CellValue { return c.in.caches; }),
-         usage(model::kSheafObjects, &model::SheafUsage::objects),
-         usage(model::kSheafBytes, &model::SheafUsage::bytes),
-         usage(model::kBarnFull, &model::SheafUsage::barn_full),
-         usage(model::kBarnEmpty, &model::SheafUsage::barn_empty), counter(&SS::alloc_cpu_sheaf),
-         counter(&SS::free_cpu_sheaf), counter(&SS::free_rcu_sheaf),
-         counter(&SS::free_rcu_sheaf_fail), counter(&SS::sheaf_refill), counter(&SS::sheaf_flush),
-         counter(&SS::sheaf_alloc), counter(&SS::sheaf_free), counter(&SS::barn_get),
-         counter(&SS::barn_get_fail), counter(&SS::barn_put), counter(&SS::barn_put_fail)}}}};
+  static const Part<SheavesIn> part = [] {
+    std::vector<Col<SheavesIn>> columns{stat_column<C>(
+        Type::u64, tree::kSlabSheaves,
+        {"sheaf_caches", "1", "kmem caches with sheaves (written only when there is one)",
+         "caches whose sheaf_capacity is not 0 (linux-6.18 SLUB)"},
+        [](const C& c) -> CellValue { return c.in.caches; })};
+    for (Col<SheavesIn>& c :
+         sheaf_columns<C>([](const C& c) -> const model::SheafStats& { return c.in.st; },
+                          [](const C& c) -> const model::SheafUsage& { return c.in.u; }))
+      columns.push_back(std::move(c));
+    return Part<SheavesIn>{"summary/sheaves", {{nullptr, std::move(columns)}}};
+  }();
   return part;
 }
 
