@@ -280,6 +280,10 @@ void PageAllocator::setup_pcp_areas() {
 void PageAllocator::setup_pcp_sizes() {
   const sim::Topology& topo = machine_.topology();
   const std::uint32_t cpus = machine_.cpus();
+  // update_per_cpu_data_slice_size_cpu (drivers/base/cacheinfo.c, 6.7+): the
+  // LLC's size over the CPUs sharing it (shared_cpu_map's weight).
+  std::vector<std::uint32_t> llc_sharers(topo.llc_domains(), 0);
+  for (sim::CpuId c = 0; c < cpus; ++c) ++llc_sharers[topo.llc_of_cpu(c)];
   for (Zone& z : zones_) {
     const auto type = static_cast<unsigned>(z.type);
     const PcpOverride o{config_.pcp_batch[type], config_.pcp_high[type]};
@@ -293,6 +297,15 @@ void PageAllocator::setup_pcp_sizes() {
       p.high = s.high;
       p.high_min = s.high_min;
       p.high_max = s.high_max;
+    }
+    if (config_.flavour == Flavour::linux_2_6) continue;
+    // zone_pcp_update_cacheinfo (6.7+): PCPF_FREE_HIGH_BATCH when the CPU's
+    // data cache slice holds more than three batches of pages.
+    for (sim::CpuId c = 0; c < cpus; ++c) {
+      const std::uint64_t slice =
+          machine_.config().llc.size_bytes / llc_sharers[topo.llc_of_cpu(c)];
+      z.pcp[c].free_high_batch =
+          (slice >> kPageShift) > 3 * static_cast<std::uint64_t>(z.pcp[c].batch);
     }
   }
 }

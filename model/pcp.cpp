@@ -140,6 +140,7 @@ std::uint32_t PageAllocator::rmqueue_pcplist(sim::Cpu& cpu, Zone& z, unsigned or
   return idx;
 }
 
+// mm/page_alloc.c:nr_pcp_high (6.7+, unchanged to 6.18).
 std::int64_t PageAllocator::nr_pcp_high(PerCpuPages& pcp, const Zone& z, bool free_high) const {
   const std::int64_t batch = pcp.batch;
   std::int64_t high = pcp.high = std::clamp(pcp.high, pcp.high_min, pcp.high_max);
@@ -147,6 +148,13 @@ std::int64_t PageAllocator::nr_pcp_high(PerCpuPages& pcp, const Zone& z, bool fr
   if (free_high) {
     pcp.high = std::max(high - (batch << kPcpBatchScaleMax), pcp.high_min);
     return 0;
+  }
+  // While kswapd balances the node (ZONE_RECLAIM_ACTIVE, 5.14's "limit the
+  // number of pages on PCP lists when reclaim is active"; 6.7 shrinks high
+  // too), at most four batches stay on the list, even with a fixed high.
+  if (z.reclaim_active) {
+    pcp.high = std::max(high - std::max(pcp.free_count, batch), pcp.high_min);
+    return std::min(batch << 2, pcp.high);
   }
   if (pcp.high_min == pcp.high_max) return high;
   if (z.below_high) {
@@ -197,7 +205,10 @@ void PageAllocator::free_to_pcp(sim::Cpu& cpu, Zone& z, std::uint32_t idx, unsig
     // where high_min / 2 exceeds that cap minus a batch.
     const std::int64_t threshold =
         rules_.free_high_half_high_min ? batch + pcp.high_min / 2 : batch;
-    free_high = pcp.free_count >= threshold && pcp.prev_free_high_order;
+    // PCPF_FREE_HIGH_BATCH (zone_pcp_update_cacheinfo): a CPU with a large
+    // LLC share keeps a batch of them before free_high drains.
+    free_high = pcp.free_count >= threshold && pcp.prev_free_high_order &&
+                (!pcp.free_high_batch || pcp.count >= batch);
     pcp.prev_free_high_order = true;
   } else {
     pcp.prev_free_high_order = false;

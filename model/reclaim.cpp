@@ -19,12 +19,21 @@ void PageAllocator::Kswapd::run(sim::Cpu& cpu) {
   const sim::Cycles start = cpu.now();
   running_ = true;
   ++pa_.events_.kswapd_runs;
+  // set_reclaim_active / clear_reclaim_active around balance_pgdat (6.x):
+  // the node's managed zones, each a ZONE_RECLAIM_ACTIVE that caps the pcp
+  // lists (nr_pcp_high) of CPUs freeing meanwhile.
+  const bool v6 = pa_.config_.flavour != Flavour::linux_2_6;
+  for (Zone& z : pa_.zones_)
+    if (v6 && z.node == node_ && z.populated()) z.reclaim_active = true;
   while (!pa_.node_balanced(node_)) {
     const std::uint64_t n = pa_.reclaim_node(node_, pa_.config_.reclaim_batch, cpu, true);
     if (n == 0) break;  // nothing left to reclaim on this node
   }
   for (Zone& z : pa_.zones_)
-    if (z.node == node_) z.watermark_boost = 0;
+    if (z.node == node_) {
+      z.reclaim_active = false;
+      z.watermark_boost = 0;
+    }
   running_ = false;
   const sim::Cycles spent = cpu.now() - start;
   pa_.events_.kswapd_cycles += spent;

@@ -29,6 +29,7 @@ struct PerCpuPages {
   std::int64_t free_count = 0;              // 6.x: recent frees, scales the drain
   unsigned alloc_factor = 0;                // 6.x: scales refills
   bool prev_free_high_order = false;        // 6.x PCPF_PREV_FREE_HIGH_ORDER
+  bool free_high_batch = false;             // 6.7+ PCPF_FREE_HIGH_BATCH
   // vmstat_update's remote-list countdown (->expire, CONFIG_NUMA): set to 3
   // when this CPU's stat diff for the zone is folded (model/vmstat_work.cpp).
   std::uint8_t expire = 0;
@@ -108,7 +109,8 @@ struct Zone {
   std::uint64_t watermark_boost = 0;  // 6.x: raised by fallback steals, cleared by kswapd
   bool boosted = false;               // 6.x ZONE_BOOSTED_WATERMARK: kswapd has work
   std::array<std::uint64_t, kMaxNrZones> lowmem_reserve{};
-  bool below_high = false;  // 6.x ZONE_BELOW_HIGH
+  bool below_high = false;      // 6.x ZONE_BELOW_HIGH
+  bool reclaim_active = false;  // 6.x ZONE_RECLAIM_ACTIVE: kswapd's balance_pgdat is running
 
   std::vector<std::uint8_t> pageblock_mt;  // migrate type per pageblock
   std::unique_ptr<sim::SpinLock> lock;
