@@ -62,8 +62,7 @@ bool KernelPageTables::boot(sim::Cpu& cpu) {
 
 sim::PhysAddr KernelPageTables::populate_pte(sim::Cpu& cpu, VirtAddr v) {
   if (!boot(cpu)) return kNoTable;
-  if (x86_64_ &&
-      (alloc_table(cpu, kPud, v) == kNoTable || alloc_table(cpu, kPmd, v) == kNoTable))
+  if (x86_64_ && (alloc_table(cpu, kPud, v) == kNoTable || alloc_table(cpu, kPmd, v) == kNoTable))
     return kNoTable;
   const sim::PhysAddr pte = alloc_table(cpu, kPte, v);
   if (pte == kNoTable) return kNoTable;

@@ -41,7 +41,8 @@ ObjectAllocator::ObjectAllocator(PageAllocator& pa, Highmem& hm, const ObjectAll
     vmalloc_start_ = VirtAddr(0xffffc90000000000ull);
     vmalloc_end_ = VirtAddr(0xffffe90000000000ull);
   } else {
-    vmalloc_start_ = hm.va(pa.machine().lowmem_limit()) + (8ull << 20);  // high_memory + VMALLOC_OFFSET
+    vmalloc_start_ =
+        hm.va(pa.machine().lowmem_limit()) + (8ull << 20);  // high_memory + VMALLOC_OFFSET
     vmalloc_end_ = VirtAddr(0xff800000ull - 2 * kPageSize);
   }
 }

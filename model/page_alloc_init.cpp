@@ -112,7 +112,7 @@ void PageAllocator::free_boot_memory() {
   // Boot reservations (memblock) stay PG_reserved; everything else is freed.
   std::vector<std::pair<Pfn, Pfn>> reserved;
   for (const auto& r : machine_.boot_memory().reserved())
-        // PFN_DOWN(start), PFN_UP(end)
+    // PFN_DOWN(start), PFN_UP(end)
     reserved.emplace_back(phys_to_pfn(r.start), phys_to_pfn(r.start + r.bytes + kPageSize - 1));
   // Sorted and merged, so a page's test is a binary search: a scan of every
   // reservation (one per CPU's per-CPU area) per page made boot O(pages x CPUs).

@@ -34,7 +34,7 @@ struct SlabSlab {
   ObjectBitmap live;                  // objects held by users (debug tracking)
   std::uint32_t colouroff = 0;        // colour offset in bytes
   std::uint32_t s_mem = 0;            // first object, bytes from the slab's start
-  sim::PhysAddr mgmt{};             // struct slab / freelist address
+  sim::PhysAddr mgmt{};               // struct slab / freelist address
   VirtAddr offslab_obj{};             // kmalloc'ed descriptor, NULL if on-slab
   enum class List : std::uint8_t { none, full, partial, free } list = List::none;
   std::uint32_t prev = kNoSlabId, next = kNoSlabId;

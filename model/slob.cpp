@@ -184,7 +184,8 @@ void Slob::do_cache_free(sim::Cpu& cpu, KmemCache& kc, VirtAddr addr) {
       heap_->mark_rcu(page_owner(addr) - kFirstSlabOwner, b);
     else
       set_page_owner(pa_.phys_to_pfn(b), get_order(c.size), kRcuOwner);
-    rcu().call_rcu(cpu, footer, rcu_free_, b.value(), c.size);  // the rcu_head write covers the footer
+    rcu().call_rcu(cpu, footer, rcu_free_, b.value(),
+                   c.size);  // the rcu_head write covers the footer
     return;
   }
   kmem_cache_free_now(cpu, b, c.size);

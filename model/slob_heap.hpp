@@ -60,8 +60,8 @@ class SlobHeap {
            sim::PhysAddr globals);
 
   // slob_alloc(size, gfp, align, node[, align_offset]): the block's physical
-  // address, or kNoBlock (slob_alloc's NULL). The block is recorded as live for `cache`, with the user's
-  // pointer at block + ptr_off and `req` (the kmalloc header's size) kept.
+  // address, or kNoBlock (slob_alloc's NULL). The block is recorded as live for `cache`, with the
+  // user's pointer at block + ptr_off and `req` (the kmalloc header's size) kept.
   static constexpr sim::PhysAddr kNoBlock{};
   sim::PhysAddr alloc(sim::Cpu& cpu, std::uint32_t size, Gfp gfp, std::uint32_t align,
                       std::uint32_t align_offset, int node, std::uint32_t cache,

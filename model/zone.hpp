@@ -112,7 +112,7 @@ struct Zone {
 
   std::vector<std::uint8_t> pageblock_mt;  // migrate type per pageblock
   std::unique_ptr<sim::SpinLock> lock;
-  sim::PhysAddr addr{};        // simulated struct zone
+  sim::PhysAddr addr{};          // simulated struct zone
   std::vector<PerCpuPages> pcp;  // one per CPU
   ZoneCounters counters;
 };

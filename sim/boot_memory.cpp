@@ -21,7 +21,8 @@ PhysAddr BootMemory::alloc(std::uint64_t bytes, std::uint64_t align, NodeId node
   PhysAddr at = try_alloc(bytes, align, node, limit);
   if (at == kPhysAddrMax) at = try_alloc(bytes, align, kNoNode, limit);
   if (at == kPhysAddrMax) {
-    std::string where = limit == kPhysAddrMax ? "" : " below " + std::to_string(limit.value() >> 20) + " MiB";
+    std::string where =
+        limit == kPhysAddrMax ? "" : " below " + std::to_string(limit.value() >> 20) + " MiB";
     throw std::runtime_error("boot memory: no room for " + std::to_string(bytes) +
                              " bytes for node " + std::to_string(node) + " in any node" + where);
   }

@@ -7,7 +7,7 @@
 
 namespace allocsim::sim {
 
-using Cycles = std::uint64_t;    // simulated time, in CPU cycles
+using Cycles = std::uint64_t;           // simulated time, in CPU cycles
 using PhysAddr = Address<PhysAddrTag>;  // simulated physical address (sim/address.hpp)
 using CpuId = std::uint32_t;
 using NodeId = std::uint32_t;
