@@ -27,7 +27,7 @@ void BM_L1ResidentMix(benchmark::State& state) {
   MemorySystem& mem = *m.memory_system();
   Rng rng(1, 0);
   std::vector<PhysAddr> addrs(4096);
-  for (auto& a : addrs) a = 0x100000 + rng.below(16 * 1024 / 8) * 8;
+  for (auto& a : addrs) a = PhysAddr(0x100000 + rng.below(16 * 1024 / 8) * 8);
   std::size_t i = 0;
   Cycles t = 0;
   for (auto _ : state) {
@@ -47,7 +47,7 @@ void BM_RandomMix64MiB(benchmark::State& state) {
   MemorySystem& mem = *m.memory_system();
   Rng rng(2, 0);
   std::vector<PhysAddr> addrs(1 << 16);
-  for (auto& a : addrs) a = (rng.below(2) << 30) + rng.below(32ull << 20);
+  for (auto& a : addrs) a = PhysAddr((rng.below(2) << 30) + rng.below(32ull << 20));
   std::size_t i = 0;
   Cycles t = 0;
   for (auto _ : state) {
@@ -70,7 +70,7 @@ void BM_FalseSharingPingPong(benchmark::State& state) {
   Cycles t = 0;
   for (auto _ : state) {
     const CpuId cpu = static_cast<CpuId>(i++ & 1);
-    t += mem.access(cpu, 0x100000 + cpu * 8, 8, AccessKind::write, t);
+    t += mem.access(cpu, PhysAddr(0x100000 + cpu * 8), 8, AccessKind::write, t);
   }
   benchmark::DoNotOptimize(t);
   state.counters["refs/s"] =
@@ -104,7 +104,7 @@ void BM_EngineInterleavedAccesses(benchmark::State& state) {
     for (CpuId c = 0; c < 8; ++c)
       m.spawn(c, [per_cpu](Cpu& cpu) {
         for (std::uint64_t i = 0; i < per_cpu; ++i) {
-          cpu.read(0x100000 + (cpu.rng().below(4096) * 8));
+          cpu.read(PhysAddr(0x100000 + (cpu.rng().below(4096) * 8)));
           cpu.sync();
         }
       });

@@ -40,7 +40,7 @@ void Highmem::note(const std::string& what) {
 }
 
 VirtAddr Highmem::page_address(Pfn pfn) const {
-  if (!pa_.is_highmem(pfn)) return page_offset_ + pa_.pfn_to_phys(pfn);
+  if (!pa_.is_highmem(pfn)) return va(pa_.pfn_to_phys(pfn));  // lowmem_page_address
   for (unsigned i = 0; i < pkmap_count_.size(); ++i)
     if (pkmap_count_[i] >= 1 && pkmap_page_[i] == pfn) return pkmap_base_ + i * kPageSize;
   return VirtAddr{};
@@ -60,7 +60,7 @@ std::optional<Pfn> Highmem::virt_to_page(VirtAddr v) const {
 
 sim::PhysAddr Highmem::virt_to_phys(VirtAddr v) const {
   const std::optional<Pfn> pfn = virt_to_page(v);
-  return pfn ? pa_.pfn_to_phys(*pfn) + (v.value() & (kPageSize - 1)) : 0;
+  return pfn ? pa_.pfn_to_phys(*pfn) + (v.value() & (kPageSize - 1)) : sim::PhysAddr{};
 }
 
 // flush_all_zero_pkmaps: every entry mapped but unused is cleared, then one

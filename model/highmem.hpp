@@ -23,8 +23,8 @@ class Highmem {
   VirtAddr page_offset() const { return page_offset_; }
   // __pa() and __va(): the linear map of lowmem at PAGE_OFFSET
   // (arch/x86/include/asm/page.h); no check that the address is lowmem.
-  sim::PhysAddr pa(VirtAddr v) const { return v - page_offset_; }
-  VirtAddr va(sim::PhysAddr p) const { return page_offset_ + p; }
+  sim::PhysAddr pa(VirtAddr v) const { return sim::PhysAddr(v - page_offset_); }
+  VirtAddr va(sim::PhysAddr p) const { return page_offset_ + p.value(); }
   // page_address(): 0 for an unmapped HIGHMEM page.
   VirtAddr page_address(Pfn pfn) const;
   // virt_to_page() for direct-mapped and pkmap addresses; nothing for others.
@@ -58,8 +58,8 @@ class Highmem {
   std::vector<Pfn> pkmap_page_;
   unsigned last_pkmap_nr_ = 0;
   std::unique_ptr<sim::SpinLock> kmap_lock_;
-  sim::PhysAddr pkmap_pte_ = 0;  // the page table page of the pool
-  sim::PhysAddr pkmap_count_addr_ = 0;
+  sim::PhysAddr pkmap_pte_{};  // the page table page of the pool
+  sim::PhysAddr pkmap_count_addr_{};
   std::vector<sim::Cpu*> waiters_;  // pkmap_map_wait
   unsigned atomic_slots_;
   std::vector<std::vector<Pfn>> atomic_stack_;  // per CPU

@@ -25,15 +25,15 @@ unsigned KernelPageTables::table_shift(unsigned level) const {
 sim::PhysAddr KernelPageTables::table(unsigned level, VirtAddr v) const {
   if (level == kPgd) return pgd_;
   const auto it = tables_.find(key(level, v.value() >> table_shift(level)));
-  return it == tables_.end() ? 0 : it->second;
+  return it == tables_.end() ? kNoTable : it->second;
 }
 
 sim::PhysAddr KernelPageTables::alloc_table(sim::Cpu& cpu, unsigned level, VirtAddr v) {
-  if (const sim::PhysAddr t = table(level, v)) return t;
+  if (const sim::PhysAddr t = table(level, v); t != kNoTable) return t;
   // pte_alloc_kernel / pmd_alloc / pud_alloc: a zeroed lowmem page.
   const std::optional<Pfn> pfn =
       pa_.alloc_pages(cpu, parse_gfp(pa_.flavour(), "GFP_KERNEL|__GFP_ZERO"), 0);
-  if (!pfn) return 0;
+  if (!pfn) return kNoTable;
   ++table_pages_;
   const sim::PhysAddr t = pa_.pfn_to_phys(*pfn);
   tables_.emplace(key(level, v.value() >> table_shift(level)), t);
@@ -41,7 +41,7 @@ sim::PhysAddr KernelPageTables::alloc_table(sim::Cpu& cpu, unsigned level, VirtA
 }
 
 bool KernelPageTables::boot(sim::Cpu& cpu) {
-  if (pgd_) return true;
+  if (pgd_ != kNoTable) return true;
   const std::optional<Pfn> pgd =
       pa_.alloc_pages(cpu, parse_gfp(pa_.flavour(), "GFP_KERNEL|__GFP_ZERO"), 0);
   if (!pgd) return false;
@@ -49,27 +49,29 @@ bool KernelPageTables::boot(sim::Cpu& cpu) {
   pgd_ = pa_.pfn_to_phys(*pgd);
   if (!x86_64_) return true;  // i386: the PGD's PSE entries map lowmem directly
   // The linear map: a PUD page per 512 GiB and a PMD page (2 MiB leaves) per GiB.
-  sim::PhysAddr top = 0;
+  sim::PhysAddr top{};
   for (const sim::NodeMemory& m : pa_.machine().config().node_memory)
     top = std::max(top, m.start + m.bytes);
-  for (sim::PhysAddr p = 0; p < top; p += 1ull << 30) {
-    const VirtAddr v = hm_.page_offset() + p;
-    if (!alloc_table(cpu, kPud, v) || !alloc_table(cpu, kPmd, v)) return false;
+  for (sim::PhysAddr p{}; p < top; p += 1ull << 30) {
+    const VirtAddr v = hm_.va(p);
+    if (alloc_table(cpu, kPud, v) == kNoTable || alloc_table(cpu, kPmd, v) == kNoTable)
+      return false;
   }
   return true;
 }
 
 sim::PhysAddr KernelPageTables::populate_pte(sim::Cpu& cpu, VirtAddr v) {
-  if (!boot(cpu)) return 0;
-  if (x86_64_ && (!alloc_table(cpu, kPud, v) || !alloc_table(cpu, kPmd, v))) return 0;
+  if (!boot(cpu)) return kNoTable;
+  if (x86_64_ && (alloc_table(cpu, kPud, v) == kNoTable || alloc_table(cpu, kPmd, v) == kNoTable))
+    return kNoTable;
   const sim::PhysAddr pte = alloc_table(cpu, kPte, v);
-  if (!pte) return 0;
+  if (pte == kNoTable) return kNoTable;
   return pte_addr(v);
 }
 
 sim::PhysAddr KernelPageTables::pte_addr(VirtAddr v) const {
   const sim::PhysAddr t = table(kPte, v);
-  if (!t) return 0;
+  if (t == kNoTable) return kNoTable;
   const std::uint64_t mask = x86_64_ ? 511 : 1023;
   return t + ((v.value() >> kPageShift) & mask) * entry_bytes();
 }
@@ -86,7 +88,7 @@ void KernelPageTables::translate(sim::Cpu& cpu, VirtAddr v, bool huge) {
   const unsigned bytes = entry_bytes();
   auto read_entry = [&](unsigned level, unsigned entry_shift, std::uint64_t mask) {
     const sim::PhysAddr t = table(level, v);
-    if (t) cpu.read(t + ((v.value() >> entry_shift) & mask) * bytes, bytes);
+    if (t != kNoTable) cpu.read(t + ((v.value() >> entry_shift) & mask) * bytes, bytes);
   };
   if (x86_64_) {
     read_entry(kPgd, 39, 511);

@@ -30,10 +30,12 @@ class KernelPageTables {
   PageAllocator& page_allocator() { return pa_; }
   Highmem& highmem() { return hm_; }
 
+  // No table (pXd_none): physical 0, which the model never hands out as one.
+  static constexpr sim::PhysAddr kNoTable{};
   // The simulated address of the PTE mapping `v` (a 4 KiB mapping), allocating
-  // the missing table pages; 0 if one could not be allocated.
+  // the missing table pages; kNoTable if one could not be allocated.
   sim::PhysAddr populate_pte(sim::Cpu& cpu, VirtAddr v);
-  // The PTE's address, 0 while its table does not exist. Allocates nothing.
+  // The PTE's address, kNoTable while its table does not exist. Allocates nothing.
   sim::PhysAddr pte_addr(VirtAddr v) const;
 
   // The TLB lookup for one page of `v` (4 KiB, or a large linear-map page),
@@ -54,7 +56,7 @@ class KernelPageTables {
   bool boot(sim::Cpu& cpu);
 
  private:
-  sim::PhysAddr table(unsigned level, VirtAddr v) const;  // 0 if absent
+  sim::PhysAddr table(unsigned level, VirtAddr v) const;  // kNoTable if absent
   sim::PhysAddr alloc_table(sim::Cpu& cpu, unsigned level, VirtAddr v);
   static std::uint64_t key(unsigned level, std::uint64_t index) {
     return (static_cast<std::uint64_t>(level) << 56) | index;
@@ -65,7 +67,7 @@ class KernelPageTables {
   Highmem& hm_;
   bool x86_64_;
   Tlb tlb_;
-  sim::PhysAddr pgd_ = 0;
+  sim::PhysAddr pgd_{};
   std::unordered_map<std::uint64_t, sim::PhysAddr> tables_;  // (level, index) -> table page
   std::uint64_t table_pages_ = 0, flushes_ = 0, walks_ = 0;
 };

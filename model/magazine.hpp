@@ -70,7 +70,7 @@ struct KmemMagazine {
 struct MagazineCpu {
   std::uint32_t loaded = kNoMagazine, prev = kNoMagazine;
   int rounds = -1, prounds = -1;
-  sim::PhysAddr addr = 0;
+  sim::PhysAddr addr{};
 };
 
 // The magazine layer of one cache: rounds 0 means none (the magazine caches).
@@ -83,7 +83,7 @@ struct MagazineCache {
   std::uint32_t full = kNoMagazine, empty = kNoMagazine;
   std::uint64_t nfull = 0, nempty = 0;
   std::unique_ptr<sim::SpinLock> depot_lock;
-  sim::PhysAddr depot = 0;
+  sim::PhysAddr depot{};
   // Counters: hits in the loaded magazine, swaps with the previous one, depot
   // exchanges, magazines allocated, objects from and to the slab layer.
   std::uint64_t loaded_allocs = 0, loaded_frees = 0, swaps = 0;

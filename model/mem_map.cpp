@@ -14,8 +14,7 @@ void MemMap::set_node_memmap(Pfn node_start, Pfn node_end, sim::PhysAddr base,
 sim::PhysAddr MemMap::desc_addr(std::uint32_t idx) const {
   // Few nodes: a scan beats a search.
   for (const NodeMap& n : node_maps_)
-    if (idx >= n.first && idx < n.end)
-      return n.base + static_cast<sim::PhysAddr>(idx - n.first) * desc_size_;
+    if (idx >= n.first && idx < n.end) return n.base + std::uint64_t{idx - n.first} * desc_size_;
   throw std::out_of_range("no struct page for mem_map index " + std::to_string(idx));
 }
 

@@ -41,7 +41,8 @@ ObjectAllocator::ObjectAllocator(PageAllocator& pa, Highmem& hm, const ObjectAll
     vmalloc_start_ = VirtAddr(0xffffc90000000000ull);
     vmalloc_end_ = VirtAddr(0xffffe90000000000ull);
   } else {
-    vmalloc_start_ = hm.page_offset() + pa.machine().lowmem_limit() + (8ull << 20);
+    vmalloc_start_ =
+        hm.va(pa.machine().lowmem_limit()) + (8ull << 20);  // high_memory + VMALLOC_OFFSET
     vmalloc_end_ = VirtAddr(0xff800000ull - 2 * kPageSize);
   }
 }
@@ -208,7 +209,7 @@ void ObjectAllocator::write_object(sim::Cpu& cpu, VirtAddr addr, std::uint32_t b
 sim::PhysAddr ObjectAllocator::bump(sim::Cpu& cpu, MetaChunk& m, sim::NodeId node,
                                     std::uint32_t bytes, std::uint32_t align) {
   sim::PhysAddr at = align_up(m.next, align);
-  if (!m.next || at + bytes > m.end) {
+  if (m.next == sim::PhysAddr{} || at + bytes > m.end) {
     const unsigned order = get_order(bytes);
     const std::optional<Pfn> pfn = alloc_slab_pages(cpu, parse_gfp(pa_.flavour(), "GFP_KERNEL"),
                                                     order, static_cast<int>(node), kMetaOwner);

@@ -117,7 +117,7 @@ struct KmemCache {
   int refcount = 1;                    // > 1 when other caches were merged into it
   bool merge_target = true;            // false for create_boot_cache caches (refcount -1 in Linux)
   std::vector<std::string> aliases;    // names of the caches merged into this one
-  sim::PhysAddr desc = 0;              // the simulated struct kmem_cache
+  sim::PhysAddr desc{};                // the simulated struct kmem_cache
   std::uint64_t in_use = 0;            // objects handed out and not yet freed by their users
   KmemCacheStats stats;
 };
@@ -355,7 +355,7 @@ class ObjectAllocator {
   static constexpr std::uint32_t kRcuReclaimOwner = 4;  // the same, SLAB_RECLAIM_ACCOUNT
   static constexpr std::uint32_t kFirstSlabOwner = 5;   // the design's own ids start here
   struct MetaChunk {
-    sim::PhysAddr next = 0, end = 0;
+    sim::PhysAddr next{}, end{};
   };
   std::vector<MetaChunk> meta_;    // per node
   std::vector<MetaChunk> percpu_;  // per CPU

@@ -276,7 +276,7 @@ bool PageAllocator::free_pages(sim::Cpu& cpu, Pfn pfn, unsigned order) {
       char where[64];
       std::snprintf(where, sizeof where,
                     "pfn 0x%llx, order %u: ", static_cast<unsigned long long>(pfn.value()), order);
-      diag_->report({bad->kind, bad->time, bad->cpu, pfn_to_phys(pfn), "",
+      diag_->report({bad->kind, bad->time, bad->cpu, pfn_to_phys(pfn).value(), "",
                      "free_pages: " + std::string(where) + bad->reason});
     }
     if (bad_pages_.size() < kMaxRecords) bad_pages_.push_back(std::move(*bad));

@@ -213,8 +213,8 @@ class PageAllocator {
 
   // Physical address of a frame, and of its simulated struct page.
   // PFN_PHYS() and PHYS_PFN() (include/linux/pfn.h).
-  sim::PhysAddr pfn_to_phys(Pfn pfn) const { return pfn.value() << kPageShift; }
-  Pfn phys_to_pfn(sim::PhysAddr phys) const { return Pfn(phys >> kPageShift); }
+  sim::PhysAddr pfn_to_phys(Pfn pfn) const { return sim::PhysAddr(pfn.value() << kPageShift); }
+  Pfn phys_to_pfn(sim::PhysAddr phys) const { return Pfn(phys.value() >> kPageShift); }
   sim::PhysAddr page_desc(Pfn pfn) const { return map_.desc_addr(map_.index(pfn)); }
   bool is_highmem(Pfn pfn) const;
 

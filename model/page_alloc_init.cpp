@@ -44,9 +44,9 @@ void PageAllocator::build_zones() {
 
   // Node-local mem_map and pg_data_t, as memblock places them at boot.
   sim::BootMemory& boot = machine_.boot_memory();
-  std::vector<sim::PhysAddr> pgdat(mc.nodes, 0);
+  std::vector<sim::PhysAddr> pgdat(mc.nodes);
   lru_.assign(mc.nodes, FreeList{});
-  lru_head_.assign(mc.nodes, 0);
+  lru_head_.assign(mc.nodes, sim::PhysAddr{});
   for (sim::NodeId n = 0; n < mc.nodes; ++n) {
     const auto& m = mc.node_memory[n];
     if (!m.bytes) continue;
@@ -112,7 +112,8 @@ void PageAllocator::free_boot_memory() {
   // Boot reservations (memblock) stay PG_reserved; everything else is freed.
   std::vector<std::pair<Pfn, Pfn>> reserved;
   for (const auto& r : machine_.boot_memory().reserved())
-    reserved.emplace_back(r.start >> kPageShift, (r.start + r.bytes + kPageSize - 1) >> kPageShift);
+    // PFN_DOWN(start), PFN_UP(end)
+    reserved.emplace_back(phys_to_pfn(r.start), phys_to_pfn(r.start + r.bytes + kPageSize - 1));
   // Sorted and merged, so a page's test is a binary search: a scan of every
   // reservation (one per CPU's per-CPU area) per page made boot O(pages x CPUs).
   std::sort(reserved.begin(), reserved.end());

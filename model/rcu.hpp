@@ -79,7 +79,7 @@ class Rcu {
   // the per-CPU callback list's update.
   void call_rcu(sim::Cpu& cpu, sim::PhysAddr head, RcuCallback& fn, std::uint64_t a,
                 std::uint64_t b);
-  static constexpr sim::PhysAddr kHeadCharged = ~sim::PhysAddr{0};
+  static constexpr sim::PhysAddr kHeadCharged = sim::kPhysAddrMax;
   // A user that goes away (a workload run) forgets its callbacks still
   // pending: they are dropped when due, their objects left allocated.
   void forget(const RcuCallback& fn);

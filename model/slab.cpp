@@ -294,7 +294,7 @@ void Slab::alloc_slabmgmt(sim::Cpu& cpu, SlabCache& c, SlabSlab& s) {
       break;
     case SlabMgmt::obj_freelist:  // 6.5: the freelist sits in the last object while free
       s.s_mem = offset;
-      s.mgmt = base + offset + static_cast<sim::PhysAddr>(c.g.num - 1) * c.g.size;
+      s.mgmt = base + offset + std::uint64_t{c.g.num - 1} * c.g.size;
       break;
   }
   // 6.5: struct slab is the struct page, and the model charges the index

@@ -34,7 +34,7 @@ struct SlabSlab {
   ObjectBitmap live;                  // objects held by users (debug tracking)
   std::uint32_t colouroff = 0;        // colour offset in bytes
   std::uint32_t s_mem = 0;            // first object, bytes from the slab's start
-  sim::PhysAddr mgmt = 0;             // struct slab / freelist address
+  sim::PhysAddr mgmt{};               // struct slab / freelist address
   VirtAddr offslab_obj{};             // kmalloc'ed descriptor, NULL if on-slab
   enum class List : std::uint8_t { none, full, partial, free } list = List::none;
   std::uint32_t prev = kNoSlabId, next = kNoSlabId;
@@ -52,7 +52,7 @@ struct ArrayCache {
   std::uint32_t avail = 0, limit = 0, batchcount = 0;
   bool touched = false;
   std::vector<VirtAddr> entry;
-  sim::PhysAddr addr = 0;
+  sim::PhysAddr addr{};
   std::unique_ptr<sim::SpinLock> lock;  // alien caches only
   sim::PhysAddr entry_addr(std::uint32_t i) const {
     return addr + ArrayCacheLayout::entry + std::uint64_t{ArrayCacheLayout::entry_bytes} * i;
@@ -69,7 +69,7 @@ struct SlabNode {
   std::unique_ptr<ArrayCache> shared;
   std::vector<std::unique_ptr<ArrayCache>> alien;  // by remote node
   std::unique_ptr<sim::SpinLock> list_lock;
-  sim::PhysAddr addr = 0;
+  sim::PhysAddr addr{};
 };
 
 struct SlabCache : KmemCache {
@@ -168,7 +168,7 @@ class Slab : public ObjectAllocator {
   SlabList& list_of(SlabNode& n, SlabSlab::List which);
   std::uint32_t slab_of(VirtAddr addr) const;
   sim::PhysAddr obj_phys(const SlabSlab& s, const SlabCache& c, std::uint32_t i) const {
-    return pa_.pfn_to_phys(s.pfn) + s.s_mem + static_cast<sim::PhysAddr>(i) * c.size;
+    return pa_.pfn_to_phys(s.pfn) + s.s_mem + std::uint64_t{i} * c.size;
   }
   // slab_bufctl(slabp)[obj] (2.6.32) / the freelist_idx_t of obj (6.5).
   static sim::PhysAddr bufctl_addr(const SlabSlab& s, const SlabCache& c, std::uint32_t obj) {

@@ -88,7 +88,7 @@ KmemCache* Slob::kmem_cache_create(sim::Cpu& cpu, std::string_view name, std::ui
   }
   const sim::PhysAddr d = heap_->alloc(cpu, c->desc_size, parse_gfp(pa_.flavour(), "GFP_KERNEL"),
                                        desc_align, 0, -1, kDescId, 0, 0);
-  if (!d) return nullptr;
+  if (d == SlobHeap::kNoBlock) return nullptr;
   cpu.write(d, c->desc_size);
   c->name = std::string(name);
   c->object_size = size;
@@ -155,7 +155,7 @@ VirtAddr Slob::do_cache_alloc(sim::Cpu& cpu, KmemCache& kc, Gfp gfp, int node) {
   VirtAddr obj{};
   if (c.size < kPageSize) {
     const sim::PhysAddr b = heap_->alloc(cpu, c.size, g, c.align, 0, node, c.id, 0, 0);
-    if (b) obj = virt(b);
+    if (b != SlobHeap::kNoBlock) obj = virt(b);
   } else {
     // slob_new_pages(flags, get_order(c->size), node): no __GFP_COMP.
     const std::optional<Pfn> pfn =
@@ -184,7 +184,8 @@ void Slob::do_cache_free(sim::Cpu& cpu, KmemCache& kc, VirtAddr addr) {
       heap_->mark_rcu(page_owner(addr) - kFirstSlabOwner, b);
     else
       set_page_owner(pa_.phys_to_pfn(b), get_order(c.size), kRcuOwner);
-    rcu().call_rcu(cpu, footer, rcu_free_, b, c.size);  // the rcu_head write covers the footer
+    rcu().call_rcu(cpu, footer, rcu_free_, b.value(),
+                   c.size);  // the rcu_head write covers the footer
     return;
   }
   kmem_cache_free_now(cpu, b, c.size);
@@ -199,8 +200,9 @@ void Slob::kmem_cache_free_now(sim::Cpu& cpu, sim::PhysAddr b, std::uint32_t siz
 }
 
 void Slob::RcuFree::invoke(sim::Cpu& cpu, std::uint64_t a, std::uint64_t b) {
-  cpu.read(a + b - slob.rcu_footer() + 2 * slob.ptr_, 4);  // slob_rcu->size
-  slob.kmem_cache_free_now(cpu, a, static_cast<std::uint32_t>(b));
+  const sim::PhysAddr block(a);
+  cpu.read(block + b - slob.rcu_footer() + 2 * slob.ptr_, 4);  // slob_rcu->size
+  slob.kmem_cache_free_now(cpu, block, static_cast<std::uint32_t>(b));
 }
 
 // --- kmalloc -----------------------------------------------------------------------
@@ -222,7 +224,7 @@ VirtAddr Slob::do_kmalloc(sim::Cpu& cpu, std::uint64_t size, Gfp gfp, int node) 
     const sim::PhysAddr m =
         heap_->alloc(cpu, total, g, align, offset, node, kKmallocId,
                      static_cast<std::uint16_t>(align_), static_cast<std::uint16_t>(size));
-    if (!m) return {};
+    if (m == SlobHeap::kNoBlock) return {};
     cpu.write(m, 4);  // *m = size
     SlobCache& k = *caches_[kKmallocId];
     ++k.stats.allocs;

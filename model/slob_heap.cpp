@@ -176,7 +176,8 @@ std::int32_t SlobHeap::page_alloc(sim::Cpu& cpu, std::uint32_t id, std::uint32_t
       // aligned = ALIGN(cur + align_offset, align) - align_offset (5.4+;
       // align_offset is 0 before).
       const sim::PhysAddr at = block_addr(p, cur.off);
-      const sim::PhysAddr aligned = (at + align_offset + align - 1) / align * align - align_offset;
+      const sim::PhysAddr aligned =
+          sim::PhysAddr((at + align_offset + align - 1).value() / align * align) - align_offset;
       delta = static_cast<std::int64_t>(aligned - at) / kUnit;
     }
     if (cur.units < need + delta) continue;  // slob_last(cur): the loop ends
@@ -273,7 +274,7 @@ sim::PhysAddr SlobHeap::alloc(sim::Cpu& cpu, std::uint32_t size, Gfp gfp, std::u
     const std::optional<Pfn> pfn = src_.get_page(cpu, Gfp{gfp.bits & ~gfp_zero_.bits}, node, id);
     if (!pfn) {
       free_ids_.push_back(id);
-      return 0;
+      return kNoBlock;
     }
     Page& p = pages_[id];
     p.pfn = *pfn;
@@ -299,7 +300,7 @@ sim::PhysAddr SlobHeap::alloc(sim::Cpu& cpu, std::uint32_t size, Gfp gfp, std::u
       pages_[id].free.clear();
       --nr_pages_;
       free_ids_.push_back(id);
-      return 0;
+      return kNoBlock;
     }
     cpu.unlock(*lock_);
     hit = id;

@@ -60,8 +60,9 @@ class SlobHeap {
            sim::PhysAddr globals);
 
   // slob_alloc(size, gfp, align, node[, align_offset]): the block's physical
-  // address, or 0. The block is recorded as live for `cache`, with the user's
-  // pointer at block + ptr_off and `req` (the kmalloc header's size) kept.
+  // address, or kNoBlock (slob_alloc's NULL). The block is recorded as live for `cache`, with the
+  // user's pointer at block + ptr_off and `req` (the kmalloc header's size) kept.
+  static constexpr sim::PhysAddr kNoBlock{};
   sim::PhysAddr alloc(sim::Cpu& cpu, std::uint32_t size, Gfp gfp, std::uint32_t align,
                       std::uint32_t align_offset, int node, std::uint32_t cache,
                       std::uint16_t ptr_off, std::uint16_t req);
@@ -79,7 +80,7 @@ class SlobHeap {
   struct Found {
     enum State : std::uint8_t { unknown, live, freed, interior } state = unknown;
     LiveBlock block;
-    sim::PhysAddr block_phys = 0;
+    sim::PhysAddr block_phys{};
   };
   // What `phys` (in heap page `id`) is: a live block's user pointer, inside a
   // live block, the user pointer of a block freed since (double free), or none.
@@ -137,7 +138,7 @@ class SlobHeap {
   sim::PhysAddr page_phys(const Page& p) const { return pa_.pfn_to_phys(p.pfn); }
   sim::PhysAddr desc(const Page& p) const { return pa_.page_desc(p.pfn); }
   sim::PhysAddr block_addr(const Page& p, std::int32_t off) const {
-    return page_phys(p) + static_cast<sim::PhysAddr>(off) * kUnit;
+    return page_phys(p) + static_cast<std::uint64_t>(off) * kUnit;
   }
   sim::PhysAddr head_addr(ListId l) const { return globals_ + 8 + 2 * ptr_ * l; }
   // struct page fields: list at 8, free pointer and units after it.

@@ -297,7 +297,7 @@ std::uint32_t Slub::get_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int nod
 // moved to the node lists (when called from a free).
 void Slub::put_cpu_partial(sim::Cpu& cpu, SlubCache& /*s*/, SlubCpu& c, std::uint32_t id) {
   cpu.rmw(c.addr + KmemCacheCpuLayout::partial, 8);
-  slabs_.list_add(Charge{nullptr}, c.partial, 0, id, false);
+  slabs_.list_add(Charge{nullptr}, c.partial, sim::PhysAddr{}, id, false);
   cpu.write(slab_desc(slabs_[id]) + SlubSlabLayout::next, 16);  // slab->next, slab->slabs
   slabs_[id].where = SlubSlab::Where::cpu_partial;
 }
@@ -311,7 +311,7 @@ void Slub::unfreeze_partials(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
     SlubNode& n = s.node[sl.node];
     // Still on this CPU's list while waiting for the lock: frees elsewhere leave it alone.
     cpu.lock(*n.list_lock);
-    slabs_.list_del(Charge{nullptr}, c.partial, 0, id);
+    slabs_.list_del(Charge{nullptr}, c.partial, sim::PhysAddr{}, id);
     sl.where = SlubSlab::Where::none;
     if (sl.inuse == 0 && n.partial.count >= s.g.min_partial) {
       cpu.unlock(*n.list_lock);
@@ -437,7 +437,7 @@ VirtAddr Slub::get_freelist(sim::Cpu& cpu, SlubCache& s, SlubCpu& c) {
 // (__put_partials of one slab). True when the CPU has a slab again.
 bool Slub::take_cpu_partial(sim::Cpu& cpu, SlubCache& s, SlubCpu& c, int node) {
   const std::uint32_t id = c.partial.head;
-  slabs_.list_del(Charge{nullptr}, c.partial, 0, id);
+  slabs_.list_del(Charge{nullptr}, c.partial, sim::PhysAddr{}, id);
   cpu.rmw(c.addr + KmemCacheCpuLayout::partial, 8);
   SlubSlab& sl = slabs_[id];
   if (node < 0 || sl.node == static_cast<sim::NodeId>(node)) {

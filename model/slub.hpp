@@ -53,7 +53,7 @@ struct SlubCpu {  // struct kmem_cache_cpu
   std::uint32_t slab = kNoSlab;
   std::uint32_t freelist = kNoObject;  // the lockless per-CPU freelist (of `slab`)
   SlubList partial;                    // 6.x per-CPU partial slabs
-  sim::PhysAddr addr = 0;
+  sim::PhysAddr addr{};
 };
 
 struct SlubNode {  // struct kmem_cache_node
@@ -64,7 +64,7 @@ struct SlubNode {  // struct kmem_cache_node
   std::uint64_t partial_free = 0;
   std::uint64_t nr_slabs = 0, total_objects = 0;
   std::unique_ptr<sim::SpinLock> list_lock;
-  sim::PhysAddr addr = 0;
+  sim::PhysAddr addr{};
 };
 
 struct SlubCache : KmemCache {
@@ -176,7 +176,7 @@ class Slub final : public ObjectAllocator {
   void slab_free_lists_2_6(sim::Cpu& cpu, SlubCache& s, std::uint32_t id, std::uint32_t prior);
 
   sim::PhysAddr obj_phys(const SlubSlab& sl, const SlubCache& s, std::uint32_t i) const {
-    return pa_.pfn_to_phys(sl.pfn) + static_cast<sim::PhysAddr>(i) * s.size;
+    return pa_.pfn_to_phys(sl.pfn) + std::uint64_t{i} * s.size;
   }
   sim::PhysAddr slab_desc(const SlubSlab& sl) const { return pa_.page_desc(sl.pfn); }
 

@@ -59,7 +59,7 @@ inline constexpr std::uint32_t kNoSheaf = 0xffffffffu;
 
 struct SlubSheaf {
   sim::VirtAddr va{};  // the kmalloc object that holds it (NULL: slot unused)
-  sim::PhysAddr addr = 0;
+  sim::PhysAddr addr{};
   std::uint32_t size = 0;
   sim::NodeId node = 0;  // an rcu_free sheaf's: the barn it goes to after the grace period
   // An rcu_free sheaf, filling or waiting for its grace period: its objects
@@ -69,14 +69,14 @@ struct SlubSheaf {
 };
 
 struct SlubPcs {
-  sim::PhysAddr addr = 0;
+  sim::PhysAddr addr{};
   std::uint32_t main = kNoSheaf, spare = kNoSheaf;
   std::uint32_t rcu_free = kNoSheaf;  // kfree_rcu's sheaf, submitted to call_rcu when full
 };
 
 struct SlubBarn {
   sim::VirtAddr va{};
-  sim::PhysAddr addr = 0;
+  sim::PhysAddr addr{};
   std::vector<std::uint32_t> full, empty;  // LIFO: the back is the list head
   std::unique_ptr<sim::SpinLock> lock;
 };

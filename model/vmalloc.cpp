@@ -224,7 +224,7 @@ VirtAddr Vmalloc::vmalloc_impl(sim::Cpu& cpu, std::uint64_t size, int node, bool
   std::string gfp_text = v26 ? "GFP_KERNEL|__GFP_HIGHMEM" : "GFP_KERNEL|__GFP_HIGHMEM|__GFP_NOWARN";
   if (zero) gfp_text += "|__GFP_ZERO";
   const Gfp gfp = parse_gfp(flavour(), gfp_text);
-  const sim::PhysAddr pages_phys = pages_m ? meta_phys(pages_m) : 0;
+  const sim::PhysAddr pages_phys = pages_m ? meta_phys(pages_m) : sim::PhysAddr{};
   for (std::uint64_t i = 0; i < nr_pages; ++i) {
     cpu.spend(kPerPage);
     // alloc_page() for NUMA_NO_NODE, alloc_pages_node(node, gfp, 0) otherwise.
@@ -251,7 +251,7 @@ VirtAddr Vmalloc::vmalloc_impl(sim::Cpu& cpu, std::uint64_t size, int node, bool
   // map_vm_area / vmap_pages_range: one PTE per page.
   for (std::uint64_t i = 0; i < nr_pages; ++i) {
     const sim::PhysAddr pte = pt_.populate_pte(cpu, start + i * kPageSize);
-    if (!pte) {
+    if (pte == KernelPageTables::kNoTable) {
       remove_area(cpu, start, true);
       fail(cpu, start, "vmalloc: no memory for page tables");
       return {};
@@ -275,7 +275,7 @@ VirtAddr Vmalloc::vmap(sim::Cpu& cpu, const std::vector<Pfn>& pfns, unsigned fla
   busy_[find(start)].pages = pfns;
   for (std::size_t i = 0; i < pfns.size(); ++i) {
     const sim::PhysAddr pte = pt_.populate_pte(cpu, start + i * kPageSize);
-    if (!pte) {
+    if (pte == KernelPageTables::kNoTable) {
       remove_area(cpu, start, false);
       fail(cpu, start, "vmap: no memory for page tables");
       return {};
@@ -346,7 +346,8 @@ bool Vmalloc::remove_area(sim::Cpu& cpu, VirtAddr addr, bool deallocate) {
   // 6.8 vunmap_range_noflush clears the PTEs now; 2.6.32 leaves them to the purge.
   if (flavour() != Flavour::linux_2_6)
     for (std::size_t p = 0; p < a.pages.size(); ++p)
-      if (const sim::PhysAddr pte = pt_.pte_addr(a.start + p * kPageSize))
+      if (const sim::PhysAddr pte = pt_.pte_addr(a.start + p * kPageSize);
+          pte != KernelPageTables::kNoTable)
         cpu.write(pte, pt_.entry_bytes());
   // free_vmap_area_noflush (6.8) / free_unmap_vmap_area_noflush (2.6.32).
   auto it = std::upper_bound(lazy_.begin(), lazy_.end(), a.start,
@@ -391,7 +392,8 @@ void Vmalloc::purge(sim::Cpu& cpu, bool deferred) {
     nr += (l.end - l.start) >> kPageShift;
     if (flavour() == Flavour::linux_2_6)  // unmap_vmap_area: every PTE of the range
       for (VirtAddr v = l.start; v < l.end; v += kPageSize)
-        if (const sim::PhysAddr pte = pt_.pte_addr(v)) cpu.rmw(pte, pt_.entry_bytes());
+        if (const sim::PhysAddr pte = pt_.pte_addr(v); pte != KernelPageTables::kNoTable)
+          cpu.rmw(pte, pt_.entry_bytes());
   }
   lazy_nr_ -= nr;
   pt_.flush_kernel_range(cpu, start, end);

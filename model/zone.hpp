@@ -37,7 +37,7 @@ struct PerCpuPages {
   // changes the zone's NR_FREE_PAGES (and, 2.6.32, its NUMA_* items).
   bool stat_diff = false;
   std::array<FreeList, kMaxPcpLists> lists{};
-  sim::PhysAddr addr = 0;  // simulated per_cpu_pages
+  sim::PhysAddr addr{};  // simulated per_cpu_pages
 };
 
 struct ZoneCounters {
@@ -114,7 +114,7 @@ struct Zone {
 
   std::vector<std::uint8_t> pageblock_mt;  // migrate type per pageblock
   std::unique_ptr<sim::SpinLock> lock;
-  sim::PhysAddr addr = 0;        // simulated struct zone
+  sim::PhysAddr addr{};          // simulated struct zone
   std::vector<PerCpuPages> pcp;  // one per CPU
   ZoneCounters counters;
 };

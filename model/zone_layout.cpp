@@ -40,8 +40,9 @@ std::vector<ZoneSpec> derive_zones(const sim::MachineConfig& machine) {
   std::vector<ZoneSpec> zones;
   for (sim::NodeId n = 0; n < machine.node_memory.size(); ++n) {
     const auto& m = machine.node_memory[n];
-    std::uint64_t start = m.start >> kPageShift;
-    const std::uint64_t end = (m.start + m.bytes) >> kPageShift;
+    // PFN_DOWN: config pfns stay numbers until the page allocator builds its zones.
+    std::uint64_t start = m.start.value() >> kPageShift;
+    const std::uint64_t end = (m.start + m.bytes).value() >> kPageShift;
     if (start == 0)
       start = 1;  // pfn 0 is reserved by x86 (real-mode IVT): the DMA zone starts at 1
     std::uint64_t lo = 0;
@@ -67,8 +68,8 @@ void check_zones(const sim::MachineConfig& machine, const std::vector<ZoneSpec>&
     if (z.present > z.spanned) fail(name + ": present exceeds spanned");
     if (z.managed && *z.managed > z.present) fail(name + ": managed exceeds present");
     const auto& m = machine.node_memory[z.node];
-    if (z.start_pfn < (m.start >> kPageShift) ||
-        z.start_pfn + z.spanned > (m.start + m.bytes) >> kPageShift)
+    if (z.start_pfn < (m.start.value() >> kPageShift) ||
+        z.start_pfn + z.spanned > (m.start + m.bytes).value() >> kPageShift)
       fail(name + ": outside the node's memory");
     for (std::size_t j = 0; j < i; ++j) {
       const ZoneSpec& o = zones[j];

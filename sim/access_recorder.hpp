@@ -21,12 +21,12 @@ struct LineAccess {
 
 class AccessRecorder {
  public:
-  explicit AccessRecorder(std::uint32_t line_bytes) : mask_(PhysAddr{line_bytes} - 1) {}
+  explicit AccessRecorder(std::uint32_t line_bytes) : mask_(std::uint64_t{line_bytes} - 1) {}
 
   void record(PhysAddr addr, std::uint32_t size, AccessKind kind) {
     for (PhysAddr a = addr, end = addr + size; a < end;) {
-      const PhysAddr next = std::min<PhysAddr>(end, (a | mask_) + 1);
-      accesses_.push_back({a & ~mask_, kind, static_cast<std::uint32_t>(next - a)});
+      const PhysAddr next = std::min(end, line_start(a, mask_) + (mask_ + 1));
+      accesses_.push_back({line_start(a, mask_), kind, static_cast<std::uint32_t>(next - a)});
       a = next;
     }
   }
@@ -34,7 +34,7 @@ class AccessRecorder {
   void clear() { accesses_.clear(); }
 
  private:
-  PhysAddr mask_;
+  std::uint64_t mask_;  // line_bytes - 1
   std::vector<LineAccess> accesses_;
 };
 

@@ -7,7 +7,9 @@
 // integer is explicit, .value() gives it back; there is no conversion between
 // the three except through those named functions: PageAllocator::pfn_to_phys
 // and phys_to_pfn, Highmem::pa, va, page_address and virt_to_page,
-// PageApi::pfn_to_page (docs/architecture.md, "Address types").
+// PageApi::pfn_to_page (docs/architecture.md, "Address types"). The hardware
+// model reads a physical address's bits only through line_index, line_offset,
+// line_start and line_addr (sim/types.hpp).
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -57,9 +59,7 @@ class Address {
 };
 
 using Pfn = Address<PfnTag>;  // page frame number
-// PhysAddr (sim/types.hpp) is still a plain integer: the sim layer's caches,
-// directory and boot memory take it everywhere; it becomes Address<PhysAddrTag>
-// in a later step.
+// PhysAddr = Address<PhysAddrTag> is declared in sim/types.hpp.
 using VirtAddr = Address<VirtAddrTag>;  // kernel virtual address
 
 }  // namespace allocsim::sim

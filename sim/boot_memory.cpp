@@ -19,9 +19,10 @@ PhysAddr BootMemory::alloc(std::uint64_t bytes, std::uint64_t align, NodeId node
   // (NUMA_NO_NODE), always below the limit. An i386 node that is all HIGHMEM
   // thus gets its structures in another node's lowmem.
   PhysAddr at = try_alloc(bytes, align, node, limit);
-  if (at == kNever) at = try_alloc(bytes, align, kNoNode, limit);
-  if (at == kNever) {
-    std::string where = limit == kNever ? "" : " below " + std::to_string(limit >> 20) + " MiB";
+  if (at == kPhysAddrMax) at = try_alloc(bytes, align, kNoNode, limit);
+  if (at == kPhysAddrMax) {
+    std::string where =
+        limit == kPhysAddrMax ? "" : " below " + std::to_string(limit.value() >> 20) + " MiB";
     throw std::runtime_error("boot memory: no room for " + std::to_string(bytes) +
                              " bytes for node " + std::to_string(node) + " in any node" + where);
   }
@@ -32,19 +33,19 @@ PhysAddr BootMemory::try_alloc(std::uint64_t bytes, std::uint64_t align, NodeId 
                                PhysAddr limit) {
   // memblock_alloc is top-down: the highest fit wins.
   Range* best = nullptr;
-  PhysAddr best_start = 0;
+  PhysAddr best_start{};
   for (Range& r : free_) {
     if (node != kNoNode && r.node != node) continue;
     const PhysAddr top = r.end < limit ? r.end : limit;
     if (top < r.start || top - r.start < bytes) continue;
-    const PhysAddr start = (top - bytes) & ~(align - 1);
+    const PhysAddr start((top - bytes).value() & ~(align - 1));  // round_down
     if (start < r.start) continue;
     if (!best || start > best_start) {
       best = &r;
       best_start = start;
     }
   }
-  if (!best) return kNever;
+  if (!best) return kPhysAddrMax;
   const Range r = *best;
   // Split the range around the allocation.
   best->end = best_start;

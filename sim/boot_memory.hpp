@@ -22,7 +22,8 @@ class BootMemory {
   // `bytes` at `align` (a power of two), as high as possible in `node`'s memory
   // but ending at or below `limit`; if `node` has no room there, in any node's
   // (memblock_alloc_try_nid). `Region::node` is where the memory really is.
-  PhysAddr alloc(std::uint64_t bytes, std::uint64_t align, NodeId node, PhysAddr limit = kNever);
+  PhysAddr alloc(std::uint64_t bytes, std::uint64_t align, NodeId node,
+                 PhysAddr limit = kPhysAddrMax);
   const std::vector<Region>& reserved() const { return reserved_; }
 
  private:

@@ -18,7 +18,7 @@ Cpu::Cpu(CpuId id, NodeId node, std::uint64_t seed, Engine& engine, MemorySystem
       rng_(seed, id),
       engine_(&engine),
       memory_(memory),
-      line_mask_(PhysAddr{line_bytes} - 1) {
+      line_mask_(std::uint64_t{line_bytes} - 1) {
   if (!std::has_single_bit(line_bytes))
     throw std::invalid_argument("cache line size " + std::to_string(line_bytes) +
                                 " is not a power of 2");
@@ -50,7 +50,7 @@ Cycles Cpu::access_range(PhysAddr addr, std::uint64_t bytes, AccessKind kind) {
   if (!memory_ && !recorder_) return 0;  // timing off: nothing to charge or record
   Cycles total = 0;
   for (PhysAddr a = addr, end = addr + bytes; a < end;) {
-    const PhysAddr next = std::min(end, (a | line_mask_) + 1);
+    const PhysAddr next = std::min(end, line_start(a, line_mask_) + (line_mask_ + 1));
     total += charge(a, static_cast<std::uint32_t>(next - a), kind);
     a = next;
   }

@@ -102,7 +102,7 @@ class Cpu final : public EventHandler {
   IdleKick* idle_kick_ = nullptr;  // the workload driver's, set through Machine
   WorkQueue work_;
   bool in_work_ = false;
-  PhysAddr line_mask_;                             // line_bytes - 1
+  std::uint64_t line_mask_;                        // line_bytes - 1
   const std::vector<PhysAddr>* qnodes_ = nullptr;  // every CPU's MCS queue node
   boost::context::fiber fiber_;
   const void* stack_bottom_ = nullptr;  // the fiber's stack, for ASan's fiber API

@@ -11,7 +11,7 @@ constexpr std::uint64_t kPerCpuBytes = 4096;
 
 void assign_contiguous_memory(MachineConfig& config, std::uint64_t bytes_per_node) {
   config.node_memory.clear();
-  PhysAddr start = 0;
+  PhysAddr start{};
   for (NodeId n = 0; n < config.nodes; ++n) {
     config.node_memory.push_back({start, bytes_per_node});
     start += bytes_per_node;
@@ -40,7 +40,7 @@ Machine::Machine(const MachineConfig& config, std::uint64_t seed)
 }
 
 PhysAddr Machine::lowmem_limit() const {
-  return config_.arch == Arch::i386 ? kI386LowmemEnd : kNever;
+  return config_.arch == Arch::i386 ? kI386LowmemEnd : kPhysAddrMax;
 }
 
 Machine::~Machine() {

@@ -38,7 +38,7 @@ class Machine {
   std::uint32_t cpus() const { return static_cast<std::uint32_t>(cpus_.size()); }
   Cpu& cpu(CpuId id) { return *cpus_.at(id); }
   // Kernel data must sit in directly mapped memory: below 896 MiB on i386.
-  static constexpr PhysAddr kI386LowmemEnd = 896ull << 20;
+  static constexpr PhysAddr kI386LowmemEnd{896ull << 20};
   PhysAddr lowmem_limit() const;
   // Start of a CPU's per-CPU area (one page on the CPU's node, like __per_cpu_offset).
   PhysAddr percpu_base(CpuId id) const { return percpu_.at(id); }

@@ -38,7 +38,7 @@ struct LlcConfig : CacheConfig {
 };
 
 struct NodeMemory {
-  PhysAddr start = 0;       // first physical address of the node
+  PhysAddr start{};         // first physical address of the node
   std::uint64_t bytes = 0;  // size of the node's memory
 };
 

@@ -71,7 +71,7 @@ NodeId Memory::home_node(PhysAddr addr) const {
     if (addr >= r.start && addr < r.end) return r.node;
   throw std::out_of_range("physical address 0x" + [&] {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(addr));
+    std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(addr.value()));
     return std::string(buf);
   }() + " is not in any node's memory");
 }

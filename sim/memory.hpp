@@ -59,7 +59,7 @@ class Memory {
   void writeback(PhysAddr addr, Cycles now);
   Cycles latency(NodeId from, NodeId home) const { return latency_[from * nodes_ + home]; }
   std::uint32_t channel_of(PhysAddr addr) const {
-    return static_cast<std::uint32_t>((addr >> interleave_shift_) % channels_);
+    return static_cast<std::uint32_t>((addr.value() >> interleave_shift_) % channels_);
   }
 
  private:

@@ -56,9 +56,9 @@ MemorySystem::MemorySystem(const MachineConfig& config, const Topology& topology
 }
 
 std::uint64_t MemorySystem::granule_mask(PhysAddr addr, std::uint32_t size) const {
-  const unsigned first = static_cast<unsigned>((addr & (line_bytes_ - 1)) >> granule_shift_);
-  const unsigned last =
-      static_cast<unsigned>(((addr & (line_bytes_ - 1)) + size - 1) >> granule_shift_);
+  const std::uint64_t off = line_offset(addr, line_bytes_ - 1);
+  const unsigned first = static_cast<unsigned>(off >> granule_shift_);
+  const unsigned last = static_cast<unsigned>((off + size - 1) >> granule_shift_);
   const unsigned n = std::min(last, 63u) - first + 1;
   return (n >= 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << n) - 1)) << first;
 }
@@ -71,9 +71,9 @@ Cycles MemorySystem::access(CpuId cpu, PhysAddr addr, std::uint32_t size, Access
   PhysAddr a = addr;
   const PhysAddr end = addr + size;
   while (a < end) {
-    const PhysAddr line_end = (a | (line_bytes_ - 1)) + 1;
+    const PhysAddr line_end = line_start(a, line_bytes_ - 1) + line_bytes_;
     const auto chunk = static_cast<std::uint32_t>(std::min(end, line_end) - a);
-    total += access_line(cpu, a >> line_shift_, granule_mask(a, chunk), write, now + total);
+    total += access_line(cpu, line_of(a), granule_mask(a, chunk), write, now + total);
     a = line_end;
   }
   counters_[cpu].latency->record(total);
@@ -217,7 +217,7 @@ Cycles MemorySystem::fetch(CpuId c, std::uint64_t line, Cycles now) {
     k.llc_remote_hits->add();
     cost = best;
   } else {
-    cost = memory_.access(node_of_[c], line << line_shift_, now);
+    cost = memory_.access(node_of_[c], line_addr(line, line_shift_), now);
   }
   llc_insert(own, line, false, now);
   return cost;
@@ -251,7 +251,7 @@ void MemorySystem::llc_insert(std::uint32_t llc, std::uint64_t line, bool dirty,
   }
   const Cache::Victim v = cache.insert(line, dirty ? LineState::modified : LineState::shared);
   if (v.line != Cache::kNoLine && v.state == LineState::modified)
-    memory_.writeback(v.line << line_shift_, now);
+    memory_.writeback(line_addr(v.line, line_shift_), now);
 }
 
 LineState MemorySystem::l1_state(CpuId cpu, PhysAddr addr) const {

@@ -105,7 +105,7 @@ class MemorySystem {
 
   Cycles c2c(CpuId a, CpuId b) const { return c2c_llc_[llc_of_[a] * llcs_ + llc_of_[b]]; }
   std::uint32_t line_bytes() const { return line_bytes_; }
-  std::uint64_t line_of(PhysAddr a) const { return a >> line_shift_; }
+  std::uint64_t line_of(PhysAddr a) const { return line_index(a, line_shift_); }
   Memory& memory() { return memory_; }
   const Memory& memory() const { return memory_; }
 

@@ -80,7 +80,7 @@ ExerciseResult run_exercise(const sim::MachineConfig& config, std::uint64_t seed
     m.spawn(c, [&, c](sim::Cpu& cpu) {
       const sim::PhysAddr shared_word =
           counters + (c / words_per_line) * line + (c % words_per_line) * 8;
-      const sim::PhysAddr padded_word = counters + static_cast<sim::PhysAddr>(c) * line;
+      const sim::PhysAddr padded_word = counters + std::uint64_t{c} * line;
       if (probe) {  // the lowest object of each of the first kProbePages pages
         // The CPUs fill in turn: colour_next is per node, and CPUs growing in
         // lockstep would each get every k-th colour (k CPUs), not all of them.

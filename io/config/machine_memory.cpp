@@ -38,13 +38,13 @@ std::vector<std::uint64_t> read_sizes(const Value& v, std::string_view key,
   return sizes;
 }
 
-std::vector<sim::PhysAddr> read_starts(const std::optional<Value>& list,
+std::vector<std::uint64_t> read_starts(const std::optional<Value>& list,
                                        const sim::MachineConfig& m,
                                        const std::vector<std::uint64_t>& sizes) {
-  std::vector<sim::PhysAddr> starts;
+  std::vector<std::uint64_t> starts;
   if (!list) {
     // Node i starts where node i-1 ends, node 0 at address 0.
-    std::exclusive_scan(sizes.begin(), sizes.end(), std::back_inserter(starts), sim::PhysAddr{0});
+    std::exclusive_scan(sizes.begin(), sizes.end(), std::back_inserter(starts), std::uint64_t{0});
     return starts;
   }
   std::vector<Value> items = list->as_sequence();
@@ -53,7 +53,7 @@ std::vector<sim::PhysAddr> read_starts(const std::optional<Value>& list,
                std::to_string(m.nodes));
   }
   for (const Value& item : items) {
-    sim::PhysAddr start = item.as_size(0);
+    const std::uint64_t start = item.as_size(0);
     if (start % kPageBytes != 0) item.fail("node start is not 4KiB-page aligned");
     starts.push_back(start);
   }
@@ -61,7 +61,7 @@ std::vector<sim::PhysAddr> read_starts(const std::optional<Value>& list,
 }
 
 // Every node below the physical address limit, and no two nodes overlapping.
-void check_ranges(const std::vector<sim::PhysAddr>& starts, const std::vector<std::uint64_t>& sizes,
+void check_ranges(const std::vector<std::uint64_t>& starts, const std::vector<std::uint64_t>& sizes,
                   const Value& blamed, const sim::MachineConfig& m) {
   const std::uint64_t limit = m.arch == sim::Arch::i386 ? kI386PhysLimit : kPhysLimit;
   for (sim::NodeId node = 0; node < m.nodes; ++node) {
@@ -94,6 +94,8 @@ void check_ranges(const std::vector<sim::PhysAddr>& starts, const std::vector<st
   }
 }
 
+// Node starts stay numbers while they are checked; the machine's config holds
+// them as physical addresses.
 void read_layout(MapReader& memory, sim::MachineConfig& m) {
   std::string_view size_key = memory.pick("per_node", "nodes");
   if (size_key.empty()) {
@@ -103,13 +105,13 @@ void read_layout(MapReader& memory, sim::MachineConfig& m) {
   Value size_value = memory.get(size_key);
   std::vector<std::uint64_t> sizes = read_sizes(size_value, size_key, m);
   std::optional<Value> start_list = memory.find("starts");
-  std::vector<sim::PhysAddr> starts = read_starts(start_list, m, sizes);
+  std::vector<std::uint64_t> starts = read_starts(start_list, m, sizes);
   check_ranges(starts, sizes, start_list ? *start_list : size_value, m);
 
   m.node_memory.clear();
   std::vector<std::string> size_names, start_names;
   for (sim::NodeId node = 0; node < m.nodes; ++node) {
-    m.node_memory.push_back(sim::NodeMemory{starts[node], sizes[node]});
+    m.node_memory.push_back(sim::NodeMemory{sim::PhysAddr(starts[node]), sizes[node]});
     size_names.push_back(format_size(sizes[node]));
     start_names.push_back(format_size(starts[node]));
   }

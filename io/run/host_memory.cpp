@@ -56,7 +56,7 @@ const HostMemoryPart& HostMemoryEstimate::largest() const {
 HostMemoryEstimate estimate_host_memory(const sim::MachineConfig& m) {
   const sim::Topology topology(m);
   // mem_map spans the lowest to the highest page frame of any node, holes included.
-  sim::PhysAddr lo = ~sim::PhysAddr{0}, hi = 0;
+  sim::PhysAddr lo = sim::kPhysAddrMax, hi{};
   for (const auto& n : m.node_memory) {
     if (n.bytes == 0) continue;
     lo = std::min(lo, n.start);

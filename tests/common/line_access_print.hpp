@@ -8,7 +8,7 @@ namespace allocsim::sim {
 
 inline void PrintTo(const LineAccess& a, std::ostream* os) {
   static constexpr const char* kKinds[] = {"read", "write", "rmw"};
-  *os << kKinds[static_cast<int>(a.kind)] << " 0x" << std::hex << a.line << std::dec << " ("
+  *os << kKinds[static_cast<int>(a.kind)] << " 0x" << std::hex << a.line.value() << std::dec << " ("
       << a.bytes << " B)";
 }
 

@@ -25,9 +25,9 @@ TEST(Config, EmbeddedDefaultExactValues) {
   EXPECT_EQ(m.nodes, 2u);
   EXPECT_EQ(m.cpu_node, (std::vector<sim::NodeId>{0, 0, 0, 0, 1, 1, 1, 1}));
   ASSERT_EQ(m.node_memory.size(), 2u);
-  EXPECT_EQ(m.node_memory[0].start, 0u);
+  EXPECT_EQ(m.node_memory[0].start.value(), 0u);
   EXPECT_EQ(m.node_memory[0].bytes, 4 * GiB);
-  EXPECT_EQ(m.node_memory[1].start, 4 * GiB);
+  EXPECT_EQ(m.node_memory[1].start.value(), 4 * GiB);
   EXPECT_EQ(m.node_memory[1].bytes, 4 * GiB);
   ASSERT_EQ(m.links.size(), 1u);
   EXPECT_EQ(m.links[0].a, 0u);
@@ -214,7 +214,7 @@ workload:
   EXPECT_EQ(c.machine.l1d.latency, 4u);           // from the default
   EXPECT_EQ(c.machine.memory.latency, 250u);      // from b
   EXPECT_EQ(c.machine.node_memory[0].bytes, 2 * GiB);
-  EXPECT_EQ(c.machine.node_memory[1].start, 2 * GiB);
+  EXPECT_EQ(c.machine.node_memory[1].start.value(), 2 * GiB);
   EXPECT_EQ(c.machine.node_memory[1].bytes, 6 * GiB);
   // Sequences are replaced, not appended.
   EXPECT_EQ(c.exercise.patterns, (std::vector<ExercisePattern>{ExercisePattern::false_sharing}));
@@ -254,7 +254,7 @@ TEST(Config, SetOverridesFilesAndEachOther) {
   EXPECT_EQ(c.machine.distance,
             (std::vector<std::vector<unsigned>>{{10, 21, 31}, {21, 10, 21}, {31, 21, 10}}));
   EXPECT_TRUE(c.machine.links.empty());  // a matrix replaces the links
-  EXPECT_EQ(c.machine.node_memory[2].start, 2 * GiB);
+  EXPECT_EQ(c.machine.node_memory[2].start.value(), 2 * GiB);
   EXPECT_FALSE(c.machine.timing);
 }
 
@@ -314,8 +314,8 @@ TEST(Config, ExplicitCpuNodesAllowMemoryOnlyNodes) {
     llc: {shared_by: 2}
 )");
   EXPECT_EQ(c.machine.cpu_node, (std::vector<sim::NodeId>{0, 0, 1, 1}));
-  EXPECT_EQ(c.machine.node_memory[0].start, 16 * GiB);
-  EXPECT_EQ(c.machine.node_memory[1].start, 0u);
+  EXPECT_EQ(c.machine.node_memory[0].start.value(), 16 * GiB);
+  EXPECT_EQ(c.machine.node_memory[1].start.value(), 0u);
   EXPECT_EQ(c.machine.node_memory[2].bytes, 16 * GiB);
   EXPECT_EQ(c.machine.llc.shared_by, 2u);
   EXPECT_EQ(c.machine.links.size(), 3u);  // full mesh of 3 nodes

@@ -53,7 +53,7 @@ TEST(MachineImport, TheWrittenConfigReproducesTheZones) {
   EXPECT_EQ(c.machine.nodes, 2u);
   EXPECT_EQ(c.machine.cpu_node, (std::vector<sim::NodeId>{0, 0, 0, 0, 1, 1, 1, 1}));
   EXPECT_EQ(c.machine.distance, (std::vector<std::vector<unsigned>>{{10, 21}, {21, 10}}));
-  EXPECT_EQ(c.machine.node_memory[1].start, 4ull << 30);
+  EXPECT_EQ(c.machine.node_memory[1].start.value(), 4ull << 30);
   EXPECT_EQ(c.kernel.flavour, model::Flavour::linux_6);
   EXPECT_EQ(*c.kernel.min_free_kbytes, 67584u);
 

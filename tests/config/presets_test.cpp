@@ -69,7 +69,7 @@ TEST(Presets, Skx2sValues) {
   EXPECT_EQ(m.coherence.c2c_remote, 365u);    // 135ns = 364.5, rounded up
   EXPECT_EQ(m.memory.latency, 230u);          // 85ns = 229.5, rounded up
   EXPECT_EQ(m.distance, (std::vector<std::vector<unsigned>>{{10, 21}, {21, 10}}));
-  EXPECT_EQ(m.node_memory[1].start, 16 * GiB);
+  EXPECT_EQ(m.node_memory[1].start.value(), 16 * GiB);
   // The scale-up recipe from the preset's header works.
   const sim::MachineConfig big =
       load_config({preset_path("skx2s")}, {"machine.cpus=56", "machine.caches.llc.size=38.5MiB"})

@@ -18,7 +18,7 @@ struct Rig {
   MigrateTypes t;
   explicit Rig(Flavour f)
       : buddy(BuddyParams{f, 9, 15000, true}, map, PageLayout{64}), t(migrate_types(f)) {
-    map.set_node_memmap(Pfn(0), Pfn(8192), 1u << 30, 64);
+    map.set_node_memmap(Pfn(0), Pfn(8192), sim::PhysAddr(1u << 30), 64);
     zone.zone_start_pfn = Pfn(0);
     zone.spanned_pages = zone.present_pages = zone.managed_pages = 8192;
     zone.pageblock_mt.assign(16, t.movable);

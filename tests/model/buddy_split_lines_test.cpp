@@ -37,7 +37,7 @@ class BuddySplitLines : public ::testing::TestWithParam<Flavour> {};
 TEST_P(BuddySplitLines, ReadsEachOrderThenUnlinksAndPutsBackThreeHalves) {
   const Flavour f = GetParam();
   const unsigned mt = migrate_types(f).movable;
-  constexpr sim::PhysAddr kMemMap = 1u << 30, kZone = 1u << 29;
+  constexpr sim::PhysAddr kMemMap{1u << 30}, kZone{1u << 29};
   const PageLayout layout{64};
   MemMap map(Pfn(0), Pfn(1024));
   map.set_node_memmap(Pfn(0), Pfn(1024), kMemMap, layout.size);

@@ -18,7 +18,7 @@ struct Rig {
   // The tests name frames by number.
   explicit Rig(Flavour f, std::uint64_t start = 0, std::uint64_t end = 8192)
       : buddy(BuddyParams{f, 9, 15000, true}, map, PageLayout{64}) {
-    map.set_node_memmap(Pfn(0), Pfn(8192), 1u << 30, 64);
+    map.set_node_memmap(Pfn(0), Pfn(8192), sim::PhysAddr(1u << 30), 64);
     zone.zone_start_pfn = Pfn(start);
     zone.spanned_pages = zone.present_pages = zone.managed_pages = end - start;
     zone.pageblock_mt.assign(((end - 1) >> 9) - (start >> 9) + 1, migrate_types(f).movable);

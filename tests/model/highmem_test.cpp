@@ -57,7 +57,7 @@ TEST_P(I386, HighmemPagesHaveNoAddressUntilMapped) {
   EXPECT_GE(v, VirtAddr(0xff800000u));
   EXPECT_EQ(b.hm.page_address(high), v);
   EXPECT_EQ(*b.hm.virt_to_page(v), high);
-  EXPECT_EQ(b.hm.virt_to_phys(v + 8), (high.value() << 12) + 8);
+  EXPECT_EQ(b.hm.virt_to_phys(v + 8).value(), (high.value() << 12) + 8);
   EXPECT_EQ(b.hm.kmap(cpu, high), v);  // a second user shares the entry
   b.hm.kunmap(cpu, high);
   b.hm.kunmap(cpu, high);

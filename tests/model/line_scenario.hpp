@@ -18,8 +18,9 @@ inline constexpr std::uint32_t kLine = 64;  // the test machines' line size
 
 // One expected access that stays inside one line.
 inline sim::LineAccess touch(sim::PhysAddr addr, sim::AccessKind kind, std::uint32_t bytes) {
-  EXPECT_LE(addr % kLine + bytes, kLine) << "an expected access must not span lines";
-  return {addr & ~sim::PhysAddr{kLine - 1}, kind, bytes};
+  EXPECT_LE(sim::line_offset(addr, kLine - 1) + bytes, kLine)
+      << "an expected access must not span lines";
+  return {sim::line_start(addr, kLine - 1), kind, bytes};
 }
 
 // What `call` makes `cpu` touch, in order.

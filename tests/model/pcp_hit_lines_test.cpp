@@ -48,8 +48,8 @@ TEST_P(PcpHitLines, ReadsZoneAndPcpThenUnlinksTheFirstPage) {
   const std::uint32_t page = list.head;
   const std::uint32_t next = map[page].next;
   ASSERT_NE(next, kNilIndex);  // a batch is more than one page
-  ASSERT_EQ(z.addr % kLine, 0u);
-  ASSERT_EQ(pcp.addr % kLine, 0u);
+  ASSERT_EQ(sim::line_offset(z.addr, kLine - 1), 0u);
+  ASSERT_EQ(sim::line_offset(pcp.addr, kLine - 1), 0u);
 
   std::optional<Pfn> got;
   const auto lines = record(cpu, [&] { got = pa.alloc_pages(cpu, gfp, 0); });

@@ -24,8 +24,8 @@ std::vector<std::uint64_t> first_object_offsets(Booted& b, KmemCache& c, unsigne
   for (unsigned i = 0; i < slabs * g.num; ++i) {
     const sim::VirtAddr p = b.oa->kmem_cache_alloc(b.cpu(), c, b.gfp("GFP_KERNEL"));
     EXPECT_TRUE(p);
-    const std::uint64_t base = b.hm.pa(p) / slab_bytes * slab_bytes;
-    const std::uint64_t off = b.hm.pa(p) - base;
+    const std::uint64_t base = b.hm.pa(p).value() / slab_bytes * slab_bytes;
+    const std::uint64_t off = b.hm.pa(p).value() - base;
     auto [it, fresh] = min_offset.emplace(base, off);
     if (fresh) order.push_back(base);
     if (off < it->second) it->second = off;
@@ -33,7 +33,7 @@ std::vector<std::uint64_t> first_object_offsets(Booted& b, KmemCache& c, unsigne
   std::vector<std::uint64_t> out;
   for (std::uint64_t base : order) {
     out.push_back(min_offset[base]);
-    if (firsts) firsts->push_back(b.hm.va(base + min_offset[base]));
+    if (firsts) firsts->push_back(b.hm.va(sim::PhysAddr(base + min_offset[base])));
   }
   return out;
 }

@@ -15,7 +15,7 @@ namespace {
 
 struct TestSlab {
   std::uint32_t prev = kNoSlabIndex, next = kNoSlabIndex;
-  sim::PhysAddr desc = 0;  // where its list_head is
+  sim::PhysAddr desc{};  // where its list_head is
   int payload = 0;
 };
 struct TestLinks {
@@ -56,9 +56,10 @@ TEST(SlabTable, ListMovesWriteTheLinksTheKernelWrites) {
   m.cpu(0).set_recorder(&rec);
   const Charge ch{&m.cpu(0)};
   Table t(TestLinks{});
-  constexpr sim::PhysAddr kHead = 0x40000;
+  constexpr sim::PhysAddr kHead{0x40000};
   // Slab 2's list_head straddles a line, so its prev pointer (+8) shows.
-  const sim::PhysAddr desc[] = {0x10000, 0x20000, 0x30038};
+  const sim::PhysAddr desc[] = {sim::PhysAddr(0x10000), sim::PhysAddr(0x20000),
+                                sim::PhysAddr(0x30038)};
   for (std::uint32_t i = 0; i < 3; ++i) t[t.take()].desc = desc[i];
   SlabIndexList l;
   for (std::uint32_t i = 0; i < 3; ++i) t.list_add(ch, l, kHead, i, /*tail=*/true);
@@ -72,26 +73,30 @@ TEST(SlabTable, ListMovesWriteTheLinksTheKernelWrites) {
   constexpr auto W = sim::AccessKind::write;
   using A = sim::LineAccess;
   EXPECT_EQ(rec.accesses(),
-            (std::vector<A>{// list_add_tail x 3: the slab's list_head, the list head
-                            A{0x10000, W, 16}, A{kHead, W, 16}, A{0x20000, W, 16}, A{kHead, W, 16},
-                            A{0x30000, W, 8}, A{0x30040, W, 8}, A{kHead, W, 16},
-                            // list_del(1): its links, 0's next, 2's prev (+8)
-                            A{0x20000, W, 16}, A{0x10000, W, 8}, A{0x30040, W, 8},
-                            // list_del(0): its links, the head's next, 2's prev
-                            A{0x10000, W, 16}, A{kHead, W, 8}, A{0x30040, W, 8},
-                            // list_del(2): its links, the head's next; no successor
-                            A{0x30000, W, 8}, A{0x30040, W, 8}, A{kHead, W, 8},
-                            // list_add(1)
-                            A{0x20000, W, 16}, A{kHead, W, 16}}));
+            (std::vector<A>{
+                // list_add_tail x 3: the slab's list_head, the list head
+                A{sim::PhysAddr(0x10000), W, 16}, A{kHead, W, 16}, A{sim::PhysAddr(0x20000), W, 16},
+                A{kHead, W, 16}, A{sim::PhysAddr(0x30000), W, 8}, A{sim::PhysAddr(0x30040), W, 8},
+                A{kHead, W, 16},
+                // list_del(1): its links, 0's next, 2's prev (+8)
+                A{sim::PhysAddr(0x20000), W, 16}, A{sim::PhysAddr(0x10000), W, 8},
+                A{sim::PhysAddr(0x30040), W, 8},
+                // list_del(0): its links, the head's next, 2's prev
+                A{sim::PhysAddr(0x10000), W, 16}, A{kHead, W, 8}, A{sim::PhysAddr(0x30040), W, 8},
+                // list_del(2): its links, the head's next; no successor
+                A{sim::PhysAddr(0x30000), W, 8}, A{sim::PhysAddr(0x30040), W, 8}, A{kHead, W, 8},
+                // list_add(1)
+                A{sim::PhysAddr(0x20000), W, 16}, A{kHead, W, 16}}));
 }
 
 TEST(SlabTable, FindsTheObjectStartingAtAnAddress) {
-  const sim::PhysAddr first = 0x1000 + 32;  // a colour or s_mem offset
+  const sim::PhysAddr first{0x1000 + 32};  // a colour or s_mem offset
   EXPECT_EQ(slab_object_index(first, 64, 4, first), 0u);
   EXPECT_EQ(slab_object_index(first, 64, 4, first + 3 * 64), 3u);
   EXPECT_EQ(slab_object_index(first, 64, 4, first + 4 * 64), kNoSlabIndex);  // past the last
   EXPECT_EQ(slab_object_index(first, 64, 4, first + 63), kNoSlabIndex);      // inside one
-  EXPECT_EQ(slab_object_index(first, 64, 4, 0x1000), kNoSlabIndex);          // in the colour area
+  EXPECT_EQ(slab_object_index(first, 64, 4, sim::PhysAddr(0x1000)),
+            kNoSlabIndex);  // in the colour area
 }
 
 }  // namespace

@@ -329,7 +329,7 @@ TEST_P(Slob2, BadFreesAreReportedAndChangeNothing) {
   EXPECT_FALSE(b.oa->kfree(cpu, y + 8));                              // interior
   EXPECT_FALSE(b.oa->kfree(cpu, y - 8));                              // the header
   EXPECT_FALSE(b.oa->kfree(cpu, y + 4096 - 8 - (y.value() % 4096)));  // free space of the page
-  EXPECT_FALSE(b.oa->kfree(cpu, b.hm.page_offset() + c->desc));       // a descriptor
+  EXPECT_FALSE(b.oa->kfree(cpu, b.hm.va(c->desc)));                   // a descriptor
   EXPECT_EQ(b.diag.count(DiagKind::invalid_free), 4u);
   EXPECT_EQ(b.blocks(x), before);
   EXPECT_EQ(b.oa->pages_held(), held);

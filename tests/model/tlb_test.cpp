@@ -83,7 +83,7 @@ TEST(TlbWalk, MissReadsEveryLevelThenHitsAreFree) {
     KernelPageTables pt(pa, hm);
     sim::Cpu& cpu = m.cpu(0);
     const VirtAddr v(arch == sim::Arch::x86_64 ? 0xffffc90000000000ull : 0xf8800000ull);
-    ASSERT_NE(pt.populate_pte(cpu, v), 0u);
+    ASSERT_NE(pt.populate_pte(cpu, v), KernelPageTables::kNoTable);
     EXPECT_EQ(pt.pte_addr(v + P) - pt.pte_addr(v), pt.entry_bytes());
     EXPECT_EQ(pt.entry_bytes(), arch == sim::Arch::x86_64 ? 8u : 4u);
     // x86_64: PGD, the linear map's PUD and PMD (64 MiB: one GiB), the vmalloc

@@ -42,7 +42,8 @@ TEST(CpuAccessRange, CostsWhatItsLineAccessesCostOneByOne) {
     const Cycles cost = a.cpu(0).access_range(kNode0 + 32, 256, X);
     Cycles sum = b.cpu(0).rmw(kNode0 + 32, 32);
     for (PhysAddr l = kNode0 + 64; l < kNode0 + 288; l += 64)
-      sum += b.cpu(0).rmw(l, static_cast<std::uint32_t>(std::min<PhysAddr>(64, kNode0 + 288 - l)));
+      sum += b.cpu(0).rmw(
+          l, static_cast<std::uint32_t>(std::min<std::uint64_t>(64, kNode0 + 288 - l)));
     EXPECT_EQ(cost, sum);
     EXPECT_EQ(a.cpu(0).now(), b.cpu(0).now());
   }

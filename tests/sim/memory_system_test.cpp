@@ -156,12 +156,12 @@ TEST(MemorySystem, ChannelQueueingGrowsWithLoad) {
 TEST(MemorySystem, ChannelsInterleaveByAddress) {
   Rig r(testing::two_node_config());
   const Memory& m = r.mem.memory();
-  EXPECT_EQ(m.channel_of(0), 0u);
-  EXPECT_EQ(m.channel_of(255), 0u);
-  EXPECT_EQ(m.channel_of(256), 1u);
-  EXPECT_EQ(m.channel_of(512), 0u);
+  EXPECT_EQ(m.channel_of(PhysAddr(0)), 0u);
+  EXPECT_EQ(m.channel_of(PhysAddr(255)), 0u);
+  EXPECT_EQ(m.channel_of(PhysAddr(256)), 1u);
+  EXPECT_EQ(m.channel_of(PhysAddr(512)), 0u);
   EXPECT_EQ(m.home_node(kNode1), 1u);
-  EXPECT_THROW(m.home_node(64u << 20), std::out_of_range);
+  EXPECT_THROW(m.home_node(PhysAddr(64u << 20)), std::out_of_range);
 }
 
 TEST(MemorySystem, RandomStressKeepsInvariants) {

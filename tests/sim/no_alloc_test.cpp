@@ -31,7 +31,7 @@ TEST(HotPath, MemoryAccessesAllocateNothing) {
   {
     Counting c;
     for (int i = 0; i < 100000; ++i)
-      mem.access(static_cast<CpuId>(rng.below(4)), rng.below(2 << 20), 8,
+      mem.access(static_cast<CpuId>(rng.below(4)), PhysAddr(rng.below(2 << 20)), 8,
                  static_cast<AccessKind>(rng.below(3)), static_cast<Cycles>(i));
     n = c.count();
   }

@@ -40,7 +40,7 @@ inline MachineConfig one_node_config(std::uint32_t cpus) {
   return c;
 }
 
-inline constexpr PhysAddr kNode0 = 0x10000;              // an address homed on node 0
-inline constexpr PhysAddr kNode1 = (1 << 20) + 0x10000;  // homed on node 1
+inline constexpr PhysAddr kNode0{0x10000};              // an address homed on node 0
+inline constexpr PhysAddr kNode1{(1 << 20) + 0x10000};  // homed on node 1
 
 }  // namespace allocsim::sim::testing

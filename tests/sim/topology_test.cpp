@@ -94,11 +94,12 @@ TEST(BootMemory, TopDownBelowALimitAndNeverOverlapping) {
   c.cpus = 2;
   assign_contiguous_memory(c, 1 << 20);
   BootMemory b(c);
-  EXPECT_EQ(b.alloc(4096, 4096, 0), (1u << 20) - 4096);     // top of node 0
-  EXPECT_EQ(b.alloc(100, 64, 0), (1u << 20) - 4096 - 128);  // below it, aligned down
-  EXPECT_EQ(b.alloc(4096, 4096, 0, 0x20000), 0x1f000u);     // the highest fit under the limit
-  EXPECT_EQ(b.alloc(4096, 4096, 0, 0x20000), 0x1e000u);
-  EXPECT_EQ(b.alloc(8192, 4096, 1), (2u << 20) - 8192);  // node 1's own memory
+  EXPECT_EQ(b.alloc(4096, 4096, 0).value(), (1u << 20) - 4096);     // top of node 0
+  EXPECT_EQ(b.alloc(100, 64, 0).value(), (1u << 20) - 4096 - 128);  // below it, aligned down
+  EXPECT_EQ(b.alloc(4096, 4096, 0, PhysAddr(0x20000)).value(),
+            0x1f000u);  // the highest fit under the limit
+  EXPECT_EQ(b.alloc(4096, 4096, 0, PhysAddr(0x20000)).value(), 0x1e000u);
+  EXPECT_EQ(b.alloc(8192, 4096, 1).value(), (2u << 20) - 8192);  // node 1's own memory
   EXPECT_EQ(b.reserved().size(), 5u);
   EXPECT_THROW(b.alloc(2 << 20, 4096, 1), std::runtime_error);
 }
@@ -111,11 +112,13 @@ TEST(BootMemory, FallsBackToAnyNodeBelowTheLimit) {
   c.cpus = 2;
   assign_contiguous_memory(c, 1 << 20);
   BootMemory b(c);
-  EXPECT_EQ(b.alloc(4096, 4096, 1, 0x80000), 0x7f000u);  // node 0, just under the limit
-  EXPECT_EQ(b.reserved().back().node, 0u);               // where the memory really is
-  EXPECT_EQ(b.alloc(4096, 4096, 1), (2u << 20) - 4096);  // node 1's own memory when it fits
+  EXPECT_EQ(b.alloc(4096, 4096, 1, PhysAddr(0x80000)).value(),
+            0x7f000u);                                           // node 0, just under the limit
+  EXPECT_EQ(b.reserved().back().node, 0u);                       // where the memory really is
+  EXPECT_EQ(b.alloc(4096, 4096, 1).value(), (2u << 20) - 4096);  // node 1's own memory when it fits
   EXPECT_EQ(b.reserved().back().node, 1u);
-  EXPECT_THROW(b.alloc(1 << 20, 4096, 1, 0x80000), std::runtime_error);  // no room anywhere
+  EXPECT_THROW(b.alloc(1 << 20, 4096, 1, PhysAddr(0x80000)),
+               std::runtime_error);  // no room anywhere
 }
 
 }  // namespace

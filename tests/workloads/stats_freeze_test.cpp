@@ -39,7 +39,7 @@ TEST(StatsFreeze, TheGeneratorFreezesAfterSetupWithEverythingRegistered) {
   for (const auto& e : m.stats().latencies())
     EXPECT_TRUE(sim::matches(gen::kOpLatency.stat.name, e.name)) << e.name;
   EXPECT_THROW(m.stats().counter(kLate), std::logic_error);
-  EXPECT_THROW(m.make_lock(0x1000, "a_new_class"), std::logic_error);
+  EXPECT_THROW(m.make_lock(sim::PhysAddr(0x1000), "a_new_class"), std::logic_error);
 }
 
 TEST(StatsFreeze, AReplayFreezesBeforeItsFirstEvent) {

@@ -68,7 +68,7 @@ struct Executor final : sim::EventHandler {
 struct BarrierState {
   std::uint64_t parties = 0, arrived = 0, generation = 0;
   std::vector<int> waiters;
-  sim::PhysAddr word = 0;  // the shared counter each arrival updates
+  sim::PhysAddr word{};  // the shared counter each arrival updates
   int last_counted = kNone;
 };
 
