@@ -5,28 +5,16 @@
 
 #include <vector>
 
+#include "buddy_rig.hpp"
 #include "model/buddy.hpp"
 
 namespace allocsim::model {
 namespace {
 
 // 8192 frames, pageblock order 9 (16 blocks), every block Movable.
-struct Rig {
-  MemMap map{Pfn(0), Pfn(8192)};
-  Zone zone;
-  Buddy buddy;
+struct Rig : testing::BuddyRig {
   MigrateTypes t;
-  explicit Rig(Flavour f)
-      : buddy(BuddyParams{f, 9, 15000, true}, map, PageLayout{64}), t(migrate_types(f)) {
-    map.set_node_memmap(Pfn(0), Pfn(8192), sim::PhysAddr(1u << 30), 64);
-    zone.zone_start_pfn = Pfn(0);
-    zone.spanned_pages = zone.present_pages = zone.managed_pages = 8192;
-    zone.pageblock_mt.assign(16, t.movable);
-    for (std::uint64_t p = 0; p < 8192; ++p) {
-      map.page(Pfn(p)).flags = 0;
-      map.page(Pfn(p)).zone = 0;
-    }
-  }
+  explicit Rig(Flavour f) : BuddyRig(f), t(migrate_types(f)) {}
   // Pages in use by movable allocations (PageLRU for the block's count).
   void in_use_movable(std::uint64_t from, std::uint64_t to) {
     for (std::uint64_t p = from; p < to; ++p) {
@@ -34,17 +22,6 @@ struct Rig {
       map.page(Pfn(p)).order = 0;
       map.page(Pfn(p)).list = t.movable;
     }
-  }
-  void free(std::uint64_t pfn, unsigned order, unsigned mt) {
-    buddy.free_one_page(zone, map.index(Pfn(pfn)), order, mt, Charge{});
-  }
-  // Pfns as numbers, for the expected lists.
-  std::vector<std::uint64_t> list(unsigned order, unsigned mt) const {
-    std::vector<std::uint64_t> out;
-    for (std::uint32_t i = zone.free_area[order].free_list[mt].head; i != kNilIndex;
-         i = map[i].next)
-      out.push_back(map.pfn(i).value());
-    return out;
   }
   std::uint64_t rmqueue(unsigned order, unsigned mt, RmqueueMode* mode = nullptr) {
     const std::uint32_t idx = buddy.rmqueue(zone, order, mt, AllocFlags{}, Charge{}, mode);

@@ -8,37 +8,19 @@
 #include <set>
 #include <vector>
 
+#include "buddy_rig.hpp"
+
 namespace allocsim::model {
 namespace {
 
-struct Rig {
-  MemMap map{Pfn(0), Pfn(8192)};
-  Zone zone;
-  Buddy buddy;
-  // The tests name frames by number.
-  explicit Rig(Flavour f, std::uint64_t start = 0, std::uint64_t end = 8192)
-      : buddy(BuddyParams{f, 9, 15000, true}, map, PageLayout{64}) {
-    map.set_node_memmap(Pfn(0), Pfn(8192), sim::PhysAddr(1u << 30), 64);
-    zone.zone_start_pfn = Pfn(start);
-    zone.spanned_pages = zone.present_pages = zone.managed_pages = end - start;
-    zone.pageblock_mt.assign(((end - 1) >> 9) - (start >> 9) + 1, migrate_types(f).movable);
-    for (std::uint64_t p = start; p < end; ++p) {
-      map.page(Pfn(p)).flags = 0;
-      map.page(Pfn(p)).zone = 0;
-    }
-  }
+struct Rig : testing::BuddyRig {
+  using BuddyRig::BuddyRig;
+  using BuddyRig::free;
+  using BuddyRig::list;
   unsigned movable() const { return migrate_types(buddy.params().flavour).movable; }
-  void free(std::uint64_t pfn, unsigned order) {
-    buddy.free_one_page(zone, map.index(Pfn(pfn)), order, movable(), Charge{});
-  }
+  void free(std::uint64_t pfn, unsigned order) { free(pfn, order, movable()); }
   std::uint64_t pfn_at(std::uint32_t idx) const { return map.pfn(idx).value(); }
-  std::vector<std::uint64_t> list(unsigned order) const {
-    std::vector<std::uint64_t> out;
-    for (std::uint32_t i = zone.free_area[order].free_list[movable()].head; i != kNilIndex;
-         i = map[i].next)
-      out.push_back(map.pfn(i).value());
-    return out;
-  }
+  std::vector<std::uint64_t> list(unsigned order) const { return list(order, movable()); }
   std::uint32_t take(unsigned order) {
     return buddy.rmqueue_smallest(zone, order, movable(), Charge{});
   }

@@ -30,6 +30,16 @@ struct Booted {
   std::unique_ptr<ObjectAllocator> oa;
 };
 
+// A vm_area_struct-like linux-6.18 cache: 192 bytes, SLAB_TYPESAFE_BY_RCU with
+// its free pointer inside (vm_freeptr at 176), sheaf_capacity 32.
+inline KmemCache* create_vma_like(Booted& b, std::string_view name) {
+  KmemCacheArgs args;
+  args.freeptr_offset = 176;
+  args.sheaf_capacity = 32;
+  return b.oa->kmem_cache_create(
+      b.cpu(), name, 192, 0, SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU | SLAB_ACCOUNT, false, args);
+}
+
 inline std::string name(Flavour f, std::string_view design) {
   std::string s = f == Flavour::linux_6     ? "linux6_"
                   : f == Flavour::linux_2_6 ? "linux26_"

@@ -12,18 +12,12 @@ namespace {
 
 using testing::Booted;
 
-constexpr SlabFlags kVmaFlags = SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU | SLAB_ACCOUNT;
-
 struct Rig {
   Booted b{Flavour::linux_6_18, "slub", testing::small_machine(1, 64)};
   SlubCache* vma = nullptr;
   std::vector<VirtAddr> objs;
   Rig() {
-    KmemCacheArgs args;
-    args.freeptr_offset = 176;
-    args.sheaf_capacity = 32;
-    vma = static_cast<SlubCache*>(
-        b.oa->kmem_cache_create(b.cpu(), "vma_test", 192, 0, kVmaFlags, false, args));
+    vma = static_cast<SlubCache*>(testing::create_vma_like(b, "vma_test"));
     // Two refills: main is empty again, the barn holds one empty sheaf.
     for (int i = 0; i < 64; ++i)
       objs.push_back(b.oa->kmem_cache_alloc(b.cpu(), *vma, b.gfp("GFP_KERNEL")));

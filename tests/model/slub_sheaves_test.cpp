@@ -11,19 +11,11 @@ namespace {
 
 using testing::Booted;
 
-constexpr SlabFlags kVmaFlags = SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU | SLAB_ACCOUNT;
-
 struct Rig {
   Booted b{Flavour::linux_6_18, "slub", testing::small_machine(1, 64)};
   Slub& slub() { return static_cast<Slub&>(*b.oa); }
   SlubCache* vma = nullptr;
-  Rig() {
-    KmemCacheArgs args;
-    args.freeptr_offset = 176;
-    args.sheaf_capacity = 32;
-    vma = static_cast<SlubCache*>(
-        b.oa->kmem_cache_create(b.cpu(), "vm_area_struct", 192, 0, kVmaFlags, false, args));
-  }
+  Rig() { vma = static_cast<SlubCache*>(testing::create_vma_like(b, "vm_area_struct")); }
   const SlubSheaf& main() const { return vma->sheaf_pool[vma->pcs[0].main]; }
 };
 
@@ -131,11 +123,7 @@ TEST(SlubSheaves, DoubleFreeIntoASheafIsReported) {
 // linux-6 has no kmem_cache_args: the same request gives 6.8's layout, no sheaves.
 TEST(SlubSheaves, OlderFlavoursIgnoreTheArgs) {
   Booted b{Flavour::linux_6, "slub", testing::small_machine(1, 64)};
-  KmemCacheArgs args;
-  args.freeptr_offset = 176;
-  args.sheaf_capacity = 32;
-  auto* c = static_cast<SlubCache*>(
-      b.oa->kmem_cache_create(b.cpu(), "vm_area_struct", 192, 0, kVmaFlags, false, args));
+  auto* c = static_cast<SlubCache*>(testing::create_vma_like(b, "vm_area_struct"));
   EXPECT_EQ(c->size, 256u);
   EXPECT_EQ(c->g.sheaf_capacity, 0u);
   EXPECT_TRUE(c->pcs.empty());
